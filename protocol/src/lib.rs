@@ -1,0 +1,26 @@
+//! Wire types shared by the Pulse server and the Pulse web app.
+//!
+//! Every message on every transport (WebSocket, Server-Sent Events, long-poll and
+//! poll) is a JSON object with a `type` field, one of [`ServerMessage`]'s variants.
+//! Only this crate defines wire types: the server and the web app both depend on
+//! it, so a change here is a protocol change and bumps [`PROTOCOL_VERSION`].
+
+mod catalog;
+mod cursor;
+mod error;
+mod frame;
+mod message;
+mod responses;
+
+pub use catalog::{Catalog, SeriesInfo, SeriesKind, Unit};
+pub use cursor::{Cursor, CursorError, Epoch};
+pub use error::ApiError;
+pub use frame::{Frame, ProcessInfo};
+pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+pub use responses::{HistoryResponse, HistorySeries, PollResponse};
+
+/// The protocol version this crate speaks; sent in [`Hello`].
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Path prefix of every API endpoint.
+pub const API_PREFIX: &str = "/api/v1";

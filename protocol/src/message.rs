@@ -1,0 +1,92 @@
+//! Messages on the streaming transports, server to client and client to server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Catalog, Epoch, Frame};
+
+/// Everything the server sends, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// First message of every stream, and of a poll that starts or changes epoch.
+    Hello(Hello),
+    /// One sample.
+    Frame(Frame),
+    /// Sent when the stream has been idle for one heartbeat interval.
+    Heartbeat(Heartbeat),
+    /// Frames the client asked for no longer exist; the stream goes on after them.
+    Gap(Gap),
+    /// The server is going away (restart or overload); come back after `retry_ms`.
+    Bye(Bye),
+}
+
+/// Opens a stream: who the server is and what it streams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    /// [`crate::PROTOCOL_VERSION`] of the server.
+    pub protocol: u32,
+    /// This server run.
+    pub epoch: Epoch,
+    /// The newest seq at the time of hello (0 when nothing was sampled yet).
+    pub seq: u64,
+    /// Every series and its unit.
+    pub catalog: Catalog,
+    /// The server sends something at least this often, in milliseconds.
+    pub heartbeat_ms: u64,
+    /// The sampling interval, in milliseconds.
+    pub interval_ms: u64,
+    /// How much history the server keeps, in milliseconds.
+    pub history_ms: u64,
+    /// The server clock when hello was sent, in ms since the Unix epoch.
+    pub server_time: i64,
+}
+
+/// "Still here": the newest seq, so a client can tell it missed nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// The newest seq.
+    pub seq: u64,
+    /// The server clock, in ms since the Unix epoch.
+    pub ts: i64,
+}
+
+/// Why some frames cannot be delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapReason {
+    /// The requested position is older than the history the server keeps.
+    TooOld,
+    /// The client's epoch is not this server run's (the server restarted).
+    EpochChanged,
+    /// The client fell too far behind the live stream and frames were skipped.
+    Lagged,
+}
+
+/// An explicit hole in the stream: the client draws a break here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// Why frames are missing.
+    pub reason: GapReason,
+    /// The first seq that follows the hole.
+    pub next_seq: u64,
+    /// How many frames are gone, when known (same epoch only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missed: Option<u64>,
+}
+
+/// The server is closing this stream on purpose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bye {
+    /// Why, in words (`restarting`, `overloaded`).
+    pub reason: String,
+    /// When to come back, in milliseconds.
+    pub retry_ms: u64,
+}
+
+/// What a WebSocket client may send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Asks for a heartbeat at once (to measure round trips or probe a link).
+    Ping,
+}

@@ -1,0 +1,42 @@
+//! Bodies of the plain HTTP endpoints: poll and history.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Epoch, ServerMessage};
+
+/// Answer to `GET /api/v1/poll`: the messages after the client's cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollResponse {
+    /// This server run.
+    pub epoch: Epoch,
+    /// Pass this back as `since` in the next poll.
+    pub next: u64,
+    /// `hello` (first poll or new epoch), `gap`, and `frame`s in seq order; empty on timeout.
+    pub messages: Vec<ServerMessage>,
+}
+
+/// Answer to `GET /api/v1/history`: columns of values, aligned with `ts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    /// This server run.
+    pub epoch: Epoch,
+    /// seq of the first row, rows are consecutive.
+    pub first_seq: u64,
+    /// seq of the last row; stream with `since=last_seq` to continue without a hole.
+    pub last_seq: u64,
+    /// Sample times, ms since the Unix epoch.
+    pub ts: Vec<i64>,
+    /// Per series id, one value per row (`null` where the series had no value).
+    pub series: BTreeMap<String, HistorySeries>,
+}
+
+/// One series' column in a [`HistoryResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistorySeries {
+    /// The host of the series.
+    pub host: String,
+    /// One value per row of `ts`.
+    pub values: Vec<Option<f64>>,
+}

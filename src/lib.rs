@@ -1,0 +1,7 @@
+//! Pulse's web app: a live host-monitoring dashboard in Leptos.
+//!
+//! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
+
+pub mod connection;
+pub mod live;
+pub mod store;

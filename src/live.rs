@@ -1,0 +1,40 @@
+//! The one handle components get on live data: signals, never transports.
+//!
+//! [`crate::hooks::use_live_metrics`] builds it; components read it. Nothing in
+//! here knows how the data travels.
+
+use leptos::prelude::*;
+use pulse_protocol::Catalog;
+
+use crate::connection::ConnectionStatus;
+use crate::store::SeriesStore;
+
+/// Live metrics as signals.
+#[derive(Clone, Copy)]
+pub struct LiveMetrics {
+    /// The connection as the badge shows it.
+    pub status: Signal<ConnectionStatus>,
+    /// Every series the server streams (names, units, groups).
+    pub catalog: Signal<Catalog>,
+    /// The samples; notifies on every change. Read with `store.with(|s| ..)`.
+    pub store: Signal<SeriesStore>,
+    /// The connection log, oldest first (at most [`LOG_CAPACITY`] entries).
+    pub log: Signal<Vec<LogEntry>>,
+    /// Starts the next attempt now instead of waiting for the backoff.
+    pub retry_now: Callback<()>,
+    /// Makes sure the store holds at least this many milliseconds of history,
+    /// fetching it from the server when it does not.
+    pub backfill: Callback<f64>,
+}
+
+/// Entries kept in the connection log.
+pub const LOG_CAPACITY: usize = 50;
+
+/// One line of the connection log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// When it happened, ms on the page clock (`Date.now()`).
+    pub at: f64,
+    /// What happened, in words.
+    pub text: String,
+}

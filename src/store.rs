@@ -1,0 +1,72 @@
+//! The client's series store: per host, fixed-size rings of samples.
+//!
+//! The store never talks to the network. The connection engine decides which frames
+//! are new (no duplicates reach here); the store keeps them in time order, marks
+//! gaps as breaks, and hands the charts borrowed slices to draw from. Memory is
+//! bounded by `capacity` rows per host, so it stays flat however long the page runs.
+//! Every series belongs to a host; one host is just the simplest case.
+
+mod host;
+
+use std::collections::BTreeMap;
+
+use pulse_protocol::{Frame, HistoryResponse};
+
+pub use host::{HostSeries, SeriesStats};
+
+/// Rows kept per host by default: one hour at 1 Hz plus room for gap markers.
+pub const DEFAULT_CAPACITY: usize = 3_700;
+
+/// Every host's series.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesStore {
+    hosts: BTreeMap<String, HostSeries>,
+}
+
+impl SeriesStore {
+    /// Appends a frame to its host's ring.
+    pub fn push_frame(&mut self, frame: &Frame) {
+        self.hosts.entry(frame.host.clone()).or_default().push_frame(frame);
+    }
+
+    /// Marks a break in every host's series (the stream had a hole).
+    pub fn push_gap(&mut self) {
+        self.hosts.values_mut().for_each(HostSeries::push_gap);
+    }
+
+    /// Replaces everything with a history backfill, split by host.
+    pub fn load_history(&mut self, history: &HistoryResponse) {
+        let mut by_host: BTreeMap<&str, HistoryResponse> = BTreeMap::new();
+        for (id, column) in &history.series {
+            let part = by_host.entry(column.host.as_str()).or_insert_with(|| HistoryResponse {
+                series: BTreeMap::new(),
+                ..history.clone()
+            });
+            part.series.insert(id.clone(), column.clone());
+        }
+        self.hosts.clear();
+        for (host, part) in by_host {
+            self.hosts.entry(host.to_owned()).or_default().load_history(&part);
+        }
+    }
+
+    /// Forgets every sample.
+    pub fn clear(&mut self) {
+        self.hosts.clear();
+    }
+
+    /// One host's series, if any sample of it arrived.
+    pub fn host(&self, host: &str) -> Option<&HostSeries> {
+        self.hosts.get(host)
+    }
+
+    /// Every host, by name.
+    pub fn hosts(&self) -> impl Iterator<Item = (&str, &HostSeries)> {
+        self.hosts.iter().map(|(name, series)| (name.as_str(), series))
+    }
+
+    /// The newest timestamp of any host.
+    pub fn newest_ts(&self) -> Option<f64> {
+        self.hosts.values().filter_map(HostSeries::newest_ts).reduce(f64::max)
+    }
+}

@@ -1,0 +1,213 @@
+//! One host's samples: a fixed-size ring of rows, one column per series.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use pulse_protocol::{Frame, HistoryResponse, ProcessInfo};
+
+use super::DEFAULT_CAPACITY;
+
+/// Samples of every series of one host, aligned on shared timestamps.
+#[derive(Debug, Clone)]
+pub struct HostSeries {
+    capacity: usize,
+    /// Row timestamps in ms since the Unix epoch, ascending.
+    ts: VecDeque<f64>,
+    /// One value per row for each series; `NaN` where it had no value or at a gap.
+    columns: BTreeMap<String, VecDeque<f64>>,
+    /// The busiest processes in the newest frame.
+    top: Vec<ProcessInfo>,
+}
+
+/// Min, max, average and newest value of a series over a time window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeriesStats {
+    /// The newest value in the window.
+    pub last: f64,
+    /// The smallest value in the window.
+    pub min: f64,
+    /// The largest value in the window.
+    pub max: f64,
+    /// The mean of the values in the window.
+    pub avg: f64,
+}
+
+impl Default for HostSeries {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl HostSeries {
+    /// An empty store that keeps at most `capacity` rows.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let capacity = capacity.max(2);
+        HostSeries { capacity, ts: VecDeque::with_capacity(capacity), columns: BTreeMap::new(), top: Vec::new() }
+    }
+
+    /// Appends one frame as a row. Frames older than the newest row are ignored, so a
+    /// replay can never draw a line backwards in time.
+    pub fn push_frame(&mut self, frame: &Frame) {
+        let ts = frame.ts as f64;
+        if self.ts.back().is_some_and(|&last| ts < last) {
+            return;
+        }
+        self.push_row(ts, |id| frame.values.get(id).copied());
+        for (id, &value) in &frame.values {
+            if !self.columns.contains_key(id) {
+                let mut column: VecDeque<f64> = self.ts.iter().map(|_| f64::NAN).collect();
+                if let Some(last) = column.back_mut() {
+                    *last = value;
+                }
+                self.columns.insert(id.clone(), column);
+            }
+        }
+        if !frame.top.is_empty() {
+            self.top = frame.top.clone();
+        }
+    }
+
+    /// Marks a break: the charts draw no line across it.
+    pub fn push_gap(&mut self) {
+        if let Some(&last) = self.ts.back() {
+            if !self.columns.values().all(|c| c.back().is_some_and(|v| v.is_nan())) {
+                self.push_row(last, |_| None);
+            }
+        }
+    }
+
+    /// Replaces older rows with a history backfill; rows newer than the backfill's
+    /// last sample (live frames that arrived while it was being fetched) are kept.
+    pub fn load_history(&mut self, history: &HistoryResponse) {
+        let newest_backfilled = history.ts.last().map(|&t| t as f64).unwrap_or(f64::NEG_INFINITY);
+        let keep_from = self.ts.iter().position(|&t| t > newest_backfilled).unwrap_or(self.ts.len());
+        let newer = self.clone_rows_from(keep_from);
+        self.ts = history.ts.iter().map(|&t| t as f64).collect();
+        self.columns = history
+            .series
+            .iter()
+            .map(|(id, column)| (id.clone(), column.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
+            .collect();
+        for (ts, values) in newer {
+            self.push_row(ts, |id| values.get(id).copied().filter(|v| !v.is_nan()));
+        }
+        while self.ts.len() > self.capacity {
+            self.ts.pop_front();
+            self.columns.values_mut().for_each(|c| {
+                c.pop_front();
+            });
+        }
+    }
+
+    fn clone_rows_from(&self, start: usize) -> Vec<(f64, BTreeMap<String, f64>)> {
+        (start..self.ts.len())
+            .map(|row| {
+                let values = self.columns.iter().map(|(id, c)| (id.clone(), c[row])).collect();
+                (self.ts[row], values)
+            })
+            .collect()
+    }
+
+    /// Forgets every row (the top-processes table is kept).
+    pub fn clear(&mut self) {
+        self.ts.clear();
+        self.columns.clear();
+    }
+
+    /// Number of rows held (including gap markers).
+    pub fn len(&self) -> usize {
+        self.ts.len()
+    }
+
+    /// Whether no row is held.
+    pub fn is_empty(&self) -> bool {
+        self.ts.is_empty()
+    }
+
+    /// Row timestamps, ascending, as two slices (the ring may wrap).
+    pub fn timestamps(&self) -> (&[f64], &[f64]) {
+        self.ts.as_slices()
+    }
+
+    /// A series' values aligned with [`Self::timestamps`], or `None` if unknown.
+    pub fn values(&self, id: &str) -> Option<(&[f64], &[f64])> {
+        self.columns.get(id).map(VecDeque::as_slices)
+    }
+
+    /// Ids of every series held.
+    pub fn series_ids(&self) -> impl Iterator<Item = &str> {
+        self.columns.keys().map(String::as_str)
+    }
+
+    /// The newest timestamp, if any.
+    pub fn newest_ts(&self) -> Option<f64> {
+        self.ts.back().copied()
+    }
+
+    /// The newest non-gap value of a series.
+    pub fn latest(&self, id: &str) -> Option<f64> {
+        self.columns.get(id)?.iter().rev().find(|v| !v.is_nan()).copied()
+    }
+
+    /// Stats of a series over rows with `from <= ts <= to`.
+    pub fn stats(&self, id: &str, from: f64, to: f64) -> Option<SeriesStats> {
+        let column = self.columns.get(id)?;
+        let mut stats: Option<SeriesStats> = None;
+        let mut sum = 0.0;
+        let mut count = 0usize;
+        for (&t, &v) in self.ts.iter().zip(column.iter()) {
+            if t < from || t > to || v.is_nan() {
+                continue;
+            }
+            sum += v;
+            count += 1;
+            let s = stats.get_or_insert(SeriesStats { last: v, min: v, max: v, avg: v });
+            s.last = v;
+            s.min = s.min.min(v);
+            s.max = s.max.max(v);
+        }
+        stats.map(|mut s| {
+            s.avg = sum / count as f64;
+            s
+        })
+    }
+
+    /// The value of a series at the row nearest to `ts`, for crosshair tooltips.
+    pub fn value_near(&self, id: &str, ts: f64) -> Option<(f64, f64)> {
+        let column = self.columns.get(id)?;
+        let index = match self.ts.binary_search_by(|t| t.total_cmp(&ts)) {
+            Ok(i) => i,
+            Err(i) if i == 0 => 0,
+            Err(i) if i >= self.ts.len() => self.ts.len().checked_sub(1)?,
+            Err(i) => {
+                if ts - self.ts[i - 1] <= self.ts[i] - ts {
+                    i - 1
+                } else {
+                    i
+                }
+            }
+        };
+        let value = *column.get(index)?;
+        (!value.is_nan()).then(|| (self.ts[index], value))
+    }
+
+    /// The busiest processes in the newest frame.
+    pub fn top(&self) -> &[ProcessInfo] {
+        &self.top
+    }
+
+    fn push_row(&mut self, ts: f64, value_of: impl Fn(&str) -> Option<f64>) {
+        if self.ts.len() == self.capacity {
+            self.ts.pop_front();
+            for column in self.columns.values_mut() {
+                column.pop_front();
+            }
+        }
+        self.ts.push_back(ts);
+        for (id, column) in self.columns.iter_mut() {
+            column.push_back(value_of(id).unwrap_or(f64::NAN));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,126 @@
+//! Unit tests of one host's series ring: ordering, gaps, bounded memory, stats.
+
+use std::collections::BTreeMap;
+
+use pulse_protocol::{Epoch, Frame, HistoryResponse, HistorySeries};
+
+use super::*;
+
+fn frame(seq: u64, ts: i64, values: &[(&str, f64)]) -> Frame {
+    Frame {
+        seq,
+        ts,
+        host: "h".into(),
+        values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        top: vec![],
+    }
+}
+
+fn column(store: &HostSeries, id: &str) -> Vec<f64> {
+    let (a, b) = store.values(id).expect("series exists");
+    a.iter().chain(b).copied().collect()
+}
+
+#[test]
+fn frames_become_aligned_rows_and_new_series_backfill_with_nan() {
+    let mut store = HostSeries::with_capacity(10);
+    store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
+    store.push_frame(&frame(2, 2000, &[("a", 2.0), ("b", 5.0)]));
+    assert_eq!(store.len(), 2);
+    assert_eq!(column(&store, "a"), vec![1.0, 2.0]);
+    let b = column(&store, "b");
+    assert!(b[0].is_nan());
+    assert_eq!(b[1], 5.0);
+}
+
+#[test]
+fn memory_is_bounded_by_capacity() {
+    let mut store = HostSeries::with_capacity(100);
+    for i in 0..10_000 {
+        store.push_frame(&frame(i, i as i64 * 1000, &[("a", i as f64)]));
+    }
+    assert_eq!(store.len(), 100);
+    assert_eq!(column(&store, "a").first().copied(), Some(9_900.0));
+}
+
+#[test]
+fn a_gap_is_one_nan_row_and_never_doubles() {
+    let mut store = HostSeries::with_capacity(10);
+    store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
+    store.push_gap();
+    store.push_gap();
+    store.push_frame(&frame(9, 9000, &[("a", 9.0)]));
+    let a = column(&store, "a");
+    assert_eq!(a.len(), 3);
+    assert!(a[1].is_nan());
+    assert_eq!(store.latest("a"), Some(9.0));
+}
+
+#[test]
+fn frames_older_than_the_newest_row_are_ignored() {
+    let mut store = HostSeries::with_capacity(10);
+    store.push_frame(&frame(2, 2000, &[("a", 2.0)]));
+    store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
+    assert_eq!(column(&store, "a"), vec![2.0]);
+}
+
+#[test]
+fn stats_cover_the_window_and_skip_gaps() {
+    let mut store = HostSeries::with_capacity(10);
+    for (i, v) in [4.0, 2.0, 6.0].into_iter().enumerate() {
+        store.push_frame(&frame(i as u64, i as i64 * 1000, &[("a", v)]));
+    }
+    store.push_gap();
+    let s = store.stats("a", 1000.0, 5000.0).expect("values in window");
+    assert_eq!((s.last, s.min, s.max, s.avg), (6.0, 2.0, 6.0, 4.0));
+    assert!(store.stats("a", 10_000.0, 20_000.0).is_none());
+}
+
+#[test]
+fn value_near_picks_the_closest_row() {
+    let mut store = HostSeries::with_capacity(10);
+    store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
+    store.push_frame(&frame(2, 2000, &[("a", 2.0)]));
+    assert_eq!(store.value_near("a", 1400.0), Some((1000.0, 1.0)));
+    assert_eq!(store.value_near("a", 1600.0), Some((2000.0, 2.0)));
+    assert_eq!(store.value_near("a", 99_000.0), Some((2000.0, 2.0)));
+}
+
+#[test]
+fn history_replaces_rows_and_keeps_the_newest_when_too_long() {
+    let mut store = HostSeries::with_capacity(2);
+    let history = HistoryResponse {
+        epoch: Epoch("e".into()),
+        first_seq: 1,
+        last_seq: 3,
+        ts: vec![1000, 2000, 3000],
+        series: BTreeMap::from([(
+            "a".to_string(),
+            HistorySeries { host: "h".into(), values: vec![Some(1.0), None, Some(3.0)] },
+        )]),
+    };
+    store.load_history(&history);
+    let a = column(&store, "a");
+    assert!(a[0].is_nan());
+    assert_eq!(a[1], 3.0);
+    assert_eq!(store.newest_ts(), Some(3000.0));
+}
+
+#[test]
+fn history_keeps_live_rows_that_are_newer_than_the_backfill() {
+    let mut store = HostSeries::with_capacity(10);
+    store.push_frame(&frame(2, 2000, &[("a", 2.0)]));
+    store.push_frame(&frame(5, 5000, &[("a", 5.0)]));
+    let history = HistoryResponse {
+        epoch: Epoch("e".into()),
+        first_seq: 1,
+        last_seq: 3,
+        ts: vec![1000, 2000, 3000],
+        series: BTreeMap::from([(
+            "a".to_string(),
+            HistorySeries { host: "h".into(), values: vec![Some(1.0), Some(2.0), Some(3.0)] },
+        )]),
+    };
+    store.load_history(&history);
+    assert_eq!(column(&store, "a"), vec![1.0, 2.0, 3.0, 5.0]);
+}
