@@ -1,0 +1,71 @@
+// Starts a real pulse-server for a test, on 127.0.0.1, and stops it afterwards.
+// The server prints `listening on http://ADDR/` once it accepts connections; we wait
+// for that line (an event), never for a fixed time.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BINARY = path.join(ROOT, 'target/release/pulse-server');
+
+/** A running pulse-server. `listen` defaults to a free port; pass one to restart on the same port. */
+export class PulseServer {
+  constructor(child, url) {
+    this.child = child;
+    this.url = url;
+    this.output = '';
+  }
+
+  static async start({ listen = '127.0.0.1:0', args = [], timeoutMs = 15_000 } = {}) {
+    const child = spawn(BINARY, ['--listen', listen, '--dist', path.join(ROOT, 'dist'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    });
+    let output = '';
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`pulse-server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      const onData = (chunk) => {
+        output += chunk;
+        const match = /listening on (http:\/\/[^\s/]+)\//.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (chunk) => { output += chunk; });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`pulse-server exited with ${code} before listening:\n${output}`));
+      });
+    });
+    const server = new PulseServer(child, url);
+    server.output = output;
+    child.stdout.on('data', (chunk) => { server.output += chunk; });
+    child.stderr.on('data', (chunk) => { server.output += chunk; });
+    return server;
+  }
+
+  /** host:port the server listens on. */
+  get address() {
+    return new URL(this.url).host;
+  }
+
+  /** Freezes the process (a hung server: sockets stay open, nothing is sent). */
+  freeze() { this.child.kill('SIGSTOP'); }
+
+  /** Thaws a frozen process. */
+  thaw() { this.child.kill('SIGCONT'); }
+
+  /** Stops the server: SIGTERM (graceful) or SIGKILL (crash). Resolves when it has exited. */
+  async stop(signal = 'SIGTERM') {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGCONT');
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,69 @@
+// The whole site, built and served by a real pulse-server, in headless Chromium:
+// over each transport the dashboard goes live, names the transport, and its charts
+// keep changing as frames arrive. With no preference, it is WebSocket.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PulseServer } from '../lib/server.mjs';
+import { canvasFingerprints, launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await PulseServer.start({ args: ['--interval', '250ms'] });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function assertLiveAndDrawing(page, transport) {
+  await waitLive(page, transport);
+  const state = await pulseState(page);
+  assert.equal(state.transport, transport);
+  const first = await canvasFingerprints(page);
+  const panels = Object.keys(first);
+  assert.ok(panels.length >= 4, `at least 4 charts, found ${panels.join(', ')}`);
+  for (const key of panels) assert.ok(first[key].painted > 0, `${key} is blank`);
+  await waitFrames(page, state.frames + 4);
+  // A redraw waits for the next animation frame: wait until some chart changed.
+  await page.waitForFunction(
+    (before) => {
+      const now = {};
+      document.querySelectorAll('canvas').forEach((c, i) => { now[i] = c.toDataURL().length; });
+      return Object.keys(now).some((k) => now[k] !== before[k]);
+    },
+    await page.evaluate(() => {
+      const out = {};
+      document.querySelectorAll('canvas').forEach((c, i) => { out[i] = c.toDataURL().length; });
+      return out;
+    }),
+    { timeout: 10_000, polling: 100 },
+  );
+  const second = await canvasFingerprints(page);
+  const changed = panels.filter((key) => second[key] && second[key].sum !== first[key].sum);
+  assert.ok(changed.length > 0, 'no chart changed while frames arrived');
+  const final = await pulseState(page);
+  assert.deepEqual(seqProblems(final.seqs), [], 'seq log has holes or duplicates');
+  assert.equal(final.duplicates, 0);
+  assert.deepEqual(page.errors.filter((e) => !/integrity/.test(e)), [], 'page logged errors');
+}
+
+describe('every transport shows live, changing charts', () => {
+  test('with no preference the dashboard is live over WebSocket', async () => {
+    const page = await openPage(browser, `${server.url}/`);
+    await assertLiveAndDrawing(page, 'ws');
+    await page.context().close();
+  });
+
+  for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
+    test(`?transport=${transport} goes live over ${transport} and draws`, async () => {
+      const page = await openPage(browser, `${server.url}/?transport=${transport}`);
+      await assertLiveAndDrawing(page, transport);
+      await page.context().close();
+    });
+  }
+});

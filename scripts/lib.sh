@@ -1,0 +1,77 @@
+# Shared steps of ./pulse: installing the toolchain and building. Sourced, not run.
+# Each step checks for its tool (and version) and skips when it is already there.
+
+PULSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PULSE_TOOLS="${PULSE_TOOLS:-$HOME/.cache/pulse/tools}"
+TRUNK_VERSION_REQ='^0.21'
+BINARYEN_VERSION=132
+export PATH="$PULSE_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The wasm-bindgen version the app is locked to; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$PULSE_ROOT/Cargo.lock"
+}
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_toolchain() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+    say "installing Trunk 0.21 (about 6 minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION_REQ" --locked
+  fi
+  [ -f "$PULSE_ROOT/Cargo.lock" ] || (cd "$PULSE_ROOT" && cargo generate-lockfile)
+  local wbg
+  wbg="$(wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
+    say "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
+    # Not --locked: its lockfile pins a crate release the registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "=$wbg"
+  fi
+  if [ "$("$PULSE_TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "$BINARYEN_VERSION" ]; then
+    # Debian's binaryen (108) produces wasm that fails to load: use npm's.
+    command -v npm >/dev/null || apt_install nodejs npm
+    say "installing wasm-opt $BINARYEN_VERSION (npm binaryen)"
+    npm install --silent --no-audit --no-fund --prefix "$PULSE_TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+}
+
+# What the browser tests and end-to-end tests need beyond the toolchain.
+setup_test_tools() {
+  apt_install chromium chromium-driver nginx-light
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d "$PULSE_ROOT/e2e/node_modules/playwright-core" ]; then
+    say "installing the end-to-end test driver (playwright-core, npm)"
+    npm ci --silent --no-audit --no-fund --prefix "$PULSE_ROOT/e2e" >/dev/null
+  fi
+}
+
+build_web() {
+  say "building the web app (dist/)"
+  (cd "$PULSE_ROOT" && trunk build --release --offline)
+}
+
+build_server() {
+  say "building the server"
+  (cd "$PULSE_ROOT" && cargo build --release -p pulse-server)
+}
+
+build_all() {
+  build_web
+  build_server
+}
