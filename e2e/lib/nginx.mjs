@@ -1,0 +1,102 @@
+// A real nginx (Debian's) reverse proxy in front of a pulse-server, started by the test
+// on 127.0.0.1 with a generated config, in one of the modes real networks have:
+//   good      passes WebSocket upgrades and streams responses unbuffered
+//   no-ws     strips the Upgrade header (as many corporate proxies do): WebSocket fails
+//   buffered  strips Upgrade AND buffers responses (ignoring X-Accel-Buffering): SSE stalls
+//   static    no proxy at all: serves a directory, as a static host serving dist/ would
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export async function freePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function locationFor(mode, upstream, root) {
+  if (mode === 'static') return [`root ${root};`, 'include /etc/nginx/mime.types;'];
+  const common = [
+    `proxy_pass http://${upstream};`,
+    'proxy_http_version 1.1;',
+    'proxy_set_header Host $http_host;',
+    'proxy_read_timeout 3600s;',
+  ];
+  if (mode === 'good') {
+    return [...common, 'proxy_set_header Upgrade $http_upgrade;', 'proxy_set_header Connection $connection_upgrade;',
+      'proxy_buffering off;'];
+  }
+  if (mode === 'no-ws') return [...common, 'proxy_set_header Connection "";', 'proxy_buffering off;'];
+  if (mode === 'buffered') {
+    return [...common, 'proxy_set_header Connection "";', 'proxy_buffering on;',
+      'proxy_ignore_headers X-Accel-Buffering;', 'proxy_buffer_size 1m;', 'proxy_buffers 4 1m;',
+      'proxy_busy_buffers_size 2m;', 'proxy_max_temp_file_size 0;'];
+  }
+  throw new Error(`unknown nginx mode ${mode}`);
+}
+
+export class Nginx {
+  static async start({ upstream, mode, root }) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-nginx-'));
+    const port = await freePort();
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
+    const conf = `
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  ${temp}
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      ${locationFor(mode, upstream, root).join('\n      ')}
+    }
+  }
+}`;
+    await fs.writeFile(path.join(dir, 'nginx.conf'), conf);
+    const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    await waitForPort(port, child, () => output);
+    const proxy = new Nginx();
+    Object.assign(proxy, { child, dir, port, url: `http://127.0.0.1:${port}` });
+    return proxy;
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) {
+      const exited = once(this.child, 'exit');
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once something accepts TCP connections on the port (bounded: 100 tries, 10 s). */
+export async function waitForPort(port, child, output = () => '') {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (child && child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${output()}`);
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on ${port} after 10 s: ${output()}`);
+}

@@ -1,0 +1,77 @@
+// The built dist/ deployed as a static site on another origin (served by nginx),
+// pointed at a Pulse server by `?server=` or by a `config.json` beside index.html.
+// The server must allow that origin (CORS and the WebSocket/SSE Origin check), and
+// must refuse origins it was not told about.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { Nginx } from '../lib/nginx.mjs';
+import { ROOT, PulseServer } from '../lib/server.mjs';
+import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+
+let browser;
+let site;
+let siteDir;
+let server;
+
+before(async () => {
+  browser = await launchBrowser();
+  siteDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-static-'));
+  await fs.cp(path.join(ROOT, 'dist'), siteDir, { recursive: true });
+  site = await Nginx.start({ mode: 'static', root: siteDir });
+  server = await PulseServer.start({ args: ['--interval', '500ms', '--allow-origin', site.url] });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+  await server?.stop();
+  await fs.rm(siteDir, { recursive: true, force: true });
+});
+
+test('?server= points a static copy at the server, over WebSocket', async () => {
+  const page = await openPage(browser, `${site.url}/?server=${encodeURIComponent(server.url)}`);
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  await page.context().close();
+});
+
+test('?server= with SSE and long-poll works across origins too (CORS)', async () => {
+  for (const transport of ['sse', 'longpoll']) {
+    const page = await openPage(browser, `${site.url}/?transport=${transport}&server=${encodeURIComponent(server.url)}`);
+    await waitLive(page, transport);
+    await page.context().close();
+  }
+});
+
+test('config.json beside index.html names the server', async () => {
+  await fs.writeFile(path.join(siteDir, 'config.json'), JSON.stringify({ server: server.url }));
+  try {
+    const page = await openPage(browser, `${site.url}/`);
+    await waitLive(page, 'ws');
+    await page.context().close();
+  } finally {
+    await fs.rm(path.join(siteDir, 'config.json'));
+  }
+});
+
+test('a server that does not allow the origin refuses it, and the page says so', async () => {
+  const strict = await PulseServer.start({ args: ['--interval', '500ms'] });
+  try {
+    const ws = await fetch(`${strict.url}/api/v1/sse`, { headers: { Origin: site.url } });
+    assert.equal(ws.status, 403);
+    assert.equal((await ws.json()).error, 'forbidden_origin');
+    const page = await openPage(browser, `${site.url}/?server=${encodeURIComponent(strict.url)}`);
+    await page.waitForFunction(() => (window.__pulse?.log ?? []).length > 2, null, { timeout: 20_000 });
+    const badge = await page.getAttribute('[data-testid="connection-badge"]', 'data-state');
+    assert.notEqual(badge, 'live');
+    await page.context().close();
+  } finally {
+    await strict.stop();
+  }
+});
+
+
