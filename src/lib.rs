@@ -2,6 +2,8 @@
 //!
 //! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
 
+pub mod charts;
 pub mod connection;
+pub mod format;
 pub mod live;
 pub mod store;

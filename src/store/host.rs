@@ -190,6 +190,25 @@ impl HostSeries {
         (!value.is_nan()).then(|| (self.ts[index], value))
     }
 
+    /// The rows with `from <= ts <= to`, as an index range into the columns
+    /// (found by binary search, so drawing a window never scans the whole ring).
+    pub fn rows_between(&self, from: f64, to: f64) -> std::ops::Range<usize> {
+        let start = self.ts.partition_point(|&t| t < from);
+        let end = self.ts.partition_point(|&t| t <= to).max(start);
+        start..end
+    }
+
+    /// A series' `(ts, value)` pairs in `rows`, oldest first (`NaN` at gaps).
+    pub fn points(&self, id: &str, rows: std::ops::Range<usize>) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let column = self.columns.get(id);
+        let len = rows.len();
+        self.ts
+            .range(rows.clone())
+            .zip(column.into_iter().flat_map(move |c| c.range(rows.clone())))
+            .map(|(&t, &v)| (t, v))
+            .take(len)
+    }
+
     /// The busiest processes in the newest frame.
     pub fn top(&self) -> &[ProcessInfo] {
         &self.top

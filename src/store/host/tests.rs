@@ -124,3 +124,18 @@ fn history_keeps_live_rows_that_are_newer_than_the_backfill() {
     store.load_history(&history);
     assert_eq!(column(&store, "a"), vec![1.0, 2.0, 3.0, 5.0]);
 }
+
+#[test]
+fn rows_between_finds_a_window_and_points_walk_it() {
+    let mut store = HostSeries::with_capacity(5);
+    for i in 0..8 {
+        store.push_frame(&frame(i, i as i64 * 1000, &[("a", i as f64)]));
+    }
+    // The ring holds ts 3000..=7000 and has wrapped.
+    assert_eq!(store.rows_between(4000.0, 6000.0), 1..4);
+    assert_eq!(store.rows_between(0.0, 100_000.0), 0..5);
+    assert_eq!(store.rows_between(9000.0, 10_000.0), 5..5);
+    let points: Vec<_> = store.points("a", store.rows_between(4500.0, 7000.0)).collect();
+    assert_eq!(points, vec![(5000.0, 5.0), (6000.0, 6.0), (7000.0, 7.0)]);
+    assert_eq!(store.points("missing", 0..5).count(), 0);
+}

@@ -1,0 +1,147 @@
+//! Paints one frame of a chart with plotters on a canvas sized for the screen.
+//!
+//! The backing store is CSS size × `devicePixelRatio`, and every length (fonts,
+//! strokes, margins) is scaled by the same factor. Grid, ticks and labels are drawn
+//! here from [`super::ticks`]; plotters' mesh, captions and legends are not used
+//! because they measure text through the DOM on every frame.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+use thiserror::Error;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::decimate::{m4, segments};
+use super::theme::Palette;
+use super::ticks::{time_ticks, value_ticks};
+use super::{ChartSpec, Line, PlotRect, Window};
+use crate::format;
+use crate::store::HostSeries;
+
+/// The system font stack, as a canvas font family.
+const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+/// Why a frame could not be drawn.
+#[derive(Debug, Error)]
+pub enum DrawError {
+    /// The canvas gave no 2D context (detached, or out of memory).
+    #[error("the canvas has no 2d context")]
+    NoContext,
+    /// plotters reported a failure.
+    #[error("drawing failed: {0}")]
+    Plotters(String),
+}
+
+/// Everything one frame depends on.
+pub struct DrawInput<'a> {
+    /// The host's samples; `None` draws an empty, labelled plot.
+    pub host: Option<&'a HostSeries>,
+    /// The visible lines.
+    pub lines: &'a [Line],
+    /// Scale and marks.
+    pub spec: &'a ChartSpec,
+    /// The time span to show.
+    pub window: Window,
+    /// Colours.
+    pub palette: &'a Palette,
+    /// Canvas size in CSS pixels.
+    pub css_size: (f64, f64),
+    /// `window.devicePixelRatio`.
+    pub dpr: f64,
+    /// Local time-zone offset in minutes east of UTC, for time labels.
+    pub tz_offset_minutes: f64,
+}
+
+/// Draws one frame.
+pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawError> {
+    let dpr = input.dpr.clamp(1.0, 4.0);
+    let (width, height) = ((input.css_size.0 * dpr).round() as u32, (input.css_size.1 * dpr).round() as u32);
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or(DrawError::NoContext)?;
+    context.set_line_join("round");
+    context.set_line_cap("round");
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
+    let root = backend.into_drawing_area();
+    let fail = |e: DrawingAreaErrorKind<_>| DrawError::Plotters(e.to_string());
+    root.fill(&input.palette.background).map_err(fail)?;
+
+    let rect = PlotRect::for_size(input.css_size.0, input.css_size.1);
+    let (left, top, right, bottom) = rect.scaled(dpr);
+    let Window { from, to } = input.window;
+    let columns = (right - left).max(1) as usize;
+
+    let rows = input.host.map(|h| h.rows_between(from, to)).unwrap_or(0..0);
+    let decimated: Vec<Vec<(f64, f64)>> = input
+        .lines
+        .iter()
+        .map(|line| match input.host {
+            Some(host) => m4(host.points(&line.id, rows.clone()), from, to, columns),
+            None => Vec::new(),
+        })
+        .collect();
+    let ceiling = input.spec.ceiling.as_deref().and_then(|id| input.host?.latest(id));
+    let data_max = decimated.iter().flatten().map(|p| p.1).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let axis_max = match input.spec.unit {
+        pulse_protocol::Unit::Percent => data_max.max(100.0),
+        _ => data_max.max(ceiling.unwrap_or(0.0)) * 1.05,
+    };
+    let y_ticks = value_ticks(input.spec.unit, axis_max, (rect.height() / 36.0).floor().max(2.0) as usize);
+
+    let area = root.apply_coord_spec(Cartesian2d::<RangedCoordf64, RangedCoordf64>::new(
+        from..to,
+        0.0..y_ticks.max,
+        (left..right, bottom..top),
+    ));
+    let thin = (dpr.round() as u32).max(1);
+    let font_px = 11.0 * dpr;
+    let label = |h, v| (FONT, font_px).into_font().color(&input.palette.text).pos(Pos::new(h, v));
+
+    for value in y_ticks.values() {
+        area.draw(&PathElement::new(vec![(from, value), (to, value)], input.palette.grid.stroke_width(thin)))
+            .map_err(fail)?;
+        let y = bottom as f64 - value / y_ticks.max * (bottom - top) as f64;
+        let text = format::axis(input.spec.unit, value, y_ticks.step);
+        root.draw(&Text::new(text, (left - (8.0 * dpr) as i32, y as i32), label(HPos::Right, VPos::Center)))
+            .map_err(fail)?;
+    }
+    let (times, step) = time_ticks(from, to, (rect.width() / 90.0).floor().max(2.0) as usize);
+    for t in times {
+        area.draw(&PathElement::new(vec![(t, 0.0), (t, y_ticks.max)], input.palette.grid.stroke_width(thin)))
+            .map_err(fail)?;
+        let x = rect.x_of(t, &input.window) * dpr;
+        let text = format::clock(t, input.tz_offset_minutes, step < 60e3);
+        root.draw(&Text::new(text, (x as i32, bottom + (6.0 * dpr) as i32), label(HPos::Center, VPos::Top)))
+            .map_err(fail)?;
+    }
+
+    let dash = (5.0 * dpr) as i32;
+    let marks = input.spec.warn_at.map(|v| (v, input.palette.warning)).into_iter();
+    for (value, color) in marks.chain(ceiling.map(|v| (v, input.palette.text))) {
+        let points = vec![(from, value), (to, value)];
+        area.draw(&DashedPathElement::new(points, dash, dash, color.stroke_width(thin))).map_err(fail)?;
+    }
+
+    let stroke = ((1.5 * dpr).round() as u32).max(1);
+    for (line, points) in input.lines.iter().zip(&decimated) {
+        let style = input.palette.series_color(line.color).stroke_width(stroke);
+        for run in segments(points) {
+            if let [only] = run {
+                area.draw(&Circle::new(*only, stroke, style.filled())).map_err(fail)?;
+            } else {
+                area.draw(&PathElement::new(run.to_vec(), style)).map_err(fail)?;
+            }
+        }
+    }
+    root.present().map_err(fail)
+}
