@@ -119,13 +119,17 @@ fn binary_scale(value: f64) -> usize {
     scale
 }
 
-/// Decimals needed to tell ticks `step` apart.
+/// Decimals needed to write multiples of `step` exactly (2.5 needs one, 0.25 two).
 fn decimals_for(step: f64) -> usize {
-    if step <= 0.0 || !step.is_finite() || step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()) as usize
+    if step <= 0.0 || !step.is_finite() {
+        return 0;
     }
+    (0..4)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+        })
+        .unwrap_or(3)
 }
 
 /// Fixed decimals, without trailing zeros after the point.

@@ -3,6 +3,7 @@
 //! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
 
 pub mod charts;
+pub mod components;
 pub mod connection;
 pub mod format;
 pub mod live;

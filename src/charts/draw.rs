@@ -94,7 +94,7 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
     let data_max = decimated.iter().flatten().map(|p| p.1).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let axis_max = match input.spec.unit {
         pulse_protocol::Unit::Percent => data_max.max(100.0),
-        _ => data_max.max(ceiling.unwrap_or(0.0)) * 1.05,
+        _ => (data_max * 1.05).max(ceiling.unwrap_or(0.0)),
     };
     let y_ticks = value_ticks(input.spec.unit, axis_max, (rect.height() / 36.0).floor().max(2.0) as usize);
 

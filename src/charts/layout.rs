@@ -4,7 +4,7 @@
 use super::Window;
 
 /// Room for the value labels on the left.
-const LEFT: f64 = 58.0;
+const LEFT: f64 = 70.0;
 /// Room on the right so the last time label is not cut.
 const RIGHT: f64 = 14.0;
 /// Room above the top tick label.

@@ -51,6 +51,8 @@ fn axis_labels_are_as_short_as_the_step_allows() {
         (axis(Unit::BytesPerSecond, 1.5 * MIB, 0.5 * MIB), "1.5 MiB/s"),
         (axis(Unit::Load, 0.5, 0.25), "0.5"),
         (axis(Unit::Load, 2.0, 1.0), "2"),
+        (axis(Unit::Load, 2.5, 2.5), "2.5"),
+        (axis(Unit::Load, 0.75, 0.25), "0.75"),
         (axis(Unit::Count, 300.0, 100.0), "300"),
     ]);
 }

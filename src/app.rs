@@ -1,0 +1,90 @@
+//! The page: wires live metrics into the toolbar, the badge and the dashboard.
+//!
+//! [`App`] is what `main.rs` mounts; [`Shell`] is the same page for any
+//! [`LiveMetrics`], so browser tests can mount it with a store they fill themselves.
+
+mod clock;
+mod theme;
+mod url;
+
+use leptos::prelude::*;
+
+use crate::charts::Window;
+use crate::components::{ChartView, ConnectionBadge, Dashboard, LogDrawer, StatusBanner, Toolbar};
+use crate::connection::LinkState;
+use crate::live::LiveMetrics;
+
+pub use url::UrlState;
+
+/// The default time range: five minutes.
+pub const DEFAULT_RANGE_MS: f64 = 300e3;
+
+/// The whole app, fed by the connection engine.
+#[component]
+pub fn App() -> impl IntoView {
+    let live = crate::hooks::use_live_metrics();
+    view! { <Shell live=live /> }
+}
+
+/// The page for a given source of live metrics.
+#[component]
+pub fn Shell(
+    /// Where the data comes from.
+    live: LiveMetrics,
+) -> impl IntoView {
+    let initial = url::read();
+    let range_ms = RwSignal::new(initial.range_ms.unwrap_or(DEFAULT_RANGE_MS));
+    let hidden = RwSignal::new(initial.hidden.clone());
+    let theme = theme::use_theme(initial.theme);
+    let paused = RwSignal::new(false);
+    let zoom: RwSignal<Option<Window>> = RwSignal::new(None);
+    let hover = RwSignal::new(None);
+    let now = clock::use_clock();
+
+    let newest = Memo::new(move |_| live.store.with(|s| s.newest_ts()));
+    let frozen_end: RwSignal<Option<f64>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        // Freezing is remembered at the moment of pausing; data keeps arriving meanwhile.
+        let end = paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked()));
+        frozen_end.set(end);
+    });
+    let window = Memo::new(move |_| {
+        if let Some(zoomed) = zoom.get() {
+            return zoomed;
+        }
+        let end = frozen_end.get().or_else(|| newest.get()).unwrap_or_else(|| now.get());
+        Window::ending_at(end, range_ms.get())
+    });
+    let stale = Signal::derive(move || live.status.with(|s| s.state != LinkState::Live));
+    let view = ChartView { window: window.into(), theme: theme.theme.into(), hover, hidden, zoom, stale };
+
+    url::sync(range_ms, hidden, theme.chosen);
+    Effect::new(move |_| live.backfill.run(range_ms.get_untracked()));
+
+    let has_data = Signal::derive(move || newest.get().is_some());
+    let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
+    view! {
+        <div class="app" class:paused=move || paused.get()>
+            <header class="topbar">
+                <div class="brand" aria-label="Pulse">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    "Pulse"
+                </div>
+                <ConnectionBadge status=live.status now=now retry_now=live.retry_now />
+                <Toolbar range_ms=range_ms paused=paused zoom=zoom theme=theme.theme backfill=live.backfill />
+            </header>
+            <main>
+                <StatusBanner status=live.status has_data=has_data />
+                <Show when=move || paused.get()>
+                    <p class="paused-note" role="status">"Paused: the charts are frozen while data keeps arriving."</p>
+                </Show>
+                <Show when=has_catalog>
+                    <Dashboard catalog=live.catalog store=live.store view=view />
+                </Show>
+            </main>
+            <footer>
+                <LogDrawer log=live.log />
+            </footer>
+        </div>
+    }
+}

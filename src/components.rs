@@ -1,0 +1,60 @@
+//! Presentational components: they take signals and callbacks, never transports.
+//!
+//! [`ChartView`] bundles the signals every chart shares (time window, theme, synced
+//! crosshair, hidden series, zoom), so a panel gets one prop instead of seven.
+
+mod chart_panel;
+mod chart_surface;
+mod connection_badge;
+mod dashboard;
+mod legend;
+mod log_drawer;
+mod panels;
+mod states;
+mod toolbar;
+mod top_processes;
+
+pub use chart_panel::ChartPanel;
+pub use connection_badge::ConnectionBadge;
+pub use dashboard::Dashboard;
+pub use legend::Legend;
+pub use log_drawer::LogDrawer;
+pub use panels::{PanelDef, PANELS};
+pub use states::StatusBanner;
+pub use toolbar::{RangePicker, Toolbar, RANGES};
+pub use top_processes::TopProcesses;
+
+use leptos::prelude::*;
+
+use crate::charts::theme::Theme;
+use crate::charts::Window;
+
+/// Signals shared by every chart on the page.
+#[derive(Clone, Copy)]
+pub struct ChartView {
+    /// The time span on screen (follows the newest sample unless paused or zoomed).
+    pub window: Signal<Window>,
+    /// Colours.
+    pub theme: Signal<Theme>,
+    /// The time under the pointer in any chart: every chart draws its crosshair there.
+    pub hover: RwSignal<Option<f64>>,
+    /// Ids of the series the user hid from the legends.
+    pub hidden: RwSignal<Vec<String>>,
+    /// A window chosen by dragging across a chart; `None` follows the live edge.
+    pub zoom: RwSignal<Option<Window>>,
+    /// True while the data is not live (disconnected): charts are dimmed.
+    pub stale: Signal<bool>,
+}
+
+impl ChartView {
+    /// Shows or hides a series everywhere.
+    pub fn toggle_series(&self, id: &str) {
+        self.hidden.update(|hidden| {
+            if let Some(at) = hidden.iter().position(|h| h == id) {
+                hidden.remove(at);
+            } else {
+                hidden.push(id.to_owned());
+            }
+        });
+    }
+}

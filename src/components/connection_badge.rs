@@ -1,0 +1,65 @@
+//! The connection badge: transport, state, retry countdown and age of the data.
+
+use leptos::prelude::*;
+
+use crate::connection::{ConnectionStatus, LinkState};
+use crate::format;
+
+/// Shows how the page is connected and lets the user retry at once.
+#[component]
+pub fn ConnectionBadge(
+    /// The connection as the engine reports it.
+    #[prop(into)]
+    status: Signal<ConnectionStatus>,
+    /// The page clock (`Date.now()`), ticking about once a second.
+    #[prop(into)]
+    now: Signal<f64>,
+    /// Starts the next attempt now.
+    retry_now: Callback<()>,
+) -> impl IntoView {
+    let state = move || status.with(|s| s.state);
+    let transport = move || status.with(|s| s.transport);
+    let state_text = move || match state() {
+        LinkState::Live => "Live",
+        LinkState::Connecting => "Connecting",
+        LinkState::Reconnecting => "Reconnecting",
+        LinkState::Offline => "Offline",
+    };
+    let detail = move || {
+        let s = status.get();
+        let now = now.get();
+        let mut parts = Vec::new();
+        if s.state != LinkState::Live && s.attempt > 0 {
+            parts.push(format!("attempt {}", s.attempt));
+        }
+        if let Some(at) = s.next_retry_at.filter(|_| s.state == LinkState::Reconnecting) {
+            parts.push(format!("retry in {} s", ((at - now) / 1000.0).ceil().max(0.0)));
+        }
+        if let Some(at) = s.last_data_at {
+            parts.push(format!("data {}", format::age(now - at)));
+        }
+        parts.join(" · ")
+    };
+    let error = move || status.with(|s| s.last_error.clone().filter(|_| s.state != LinkState::Live));
+    view! {
+        <div
+            class="badge"
+            data-testid="connection-badge"
+            data-transport=move || transport().map(|t| t.as_str()).unwrap_or("")
+            data-state=move || state().as_str()
+            role="status"
+            aria-live="polite"
+            title=move || error().unwrap_or_default()
+        >
+            <span class="dot" aria-hidden="true"></span>
+            <span class="badge-state">{state_text}</span>
+            <span class="badge-transport">{move || transport().map(|t| t.label())}</span>
+            <span class="badge-detail">{detail}</span>
+            <Show when=move || matches!(state(), LinkState::Reconnecting | LinkState::Offline)>
+                <button type="button" class="retry" on:click=move |_| retry_now.run(())>
+                    "Retry now"
+                </button>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,70 @@
+//! The HTML legend under a chart: colour, name and now/min/max/avg per series.
+
+use leptos::prelude::*;
+use pulse_protocol::Unit;
+
+use super::ChartView;
+use crate::charts::theme::css;
+use crate::charts::Line;
+use crate::format;
+use crate::store::SeriesStats;
+
+/// A legend whose entries toggle their series. Panels with many series show a
+/// compact legend (name and current value only).
+#[component]
+pub fn Legend(
+    /// Every line of the chart.
+    #[prop(into)]
+    lines: Signal<Vec<Line>>,
+    /// Each line's statistics over the window, aligned with `lines`.
+    #[prop(into)]
+    stats: Signal<Vec<Option<SeriesStats>>>,
+    /// The unit of the values.
+    unit: Unit,
+    /// Shared chart signals (hidden series, theme).
+    view: ChartView,
+) -> impl IntoView {
+    let compact = move || lines.with(|l| l.len() > 4);
+    let entry = move |(index, line): (usize, Line)| {
+        let value = move |pick: fn(&SeriesStats) -> f64| {
+            move || stats.with(|s| s.get(index).copied().flatten().map(|s| format::value(unit, pick(&s))))
+        };
+        let id = line.id.clone();
+        let hidden = Memo::new(move |_| view.hidden.with(|h| h.contains(&id)));
+        let id = line.id.clone();
+        let color = move || css(view.theme.get().palette().series_color(line.color));
+        view! {
+            <li class="legend-entry" class:off=move || hidden.get()>
+                <button
+                    type="button"
+                    aria-pressed=move || (!hidden.get()).to_string()
+                    title=move || if hidden.get() { "Show this series" } else { "Hide this series" }
+                    on:click=move |_| view.toggle_series(&id)
+                >
+                    <span class="swatch" style:background=color></span>
+                    <span class="legend-label">{line.label}</span>
+                </button>
+                <span class="stat now">{move || value(|s| s.last)().unwrap_or_else(|| "–".into())}</span>
+                <span class="stat">{value(|s| s.min)}</span>
+                <span class="stat">{value(|s| s.max)}</span>
+                <span class="stat">{value(|s| s.avg)}</span>
+            </li>
+        }
+    };
+    view! {
+        <ul class="legend" class:compact=compact>
+            <li class="legend-head" aria-hidden="true">
+                <span></span>
+                <span>"now"</span>
+                <span>"min"</span>
+                <span>"max"</span>
+                <span>"avg"</span>
+            </li>
+            <For
+                each=move || lines.get().into_iter().enumerate()
+                key=|(index, line)| (*index, line.id.clone())
+                children=entry
+            />
+        </ul>
+    }
+}

@@ -1,0 +1,89 @@
+//! The toolbar: time range, pause, zoom reset and theme.
+
+use leptos::prelude::*;
+
+use crate::charts::theme::Theme;
+use crate::charts::Window;
+
+/// The time ranges on offer: label and length in ms.
+pub const RANGES: [(&str, f64); 4] = [("1m", 60e3), ("5m", 300e3), ("15m", 900e3), ("1h", 3_600e3)];
+
+/// A segmented control choosing how much history the charts show.
+#[component]
+pub fn RangePicker(
+    /// The chosen span in ms.
+    range_ms: RwSignal<f64>,
+    /// Asks the connection to make sure this much history is loaded.
+    backfill: Callback<f64>,
+) -> impl IntoView {
+    let buttons = RANGES
+        .iter()
+        .map(|&(label, ms)| {
+            let active = move || range_ms.get() == ms;
+            view! {
+                <button
+                    type="button"
+                    role="radio"
+                    aria-checked=move || active().to_string()
+                    class:active=active
+                    data-testid=format!("range-{label}")
+                    on:click=move |_| {
+                        range_ms.set(ms);
+                        backfill.run(ms);
+                    }
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="segmented" role="radiogroup" aria-label="Time range">
+            {buttons}
+        </div>
+    }
+}
+
+/// Range picker, pause/resume, zoom reset and the theme toggle.
+#[component]
+pub fn Toolbar(
+    /// The chosen span in ms.
+    range_ms: RwSignal<f64>,
+    /// Whether the view is frozen (data keeps arriving).
+    paused: RwSignal<bool>,
+    /// A dragged zoom window, if any.
+    zoom: RwSignal<Option<Window>>,
+    /// The colour scheme.
+    theme: RwSignal<Theme>,
+    /// Asks the connection to make sure this much history is loaded.
+    backfill: Callback<f64>,
+) -> impl IntoView {
+    view! {
+        <div class="toolbar">
+            <RangePicker range_ms=range_ms backfill=backfill />
+            <button
+                type="button"
+                class="tool"
+                data-testid="pause"
+                aria-pressed=move || paused.get().to_string()
+                on:click=move |_| paused.update(|p| *p = !*p)
+            >
+                {move || if paused.get() { "▶ Resume" } else { "❚❚ Pause" }}
+            </button>
+            <Show when=move || zoom.with(Option::is_some)>
+                <button type="button" class="tool" data-testid="reset-zoom" on:click=move |_| zoom.set(None)>
+                    "Reset zoom"
+                </button>
+            </Show>
+            <button
+                type="button"
+                class="tool"
+                data-testid="theme-toggle"
+                aria-label=move || format!("Switch to {} theme", theme.get().toggled().as_str())
+                on:click=move |_| theme.update(|t| *t = t.toggled())
+            >
+                {move || if theme.get() == Theme::Dark { "☀" } else { "☾" }}
+            </button>
+        </div>
+    }
+}
