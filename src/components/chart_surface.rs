@@ -89,7 +89,18 @@ pub fn ChartSurface(
         let x = rect().x_of(t, &view.window.get());
         (x >= rect().left && x <= rect().right).then_some(x)
     };
-    let selection = move || drag.get().filter(|(a, b)| (a - b).abs() >= 1.0);
+    let band = move |x: f64, width: f64| {
+        let r = rect();
+        format!("left:{x}px;width:{width}px;top:{}px;height:{}px", r.top, r.height())
+    };
+    let crosshair_style = move || match crosshair_x() {
+        Some(x) => band(x, 1.0),
+        None => "display:none".to_owned(),
+    };
+    let selection_style = move || match drag.get().filter(|(a, b)| (a - b).abs() >= 1.0) {
+        Some((a, b)) => band(a.min(b), (a - b).abs()),
+        None => "display:none".to_owned(),
+    };
     let tooltip = move || {
         if !pointer_here.get() {
             return None;
@@ -150,21 +161,8 @@ pub fn ChartSurface(
                 label=label
                 test_id=test_id
             />
-            <div
-                class="crosshair"
-                style:display=move || if crosshair_x().is_some() { "block" } else { "none" }
-                style:left=move || format!("{}px", crosshair_x().unwrap_or(0.0))
-                style:top=move || format!("{}px", rect().top)
-                style:height=move || format!("{}px", rect().height())
-            ></div>
-            <div
-                class="selection"
-                style:display=move || if selection().is_some() { "block" } else { "none" }
-                style:left=move || format!("{}px", selection().map(|(a, b)| a.min(b)).unwrap_or(0.0))
-                style:width=move || format!("{}px", selection().map(|(a, b)| (a - b).abs()).unwrap_or(0.0))
-                style:top=move || format!("{}px", rect().top)
-                style:height=move || format!("{}px", rect().height())
-            ></div>
+            <div class="crosshair" style=crosshair_style></div>
+            <div class="selection" style=selection_style></div>
             {tooltip}
         </div>
     }

@@ -26,28 +26,32 @@ pub fn Legend(
 ) -> impl IntoView {
     let compact = move || lines.with(|l| l.len() > 4);
     let entry = move |(index, line): (usize, Line)| {
-        let value = move |pick: fn(&SeriesStats) -> f64| {
-            move || stats.with(|s| s.get(index).copied().flatten().map(|s| format::value(unit, pick(&s))))
-        };
         let id = line.id.clone();
         let hidden = Memo::new(move |_| view.hidden.with(|h| h.contains(&id)));
         let id = line.id.clone();
-        let color = move || css(view.theme.get().palette().series_color(line.color));
+        let swatch = move || format!("background:{}", css(view.theme.get().palette().series_color(line.color)));
+        let numbers = move || {
+            let s = stats.with(|s| s.get(index).copied().flatten());
+            let text = |pick: fn(&SeriesStats) -> f64| s.map(|s| format::value(unit, pick(&s))).unwrap_or_default();
+            view! {
+                <span class="stat now">{s.map(|s| format::value(unit, s.last)).unwrap_or_else(|| "–".into())}</span>
+                <span class="stat">{text(|s| s.min)}</span>
+                <span class="stat">{text(|s| s.max)}</span>
+                <span class="stat">{text(|s| s.avg)}</span>
+            }
+        };
         view! {
             <li class="legend-entry" class:off=move || hidden.get()>
                 <button
                     type="button"
                     aria-pressed=move || (!hidden.get()).to_string()
-                    title=move || if hidden.get() { "Show this series" } else { "Hide this series" }
+                    title="Show or hide this series"
                     on:click=move |_| view.toggle_series(&id)
                 >
-                    <span class="swatch" style:background=color></span>
+                    <span class="swatch" style=swatch></span>
                     <span class="legend-label">{line.label}</span>
                 </button>
-                <span class="stat now">{move || value(|s| s.last)().unwrap_or_else(|| "–".into())}</span>
-                <span class="stat">{value(|s| s.min)}</span>
-                <span class="stat">{value(|s| s.max)}</span>
-                <span class="stat">{value(|s| s.avg)}</span>
+                {numbers}
             </li>
         }
     };
