@@ -21,12 +21,20 @@ pub enum SortKey {
 
 /// Sorts processes by a column (CPU and memory descending, pid and name ascending).
 pub fn sort_processes(processes: &mut [ProcessInfo], key: SortKey) {
-    match key {
-        SortKey::Pid => processes.sort_by_key(|p| p.pid),
-        SortKey::Name => processes.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-        SortKey::Cpu => processes.sort_by(|a, b| b.cpu.total_cmp(&a.cpu)),
-        SortKey::Memory => processes.sort_by(|a, b| b.mem.cmp(&a.mem)),
-    }
+    processes.sort_unstable_by(|a, b| {
+        let order = match key {
+            SortKey::Pid => a.pid.cmp(&b.pid),
+            SortKey::Name => lowercase(&a.name).cmp(lowercase(&b.name)),
+            SortKey::Cpu => b.cpu.total_cmp(&a.cpu),
+            SortKey::Memory => b.mem.cmp(&a.mem),
+        };
+        order.then(a.pid.cmp(&b.pid))
+    });
+}
+
+/// ASCII-lowercased bytes, enough to sort process names case-insensitively.
+fn lowercase(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes().map(|b| b.to_ascii_lowercase())
 }
 
 /// A table of the top processes; clicking a column heading sorts by it.
