@@ -1,0 +1,139 @@
+//! Browser tests of the presentational components, one behaviour each, found by
+//! `data-testid` and roles rather than by markup.
+
+mod common;
+
+use common::*;
+use leptos::prelude::*;
+use leptos::task::tick;
+use pulse_protocol::{ProcessInfo, Unit};
+use pulse_web::charts::theme::Theme;
+use pulse_web::charts::{ChartSpec, Line, Window};
+use pulse_web::components::{ChartPanel, ChartView, ConnectionBadge, TopProcesses};
+use pulse_web::connection::{ConnectionStatus, LinkState, TransportKind};
+use pulse_web::store::SeriesStore;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn click(root: &HtmlElement, selector: &str) {
+    let element = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"));
+    element.unchecked_into::<HtmlElement>().click();
+}
+
+fn attr(root: &HtmlElement, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector).ok().flatten()?.get_attribute(name)
+}
+
+#[wasm_bindgen_test]
+async fn the_badge_shows_transport_state_countdown_and_retries_on_click() {
+    let root = host_element(600, 60);
+    let now = 1_000_000.0;
+    let status = ConnectionStatus {
+        state: LinkState::Reconnecting,
+        transport: Some(TransportKind::Sse),
+        attempt: 3,
+        next_retry_at: Some(now + 4_200.0),
+        last_data_at: Some(now - 12_000.0),
+        last_error: Some("stream closed".into()),
+    };
+    let retries = RwSignal::new(0);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        let retry = Callback::new(move |_| retries.update(|n| *n += 1));
+        view! { <ConnectionBadge status=status.clone() now=now retry_now=retry /> }
+    });
+    tick().await;
+    let badge = "[data-testid=connection-badge]";
+    assert_eq!(attr(&root, badge, "data-transport").as_deref(), Some("sse"));
+    assert_eq!(attr(&root, badge, "data-state").as_deref(), Some("reconnecting"));
+    let text = root.text_content().unwrap_or_default();
+    for part in ["Reconnecting", "SSE", "attempt 3", "retry in 5 s", "data 12 s ago"] {
+        assert!(text.contains(part), "badge text {text:?} lacks {part:?}");
+    }
+    click(&root, "button.retry");
+    assert_eq!(retries.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_legend_entry_hides_its_series() {
+    let root = host_element(500, 320);
+    let mut store = SeriesStore::default();
+    for s in 0..30u64 {
+        let ts = 1_700_000_000_000.0 + s as f64 * 1000.0;
+        store.push_frame(&frame(s, ts, &[("net.rx", 1000.0), ("net.tx", 500.0)]));
+    }
+    let hidden = RwSignal::new(Vec::<String>::new());
+    let view_signals = ChartView {
+        window: Signal::stored(Window { from: 1_700_000_000_000.0, to: 1_700_000_030_000.0 }),
+        theme: Signal::stored(Theme::Light),
+        hover: RwSignal::new(None),
+        hidden,
+        zoom: RwSignal::new(None),
+        stale: Signal::stored(false),
+    };
+    let lines = vec![
+        Line { id: "net.rx".into(), label: "receive".into(), color: 0 },
+        Line { id: "net.tx".into(), label: "transmit".into(), color: 1 },
+    ];
+    let spec = ChartSpec { unit: Unit::BytesPerSecond, warn_at: None, ceiling: None };
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ChartPanel
+                title="Network"
+                slug="network"
+                store=store.clone()
+                host="h".to_string()
+                lines=lines.clone()
+                spec=spec.clone()
+                view=view_signals
+            />
+        }
+    });
+    tick().await;
+    assert!(root.query_selector("[data-testid=panel-network]").ok().flatten().is_some());
+    assert!(root.query_selector("[data-testid=chart-network]").ok().flatten().is_some());
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("1000 B/s"), "legend shows the current value: {text:?}");
+    let first = ".legend-entry button";
+    assert_eq!(attr(&root, first, "aria-pressed").as_deref(), Some("true"));
+    click(&root, first);
+    tick().await;
+    assert_eq!(hidden.get_untracked(), vec!["net.rx".to_string()]);
+    assert_eq!(attr(&root, first, "aria-pressed").as_deref(), Some("false"));
+    let label = attr(&root, "canvas", "aria-label").unwrap_or_default();
+    assert!(label.starts_with("Network: receive"), "screen-reader text: {label:?}");
+}
+
+#[wasm_bindgen_test]
+async fn top_processes_sort_by_the_clicked_column() {
+    let root = host_element(500, 300);
+    let mut store = SeriesStore::default();
+    let mut f = frame(1, 1_700_000_000_000.0, &[("cpu.total", 10.0)]);
+    f.top = vec![
+        ProcessInfo { pid: 7, name: "zsh".into(), cpu: 1.0, mem: 5 },
+        ProcessInfo { pid: 3, name: "Xorg".into(), cpu: 30.0, mem: 50 },
+        ProcessInfo { pid: 9, name: "cargo".into(), cpu: 80.0, mem: 20 },
+    ];
+    store.push_frame(&f);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <TopProcesses store=store.clone() host="h".to_string() /> }
+    });
+    tick().await;
+    let first_name = |root: &HtmlElement| attr_text(root, "tbody tr:first-child td.name");
+    assert_eq!(first_name(&root), "cargo", "busiest first by default");
+    click(&root, "th:nth-child(2) button");
+    tick().await;
+    assert_eq!(first_name(&root), "cargo", "names sort case-insensitively");
+    click(&root, "th:nth-child(4) button");
+    tick().await;
+    assert_eq!(first_name(&root), "Xorg", "largest memory first");
+    click(&root, "th:nth-child(1) button");
+    tick().await;
+    assert_eq!(first_name(&root), "Xorg", "lowest pid first");
+}
+
+fn attr_text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+}
