@@ -1,9 +1,13 @@
 //! The page: wires live metrics into the toolbar, the badge and the dashboard.
 //!
-//! [`App`] is what `main.rs` mounts; [`Shell`] is the same page for any
+//! `App` (in `app/entry.rs`) is what `main.rs` mounts: it calls
+//! `crate::hooks::use_live_metrics` and renders [`Shell`], the same page for any
 //! [`LiveMetrics`], so browser tests can mount it with a store they fill themselves.
 
 mod clock;
+// `entry` (the `App` component) is declared once `crate::hooks` exists:
+// mod entry;
+// pub use entry::App;
 mod theme;
 mod url;
 
@@ -18,13 +22,6 @@ pub use url::UrlState;
 
 /// The default time range: five minutes.
 pub const DEFAULT_RANGE_MS: f64 = 300e3;
-
-/// The whole app, fed by the connection engine.
-#[component]
-pub fn App() -> impl IntoView {
-    let live = crate::hooks::use_live_metrics();
-    view! { <Shell live=live /> }
-}
 
 /// The page for a given source of live metrics.
 #[component]

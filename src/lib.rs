@@ -2,6 +2,7 @@
 //!
 //! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
 
+pub mod app;
 pub mod charts;
 pub mod components;
 pub mod connection;

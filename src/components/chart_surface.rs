@@ -78,12 +78,25 @@ pub fn ChartSurface(
         }
         drag.set(None);
     };
+    // Arrow keys walk the crosshair (a fiftieth of the window per press), Escape
+    // clears it and any zoom: the chart is usable without a pointer.
     let on_key = move |ev: KeyboardEvent| {
-        if ev.key() == "Escape" || ev.key() == "0" {
-            view.zoom.set(None);
-        }
+        let window = view.window.get_untracked();
+        let step = window.span() / 50.0;
+        let at = view.hover.get_untracked().unwrap_or(window.to);
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => Some((at - step).max(window.from)),
+            "ArrowRight" => Some((at + step).min(window.to)),
+            "Escape" => {
+                view.zoom.set(None);
+                None
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        view.hover.set(next);
+        pointer_here.set(next.is_some());
     };
-
     let crosshair_x = move || {
         let t = view.hover.get()?;
         let x = rect().x_of(t, &view.window.get());
@@ -141,7 +154,8 @@ pub fn ChartSurface(
             class="chart-surface"
             node_ref=surface
             tabindex="0"
-            aria-keyshortcuts="Escape"
+            aria-keyshortcuts="ArrowLeft ArrowRight Escape"
+            aria-label="Chart: arrow keys read values, Escape resets the zoom"
             title="Drag to zoom, double-click or Escape to reset"
             on:pointermove=on_move
             on:pointerleave=on_leave
@@ -149,6 +163,10 @@ pub fn ChartSurface(
             on:pointerup=on_up
             on:dblclick=move |_| view.zoom.set(None)
             on:keydown=on_key
+            on:blur=move |_| {
+                pointer_here.set(false);
+                view.hover.set(None);
+            }
         >
             <LineChart
                 store=store

@@ -60,7 +60,10 @@ pub fn Toolbar(
 ) -> impl IntoView {
     view! {
         <div class="toolbar">
-            <RangePicker range_ms=range_ms backfill=backfill />
+            <RangePicker range_ms=range_ms backfill=Callback::new(move |ms| {
+                zoom.set(None);
+                backfill.run(ms);
+            }) />
             <button
                 type="button"
                 class="tool"
