@@ -12,10 +12,10 @@ pub fn value(unit: Unit, value: f64) -> String {
         return "–".to_owned();
     }
     match unit {
-        Unit::Percent => format!("{value:.1} %"),
+        Unit::Percent => format!("{} %", fixed(value, 1)),
         Unit::Bytes => bytes(value),
         Unit::BytesPerSecond => format!("{}/s", bytes(value)),
-        Unit::Load => format!("{value:.2}"),
+        Unit::Load => fixed(value, 2),
         Unit::Count => count(value),
         Unit::Seconds => duration(value),
     }
@@ -132,9 +132,27 @@ fn decimals_for(step: f64) -> usize {
         .unwrap_or(3)
 }
 
+/// `value` with exactly `decimals` decimals (at most 6), rounded half away from zero.
+/// Integer arithmetic instead of `{:.N}`, which pulls float formatting into the wasm.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let decimals = decimals.min(6);
+    let scale = 10u64.pow(decimals as u32);
+    let scaled = (value.abs() * scale as f64).round() as u64;
+    let sign = if value < 0.0 && scaled != 0 { "-" } else { "" };
+    let (whole, fraction) = (scaled / scale, scaled % scale);
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction:0decimals$}")
+    }
+}
+
 /// Fixed decimals, without trailing zeros after the point.
 fn trimmed(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
+    let text = fixed(value, decimals);
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
     if text == "-0" {
         "0".to_owned()

@@ -64,11 +64,8 @@ pub fn Legend(
                 <span>"max"</span>
                 <span>"avg"</span>
             </li>
-            <For
-                each=move || lines.get().into_iter().enumerate()
-                key=|(index, line)| (*index, line.id.clone())
-                children=entry
-            />
+            // Rebuilt only when the set of lines changes; values update in place.
+            {move || lines.get().into_iter().enumerate().map(entry).collect_view()}
         </ul>
     }
 }

@@ -69,3 +69,17 @@ fn ages_and_clock_times() {
         (clock(0.0, -30.0, false), "23:30"),
     ]);
 }
+
+#[test]
+fn fixed_rounds_like_people_do() {
+    check(&[
+        (fixed(12.34, 1), "12.3"),
+        (fixed(12.35, 1), "12.4"),
+        (fixed(0.05, 1), "0.1"),
+        (fixed(-1.5, 0), "-2"),
+        (fixed(-0.04, 1), "0.0"),
+        (fixed(1.0, 2), "1.00"),
+        (fixed(2.005, 3), "2.005"),
+        (fixed(f64::INFINITY, 1), "–"),
+    ]);
+}
