@@ -72,9 +72,15 @@ pub fn Shell(
             </header>
             <main>
                 <StatusBanner status=live.status has_data=has_data />
-                <Show when=move || paused.get()>
-                    <p class="paused-note" role="status">"Paused: the charts are frozen while data keeps arriving."</p>
-                </Show>
+                {move || {
+                    paused.get().then(|| {
+                        view! {
+                            <p class="paused-note" role="status">
+                                "Paused: the charts are frozen while data keeps arriving."
+                            </p>
+                        }
+                    })
+                }}
                 <Show when=has_catalog>
                     <Dashboard catalog=live.catalog store=live.store view=view />
                 </Show>

@@ -55,11 +55,15 @@ pub fn ConnectionBadge(
             <span class="badge-state">{state_text}</span>
             <span class="badge-transport">{move || transport().map(|t| t.label())}</span>
             <span class="badge-detail">{detail}</span>
-            <Show when=move || matches!(state(), LinkState::Reconnecting | LinkState::Offline)>
-                <button type="button" class="retry" on:click=move |_| retry_now.run(())>
-                    "Retry now"
-                </button>
-            </Show>
+            {move || {
+                matches!(state(), LinkState::Reconnecting | LinkState::Offline).then(|| {
+                    view! {
+                        <button type="button" class="retry" on:click=move |_| retry_now.run(())>
+                            "Retry now"
+                        </button>
+                    }
+                })
+            }}
         </div>
     }
 }

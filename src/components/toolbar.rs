@@ -73,11 +73,15 @@ pub fn Toolbar(
             >
                 {move || if paused.get() { "▶ Resume" } else { "❚❚ Pause" }}
             </button>
-            <Show when=move || zoom.with(Option::is_some)>
-                <button type="button" class="tool" data-testid="reset-zoom" on:click=move |_| zoom.set(None)>
-                    "Reset zoom"
-                </button>
-            </Show>
+            {move || {
+                zoom.with(Option::is_some).then(|| {
+                    view! {
+                        <button type="button" class="tool" data-testid="reset-zoom" on:click=move |_| zoom.set(None)>
+                            "Reset zoom"
+                        </button>
+                    }
+                })
+            }}
             <button
                 type="button"
                 class="tool"
