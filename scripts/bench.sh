@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The benchmark suite: runs each benchmark and rewrites BENCHMARKS.md from their
+# results (bench/results/*.md), with the machine and the date.
+#   ./pulse bench            everything (about 30 minutes)
+#   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
+#   ./pulse bench NAME...    only these: size render connection fanout latency soak
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+quick=""
+names=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    *) names+=("$arg") ;;
+  esac
+done
+[ ${#names[@]} -gt 0 ] || names=(size render latency connection fanout soak)
+if [ -n "$quick" ]; then
+  render_rounds=4; connection_rounds=1; latency_seconds=10; soak_minutes=2
+else
+  render_rounds=12; connection_rounds=3; latency_seconds=60; soak_minutes=60
+fi
+
+setup_toolchain
+setup_test_tools
+build_all
+mkdir -p bench/results
+
+for name in "${names[@]}"; do
+  say "benchmark: $name"
+  case "$name" in
+    size) { echo 'Command: `./pulse bench size`'; echo; bench/size.sh; } > bench/results/size.md || true ;;
+    render) bench/render/build.sh && node bench/render/run.mjs --rounds "$render_rounds" ;;
+    latency) node bench/browser/latency.mjs --seconds "$latency_seconds" ;;
+    connection) node bench/browser/connection.mjs --rounds "$connection_rounds" ;;
+    fanout) bench/fanout/run.sh ${quick:+--quick} ;;
+    soak) node bench/browser/soak.mjs --minutes "$soak_minutes" ;;
+    *) echo "unknown benchmark $name" >&2; exit 2 ;;
+  esac
+done
+
+section() {
+  local file="bench/results/$1.md"
+  echo "## $2"
+  echo
+  if [ -f "$file" ]; then cat "$file"; else echo "_Not run yet: \`./pulse bench $1\`._"; fi
+  echo
+}
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Every figure below comes from \`./pulse bench\` (or the command in its section) on a machine"
+  echo "with $(nproc) cores and $(free -g | awk '/^Mem:/ {print $2}') GiB of memory, $(date -u +%Y-%m-%d)."
+  echo "These machines are noisy: compare the ratios measured side by side, not absolute times."
+  echo
+  section size "Download size (release build)"
+  section render "Chart rendering: Pulse vs uPlot"
+  section latency "Sample to pixel latency in the browser"
+  section connection "Connection engine: fallback, restart, dead links, loss"
+  section fanout "Server fan-out: Pulse vs Socket.IO"
+  section soak "Soak: memory over time"
+  section stampede "Reconnect stampede after a restart"
+} > BENCHMARKS.md
+say "wrote BENCHMARKS.md"
