@@ -39,11 +39,10 @@ pub fn Shell(
     let now = clock::use_clock();
 
     let newest = Memo::new(move |_| live.store.with(|s| s.newest_ts()));
-    let frozen_end: RwSignal<Option<f64>> = RwSignal::new(None);
-    Effect::new(move |_| {
-        // Freezing is remembered at the moment of pausing; data keeps arriving meanwhile.
-        let end = paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked()));
-        frozen_end.set(end);
+    // The right edge at the moment of pausing: only `paused` is tracked, so the edge
+    // stays put while data keeps arriving.
+    let frozen_end = Memo::new(move |_| {
+        paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked()))
     });
     let window = Memo::new(move |_| {
         if let Some(zoomed) = zoom.get() {
@@ -53,7 +52,8 @@ pub fn Shell(
         Window::ending_at(end, range_ms.get())
     });
     let stale = Signal::derive(move || live.status.with(|s| s.state != LinkState::Live));
-    let view = ChartView { window: window.into(), theme: theme.theme.into(), hover, hidden, zoom, stale };
+    let frozen = Signal::derive(move || paused.get() || zoom.with(Option::is_some));
+    let view = ChartView { window: window.into(), theme: theme.theme.into(), hover, hidden, zoom, stale, frozen };
 
     url::sync(range_ms, hidden, theme.chosen);
     Effect::new(move |_| live.backfill.run(range_ms.get_untracked()));

@@ -44,6 +44,8 @@ pub struct ChartView {
     pub zoom: RwSignal<Option<Window>>,
     /// True while the data is not live (disconnected): charts are dimmed.
     pub stale: Signal<bool>,
+    /// True while the window is fixed (paused or zoomed): new samples do not repaint.
+    pub frozen: Signal<bool>,
 }
 
 impl ChartView {

@@ -20,17 +20,24 @@ struct Mounted {
     store: RwSignal<SeriesStore>,
     theme: RwSignal<Theme>,
     size: RwSignal<(f64, f64)>,
+    frozen: RwSignal<bool>,
     _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
 }
 
 /// Mounts a 400 × 200 chart of one percent series over `T0 .. T0 + 100 s`.
 fn mount_chart(fill: impl FnOnce(&mut SeriesStore)) -> Mounted {
-    let root = host_element(400, 200);
+    mount_chart_at(0, fill)
+}
+
+/// Like [`mount_chart`], `top` CSS pixels down the viewport.
+fn mount_chart_at(top: u32, fill: impl FnOnce(&mut SeriesStore)) -> Mounted {
+    let root = host_element_at(top, 400, 200);
     let mut initial = SeriesStore::default();
     fill(&mut initial);
     let store = RwSignal::new(initial);
     let theme = RwSignal::new(Theme::Light);
     let size = RwSignal::new((0.0, 0.0));
+    let frozen = RwSignal::new(false);
     let lines = vec![Line { id: "cpu.total".into(), label: "total".into(), color: 0 }];
     let spec = ChartSpec { unit: Unit::Percent, warn_at: None, ceiling: None };
     let window = Window { from: T0, to: T0 + 100_000.0 };
@@ -43,6 +50,7 @@ fn mount_chart(fill: impl FnOnce(&mut SeriesStore)) -> Mounted {
                 spec=spec.clone()
                 window=window
                 theme=theme
+                frozen=frozen
                 size=size
                 label="test chart".to_string()
                 test_id="chart-test"
@@ -50,7 +58,7 @@ fn mount_chart(fill: impl FnOnce(&mut SeriesStore)) -> Mounted {
         }
         .into_any()
     });
-    Mounted { root, store, theme, size, _handle: handle }
+    Mounted { root, store, theme, size, frozen, _handle: handle }
 }
 
 fn steady(store: &mut SeriesStore, seconds: std::ops::Range<u64>, value: impl Fn(u64) -> f64) {
@@ -119,4 +127,31 @@ async fn the_dark_theme_changes_the_background() {
     let bg = Theme::Dark.palette().background;
     let dark = wait_until(3_000, || pixel_at(&canvas, &pixels(&canvas), 1, 1) == (bg.0, bg.1, bg.2)).await;
     assert!(dark, "the background did not turn dark");
+}
+
+#[wasm_bindgen_test]
+async fn a_frozen_chart_ignores_new_samples_until_it_thaws() {
+    let m = mount_chart(|s| steady(s, 0..50, |_| 30.0));
+    painted(&m).await;
+    m.frozen.set(true);
+    let canvas = canvas_in(&m.root);
+    // Let the repaint that freezing itself may schedule happen first.
+    wait_until(100, || false).await;
+    let before = pixels(&canvas);
+    m.store.update(|s| steady(s, 50..100, |_| 80.0));
+    let repainted = wait_until(300, || pixels(&canvas) != before).await;
+    assert!(!repainted, "a paused chart repainted with new samples");
+    m.frozen.set(false);
+    let thawed = wait_until(3_000, || pixels(&canvas) != before).await;
+    assert!(thawed, "the chart did not catch up after resuming");
+}
+
+#[wasm_bindgen_test]
+async fn a_chart_off_screen_waits_until_it_scrolls_into_view() {
+    let m = mount_chart_at(20_000, |s| steady(s, 0..100, |_| 40.0));
+    let canvas = canvas_in(&m.root);
+    let painted_off_screen = wait_until(300, || canvas.width() == 400).await;
+    assert!(!painted_off_screen, "a chart off screen was painted");
+    m.root.style().set_property("top", "0px").expect("move into view");
+    painted(&m).await;
 }

@@ -72,6 +72,7 @@ async fn clicking_a_legend_entry_hides_its_series() {
         hidden,
         zoom: RwSignal::new(None),
         stale: Signal::stored(false),
+        frozen: Signal::stored(false),
     };
     let lines = vec![
         Line { id: "net.rx".into(), label: "receive".into(), color: 0 },

@@ -32,6 +32,9 @@ pub fn LineChart(
     /// Colours.
     #[prop(into)]
     theme: Signal<Theme>,
+    /// While true, new samples do not repaint (the window is paused or zoomed).
+    #[prop(into)]
+    frozen: Signal<bool>,
     /// The canvas's CSS size, written here from a `ResizeObserver` for overlays to read.
     size: RwSignal<(f64, f64)>,
     /// What a screen reader hears instead of the picture (current values).
@@ -42,7 +45,8 @@ pub fn LineChart(
     test_id: String,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    let on_screen = RwSignal::new(true);
+    // Nothing paints until the IntersectionObserver's first report says it is visible.
+    let on_screen = RwSignal::new(false);
     let frame_pending = StoredValue::new(false);
 
     let paint = move || {
@@ -77,7 +81,9 @@ pub fn LineChart(
 
     // Coalesce every change into at most one paint per animation frame.
     Effect::new(move |_| {
-        store.track();
+        if !frozen.get() {
+            store.track();
+        }
         host.track();
         lines.track();
         spec.track();
@@ -98,6 +104,8 @@ pub fn LineChart(
         let Some(canvas) = canvas_ref.get() else { return };
         let Some(observers) = observe(&canvas, size, on_screen) else {
             leptos::logging::warn!("this browser lacks ResizeObserver or IntersectionObserver");
+            size.set((canvas.client_width() as f64, canvas.client_height() as f64));
+            on_screen.set(true);
             return;
         };
         // Disposed (and so disconnected) with this effect's owner.

@@ -175,6 +175,7 @@ pub fn ChartSurface(
                 spec=spec
                 window=view.window
                 theme=view.theme
+                frozen=view.frozen
                 size=size
                 label=label
                 test_id=test_id

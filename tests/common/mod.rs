@@ -15,6 +15,11 @@ const TEST_CSS: &str = ".chart-canvas{display:block;width:100%;height:100%}";
 
 /// A fresh `<div>` of `width` × `height` CSS pixels in the page, to mount into.
 pub fn host_element(width: u32, height: u32) -> HtmlElement {
+    host_element_at(0, width, height)
+}
+
+/// Like [`host_element`], but `top` CSS pixels down the viewport (far down = off screen).
+pub fn host_element_at(top: u32, width: u32, height: u32) -> HtmlElement {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     if document.get_element_by_id("test-css").is_none() {
         let style = document.create_element("style").expect("style element");
@@ -23,7 +28,9 @@ pub fn host_element(width: u32, height: u32) -> HtmlElement {
         document.head().expect("head").append_child(&style).expect("append style");
     }
     let div: HtmlElement = document.create_element("div").expect("div").unchecked_into();
-    div.set_attribute("style", &format!("width:{width}px;height:{height}px")).expect("style");
+    // Fixed at the top left so every test's element is on screen (charts off screen do not paint).
+    let style = format!("position:fixed;top:{top}px;left:0;width:{width}px;height:{height}px");
+    div.set_attribute("style", &style).expect("style");
     document.body().expect("body").append_child(&div).expect("append");
     div
 }
