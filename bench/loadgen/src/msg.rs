@@ -60,9 +60,41 @@ impl From<RawHead<'_>> for Head {
 }
 
 /// Parses one JSON server message.
+///
+/// Frames as Pulse writes them start with `{"type":"frame","seq":N,"ts":MS,`, and
+/// those are read straight off the prefix; anything else goes through serde_json.
 pub fn parse(text: &str) -> Result<Head> {
+    if let Some(head) = frame_prefix(text) {
+        return Ok(head);
+    }
     let raw: RawHead<'_> = serde_json::from_str(text)?;
     Ok(raw.into())
+}
+
+/// Reads `seq` and `ts` from a frame that starts exactly as Pulse serialises it.
+fn frame_prefix(text: &str) -> Option<Head> {
+    let rest = text.strip_prefix(r#"{"type":"frame","seq":"#)?;
+    let (seq, rest) = leading_number(rest)?;
+    let rest = rest.strip_prefix(r#","ts":"#)?;
+    let (ts, rest) = leading_number(rest)?;
+    if !rest.starts_with(',') && !rest.starts_with('}') {
+        return None;
+    }
+    Some(Head {
+        kind: Kind::Frame,
+        seq: Some(seq),
+        ts: Some(i64::try_from(ts).ok()?),
+    })
+}
+
+/// Splits an unsigned decimal integer off the front of `text`.
+fn leading_number(text: &str) -> Option<(u64, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 19 {
+        return None;
+    }
+    let value = text[..digits].parse().ok()?;
+    Some((value, &text[digits..]))
 }
 
 /// Parses the `messages` array of a long-poll answer, plus its `epoch` and `next`.
@@ -114,6 +146,28 @@ mod tests {
                 ts: Some(1_700_000_000_123)
             }
         );
+    }
+
+    #[test]
+    fn prefix_and_serde_agree() {
+        let cases = [
+            r#"{"type":"frame","seq":12,"ts":1700000000999,"host":"h","values":{}}"#,
+            r#"{"type":"frame","seq":12,"ts":1700000000999}"#,
+            r#"{"type":"frame","ts":1700000000999,"seq":12,"host":"h"}"#,
+            r#"{"type":"frame","seq":12,"ts":1.5e3,"host":"h"}"#,
+        ];
+        for text in cases {
+            let raw: RawHead<'_> = serde_json::from_str(text).unwrap_or(RawHead {
+                kind: "frame",
+                seq: Some(12),
+                ts: None,
+            });
+            let want: Head = raw.into();
+            match frame_prefix(text) {
+                Some(head) => assert_eq!(head, want, "{text}"),
+                None => assert!(!text.starts_with(r#"{"type":"frame","seq":12,"ts":17"#)),
+            }
+        }
     }
 
     #[test]
