@@ -1,0 +1,60 @@
+//! Every failure becomes a status code and a JSON [`ApiError`] body naming the problem.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pulse_protocol::ApiError;
+
+/// What went wrong with a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A malformed parameter or header; the text names it.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such endpoint or file.
+    #[error("no such path: {0}")]
+    NotFound(String),
+    /// The endpoint exists but not for this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A browser page from an origin this server does not allow.
+    #[error("origin {0} is not allowed; start the server with --allow-origin {0}")]
+    ForbiddenOrigin(String),
+    /// Too many connections, or shutting down: come back after the given seconds.
+    #[error("{reason}; retry in {retry_after} s")]
+    Unavailable {
+        /// Why.
+        reason: &'static str,
+        /// Seconds, for `Retry-After`.
+        retry_after: u64,
+    },
+}
+
+impl AppError {
+    fn code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, error) = self.code();
+        let body = ApiError {
+            error: error.to_owned(),
+            detail: self.to_string(),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::Unavailable { retry_after, .. } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}

@@ -1,0 +1,227 @@
+//! The hub: numbers each sample, serialises it once, keeps it in history and
+//! broadcasts it to every connection.
+//!
+//! Subscribing and snapshotting history happen under the same lock the publisher
+//! takes, so a subscriber's backlog and its live frames meet with no hole and no
+//! duplicate.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::extract::ws::Utf8Bytes;
+use bytes::Bytes;
+use pulse_protocol::{Catalog, Cursor, Epoch, Frame, Hello, ServerMessage, PROTOCOL_VERSION};
+use rand::Rng;
+use tokio::sync::{broadcast, watch};
+
+use crate::history::{History, Resume, SharedFrame};
+use crate::sampler::Sample;
+
+/// Live frames buffered per subscriber before it counts as lagging.
+const BROADCAST_CAPACITY: usize = 64;
+
+/// Timing a client needs to know, sent in `hello`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// How often the host is sampled.
+    pub interval: Duration,
+    /// The longest silence on a stream before a heartbeat.
+    pub heartbeat: Duration,
+    /// How much history is kept.
+    pub history: Duration,
+}
+
+/// Shared by the sampler and every connection.
+pub struct Hub {
+    /// This host's name, carried by every series.
+    host: String,
+    /// This server run.
+    epoch: Epoch,
+    /// Sampling, heartbeat and history durations.
+    timing: Timing,
+    /// History and catalogue; held briefly.
+    inner: Mutex<Inner>,
+    /// Live frames to every subscriber.
+    live: broadcast::Sender<Arc<SharedFrame>>,
+    /// Flips to true once when the server starts shutting down.
+    shutdown: watch::Sender<bool>,
+    /// Set when the sampler must stop.
+    stopped: AtomicBool,
+}
+
+struct Inner {
+    history: History,
+    catalog: Arc<Catalog>,
+}
+
+/// A new subscriber's starting point.
+pub struct Subscription {
+    /// The `hello` message, serialised.
+    pub hello: String,
+    /// The resume result: an optional gap and the frames after the cursor.
+    pub resume: Resume,
+    /// Live frames from here on.
+    pub live: broadcast::Receiver<Arc<SharedFrame>>,
+    /// The newest seq at subscription time.
+    pub seq: u64,
+}
+
+impl Hub {
+    /// A hub for `host` with a fresh random epoch.
+    pub fn new(host: String, timing: Timing) -> Self {
+        let capacity = (timing.history.as_secs_f64() / timing.interval.as_secs_f64().max(0.001))
+            .ceil() as usize;
+        Hub {
+            host,
+            epoch: random_epoch(),
+            timing,
+            inner: Mutex::new(Inner {
+                history: History::new(capacity.max(1)),
+                catalog: Arc::default(),
+            }),
+            live: broadcast::channel(BROADCAST_CAPACITY).0,
+            shutdown: watch::channel(false).0,
+            stopped: AtomicBool::new(false),
+        }
+    }
+
+    /// The host name.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// This server run.
+    pub fn epoch(&self) -> &Epoch {
+        &self.epoch
+    }
+
+    /// Interval, heartbeat and history durations.
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    /// Numbers, serialises, stores and broadcasts a sample. Returns false once the
+    /// hub is stopped, telling the sampler to end.
+    pub fn publish(&self, sample: Sample) -> bool {
+        if self.stopped.load(Ordering::Relaxed) {
+            return false;
+        }
+        let mut inner = self.lock();
+        let seq = inner.history.newest_seq() + 1;
+        let frame = Frame {
+            seq,
+            ts: sample.ts,
+            host: self.host.clone(),
+            values: sample.values,
+            top: sample.top,
+        };
+        let shared = Arc::new(share(&self.epoch, frame));
+        if *inner.catalog != sample.catalog {
+            inner.catalog = Arc::new(sample.catalog);
+        }
+        inner.history.push(Arc::clone(&shared));
+        let _ = self.live.send(shared);
+        true
+    }
+
+    /// Subscribes to live frames and computes the resume backlog atomically.
+    pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
+        let inner = self.lock();
+        let live = self.live.subscribe();
+        let seq = inner.history.newest_seq();
+        let resume = inner.history.resume(&self.epoch, cursor);
+        let hello = self.hello_json(&inner, seq);
+        Subscription {
+            hello,
+            resume,
+            live,
+            seq,
+        }
+    }
+
+    /// Frames after `seq` still in history (to refill a lagging subscriber).
+    pub fn frames_after(&self, seq: u64) -> Vec<Arc<SharedFrame>> {
+        self.lock().history.after(seq)
+    }
+
+    /// The newest seq.
+    pub fn newest_seq(&self) -> u64 {
+        self.lock().history.newest_seq()
+    }
+
+    /// The current catalogue.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.lock().catalog)
+    }
+
+    /// Runs `f` on the history (for the `/history` endpoint).
+    pub fn with_history<T>(&self, f: impl FnOnce(&History) -> T) -> T {
+        f(&self.lock().history)
+    }
+
+    /// A receiver that sees `true` when shutdown starts.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Tells every stream the server is going away, and stops the sampler.
+    pub fn begin_shutdown(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        self.shutdown.send_replace(true);
+    }
+
+    fn hello_json(&self, inner: &Inner, seq: u64) -> String {
+        let hello = ServerMessage::Hello(Hello {
+            protocol: PROTOCOL_VERSION,
+            epoch: self.epoch.clone(),
+            seq,
+            catalog: (*inner.catalog).clone(),
+            heartbeat_ms: self.timing.heartbeat.as_millis() as u64,
+            interval_ms: self.timing.interval.as_millis() as u64,
+            history_ms: self.timing.history.as_millis() as u64,
+            server_time: now_ms(),
+        });
+        serde_json::to_string(&hello).expect("protocol messages always serialise")
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave history half-written (push is
+        // one VecDeque operation), so a poisoned lock is still safe to use.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Serialises a frame once, for every transport.
+fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
+    let message = ServerMessage::Frame(frame);
+    let json = serde_json::to_string(&message).expect("protocol messages always serialise");
+    let ServerMessage::Frame(frame) = message else {
+        unreachable!("built as a frame above")
+    };
+    let sse = Bytes::from(format!("id: {epoch}:{}\ndata: {json}\n\n", frame.seq));
+    SharedFrame {
+        frame,
+        json: Utf8Bytes::from(json),
+        sse,
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn random_epoch() -> Epoch {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    Epoch(
+        (0..12)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect(),
+    )
+}

@@ -1,0 +1,106 @@
+//! Pulse's server: samples this host and streams it to browsers over WebSocket,
+//! Server-Sent Events, long-polling and polling, and serves the web app.
+//!
+//! [`app`] builds the router from a state (tests call it directly); [`run`] is the
+//! whole server: bind, sample, serve, shut down gracefully.
+
+pub mod config;
+pub mod error;
+pub mod history;
+pub mod hub;
+pub mod origin;
+pub mod routes;
+pub mod sampler;
+pub mod shutdown;
+pub mod state;
+
+use std::io::Write;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use config::Config;
+use hub::{Hub, Timing};
+use origin::Origins;
+use state::AppState;
+
+/// How long streams get to say goodbye after a shutdown signal.
+const GOODBYE_GRACE: Duration = Duration::from_secs(2);
+
+/// The router for a state, serving the web app from `dist`.
+pub fn app(state: AppState, dist: &std::path::Path) -> Router {
+    routes::router(state, dist)
+}
+
+/// The shared state for a configuration (the hub starts empty; see [`run`]).
+pub fn state(config: &Config) -> AppState {
+    let timing = Timing {
+        interval: config.interval,
+        heartbeat: config.heartbeat,
+        history: config.history,
+    };
+    AppState {
+        hub: Arc::new(Hub::new(hostname(), timing)),
+        origins: Arc::new(Origins::new(&config.allow_origins)),
+        connections: Arc::new(AtomicUsize::new(0)),
+        max_connections: config.max_connections,
+        retry: config.retry,
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> std::io::Result<()> {
+    let listener = TcpListener::bind(config.listen).await?;
+    serve(listener, config, shutdown::signal()).await
+}
+
+/// Serves on a bound listener until `stop` resolves, then tells every client it is
+/// restarting and exits once they are gone (or after a short grace period).
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    let state = state(&config);
+    let hub = state.hub.clone();
+    sampler::spawn(hub.clone(), config.interval)?;
+    let dist = config.dist_dir();
+    if !dist.join("index.html").is_file() {
+        tracing::warn!(dist = %dist.display(), "the web app is not built; / explains how to build it");
+    }
+    let app = app(state, &dist);
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "listening on http://{address}/");
+    let _ = stdout.flush();
+    tracing::info!("Pulse is live at http://{address}/");
+
+    let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown_hub = hub.clone();
+    tokio::spawn(async move {
+        stop.await;
+        tracing::info!("shutting down: telling clients to come back");
+        shutdown_hub.begin_shutdown();
+        let _ = stopped_tx.send(());
+    });
+    let graceful = async move {
+        let _ = stopped_rx.await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let mut shutdown_seen = hub.shutdown_signal();
+    tokio::select! {
+        result = server => result,
+        _ = async {
+            let _ = shutdown_seen.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(GOODBYE_GRACE).await;
+        } => Ok(()),
+    }
+}
+
+/// This machine's name, as every series carries it.
+fn hostname() -> String {
+    sysinfo::System::host_name().unwrap_or_else(|| "localhost".to_owned())
+}

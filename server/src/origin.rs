@@ -1,0 +1,165 @@
+//! Which browser origins may use the API: the server's own (as the browser sees
+//! it, i.e. the request's `Host`) and the configured ones. Also CORS headers.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The configured foreign origins.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    allowed: Vec<String>,
+    any: bool,
+}
+
+impl Origins {
+    /// From `--allow-origin` values (`*` allows every origin).
+    pub fn new(allowed: &[String]) -> Self {
+        let any = allowed.iter().any(|o| o.trim() == "*");
+        let allowed = allowed
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .collect();
+        Origins { allowed, any }
+    }
+
+    /// Ok(None) for no `Origin` (not a browser) or the server's own origin,
+    /// Ok(Some(origin)) for an allowed foreign one, Err for any other.
+    pub fn check(&self, headers: &HeaderMap) -> Result<Option<HeaderValue>, AppError> {
+        let Some(origin) = headers.get(header::ORIGIN) else {
+            return Ok(None);
+        };
+        let text = origin
+            .to_str()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_ascii_lowercase();
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if same_origin(&text, host) {
+            return Ok(None);
+        }
+        if self.any || self.allowed.iter().any(|a| a == &text) {
+            return Ok(Some(origin.clone()));
+        }
+        Err(AppError::ForbiddenOrigin(if text.is_empty() {
+            "(unreadable)".into()
+        } else {
+            text
+        }))
+    }
+}
+
+/// Whether `origin` (`scheme://host[:port]`) names the same host and port as `Host`.
+fn same_origin(origin: &str, host: &str) -> bool {
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let default_port = match scheme {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return false,
+    };
+    let host = host.to_ascii_lowercase();
+    let strip = |s: &str| {
+        s.strip_suffix(default_port)
+            .map(str::to_owned)
+            .unwrap_or_else(|| s.to_owned())
+    };
+    !host.is_empty() && strip(authority) == strip(&host)
+}
+
+/// Adds CORS headers for allowed foreign origins and answers preflights.
+pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let allowed = state.origins.check(request.headers()).ok().flatten();
+    if request.method() == Method::OPTIONS {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        if let Some(origin) = allowed {
+            add_cors(response.headers_mut(), origin);
+        }
+        return response;
+    }
+    let mut response = next.run(request).await;
+    if let Some(origin) = allowed {
+        add_cors(response.headers_mut(), origin);
+    }
+    response
+}
+
+fn add_cors(headers: &mut HeaderMap, origin: HeaderValue) {
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("last-event-id, content-type"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("retry-after"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_cases() {
+        let origins = Origins::new(&["https://static.example/".into()]);
+        let ok_none = |o, h| matches!(origins.check(&headers(o, h)), Ok(None));
+        assert!(ok_none(None, "a:1"), "no Origin: not a browser");
+        assert!(ok_none(Some("http://127.0.0.1:8080"), "127.0.0.1:8080"));
+        assert!(
+            ok_none(Some("https://pulse.example"), "pulse.example:443"),
+            "default port"
+        );
+        assert!(
+            ok_none(Some("http://Proxy.Example"), "proxy.example"),
+            "behind a proxy, Host is what the browser used"
+        );
+        assert!(matches!(
+            origins.check(&headers(Some("https://static.example"), "x")),
+            Ok(Some(_))
+        ));
+        assert!(origins
+            .check(&headers(Some("http://evil.example"), "127.0.0.1:8080"))
+            .is_err());
+        assert!(
+            origins
+                .check(&headers(Some("http://127.0.0.1:9999"), "127.0.0.1:8080"))
+                .is_err(),
+            "port matters"
+        );
+        assert!(origins
+            .check(&headers(Some("null"), "127.0.0.1:8080"))
+            .is_err());
+        let any = Origins::new(&["*".into()]);
+        assert!(matches!(
+            any.check(&headers(Some("http://evil.example"), "x")),
+            Ok(Some(_))
+        ));
+    }
+}

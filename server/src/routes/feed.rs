@@ -1,0 +1,142 @@
+//! What a streaming connection sends, in order: `hello`, an optional `gap`, the
+//! backlog after the client's cursor, then live frames and heartbeats, and `bye` when
+//! the server shuts down. Shared by the WebSocket and SSE handlers.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pulse_protocol::{Bye, Cursor, Gap, GapReason, Heartbeat, ServerMessage};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, watch};
+
+use crate::history::SharedFrame;
+use crate::hub::{now_ms, Hub};
+
+/// One thing to send.
+pub enum Outgoing {
+    /// A message serialised for this connection (hello, gap, heartbeat).
+    Json(String),
+    /// A frame serialised once for everyone.
+    Frame(Arc<SharedFrame>),
+    /// The server is going away; the connection ends after this.
+    Bye(String),
+}
+
+/// The sequence of messages for one connection.
+pub struct Feed {
+    hub: Arc<Hub>,
+    queue: VecDeque<Outgoing>,
+    live: broadcast::Receiver<Arc<SharedFrame>>,
+    shutdown: watch::Receiver<bool>,
+    last_sent: u64,
+    retry_ms: u64,
+    done: bool,
+}
+
+impl Feed {
+    /// Subscribes, resuming after `cursor` when given.
+    pub fn new(hub: Arc<Hub>, cursor: Option<&Cursor>, retry: Duration) -> Self {
+        let subscription = hub.subscribe(cursor);
+        let mut queue = VecDeque::from([Outgoing::Json(subscription.hello)]);
+        let mut last_sent = subscription.seq;
+        if let Some(gap) = subscription.resume.gap {
+            queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
+        }
+        for frame in subscription.resume.backlog {
+            last_sent = frame.frame.seq;
+            queue.push_back(Outgoing::Frame(frame));
+        }
+        let shutdown = hub.shutdown_signal();
+        Feed {
+            hub,
+            queue,
+            live: subscription.live,
+            shutdown,
+            last_sent,
+            retry_ms: retry.as_millis() as u64,
+            done: false,
+        }
+    }
+
+    /// The next thing to send; `None` when the feed has ended.
+    pub async fn next(&mut self) -> Option<Outgoing> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
+            if self.done {
+                return None;
+            }
+            if *self.shutdown.borrow() {
+                return Some(self.bye());
+            }
+            let heartbeat = self.hub.timing().heartbeat;
+            tokio::select! {
+                received = self.live.recv() => match received {
+                    Ok(frame) if frame.frame.seq > self.last_sent => {
+                        self.last_sent = frame.frame.seq;
+                        return Some(Outgoing::Frame(frame));
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => self.refill(),
+                    Err(RecvError::Closed) => return Some(self.bye()),
+                },
+                _ = self.shutdown.changed() => return Some(self.bye()),
+                _ = tokio::time::sleep(heartbeat) => return Some(self.heartbeat()),
+            }
+        }
+    }
+
+    /// A heartbeat to send now (also the answer to a client's ping).
+    pub fn heartbeat(&self) -> Outgoing {
+        Outgoing::Json(json(&ServerMessage::Heartbeat(Heartbeat {
+            seq: self.hub.newest_seq(),
+            ts: now_ms(),
+        })))
+    }
+
+    /// The retry hint sent with `bye`, in ms.
+    pub fn retry_ms(&self) -> u64 {
+        self.retry_ms
+    }
+
+    /// After falling behind the broadcast: take what history still has, and mark a
+    /// gap only if some frames are gone from it too.
+    fn refill(&mut self) {
+        // Resubscribe first: frames published meanwhile come through both ways and
+        // the seq check in `next` drops the second copy, so nothing falls between.
+        self.live = self.live.resubscribe();
+        let frames = self.hub.frames_after(self.last_sent);
+        if let Some(first) = frames.first() {
+            if first.frame.seq > self.last_sent + 1 {
+                let missed = first.frame.seq - self.last_sent - 1;
+                let gap = Gap {
+                    reason: GapReason::Lagged,
+                    next_seq: first.frame.seq,
+                    missed: Some(missed),
+                };
+                self.queue
+                    .push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
+            }
+        }
+        for frame in frames {
+            self.last_sent = frame.frame.seq;
+            self.queue.push_back(Outgoing::Frame(frame));
+        }
+    }
+
+    fn bye(&mut self) -> Outgoing {
+        self.done = true;
+        self.queue.clear();
+        Outgoing::Bye(json(&ServerMessage::Bye(Bye {
+            reason: "restarting".into(),
+            retry_ms: self.retry_ms,
+        })))
+    }
+}
+
+/// Serialises a protocol message (cannot fail for these types).
+pub fn json(message: &ServerMessage) -> String {
+    serde_json::to_string(message).expect("protocol messages always serialise")
+}

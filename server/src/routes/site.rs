@@ -1,0 +1,43 @@
+//! The built web app at `/`, and the answers for paths nothing else claims.
+
+use std::path::Path;
+
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::ServeDir;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Serves `dist` (MIME types from file names, `application/wasm` included), or a
+/// page saying how to build it when it is missing.
+pub fn router(dist: &Path) -> Router<AppState> {
+    if dist.join("index.html").is_file() {
+        let files = ServeDir::new(dist).not_found_service(not_found.into_service());
+        Router::new().fallback_service(files)
+    } else {
+        Router::new().route("/", get(not_built)).fallback(not_found)
+    }
+}
+
+/// 404 with a JSON body naming the path.
+pub async fn not_found(uri: Uri) -> AppError {
+    AppError::NotFound(uri.path().to_owned())
+}
+
+/// 405 with a JSON body.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+async fn not_built() -> Response {
+    let page = "<!doctype html><meta charset=utf-8><title>Pulse</title>\
+        <body style=\"font:16px system-ui;margin:3em\"><h1>Pulse's server is running</h1>\
+        <p>The web app is not built yet. Run <code>./pulse run</code> from the repository \
+        (or <code>trunk build --release</code>, then start the server with <code>--dist dist</code>).</p>\
+        <p>The API is live: <a href=\"/api/v1/series\">/api/v1/series</a>, <a href=\"/healthz\">/healthz</a>.</p>";
+    (StatusCode::OK, Html(page)).into_response()
+}

@@ -1,0 +1,69 @@
+//! `GET /api/v1/sse`: the Server-Sent Events transport.
+//!
+//! Every message is a default-type `data:` event, so `EventSource.onmessage` sees
+//! all of them, heartbeats included (comments never reach the page). Frames carry
+//! `id: EPOCH:SEQ`, so the browser's own `Last-Event-ID` resumes exactly. Events are
+//! written as they come: the body is a stream, never buffered or compressed.
+
+use std::convert::Infallible;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use futures_util::{stream, Stream, StreamExt};
+use pulse_protocol::Cursor;
+
+use super::feed::{Feed, Outgoing};
+use super::params::{bad, Params};
+use crate::error::AppError;
+use crate::state::{AppState, Slot};
+
+/// Opens the event stream after checking the origin, the cursor and the cap.
+pub async fn handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, AppError> {
+    state.origins.check(&headers)?;
+    let cursor = match headers.get("last-event-id") {
+        Some(value) => Some(parse_last_event_id(value)?),
+        None => params.cursor()?,
+    };
+    let slot = state.slot()?;
+    let feed = Feed::new(state.hub.clone(), cursor.as_ref(), state.retry);
+    let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
+    let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, slot));
+    let mut response = Body::from_stream(body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-transform"),
+    );
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+fn parse_last_event_id(value: &HeaderValue) -> Result<Cursor, AppError> {
+    let text = value.to_str().unwrap_or("");
+    text.parse::<Cursor>()
+        .map_err(|e| bad(format!("Last-Event-ID {text:?} is not a resume token: {e}")))
+}
+
+/// The feed as body chunks; the connection slot lives as long as the stream.
+fn events(feed: Feed, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    stream::unfold((feed, slot), |(mut feed, slot)| async move {
+        let chunk = match feed.next().await? {
+            Outgoing::Json(json) => Bytes::from(format!("data: {json}\n\n")),
+            Outgoing::Frame(frame) => frame.sse.clone(),
+            Outgoing::Bye(json) => {
+                Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms()))
+            }
+        };
+        Some((Ok(chunk), (feed, slot)))
+    })
+}

@@ -1,0 +1,237 @@
+//! Samples the real host once per interval on its own OS thread.
+//!
+//! sysinfo's refreshes block (they read procfs), so they never run on the async
+//! runtime. Each sample becomes a [`Frame`] handed to the [`crate::hub::Hub`], which
+//! numbers, serialises and broadcasts it. Counters become rates here.
+
+mod disks;
+mod rates;
+mod series;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use pulse_protocol::{Catalog, ProcessInfo};
+use sysinfo::{
+    CpuRefreshKind, Disks, MemoryRefreshKind, Networks, ProcessRefreshKind, ProcessesToUpdate,
+    RefreshKind, System,
+};
+
+use crate::hub::Hub;
+use rates::Rates;
+pub use series::CatalogBuilder;
+
+/// How many of the busiest processes (by CPU and by memory) each frame lists.
+const TOP_PROCESSES: usize = 10;
+
+/// One reading of the host, before it gets a sequence number.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// When the reading was taken, ms since the Unix epoch.
+    pub ts: i64,
+    /// Value per series id.
+    pub values: BTreeMap<String, f64>,
+    /// The busiest processes.
+    pub top: Vec<ProcessInfo>,
+    /// Every series the host has right now.
+    pub catalog: Catalog,
+}
+
+/// Starts the sampler thread; it stops when the hub is dropped.
+pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinHandle<()>> {
+    thread::Builder::new()
+        .name("pulse-sampler".into())
+        .spawn(move || {
+            let mut sampler = Sampler::new(hub.host().to_owned());
+            let mut next = Instant::now();
+            loop {
+                let sample = sampler.sample();
+                if !hub.publish(sample) {
+                    return;
+                }
+                next += interval;
+                let now = Instant::now();
+                if next > now {
+                    thread::sleep(next - now);
+                } else {
+                    next = now;
+                }
+            }
+        })
+}
+
+/// The reading state: sysinfo handles and the previous counters.
+pub struct Sampler {
+    host: String,
+    system: System,
+    networks: Networks,
+    disks: Disks,
+    rates: Rates,
+}
+
+impl Sampler {
+    /// A sampler for `host` (the name every series carries).
+    pub fn new(host: String) -> Self {
+        let system = System::new_with_specifics(
+            RefreshKind::nothing()
+                .with_cpu(CpuRefreshKind::nothing().with_cpu_usage())
+                .with_memory(MemoryRefreshKind::everything()),
+        );
+        Sampler {
+            host,
+            system,
+            networks: Networks::new_with_refreshed_list(),
+            disks: Disks::new_with_refreshed_list(),
+            rates: Rates::default(),
+        }
+    }
+
+    /// Reads every metric once.
+    pub fn sample(&mut self) -> Sample {
+        let system = &mut self.system;
+        system.refresh_cpu_usage();
+        system.refresh_memory();
+        system.refresh_processes_specifics(
+            ProcessesToUpdate::All,
+            true,
+            ProcessRefreshKind::nothing().with_cpu().with_memory(),
+        );
+        self.networks.refresh(true);
+        self.disks.refresh(true);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let ts = now.as_millis() as i64;
+        let seconds = now.as_secs_f64();
+
+        let mut catalog = CatalogBuilder::new(&self.host);
+        let mut values = BTreeMap::new();
+
+        catalog.percent("cpu", "cpu.total", "total");
+        values.insert(
+            "cpu.total".into(),
+            round(f64::from(system.global_cpu_usage()), 1),
+        );
+        for (i, cpu) in system.cpus().iter().enumerate() {
+            let id = format!("cpu.core:{i}");
+            catalog.percent("cpu_cores", &id, &format!("core {i}"));
+            values.insert(id, round(f64::from(cpu.cpu_usage()), 1));
+        }
+
+        for (id, label, value) in [
+            (
+                "mem.used",
+                "used",
+                system
+                    .total_memory()
+                    .saturating_sub(system.available_memory()),
+            ),
+            ("mem.total", "total", system.total_memory()),
+            ("swap.used", "swap used", system.used_swap()),
+            ("swap.total", "swap total", system.total_swap()),
+        ] {
+            catalog.bytes("memory", id, label);
+            values.insert(id.into(), value as f64);
+        }
+
+        let load = System::load_average();
+        for (id, label, value) in [
+            ("load.1", "1 min", load.one),
+            ("load.5", "5 min", load.five),
+            ("load.15", "15 min", load.fifteen),
+        ] {
+            catalog.load("load", id, label);
+            values.insert(id.into(), round(value, 2));
+        }
+
+        let (mut rx_total, mut tx_total) = (0u64, 0u64);
+        let mut interfaces: Vec<_> = self.networks.iter().collect();
+        interfaces.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, data) in interfaces {
+            let (rx, tx) = (data.total_received(), data.total_transmitted());
+            if name != "lo" {
+                rx_total = rx_total.saturating_add(rx);
+                tx_total = tx_total.saturating_add(tx);
+            }
+            for (dir, label, counter) in [("rx", "receive", rx), ("tx", "transmit", tx)] {
+                let id = format!("net.{dir}:{name}");
+                catalog.rate("network_if", &id, &format!("{name} {label}"));
+                if let Some(rate) = self.rates.rate(&id, counter, seconds) {
+                    values.insert(id, rate.round());
+                }
+            }
+        }
+        for (id, label, counter) in [
+            ("net.rx", "receive", rx_total),
+            ("net.tx", "transmit", tx_total),
+        ] {
+            catalog.rate("network", id, label);
+            if let Some(rate) = self.rates.rate(id, counter, seconds) {
+                values.insert(id.into(), rate.round());
+            }
+        }
+
+        let io = disks::read_diskstats();
+        for (id, label, counter) in [
+            ("disk.read", "read", io.read_bytes),
+            ("disk.write", "write", io.written_bytes),
+        ] {
+            catalog.rate("disk_io", id, label);
+            if let Some(rate) = counter.and_then(|c| self.rates.rate(id, c, seconds)) {
+                values.insert(id.into(), rate.round());
+            }
+        }
+        for (mount, used_percent) in disks::usage(&self.disks) {
+            let id = format!("disk.usage:{mount}");
+            catalog.percent("disk_usage", &id, &mount);
+            values.insert(id, round(used_percent, 1));
+        }
+
+        catalog.count("processes", "proc.count", "processes");
+        values.insert("proc.count".into(), system.processes().len() as f64);
+        catalog.seconds("uptime", "uptime", "uptime");
+        values.insert("uptime".into(), System::uptime() as f64);
+
+        let top = top_processes(system);
+        Sample {
+            ts,
+            values,
+            top,
+            catalog: catalog.build(),
+        }
+    }
+}
+
+/// The union of the busiest processes by CPU and the largest by memory.
+fn top_processes(system: &System) -> Vec<ProcessInfo> {
+    let mut all: Vec<ProcessInfo> = system
+        .processes()
+        .values()
+        .map(|p| ProcessInfo {
+            pid: p.pid().as_u32(),
+            name: p.name().to_string_lossy().into_owned(),
+            cpu: round(f64::from(p.cpu_usage()), 1),
+            mem: p.memory(),
+        })
+        .collect();
+    all.sort_by(|a, b| b.cpu.total_cmp(&a.cpu).then(b.mem.cmp(&a.mem)));
+    let mut top: Vec<ProcessInfo> = all.iter().take(TOP_PROCESSES).cloned().collect();
+    all.sort_by(|a, b| b.mem.cmp(&a.mem));
+    for process in all.into_iter().take(TOP_PROCESSES) {
+        if !top.iter().any(|p| p.pid == process.pid) {
+            top.push(process);
+        }
+    }
+    top
+}
+
+/// Rounds to `decimals` places, so frames stay small.
+fn round(value: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    (value * factor).round() / factor
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,59 @@
+//! The state every handler shares.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::AppError;
+use crate::hub::Hub;
+use crate::origin::Origins;
+
+/// Shared by every handler (cheap to clone: all `Arc`s).
+#[derive(Clone)]
+pub struct AppState {
+    /// Frames, history, epoch and the shutdown signal.
+    pub hub: Arc<Hub>,
+    /// Which browser origins may use the API.
+    pub origins: Arc<Origins>,
+    /// Streaming connections open now.
+    pub connections: Arc<AtomicUsize>,
+    /// The most streaming connections allowed at once.
+    pub max_connections: usize,
+    /// What clients are told to wait before reconnecting after a restart.
+    pub retry: Duration,
+}
+
+/// A counted streaming connection; dropping it frees the slot.
+pub struct Slot(Arc<AtomicUsize>);
+
+impl AppState {
+    /// Takes a connection slot, or says to come back later.
+    pub fn slot(&self) -> Result<Slot, AppError> {
+        if *self.hub.shutdown_signal().borrow() {
+            return Err(AppError::Unavailable {
+                reason: "the server is restarting",
+                retry_after: self.retry_secs(),
+            });
+        }
+        let previous = self.connections.fetch_add(1, Ordering::AcqRel);
+        let slot = Slot(Arc::clone(&self.connections));
+        if previous >= self.max_connections {
+            return Err(AppError::Unavailable {
+                reason: "too many connections",
+                retry_after: 5,
+            });
+        }
+        Ok(slot)
+    }
+
+    /// `retry` in whole seconds, at least 1.
+    pub fn retry_secs(&self) -> u64 {
+        self.retry.as_secs().max(1)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
