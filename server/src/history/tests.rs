@@ -62,7 +62,7 @@ fn resume_cases() {
     assert!(r.gap.is_none() && r.backlog.is_empty(), "up to date");
 
     let r = h.resume(&epoch, at("now", 2).as_ref());
-    let gap = r.gap.expect("too old");
+    let gap = r.gap.clone().expect("too old");
     assert_eq!(
         (gap.reason, gap.next_seq, gap.missed),
         (GapReason::TooOld, 6, Some(3))
@@ -70,7 +70,7 @@ fn resume_cases() {
     assert_eq!(seqs(&r), vec![6, 7, 8, 9, 10]);
 
     let r = h.resume(&epoch, at("old", 900).as_ref());
-    let gap = r.gap.expect("epoch changed");
+    let gap = r.gap.clone().expect("epoch changed");
     assert_eq!(
         (gap.reason, gap.next_seq, gap.missed),
         (GapReason::EpochChanged, 6, None)
