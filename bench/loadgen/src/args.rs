@@ -42,6 +42,8 @@ pub struct Args {
     pub duration: Duration,
     /// Time between the last connect and the start of the window.
     pub settle: Duration,
+    /// How long to measure the server's CPU with no client, before the ramp.
+    pub baseline: Duration,
     /// Connection attempts started per second.
     pub rate: u32,
     /// Connection attempts in flight at once.
@@ -59,7 +61,7 @@ pub struct Args {
 }
 
 const USAGE: &str = "usage: pulse-loadgen --url http://HOST:PORT/ --transport ws|sse|longpoll|socketio \
---clients N [--duration S] [--settle S] [--rate R] [--concurrency C] [--server-pid PID] \
+--clients N [--duration S] [--settle S] [--baseline S] [--rate R] [--concurrency C] [--server-pid PID] \
 [--interval-ms MS] [--poll-wait S] [--timeout S] [--label TEXT]";
 
 impl Args {
@@ -70,6 +72,7 @@ impl Args {
         let mut clients = None;
         let mut duration = 30.0;
         let mut settle = 2.5;
+        let mut baseline = 3.0;
         let mut rate = 1000;
         let mut concurrency = 256;
         let mut server_pid = None;
@@ -90,6 +93,7 @@ impl Args {
                 "--clients" => clients = Some(number(&flag, &value)?),
                 "--duration" => duration = number(&flag, &value)?,
                 "--settle" => settle = number(&flag, &value)?,
+                "--baseline" => baseline = number(&flag, &value)?,
                 "--rate" => rate = number(&flag, &value)?,
                 "--concurrency" => concurrency = number(&flag, &value)?,
                 "--server-pid" => server_pid = Some(number(&flag, &value)?),
@@ -109,13 +113,14 @@ impl Args {
             return Err(Error::Args("--rate and --concurrency must be positive".into()));
         }
         let ramp_s = clients as f64 / f64::from(rate);
-        let timeout = timeout.unwrap_or(ramp_s * 3.0 + settle + duration + 60.0);
+        let timeout = timeout.unwrap_or(ramp_s * 3.0 + baseline + settle + duration + 60.0);
         Ok(Args {
             addr: host_port(&url)?,
             transport,
             clients,
             duration: Duration::from_secs_f64(duration),
             settle: Duration::from_secs_f64(settle),
+            baseline: Duration::from_secs_f64(baseline),
             rate,
             concurrency,
             server_pid,

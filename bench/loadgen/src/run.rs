@@ -64,6 +64,11 @@ pub struct Report {
     pub frames_without_ts: u64,
     /// Server CPU per delivered message in the window, µs (null without --server-pid).
     pub server_cpu_us_per_msg: Option<f64>,
+    /// As above, less the server's CPU use with no clients (its sampler, timers):
+    /// the cost of fan-out alone.
+    pub server_cpu_us_per_msg_net: Option<f64>,
+    /// The server's CPU use with no clients, µs per second (measured before the ramp).
+    pub server_idle_cpu_us_per_s: Option<f64>,
     /// Server CPU use over the window, in percent of one core.
     pub server_cpu_pct: Option<f64>,
     /// (RSS right after the ramp − RSS before) / connected, KiB.
@@ -87,8 +92,10 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
     let stats = Rc::new(Stats::default());
     let pid = args.server_pid;
     let mut probe = ServerProbe::default();
+    let mut baseline_cpu_us_per_s = None;
     if let Some(pid) = pid {
         probe.rss_before_kib = procfs::rss_kib(pid).unwrap_or(0);
+        baseline_cpu_us_per_s = baseline_cpu(pid, args.baseline).await;
     }
 
     let ramp_start = Instant::now();
@@ -132,9 +139,22 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
         window_s,
         connected_min,
         server_cpu_us,
+        baseline_cpu_us_per_s,
         self_cpu_us,
         nofile_limit,
     })
+}
+
+/// The server's CPU use with no client at all (sampling, timers), µs per second.
+async fn baseline_cpu(pid: u32, span: Duration) -> Option<f64> {
+    if span.is_zero() {
+        return None;
+    }
+    let before = procfs::cpu_us(pid).ok()?;
+    let start = Instant::now();
+    tokio::time::sleep(span).await;
+    let after = procfs::cpu_us(pid).ok()?;
+    Some(after.saturating_sub(before) as f64 / start.elapsed().as_secs_f64())
 }
 
 /// Starts `args.clients` connection attempts at `args.rate` per second, at most
@@ -176,6 +196,7 @@ struct Summary {
     window_s: f64,
     connected_min: usize,
     server_cpu_us: Option<u64>,
+    baseline_cpu_us_per_s: Option<f64>,
     self_cpu_us: u64,
     nofile_limit: u64,
 }
@@ -221,6 +242,14 @@ fn summarise(args: &Args, stats: &Stats, probe: ServerProbe, s: Summary) -> Repo
         hellos: stats.hellos.get(),
         frames_without_ts: stats.frames_without_ts.get(),
         server_cpu_us_per_msg: s.server_cpu_us.and_then(per_msg).map(|v| round(v, 2)),
+        server_cpu_us_per_msg_net: match (s.server_cpu_us, s.baseline_cpu_us_per_s) {
+            (Some(used), Some(idle)) if frames > 0 => {
+                let net = (used as f64 - idle * s.window_s).max(0.0);
+                Some(round(net / frames as f64, 2))
+            }
+            _ => None,
+        },
+        server_idle_cpu_us_per_s: s.baseline_cpu_us_per_s.map(|v| round(v, 0)),
         server_cpu_pct: s.server_cpu_us.map(|us| round(us as f64 / s.window_s / 1e4, 1)),
         rss_per_conn_connected_kib: per_conn(probe.rss_connected_kib).map(|v| round(v, 2)),
         rss_per_conn_between_bursts_kib: per_conn(probe.rss_window_min_kib).map(|v| round(v, 2)),

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Server fan-out: Pulse (WebSocket, SSE, long-poll) against Socket.IO 4.8.4 on Node.
+#
+#   bench/fanout/run.sh            full: N = 1000 5000 10000 15000 19000, 30 s windows
+#   bench/fanout/run.sh --quick    smoke: N = 1000 5000, 10 s windows
+#   bench/fanout/run.sh --repeat 2 every point twice (the table shows each run)
+#
+# The server under test is pinned to core 0, the load generator to core 1; one
+# ~1 KB frame a second goes to every client over loopback. A fresh server is
+# started for every point. A series stops at the first N whose p99 passes 100 ms
+# or whose clients do not all connect. Writes bench/results/fanout.json and .md.
+# A process here may hold at most 20,000 open files (hard limit), so N stops at 19,000.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+quick=""
+repeat=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --repeat) repeat="$2"; shift ;;
+    *) echo "usage: bench/fanout/run.sh [--quick] [--repeat N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ -n "$quick" ]; then
+  ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); duration=10; idle_n=1000
+else
+  ns=(1000 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000 10000); duration=30; idle_n=10000
+fi
+p99_limit=100
+
+cargo build --release -p pulse-server -p pulse-loadgen
+if [ ! -d bench/fanout/socketio/node_modules ]; then
+  (cd bench/fanout/socketio && npm ci --no-audit --no-fund)
+fi
+
+work=$(mktemp -d)
+results="$work/results.jsonl"
+: > "$results"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap 'cleanup; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+# wait_for_url FILE PID: prints the URL from "listening on http://ADDR/" in FILE.
+wait_for_url() {
+  for _ in $(seq 1 200); do
+    if url=$(grep -o 'listening on http://[^ ]*' "$1" 2>/dev/null | head -1); then
+      [ -n "$url" ] && { echo "${url#listening on }"; return 0; }
+    fi
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not start; its output:" >&2; cat "$1" >&2; return 1
+}
+
+# start_pulse CORE INTERVAL: sets pulse_pid and pulse_url.
+start_pulse() {
+  local log="$work/pulse.$RANDOM.log"
+  taskset -c "$1" target/release/pulse-server --listen 127.0.0.1:0 --interval "$2" \
+    --workers 1 --dist /nonexistent > "$log" 2>&1 &
+  pulse_pid=$!
+  pids+=("$pulse_pid")
+  pulse_url=$(wait_for_url "$log" "$pulse_pid")
+}
+
+# start_socketio SOURCE_URL: sets sio_pid and sio_url.
+start_socketio() {
+  local log="$work/sio.$RANDOM.log"
+  taskset -c 0 node bench/fanout/socketio/server.js --listen 127.0.0.1:0 --source "$1" \
+    --max-seconds 600 > "$log" 2>&1 &
+  sio_pid=$!
+  pids+=("$sio_pid")
+  sio_url=$(wait_for_url "$log" "$sio_pid")
+}
+
+# point SERVER TRANSPORT N MODE RUN [INTERVAL]: one measurement, appended to results.
+# Sets last_p99 (999999 when clients failed) for the stop rule; no subshell, so
+# the exit trap always knows every process it started.
+point() {
+  local server=$1 transport=$2 n=$3 mode=$4 run=$5 interval=${6:-1s} url pid window=$duration
+  [ "$mode" = idle ] && window=5
+  if [ "$server" = pulse ]; then
+    start_pulse 0 "$interval"; url=$pulse_url; pid=$pulse_pid
+  else
+    start_pulse 1 "$interval"; start_socketio "$pulse_url"; url=$sio_url; pid=$sio_pid
+  fi
+  sleep 2
+  local line
+  line=$(taskset -c 1 target/release/pulse-loadgen --url "$url" --transport "$transport" \
+    --clients "$n" --duration "$window" --server-pid "$pid" --label "$server" \
+    --rate 1000 --concurrency 256) || true
+  cleanup
+  sleep 1
+  [ -n "$line" ] || line="{\"label\":\"$server\",\"transport\":\"$transport\",\"clients\":$n,\"error\":\"no output\"}"
+  python3 - "$line" "$mode" "$run" "$interval" >> "$results" <<'PY'
+import json, sys
+row = json.loads(sys.argv[1]); row.update(mode=sys.argv[2], run=int(sys.argv[3]), interval=sys.argv[4])
+print(json.dumps(row))
+PY
+  last_p99=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); ok=r.get("connected",0)>=r["clients"] and r.get("connect_failures",1)==0; print(r.get("p99_ms",999999) if ok else 999999)' "$line")
+  echo "  $server $transport N=$n ($mode, run $run): $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print({k: r.get(k) for k in ("connected","p50_ms","p99_ms","max_ms","msgs_per_s","server_cpu_us_per_msg","server_cpu_us_per_msg_net","loadgen_cpu_us_per_msg","rss_per_conn_flowing_kib","errors")})' "$line")" >&2
+}
+
+# series SERVER TRANSPORT N...: points in order until p99 passes the limit.
+series() {
+  local server=$1 transport=$2; shift 2
+  for n in "$@"; do
+    local worst=0
+    for run in $(seq 1 "$repeat"); do
+      point "$server" "$transport" "$n" flowing "$run"
+      worst=$(python3 -c "print(max($worst, $last_p99))")
+    done
+    if python3 -c "import sys; sys.exit(0 if $worst > $p99_limit else 1)"; then
+      echo "  $server $transport: p99 passed ${p99_limit} ms (or clients failed) at N=$n; stopping this series" >&2
+      break
+    fi
+  done
+}
+
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+echo "fan-out benchmark ($([ -n "$quick" ] && echo quick || echo full), each point $repeat time(s))" >&2
+series pulse ws "${ns[@]}"
+series pulse sse "${ns[@]}"
+series pulse longpoll "${longpoll_ns[@]}"
+series socketio socketio "${socketio_ns[@]}"
+# Idle connections: a 10-minute interval, so no frame flows while memory is read.
+point pulse ws "$idle_n" idle 1 600s
+point socketio socketio "$idle_n" idle 1 600s
+
+mkdir -p bench/results
+command="bench/fanout/run.sh${quick:+ --quick}$([ "$repeat" != 1 ] && echo " --repeat $repeat")"
+python3 bench/fanout/report.py "$results" "$command" "$started" "$repeat"
