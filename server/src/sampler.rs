@@ -218,7 +218,7 @@ fn top_processes(system: &System) -> Vec<ProcessInfo> {
         .collect();
     all.sort_by(|a, b| b.cpu.total_cmp(&a.cpu).then(b.mem.cmp(&a.mem)));
     let mut top: Vec<ProcessInfo> = all.iter().take(TOP_PROCESSES).cloned().collect();
-    all.sort_by(|a, b| b.mem.cmp(&a.mem));
+    all.sort_by_key(|p| std::cmp::Reverse(p.mem));
     for process in all.into_iter().take(TOP_PROCESSES) {
         if !top.iter().any(|p| p.pid == process.pid) {
             top.push(process);

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -31,10 +32,16 @@ pub async fn handler(
     State(state): State<AppState>,
     headers: HeaderMap,
     params: Params,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
     state.origins.check(&headers)?;
     let cursor = params.cursor()?;
+    let upgrade = upgrade.map_err(|rejection| {
+        AppError::BadRequest(format!(
+            "this endpoint speaks WebSocket only: {}",
+            rejection.body_text()
+        ))
+    })?;
     let slot = state.slot()?;
     let feed = Feed::new(state.hub.clone(), cursor.as_ref(), state.retry);
     Ok(upgrade

@@ -1,0 +1,168 @@
+//! A real pulse-server on 127.0.0.1 (port 0) for one test, and small clients.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use futures_util::StreamExt;
+use pulse_protocol::ServerMessage;
+use pulse_server::config::Config;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Every wait in these tests is bounded by this.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server with extra flags, e.g. `["--interval", "100ms"]`.
+    pub async fn start(args: &[&str]) -> Self {
+        let mut argv = vec!["pulse-server"];
+        if !args.contains(&"--dist") {
+            argv.extend(["--dist", "/nonexistent-pulse-dist"]);
+        }
+        argv.extend_from_slice(args);
+        let config = Config::parse_from(argv);
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let done = tokio::spawn(pulse_server::serve(listener, config, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            done: Some(done),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn ws_url(&self, query: &str) -> String {
+        format!("ws://{}/api/v1/ws{query}", self.addr)
+    }
+
+    /// Asks the server to shut down and waits until it has.
+    pub async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(done) = self.done.take() {
+            let _ = tokio::time::timeout(DEADLINE, done)
+                .await
+                .expect("server stops in time");
+        }
+    }
+
+    /// Waits until the server's newest seq reaches `seq` (bounded).
+    pub async fn wait_for_seq(&self, seq: u64) {
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            let health: serde_json::Value = client
+                .get(self.url("/healthz"))
+                .send()
+                .await
+                .expect("healthz")
+                .json()
+                .await
+                .expect("json");
+            if health["seq"].as_u64().unwrap_or(0) >= seq {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server never reached seq {seq}");
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn ws_connect(url: &str) -> Ws {
+    let (ws, _) = tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(url))
+        .await
+        .expect("connect in time")
+        .expect("connect");
+    ws
+}
+
+/// The next protocol message on a socket (pings skipped).
+pub async fn ws_next(ws: &mut Ws) -> ServerMessage {
+    loop {
+        let message = tokio::time::timeout(DEADLINE, ws.next())
+            .await
+            .expect("message in time");
+        match message.expect("open").expect("no error") {
+            Message::Text(text) => return serde_json::from_str(&text).expect("a protocol message"),
+            Message::Close(frame) => panic!("closed: {frame:?}"),
+            _ => continue,
+        }
+    }
+}
+
+pub fn seq_of(message: &ServerMessage) -> Option<u64> {
+    match message {
+        ServerMessage::Frame(frame) => Some(frame.seq),
+        _ => None,
+    }
+}
+
+/// Reads an SSE response into (id, data) events as they arrive.
+pub struct SseReader {
+    body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buffer: String,
+}
+
+impl SseReader {
+    pub fn new(response: reqwest::Response) -> Self {
+        SseReader {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event that has data: (last id field seen in it, parsed data).
+    pub async fn next(&mut self) -> (Option<String>, ServerMessage) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = Some(v.to_owned());
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data.push_str(v);
+                    }
+                }
+                if !data.is_empty() {
+                    return (id, serde_json::from_str(&data).expect("protocol message"));
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(DEADLINE, self.body.next())
+                .await
+                .expect("event in time");
+            let chunk = chunk.expect("stream open").expect("no error");
+            self.buffer
+                .push_str(std::str::from_utf8(&chunk).expect("utf8"));
+        }
+    }
+}
