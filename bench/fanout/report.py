@@ -47,8 +47,8 @@ lines = [
     "Socket.IO 4.8.4 relays the frames of a Pulse server (on core 1, one client) with `io.emit`, "
     "WebSocket transport only, no compression.",
     "",
-    "| server | transport | N | connected | p50 ms | p99 ms | max ms | msgs/s | server CPU µs/msg | net of idle µs/msg | Pulse ÷ Socket.IO | RSS/conn KiB (flowing) | load generator µs/msg |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| server | transport | N | connected | p50 ms | p99 ms | max ms | msgs/s | server CPU µs/msg | net of idle µs/msg | Pulse ÷ Socket.IO | RSS/conn KiB (flowing) | load generator µs/msg | other CPU % |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
 ]
 for r in flowing:
     if "error" in r:
@@ -62,7 +62,7 @@ for r in flowing:
         f"| {r['label']} | {r['transport']} | {r['clients']} | {r['connected']} | {fmt(r['p50_ms'])} | "
         f"{fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {fmt(r['msgs_per_s'], 0)} | "
         f"{fmt(r.get('server_cpu_us_per_msg'))} | {fmt(net)} | {ratio} | "
-        f"{fmt(r.get('rss_per_conn_flowing_kib'))} | {fmt(r.get('loadgen_cpu_us_per_msg'))} |"
+        f"{fmt(r.get('rss_per_conn_flowing_kib'))} | {fmt(r.get('loadgen_cpu_us_per_msg'))} | {fmt(r.get('other_cpu_pct'), 0)} |"
     )
 
 if idle:
@@ -86,6 +86,8 @@ lines += [
     "the server's own CPU rate with no client (Pulse's sampler thread reads /proc every second; the Socket.IO peer's source is not counted). "
     "The ratio uses the net figures at the same N.",
     "- RSS per connection = (RSS − RSS before any client) ÷ connected clients; \"flowing\" is the highest RSS seen during the window.",
+    "- \"Other CPU %\" is what everything but the server and the load generator used during the window (% of one core, from /proc/stat): "
+    "the machine is shared with other developers' builds, and a point with a high figure ran on a disturbed machine.",
     "- The load generator's own CPU per message is shown: where it nears the server's, the load generator, not the server, bounds the latency.",
     "- A process here may hold at most 20,000 open files (hard limit, cannot be raised), so no single server process passes ~19,990 sockets; N stops at 19,000 (the server's default `--max-connections`).",
 ]

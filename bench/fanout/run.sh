@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Server fan-out: Pulse (WebSocket, SSE, long-poll) against Socket.IO 4.8.4 on Node.
 #
-#   bench/fanout/run.sh            full: N = 1000 5000 10000 15000 19000, 30 s windows
+#   bench/fanout/run.sh            full: N = 1000 2500 5000 10000 15000 19000, 30 s windows
 #   bench/fanout/run.sh --quick    smoke: N = 1000 5000, 10 s windows
 #   bench/fanout/run.sh --repeat 2 every point twice (the table shows each run)
 #
@@ -26,7 +26,7 @@ done
 if [ -n "$quick" ]; then
   ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); duration=10; idle_n=1000
 else
-  ns=(1000 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000 10000); duration=30; idle_n=10000
+  ns=(1000 2500 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 2500 5000 10000); duration=30; idle_n=10000
 fi
 p99_limit=100
 
@@ -36,7 +36,9 @@ if [ ! -d bench/fanout/socketio/node_modules ]; then
 fi
 
 work=$(mktemp -d)
-results="$work/results.jsonl"
+mkdir -p bench/results
+# Every run's raw JSON line, kept even if the script is interrupted.
+results=bench/results/fanout.runs.jsonl
 : > "$results"
 pids=()
 cleanup() {
@@ -98,9 +100,11 @@ point() {
   cleanup
   sleep 1
   [ -n "$line" ] || line="{\"label\":\"$server\",\"transport\":\"$transport\",\"clients\":$n,\"error\":\"no output\"}"
-  python3 - "$line" "$mode" "$run" "$interval" >> "$results" <<'PY'
+  # The load average shows whether other work shared the two cores during the point.
+  python3 - "$line" "$mode" "$run" "$interval" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$results" <<'PY'
 import json, sys
-row = json.loads(sys.argv[1]); row.update(mode=sys.argv[2], run=int(sys.argv[3]), interval=sys.argv[4])
+row = json.loads(sys.argv[1])
+row.update(mode=sys.argv[2], run=int(sys.argv[3]), interval=sys.argv[4], loadavg=sys.argv[5])
 print(json.dumps(row))
 PY
   last_p99=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); ok=r.get("connected",0)>=r["clients"] and r.get("connect_failures",1)==0; print(r.get("p99_ms",999999) if ok else 999999)' "$line")
@@ -133,6 +137,6 @@ series socketio socketio "${socketio_ns[@]}"
 point pulse ws "$idle_n" idle 1 600s
 point socketio socketio "$idle_n" idle 1 600s
 
-mkdir -p bench/results
-command="bench/fanout/run.sh${quick:+ --quick}$([ "$repeat" != 1 ] && echo " --repeat $repeat")"
+command="bench/fanout/run.sh${quick:+ --quick}"
+if [ "$repeat" != 1 ]; then command="$command --repeat $repeat"; fi
 python3 bench/fanout/report.py "$results" "$command" "$started" "$repeat"

@@ -25,6 +25,27 @@ pub fn cpu_us(pid: u32) -> Result<u64> {
     Ok(ticks * 1_000_000 / clock_ticks_per_second())
 }
 
+/// Busy CPU time of the whole machine (all cores, everything but idle and
+/// iowait) since boot, in microseconds, from `/proc/stat`.
+pub fn machine_busy_us() -> Result<u64> {
+    let stat = fs::read_to_string("/proc/stat")?;
+    let line = stat
+        .lines()
+        .next()
+        .filter(|l| l.starts_with("cpu "))
+        .ok_or_else(|| Error::Protocol("no cpu line in /proc/stat".into()))?;
+    let ticks: Vec<u64> = line.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal: busy is all but idle (3) and iowait (4).
+    let busy: u64 = ticks
+        .iter()
+        .take(8)
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, t)| t)
+        .sum();
+    Ok(busy * 1_000_000 / clock_ticks_per_second())
+}
+
 /// Resident set size of process `pid`, in KiB (`VmRSS`).
 pub fn rss_kib(pid: u32) -> Result<u64> {
     let status = fs::read_to_string(format!("/proc/{pid}/status"))?;
@@ -82,6 +103,7 @@ mod tests {
         let pid = std::process::id();
         assert!(rss_kib(pid).unwrap() > 0);
         assert!(cpu_us(pid).is_ok());
+        assert!(machine_busy_us().unwrap() > 0);
         assert!(raise_nofile_limit().unwrap() > 0);
     }
 }

@@ -82,6 +82,10 @@ pub struct Report {
     /// server's, the load generator and not the server limits the latency.
     pub loadgen_cpu_us_per_msg: f64,
     pub loadgen_cpu_pct: f64,
+    /// CPU used during the window by everything except the server and the load
+    /// generator (other users of the machine, the kernel's own threads), in percent
+    /// of one core: above a few percent, the figures are disturbed.
+    pub other_cpu_pct: Option<f64>,
     pub nofile_limit: u64,
     pub errors: Vec<String>,
     pub notes: Vec<&'static str>,
@@ -108,6 +112,7 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
 
     let server_cpu0 = pid.and_then(|p| procfs::cpu_us(p).ok());
     let self_cpu0 = procfs::self_cpu_us();
+    let machine0 = procfs::machine_busy_us().ok();
     let window_start = Instant::now();
     stats.open_window();
     let mut connected_min = stats.connected.get();
@@ -126,6 +131,9 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
     stats.measuring.set(false);
     let window_s = window_start.elapsed().as_secs_f64();
     let self_cpu_us = procfs::self_cpu_us().saturating_sub(self_cpu0);
+    let machine_us = machine0.and_then(|before| {
+        procfs::machine_busy_us().ok().map(|after| after.saturating_sub(before))
+    });
     let server_cpu_us = match (pid, server_cpu0) {
         (Some(p), Some(before)) => procfs::cpu_us(p).ok().map(|after| after.saturating_sub(before)),
         _ => None,
@@ -141,6 +149,7 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
         server_cpu_us,
         baseline_cpu_us_per_s,
         self_cpu_us,
+        machine_us,
         nofile_limit,
     })
 }
@@ -198,6 +207,7 @@ struct Summary {
     server_cpu_us: Option<u64>,
     baseline_cpu_us_per_s: Option<f64>,
     self_cpu_us: u64,
+    machine_us: Option<u64>,
     nofile_limit: u64,
 }
 
@@ -257,6 +267,10 @@ fn summarise(args: &Args, stats: &Stats, probe: ServerProbe, s: Summary) -> Repo
         server: args.server_pid.map(|_| probe),
         loadgen_cpu_us_per_msg: per_msg(s.self_cpu_us).map_or(0.0, |v| round(v, 2)),
         loadgen_cpu_pct: round(s.self_cpu_us as f64 / s.window_s / 1e4, 1),
+        other_cpu_pct: s.machine_us.map(|all| {
+            let ours = s.self_cpu_us + s.server_cpu_us.unwrap_or(0);
+            round(all.saturating_sub(ours) as f64 / s.window_s / 1e4, 1)
+        }),
         nofile_limit: s.nofile_limit,
         errors: stats.errors.borrow().clone(),
         notes: vec![
