@@ -41,9 +41,8 @@ pub fn Shell(
     let newest = Memo::new(move |_| live.store.with(|s| s.newest_ts()));
     // The right edge at the moment of pausing: only `paused` is tracked, so the edge
     // stays put while data keeps arriving.
-    let frozen_end = Memo::new(move |_| {
-        paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked()))
-    });
+    let frozen_end =
+        Memo::new(move |_| paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked())));
     let window = Memo::new(move |_| {
         if let Some(zoomed) = zoom.get() {
             return zoomed;

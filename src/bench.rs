@@ -34,11 +34,15 @@ impl RenderBench {
             series.iter().map(|s| s.dyn_into::<Float64Array>().map(|a| a.to_vec()).unwrap_or_default()).collect();
         let mut host = HostSeries::with_capacity(ts.len() + 1);
         for (row, &t) in ts.iter().enumerate() {
-            let values: BTreeMap<String, f64> =
-                columns.iter().enumerate().map(|(i, c)| (format!("s{i}"), c.get(row).copied().unwrap_or(f64::NAN))).collect();
+            let values: BTreeMap<String, f64> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("s{i}"), c.get(row).copied().unwrap_or(f64::NAN)))
+                .collect();
             host.push_frame(&Frame { seq: row as u64, ts: t as i64, host: "bench".into(), values, top: Vec::new() });
         }
-        let lines = (0..columns.len()).map(|i| Line { id: format!("s{i}"), label: format!("s{i}"), color: i }).collect();
+        let lines =
+            (0..columns.len()).map(|i| Line { id: format!("s{i}"), label: format!("s{i}"), color: i }).collect();
         let window = Window { from: ts.first().copied().unwrap_or(0.0), to: ts.last().copied().unwrap_or(1.0) };
         RenderBench { host, lines, window }
     }

@@ -3,6 +3,8 @@
 //! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
 
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod charts;
 pub mod components;
 pub mod connection;

@@ -38,10 +38,9 @@ impl SeriesStore {
     pub fn load_history(&mut self, history: &HistoryResponse) {
         let mut by_host: BTreeMap<&str, HistoryResponse> = BTreeMap::new();
         for (id, column) in &history.series {
-            let part = by_host.entry(column.host.as_str()).or_insert_with(|| HistoryResponse {
-                series: BTreeMap::new(),
-                ..history.clone()
-            });
+            let part = by_host
+                .entry(column.host.as_str())
+                .or_insert_with(|| HistoryResponse { series: BTreeMap::new(), ..history.clone() });
             part.series.insert(id.clone(), column.clone());
         }
         self.hosts.clear();

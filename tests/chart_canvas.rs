@@ -75,7 +75,9 @@ fn series_rgb(theme: Theme) -> (u8, u8, u8) {
 async fn painted(m: &Mounted) -> Vec<u8> {
     let canvas = canvas_in(&m.root);
     let rgb = series_rgb(m.theme.get_untracked());
-    let ok = wait_until(3_000, || canvas.width() == 400 && count_color(&canvas, &pixels(&canvas), (0, 400), rgb, 40) > 50).await;
+    let ok =
+        wait_until(3_000, || canvas.width() == 400 && count_color(&canvas, &pixels(&canvas), (0, 400), rgb, 40) > 50)
+            .await;
     assert!(ok, "the chart never painted its line");
     pixels(&canvas)
 }

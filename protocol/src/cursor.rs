@@ -43,11 +43,8 @@ pub enum CursorError {
 impl Epoch {
     /// Checks that an epoch is 1 to 32 characters of `[0-9a-z]`.
     pub fn parse(text: &str) -> Result<Self, CursorError> {
-        let ok = !text.is_empty()
-            && text.len() <= 32
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+        let ok =
+            !text.is_empty() && text.len() <= 32 && text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
         if ok {
             Ok(Epoch(text.to_owned()))
         } else {
@@ -80,10 +77,7 @@ mod tests {
 
     #[test]
     fn token_round_trips() {
-        let cursor = Cursor {
-            epoch: Epoch("k3x9".into()),
-            seq: 42,
-        };
+        let cursor = Cursor { epoch: Epoch("k3x9".into()), seq: 42 };
         assert_eq!(cursor.to_token(), "k3x9:42");
         assert_eq!("k3x9:42".parse::<Cursor>(), Ok(cursor));
     }

@@ -9,16 +9,8 @@ fn frame() -> Frame {
         seq: 7,
         ts: 1_700_000_000_123,
         host: "web-1".into(),
-        values: BTreeMap::from([
-            ("cpu.total".to_string(), 12.5),
-            ("mem.used".to_string(), 1024.0),
-        ]),
-        top: vec![ProcessInfo {
-            pid: 1,
-            name: "init".into(),
-            cpu: 0.5,
-            mem: 4096,
-        }],
+        values: BTreeMap::from([("cpu.total".to_string(), 12.5), ("mem.used".to_string(), 1024.0)]),
+        top: vec![ProcessInfo { pid: 1, name: "init".into(), cpu: 0.5, mem: 4096 }],
     }
 }
 
@@ -54,37 +46,15 @@ fn every_server_message_round_trips_with_its_tag() {
     };
     round_trip(ServerMessage::Hello(hello), "hello");
     round_trip(ServerMessage::Frame(frame()), "frame");
-    round_trip(
-        ServerMessage::Heartbeat(Heartbeat { seq: 7, ts: 1 }),
-        "heartbeat",
-    );
-    round_trip(
-        ServerMessage::Gap(Gap {
-            reason: GapReason::TooOld,
-            next_seq: 9,
-            missed: Some(3),
-        }),
-        "gap",
-    );
-    round_trip(
-        ServerMessage::Bye(Bye {
-            reason: "restarting".into(),
-            retry_ms: 1000,
-        }),
-        "bye",
-    );
+    round_trip(ServerMessage::Heartbeat(Heartbeat { seq: 7, ts: 1 }), "heartbeat");
+    round_trip(ServerMessage::Gap(Gap { reason: GapReason::TooOld, next_seq: 9, missed: Some(3) }), "gap");
+    round_trip(ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: 1000 }), "bye");
 }
 
 #[test]
 fn units_and_reasons_use_snake_case_on_the_wire() {
-    assert_eq!(
-        serde_json::to_string(&Unit::BytesPerSecond).unwrap(),
-        "\"bytes_per_second\""
-    );
-    assert_eq!(
-        serde_json::to_string(&GapReason::EpochChanged).unwrap(),
-        "\"epoch_changed\""
-    );
+    assert_eq!(serde_json::to_string(&Unit::BytesPerSecond).unwrap(), "\"bytes_per_second\"");
+    assert_eq!(serde_json::to_string(&GapReason::EpochChanged).unwrap(), "\"epoch_changed\"");
 }
 
 #[test]
@@ -93,19 +63,12 @@ fn a_frame_without_processes_omits_them_and_reads_back_empty() {
     bare.top.clear();
     let json = serde_json::to_string(&ServerMessage::Frame(bare.clone())).unwrap();
     assert!(!json.contains("top"), "{json}");
-    assert_eq!(
-        serde_json::from_str::<ServerMessage>(&json).unwrap(),
-        ServerMessage::Frame(bare)
-    );
+    assert_eq!(serde_json::from_str::<ServerMessage>(&json).unwrap(), ServerMessage::Frame(bare));
 }
 
 #[test]
 fn poll_and_history_bodies_round_trip() {
-    let poll = PollResponse {
-        epoch: Epoch("ab12".into()),
-        next: 7,
-        messages: vec![ServerMessage::Frame(frame())],
-    };
+    let poll = PollResponse { epoch: Epoch("ab12".into()), next: 7, messages: vec![ServerMessage::Frame(frame())] };
     let json = serde_json::to_string(&poll).unwrap();
     assert_eq!(serde_json::from_str::<PollResponse>(&json).unwrap(), poll);
 
@@ -116,25 +79,16 @@ fn poll_and_history_bodies_round_trip() {
         ts: vec![1, 2],
         series: BTreeMap::from([(
             "cpu.total".to_string(),
-            HistorySeries {
-                host: "web-1".into(),
-                values: vec![Some(1.0), None],
-            },
+            HistorySeries { host: "web-1".into(), values: vec![Some(1.0), None] },
         )]),
     };
     let json = serde_json::to_string(&history).unwrap();
-    assert_eq!(
-        serde_json::from_str::<HistoryResponse>(&json).unwrap(),
-        history
-    );
+    assert_eq!(serde_json::from_str::<HistoryResponse>(&json).unwrap(), history);
 }
 
 #[test]
 fn client_ping_parses_and_garbage_does_not() {
-    assert_eq!(
-        serde_json::from_str::<ClientMessage>(r#"{"type":"ping"}"#).unwrap(),
-        ClientMessage::Ping
-    );
+    assert_eq!(serde_json::from_str::<ClientMessage>(r#"{"type":"ping"}"#).unwrap(), ClientMessage::Ping);
     assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"nope"}"#).is_err());
     assert!(serde_json::from_str::<ClientMessage>("not json").is_err());
 }

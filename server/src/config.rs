@@ -32,11 +32,7 @@ pub struct Config {
 
     /// Another origin allowed to use the API from a browser (repeatable; `*` allows any),
     /// e.g. where a static copy of the web app is hosted.
-    #[arg(
-        long = "allow-origin",
-        env = "PULSE_ALLOW_ORIGINS",
-        value_delimiter = ','
-    )]
+    #[arg(long = "allow-origin", env = "PULSE_ALLOW_ORIGINS", value_delimiter = ',')]
     pub allow_origins: Vec<String>,
 
     /// Runtime worker threads; 1 runs everything on one thread.

@@ -45,15 +45,10 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, error) = self.code();
-        let body = ApiError {
-            error: error.to_owned(),
-            detail: self.to_string(),
-        };
+        let body = ApiError { error: error.to_owned(), detail: self.to_string() };
         let mut response = (status, Json(body)).into_response();
         if let AppError::Unavailable { retry_after, .. } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

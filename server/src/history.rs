@@ -37,10 +37,7 @@ pub struct Resume {
 impl History {
     /// An empty ring of `capacity` frames.
     pub fn new(capacity: usize) -> Self {
-        History {
-            frames: VecDeque::with_capacity(capacity.min(100_000)),
-            capacity: capacity.max(1),
-        }
+        History { frames: VecDeque::with_capacity(capacity.min(100_000)), capacity: capacity.max(1) }
     }
 
     /// Adds the newest frame, dropping the oldest when full.
@@ -75,36 +72,16 @@ impl History {
         let Some(cursor) = cursor else {
             return Resume::default();
         };
-        let oldest = self
-            .frames
-            .front()
-            .map_or(self.newest_seq() + 1, |f| f.frame.seq);
+        let oldest = self.frames.front().map_or(self.newest_seq() + 1, |f| f.frame.seq);
         if &cursor.epoch != epoch {
-            let gap = Gap {
-                reason: GapReason::EpochChanged,
-                next_seq: oldest,
-                missed: None,
-            };
-            return Resume {
-                gap: Some(gap),
-                backlog: self.after(0),
-            };
+            let gap = Gap { reason: GapReason::EpochChanged, next_seq: oldest, missed: None };
+            return Resume { gap: Some(gap), backlog: self.after(0) };
         }
         if cursor.seq.saturating_add(1) >= oldest {
-            return Resume {
-                gap: None,
-                backlog: self.after(cursor.seq),
-            };
+            return Resume { gap: None, backlog: self.after(cursor.seq) };
         }
-        let gap = Gap {
-            reason: GapReason::TooOld,
-            next_seq: oldest,
-            missed: Some(oldest - cursor.seq - 1),
-        };
-        Resume {
-            gap: Some(gap),
-            backlog: self.after(0),
-        }
+        let gap = Gap { reason: GapReason::TooOld, next_seq: oldest, missed: Some(oldest - cursor.seq - 1) };
+        Resume { gap: Some(gap), backlog: self.after(0) }
     }
 }
 

@@ -70,16 +70,12 @@ pub struct Subscription {
 impl Hub {
     /// A hub for `host` with a fresh random epoch.
     pub fn new(host: String, timing: Timing) -> Self {
-        let capacity = (timing.history.as_secs_f64() / timing.interval.as_secs_f64().max(0.001))
-            .ceil() as usize;
+        let capacity = (timing.history.as_secs_f64() / timing.interval.as_secs_f64().max(0.001)).ceil() as usize;
         Hub {
             host,
             epoch: random_epoch(),
             timing,
-            inner: Mutex::new(Inner {
-                history: History::new(capacity.max(1)),
-                catalog: Arc::default(),
-            }),
+            inner: Mutex::new(Inner { history: History::new(capacity.max(1)), catalog: Arc::default() }),
             live: broadcast::channel(BROADCAST_CAPACITY).0,
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
@@ -109,13 +105,7 @@ impl Hub {
         }
         let mut inner = self.lock();
         let seq = inner.history.newest_seq() + 1;
-        let frame = Frame {
-            seq,
-            ts: sample.ts,
-            host: self.host.clone(),
-            values: sample.values,
-            top: sample.top,
-        };
+        let frame = Frame { seq, ts: sample.ts, host: self.host.clone(), values: sample.values, top: sample.top };
         let shared = Arc::new(share(&self.epoch, frame));
         if *inner.catalog != sample.catalog {
             inner.catalog = Arc::new(sample.catalog);
@@ -132,12 +122,7 @@ impl Hub {
         let seq = inner.history.newest_seq();
         let resume = inner.history.resume(&self.epoch, cursor);
         let hello = self.hello_json(&inner, seq);
-        Subscription {
-            hello,
-            resume,
-            live,
-            seq,
-        }
+        Subscription { hello, resume, live, seq }
     }
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).
@@ -188,9 +173,7 @@ impl Hub {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave history half-written (push is
         // one VecDeque operation), so a poisoned lock is still safe to use.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -198,30 +181,18 @@ impl Hub {
 fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
     let message = ServerMessage::Frame(frame);
     let json = serde_json::to_string(&message).expect("protocol messages always serialise");
-    let ServerMessage::Frame(frame) = message else {
-        unreachable!("built as a frame above")
-    };
+    let ServerMessage::Frame(frame) = message else { unreachable!("built as a frame above") };
     let sse = Bytes::from(format!("id: {epoch}:{}\ndata: {json}\n\n", frame.seq));
-    SharedFrame {
-        frame,
-        json: Utf8Bytes::from(json),
-        sse,
-    }
+    SharedFrame { frame, json: Utf8Bytes::from(json), sse }
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 fn random_epoch() -> Epoch {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut rng = rand::rng();
-    Epoch(
-        (0..12)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect(),
-    )
+    Epoch((0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect())
 }

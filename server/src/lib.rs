@@ -37,11 +37,7 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
 
 /// The shared state for a configuration (the hub starts empty; see [`run`]).
 pub fn state(config: &Config) -> AppState {
-    let timing = Timing {
-        interval: config.interval,
-        heartbeat: config.heartbeat,
-        history: config.history,
-    };
+    let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
     AppState {
         hub: Arc::new(Hub::new(hostname(), timing)),
         origins: Arc::new(Origins::new(&config.allow_origins)),

@@ -20,10 +20,7 @@ impl Origins {
     /// From `--allow-origin` values (`*` allows every origin).
     pub fn new(allowed: &[String]) -> Self {
         let any = allowed.iter().any(|o| o.trim() == "*");
-        let allowed = allowed
-            .iter()
-            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
-            .collect();
+        let allowed = allowed.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).collect();
         Origins { allowed, any }
     }
 
@@ -33,26 +30,15 @@ impl Origins {
         let Some(origin) = headers.get(header::ORIGIN) else {
             return Ok(None);
         };
-        let text = origin
-            .to_str()
-            .unwrap_or("")
-            .trim_end_matches('/')
-            .to_ascii_lowercase();
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
+        let text = origin.to_str().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         if same_origin(&text, host) {
             return Ok(None);
         }
         if self.any || self.allowed.iter().any(|a| a == &text) {
             return Ok(Some(origin.clone()));
         }
-        Err(AppError::ForbiddenOrigin(if text.is_empty() {
-            "(unreadable)".into()
-        } else {
-            text
-        }))
+        Err(AppError::ForbiddenOrigin(if text.is_empty() { "(unreadable)".into() } else { text }))
     }
 }
 
@@ -67,11 +53,7 @@ fn same_origin(origin: &str, host: &str) -> bool {
         _ => return false,
     };
     let host = host.to_ascii_lowercase();
-    let strip = |s: &str| {
-        s.strip_suffix(default_port)
-            .map(str::to_owned)
-            .unwrap_or_else(|| s.to_owned())
-    };
+    let strip = |s: &str| s.strip_suffix(default_port).map(str::to_owned).unwrap_or_else(|| s.to_owned());
     !host.is_empty() && strip(authority) == strip(&host)
 }
 
@@ -94,22 +76,10 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
 
 fn add_cors(headers: &mut HeaderMap, origin: HeaderValue) {
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, OPTIONS"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("last-event-id, content-type"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, OPTIONS"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("last-event-id, content-type"));
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("retry-after"));
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     headers.append(header::VARY, HeaderValue::from_static("origin"));
 }
 
@@ -132,34 +102,16 @@ mod tests {
         let ok_none = |o, h| matches!(origins.check(&headers(o, h)), Ok(None));
         assert!(ok_none(None, "a:1"), "no Origin: not a browser");
         assert!(ok_none(Some("http://127.0.0.1:8080"), "127.0.0.1:8080"));
-        assert!(
-            ok_none(Some("https://pulse.example"), "pulse.example:443"),
-            "default port"
-        );
+        assert!(ok_none(Some("https://pulse.example"), "pulse.example:443"), "default port");
         assert!(
             ok_none(Some("http://Proxy.Example"), "proxy.example"),
             "behind a proxy, Host is what the browser used"
         );
-        assert!(matches!(
-            origins.check(&headers(Some("https://static.example"), "x")),
-            Ok(Some(_))
-        ));
-        assert!(origins
-            .check(&headers(Some("http://evil.example"), "127.0.0.1:8080"))
-            .is_err());
-        assert!(
-            origins
-                .check(&headers(Some("http://127.0.0.1:9999"), "127.0.0.1:8080"))
-                .is_err(),
-            "port matters"
-        );
-        assert!(origins
-            .check(&headers(Some("null"), "127.0.0.1:8080"))
-            .is_err());
+        assert!(matches!(origins.check(&headers(Some("https://static.example"), "x")), Ok(Some(_))));
+        assert!(origins.check(&headers(Some("http://evil.example"), "127.0.0.1:8080")).is_err());
+        assert!(origins.check(&headers(Some("http://127.0.0.1:9999"), "127.0.0.1:8080")).is_err(), "port matters");
+        assert!(origins.check(&headers(Some("null"), "127.0.0.1:8080")).is_err());
         let any = Origins::new(&["*".into()]);
-        assert!(matches!(
-            any.check(&headers(Some("http://evil.example"), "x")),
-            Ok(Some(_))
-        ));
+        assert!(matches!(any.check(&headers(Some("http://evil.example"), "x")), Ok(Some(_))));
     }
 }

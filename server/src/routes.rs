@@ -37,10 +37,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/api/v1/history", get(history::handler))
         .route("/healthz", get(info::health))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ));
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
     let api = streams
         .merge(plain)
         .route("/api/{*rest}", get(site::not_found))

@@ -15,8 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use pulse_protocol::{Catalog, ProcessInfo};
 use sysinfo::{
-    CpuRefreshKind, Disks, MemoryRefreshKind, Networks, ProcessRefreshKind, ProcessesToUpdate,
-    RefreshKind, System,
+    CpuRefreshKind, Disks, MemoryRefreshKind, Networks, ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System,
 };
 
 use crate::hub::Hub;
@@ -41,25 +40,23 @@ pub struct Sample {
 
 /// Starts the sampler thread; it stops when the hub is dropped.
 pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinHandle<()>> {
-    thread::Builder::new()
-        .name("pulse-sampler".into())
-        .spawn(move || {
-            let mut sampler = Sampler::new(hub.host().to_owned());
-            let mut next = Instant::now();
-            loop {
-                let sample = sampler.sample();
-                if !hub.publish(sample) {
-                    return;
-                }
-                next += interval;
-                let now = Instant::now();
-                if next > now {
-                    thread::sleep(next - now);
-                } else {
-                    next = now;
-                }
+    thread::Builder::new().name("pulse-sampler".into()).spawn(move || {
+        let mut sampler = Sampler::new(hub.host().to_owned());
+        let mut next = Instant::now();
+        loop {
+            let sample = sampler.sample();
+            if !hub.publish(sample) {
+                return;
             }
-        })
+            next += interval;
+            let now = Instant::now();
+            if next > now {
+                thread::sleep(next - now);
+            } else {
+                next = now;
+            }
+        }
+    })
 }
 
 /// The reading state: sysinfo handles and the previous counters.
@@ -100,9 +97,7 @@ impl Sampler {
         );
         self.networks.refresh(true);
         self.disks.refresh(true);
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let ts = now.as_millis() as i64;
         let seconds = now.as_secs_f64();
 
@@ -110,10 +105,7 @@ impl Sampler {
         let mut values = BTreeMap::new();
 
         catalog.percent("cpu", "cpu.total", "total");
-        values.insert(
-            "cpu.total".into(),
-            round(f64::from(system.global_cpu_usage()), 1),
-        );
+        values.insert("cpu.total".into(), round(f64::from(system.global_cpu_usage()), 1));
         for (i, cpu) in system.cpus().iter().enumerate() {
             let id = format!("cpu.core:{i}");
             catalog.percent("cpu_cores", &id, &format!("core {i}"));
@@ -121,13 +113,7 @@ impl Sampler {
         }
 
         for (id, label, value) in [
-            (
-                "mem.used",
-                "used",
-                system
-                    .total_memory()
-                    .saturating_sub(system.available_memory()),
-            ),
+            ("mem.used", "used", system.total_memory().saturating_sub(system.available_memory())),
             ("mem.total", "total", system.total_memory()),
             ("swap.used", "swap used", system.used_swap()),
             ("swap.total", "swap total", system.total_swap()),
@@ -137,11 +123,9 @@ impl Sampler {
         }
 
         let load = System::load_average();
-        for (id, label, value) in [
-            ("load.1", "1 min", load.one),
-            ("load.5", "5 min", load.five),
-            ("load.15", "15 min", load.fifteen),
-        ] {
+        for (id, label, value) in
+            [("load.1", "1 min", load.one), ("load.5", "5 min", load.five), ("load.15", "15 min", load.fifteen)]
+        {
             catalog.load("load", id, label);
             values.insert(id.into(), round(value, 2));
         }
@@ -163,10 +147,7 @@ impl Sampler {
                 }
             }
         }
-        for (id, label, counter) in [
-            ("net.rx", "receive", rx_total),
-            ("net.tx", "transmit", tx_total),
-        ] {
+        for (id, label, counter) in [("net.rx", "receive", rx_total), ("net.tx", "transmit", tx_total)] {
             catalog.rate("network", id, label);
             if let Some(rate) = self.rates.rate(id, counter, seconds) {
                 values.insert(id.into(), rate.round());
@@ -174,10 +155,7 @@ impl Sampler {
         }
 
         let io = disks::read_diskstats();
-        for (id, label, counter) in [
-            ("disk.read", "read", io.read_bytes),
-            ("disk.write", "write", io.written_bytes),
-        ] {
+        for (id, label, counter) in [("disk.read", "read", io.read_bytes), ("disk.write", "write", io.written_bytes)] {
             catalog.rate("disk_io", id, label);
             if let Some(rate) = counter.and_then(|c| self.rates.rate(id, c, seconds)) {
                 values.insert(id.into(), rate.round());
@@ -195,12 +173,7 @@ impl Sampler {
         values.insert("uptime".into(), System::uptime() as f64);
 
         let top = top_processes(system);
-        Sample {
-            ts,
-            values,
-            top,
-            catalog: catalog.build(),
-        }
+        Sample { ts, values, top, catalog: catalog.build() }
     }
 }
 

@@ -30,18 +30,12 @@ impl AppState {
     /// Takes a connection slot, or says to come back later.
     pub fn slot(&self) -> Result<Slot, AppError> {
         if *self.hub.shutdown_signal().borrow() {
-            return Err(AppError::Unavailable {
-                reason: "the server is restarting",
-                retry_after: self.retry_secs(),
-            });
+            return Err(AppError::Unavailable { reason: "the server is restarting", retry_after: self.retry_secs() });
         }
         let previous = self.connections.fetch_add(1, Ordering::AcqRel);
         let slot = Slot(Arc::clone(&self.connections));
         if previous >= self.max_connections {
-            return Err(AppError::Unavailable {
-                reason: "too many connections",
-                retry_after: 5,
-            });
+            return Err(AppError::Unavailable { reason: "too many connections", retry_after: 5 });
         }
         Ok(slot)
     }

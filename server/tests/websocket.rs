@@ -67,9 +67,7 @@ async fn a_cursor_older_than_history_gets_an_explicit_gap() {
     server.wait_for_seq(20).await;
     let mut ws = ws_connect(&server.ws_url(&format!("?since=1&epoch={epoch}"))).await;
     hello(&mut ws).await;
-    let ServerMessage::Gap(gap) = ws_next(&mut ws).await else {
-        panic!("expected a gap")
-    };
+    let ServerMessage::Gap(gap) = ws_next(&mut ws).await else { panic!("expected a gap") };
     assert_eq!(gap.reason, GapReason::TooOld);
     assert!(gap.missed.unwrap_or(0) >= 10, "{gap:?}");
     let next = frames(&mut ws, 1).await[0];
@@ -81,9 +79,7 @@ async fn another_epoch_gets_an_epoch_changed_gap() {
     let server = TestServer::start(&["--interval", "50ms"]).await;
     let mut ws = ws_connect(&server.ws_url("?since=99&epoch=oldrun")).await;
     hello(&mut ws).await;
-    let ServerMessage::Gap(gap) = ws_next(&mut ws).await else {
-        panic!("expected a gap")
-    };
+    let ServerMessage::Gap(gap) = ws_next(&mut ws).await else { panic!("expected a gap") };
     assert_eq!(gap.reason, GapReason::EpochChanged);
 }
 
@@ -92,9 +88,7 @@ async fn a_ping_gets_a_heartbeat_at_once() {
     let server = TestServer::start(&["--interval", "10s", "--heartbeat", "30s"]).await;
     let mut ws = ws_connect(&server.ws_url("")).await;
     hello(&mut ws).await;
-    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .expect("send");
+    ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.expect("send");
     loop {
         match ws_next(&mut ws).await {
             ServerMessage::Heartbeat(_) => break,
@@ -111,43 +105,26 @@ async fn garbage_closes_that_client_with_a_reason_and_others_keep_receiving() {
     hello(&mut good).await;
     let mut bad = ws_connect(&server.ws_url("")).await;
     hello(&mut bad).await;
-    bad.send(Message::Text("this is not json".into()))
-        .await
-        .expect("send");
+    bad.send(Message::Text("this is not json".into())).await.expect("send");
     let close = loop {
-        match tokio::time::timeout(DEADLINE, bad.next())
-            .await
-            .expect("close in time")
-        {
+        match tokio::time::timeout(DEADLINE, bad.next()).await.expect("close in time") {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
             Some(Ok(_)) => continue,
             other => panic!("expected a close frame, got {other:?}"),
         }
     };
     assert_eq!(close.code, CloseCode::Policy);
-    assert!(
-        close.reason.contains("ping"),
-        "the reason says what was expected: {}",
-        close.reason
-    );
+    assert!(close.reason.contains("ping"), "the reason says what was expected: {}", close.reason);
     let seqs = frames(&mut good, 4).await;
     assert!(consecutive(&seqs));
 }
 
 #[tokio::test]
 async fn origins_other_than_the_servers_own_are_refused() {
-    let server = TestServer::start(&[
-        "--interval",
-        "50ms",
-        "--allow-origin",
-        "https://static.example",
-    ])
-    .await;
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", "https://static.example"]).await;
     let with_origin = |origin: &str| {
         let mut request = server.ws_url("").into_client_request().expect("request");
-        request
-            .headers_mut()
-            .insert("origin", origin.parse().expect("header"));
+        request.headers_mut().insert("origin", origin.parse().expect("header"));
         request
     };
     let own = format!("http://{}", server.addr);
@@ -172,10 +149,7 @@ async fn a_graceful_shutdown_says_bye_and_closes_with_1012() {
     let stop = tokio::spawn(async move { server.shutdown().await });
     let mut saw_bye = false;
     loop {
-        match tokio::time::timeout(DEADLINE, ws.next())
-            .await
-            .expect("in time")
-        {
+        match tokio::time::timeout(DEADLINE, ws.next()).await.expect("in time") {
             Some(Ok(Message::Text(text))) => {
                 if let Ok(ServerMessage::Bye(bye)) = serde_json::from_str(&text) {
                     assert!(bye.retry_ms > 0);

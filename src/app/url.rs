@@ -37,7 +37,9 @@ pub fn parse_hidden(text: &str) -> Vec<String> {
 
 /// Reads the view from the page's URL.
 pub fn read() -> UrlState {
-    let Some(params) = params() else { return UrlState::default() };
+    let Some(params) = params() else {
+        return UrlState::default();
+    };
     UrlState {
         range_ms: params.get("range").as_deref().and_then(range_from_label),
         hidden: params.get("hide").as_deref().map(parse_hidden).unwrap_or_default(),

@@ -63,12 +63,8 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         canvas.set_width(width);
         canvas.set_height(height);
     }
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or(DrawError::NoContext)?;
+    let context: CanvasRenderingContext2d =
+        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or(DrawError::NoContext)?;
     context.set_line_join("round");
     context.set_line_cap("round");
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;

@@ -50,7 +50,9 @@ pub fn LineChart(
     let frame_pending = StoredValue::new(false);
 
     let paint = move || {
-        let Some(canvas) = canvas_ref.get_untracked() else { return };
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
         let css_size = size.get_untracked();
         if css_size.0 < 1.0 || css_size.1 < 1.0 {
             return;
@@ -101,7 +103,9 @@ pub fn LineChart(
     });
 
     Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         let Some(observers) = observe(&canvas, size, on_screen) else {
             leptos::logging::warn!("this browser lacks ResizeObserver or IntersectionObserver");
             size.set((canvas.client_width() as f64, canvas.client_height() as f64));
@@ -139,7 +143,11 @@ impl Drop for Observers {
 }
 
 /// Reports the canvas's CSS size into `size` and whether it is on screen into `on_screen`.
-fn observe(canvas: &web_sys::HtmlCanvasElement, size: RwSignal<(f64, f64)>, on_screen: RwSignal<bool>) -> Option<Observers> {
+fn observe(
+    canvas: &web_sys::HtmlCanvasElement,
+    size: RwSignal<(f64, f64)>,
+    on_screen: RwSignal<bool>,
+) -> Option<Observers> {
     let measured = canvas.clone();
     let on_resize = Closure::<dyn FnMut()>::new(move || {
         let next = (measured.client_width() as f64, measured.client_height() as f64);
@@ -157,8 +165,7 @@ fn observe(canvas: &web_sys::HtmlCanvasElement, size: RwSignal<(f64, f64)>, on_s
     });
     let resize = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
     resize.observe(canvas);
-    let intersection =
-        IntersectionObserver::new(on_intersect.as_ref().unchecked_ref()).ok()?;
+    let intersection = IntersectionObserver::new(on_intersect.as_ref().unchecked_ref()).ok()?;
     intersection.observe(canvas);
     Some(Observers { resize, intersection, _on_resize: on_resize, _on_intersect: on_intersect })
 }

@@ -3,9 +3,7 @@
 use pulse_protocol::Unit;
 
 /// Steps a time axis may use, in milliseconds.
-const TIME_STEPS: [f64; 13] = [
-    1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1_800e3, 3_600e3,
-];
+const TIME_STEPS: [f64; 13] = [1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1_800e3, 3_600e3];
 
 /// Evenly spaced ticks from `0` to `max` (inclusive), with a round step.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,7 +22,8 @@ pub fn Dashboard(
 ) -> impl IntoView {
     let host = Memo::new(move |_| catalog.with(|c| c.series.first().map(|s| s.host.clone()).unwrap_or_default()));
     let uptime = move || {
-        store.with(|s| host.with(|h| s.host(h).and_then(|series| series.latest("uptime"))))
+        store
+            .with(|s| host.with(|h| s.host(h).and_then(|series| series.latest("uptime"))))
             .map(|secs| format!("up {}", format::value(Unit::Seconds, secs)))
     };
     let panels = PANELS

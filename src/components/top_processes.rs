@@ -114,7 +114,12 @@ mod tests {
     #[test]
     fn every_column_sorts() {
         let list = vec![process(3, "b", 5.0, 10), process(1, "C", 50.0, 5), process(2, "a", 1.0, 99)];
-        let cases = [(SortKey::Pid, [1, 2, 3]), (SortKey::Name, [2, 3, 1]), (SortKey::Cpu, [1, 3, 2]), (SortKey::Memory, [2, 3, 1])];
+        let cases = [
+            (SortKey::Pid, [1, 2, 3]),
+            (SortKey::Name, [2, 3, 1]),
+            (SortKey::Cpu, [1, 3, 2]),
+            (SortKey::Memory, [2, 3, 1]),
+        ];
         for (key, want) in cases {
             let mut sorted = list.clone();
             sort_processes(&mut sorted, key);

@@ -16,11 +16,7 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff {
-            floor_ms: 1_000.0,
-            cap_ms: 30_000.0,
-            fast_attempts: 3,
-        }
+        Backoff { floor_ms: 1_000.0, cap_ms: 30_000.0, fast_attempts: 3 }
     }
 }
 
@@ -54,11 +50,7 @@ mod tests {
         assert_eq!(b.delay(4, None, 0.999_999).round(), 2_000.0);
         assert_eq!(b.delay(6, None, 0.999_999).round(), 8_000.0);
         assert_eq!(b.delay(50, None, 0.999_999).round(), 30_000.0, "capped");
-        assert_eq!(
-            b.delay(50, None, 0.0),
-            500.0,
-            "full jitter, but never zero: no reconnect storms"
-        );
+        assert_eq!(b.delay(50, None, 0.0), 500.0, "full jitter, but never zero: no reconnect storms");
     }
 
     #[test]
@@ -66,15 +58,7 @@ mod tests {
         let b = Backoff::default();
         assert_eq!(b.delay(9, Some(1_000.0), 0.0), 750.0);
         assert_eq!(b.delay(9, Some(1_000.0), 1.0), 1_250.0);
-        assert_eq!(
-            b.delay(1, Some(999_999.0), 0.5),
-            30_000.0,
-            "a hint is capped too"
-        );
-        assert_eq!(
-            b.delay(1, Some(f64::NAN), 0.0),
-            500.0,
-            "a nonsense hint is ignored"
-        );
+        assert_eq!(b.delay(1, Some(999_999.0), 0.5), 30_000.0, "a hint is capped too");
+        assert_eq!(b.delay(1, Some(f64::NAN), 0.0), 500.0, "a nonsense hint is ignored");
     }
 }

@@ -52,10 +52,7 @@ pub struct Engine {
 impl Engine {
     /// A stopped engine; send [`Event::Start`].
     pub fn new(config: EngineConfig) -> Self {
-        let first = config
-            .forced
-            .or_else(|| config.order.first().copied())
-            .unwrap_or(TransportKind::WebSocket);
+        let first = config.forced.or_else(|| config.order.first().copied()).unwrap_or(TransportKind::WebSocket);
         let heartbeat_ms = config.heartbeat_ms;
         Engine {
             config,
@@ -100,21 +97,13 @@ impl Engine {
         let mut out = Vec::new();
         match event {
             Event::Start { remembered } => {
-                if let Some(t) = remembered
-                    .filter(|t| self.config.forced.is_none() && self.config.order.contains(t))
-                {
+                if let Some(t) = remembered.filter(|t| self.config.forced.is_none() && self.config.order.contains(t)) {
                     self.next_transport = t;
                 }
                 self.open(&mut out);
             }
-            Event::Messages { attempt, messages } => {
-                self.on_messages(attempt, messages, now, random, &mut out)
-            }
-            Event::Failed {
-                attempt,
-                reason,
-                retry_after_ms,
-            } => {
+            Event::Messages { attempt, messages } => self.on_messages(attempt, messages, now, random, &mut out),
+            Event::Failed { attempt, reason, retry_after_ms } => {
                 if self.probe.is_some_and(|p| p.id == attempt) {
                     self.end_probe(&format!("WebSocket probe failed: {reason}"), &mut out);
                 } else if self.active.is_some_and(|a| a.id == attempt) {
@@ -128,25 +117,19 @@ impl Engine {
                 out.push(Command::CancelTimer(Timer::Retry));
                 self.status.state = LinkState::Offline;
                 self.status.next_retry_at = None;
-                out.push(Command::Log(
-                    "the browser is offline; waiting for the network".into(),
-                ));
+                out.push(Command::Log("the browser is offline; waiting for the network".into()));
             }
             Event::Online => {
                 if self.offline {
                     self.offline = false;
                     self.failures = 0;
-                    out.push(Command::Log(
-                        "the browser is online again; reconnecting now".into(),
-                    ));
+                    out.push(Command::Log("the browser is online again; reconnecting now".into()));
                     self.reconnect_now(&mut out);
                 }
             }
             Event::Visible => self.on_visible(now, &mut out),
             Event::PageShow => {
-                out.push(Command::Log(
-                    "page restored from the back-forward cache; reconnecting".into(),
-                ));
+                out.push(Command::Log("page restored from the back-forward cache; reconnecting".into()));
                 self.close_all(&mut out);
                 self.reconnect_now(&mut out);
             }
@@ -207,14 +190,8 @@ impl Engine {
                             frames.push(frame);
                         }
                         None => {
-                            let epoch = self
-                                .epoch
-                                .clone()
-                                .unwrap_or_else(|| pulse_protocol::Epoch(String::new()));
-                            self.cursor = Some(Cursor {
-                                epoch,
-                                seq: frame.seq,
-                            });
+                            let epoch = self.epoch.clone().unwrap_or_else(|| pulse_protocol::Epoch(String::new()));
+                            self.cursor = Some(Cursor { epoch, seq: frame.seq });
                             self.counters.frames += 1;
                             self.gap_pending = false;
                             frames.push(frame);
@@ -224,21 +201,14 @@ impl Engine {
                 ServerMessage::Heartbeat(_) => data = true,
                 ServerMessage::Gap(gap) => {
                     self.flush(&mut frames, out);
-                    self.gap(
-                        out,
-                        &format!("the server reports missing frames ({:?})", gap.reason),
-                    );
+                    self.gap(out, &format!("the server reports missing frames ({:?})", gap.reason));
                     if let Some(epoch) = self.epoch.clone() {
-                        self.cursor = Some(Cursor {
-                            epoch,
-                            seq: gap.next_seq.saturating_sub(1),
-                        });
+                        self.cursor = Some(Cursor { epoch, seq: gap.next_seq.saturating_sub(1) });
                     }
                 }
                 ServerMessage::Bye(bye) => {
                     self.flush(&mut frames, out);
-                    let reason =
-                        format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
+                    let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
                     let hint = Some(bye.retry_ms as f64);
                     if is_probe {
                         self.end_probe(&reason, out);
@@ -250,11 +220,7 @@ impl Engine {
             }
         }
         self.flush(&mut frames, out);
-        let target = if is_probe {
-            &mut self.probe
-        } else {
-            &mut self.active
-        };
+        let target = if is_probe { &mut self.probe } else { &mut self.active };
         let Some(current) = target.as_mut() else {
             return;
         };
@@ -282,10 +248,7 @@ impl Engine {
         let Some(active) = self.active else { return };
         out.push(Command::CancelTimer(Timer::Connect));
         out.push(Command::CancelTimer(Timer::Retry));
-        out.push(Command::SetTimer(
-            Timer::Healthy,
-            self.config.healthy_after_ms,
-        ));
+        out.push(Command::SetTimer(Timer::Healthy, self.config.healthy_after_ms));
         self.status = ConnectionStatus {
             state: LinkState::Live,
             transport: Some(active.transport),
@@ -295,15 +258,10 @@ impl Engine {
             last_error: None,
         };
         self.was_up = None;
-        out.push(Command::Log(format!(
-            "live over {}",
-            active.transport.label()
-        )));
+        out.push(Command::Log(format!("live over {}", active.transport.label())));
         let best = self.config.order.first().copied();
         if self.config.forced.is_none() {
-            out.push(Command::Remember(
-                (Some(active.transport) != best).then_some(active.transport),
-            ));
+            out.push(Command::Remember((Some(active.transport) != best).then_some(active.transport)));
             if Some(active.transport) != best {
                 out.push(Command::SetTimer(Timer::Probe, self.config.probe_every_ms));
             }
@@ -313,37 +271,18 @@ impl Engine {
     fn on_timer(&mut self, timer: Timer, now: f64, random: f64, out: &mut Vec<Command>) {
         match timer {
             Timer::Connect if self.active.is_some_and(|a| !a.up) => {
-                let transport = self
-                    .active
-                    .map(|a| a.transport)
-                    .unwrap_or(TransportKind::WebSocket);
+                let transport = self.active.map(|a| a.transport).unwrap_or(TransportKind::WebSocket);
                 let deadline = self.config.connect_deadline_ms(transport);
-                self.fail(
-                    &format!("no data within {} s", deadline / 1000.0),
-                    None,
-                    now,
-                    random,
-                    out,
-                );
+                self.fail(&format!("no data within {} s", deadline / 1000.0), None, now, random, out);
             }
             Timer::Dead if current_up(&self.active) => {
                 let silent = self.dead_after_ms() / 1000.0;
-                self.fail(
-                    &format!("silent for {silent} s: the link is dead"),
-                    None,
-                    now,
-                    random,
-                    out,
-                );
+                self.fail(&format!("silent for {silent} s: the link is dead"), None, now, random, out);
             }
             Timer::Retry if self.active.is_none() && !self.offline => self.open(out),
             Timer::Healthy if current_up(&self.active) => self.failures = 0,
-            Timer::Probe if current_up(&self.active) && self.probe.is_none() => {
-                self.start_probe(out)
-            }
-            Timer::ProbeDeadline if self.probe.is_some() => {
-                self.end_probe("WebSocket probe got no data", out)
-            }
+            Timer::Probe if current_up(&self.active) && self.probe.is_none() => self.start_probe(out),
+            Timer::ProbeDeadline if self.probe.is_some() => self.end_probe("WebSocket probe got no data", out),
             _ => {}
         }
     }
@@ -351,28 +290,16 @@ impl Engine {
     fn on_visible(&mut self, now: f64, out: &mut Vec<Command>) {
         let silent_for = self.status.last_data_at.map_or(0.0, |at| now - at);
         if current_up(&self.active) && silent_for > self.dead_after_ms() {
-            out.push(Command::Log(
-                "tab visible again and the link went quiet; reconnecting".into(),
-            ));
+            out.push(Command::Log("tab visible again and the link went quiet; reconnecting".into()));
             self.close_all(&mut *out);
             self.reconnect_now(out);
-        } else if self.active.is_none()
-            && !self.offline
-            && self.status.next_retry_at.is_some_and(|at| now >= at)
-        {
+        } else if self.active.is_none() && !self.offline && self.status.next_retry_at.is_some_and(|at| now >= at) {
             self.open(out);
         }
     }
 
     /// The active attempt failed (or was declared dead): close it and decide what next.
-    fn fail(
-        &mut self,
-        reason: &str,
-        hint: Option<f64>,
-        now: f64,
-        random: f64,
-        out: &mut Vec<Command>,
-    ) {
+    fn fail(&mut self, reason: &str, hint: Option<f64>, now: f64, random: f64, out: &mut Vec<Command>) {
         let Some(active) = self.active.take() else {
             return;
         };
@@ -381,10 +308,7 @@ impl Engine {
         out.push(Command::CancelTimer(Timer::Dead));
         out.push(Command::CancelTimer(Timer::Probe));
         self.close_probe(out);
-        out.push(Command::Log(format!(
-            "{}: {reason}",
-            active.transport.label()
-        )));
+        out.push(Command::Log(format!("{}: {reason}", active.transport.label())));
         self.status.last_error = Some(reason.to_owned());
         if active.up {
             self.was_up = Some(active.transport);
@@ -392,14 +316,10 @@ impl Engine {
         }
         self.failures += 1;
         let order = self.order();
-        let position = order
-            .iter()
-            .position(|t| *t == active.transport)
-            .unwrap_or(0);
+        let position = order.iter().position(|t| *t == active.transport).unwrap_or(0);
         let retry_same = self.config.forced.is_some()
             || hint.is_some()
-            || (self.was_up == Some(active.transport)
-                && self.failures <= self.config.retries_before_fallback);
+            || (self.was_up == Some(active.transport) && self.failures <= self.config.retries_before_fallback);
         if retry_same {
             self.next_transport = active.transport;
         } else if let Some(&next) = order.get(position + 1) {
@@ -416,40 +336,20 @@ impl Engine {
         self.status.attempt = self.failures;
         self.status.next_retry_at = Some(now + delay);
         out.push(Command::SetTimer(Timer::Retry, delay));
-        out.push(Command::Log(format!(
-            "retrying {} in {:.1} s",
-            self.next_transport.label(),
-            delay / 1000.0
-        )));
+        out.push(Command::Log(format!("retrying {} in {:.1} s", self.next_transport.label(), delay / 1000.0)));
     }
 
     fn open(&mut self, out: &mut Vec<Command>) {
         self.next_id += 1;
         let transport = self.next_transport;
-        self.active = Some(Attempt {
-            id: self.next_id,
-            transport,
-            hello: false,
-            up: false,
-        });
+        self.active = Some(Attempt { id: self.next_id, transport, hello: false, up: false });
         if self.status.state != LinkState::Live {
-            self.status.state = if self.failures == 0 {
-                LinkState::Connecting
-            } else {
-                LinkState::Reconnecting
-            };
+            self.status.state = if self.failures == 0 { LinkState::Connecting } else { LinkState::Reconnecting };
         }
         self.status.transport = Some(transport);
         self.status.next_retry_at = None;
-        out.push(Command::Open {
-            attempt: self.next_id,
-            transport,
-            cursor: self.cursor.clone(),
-        });
-        out.push(Command::SetTimer(
-            Timer::Connect,
-            self.config.connect_deadline_ms(transport),
-        ));
+        out.push(Command::Open { attempt: self.next_id, transport, cursor: self.cursor.clone() });
+        out.push(Command::SetTimer(Timer::Connect, self.config.connect_deadline_ms(transport)));
     }
 
     fn reconnect_now(&mut self, out: &mut Vec<Command>) {
@@ -457,10 +357,7 @@ impl Engine {
         if self.was_up.is_none() && self.status.state == LinkState::Live {
             self.was_up = self.active.map(|a| a.transport);
         }
-        self.next_transport = self
-            .config
-            .forced
-            .unwrap_or_else(|| self.was_up.unwrap_or(self.order()[0]));
+        self.next_transport = self.config.forced.unwrap_or_else(|| self.was_up.unwrap_or(self.order()[0]));
         self.status.state = LinkState::Connecting;
         self.open(out);
     }
@@ -468,22 +365,10 @@ impl Engine {
     fn start_probe(&mut self, out: &mut Vec<Command>) {
         let best = self.order()[0];
         self.next_id += 1;
-        self.probe = Some(Attempt {
-            id: self.next_id,
-            transport: best,
-            hello: false,
-            up: false,
-        });
+        self.probe = Some(Attempt { id: self.next_id, transport: best, hello: false, up: false });
         out.push(Command::Log(format!("probing {} quietly", best.label())));
-        out.push(Command::Open {
-            attempt: self.next_id,
-            transport: best,
-            cursor: self.cursor.clone(),
-        });
-        out.push(Command::SetTimer(
-            Timer::ProbeDeadline,
-            self.config.connect_deadline_ms(best),
-        ));
+        out.push(Command::Open { attempt: self.next_id, transport: best, cursor: self.cursor.clone() });
+        out.push(Command::SetTimer(Timer::ProbeDeadline, self.config.connect_deadline_ms(best)));
     }
 
     fn promote_probe(&mut self, now: f64, out: &mut Vec<Command>) {
@@ -494,10 +379,7 @@ impl Engine {
             out.push(Command::Close(old.id));
         }
         out.push(Command::CancelTimer(Timer::ProbeDeadline));
-        out.push(Command::Log(format!(
-            "{} works again; switched over",
-            probe.transport.label()
-        )));
+        out.push(Command::Log(format!("{} works again; switched over", probe.transport.label())));
         self.on_up(now, out);
         out.push(Command::SetTimer(Timer::Dead, self.dead_after_ms()));
     }

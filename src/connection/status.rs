@@ -17,12 +17,8 @@ pub enum TransportKind {
 
 impl TransportKind {
     /// Every transport in the default fallback order.
-    pub const ALL: [TransportKind; 4] = [
-        TransportKind::WebSocket,
-        TransportKind::Sse,
-        TransportKind::LongPoll,
-        TransportKind::Poll,
-    ];
+    pub const ALL: [TransportKind; 4] =
+        [TransportKind::WebSocket, TransportKind::Sse, TransportKind::LongPoll, TransportKind::Poll];
 
     /// The short name used in URLs (`?transport=`), storage and `data-` attributes.
     pub fn as_str(self) -> &'static str {

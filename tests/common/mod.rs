@@ -76,7 +76,13 @@ pub fn pixel_at(canvas: &HtmlCanvasElement, data: &[u8], x: u32, y: u32) -> (u8,
 }
 
 /// How many pixels in columns `x0..x1` are within `tolerance` of `rgb`.
-pub fn count_color(canvas: &HtmlCanvasElement, data: &[u8], (x0, x1): (u32, u32), rgb: (u8, u8, u8), tolerance: i32) -> usize {
+pub fn count_color(
+    canvas: &HtmlCanvasElement,
+    data: &[u8],
+    (x0, x1): (u32, u32),
+    rgb: (u8, u8, u8),
+    tolerance: i32,
+) -> usize {
     let near = |a: u8, b: u8| (a as i32 - b as i32).abs() <= tolerance;
     (0..canvas.height())
         .flat_map(|y| (x0..x1).map(move |x| (x, y)))

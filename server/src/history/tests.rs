@@ -10,18 +10,8 @@ use super::{History, SharedFrame};
 fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
     let mut history = History::new(capacity);
     for seq in seqs {
-        let frame = Frame {
-            seq,
-            ts: seq as i64 * 1000,
-            host: "h".into(),
-            values: BTreeMap::new(),
-            top: vec![],
-        };
-        history.push(Arc::new(SharedFrame {
-            frame,
-            json: "{}".into(),
-            sse: bytes::Bytes::new(),
-        }));
+        let frame = Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] };
+        history.push(Arc::new(SharedFrame { frame, json: "{}".into(), sse: bytes::Bytes::new() }));
     }
     history
 }
@@ -34,28 +24,17 @@ fn seqs(resume: &super::Resume) -> Vec<u64> {
 fn resume_cases() {
     let epoch = Epoch("now".into());
     let h = history(1..=10, 5); // holds 6..=10
-    let at = |e: &str, seq| {
-        Some(Cursor {
-            epoch: Epoch(e.into()),
-            seq,
-        })
-    };
+    let at = |e: &str, seq| Some(Cursor { epoch: Epoch(e.into()), seq });
 
     let r = h.resume(&epoch, None);
-    assert!(
-        r.gap.is_none() && r.backlog.is_empty(),
-        "no cursor: live only"
-    );
+    assert!(r.gap.is_none() && r.backlog.is_empty(), "no cursor: live only");
 
     let r = h.resume(&epoch, at("now", 7).as_ref());
     assert!(r.gap.is_none());
     assert_eq!(seqs(&r), vec![8, 9, 10]);
 
     let r = h.resume(&epoch, at("now", 5).as_ref());
-    assert!(
-        r.gap.is_none(),
-        "the frame right before the oldest is still a seamless resume"
-    );
+    assert!(r.gap.is_none(), "the frame right before the oldest is still a seamless resume");
     assert_eq!(seqs(&r), vec![6, 7, 8, 9, 10]);
 
     let r = h.resume(&epoch, at("now", 10).as_ref());
@@ -63,18 +42,12 @@ fn resume_cases() {
 
     let r = h.resume(&epoch, at("now", 2).as_ref());
     let gap = r.gap.clone().expect("too old");
-    assert_eq!(
-        (gap.reason, gap.next_seq, gap.missed),
-        (GapReason::TooOld, 6, Some(3))
-    );
+    assert_eq!((gap.reason, gap.next_seq, gap.missed), (GapReason::TooOld, 6, Some(3)));
     assert_eq!(seqs(&r), vec![6, 7, 8, 9, 10]);
 
     let r = h.resume(&epoch, at("old", 900).as_ref());
     let gap = r.gap.clone().expect("epoch changed");
-    assert_eq!(
-        (gap.reason, gap.next_seq, gap.missed),
-        (GapReason::EpochChanged, 6, None)
-    );
+    assert_eq!((gap.reason, gap.next_seq, gap.missed), (GapReason::EpochChanged, 6, None));
     assert_eq!(seqs(&r).len(), 5);
 }
 

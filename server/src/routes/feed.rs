@@ -90,10 +90,7 @@ impl Feed {
 
     /// A heartbeat to send now (also the answer to a client's ping).
     pub fn heartbeat(&self) -> Outgoing {
-        Outgoing::Json(json(&ServerMessage::Heartbeat(Heartbeat {
-            seq: self.hub.newest_seq(),
-            ts: now_ms(),
-        })))
+        Outgoing::Json(json(&ServerMessage::Heartbeat(Heartbeat { seq: self.hub.newest_seq(), ts: now_ms() })))
     }
 
     /// The retry hint sent with `bye`, in ms.
@@ -111,13 +108,8 @@ impl Feed {
         if let Some(first) = frames.first() {
             if first.frame.seq > self.last_sent + 1 {
                 let missed = first.frame.seq - self.last_sent - 1;
-                let gap = Gap {
-                    reason: GapReason::Lagged,
-                    next_seq: first.frame.seq,
-                    missed: Some(missed),
-                };
-                self.queue
-                    .push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
+                let gap = Gap { reason: GapReason::Lagged, next_seq: first.frame.seq, missed: Some(missed) };
+                self.queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
             }
         }
         for frame in frames {
@@ -129,10 +121,7 @@ impl Feed {
     fn bye(&mut self) -> Outgoing {
         self.done = true;
         self.queue.clear();
-        Outgoing::Bye(json(&ServerMessage::Bye(Bye {
-            reason: "restarting".into(),
-            retry_ms: self.retry_ms,
-        })))
+        Outgoing::Bye(json(&ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: self.retry_ms })))
     }
 }
 

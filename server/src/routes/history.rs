@@ -11,38 +11,24 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Answers a history request.
-pub async fn handler(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<HistoryResponse>, AppError> {
+pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
     let from = params.from_ms()?;
     let catalog = state.hub.catalog();
-    let wanted: Vec<&pulse_protocol::SeriesInfo> =
-        match params.get("series").filter(|s| !s.is_empty()) {
-            None => catalog.series.iter().collect(),
-            Some(list) => list
-                .split(',')
-                .map(|id| {
-                    catalog.get(id).ok_or_else(|| {
-                        bad(format!(
-                            "unknown series {id:?}; GET /api/v1/series lists them"
-                        ))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
+    let wanted: Vec<&pulse_protocol::SeriesInfo> = match params.get("series").filter(|s| !s.is_empty()) {
+        None => catalog.series.iter().collect(),
+        Some(list) => list
+            .split(',')
+            .map(|id| {
+                catalog.get(id).ok_or_else(|| bad(format!("unknown series {id:?}; GET /api/v1/series lists them")))
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let response = state.hub.with_history(|history| {
         let rows: Vec<_> = history.since_time(from).collect();
         let mut series: BTreeMap<String, HistorySeries> = wanted
             .iter()
             .map(|info| {
-                (
-                    info.id.clone(),
-                    HistorySeries {
-                        host: info.host.clone(),
-                        values: Vec::with_capacity(rows.len()),
-                    },
-                )
+                (info.id.clone(), HistorySeries { host: info.host.clone(), values: Vec::with_capacity(rows.len()) })
             })
             .collect();
         for row in &rows {
@@ -52,9 +38,7 @@ pub async fn handler(
         }
         HistoryResponse {
             epoch: state.hub.epoch().clone(),
-            first_seq: rows
-                .first()
-                .map_or(history.newest_seq() + 1, |f| f.frame.seq),
+            first_seq: rows.first().map_or(history.newest_seq() + 1, |f| f.frame.seq),
             last_seq: rows.last().map_or(history.newest_seq(), |f| f.frame.seq),
             ts: rows.iter().map(|f| f.frame.ts).collect(),
             series,

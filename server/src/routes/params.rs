@@ -17,11 +17,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        Ok(Params(
-            form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect(),
-        ))
+        Ok(Params(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
     }
 }
 
@@ -35,19 +31,14 @@ impl Params {
     pub fn cursor(&self) -> Result<Option<Cursor>, AppError> {
         match (self.get("since"), self.get("epoch")) {
             (None, None) => Ok(None),
-            (Some(_), None) => Err(bad(
-                "since needs epoch too: the server run its seq counts in",
-            )),
+            (Some(_), None) => Err(bad("since needs epoch too: the server run its seq counts in")),
             (None, Some(_)) => Err(bad("epoch needs since too: the last seq received")),
             (Some(since), Some(epoch)) => {
-                let seq = since.parse::<u64>().map_err(|_| {
-                    bad(format!("since must be an unsigned integer, got {since:?}"))
-                })?;
-                let epoch = Epoch::parse(epoch).map_err(|_| {
-                    bad(format!(
-                        "epoch must be 1 to 32 characters of [0-9a-z], got {epoch:?}"
-                    ))
-                })?;
+                let seq = since
+                    .parse::<u64>()
+                    .map_err(|_| bad(format!("since must be an unsigned integer, got {since:?}")))?;
+                let epoch = Epoch::parse(epoch)
+                    .map_err(|_| bad(format!("epoch must be 1 to 32 characters of [0-9a-z], got {epoch:?}")))?;
                 Ok(Some(Cursor { epoch, seq }))
             }
         }
@@ -60,9 +51,7 @@ impl Params {
         };
         match text.parse::<f64>() {
             Ok(wait) if wait.is_finite() && wait >= 0.0 => Ok(wait.min(max)),
-            _ => Err(bad(format!(
-                "wait must be a number of seconds from 0 to {max}, got {text:?}"
-            ))),
+            _ => Err(bad(format!("wait must be a number of seconds from 0 to {max}, got {text:?}"))),
         }
     }
 
@@ -70,11 +59,8 @@ impl Params {
     pub fn from_ms(&self) -> Result<Option<i64>, AppError> {
         self.get("from")
             .map(|text| {
-                text.parse::<i64>().map_err(|_| {
-                    bad(format!(
-                        "from must be milliseconds since the Unix epoch, got {text:?}"
-                    ))
-                })
+                text.parse::<i64>()
+                    .map_err(|_| bad(format!("from must be milliseconds since the Unix epoch, got {text:?}")))
             })
             .transpose()
     }
@@ -90,21 +76,13 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        Params(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 
     #[test]
     fn bad_values_name_the_parameter() {
         let cases: &[(&[(&str, &str)], &str)] = &[
-            (
-                &[("since", "abc"), ("epoch", "e1")],
-                "since must be an unsigned integer",
-            ),
+            (&[("since", "abc"), ("epoch", "e1")], "since must be an unsigned integer"),
             (&[("since", "-1"), ("epoch", "e1")], "since must be"),
             (&[("since", "5"), ("epoch", "BAD!")], "epoch must be"),
             (&[("since", "5")], "since needs epoch"),
@@ -115,10 +93,7 @@ mod tests {
             assert!(error.contains(want), "{pairs:?}: {error}");
         }
         for wait in ["-1", "abc", "NaN", "inf"] {
-            let error = params(&[("wait", wait)])
-                .wait_seconds(30.0)
-                .expect_err("must fail")
-                .to_string();
+            let error = params(&[("wait", wait)]).wait_seconds(30.0).expect_err("must fail").to_string();
             assert!(error.contains("wait must be"), "{wait}: {error}");
         }
         assert_eq!(params(&[("wait", "99")]).wait_seconds(30.0).unwrap(), 30.0);

@@ -64,18 +64,15 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
 
 /// `{"epoch":…,"next":…,"messages":[…]}` with frames spliced in as serialised.
 fn body(epoch: &str, next: u64, messages: &[String], frames: &[Arc<SharedFrame>]) -> Response {
-    let size: usize = messages.iter().map(String::len).sum::<usize>()
-        + frames.iter().map(|f| f.json.len() + 1).sum::<usize>();
+    let size: usize =
+        messages.iter().map(String::len).sum::<usize>() + frames.iter().map(|f| f.json.len() + 1).sum::<usize>();
     let mut out = String::with_capacity(size + 64);
     out.push_str("{\"epoch\":");
     out.push_str(&serde_json::to_string(epoch).expect("a string always serialises"));
     out.push_str(",\"next\":");
     out.push_str(&next.to_string());
     out.push_str(",\"messages\":[");
-    let items = messages
-        .iter()
-        .map(String::as_str)
-        .chain(frames.iter().map(|f| f.json.as_str()));
+    let items = messages.iter().map(String::as_str).chain(frames.iter().map(|f| f.json.as_str()));
     for (i, item) in items.enumerate() {
         if i > 0 {
             out.push(',');
@@ -84,12 +81,7 @@ fn body(epoch: &str, next: u64, messages: &[String], frames: &[Arc<SharedFrame>]
     }
     out.push_str("]}");
     let mut response = out.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

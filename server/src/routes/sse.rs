@@ -20,11 +20,7 @@ use crate::error::AppError;
 use crate::state::{AppState, Slot};
 
 /// Opens the event stream after checking the origin, the cursor and the cap.
-pub async fn handler(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, AppError> {
+pub async fn handler(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Response, AppError> {
     state.origins.check(&headers)?;
     let cursor = match headers.get("last-event-id") {
         Some(value) => Some(parse_last_event_id(value)?),
@@ -36,22 +32,15 @@ pub async fn handler(
     let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, slot));
     let mut response = Body::from_stream(body).into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache, no-transform"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-transform"));
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
 }
 
 fn parse_last_event_id(value: &HeaderValue) -> Result<Cursor, AppError> {
     let text = value.to_str().unwrap_or("");
-    text.parse::<Cursor>()
-        .map_err(|e| bad(format!("Last-Event-ID {text:?} is not a resume token: {e}")))
+    text.parse::<Cursor>().map_err(|e| bad(format!("Last-Event-ID {text:?} is not a resume token: {e}")))
 }
 
 /// The feed as body chunks; the connection slot lives as long as the stream.
@@ -60,9 +49,7 @@ fn events(feed: Feed, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible
         let chunk = match feed.next().await? {
             Outgoing::Json(json) => Bytes::from(format!("data: {json}\n\n")),
             Outgoing::Frame(frame) => frame.sse.clone(),
-            Outgoing::Bye(json) => {
-                Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms()))
-            }
+            Outgoing::Bye(json) => Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms())),
         };
         Some((Ok(chunk), (feed, slot)))
     })

@@ -37,10 +37,7 @@ pub async fn handler(
     state.origins.check(&headers)?;
     let cursor = params.cursor()?;
     let upgrade = upgrade.map_err(|rejection| {
-        AppError::BadRequest(format!(
-            "this endpoint speaks WebSocket only: {}",
-            rejection.body_text()
-        ))
+        AppError::BadRequest(format!("this endpoint speaks WebSocket only: {}", rejection.body_text()))
     })?;
     let slot = state.slot()?;
     let feed = Feed::new(state.hub.clone(), cursor.as_ref(), state.retry);
@@ -96,10 +93,7 @@ async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
 }
 
 async fn send(socket: &mut WebSocket, message: Message) -> bool {
-    matches!(
-        tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await,
-        Ok(Ok(()))
-    )
+    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await, Ok(Ok(())))
 }
 
 async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
@@ -108,13 +102,6 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     while !reason.is_char_boundary(end) {
         end -= 1;
     }
-    let frame = CloseFrame {
-        code,
-        reason: Utf8Bytes::from(&reason[..end]),
-    };
-    let _ = tokio::time::timeout(
-        Duration::from_secs(1),
-        socket.send(Message::Close(Some(frame))),
-    )
-    .await;
+    let frame = CloseFrame { code, reason: Utf8Bytes::from(&reason[..end]) };
+    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(Message::Close(Some(frame)))).await;
 }

@@ -39,10 +39,7 @@ pub fn parse_diskstats(text: &str) -> DiskIo {
         any = true;
     }
     if any {
-        DiskIo {
-            read_bytes: Some(read),
-            written_bytes: Some(written),
-        }
+        DiskIo { read_bytes: Some(read), written_bytes: Some(written) }
     } else {
         DiskIo::default()
     }
@@ -57,9 +54,7 @@ fn is_whole_device(name: &str) -> bool {
     if name.starts_with("nvme") || name.starts_with("mmcblk") {
         !name.contains('p')
             || !ends_in_digit
-            || !name
-                .rsplit_once('p')
-                .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
+            || !name.rsplit_once('p').is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
     } else {
         !ends_in_digit
     }
@@ -72,20 +67,13 @@ pub fn usage(disks: &Disks) -> BTreeMap<String, f64> {
     for disk in disks.list() {
         let total = disk.total_space();
         let fs = disk.file_system().to_string_lossy();
-        if total == 0
-            || matches!(
-                fs.as_ref(),
-                "tmpfs" | "devtmpfs" | "overlay" | "squashfs" | "proc" | "sysfs"
-            )
-        {
+        if total == 0 || matches!(fs.as_ref(), "tmpfs" | "devtmpfs" | "overlay" | "squashfs" | "proc" | "sysfs") {
             continue;
         }
         let mount = disk.mount_point().to_string_lossy().into_owned();
         let used = total.saturating_sub(disk.available_space()) as f64 * 100.0 / total as f64;
         let device = disk.name().to_string_lossy().into_owned();
-        let entry = by_device
-            .entry(device)
-            .or_insert_with(|| (mount.clone(), used));
+        let entry = by_device.entry(device).or_insert_with(|| (mount.clone(), used));
         if mount.len() < entry.0.len() {
             *entry = (mount, used);
         }

@@ -11,10 +11,7 @@ pub struct CatalogBuilder<'a> {
 impl<'a> CatalogBuilder<'a> {
     /// An empty catalogue for `host`.
     pub fn new(host: &'a str) -> Self {
-        CatalogBuilder {
-            host,
-            series: Vec::new(),
-        }
+        CatalogBuilder { host, series: Vec::new() }
     }
 
     /// A percentage gauge.
@@ -49,9 +46,7 @@ impl<'a> CatalogBuilder<'a> {
 
     /// The catalogue.
     pub fn build(self) -> Catalog {
-        Catalog {
-            series: self.series,
-        }
+        Catalog { series: self.series }
     }
 
     fn add(&mut self, group: &str, id: &str, label: &str, unit: Unit, kind: SeriesKind) {

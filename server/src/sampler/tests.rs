@@ -9,11 +9,7 @@ fn a_counter_gives_a_rate_only_from_its_second_reading_and_never_backwards() {
     let mut rates = Rates::default();
     assert_eq!(rates.rate("a", 100, 10.0), None);
     assert_eq!(rates.rate("a", 300, 12.0), Some(100.0));
-    assert_eq!(
-        rates.rate("a", 50, 13.0),
-        None,
-        "a reset counter gives no rate"
-    );
+    assert_eq!(rates.rate("a", 50, 13.0), None, "a reset counter gives no rate");
     assert_eq!(rates.rate("a", 150, 14.0), Some(100.0));
 }
 
@@ -36,20 +32,8 @@ fn a_real_sample_has_the_core_series_with_sane_values() {
     let mut sampler = Sampler::new("test-host".into());
     let _ = sampler.sample();
     let sample = sampler.sample();
-    for id in [
-        "cpu.total",
-        "mem.used",
-        "mem.total",
-        "load.1",
-        "proc.count",
-        "uptime",
-        "net.rx",
-        "cpu.core:0",
-    ] {
-        let info = sample
-            .catalog
-            .get(id)
-            .unwrap_or_else(|| panic!("{id} missing from the catalogue"));
+    for id in ["cpu.total", "mem.used", "mem.total", "load.1", "proc.count", "uptime", "net.rx", "cpu.core:0"] {
+        let info = sample.catalog.get(id).unwrap_or_else(|| panic!("{id} missing from the catalogue"));
         assert_eq!(info.host, "test-host");
         assert!(sample.values.contains_key(id), "{id} has no value");
     }
@@ -59,11 +43,5 @@ fn a_real_sample_has_the_core_series_with_sane_values() {
     assert!(sample.values["mem.total"] > 0.0);
     assert!(sample.values["proc.count"] >= 1.0);
     assert!(!sample.top.is_empty(), "top processes listed");
-    assert!(
-        sample
-            .values
-            .keys()
-            .all(|id| sample.catalog.get(id).is_some()),
-        "every value is catalogued"
-    );
+    assert!(sample.values.keys().all(|id| sample.catalog.get(id).is_some()), "every value is catalogued");
 }

@@ -36,11 +36,7 @@ impl TestServer {
         let done = tokio::spawn(pulse_server::serve(listener, config, async move {
             let _ = stopped.await;
         }));
-        TestServer {
-            addr,
-            stop: Some(stop),
-            done: Some(done),
-        }
+        TestServer { addr, stop: Some(stop), done: Some(done) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -57,9 +53,7 @@ impl TestServer {
             let _ = stop.send(());
         }
         if let Some(done) = self.done.take() {
-            let _ = tokio::time::timeout(DEADLINE, done)
-                .await
-                .expect("server stops in time");
+            let _ = tokio::time::timeout(DEADLINE, done).await.expect("server stops in time");
         }
     }
 
@@ -67,14 +61,8 @@ impl TestServer {
     pub async fn wait_for_seq(&self, seq: u64) {
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            let health: serde_json::Value = client
-                .get(self.url("/healthz"))
-                .send()
-                .await
-                .expect("healthz")
-                .json()
-                .await
-                .expect("json");
+            let health: serde_json::Value =
+                client.get(self.url("/healthz")).send().await.expect("healthz").json().await.expect("json");
             if health["seq"].as_u64().unwrap_or(0) >= seq {
                 return;
             }
@@ -92,8 +80,7 @@ impl Drop for TestServer {
     }
 }
 
-pub type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn ws_connect(url: &str) -> Ws {
     let (ws, _) = tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(url))
@@ -106,9 +93,7 @@ pub async fn ws_connect(url: &str) -> Ws {
 /// The next protocol message on a socket (pings skipped).
 pub async fn ws_next(ws: &mut Ws) -> ServerMessage {
     loop {
-        let message = tokio::time::timeout(DEADLINE, ws.next())
-            .await
-            .expect("message in time");
+        let message = tokio::time::timeout(DEADLINE, ws.next()).await.expect("message in time");
         match message.expect("open").expect("no error") {
             Message::Text(text) => return serde_json::from_str(&text).expect("a protocol message"),
             Message::Close(frame) => panic!("closed: {frame:?}"),
@@ -132,10 +117,7 @@ pub struct SseReader {
 
 impl SseReader {
     pub fn new(response: reqwest::Response) -> Self {
-        SseReader {
-            body: Box::pin(response.bytes_stream()),
-            buffer: String::new(),
-        }
+        SseReader { body: Box::pin(response.bytes_stream()), buffer: String::new() }
     }
 
     /// The next event that has data: (last id field seen in it, parsed data).
@@ -157,12 +139,9 @@ impl SseReader {
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout(DEADLINE, self.body.next())
-                .await
-                .expect("event in time");
+            let chunk = tokio::time::timeout(DEADLINE, self.body.next()).await.expect("event in time");
             let chunk = chunk.expect("stream open").expect("no error");
-            self.buffer
-                .push_str(std::str::from_utf8(&chunk).expect("utf8"));
+            self.buffer.push_str(std::str::from_utf8(&chunk).expect("utf8"));
         }
     }
 }

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use pulse_protocol::{
-    Bye, Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage,
-};
+use pulse_protocol::{Bye, Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 
 use super::*;
 use crate::connection::{Command, EngineConfig, Event, LinkState, Timer, TransportKind};
@@ -19,10 +17,7 @@ struct Script {
 
 impl Script {
     fn new(config: EngineConfig) -> (Self, AttemptId) {
-        let mut script = Script {
-            engine: Engine::new(config),
-            now: 1_000.0,
-        };
+        let mut script = Script { engine: Engine::new(config), now: 1_000.0 };
         let out = script.send(Event::Start { remembered: None });
         let id = opened(&out).expect("opens at once").0;
         (script, id)
@@ -42,11 +37,7 @@ impl Script {
     }
 
     fn fail(&mut self, attempt: AttemptId) -> Vec<Command> {
-        self.send(Event::Failed {
-            attempt,
-            reason: "closed".into(),
-            retry_after_ms: None,
-        })
+        self.send(Event::Failed { attempt, reason: "closed".into(), retry_after_ms: None })
     }
 }
 
@@ -64,22 +55,12 @@ fn hello(epoch: &str, seq: u64) -> ServerMessage {
 }
 
 fn frame(seq: u64) -> ServerMessage {
-    ServerMessage::Frame(Frame {
-        seq,
-        ts: seq as i64 * 1000,
-        host: "h".into(),
-        values: BTreeMap::new(),
-        top: vec![],
-    })
+    ServerMessage::Frame(Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] })
 }
 
 fn opened(out: &[Command]) -> Option<(AttemptId, TransportKind, Option<Cursor>)> {
     out.iter().rev().find_map(|c| match c {
-        Command::Open {
-            attempt,
-            transport,
-            cursor,
-        } => Some((*attempt, *transport, cursor.clone())),
+        Command::Open { attempt, transport, cursor } => Some((*attempt, *transport, cursor.clone())),
         _ => None,
     })
 }
@@ -109,15 +90,8 @@ fn a_transport_is_up_only_when_data_arrives_not_on_hello() {
     let (mut s, ws) = Script::new(EngineConfig::default());
     assert_eq!(s.engine.status().state, LinkState::Connecting);
     s.messages(ws, vec![hello("e", 4)]);
-    assert_eq!(
-        s.engine.status().state,
-        LinkState::Connecting,
-        "hello alone is not data"
-    );
-    let out = s.messages(
-        ws,
-        vec![ServerMessage::Heartbeat(Heartbeat { seq: 4, ts: 0 })],
-    );
+    assert_eq!(s.engine.status().state, LinkState::Connecting, "hello alone is not data");
+    let out = s.messages(ws, vec![ServerMessage::Heartbeat(Heartbeat { seq: 4, ts: 0 })]);
     assert_eq!(s.engine.status().state, LinkState::Live);
     assert_eq!(s.engine.status().transport, Some(WebSocket));
     assert!(out.contains(&Command::CancelTimer(Timer::Connect)));
@@ -126,12 +100,7 @@ fn a_transport_is_up_only_when_data_arrives_not_on_hello() {
 #[test]
 fn connect_deadlines_per_transport() {
     let config = EngineConfig::default();
-    let cases = [
-        (WebSocket, 1_500.0),
-        (Sse, 2_500.0),
-        (LongPoll, 4_000.0),
-        (Poll, 4_000.0),
-    ];
+    let cases = [(WebSocket, 1_500.0), (Sse, 2_500.0), (LongPoll, 4_000.0), (Poll, 4_000.0)];
     for (transport, ms) in cases {
         assert_eq!(config.connect_deadline_ms(transport), ms, "{transport}");
     }
@@ -147,10 +116,7 @@ fn transports_that_never_come_up_fall_back_in_order_at_once_then_back_off_to_the
         let out = s.send(Event::Timer(Timer::Connect));
         let (new_id, transport, _) = opened(&out).expect("falls back at once");
         assert_eq!(transport, next);
-        assert!(
-            timer(&out, Timer::Retry).is_none(),
-            "no backoff inside the first pass"
-        );
+        assert!(timer(&out, Timer::Retry).is_none(), "no backoff inside the first pass");
         assert!(out.contains(&Command::Close(id)));
         id = new_id;
     }
@@ -160,29 +126,19 @@ fn transports_that_never_come_up_fall_back_in_order_at_once_then_back_off_to_the
     assert!((500.0..=1_500.0).contains(&delay), "{delay}");
     assert_eq!(s.engine.status().state, LinkState::Reconnecting);
     let out = s.send(Event::Timer(Timer::Retry));
-    assert_eq!(
-        opened(&out).map(|o| o.1),
-        Some(WebSocket),
-        "a new pass starts from the best transport"
-    );
+    assert_eq!(opened(&out).map(|o| o.1), Some(WebSocket), "a new pass starts from the best transport");
 }
 
 #[test]
 fn a_transport_that_was_up_is_retried_first_then_falls_back() {
-    let config = EngineConfig {
-        order: vec![Sse, LongPoll, Poll],
-        ..EngineConfig::default()
-    };
+    let config = EngineConfig { order: vec![Sse, LongPoll, Poll], ..EngineConfig::default() };
     let (mut s, id) = Script::new(config);
     s.bring_up(id, "e", 1);
     let mut id = id;
     for failure in 1..=3u32 {
         let out = s.fail(id);
         let delay = timer(&out, Timer::Retry).expect("retries after a delay");
-        assert!(
-            (500.0..=1_500.0).contains(&delay),
-            "failure {failure}: {delay}"
-        );
+        assert!((500.0..=1_500.0).contains(&delay), "failure {failure}: {delay}");
         assert_eq!(s.engine.status().attempt, failure);
         let out = s.send(Event::Timer(Timer::Retry));
         let (new_id, transport, _) = opened(&out).expect("reopens");
@@ -190,33 +146,20 @@ fn a_transport_that_was_up_is_retried_first_then_falls_back() {
         id = new_id;
     }
     let out = s.fail(id);
-    assert_eq!(
-        opened(&out).map(|o| o.1),
-        Some(LongPoll),
-        "after repeated failures it falls back"
-    );
+    assert_eq!(opened(&out).map(|o| o.1), Some(LongPoll), "after repeated failures it falls back");
 }
 
 #[test]
 fn events_from_old_attempts_are_ignored_and_one_failure_schedules_one_retry() {
-    let (mut s, ws) = Script::new(EngineConfig {
-        order: vec![WebSocket],
-        ..EngineConfig::default()
-    });
+    let (mut s, ws) = Script::new(EngineConfig { order: vec![WebSocket], ..EngineConfig::default() });
     s.bring_up(ws, "e", 1);
     let first = s.fail(ws);
     assert!(timer(&first, Timer::Retry).is_some());
     let again = s.fail(ws);
-    assert!(
-        again.is_empty(),
-        "close after error of the same attempt does nothing: {again:?}"
-    );
+    assert!(again.is_empty(), "close after error of the same attempt does nothing: {again:?}");
     let out = s.send(Event::Timer(Timer::Retry));
     let (next, _, _) = opened(&out).expect("reopens");
-    assert!(
-        s.messages(ws, vec![frame(2)]).is_empty(),
-        "messages of the old attempt are dropped"
-    );
+    assert!(s.messages(ws, vec![frame(2)]).is_empty(), "messages of the old attempt are dropped");
     assert_ne!(next, ws);
 }
 
@@ -229,16 +172,8 @@ fn the_cursor_drops_duplicates_marks_holes_and_follows_server_gaps() {
     assert_eq!(delivered(&out), vec![6, 7]);
     assert_eq!(s.engine.counters().duplicates, 2);
     let out = s.messages(ws, vec![frame(10)]);
-    assert_eq!(
-        (delivered(&out), gaps(&out)),
-        (vec![10], 1),
-        "a hole is a gap"
-    );
-    let gap = ServerMessage::Gap(Gap {
-        reason: GapReason::TooOld,
-        next_seq: 20,
-        missed: Some(9),
-    });
+    assert_eq!((delivered(&out), gaps(&out)), (vec![10], 1), "a hole is a gap");
+    let gap = ServerMessage::Gap(Gap { reason: GapReason::TooOld, next_seq: 20, missed: Some(9) });
     let out = s.messages(ws, vec![gap, frame(20)]);
     assert_eq!((delivered(&out), gaps(&out)), (vec![20], 1));
     assert_eq!(s.engine.cursor().map(|c| c.seq), Some(20));
@@ -252,13 +187,7 @@ fn a_reconnect_resumes_from_the_cursor_on_any_transport() {
     s.fail(ws);
     let out = s.send(Event::Timer(Timer::Retry));
     let cursor = opened(&out).and_then(|o| o.2).expect("a cursor");
-    assert_eq!(
-        cursor,
-        Cursor {
-            epoch: Epoch("e".into()),
-            seq: 4
-        }
-    );
+    assert_eq!(cursor, Cursor { epoch: Epoch("e".into()), seq: 4 });
 }
 
 #[test]
@@ -268,11 +197,7 @@ fn a_new_epoch_is_one_gap_then_its_frames_from_the_start() {
     s.fail(ws);
     let out = s.send(Event::Timer(Timer::Retry));
     let id = opened(&out).expect("reopen").0;
-    let gap = ServerMessage::Gap(Gap {
-        reason: GapReason::EpochChanged,
-        next_seq: 1,
-        missed: None,
-    });
+    let gap = ServerMessage::Gap(Gap { reason: GapReason::EpochChanged, next_seq: 1, missed: None });
     let out = s.messages(id, vec![hello("new", 2), gap, frame(1), frame(2)]);
     assert_eq!(gaps(&out), 1, "one restart, one gap");
     assert_eq!(delivered(&out), vec![1, 2]);
@@ -284,11 +209,7 @@ fn a_new_epoch_is_one_gap_then_its_frames_from_the_start() {
 fn a_link_silent_for_two_heartbeats_is_dead() {
     let (mut s, ws) = Script::new(EngineConfig::default());
     let out = s.bring_up(ws, "e", 1);
-    assert_eq!(
-        timer(&out, Timer::Dead),
-        Some(10_000.0),
-        "2 × the 5 s heartbeat"
-    );
+    assert_eq!(timer(&out, Timer::Dead), Some(10_000.0), "2 × the 5 s heartbeat");
     let out = s.send(Event::Timer(Timer::Dead));
     assert!(out.contains(&Command::Close(ws)));
     assert!(timer(&out, Timer::Retry).is_some());
@@ -299,19 +220,12 @@ fn a_link_silent_for_two_heartbeats_is_dead() {
 fn a_servers_goodbye_hint_sets_the_jittered_retry_delay() {
     let (mut s, ws) = Script::new(EngineConfig::default());
     s.bring_up(ws, "e", 1);
-    let bye = ServerMessage::Bye(Bye {
-        reason: "restarting".into(),
-        retry_ms: 1_000,
-    });
+    let bye = ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: 1_000 });
     let out = s.messages(ws, vec![bye]);
     let delay = timer(&out, Timer::Retry).expect("retry");
     assert!((750.0..=1_250.0).contains(&delay), "{delay}");
     let out = s.send(Event::Timer(Timer::Retry));
-    assert_eq!(
-        opened(&out).map(|o| o.1),
-        Some(WebSocket),
-        "a restart does not cause a fallback"
-    );
+    assert_eq!(opened(&out).map(|o| o.1), Some(WebSocket), "a restart does not cause a fallback");
 }
 
 #[test]
@@ -321,10 +235,7 @@ fn offline_pauses_and_online_reconnects_at_once() {
     let out = s.send(Event::Offline);
     assert!(out.contains(&Command::Close(ws)));
     assert_eq!(s.engine.status().state, LinkState::Offline);
-    assert!(
-        opened(&s.send(Event::Timer(Timer::Retry))).is_none(),
-        "no attempts while offline"
-    );
+    assert!(opened(&s.send(Event::Timer(Timer::Retry))).is_none(), "no attempts while offline");
     let out = s.send(Event::Online);
     assert_eq!(opened(&out).map(|o| o.1), Some(WebSocket));
 }
@@ -334,10 +245,7 @@ fn a_visible_tab_with_a_quiet_link_reconnects_without_waiting_for_timers() {
     let (mut s, ws) = Script::new(EngineConfig::default());
     s.bring_up(ws, "e", 1);
     s.now += 3_000.0;
-    assert!(
-        s.send(Event::Visible).is_empty(),
-        "a link that spoke recently is left alone"
-    );
+    assert!(s.send(Event::Visible).is_empty(), "a link that spoke recently is left alone");
     s.now += 60_000.0;
     let out = s.send(Event::Visible);
     assert!(out.contains(&Command::Close(ws)));
@@ -374,26 +282,16 @@ fn on_a_fallback_it_remembers_the_transport_and_probes_websocket_to_switch_back(
     assert_eq!(s.engine.status().transport, Some(Sse), "the probe is quiet");
     s.messages(sse, vec![frame(2)]);
     let out = s.messages(probe, vec![hello("e", 2), frame(2), frame(3)]);
-    assert_eq!(
-        delivered(&out),
-        vec![3],
-        "no sample twice across the switch"
-    );
+    assert_eq!(delivered(&out), vec![3], "no sample twice across the switch");
     assert!(out.contains(&Command::Close(sse)));
     assert!(out.contains(&Command::Remember(None)));
     assert_eq!(s.engine.status().transport, Some(WebSocket));
-    assert!(
-        s.messages(sse, vec![frame(4)]).is_empty(),
-        "the old transport is gone"
-    );
+    assert!(s.messages(sse, vec![frame(4)]).is_empty(), "the old transport is gone");
 }
 
 #[test]
 fn a_failed_probe_leaves_the_fallback_alone_and_tries_again_later() {
-    let config = EngineConfig {
-        order: vec![WebSocket, Sse],
-        ..EngineConfig::default()
-    };
+    let config = EngineConfig { order: vec![WebSocket, Sse], ..EngineConfig::default() };
     let (mut s, ws) = Script::new(config);
     let out = s.fail(ws);
     let sse = opened(&out).expect("sse").0;
@@ -408,10 +306,7 @@ fn a_failed_probe_leaves_the_fallback_alone_and_tries_again_later() {
 
 #[test]
 fn a_forced_transport_never_falls_back_and_the_remembered_one_starts_first() {
-    let config = EngineConfig {
-        forced: Some(LongPoll),
-        ..EngineConfig::default()
-    };
+    let config = EngineConfig { forced: Some(LongPoll), ..EngineConfig::default() };
     let (mut s, id) = Script::new(config);
     let out = s.fail(id);
     assert!(opened(&out).is_none());
@@ -419,29 +314,18 @@ fn a_forced_transport_never_falls_back_and_the_remembered_one_starts_first() {
     assert_eq!(opened(&out).map(|o| o.1), Some(LongPoll));
 
     let mut engine = Engine::new(EngineConfig::default());
-    let out = engine.handle(
-        Event::Start {
-            remembered: Some(Sse),
-        },
-        0.0,
-        0.5,
-    );
+    let out = engine.handle(Event::Start { remembered: Some(Sse) }, 0.0, 0.5);
     assert_eq!(opened(&out).map(|o| o.1), Some(Sse));
 }
 
 #[test]
 fn a_healthy_link_forgets_its_failures() {
-    let config = EngineConfig {
-        order: vec![Sse, Poll],
-        ..EngineConfig::default()
-    };
+    let config = EngineConfig { order: vec![Sse, Poll], ..EngineConfig::default() };
     let (mut s, mut id) = Script::new(config);
     s.bring_up(id, "e", 1);
     for seq in 2..4 {
         s.fail(id);
-        id = opened(&s.send(Event::Timer(Timer::Retry)))
-            .expect("reopen")
-            .0;
+        id = opened(&s.send(Event::Timer(Timer::Retry))).expect("reopen").0;
         s.messages(id, vec![hello("e", seq - 1), frame(seq)]);
     }
     s.send(Event::Timer(Timer::Healthy));
