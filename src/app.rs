@@ -5,9 +5,8 @@
 //! [`LiveMetrics`], so browser tests can mount it with a store they fill themselves.
 
 mod clock;
-// `entry` (the `App` component) is declared once `crate::hooks` exists:
-// mod entry;
-// pub use entry::App;
+mod entry;
+pub use entry::App;
 mod theme;
 mod url;
 

@@ -138,6 +138,11 @@ impl HostSeries {
         self.columns.keys().map(String::as_str)
     }
 
+    /// The oldest timestamp, if any.
+    pub fn oldest_ts(&self) -> Option<f64> {
+        self.ts.front().copied()
+    }
+
     /// The newest timestamp, if any.
     pub fn newest_ts(&self) -> Option<f64> {
         self.ts.back().copied()

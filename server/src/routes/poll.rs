@@ -1,4 +1,4 @@
-//! `GET /api/v1/poll?since=SEQ&epoch=E&wait=SECONDS`: polling and long-polling.
+//! `GET /api/v1/poll?since=SEQ&epoch=E&wait=SECONDS[&hello=1]`: polling and long-polling.
 //!
 //! `wait=0` answers at once; `wait>0` holds the request until a frame arrives or
 //! the wait (at most [`MAX_WAIT`] s) runs out, then answers with no messages: that
@@ -39,7 +39,14 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
             frames = hub.frames_after(subscription.seq.saturating_sub(1));
         }
         Some(cursor) if &cursor.epoch != hub.epoch() => messages.push(subscription.hello),
-        Some(cursor) => standing = cursor.seq,
+        Some(cursor) => {
+            standing = cursor.seq;
+            // A client starting a new poll session resumes with a cursor but still
+            // needs to know the server (heartbeat, catalogue): `hello=1` asks for it.
+            if params.get("hello").is_some() {
+                messages.push(subscription.hello);
+            }
+        }
     }
     if let Some(gap) = subscription.resume.gap {
         messages.push(json(&ServerMessage::Gap(gap)));

@@ -1,0 +1,33 @@
+//! The transport that worked last time, per server, in `localStorage`, with an
+//! expiry so a network that changed is not stuck with an old fallback.
+
+use crate::connection::TransportKind;
+use crate::transport::ServerUrl;
+
+/// How long a remembered fallback holds: one hour.
+const REMEMBER_MS: f64 = 3_600_000.0;
+
+fn key(server: &ServerUrl) -> String {
+    format!("pulse.transport.{}", server.as_str())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The remembered transport, if any and not expired.
+pub fn load(server: &ServerUrl) -> Option<TransportKind> {
+    let value = storage()?.get_item(&key(server)).ok()??;
+    let (name, until) = value.split_once('|')?;
+    let until: f64 = until.parse().ok()?;
+    (until > js_sys::Date::now()).then(|| TransportKind::parse(name)).flatten()
+}
+
+/// Remembers `transport` for an hour, or forgets (None: the best one works).
+pub fn save(server: &ServerUrl, transport: Option<TransportKind>) {
+    let Some(storage) = storage() else { return };
+    let _ = match transport {
+        Some(t) => storage.set_item(&key(server), &format!("{}|{}", t.as_str(), js_sys::Date::now() + REMEMBER_MS)),
+        None => storage.remove_item(&key(server)),
+    };
+}

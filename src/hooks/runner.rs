@@ -1,0 +1,192 @@
+//! Runs the engine: feeds it events with the page clock and jitter, and carries out
+//! its commands with real transports, timers, storage and signals.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use pulse_protocol::{Catalog, Cursor};
+
+use super::{debug, remember};
+use crate::connection::{AttemptId, Command, ConnectionStatus, Engine, EngineConfig, Event, Timer};
+use crate::live::{LogEntry, LOG_CAPACITY};
+use crate::store::SeriesStore;
+use crate::transport::{ServerUrl, Sink, Transport};
+
+/// The signals the runner writes.
+#[derive(Clone, Copy)]
+pub struct Sinks {
+    /// The badge's status.
+    pub set_status: WriteSignal<ConnectionStatus>,
+    /// The catalogue from hello.
+    pub set_catalog: WriteSignal<Catalog>,
+    /// The samples.
+    pub store: RwSignal<SeriesStore>,
+    /// The connection log.
+    pub set_log: WriteSignal<Vec<LogEntry>>,
+}
+
+impl Sinks {
+    /// Shows an error that stops the page from connecting at all.
+    pub fn fail_to_start(&self, error: &str) {
+        self.set_status.update(|s| s.last_error = Some(error.to_owned()));
+        push_log(self.set_log, error);
+    }
+}
+
+/// The engine and everything it drives.
+pub struct Runner {
+    server: ServerUrl,
+    engine: RefCell<Engine>,
+    transports: RefCell<HashMap<AttemptId, Transport>>,
+    timers: RefCell<HashMap<Timer, Timeout>>,
+    sinks: Sinks,
+    me: Weak<Runner>,
+}
+
+impl Runner {
+    /// A runner for `server`; nothing happens until [`Event::Start`].
+    pub fn new(server: ServerUrl, config: EngineConfig, sinks: Sinks) -> Rc<Self> {
+        debug::reset();
+        Rc::new_cyclic(|me| Runner {
+            server,
+            engine: RefCell::new(Engine::new(config)),
+            transports: RefCell::default(),
+            timers: RefCell::default(),
+            sinks,
+            me: me.clone(),
+        })
+    }
+
+    /// The server in use.
+    pub fn server(&self) -> &ServerUrl {
+        &self.server
+    }
+
+    /// Starts from a cursor (after a history backfill).
+    pub fn resume_from(&self, cursor: Cursor) {
+        self.engine.borrow_mut().resume_from(cursor);
+    }
+
+    /// Feeds one event and carries out what the engine says.
+    pub fn event(&self, event: Event) {
+        let commands = self.engine.borrow_mut().handle(event, js_sys::Date::now(), js_sys::Math::random());
+        for command in commands {
+            self.execute(command);
+        }
+        let engine = self.engine.borrow();
+        let status = engine.status().clone();
+        debug::status(&status, engine.cursor(), engine.counters());
+        self.sinks.set_status.maybe_update(|s| {
+            let changed = *s != status;
+            *s = status;
+            changed
+        });
+    }
+
+    /// Adds a line to the connection log.
+    pub fn log(&self, text: &str) {
+        push_log(self.sinks.set_log, text);
+    }
+
+    /// Closes everything (the page is going away).
+    pub fn shut_down(&self) {
+        self.timers.borrow_mut().clear();
+        for (_, transport) in self.transports.borrow_mut().drain() {
+            transport.close();
+        }
+    }
+
+    fn execute(&self, command: Command) {
+        match command {
+            Command::Open { attempt, transport, cursor } => {
+                let sink = self.sink(attempt);
+                match Transport::open(transport, &self.server, cursor.as_ref(), sink) {
+                    Ok(open) => {
+                        self.transports.borrow_mut().insert(attempt, open);
+                    }
+                    Err(reason) => self.defer(Event::Failed { attempt, reason, retry_after_ms: None }),
+                }
+            }
+            Command::Close(attempt) => {
+                let closed = self.transports.borrow_mut().remove(&attempt);
+                if let Some(transport) = closed {
+                    transport.close();
+                }
+            }
+            Command::SetTimer(timer, after_ms) => {
+                let me = self.me.clone();
+                let timeout = Timeout::new(after_ms.clamp(0.0, 2_147_483_647.0) as u32, move || {
+                    if let Some(runner) = me.upgrade() {
+                        runner.timers.borrow_mut().remove(&timer);
+                        runner.event(Event::Timer(timer));
+                    }
+                });
+                self.timers.borrow_mut().insert(timer, timeout);
+            }
+            Command::CancelTimer(timer) => {
+                self.timers.borrow_mut().remove(&timer);
+            }
+            Command::Hello(hello) => {
+                let catalog = hello.catalog;
+                self.sinks.set_catalog.maybe_update(|c| {
+                    let changed = *c != catalog;
+                    *c = catalog;
+                    changed
+                });
+            }
+            Command::Frames(frames) => {
+                debug::frames(&frames);
+                self.sinks.store.update(|s| frames.iter().for_each(|f| s.push_frame(f)));
+            }
+            Command::Gap => {
+                debug::gap();
+                self.sinks.store.update(SeriesStore::push_gap);
+            }
+            Command::Remember(transport) => remember::save(&self.server, transport),
+            Command::Log(text) => self.log(&text),
+        }
+    }
+
+    /// The callbacks a transport of `attempt` reports to; they do nothing once the
+    /// runner is gone, and the engine ignores them once the attempt is over.
+    fn sink(&self, attempt: AttemptId) -> Sink {
+        let me = self.me.clone();
+        let failed_me = self.me.clone();
+        Sink {
+            messages: Rc::new(move |messages| {
+                if let Some(runner) = me.upgrade() {
+                    runner.event(Event::Messages { attempt, messages });
+                }
+            }),
+            failed: Rc::new(move |reason, retry_after_ms| {
+                if let Some(runner) = failed_me.upgrade() {
+                    runner.event(Event::Failed { attempt, reason, retry_after_ms });
+                }
+            }),
+        }
+    }
+
+    /// Handles an event on the next turn of the event loop (never re-entrantly).
+    fn defer(&self, event: Event) {
+        let me = self.me.clone();
+        Timeout::new(0, move || {
+            if let Some(runner) = me.upgrade() {
+                runner.event(event);
+            }
+        })
+        .forget();
+    }
+}
+
+fn push_log(set_log: WriteSignal<Vec<LogEntry>>, text: &str) {
+    debug::log(text);
+    set_log.update(|log| {
+        if log.len() >= LOG_CAPACITY {
+            log.remove(0);
+        }
+        log.push(LogEntry { at: js_sys::Date::now(), text: text.to_owned() });
+    });
+}

@@ -1,0 +1,67 @@
+//! The only code that touches `WebSocket`, `EventSource` or `fetch`.
+//!
+//! Each transport delivers parsed [`ServerMessage`]s and at most one failure to
+//! its [`Sink`], and stops delivering once closed. Which transport to open, and
+//! what a failure means, is the engine's business (`crate::connection`).
+
+mod http;
+mod poll;
+mod sse;
+mod url;
+mod websocket;
+
+use std::rc::Rc;
+
+use pulse_protocol::{Cursor, ServerMessage};
+
+use crate::connection::TransportKind;
+
+pub use http::{fetch_history, fetch_json, HttpError};
+pub use url::ServerUrl;
+
+/// Where a transport reports to.
+#[derive(Clone)]
+pub struct Sink {
+    /// Messages in arrival order (a poll answer brings several).
+    pub messages: Rc<dyn Fn(Vec<ServerMessage>)>,
+    /// The transport failed or closed: a reason, and a server hint in ms if any.
+    pub failed: Rc<dyn Fn(String, Option<f64>)>,
+}
+
+/// An open transport; dropping it without [`Transport::close`] also closes it.
+pub enum Transport {
+    /// A WebSocket.
+    WebSocket(websocket::WebSocketTransport),
+    /// An EventSource.
+    Sse(sse::SseTransport),
+    /// A loop of fetches (long-poll or poll).
+    Poll(poll::PollTransport),
+}
+
+impl Transport {
+    /// Opens `kind` to `server`, resuming after `cursor`.
+    pub fn open(kind: TransportKind, server: &ServerUrl, cursor: Option<&Cursor>, sink: Sink) -> Result<Self, String> {
+        match kind {
+            TransportKind::WebSocket => {
+                websocket::WebSocketTransport::open(server, cursor, sink).map(Transport::WebSocket)
+            }
+            TransportKind::Sse => sse::SseTransport::open(server, cursor, sink).map(Transport::Sse),
+            TransportKind::LongPoll => Ok(Transport::Poll(poll::PollTransport::open(server, cursor, sink, true))),
+            TransportKind::Poll => Ok(Transport::Poll(poll::PollTransport::open(server, cursor, sink, false))),
+        }
+    }
+
+    /// Closes it; no callback fires afterwards.
+    pub fn close(self) {
+        match self {
+            Transport::WebSocket(t) => t.close(),
+            Transport::Sse(t) => t.close(),
+            Transport::Poll(t) => t.close(),
+        }
+    }
+}
+
+/// Parses one JSON message, naming what was wrong.
+pub(crate) fn parse(text: &str) -> Result<ServerMessage, String> {
+    serde_json::from_str(text).map_err(|e| format!("unreadable message from the server: {e}"))
+}

@@ -1,0 +1,56 @@
+//! Plain HTTP: JSON GETs that can be aborted, with errors that say what happened.
+
+use gloo_net::http::{Request, Response};
+use pulse_protocol::{ApiError, HistoryResponse};
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
+
+use super::ServerUrl;
+
+/// Why a request gave nothing usable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HttpError {
+    /// No answer at all (refused, offline, aborted, CORS).
+    #[error("no answer from the server ({0})")]
+    Network(String),
+    /// An error status, with the server's explanation and its `Retry-After` in ms.
+    #[error("the server answered {status}: {detail}")]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The `ApiError` detail, or the status text.
+        detail: String,
+        /// `Retry-After`, in ms.
+        retry_after_ms: Option<f64>,
+    },
+    /// A body that is not what the protocol says.
+    #[error("unreadable answer: {0}")]
+    Body(String),
+}
+
+/// GETs `url` and parses its JSON body.
+pub async fn fetch_json<T: DeserializeOwned>(url: &str, signal: Option<&AbortSignal>) -> Result<T, HttpError> {
+    let response =
+        Request::get(url).abort_signal(signal).send().await.map_err(|e| HttpError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    let text = response.text().await.map_err(|e| HttpError::Network(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| HttpError::Body(e.to_string()))
+}
+
+/// The history of every series since `from` (ms since the Unix epoch).
+pub async fn fetch_history(server: &ServerUrl, from: f64) -> Result<HistoryResponse, HttpError> {
+    fetch_json(&server.http(&format!("/api/v1/history?from={}", from as i64)), None).await
+}
+
+async fn status_error(response: Response) -> HttpError {
+    let status = response.status();
+    let retry_after_ms =
+        response.headers().get("retry-after").and_then(|v| v.trim().parse::<f64>().ok()).map(|s| s * 1000.0);
+    let detail = match response.json::<ApiError>().await {
+        Ok(body) => body.detail,
+        Err(_) => response.status_text(),
+    };
+    HttpError::Status { status, detail, retry_after_ms }
+}

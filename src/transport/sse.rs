@@ -1,0 +1,46 @@
+//! Server-Sent Events. The browser's own reconnect is not used: on any error the
+//! engine closes this source and decides what to do next.
+
+use pulse_protocol::Cursor;
+use wasm_bindgen::prelude::*;
+use web_sys::{Event, EventSource, MessageEvent};
+
+use super::url::query;
+use super::{parse, ServerUrl, Sink};
+
+/// An open EventSource and the callbacks that keep it alive.
+pub struct SseTransport {
+    source: EventSource,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+impl SseTransport {
+    /// Connects; failures arrive through the sink.
+    pub fn open(server: &ServerUrl, cursor: Option<&Cursor>, sink: Sink) -> Result<Self, String> {
+        let url = server.http(&format!("/api/v1/sse{}", query(cursor, &[])));
+        let source = EventSource::new(&url).map_err(|e| format!("cannot open an EventSource: {e:?}"))?;
+        let messages = sink.messages.clone();
+        let failed = sink.failed.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(text) = event.data().as_string() else { return };
+            match parse(&text) {
+                Ok(message) => messages(vec![message]),
+                Err(error) => failed(error, None),
+            }
+        });
+        let failed = sink.failed;
+        let on_error =
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| failed("the event stream failed or ended".into(), None));
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(SseTransport { source, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Detaches every callback and closes the source.
+    pub fn close(self) {
+        self.source.set_onmessage(None);
+        self.source.set_onerror(None);
+        self.source.close();
+    }
+}

@@ -1,0 +1,76 @@
+//! The server's base URL and the endpoint URLs built from it.
+
+use pulse_protocol::Cursor;
+
+/// A server base URL such as `http://127.0.0.1:8080` (no trailing slash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUrl(String);
+
+impl ServerUrl {
+    /// Checks that `text` is an absolute http(s) URL; keeps scheme, host and path.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("http://")
+            .or_else(|| trimmed.strip_prefix("https://"))
+            .ok_or_else(|| format!("server address {text:?} must start with http:// or https://"))?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+            return Err(format!("server address {text:?} is not a valid URL"));
+        }
+        Ok(ServerUrl(trimmed.to_owned()))
+    }
+
+    /// The base, e.g. `https://pulse.example` (used as the storage key too).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An HTTP endpoint, e.g. `http(s)://host/api/v1/poll?…`.
+    pub fn http(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.0)
+    }
+
+    /// The WebSocket endpoint with the resume cursor.
+    pub fn websocket(&self, cursor: Option<&Cursor>) -> String {
+        let base = self.0.replacen("http", "ws", 1);
+        format!("{base}/api/v1/ws{}", query(cursor, &[]))
+    }
+}
+
+/// `?since=…&epoch=…` plus extra pairs; empty when there is nothing to say.
+pub fn query(cursor: Option<&Cursor>, extra: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    if let Some(cursor) = cursor {
+        pairs.push(format!("since={}", cursor.seq));
+        pairs.push(format!("epoch={}", cursor.epoch));
+    }
+    pairs.extend(extra.iter().map(|(k, v)| format!("{k}={v}")));
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pulse_protocol::Epoch;
+
+    use super::*;
+
+    #[test]
+    fn urls_for_every_transport() {
+        let server = ServerUrl::parse("https://pulse.example/").unwrap();
+        let cursor = Cursor { epoch: Epoch("e1".into()), seq: 7 };
+        assert_eq!(server.websocket(Some(&cursor)), "wss://pulse.example/api/v1/ws?since=7&epoch=e1");
+        assert_eq!(ServerUrl::parse("http://h:1").unwrap().websocket(None), "ws://h:1/api/v1/ws");
+        assert_eq!(query(None, &[("wait", "5")]), "?wait=5");
+    }
+
+    #[test]
+    fn bad_server_addresses_are_named() {
+        for bad in ["", "pulse.example", "ftp://x", "http://", "http://a b"] {
+            assert!(ServerUrl::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

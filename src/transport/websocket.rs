@@ -1,0 +1,59 @@
+//! WebSocket: pings right after `hello`, so the engine sees data one round trip
+//! later and a socket that opens but carries nothing is caught in time.
+
+use pulse_protocol::{Cursor, ServerMessage};
+use wasm_bindgen::prelude::*;
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use super::{parse, ServerUrl, Sink};
+
+/// An open WebSocket and the callbacks that keep it alive.
+pub struct WebSocketTransport {
+    socket: WebSocket,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl WebSocketTransport {
+    /// Connects; failures arrive through the sink.
+    pub fn open(server: &ServerUrl, cursor: Option<&Cursor>, sink: Sink) -> Result<Self, String> {
+        let socket =
+            WebSocket::new(&server.websocket(cursor)).map_err(|e| format!("cannot open a WebSocket: {e:?}"))?;
+        let ping_socket = socket.clone();
+        let messages = sink.messages.clone();
+        let failed = sink.failed.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(text) = event.data().as_string() else { return };
+            match parse(&text) {
+                Ok(message) => {
+                    if matches!(message, ServerMessage::Hello(_)) {
+                        let _ = ping_socket.send_with_str(r#"{"type":"ping"}"#);
+                    }
+                    messages(vec![message]);
+                }
+                Err(error) => failed(error, None),
+            }
+        });
+        let failed = sink.failed.clone();
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| failed("WebSocket error".into(), None));
+        let failed = sink.failed;
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            let (code, reason) = (event.code(), event.reason());
+            let hint = matches!(code, 1012 | 1013).then_some(1_000.0);
+            failed(format!("closed ({code}{}{reason})", if reason.is_empty() { "" } else { " " }), hint);
+        });
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(WebSocketTransport { socket, _on_message: on_message, _on_error: on_error, _on_close: on_close })
+    }
+
+    /// Detaches every callback and closes the socket.
+    pub fn close(self) {
+        self.socket.set_onmessage(None);
+        self.socket.set_onerror(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close();
+    }
+}
