@@ -55,15 +55,20 @@ export async function waitFrames(page, count, timeoutMs = 15_000) {
   await page.waitForFunction((n) => (window.__pulse?.frames ?? 0) > n, count, { timeout: timeoutMs, polling: 50 });
 }
 
-/** A fingerprint of every canvas's pixels (sum and count of painted bytes), keyed by data-testid. */
+/**
+ * A fingerprint of every canvas's pixels (sum and count of painted pixels), keyed by
+ * data-testid, and whether it is on screen (charts off screen are not drawn).
+ */
 export async function canvasFingerprints(page) {
   return page.evaluate(() => {
     const out = {};
     document.querySelectorAll('canvas').forEach((canvas, i) => {
       const key = canvas.dataset.testid ?? canvas.closest('[data-testid]')?.dataset.testid ?? `canvas-${i}`;
       const ctx = canvas.getContext('2d');
+      const rect = canvas.getBoundingClientRect();
+      const visible = rect.bottom > 0 && rect.top < window.innerHeight && rect.width > 0;
       if (!ctx || canvas.width === 0 || canvas.height === 0) {
-        out[key] = { sum: 0, painted: 0, width: canvas.width };
+        out[key] = { sum: 0, painted: 0, width: canvas.width, visible };
         return;
       }
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -73,7 +78,7 @@ export async function canvasFingerprints(page) {
         if (data[j + 3] !== 0) painted += 1;
         sum = (sum + data[j] * 3 + data[j + 1] * 5 + data[j + 2] * 7 + j) % 2147483647;
       }
-      out[key] = { sum, painted, width: canvas.width };
+      out[key] = { sum, painted, width: canvas.width, visible };
     });
     return out;
   });

@@ -24,11 +24,17 @@ async function assertLiveAndDrawing(page, transport) {
   await waitLive(page, transport);
   const state = await pulseState(page);
   assert.equal(state.transport, transport);
+  await waitFrames(page, state.frames + 2);
+  // Charts draw on the next animation frame after data: wait for paint, not for time.
+  await page.waitForFunction(() => [...document.querySelectorAll('canvas')]
+    .filter((c) => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.width > 0; })
+    .every((c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0)),
+  null, { timeout: 10_000, polling: 100 });
   const first = await canvasFingerprints(page);
-  const panels = Object.keys(first);
-  assert.ok(panels.length >= 4, `at least 4 charts, found ${panels.join(', ')}`);
+  const panels = Object.keys(first).filter((key) => first[key].visible);
+  assert.ok(panels.length >= 4, `at least 4 charts on screen, found ${panels.join(', ')}`);
   for (const key of panels) assert.ok(first[key].painted > 0, `${key} is blank`);
-  await waitFrames(page, state.frames + 4);
+  await waitFrames(page, state.frames + 6);
   // A redraw waits for the next animation frame: wait until some chart changed.
   await page.waitForFunction(
     (before) => {
