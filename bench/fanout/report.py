@@ -27,13 +27,20 @@ def fmt(value, digits=1):
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+DISTURBED_PCT = 25
+
+
+def disturbed(r):
+    return (r.get("other_cpu_pct") or 0) > DISTURBED_PCT
+
+
 flowing = [r for r in rows if r.get("mode") == "flowing"]
 idle = [r for r in rows if r.get("mode") == "idle"]
 
 # Socket.IO's mean net CPU per message at each N, for the ratio column.
 sio = defaultdict(list)
 for r in flowing:
-    if r.get("label") == "socketio" and r.get("server_cpu_us_per_msg_net") is not None:
+    if r.get("label") == "socketio" and r.get("server_cpu_us_per_msg_net") is not None and not disturbed(r):
         sio[r["clients"]].append(r["server_cpu_us_per_msg_net"])
 sio_mean = {n: sum(v) / len(v) for n, v in sio.items()}
 
@@ -56,10 +63,10 @@ for r in flowing:
         continue
     net = r.get("server_cpu_us_per_msg_net")
     ratio = "—"
-    if r["label"] == "pulse" and net is not None and sio_mean.get(r["clients"]):
+    if r["label"] == "pulse" and net is not None and sio_mean.get(r["clients"]) and not disturbed(r):
         ratio = f"{net / sio_mean[r['clients']]:.2f}"
     lines.append(
-        f"| {r['label']} | {r['transport']} | {r['clients']} | {r['connected']} | {fmt(r['p50_ms'])} | "
+        f"| {r['label']} | {r['transport']} | {r['clients']}{' ⚠' if disturbed(r) else ''} | {r['connected']} | {fmt(r['p50_ms'])} | "
         f"{fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {fmt(r['msgs_per_s'], 0)} | "
         f"{fmt(r.get('server_cpu_us_per_msg'))} | {fmt(net)} | {ratio} | "
         f"{fmt(r.get('rss_per_conn_flowing_kib'))} | {fmt(r.get('loadgen_cpu_us_per_msg'))} | {fmt(r.get('other_cpu_pct'), 0)} |"
@@ -87,7 +94,8 @@ lines += [
     "The ratio uses the net figures at the same N.",
     "- RSS per connection = (RSS − RSS before any client) ÷ connected clients; \"flowing\" is the highest RSS seen during the window.",
     "- \"Other CPU %\" is what everything but the server and the load generator used during the window (% of one core, from /proc/stat): "
-    "the machine is shared with other developers' builds, and a point with a high figure ran on a disturbed machine.",
+    "the machine is shared with other developers' builds; a point above 25 % ran on a disturbed machine, is marked ⚠, "
+    "is left out of the ratio, and was measured again after waiting for a quiet machine (the next row).",
     "- The load generator's own CPU per message is shown: where it nears the server's, the load generator, not the server, bounds the latency.",
     "- A process here may hold at most 20,000 open files (hard limit, cannot be raised), so no single server process passes ~19,990 sockets; N stops at 19,000 (the server's default `--max-connections`).",
 ]

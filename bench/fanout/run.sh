@@ -29,6 +29,11 @@ else
   ns=(1000 2500 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 2500 5000 10000); duration=30; idle_n=10000
 fi
 p99_limit=100
+# A point during which other processes used more than this much CPU (% of one core)
+# ran on a disturbed machine (other developers' builds share the two cores): it is
+# kept, marked, and measured again after waiting for a quiet machine.
+disturbed_pct=25
+retries=2
 
 cargo build --release -p pulse-server -p pulse-loadgen
 if [ ! -d bench/fanout/socketio/node_modules ]; then
@@ -81,6 +86,18 @@ start_socketio() {
   sio_url=$(wait_for_url "$log" "$sio_pid")
 }
 
+# wait_quiet: waits (at most a minute) until the machine is nearly idle for 2 s.
+wait_quiet() {
+  for _ in $(seq 1 30); do
+    local a b
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat); sleep 2
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    # Jiffies are 1/100 s: under 40 in 2 s is under 20 % of one core.
+    [ $((b - a)) -lt 40 ] && return 0
+  done
+  echo "  the machine stayed busy; measuring anyway" >&2
+}
+
 # point SERVER TRANSPORT N MODE RUN [INTERVAL]: one measurement, appended to results.
 # Sets last_p99 (999999 when clients failed) for the stop rule; no subshell, so
 # the exit trap always knows every process it started.
@@ -108,6 +125,7 @@ row.update(mode=sys.argv[2], run=int(sys.argv[3]), interval=sys.argv[4], loadavg
 print(json.dumps(row))
 PY
   last_p99=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); ok=r.get("connected",0)>=r["clients"] and r.get("connect_failures",1)==0; print(r.get("p99_ms",999999) if ok else 999999)' "$line")
+  last_disturbed=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(1 if (r.get("other_cpu_pct") or 0) > float(sys.argv[2]) else 0)' "$line" "$disturbed_pct")
   echo "  $server $transport N=$n ($mode, run $run): $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print({k: r.get(k) for k in ("connected","p50_ms","p99_ms","max_ms","msgs_per_s","server_cpu_us_per_msg","server_cpu_us_per_msg_net","loadgen_cpu_us_per_msg","rss_per_conn_flowing_kib","errors")})' "$line")" >&2
 }
 
@@ -117,7 +135,12 @@ series() {
   for n in "$@"; do
     local worst=0
     for run in $(seq 1 "$repeat"); do
-      point "$server" "$transport" "$n" flowing "$run"
+      for attempt in $(seq 0 "$retries"); do
+        wait_quiet
+        point "$server" "$transport" "$n" flowing "$run"
+        [ "$last_disturbed" = 1 ] || break
+        echo "  (disturbed by other work on the machine; measuring again)" >&2
+      done
       worst=$(python3 -c "print(max($worst, $last_p99))")
     done
     if python3 -c "import sys; sys.exit(0 if $worst > $p99_limit else 1)"; then
@@ -134,8 +157,8 @@ series pulse sse "${ns[@]}"
 series pulse longpoll "${longpoll_ns[@]}"
 series socketio socketio "${socketio_ns[@]}"
 # Idle connections: a 10-minute interval, so no frame flows while memory is read.
-point pulse ws "$idle_n" idle 1 600s
-point socketio socketio "$idle_n" idle 1 600s
+wait_quiet; point pulse ws "$idle_n" idle 1 600s
+wait_quiet; point socketio socketio "$idle_n" idle 1 600s
 
 command="bench/fanout/run.sh${quick:+ --quick}"
 if [ "$repeat" != 1 ]; then command="$command --repeat $repeat"; fi
