@@ -20,6 +20,9 @@ pub enum AppError {
     /// A browser page from an origin this server does not allow.
     #[error("origin {0} is not allowed; start the server with --allow-origin {0}")]
     ForbiddenOrigin(String),
+    /// A plain request took longer than the server allows.
+    #[error("the request took longer than {0} s")]
+    TimedOut(u64),
     /// Too many connections, or shutting down: come back after the given seconds.
     #[error("{reason}; retry in {retry_after} s")]
     Unavailable {
@@ -37,6 +40,7 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }

@@ -51,8 +51,12 @@ pub struct Hub {
 }
 
 struct Inner {
+    /// Recent frames, for resuming and backfill.
     history: History,
+    /// Every series the host has now.
     catalog: Arc<Catalog>,
+    /// Bumped whenever the catalogue changes (an interface or mount came or went).
+    catalog_revision: u64,
 }
 
 /// A new subscriber's starting point.
@@ -75,7 +79,11 @@ impl Hub {
             host,
             epoch: random_epoch(),
             timing,
-            inner: Mutex::new(Inner { history: History::new(capacity.max(1)), catalog: Arc::default() }),
+            inner: Mutex::new(Inner {
+                history: History::new(capacity.max(1)),
+                catalog: Arc::default(),
+                catalog_revision: 0,
+            }),
             live: broadcast::channel(BROADCAST_CAPACITY).0,
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
@@ -109,6 +117,10 @@ impl Hub {
         let shared = Arc::new(share(&self.epoch, frame));
         if *inner.catalog != sample.catalog {
             inner.catalog = Arc::new(sample.catalog);
+            inner.catalog_revision += 1;
+            if inner.catalog_revision > 1 {
+                tracing::info!(revision = inner.catalog_revision, "the series catalogue changed");
+            }
         }
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(shared);
@@ -138,6 +150,11 @@ impl Hub {
     /// The current catalogue.
     pub fn catalog(&self) -> Arc<Catalog> {
         Arc::clone(&self.lock().catalog)
+    }
+
+    /// How many times the catalogue has changed (1 after the first sample).
+    pub fn catalog_revision(&self) -> u64 {
+        self.lock().catalog_revision
     }
 
     /// Runs `f` on the history (for the `/history` endpoint).

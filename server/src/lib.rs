@@ -30,9 +30,9 @@ use state::AppState;
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 
-/// The router for a state, serving the web app from `dist`.
-pub fn app(state: AppState, dist: &std::path::Path) -> Router {
-    routes::router(state, dist)
+/// The router for a state: the API, and the web app from `state.dist`.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
 }
 
 /// The shared state for a configuration (the hub starts empty; see [`run`]).
@@ -44,6 +44,7 @@ pub fn state(config: &Config) -> AppState {
         connections: Arc::new(AtomicUsize::new(0)),
         max_connections: config.max_connections,
         retry: config.retry,
+        dist: config.dist_dir().into(),
     }
 }
 
@@ -64,11 +65,10 @@ pub async fn serve(
     let state = state(&config);
     let hub = state.hub.clone();
     sampler::spawn(hub.clone(), config.interval)?;
-    let dist = config.dist_dir();
-    if !dist.join("index.html").is_file() {
-        tracing::warn!(dist = %dist.display(), "the web app is not built; / explains how to build it");
+    if !state.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
-    let app = app(state, &dist);
+    let app = app(state);
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on http://{address}/");
     let _ = stdout.flush();

@@ -7,6 +7,7 @@
 mod disks;
 mod rates;
 mod series;
+mod top;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -38,10 +39,12 @@ pub struct Sample {
     pub catalog: Catalog,
 }
 
-/// Starts the sampler thread; it stops when the hub is dropped.
+/// Starts the sampler thread; it ends at the first sample after the hub shuts down.
 pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new().name("pulse-sampler".into()).spawn(move || {
         let mut sampler = Sampler::new(hub.host().to_owned());
+        // CPU usage is the difference between two readings: give the first one time.
+        thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL.min(interval));
         let mut next = Instant::now();
         loop {
             let sample = sampler.sample();
@@ -93,7 +96,9 @@ impl Sampler {
         system.refresh_processes_specifics(
             ProcessesToUpdate::All,
             true,
-            ProcessRefreshKind::nothing().with_cpu().with_memory(),
+            // Threads are not processes here: leaving tasks out keeps the count
+            // right and the refresh cheap.
+            ProcessRefreshKind::nothing().without_tasks().with_cpu().with_memory(),
         );
         self.networks.refresh(true);
         self.disks.refresh(true);
@@ -172,32 +177,9 @@ impl Sampler {
         catalog.seconds("uptime", "uptime", "uptime");
         values.insert("uptime".into(), System::uptime() as f64);
 
-        let top = top_processes(system);
+        let top = top::busiest(system, TOP_PROCESSES);
         Sample { ts, values, top, catalog: catalog.build() }
     }
-}
-
-/// The union of the busiest processes by CPU and the largest by memory.
-fn top_processes(system: &System) -> Vec<ProcessInfo> {
-    let mut all: Vec<ProcessInfo> = system
-        .processes()
-        .values()
-        .map(|p| ProcessInfo {
-            pid: p.pid().as_u32(),
-            name: p.name().to_string_lossy().into_owned(),
-            cpu: round(f64::from(p.cpu_usage()), 1),
-            mem: p.memory(),
-        })
-        .collect();
-    all.sort_by(|a, b| b.cpu.total_cmp(&a.cpu).then(b.mem.cmp(&a.mem)));
-    let mut top: Vec<ProcessInfo> = all.iter().take(TOP_PROCESSES).cloned().collect();
-    all.sort_by_key(|p| std::cmp::Reverse(p.mem));
-    for process in all.into_iter().take(TOP_PROCESSES) {
-        if !top.iter().any(|p| p.pid == process.pid) {
-            top.push(process);
-        }
-    }
-    top
 }
 
 /// Rounds to `decimals` places, so frames stay small.

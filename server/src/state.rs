@@ -1,5 +1,6 @@
 //! The state every handler shares.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub max_connections: usize,
     /// What clients are told to wait before reconnecting after a restart.
     pub retry: Duration,
+    /// The built web app served at `/` (may not exist: `/` then says how to build it).
+    pub dist: Arc<Path>,
 }
 
 /// A counted streaming connection; dropping it frees the slot.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use pulse_protocol::{Bye, Cursor, Gap, GapReason, Heartbeat, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
 
 use crate::history::SharedFrame;
 use crate::hub::{now_ms, Hub};
@@ -29,7 +30,10 @@ pub struct Feed {
     queue: VecDeque<Outgoing>,
     live: broadcast::Receiver<Arc<SharedFrame>>,
     shutdown: watch::Receiver<bool>,
+    /// The newest seq this connection has been given.
     last_sent: u64,
+    /// When something was last handed out: a heartbeat is due one interval later.
+    quiet_since: Instant,
     retry_ms: u64,
     done: bool,
 }
@@ -54,13 +58,21 @@ impl Feed {
             live: subscription.live,
             shutdown,
             last_sent,
+            quiet_since: Instant::now(),
             retry_ms: retry.as_millis() as u64,
             done: false,
         }
     }
 
-    /// The next thing to send; `None` when the feed has ended.
+    /// The next thing to send; `None` when the feed has ended. Cancel-safe: a
+    /// dropped call loses nothing.
     pub async fn next(&mut self) -> Option<Outgoing> {
+        let item = self.next_item().await;
+        self.quiet_since = Instant::now();
+        item
+    }
+
+    async fn next_item(&mut self) -> Option<Outgoing> {
         loop {
             if let Some(item) = self.queue.pop_front() {
                 return Some(item);
@@ -71,7 +83,7 @@ impl Feed {
             if *self.shutdown.borrow() {
                 return Some(self.bye());
             }
-            let heartbeat = self.hub.timing().heartbeat;
+            let heartbeat_due = self.quiet_since + self.hub.timing().heartbeat;
             tokio::select! {
                 received = self.live.recv() => match received {
                     Ok(frame) if frame.frame.seq > self.last_sent => {
@@ -83,13 +95,14 @@ impl Feed {
                     Err(RecvError::Closed) => return Some(self.bye()),
                 },
                 _ = self.shutdown.changed() => return Some(self.bye()),
-                _ = tokio::time::sleep(heartbeat) => return Some(self.heartbeat()),
+                _ = tokio::time::sleep_until(heartbeat_due) => return Some(self.heartbeat()),
             }
         }
     }
 
     /// A heartbeat to send now (also the answer to a client's ping).
-    pub fn heartbeat(&self) -> Outgoing {
+    pub fn heartbeat(&mut self) -> Outgoing {
+        self.quiet_since = Instant::now();
         Outgoing::Json(json(&ServerMessage::Heartbeat(Heartbeat { seq: self.hub.newest_seq(), ts: now_ms() })))
     }
 

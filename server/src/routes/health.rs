@@ -1,0 +1,20 @@
+//! `GET /healthz`: liveness for scripts and load balancers.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::state::AppState;
+
+/// `{"status":"ok","epoch":…,"seq":…,"connections":…,"catalog_revision":…}`.
+pub async fn handler(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "epoch": state.hub.epoch(),
+        "seq": state.hub.newest_seq(),
+        "connections": state.connections.load(Ordering::Relaxed),
+        "catalog_revision": state.hub.catalog_revision(),
+    }))
+}
