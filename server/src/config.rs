@@ -14,16 +14,16 @@ pub struct Config {
     #[arg(long, env = "PULSE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// How often to sample the host, e.g. `1s`, `250ms`.
-    #[arg(long, env = "PULSE_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+    /// How often to sample the host, e.g. `1s`, `250ms` (a bare number is milliseconds).
+    #[arg(long, env = "PULSE_INTERVAL", default_value = "1s", value_parser = duration)]
     pub interval: Duration,
 
     /// How much history to keep for resuming clients and backfill, e.g. `1h`.
-    #[arg(long, env = "PULSE_HISTORY", default_value = "1h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "PULSE_HISTORY", default_value = "1h", value_parser = duration)]
     pub history: Duration,
 
     /// The longest silence on a stream before the server sends a heartbeat.
-    #[arg(long, env = "PULSE_HEARTBEAT", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "PULSE_HEARTBEAT", default_value = "5s", value_parser = duration)]
     pub heartbeat: Duration,
 
     /// The built web app to serve at `/` (default: `./dist`, else the repository's `dist/`).
@@ -44,7 +44,7 @@ pub struct Config {
     pub max_connections: usize,
 
     /// What clients are told to wait before reconnecting after a restart.
-    #[arg(long, env = "PULSE_RETRY", default_value = "1s", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "PULSE_RETRY", default_value = "1s", value_parser = duration)]
     pub retry: Duration,
 }
 
@@ -60,5 +60,41 @@ impl Config {
         } else {
             PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
         }
+    }
+}
+
+/// A positive duration: `250ms`, `1s`, `1h 30m`, or a bare number of milliseconds.
+pub fn duration(text: &str) -> Result<Duration, String> {
+    let parsed = match text.trim().parse::<u64>() {
+        Ok(ms) => Duration::from_millis(ms),
+        Err(_) => humantime::parse_duration(text).map_err(|e| format!("{e}; write e.g. 250ms, 1s, 1h"))?,
+    };
+    if parsed.is_zero() {
+        return Err("must be longer than zero".into());
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units_or_bare_milliseconds() {
+        assert_eq!(duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(duration("1500"), Ok(Duration::from_millis(1500)));
+        assert_eq!(duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(duration("0").is_err());
+        assert!(duration("0s").is_err());
+        assert!(duration("soon").is_err());
+    }
+
+    #[test]
+    fn defaults_and_repeated_origins() {
+        let config = Config::parse_from(["pulse-server", "--allow-origin", "https://a.example,https://b.example"]);
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.interval, Duration::from_secs(1));
+        assert_eq!(config.max_connections, 19_000);
+        assert_eq!(config.allow_origins, ["https://a.example", "https://b.example"]);
     }
 }

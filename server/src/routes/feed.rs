@@ -142,3 +142,6 @@ impl Feed {
 pub fn json(message: &ServerMessage) -> String {
     serde_json::to_string(message).expect("protocol messages always serialise")
 }
+
+#[cfg(test)]
+mod tests;
