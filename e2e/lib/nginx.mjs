@@ -2,7 +2,7 @@
 // on 127.0.0.1 with a generated config, in one of the modes real networks have:
 //   good      passes WebSocket upgrades and streams responses unbuffered
 //   no-ws     strips the Upgrade header (as many corporate proxies do): WebSocket fails
-//   buffered  strips Upgrade AND buffers responses (ignoring X-Accel-Buffering): SSE stalls
+//   buffered  strips Upgrade AND buffers and compresses responses: SSE stalls
 //   static    no proxy at all: serves a directory, as a static host serving dist/ would
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -37,7 +37,11 @@ function locationFor(mode, upstream, root) {
   if (mode === 'buffered') {
     return [...common, 'proxy_set_header Connection "";', 'proxy_buffering on;',
       'proxy_ignore_headers X-Accel-Buffering;', 'proxy_buffer_size 1m;', 'proxy_buffers 4 1m;',
-      'proxy_busy_buffers_size 2m;', 'proxy_max_temp_file_size 0;'];
+      'proxy_busy_buffers_size 2m;', 'proxy_max_temp_file_size 0;',
+      // nginx still writes what it has even when buffering; compressing the stream is
+      // what really holds events back (gzip waits for a full buffer), as real proxies do.
+      'gzip on;', 'gzip_types text/event-stream application/json;', 'gzip_min_length 0;', 'gzip_buffers 4 256k;',
+      'gzip_proxied any;'];
   }
   throw new Error(`unknown nginx mode ${mode}`);
 }
