@@ -153,7 +153,7 @@ impl Engine {
         out: &mut Vec<Command>,
     ) {
         let is_probe = self.probe.is_some_and(|p| p.id == attempt);
-        if !is_probe && !self.active.is_some_and(|a| a.id == attempt) {
+        if !is_probe && self.active.is_none_or(|a| a.id != attempt) {
             return;
         }
         let mut frames = Vec::new();

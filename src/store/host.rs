@@ -181,7 +181,7 @@ impl HostSeries {
         let column = self.columns.get(id)?;
         let index = match self.ts.binary_search_by(|t| t.total_cmp(&ts)) {
             Ok(i) => i,
-            Err(i) if i == 0 => 0,
+            Err(0) => 0,
             Err(i) if i >= self.ts.len() => self.ts.len().checked_sub(1)?,
             Err(i) => {
                 if ts - self.ts[i - 1] <= self.ts[i] - ts {
