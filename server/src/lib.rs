@@ -51,6 +51,10 @@ pub fn state(config: &Config) -> AppState {
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
+    // Scripts and tests read the real address (port 0 picks one) from this line.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "listening on http://{}/", listener.local_addr()?);
+    let _ = stdout.flush();
     serve(listener, config, shutdown::signal()).await
 }
 
@@ -69,9 +73,6 @@ pub async fn serve(
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
     let app = app(state);
-    let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "listening on http://{address}/");
-    let _ = stdout.flush();
     tracing::info!("Pulse is live at http://{address}/");
 
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();

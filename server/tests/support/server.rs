@@ -59,16 +59,31 @@ impl TestServer {
 
     /// Waits until the server's newest seq reaches `seq` (bounded).
     pub async fn wait_for_seq(&self, seq: u64) {
+        self.wait_for_health(&format!("seq >= {seq}"), |h| h["seq"].as_u64().unwrap_or(0) >= seq).await;
+    }
+
+    /// Waits until at least `count` streaming connections are open (bounded).
+    pub async fn wait_for_connections(&self, count: u64) {
+        self.wait_for_health(&format!("connections >= {count}"), |h| h["connections"].as_u64() >= Some(count)).await;
+    }
+
+    /// Waits until at most `count` streaming connections are open (bounded).
+    pub async fn wait_for_connections_at_most(&self, count: u64) {
+        self.wait_for_health(&format!("connections <= {count}"), |h| h["connections"].as_u64() <= Some(count)).await;
+    }
+
+    /// Polls `/healthz` until `done` says so: at most 200 times, 50 ms apart.
+    async fn wait_for_health(&self, what: &str, done: impl Fn(&serde_json::Value) -> bool) {
         let client = reqwest::Client::new();
         for _ in 0..200 {
             let health: serde_json::Value =
                 client.get(self.url("/healthz")).send().await.expect("healthz").json().await.expect("json");
-            if health["seq"].as_u64().unwrap_or(0) >= seq {
+            if done(&health) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the server never reached seq {seq}");
+        panic!("the server never reached {what}");
     }
 }
 

@@ -1,0 +1,99 @@
+//! The Origin check on WebSocket and SSE, and CORS for allowed foreign origins.
+
+#[path = "support/server.rs"]
+mod support;
+
+use pulse_protocol::ApiError;
+use support::*;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const ALLOWED: &str = "https://static.example";
+
+async fn sse_with(server: &TestServer, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(server.url("/api/v1/sse"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("response")
+}
+
+#[tokio::test]
+async fn origins_other_than_the_servers_own_are_refused() {
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", "https://static.example"]).await;
+    let with_origin = |origin: &str| {
+        let mut request = server.ws_url("").into_client_request().expect("request");
+        request.headers_mut().insert("origin", origin.parse().expect("header"));
+        request
+    };
+    let own = format!("http://{}", server.addr);
+    for allowed in [own.as_str(), "https://static.example"] {
+        let result = tokio_tungstenite::connect_async(with_origin(allowed)).await;
+        assert!(result.is_ok(), "{allowed} must be allowed");
+    }
+    let refused = tokio_tungstenite::connect_async(with_origin("http://evil.example")).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        other => panic!("expected a 403, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sse_accepts_its_own_origin_and_allowed_ones_and_refuses_others() {
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", ALLOWED]).await;
+    let own = format!("http://{}", server.addr);
+    let response = sse_with(&server, &[("origin", &own)]).await;
+    assert_eq!(response.status(), 200, "same origin");
+    assert!(response.headers().get("access-control-allow-origin").is_none(), "no CORS needed for itself");
+
+    // Behind a reverse proxy the browser's origin matches the Host it used, not --listen.
+    let proxied = sse_with(&server, &[("origin", "https://pulse.example"), ("host", "pulse.example")]).await;
+    assert_eq!(proxied.status(), 200, "Origin matching Host passes");
+
+    let allowed = sse_with(&server, &[("origin", ALLOWED)]).await;
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(allowed.headers()["access-control-allow-origin"], ALLOWED);
+
+    let refused = sse_with(&server, &[("origin", "http://evil.example")]).await;
+    assert_eq!(refused.status(), 403);
+    let body: ApiError = refused.json().await.expect("JSON body");
+    assert_eq!(body.error, "forbidden_origin");
+}
+
+#[tokio::test]
+async fn any_origin_may_be_allowed_with_a_star() {
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", "*"]).await;
+    let response = sse_with(&server, &[("origin", "http://anywhere.example")]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "http://anywhere.example");
+}
+
+#[tokio::test]
+async fn allowed_foreign_origins_get_cors_headers_and_preflights_work() {
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", ALLOWED]).await;
+    let client = reqwest::Client::new();
+    for path in ["/api/v1/series", "/api/v1/history", "/api/v1/poll"] {
+        let response = client.get(server.url(path)).header("origin", ALLOWED).send().await.expect("response");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["access-control-allow-origin"], ALLOWED, "{path}");
+        let vary: Vec<_> = response.headers().get_all("vary").iter().filter_map(|v| v.to_str().ok()).collect();
+        assert!(vary.iter().any(|v| v.to_ascii_lowercase().contains("origin")), "{path}: Vary {vary:?}");
+    }
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, server.url("/api/v1/sse"))
+        .header("origin", ALLOWED)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "last-event-id")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], ALLOWED);
+    let allow_headers = preflight.headers()["access-control-allow-headers"].to_str().unwrap_or("");
+    assert!(allow_headers.contains("last-event-id"), "{allow_headers}");
+
+    let foreign = client.get(server.url("/api/v1/series")).header("origin", "http://evil.example").send().await;
+    let foreign = foreign.expect("response");
+    assert!(foreign.headers().get("access-control-allow-origin").is_none(), "no CORS for others");
+}

@@ -1,0 +1,40 @@
+//! The static web app and what `/` says when it is not built.
+
+#[path = "support/server.rs"]
+mod support;
+
+use support::*;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+#[tokio::test]
+async fn the_built_site_is_served_with_the_right_mime_types() {
+    let dist = std::env::temp_dir().join(format!("pulse-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
+    std::fs::write(dist.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
+    let wasm = client().get(server.url("/app_bg.wasm")).send().await.unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    let index = client().get(server.url("/")).send().await.unwrap();
+    assert!(index.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let missing = client().get(server.url("/nope.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_root_says_how_to_build_it() {
+    let server = TestServer::start(&["--dist", "/nonexistent-pulse-dist"]).await;
+    let page = client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("./pulse run"));
+    for (method, path) in [(reqwest::Method::GET, "/nope"), (reqwest::Method::POST, "/api/v2/whatever")] {
+        let response = client().request(method, server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let body: pulse_protocol::ApiError = response.json().await.expect("JSON 404");
+        assert_eq!(body.error, "not_found");
+    }
+}
