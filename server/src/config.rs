@@ -35,8 +35,8 @@ pub struct Config {
     #[arg(long = "allow-origin", env = "PULSE_ALLOW_ORIGINS", value_delimiter = ',')]
     pub allow_origins: Vec<String>,
 
-    /// Runtime worker threads; 1 runs everything on one thread.
-    #[arg(long, env = "PULSE_WORKERS")]
+    /// Runtime worker threads (default: one per core); 1 runs everything on one thread.
+    #[arg(long, env = "PULSE_WORKERS", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub workers: Option<usize>,
 
     /// Most streaming connections (WebSocket, SSE, long-poll) at once; more get a 503.

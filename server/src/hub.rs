@@ -157,9 +157,11 @@ impl Hub {
         self.lock().catalog_revision
     }
 
-    /// Runs `f` on the history (for the `/history` endpoint).
-    pub fn with_history<T>(&self, f: impl FnOnce(&History) -> T) -> T {
-        f(&self.lock().history)
+    /// The frames with `ts >= from` (all when `None`), and the newest seq. Only the
+    /// `Arc`s are copied under the lock; callers build their answer after it.
+    pub fn frames_since_time(&self, from: Option<i64>) -> (Vec<Arc<SharedFrame>>, u64) {
+        let inner = self.lock();
+        (inner.history.since_time(from).cloned().collect(), inner.history.newest_seq())
     }
 
     /// A receiver that sees `true` when shutdown starts.

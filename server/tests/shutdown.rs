@@ -16,7 +16,7 @@ async fn a_graceful_shutdown_says_bye_and_closes_with_1012() {
     assert!(matches!(ws_next(&mut ws).await, ServerMessage::Hello(_)));
     let stop = tokio::spawn(async move { server.shutdown().await });
     let mut saw_bye = false;
-    loop {
+    for _ in 0..MAX_MESSAGES {
         match tokio::time::timeout(DEADLINE, ws.next()).await.expect("in time") {
             Some(Ok(Message::Text(text))) => {
                 if let Ok(ServerMessage::Bye(bye)) = serde_json::from_str(&text) {
@@ -25,15 +25,17 @@ async fn a_graceful_shutdown_says_bye_and_closes_with_1012() {
                 }
             }
             Some(Ok(Message::Close(frame))) => {
-                assert_eq!(frame.expect("close frame").code, CloseCode::Restart);
-                break;
+                let frame = frame.expect("close frame");
+                assert_eq!((frame.code, frame.reason.as_str()), (CloseCode::Restart, "restarting"));
+                assert!(saw_bye, "bye comes before the close frame");
+                stop.await.expect("shutdown");
+                return;
             }
             Some(Ok(_)) => continue,
             other => panic!("expected bye and close, got {other:?}"),
         }
     }
-    assert!(saw_bye);
-    stop.await.expect("shutdown");
+    panic!("no close frame");
 }
 
 #[tokio::test]
@@ -41,14 +43,13 @@ async fn a_graceful_shutdown_ends_sse_with_retry_and_bye() {
     let mut server = TestServer::start(&["--interval", "50ms", "--retry", "1500ms"]).await;
     let response = reqwest::get(server.url("/api/v1/sse")).await.expect("sse");
     let mut body = response.bytes_stream();
-    let mut text = String::new();
-    while !text.contains("\"type\":\"hello\"") {
-        let chunk = tokio::time::timeout(DEADLINE, body.next()).await.expect("in time");
-        text.push_str(std::str::from_utf8(&chunk.expect("open").expect("ok")).expect("utf8"));
-    }
+    let mut text = read_until(&mut body, "\"type\":\"hello\"").await;
     let stop = tokio::spawn(async move { server.shutdown().await });
-    while let Some(Ok(chunk)) = tokio::time::timeout(DEADLINE, body.next()).await.expect("the stream ends in time") {
-        text.push_str(std::str::from_utf8(&chunk).expect("utf8"));
+    for _ in 0..MAX_MESSAGES {
+        match tokio::time::timeout(DEADLINE, body.next()).await.expect("the stream ends in time") {
+            Some(Ok(chunk)) => text.push_str(std::str::from_utf8(&chunk).expect("utf8")),
+            Some(Err(_)) | None => break,
+        }
     }
     assert!(text.contains("retry: 1500\ndata: {\"type\":\"bye\""), "{}", &text[text.len().saturating_sub(300)..]);
     assert!(text.trim_end().ends_with('}'), "bye is the last event");

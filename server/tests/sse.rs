@@ -17,27 +17,19 @@ async fn sse_delivers_in_order_with_resume_tokens_and_last_event_id_resumes_exac
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut events = SseReader::new(response);
     let (_, ServerMessage::Hello(hello)) = events.next().await else { panic!("hello first") };
-    let mut last = (String::new(), 0);
-    let mut seqs = Vec::new();
-    while seqs.len() < 4 {
-        if let (Some(id), ServerMessage::Frame(frame)) = events.next().await {
-            assert_eq!(id, format!("{}:{}", hello.epoch, frame.seq), "the id is the resume token");
-            seqs.push(frame.seq);
-            last = (id, frame.seq);
-        }
+    let frames = events.frames(4).await;
+    for (id, seq) in &frames {
+        assert_eq!(id.as_deref(), Some(format!("{}:{seq}", hello.epoch).as_str()), "the id is the resume token");
     }
+    let seqs: Vec<u64> = frames.iter().map(|(_, seq)| *seq).collect();
+    let last = (frames[3].0.clone().expect("an id"), frames[3].1);
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
     drop(events);
     server.wait_for_seq(last.1 + 4).await;
     let response =
         client().get(server.url("/api/v1/sse")).header("last-event-id", &last.0).send().await.expect("resume");
     let mut events = SseReader::new(response);
-    let mut resumed = Vec::new();
-    while resumed.len() < 6 {
-        if let (_, ServerMessage::Frame(frame)) = events.next().await {
-            resumed.push(frame.seq);
-        }
-    }
+    let resumed: Vec<u64> = events.frames(6).await.into_iter().map(|(_, seq)| seq).collect();
     assert_eq!(resumed[0], last.1 + 1, "{resumed:?}");
     assert!(resumed.windows(2).all(|w| w[1] == w[0] + 1), "{resumed:?}");
 }
@@ -67,12 +59,7 @@ async fn sse_starts_with_retry_and_is_never_compressed_or_cached() {
     assert_eq!(headers["cache-control"], "no-cache");
     assert_eq!(headers["x-accel-buffering"], "no");
     assert!(headers.get("content-encoding").is_none(), "SSE must not be compressed");
-    let mut body = response.bytes_stream();
-    let mut text = String::new();
-    while !text.contains("\"type\":\"hello\"") {
-        let chunk = tokio::time::timeout(DEADLINE, futures_util::StreamExt::next(&mut body)).await.expect("in time");
-        text.push_str(std::str::from_utf8(&chunk.expect("open").expect("ok")).expect("utf8"));
-    }
+    let text = read_until(&mut response.bytes_stream(), "\"type\":\"hello\"").await;
     assert!(text.starts_with("retry: 1000\n\n"), "{text}");
 }
 

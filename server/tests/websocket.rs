@@ -17,13 +17,7 @@ async fn hello(ws: &mut Ws) -> pulse_protocol::Hello {
 }
 
 async fn frames(ws: &mut Ws, count: usize) -> Vec<u64> {
-    let mut seqs = Vec::new();
-    while seqs.len() < count {
-        if let Some(seq) = seq_of(&ws_next(ws).await) {
-            seqs.push(seq);
-        }
-    }
-    seqs
+    ws_frames(ws, count).await
 }
 
 fn consecutive(seqs: &[u64]) -> bool {
@@ -88,13 +82,14 @@ async fn a_ping_gets_a_heartbeat_at_once() {
     let mut ws = ws_connect(&server.ws_url("")).await;
     hello(&mut ws).await;
     ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.expect("send");
-    loop {
+    for _ in 0..MAX_MESSAGES {
         match ws_next(&mut ws).await {
-            ServerMessage::Heartbeat(_) => break,
+            ServerMessage::Heartbeat(_) => return,
             ServerMessage::Frame(_) => continue,
             other => panic!("expected a heartbeat, got {other:?}"),
         }
     }
+    panic!("no heartbeat");
 }
 
 #[tokio::test]
@@ -105,13 +100,7 @@ async fn garbage_closes_that_client_with_a_reason_and_others_keep_receiving() {
     let mut bad = ws_connect(&server.ws_url("")).await;
     hello(&mut bad).await;
     bad.send(Message::Text("this is not json".into())).await.expect("send");
-    let close = loop {
-        match tokio::time::timeout(DEADLINE, bad.next()).await.expect("close in time") {
-            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
-            Some(Ok(_)) => continue,
-            other => panic!("expected a close frame, got {other:?}"),
-        }
-    };
+    let close = ws_close(&mut bad).await;
     assert_eq!(close.code, CloseCode::Policy);
     assert!(close.reason.contains("ping"), "the reason says what was expected: {}", close.reason);
     let seqs = frames(&mut good, 4).await;
@@ -124,13 +113,7 @@ async fn binary_data_closes_that_client_with_1003() {
     let mut ws = ws_connect(&server.ws_url("")).await;
     hello(&mut ws).await;
     ws.send(Message::Binary(vec![1u8, 2, 3].into())).await.expect("send");
-    let close = loop {
-        match tokio::time::timeout(DEADLINE, ws.next()).await.expect("close in time") {
-            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
-            Some(Ok(_)) => continue,
-            other => panic!("expected a close frame, got {other:?}"),
-        }
-    };
+    let close = ws_close(&mut ws).await;
     assert_eq!(close.code, CloseCode::Unsupported);
     assert!(close.reason.contains("binary"), "{}", close.reason);
 }
@@ -141,14 +124,15 @@ async fn websocket_pings_get_pongs() {
     let mut ws = ws_connect(&server.ws_url("")).await;
     hello(&mut ws).await;
     ws.send(Message::Ping(b"probe".to_vec().into())).await.expect("send");
-    loop {
+    for _ in 0..MAX_MESSAGES {
         match tokio::time::timeout(DEADLINE, ws.next()).await.expect("pong in time") {
             Some(Ok(Message::Pong(payload))) => {
                 assert_eq!(&payload[..], b"probe");
-                break;
+                return;
             }
             Some(Ok(Message::Text(_))) => continue,
             other => panic!("expected a pong, got {other:?}"),
         }
     }
+    panic!("no pong");
 }

@@ -23,26 +23,24 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
             })
             .collect::<Result<_, _>>()?,
     };
-    let response = state.hub.with_history(|history| {
-        let rows: Vec<_> = history.since_time(from).collect();
-        let mut series: BTreeMap<String, HistorySeries> = wanted
-            .iter()
-            .map(|info| {
-                (info.id.clone(), HistorySeries { host: info.host.clone(), values: Vec::with_capacity(rows.len()) })
-            })
-            .collect();
-        for row in &rows {
-            for (id, column) in series.iter_mut() {
-                column.values.push(row.frame.values.get(id).copied());
-            }
+    let (rows, newest) = state.hub.frames_since_time(from);
+    let mut series: BTreeMap<String, HistorySeries> = wanted
+        .iter()
+        .map(|info| {
+            (info.id.clone(), HistorySeries { host: info.host.clone(), values: Vec::with_capacity(rows.len()) })
+        })
+        .collect();
+    for row in &rows {
+        for (id, column) in series.iter_mut() {
+            column.values.push(row.frame.values.get(id).copied());
         }
-        HistoryResponse {
-            epoch: state.hub.epoch().clone(),
-            first_seq: rows.first().map_or(history.newest_seq() + 1, |f| f.frame.seq),
-            last_seq: rows.last().map_or(history.newest_seq(), |f| f.frame.seq),
-            ts: rows.iter().map(|f| f.frame.ts).collect(),
-            series,
-        }
-    });
+    }
+    let response = HistoryResponse {
+        epoch: state.hub.epoch().clone(),
+        first_seq: rows.first().map_or(newest + 1, |f| f.frame.seq),
+        last_seq: rows.last().map_or(newest, |f| f.frame.seq),
+        ts: rows.iter().map(|f| f.frame.ts).collect(),
+        series,
+    };
     Ok(Json(response))
 }

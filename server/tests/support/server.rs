@@ -15,6 +15,9 @@ use tokio_tungstenite::tungstenite::Message;
 /// Every wait in these tests is bounded by this.
 pub const DEADLINE: Duration = Duration::from_secs(10);
 
+/// Every loop over received messages is bounded by this count.
+pub const MAX_MESSAGES: usize = 500;
+
 pub struct TestServer {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
@@ -107,7 +110,7 @@ pub async fn ws_connect(url: &str) -> Ws {
 
 /// The next protocol message on a socket (pings skipped).
 pub async fn ws_next(ws: &mut Ws) -> ServerMessage {
-    loop {
+    for _ in 0..MAX_MESSAGES {
         let message = tokio::time::timeout(DEADLINE, ws.next()).await.expect("message in time");
         match message.expect("open").expect("no error") {
             Message::Text(text) => return serde_json::from_str(&text).expect("a protocol message"),
@@ -115,6 +118,33 @@ pub async fn ws_next(ws: &mut Ws) -> ServerMessage {
             _ => continue,
         }
     }
+    panic!("no protocol message among {MAX_MESSAGES} WebSocket messages");
+}
+
+/// Reads until the server's close frame, which must carry a code and reason.
+pub async fn ws_close(ws: &mut Ws) -> tokio_tungstenite::tungstenite::protocol::CloseFrame {
+    for _ in 0..MAX_MESSAGES {
+        match tokio::time::timeout(DEADLINE, ws.next()).await.expect("close in time") {
+            Some(Ok(Message::Close(frame))) => return frame.expect("a close frame with a reason"),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+    panic!("no close frame among {MAX_MESSAGES} messages");
+}
+
+/// The seqs of the next `count` frames on a socket, other messages skipped.
+pub async fn ws_frames(ws: &mut Ws, count: usize) -> Vec<u64> {
+    let mut seqs = Vec::new();
+    for _ in 0..MAX_MESSAGES {
+        if seqs.len() == count {
+            return seqs;
+        }
+        if let Some(seq) = seq_of(&ws_next(ws).await) {
+            seqs.push(seq);
+        }
+    }
+    panic!("only {} frames among {MAX_MESSAGES} messages", seqs.len());
 }
 
 pub fn seq_of(message: &ServerMessage) -> Option<u64> {
@@ -137,7 +167,7 @@ impl SseReader {
 
     /// The next event that has data: (last id field seen in it, parsed data).
     pub async fn next(&mut self) -> (Option<String>, ServerMessage) {
-        loop {
+        for _ in 0..MAX_MESSAGES {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
                 let mut id = None;
@@ -158,5 +188,36 @@ impl SseReader {
             let chunk = chunk.expect("stream open").expect("no error");
             self.buffer.push_str(std::str::from_utf8(&chunk).expect("utf8"));
         }
+        panic!("no data event among {MAX_MESSAGES} chunks and blocks");
     }
+
+    /// The next `count` frames as (id, seq), other events skipped.
+    pub async fn frames(&mut self, count: usize) -> Vec<(Option<String>, u64)> {
+        let mut frames = Vec::new();
+        for _ in 0..MAX_MESSAGES {
+            if frames.len() == count {
+                return frames;
+            }
+            if let (id, ServerMessage::Frame(frame)) = self.next().await {
+                frames.push((id, frame.seq));
+            }
+        }
+        panic!("only {} frames among {MAX_MESSAGES} events", frames.len());
+    }
+}
+
+/// Reads a raw body until `needle` appears, returning everything read.
+pub async fn read_until<S>(body: &mut S, needle: &str) -> String
+where
+    S: futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
+{
+    let mut text = String::new();
+    for _ in 0..MAX_MESSAGES {
+        if text.contains(needle) {
+            return text;
+        }
+        let chunk = tokio::time::timeout(DEADLINE, body.next()).await.expect("data in time");
+        text.push_str(std::str::from_utf8(&chunk.expect("open").expect("ok")).expect("utf8"));
+    }
+    panic!("{needle:?} not found in {text}");
 }
