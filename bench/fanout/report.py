@@ -102,6 +102,10 @@ lines += [
 if problems:
     lines += ["- Errors seen: " + "; ".join(f"`{p}`" for p in problems[:8])]
 
+findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
+if os.path.exists(findings):
+    lines += ["", open(findings).read().rstrip()]
+
 os.makedirs("bench/results", exist_ok=True)
 with open("bench/results/fanout.json", "w") as f:
     json.dump({"command": command, "started": started, "repeat": int(repeat), "machine": machine(), "runs": rows}, f, indent=1)

@@ -8,7 +8,7 @@
 # The server under test is pinned to core 0, the load generator to core 1; one
 # ~1 KB frame a second goes to every client over loopback. A fresh server is
 # started for every point. A series stops at the first N whose p99 passes 100 ms
-# or whose clients do not all connect. Writes bench/results/fanout.json and .md.
+# on an undisturbed machine, or whose clients do not all connect. Writes bench/results/fanout.json and .md.
 # A process here may hold at most 20,000 open files (hard limit), so N stops at 19,000.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -141,6 +141,8 @@ series() {
         [ "$last_disturbed" = 1 ] || break
         echo "  (disturbed by other work on the machine; measuring again)" >&2
       done
+      # A point that stayed disturbed after every retry does not end the series.
+      [ "$last_disturbed" = 1 ] && [ "$last_p99" != 999999 ] && continue
       worst=$(python3 -c "print(max($worst, $last_p99))")
     done
     if python3 -c "import sys; sys.exit(0 if $worst > $p99_limit else 1)"; then
