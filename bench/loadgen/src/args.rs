@@ -84,9 +84,7 @@ impl Args {
             if flag == "--help" || flag == "-h" {
                 return Err(Error::Args(USAGE.into()));
             }
-            let value = argv
-                .next()
-                .ok_or_else(|| Error::Args(format!("{flag} needs a value")))?;
+            let value = argv.next().ok_or_else(|| Error::Args(format!("{flag} needs a value")))?;
             match flag.as_str() {
                 "--url" => url = Some(value),
                 "--transport" => transport = Some(parse_transport(&value)?),
@@ -105,10 +103,8 @@ impl Args {
             }
         }
         let url = url.ok_or_else(|| Error::Args(format!("--url is required; {USAGE}")))?;
-        let transport =
-            transport.ok_or_else(|| Error::Args(format!("--transport is required; {USAGE}")))?;
-        let clients: usize =
-            clients.ok_or_else(|| Error::Args(format!("--clients is required; {USAGE}")))?;
+        let transport = transport.ok_or_else(|| Error::Args(format!("--transport is required; {USAGE}")))?;
+        let clients: usize = clients.ok_or_else(|| Error::Args(format!("--clients is required; {USAGE}")))?;
         if rate == 0 || concurrency == 0 {
             return Err(Error::Args("--rate and --concurrency must be positive".into()));
         }
@@ -138,16 +134,12 @@ fn parse_transport(value: &str) -> Result<Transport> {
         "sse" => Ok(Transport::Sse),
         "longpoll" => Ok(Transport::LongPoll),
         "socketio" => Ok(Transport::SocketIo),
-        _ => Err(Error::Args(format!(
-            "--transport must be ws, sse, longpoll or socketio, not {value:?}"
-        ))),
+        _ => Err(Error::Args(format!("--transport must be ws, sse, longpoll or socketio, not {value:?}"))),
     }
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T> {
-    value
-        .parse()
-        .map_err(|_| Error::Args(format!("{flag} wants a number, not {value:?}")))
+    value.parse().map_err(|_| Error::Args(format!("{flag} wants a number, not {value:?}")))
 }
 
 /// `http://127.0.0.1:8080/` → `127.0.0.1:8080`.

@@ -19,13 +19,7 @@ pub struct Histogram {
 
 impl Default for Histogram {
     fn default() -> Self {
-        Self {
-            counts: vec![0; BUCKETS],
-            overflow: 0,
-            total: 0,
-            max_us: 0,
-            sum_us: 0,
-        }
+        Self { counts: vec![0; BUCKETS], overflow: 0, total: 0, max_us: 0, sum_us: 0 }
     }
 }
 

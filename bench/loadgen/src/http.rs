@@ -47,10 +47,7 @@ pub struct Conn {
 impl Conn {
     /// Wraps a connected stream.
     pub fn new(stream: TcpStream) -> Self {
-        Conn {
-            stream,
-            buf: Vec::with_capacity(4096),
-        }
+        Conn { stream, buf: Vec::with_capacity(4096) }
     }
 
     /// Sends `GET path` with the given extra header lines (each ending in `\r\n`).
@@ -87,8 +84,8 @@ impl Conn {
             }
             self.fill().await?;
         };
-        let size_text = std::str::from_utf8(&self.buf[..line_end])
-            .map_err(|_| Error::Protocol("chunk size is not text".into()))?;
+        let size_text =
+            std::str::from_utf8(&self.buf[..line_end]).map_err(|_| Error::Protocol("chunk size is not text".into()))?;
         let size_text = size_text.split(';').next().unwrap_or_default().trim();
         let size = usize::from_str_radix(size_text, 16)
             .map_err(|_| Error::Protocol(format!("bad chunk size {size_text:?}")))?;
@@ -120,9 +117,8 @@ impl Conn {
             }
             return Ok(body);
         }
-        let length = head
-            .content_length
-            .ok_or_else(|| Error::Protocol("response has neither length nor chunks".into()))?;
+        let length =
+            head.content_length.ok_or_else(|| Error::Protocol("response has neither length nor chunks".into()))?;
         if length > MAX_BODY {
             return Err(Error::Protocol(format!("body of {length} bytes is too large")));
         }
@@ -148,8 +144,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn parse_head(bytes: &[u8]) -> Result<ResponseHead> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| Error::Protocol("response head is not text".into()))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Protocol("response head is not text".into()))?;
     let mut lines = text.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status = status_line
@@ -157,11 +152,7 @@ fn parse_head(bytes: &[u8]) -> Result<ResponseHead> {
         .nth(1)
         .and_then(|code| code.parse().ok())
         .ok_or_else(|| Error::Protocol(format!("bad status line {status_line:?}")))?;
-    let mut head = ResponseHead {
-        status,
-        chunked: false,
-        content_length: None,
-    };
+    let mut head = ResponseHead { status, chunked: false, content_length: None };
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;

@@ -42,10 +42,7 @@ fn main() -> ExitCode {
         }
     };
     if nofile_limit > 0 && args.clients as u64 + 16 > nofile_limit {
-        eprintln!(
-            "pulse-loadgen: {} clients will not fit under the open-file limit of {nofile_limit}",
-            args.clients
-        );
+        eprintln!("pulse-loadgen: {} clients will not fit under the open-file limit of {nofile_limit}", args.clients);
     }
     // A watchdog thread: even a runtime wedged in a bug cannot outlive the timeout.
     let hard_stop = args.timeout + Duration::from_secs(10);
@@ -63,9 +60,8 @@ fn main() -> ExitCode {
         }
     };
     let local = tokio::task::LocalSet::new();
-    let outcome = local.block_on(&runtime, async {
-        tokio::time::timeout(args.timeout, run::measure(&args, nofile_limit)).await
-    });
+    let outcome =
+        local.block_on(&runtime, async { tokio::time::timeout(args.timeout, run::measure(&args, nofile_limit)).await });
     match outcome {
         Ok(report) => match serde_json::to_string(&report) {
             Ok(line) => {

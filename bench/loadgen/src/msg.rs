@@ -51,11 +51,7 @@ impl From<RawHead<'_>> for Head {
             "gap" => Kind::Gap,
             _ => Kind::Other,
         };
-        Head {
-            kind,
-            seq: raw.seq,
-            ts: raw.ts,
-        }
+        Head { kind, seq: raw.seq, ts: raw.ts }
     }
 }
 
@@ -80,11 +76,7 @@ fn frame_prefix(text: &str) -> Option<Head> {
     if !rest.starts_with(',') && !rest.starts_with('}') {
         return None;
     }
-    Some(Head {
-        kind: Kind::Frame,
-        seq: Some(seq),
-        ts: Some(i64::try_from(ts).ok()?),
-    })
+    Some(Head { kind: Kind::Frame, seq: Some(seq), ts: Some(i64::try_from(ts).ok()?) })
 }
 
 /// Splits an unsigned decimal integer off the front of `text`.
@@ -117,10 +109,7 @@ pub fn parse_poll(text: &str) -> Result<(String, u64, Vec<Head>)> {
 /// Returns the JSON object of a `frame` event, or `None` for any other event.
 pub fn socketio_event(text: &str) -> Result<Option<&str>> {
     let Some(body) = text.strip_prefix("42[") else {
-        return Err(Error::Protocol(format!(
-            "not a socket.io event: {}",
-            text.chars().take(40).collect::<String>()
-        )));
+        return Err(Error::Protocol(format!("not a socket.io event: {}", text.chars().take(40).collect::<String>())));
     };
     let Some(rest) = body.strip_prefix("\"frame\",") else {
         return Ok(None);
@@ -138,14 +127,7 @@ mod tests {
             r#"{"type":"frame","seq":7,"ts":1700000000123,"host":"h","values":{"cpu.total":1.5},"top":[{"pid":1,"name":"x","cpu":0.1,"mem":5}]}"#,
         )
         .unwrap();
-        assert_eq!(
-            head,
-            Head {
-                kind: Kind::Frame,
-                seq: Some(7),
-                ts: Some(1_700_000_000_123)
-            }
-        );
+        assert_eq!(head, Head { kind: Kind::Frame, seq: Some(7), ts: Some(1_700_000_000_123) });
     }
 
     #[test]
@@ -157,11 +139,8 @@ mod tests {
             r#"{"type":"frame","seq":12,"ts":1.5e3,"host":"h"}"#,
         ];
         for text in cases {
-            let raw: RawHead<'_> = serde_json::from_str(text).unwrap_or(RawHead {
-                kind: "frame",
-                seq: Some(12),
-                ts: None,
-            });
+            let raw: RawHead<'_> =
+                serde_json::from_str(text).unwrap_or(RawHead { kind: "frame", seq: Some(12), ts: None });
             let want: Head = raw.into();
             match frame_prefix(text) {
                 Some(head) => assert_eq!(head, want, "{text}"),

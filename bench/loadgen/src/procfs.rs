@@ -9,10 +9,8 @@ use crate::error::{Error, Result};
 pub fn cpu_us(pid: u32) -> Result<u64> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat"))?;
     // The command name may contain spaces: fields are counted after its closing paren.
-    let after = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest)
-        .ok_or_else(|| Error::Protocol(format!("odd /proc/{pid}/stat")))?;
+    let after =
+        stat.rsplit_once(')').map(|(_, rest)| rest).ok_or_else(|| Error::Protocol(format!("odd /proc/{pid}/stat")))?;
     let fields: Vec<&str> = after.split_whitespace().collect();
     // After ")": state is field 3, so utime (14) and stime (15) are at 11 and 12.
     let tick = |i: usize| -> Result<u64> {
@@ -36,13 +34,7 @@ pub fn machine_busy_us() -> Result<u64> {
         .ok_or_else(|| Error::Protocol("no cpu line in /proc/stat".into()))?;
     let ticks: Vec<u64> = line.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
     // user nice system idle iowait irq softirq steal: busy is all but idle (3) and iowait (4).
-    let busy: u64 = ticks
-        .iter()
-        .take(8)
-        .enumerate()
-        .filter(|(i, _)| *i != 3 && *i != 4)
-        .map(|(_, t)| t)
-        .sum();
+    let busy: u64 = ticks.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, t)| t).sum();
     Ok(busy * 1_000_000 / clock_ticks_per_second())
 }
 
@@ -68,10 +60,7 @@ pub fn self_cpu_us() -> u64 {
 
 /// Raises the soft limit on open files to the hard limit; returns the new soft limit.
 pub fn raise_nofile_limit() -> Result<u64> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit/setrlimit only read and write the struct we hand them.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return Err(std::io::Error::last_os_error().into());

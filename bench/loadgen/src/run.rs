@@ -131,9 +131,8 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
     stats.measuring.set(false);
     let window_s = window_start.elapsed().as_secs_f64();
     let self_cpu_us = procfs::self_cpu_us().saturating_sub(self_cpu0);
-    let machine_us = machine0.and_then(|before| {
-        procfs::machine_busy_us().ok().map(|after| after.saturating_sub(before))
-    });
+    let machine_us =
+        machine0.and_then(|before| procfs::machine_busy_us().ok().map(|after| after.saturating_sub(before)));
     let server_cpu_us = match (pid, server_cpu0) {
         (Some(p), Some(before)) => procfs::cpu_us(p).ok().map(|after| after.saturating_sub(before)),
         _ => None,
@@ -142,16 +141,21 @@ pub async fn measure(args: &Args, nofile_limit: u64) -> Report {
     probe.rss_window_min_kib = if rss_min == u64::MAX { 0 } else { rss_min };
     probe.rss_window_max_kib = rss_max;
 
-    summarise(args, &stats, probe, Summary {
-        ramp_s,
-        window_s,
-        connected_min,
-        server_cpu_us,
-        baseline_cpu_us_per_s,
-        self_cpu_us,
-        machine_us,
-        nofile_limit,
-    })
+    summarise(
+        args,
+        &stats,
+        probe,
+        Summary {
+            ramp_s,
+            window_s,
+            connected_min,
+            server_cpu_us,
+            baseline_cpu_us_per_s,
+            self_cpu_us,
+            machine_us,
+            nofile_limit,
+        },
+    )
 }
 
 /// The server's CPU use with no client at all (sampling, timers), µs per second.
@@ -182,12 +186,7 @@ async fn ramp(args: &Args, stats: &Rc<Stats>) {
             break; // The semaphore is never closed; this cannot happen.
         };
         let client = Client::new(stats.clone(), permit);
-        tokio::task::spawn_local(transport::run(
-            args.transport,
-            addr.clone(),
-            args.poll_wait_s,
-            client,
-        ));
+        tokio::task::spawn_local(transport::run(args.transport, addr.clone(), args.poll_wait_s, client));
     }
     let grace_end = Instant::now() + RAMP_GRACE;
     while Instant::now() < grace_end {

@@ -78,10 +78,7 @@ pub struct Cursor {
 impl Cursor {
     /// A client that has received nothing yet.
     pub fn new() -> Self {
-        Cursor {
-            last_seq: None,
-            got_frame: false,
-        }
+        Cursor { last_seq: None, got_frame: false }
     }
 
     /// Accounts for one message. `replay` marks frames the server sent from its
@@ -123,10 +120,7 @@ impl Cursor {
 
 /// Wall-clock time in microseconds since the Unix epoch.
 pub fn now_us() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -134,11 +128,7 @@ mod tests {
     use super::*;
 
     fn frame(seq: u64, ts: i64) -> Head {
-        Head {
-            kind: Kind::Frame,
-            seq: Some(seq),
-            ts: Some(ts),
-        }
+        Head { kind: Kind::Frame, seq: Some(seq), ts: Some(ts) }
     }
 
     #[test]

@@ -29,12 +29,7 @@ pub struct Client {
 impl Client {
     /// A client that is about to connect, holding one connect permit.
     pub fn new(stats: Rc<Stats>, permit: OwnedSemaphorePermit) -> Self {
-        Client {
-            stats,
-            cursor: Cursor::new(),
-            permit: Some(permit),
-            up: false,
-        }
+        Client { stats, cursor: Cursor::new(), permit: Some(permit), up: false }
     }
 
     /// The handshake is done: count the client as connected, free its permit.

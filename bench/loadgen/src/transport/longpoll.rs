@@ -28,8 +28,7 @@ pub async fn run(addr: &str, wait_s: u32, client: &mut Client) -> Result<()> {
         if head.status != 200 {
             return Err(Error::Protocol(format!("poll answered status {}", head.status)));
         }
-        let text = std::str::from_utf8(&body)
-            .map_err(|_| Error::Protocol("poll body is not utf-8".into()))?;
+        let text = std::str::from_utf8(&body).map_err(|_| Error::Protocol("poll body is not utf-8".into()))?;
         let (epoch, next, heads) = msg::parse_poll(text)?;
         let replay = cursor.is_none();
         if replay {

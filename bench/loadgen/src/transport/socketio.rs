@@ -29,9 +29,7 @@ pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
             Some(b'1') => return Err(Error::Closed),
             Some(b'4') if text.starts_with("40") => client.up(),
             Some(b'4') if text.starts_with("41") => return Err(Error::Closed),
-            Some(b'4') if text.starts_with("44") => {
-                return Err(Error::Protocol(format!("connect refused: {text}")))
-            }
+            Some(b'4') if text.starts_with("44") => return Err(Error::Protocol(format!("connect refused: {text}"))),
             Some(b'4') => {
                 if let Some(frame) = msg::socketio_event(text)? {
                     client.on_text(frame)?;

@@ -16,10 +16,7 @@ pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
         .await
         .map_err(|_| Error::Timeout("sse response head"))??;
     if head.status != 200 || !head.chunked {
-        return Err(Error::Protocol(format!(
-            "sse answered status {} (chunked: {})",
-            head.status, head.chunked
-        )));
+        return Err(Error::Protocol(format!("sse answered status {} (chunked: {})", head.status, head.chunked)));
     }
     client.up();
     let mut pending: Vec<u8> = Vec::new();
@@ -44,12 +41,9 @@ fn find_blank_line(bytes: &[u8]) -> Option<usize> {
 
 /// Handles one event: its `data:` lines joined by `\n` are one JSON message.
 fn on_event(client: &mut Client, event: &[u8]) -> Result<()> {
-    let text =
-        std::str::from_utf8(event).map_err(|_| Error::Protocol("sse event is not utf-8".into()))?;
-    let mut data_lines = text.lines().filter_map(|line| {
-        line.strip_prefix("data:")
-            .map(|rest| rest.strip_prefix(' ').unwrap_or(rest))
-    });
+    let text = std::str::from_utf8(event).map_err(|_| Error::Protocol("sse event is not utf-8".into()))?;
+    let mut data_lines =
+        text.lines().filter_map(|line| line.strip_prefix("data:").map(|rest| rest.strip_prefix(' ').unwrap_or(rest)));
     let Some(first) = data_lines.next() else {
         return Ok(()); // A comment or keep-alive.
     };

@@ -28,9 +28,7 @@ pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
 /// buffer would be zero-filled on every read and cost far more than the frames).
 pub async fn open(addr: &str, path: &str) -> Result<WebSocketStream<TcpStream>> {
     let stream = http::connect(addr).await?;
-    let config = WebSocketConfig::default()
-        .read_buffer_size(4096)
-        .write_buffer_size(0);
+    let config = WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
     let url = format!("ws://{addr}{path}");
     let handshake = tokio_tungstenite::client_async_with_config(url, stream, Some(config));
     let (ws, _response) = tokio::time::timeout(http::CONNECT_TIMEOUT, handshake)
