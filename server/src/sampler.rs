@@ -5,6 +5,7 @@
 //! numbers, serialises and broadcasts it. Counters become rates here.
 
 mod disks;
+mod network;
 mod rates;
 mod series;
 mod top;
@@ -135,29 +136,8 @@ impl Sampler {
             values.insert(id.into(), round(value, 2));
         }
 
-        let (mut rx_total, mut tx_total) = (0u64, 0u64);
-        let mut interfaces: Vec<_> = self.networks.iter().collect();
-        interfaces.sort_by(|a, b| a.0.cmp(b.0));
-        for (name, data) in interfaces {
-            let (rx, tx) = (data.total_received(), data.total_transmitted());
-            if name != "lo" {
-                rx_total = rx_total.saturating_add(rx);
-                tx_total = tx_total.saturating_add(tx);
-            }
-            for (dir, label, counter) in [("rx", "receive", rx), ("tx", "transmit", tx)] {
-                let id = format!("net.{dir}:{name}");
-                catalog.rate("network_if", &id, &format!("{name} {label}"));
-                if let Some(rate) = self.rates.rate(&id, counter, seconds) {
-                    values.insert(id, rate.round());
-                }
-            }
-        }
-        for (id, label, counter) in [("net.rx", "receive", rx_total), ("net.tx", "transmit", tx_total)] {
-            catalog.rate("network", id, label);
-            if let Some(rate) = self.rates.rate(id, counter, seconds) {
-                values.insert(id.into(), rate.round());
-            }
-        }
+        self.rates.begin();
+        network::sample(&self.networks, &mut self.rates, seconds, &mut catalog, &mut values);
 
         let io = disks::read_diskstats();
         for (id, label, counter) in [("disk.read", "read", io.read_bytes), ("disk.write", "write", io.written_bytes)] {
@@ -177,6 +157,7 @@ impl Sampler {
         catalog.seconds("uptime", "uptime", "uptime");
         values.insert("uptime".into(), System::uptime() as f64);
 
+        self.rates.sweep();
         let top = top::busiest(system, TOP_PROCESSES);
         Sample { ts, values, top, catalog: catalog.build() }
     }

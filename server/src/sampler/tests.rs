@@ -14,6 +14,20 @@ fn a_counter_gives_a_rate_only_from_its_second_reading_and_never_backwards() {
 }
 
 #[test]
+fn counters_not_read_in_a_sample_are_forgotten() {
+    let mut rates = Rates::default();
+    rates.begin();
+    assert_eq!(rates.rate("gone", 100, 1.0), None);
+    assert_eq!(rates.rate("kept", 100, 1.0), None);
+    rates.sweep();
+    rates.begin();
+    assert_eq!(rates.rate("kept", 200, 2.0), Some(100.0));
+    rates.sweep();
+    rates.begin();
+    assert_eq!(rates.rate("gone", 300, 3.0), None, "a returning counter starts over");
+}
+
+#[test]
 fn diskstats_counts_whole_devices_only() {
     let text = "\
  8 0 sda 10 0 4 0 0 0 2 0 0 0 0
@@ -37,8 +51,18 @@ fn a_real_sample_has_the_core_series_with_sane_values() {
         assert_eq!(info.host, "test-host");
         assert!(sample.values.contains_key(id), "{id} has no value");
     }
-    let cpu = sample.values["cpu.total"];
-    assert!((0.0..=100.0).contains(&cpu), "cpu {cpu}");
+    for info in &sample.catalog.series {
+        let Some(value) = sample.values.get(&info.id) else { continue };
+        assert!(value.is_finite() && *value >= 0.0, "{} = {value}", info.id);
+        if info.unit == pulse_protocol::Unit::Percent {
+            assert!(*value <= 100.0, "{} = {value}", info.id);
+        }
+    }
+    let groups: Vec<&str> = sample.catalog.series.iter().map(|s| s.group.as_str()).collect();
+    for group in ["cpu", "cpu_cores", "memory", "load", "network", "network_if", "disk_io", "processes", "uptime"] {
+        assert!(groups.contains(&group), "group {group} missing");
+    }
+
     assert!(sample.values["mem.used"] <= sample.values["mem.total"]);
     assert!(sample.values["mem.total"] > 0.0);
     assert!(sample.values["proc.count"] >= 1.0);
