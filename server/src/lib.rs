@@ -5,6 +5,7 @@
 //! whole server: bind, sample, serve, shut down gracefully.
 
 pub mod config;
+pub mod conn;
 pub mod error;
 pub mod history;
 pub mod hub;
@@ -86,6 +87,7 @@ pub async fn serve(
     let graceful = async move {
         let _ = stopped_rx.await;
     };
+    let listener = conn::Listener::new(listener, conn::WRITE_STALL);
     let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let mut shutdown_seen = hub.shutdown_signal();
     tokio::select! {
