@@ -186,7 +186,7 @@ impl Hub {
             history_ms: self.timing.history.as_millis() as u64,
             server_time: now_ms(),
         });
-        serde_json::to_string(&hello).expect("protocol messages always serialise")
+        to_json(&hello)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -198,11 +198,20 @@ impl Hub {
 
 /// Serialises a frame once, for every transport.
 fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
-    let message = ServerMessage::Frame(frame);
-    let json = serde_json::to_string(&message).expect("protocol messages always serialise");
-    let ServerMessage::Frame(frame) = message else { unreachable!("built as a frame above") };
+    let json = to_json(&ServerMessage::Frame(frame.clone()));
     let sse = Bytes::from(format!("id: {epoch}:{}\ndata: {json}\n\n", frame.seq));
     SharedFrame { frame, json: Utf8Bytes::from(json), sse }
+}
+
+/// A protocol message as JSON. The protocol's types are plain structs, enums,
+/// strings, numbers and string-keyed maps, which serde_json always serialises
+/// (non-finite floats become `null`), so the error arm is never taken; it is logged
+/// rather than trusted to stay impossible.
+pub fn to_json(message: &ServerMessage) -> String {
+    serde_json::to_string(message).unwrap_or_else(|error| {
+        tracing::error!(%error, "a protocol message did not serialise");
+        String::from(r#"{"type":"heartbeat","seq":0,"ts":0}"#)
+    })
 }
 
 /// Milliseconds since the Unix epoch.

@@ -37,4 +37,8 @@ async fn without_a_built_app_the_root_says_how_to_build_it() {
         let body: pulse_protocol::ApiError = response.json().await.expect("JSON 404");
         assert_eq!(body.error, "not_found");
     }
+    let response = client().post(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    let body: pulse_protocol::ApiError = response.json().await.expect("JSON 405");
+    assert_eq!(body.error, "method_not_allowed");
 }

@@ -11,6 +11,8 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
+pub use crate::hub::to_json as json;
+
 use crate::history::SharedFrame;
 use crate::hub::{now_ms, Hub};
 
@@ -136,11 +138,6 @@ impl Feed {
         self.queue.clear();
         Outgoing::Bye(json(&ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: self.retry_ms })))
     }
-}
-
-/// Serialises a protocol message (cannot fail for these types).
-pub fn json(message: &ServerMessage) -> String {
-    serde_json::to_string(message).expect("protocol messages always serialise")
 }
 
 #[cfg(test)]

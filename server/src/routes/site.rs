@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
+use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -15,6 +17,10 @@ use crate::state::AppState;
 /// Serves `dist` (MIME types from file names, `application/wasm` included), or a
 /// page saying how to build it when it is missing.
 pub fn router(dist: &Path) -> Router<AppState> {
+    files(dist).layer(middleware::from_fn(read_only))
+}
+
+fn files(dist: &Path) -> Router<AppState> {
     if dist.join("index.html").is_file() {
         let files = ServeDir::new(dist).not_found_service(not_found.into_service());
         let router = Router::new().fallback_service(files);
@@ -33,6 +39,15 @@ pub fn router(dist: &Path) -> Router<AppState> {
 /// 404 with a JSON body naming the path.
 pub async fn not_found(uri: Uri) -> AppError {
     AppError::NotFound(uri.path().to_owned())
+}
+
+/// The site is read-only: anything but GET and HEAD gets a JSON 405.
+async fn read_only(request: Request, next: Next) -> Response {
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        next.run(request).await
+    } else {
+        AppError::MethodNotAllowed.into_response()
+    }
 }
 
 /// 405 with a JSON body.
