@@ -142,6 +142,15 @@ impl Hub {
         self.lock().history.after(seq)
     }
 
+    /// Waits (at most `limit`) for the first frame, so that the first clients get a
+    /// full catalogue in `hello` rather than an empty one.
+    pub async fn first_frame(&self, limit: Duration) {
+        let mut live = self.live.subscribe();
+        if self.newest_seq() == 0 {
+            let _ = tokio::time::timeout(limit, live.recv()).await;
+        }
+    }
+
     /// The newest seq.
     pub fn newest_seq(&self) -> u64 {
         self.lock().history.newest_seq()

@@ -28,6 +28,9 @@ use hub::{Hub, Timing};
 use origin::Origins;
 use state::AppState;
 
+/// How long the server waits for the first sample before accepting connections.
+const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
+
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 
@@ -70,6 +73,7 @@ pub async fn serve(
     let state = state(&config);
     let hub = state.hub.clone();
     sampler::spawn(hub.clone(), config.interval)?;
+    hub.first_frame(FIRST_FRAME_WAIT).await;
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }

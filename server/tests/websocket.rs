@@ -30,7 +30,8 @@ async fn hello_then_frames_in_strict_order() {
     let mut ws = ws_connect(&server.ws_url("")).await;
     let hello = hello(&mut ws).await;
     assert_eq!(hello.protocol, pulse_protocol::PROTOCOL_VERSION);
-    assert!(hello.catalog.get("cpu.total").is_some() || hello.seq == 0);
+    assert!(hello.catalog.get("cpu.total").is_some(), "the first client already gets the full catalogue");
+    assert!(hello.seq >= 1, "the server accepts connections after its first sample");
     let seqs = frames(&mut ws, 6).await;
     assert!(consecutive(&seqs), "{seqs:?}");
     assert!(seqs[0] > hello.seq, "live frames come after hello's seq");
