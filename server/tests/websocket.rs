@@ -137,3 +137,14 @@ async fn websocket_pings_get_pongs() {
     }
     panic!("no pong");
 }
+
+#[tokio::test]
+async fn an_oversized_message_closes_that_client_with_a_reason() {
+    let server = TestServer::start(&["--interval", "50ms"]).await;
+    let mut ws = ws_connect(&server.ws_url("")).await;
+    hello(&mut ws).await;
+    ws.send(Message::Text("x".repeat(64 * 1024).into())).await.expect("send");
+    let close = ws_close(&mut ws).await;
+    assert!(matches!(close.code, CloseCode::Policy | CloseCode::Size), "{:?} {}", close.code, close.reason);
+    assert!(!close.reason.is_empty());
+}

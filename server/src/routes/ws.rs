@@ -86,7 +86,12 @@ async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
                     return;
                 }
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => return,
+                // Oversized or malformed frames: say why, if the socket still listens.
+                Some(Err(error)) => {
+                    close(&mut socket, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
+                    return;
+                }
+                None => return,
             },
         }
     }
