@@ -22,7 +22,8 @@ use crate::state::{AppState, Slot};
 /// Opens the event stream after checking the origin, the cursor and the cap.
 pub async fn handler(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Response, AppError> {
     state.origins.check(&headers)?;
-    let cursor = match headers.get("last-event-id") {
+    // An empty Last-Event-ID means "no event seen yet": fall back to the query.
+    let cursor = match headers.get("last-event-id").filter(|value| !value.is_empty()) {
         Some(value) => Some(parse_last_event_id(value)?),
         None => params.cursor()?,
     };
