@@ -61,8 +61,8 @@ struct Inner {
 
 /// A new subscriber's starting point.
 pub struct Subscription {
-    /// The `hello` message, serialised.
-    pub hello: String,
+    /// The catalogue at subscription time, for `hello` (see [`Hub::hello`]).
+    pub catalog: Arc<Catalog>,
     /// The resume result: an optional gap and the frames after the cursor.
     pub resume: Resume,
     /// Live frames from here on.
@@ -133,8 +133,7 @@ impl Hub {
         let live = self.live.subscribe();
         let seq = inner.history.newest_seq();
         let resume = inner.history.resume(&self.epoch, cursor);
-        let hello = self.hello_json(&inner, seq);
-        Subscription { hello, resume, live, seq }
+        Subscription { catalog: Arc::clone(&inner.catalog), resume, live, seq }
     }
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).
@@ -184,12 +183,14 @@ impl Hub {
         self.shutdown.send_replace(true);
     }
 
-    fn hello_json(&self, inner: &Inner, seq: u64) -> String {
+    /// The `hello` for a subscription, serialised (only when a client needs one:
+    /// most polls do not).
+    pub fn hello(&self, catalog: &Catalog, seq: u64) -> String {
         let hello = ServerMessage::Hello(Hello {
             protocol: PROTOCOL_VERSION,
             epoch: self.epoch.clone(),
             seq,
-            catalog: (*inner.catalog).clone(),
+            catalog: catalog.clone(),
             heartbeat_ms: self.timing.heartbeat.as_millis() as u64,
             interval_ms: self.timing.interval.as_millis() as u64,
             history_ms: self.timing.history.as_millis() as u64,

@@ -44,7 +44,7 @@ impl Feed {
     /// Subscribes, resuming after `cursor` when given.
     pub fn new(hub: Arc<Hub>, cursor: Option<&Cursor>, retry: Duration) -> Self {
         let subscription = hub.subscribe(cursor);
-        let mut queue = VecDeque::from([Outgoing::Json(subscription.hello)]);
+        let mut queue = VecDeque::from([Outgoing::Json(hub.hello(&subscription.catalog, subscription.seq))]);
         let mut last_sent = subscription.seq;
         if let Some(gap) = subscription.resume.gap {
             queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));

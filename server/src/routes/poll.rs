@@ -35,16 +35,18 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
 
     match &cursor {
         None => {
-            messages.push(subscription.hello);
+            messages.push(hub.hello(&subscription.catalog, subscription.seq));
             frames = hub.frames_after(subscription.seq.saturating_sub(1));
         }
-        Some(cursor) if &cursor.epoch != hub.epoch() => messages.push(subscription.hello),
+        Some(cursor) if &cursor.epoch != hub.epoch() => {
+            messages.push(hub.hello(&subscription.catalog, subscription.seq))
+        }
         Some(cursor) => {
             standing = cursor.seq;
             // A client starting a new poll session resumes with a cursor but still
             // needs to know the server (heartbeat, catalogue): `hello=1` asks for it.
             if params.get("hello").is_some() {
-                messages.push(subscription.hello);
+                messages.push(hub.hello(&subscription.catalog, subscription.seq));
             }
         }
     }
