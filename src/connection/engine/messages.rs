@@ -1,0 +1,99 @@
+//! Messages from a transport: hello, frames, heartbeats, gaps and goodbyes. A
+//! transport is up only when hello and then data (a frame or heartbeat) arrived.
+
+use pulse_protocol::ServerMessage;
+
+use super::{Attempt, AttemptId, Engine, LinkState, Timer, TransportKind};
+use crate::connection::{Command, ConnectionStatus};
+
+impl Engine {
+    pub(super) fn on_messages(
+        &mut self,
+        id: AttemptId,
+        messages: Vec<ServerMessage>,
+        now: f64,
+        random: f64,
+        out: &mut Vec<Command>,
+    ) {
+        let Some(attempt) = self.attempt(id) else { return };
+        let is_probe = self.probe.is_some_and(|p| p.id == id);
+        let (mut data, mut hello, mut new_epoch) = (false, false, false);
+        for message in messages {
+            match message {
+                ServerMessage::Hello(h) => {
+                    hello = true;
+                    self.heartbeat_ms = (h.heartbeat_ms as f64).clamp(250.0, 60_000.0);
+                    new_epoch |= self.resume.hello(&h, out);
+                    out.push(Command::Hello(Box::new(h)));
+                }
+                ServerMessage::Frame(frame) => {
+                    data = true;
+                    self.resume.frame(frame, out);
+                }
+                ServerMessage::Heartbeat(_) => data = true,
+                ServerMessage::Gap(gap) => self.resume.server_gap(&gap, out),
+                ServerMessage::Bye(bye) => {
+                    let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
+                    if is_probe {
+                        self.end_probe(&reason, out);
+                    } else {
+                        self.fail(&reason, Some(bye.retry_ms as f64), true, now, random, out);
+                    }
+                    return;
+                }
+            }
+        }
+        let attempt = Attempt { hello: attempt.hello || hello, last_data_at: now, ..attempt };
+        let became_up = attempt.up_at.is_none() && attempt.hello && data;
+        let attempt = if became_up { Attempt { up_at: Some(now), ..attempt } } else { attempt };
+        if is_probe {
+            self.probe = Some(attempt);
+            if became_up {
+                self.promote_probe(now, out);
+            }
+            return;
+        }
+        self.active = Some(attempt);
+        if became_up {
+            self.on_up(attempt, now, out);
+        }
+        if attempt.up_at.is_some() {
+            self.status.last_data_at = Some(now);
+            out.push(Command::SetTimer(Timer::Dead, self.dead_after_ms()));
+            if new_epoch {
+                self.probe_soon_if_on_fallback(attempt.transport, out);
+            }
+        }
+    }
+
+    pub(super) fn on_up(&mut self, active: Attempt, now: f64, out: &mut Vec<Command>) {
+        out.push(Command::CancelTimer(Timer::Connect));
+        out.push(Command::CancelTimer(Timer::Retry));
+        let order = self.config.transports();
+        let rank = |t: TransportKind| order.iter().position(|o| *o == t);
+        // Back on a worse transport than before this outage (e.g. a restart caught
+        // mid-fallback): look at the better one again soon, not in minutes.
+        let demoted = self.lost.take().is_some_and(|lost| rank(lost) < rank(active.transport));
+        self.status = ConnectionStatus {
+            state: LinkState::Live,
+            transport: Some(active.transport),
+            attempt: 0,
+            next_retry_at: None,
+            last_data_at: Some(now),
+            last_error: None,
+        };
+        self.was_up = None;
+        self.was_up_failures = 0;
+        self.retry_at = None;
+        self.ever_up = true;
+        out.push(Command::Log(format!("live over {}", active.transport.label())));
+        if self.config.forced.is_none() {
+            let fallback = active.transport != order[0];
+            out.push(Command::Remember(fallback.then_some(active.transport)));
+            if fallback {
+                let after = if demoted { self.config.probe_soon_ms } else { self.config.probe_every_ms };
+                out.push(Command::SetTimer(Timer::Probe, after));
+            }
+        }
+    }
+}
