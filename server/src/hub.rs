@@ -234,3 +234,6 @@ fn random_epoch() -> Epoch {
     let mut rng = rand::rng();
     Epoch((0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect())
 }
+
+#[cfg(test)]
+mod tests;
