@@ -60,15 +60,20 @@ window.runBench = async function runBench(rounds = 12) {
 
   const pulse = [];
   const uplot = [];
-  const drawPulse = () => { bench.draw_all(pulseCanvases, window.devicePixelRatio); forceRaster(pulseCanvases); };
-  const drawUplot = () => { plots.forEach((plot) => plot.setData(uData)); forceRaster(uCanvases); };
-  drawPulse();
-  drawUplot();
+  const drawPulse = async () => { bench.draw_all(pulseCanvases, window.devicePixelRatio); forceRaster(pulseCanvases); };
+  // uPlot commits a redraw in a microtask after setData: wait for it before reading pixels.
+  const drawUplot = async () => {
+    plots.forEach((plot) => plot.setData(uData));
+    await new Promise((resolve) => queueMicrotask(resolve));
+    forceRaster(uCanvases);
+  };
+  await drawPulse();
+  await drawUplot();
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? [['pulse', drawPulse], ['uplot', drawUplot]] : [['uplot', drawUplot], ['pulse', drawPulse]];
     for (const [name, draw] of order) {
       const t0 = performance.now();
-      draw();
+      await draw();
       const elapsed = performance.now() - t0;
       (name === 'pulse' ? pulse : uplot).push(elapsed);
       await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -8,14 +8,13 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::decimate::{m4, segments};
-use super::theme::Palette;
+use super::theme::{self, Palette};
 use super::ticks::{time_ticks, value_ticks};
 use super::{ChartSpec, Line, PlotRect, Window};
 use crate::format;
@@ -65,8 +64,8 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
     }
     let context: CanvasRenderingContext2d =
         canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or(DrawError::NoContext)?;
-    context.set_line_join("round");
-    context.set_line_cap("round");
+    context.set_line_join("miter");
+    context.set_line_cap("butt");
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
     let root = backend.into_drawing_area();
     let fail = |e: DrawingAreaErrorKind<_>| DrawError::Plotters(e.to_string());
@@ -100,16 +99,22 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         (left..right, bottom..top),
     ));
     let thin = (dpr.round() as u32).max(1);
-    let font_px = 11.0 * dpr;
-    let label = |h, v| (FONT, font_px).into_font().color(&input.palette.text).pos(Pos::new(h, v));
+    // Labels go straight to the canvas: plotters lays out right- and centre-aligned
+    // text by measuring it through the DOM, a forced layout per label per frame.
+    context.set_font(&format!("{}px {FONT}", (11.0 * dpr).round()));
+    context.set_fill_style_str(&theme::css(input.palette.text));
+    let label = |text: &str, x: f64, y: f64, align: &str, baseline: &str| {
+        context.set_text_align(align);
+        context.set_text_baseline(baseline);
+        let _ = context.fill_text(text, x, y);
+    };
 
     for value in y_ticks.values() {
         area.draw(&PathElement::new(vec![(from, value), (to, value)], input.palette.grid.stroke_width(thin)))
             .map_err(fail)?;
         let y = bottom as f64 - value / y_ticks.max * (bottom - top) as f64;
         let text = format::axis(input.spec.unit, value, y_ticks.step);
-        root.draw(&Text::new(text, (left - (8.0 * dpr) as i32, y as i32), label(HPos::Right, VPos::Center)))
-            .map_err(fail)?;
+        label(&text, f64::from(left) - 8.0 * dpr, y, "right", "middle");
     }
     let (times, step) = time_ticks(from, to, (rect.width() / 90.0).floor().max(2.0) as usize);
     for t in times {
@@ -117,8 +122,7 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
             .map_err(fail)?;
         let x = rect.x_of(t, &input.window) * dpr;
         let text = format::clock(t, input.tz_offset_minutes, step < 60e3);
-        root.draw(&Text::new(text, (x as i32, bottom + (6.0 * dpr) as i32), label(HPos::Center, VPos::Top)))
-            .map_err(fail)?;
+        label(&text, x, f64::from(bottom) + 6.0 * dpr, "center", "top");
     }
 
     let dash = (5.0 * dpr) as i32;
@@ -128,7 +132,7 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         area.draw(&DashedPathElement::new(points, dash, dash, color.stroke_width(thin))).map_err(fail)?;
     }
 
-    let stroke = ((1.5 * dpr).round() as u32).max(1);
+    let stroke = ((1.0 * dpr).round() as u32).max(1);
     for (line, points) in input.lines.iter().zip(&decimated) {
         let style = input.palette.series_color(line.color).stroke_width(stroke);
         for run in segments(points) {
