@@ -1,9 +1,17 @@
 //! Hooks that connect components to the outside world.
+//!
+//! [`use_live_metrics`] runs the pure connection engine (`crate::connection`) with
+//! real transports (`crate::transport`), timers, `localStorage` and page-lifecycle
+//! listeners, and hands components signals (`crate::live::LiveMetrics`). It also
+//! maintains `window.__pulse` for end-to-end tests (fields listed in `hooks/debug.rs`).
 
+mod backfill;
+mod catalog;
 mod debug;
 mod lifecycle;
 mod remember;
 mod runner;
 mod use_live_metrics;
 
+pub use backfill::INITIAL_BACKFILL_MS;
 pub use use_live_metrics::use_live_metrics;

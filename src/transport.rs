@@ -16,7 +16,7 @@ use pulse_protocol::{Cursor, ServerMessage};
 
 use crate::connection::TransportKind;
 
-pub use http::{fetch_history, fetch_json, HttpError};
+pub use http::{fetch_history, fetch_json, fetch_series, HttpError};
 pub use url::ServerUrl;
 
 /// Where a transport reports to.
@@ -24,6 +24,8 @@ pub use url::ServerUrl;
 pub struct Sink {
     /// Messages in arrival order (a poll answer brings several).
     pub messages: Rc<dyn Fn(Vec<ServerMessage>)>,
+    /// A message that could not be read (logged; the link goes on).
+    pub malformed: Rc<dyn Fn(String)>,
     /// The transport failed or closed: a reason, and a server hint in ms if any.
     pub failed: Rc<dyn Fn(String, Option<f64>)>,
 }
@@ -61,7 +63,27 @@ impl Transport {
     }
 }
 
-/// Parses one JSON message, naming what was wrong.
+/// Parses one JSON message, naming what was wrong (and quoting the start of it).
 pub(crate) fn parse(text: &str) -> Result<ServerMessage, String> {
-    serde_json::from_str(text).map_err(|e| format!("unreadable message from the server: {e}"))
+    serde_json::from_str(text).map_err(|e| {
+        let mut end = text.len().min(60);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("unreadable message from the server ({e}): {:?}", &text[..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn unreadable_messages_are_named_not_panicked_on() {
+        for bad in ["", "{", "<html>", r#"{"type":"nope"}"#, r#"{"type":"frame","seq":-1}"#, "ü".repeat(80).as_str()] {
+            let error = parse(bad).expect_err(bad);
+            assert!(error.starts_with("unreadable message from the server"), "{error}");
+        }
+        assert!(parse(r#"{"type":"heartbeat","seq":3,"ts":0}"#).is_ok());
+    }
 }

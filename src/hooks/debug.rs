@@ -1,11 +1,18 @@
 //! `window.__pulse`: what the engine did, for end-to-end tests and support.
 //!
-//! Fields: `transport` and `state` (short names), `epoch`, `lastSeq`, `frames`
-//! (accepted), `duplicates` (dropped), `gaps`, `seqs` (the last 5,000 accepted seqs,
-//! with `-1` at each gap marker), `log` (connection log lines).
+//! A plain JS object, updated after every engine event:
+//! - `transport`: `ws`, `sse`, `longpoll`, `poll`, or `""` before the first attempt;
+//! - `state`: `connecting`, `live`, `reconnecting` or `offline`;
+//! - `epoch`: the server run last heard from (a string), `lastSeq`: the cursor's seq;
+//! - `frames` (accepted), `duplicates` (dropped by the cursor), `gaps` (markers), numbers;
+//! - `seqs`: the last 5,000 accepted seqs as numbers, with `-1` at each gap marker;
+//! - `log`: connection log lines (strings, the last 200);
+//! - `drawLag` (written by `charts::line_chart`, not here): for each paint of a chart
+//!   that shows a newer sample than its previous paint, `Date.now()` after drawing
+//!   minus that sample's `ts`, in ms; the last 2,000, all charts together.
 
 use js_sys::{Array, Object, Reflect};
-use pulse_protocol::{Cursor, Frame};
+use pulse_protocol::{Cursor, Epoch, Frame};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connection::{ConnectionStatus, Counters};
@@ -26,22 +33,33 @@ fn array(object: &Object, key: &str) -> Option<Array> {
     Reflect::get(object, &key.into()).ok()?.dyn_into::<Array>().ok()
 }
 
-/// Creates a fresh handle.
+/// Creates the handle, or resets this module's fields of an existing one (other
+/// code, such as the charts' `drawLag`, may have put its own fields there).
 pub fn reset() {
     let Some(window) = web_sys::window() else { return };
-    let object = Object::new();
+    let object = handle().unwrap_or_else(|| {
+        let object = Object::new();
+        let _ = Reflect::set(&window, &"__pulse".into(), &object);
+        object
+    });
+    set(&object, "transport", "");
+    set(&object, "state", "connecting");
+    for counter in ["frames", "duplicates", "gaps"] {
+        set(&object, counter, 0.0);
+    }
     set(&object, "seqs", Array::new());
     set(&object, "log", Array::new());
-    let _ = Reflect::set(&window, &"__pulse".into(), &object);
 }
 
 /// Mirrors the status and counters.
-pub fn status(status: &ConnectionStatus, cursor: Option<&Cursor>, counters: Counters) {
+pub fn status(status: &ConnectionStatus, epoch: Option<&Epoch>, cursor: Option<&Cursor>, counters: Counters) {
     let Some(object) = handle() else { return };
     set(&object, "transport", status.transport.map_or("", |t| t.as_str()));
     set(&object, "state", status.state.as_str());
+    if let Some(epoch) = epoch.or(cursor.map(|c| &c.epoch)) {
+        set(&object, "epoch", epoch.0.as_str());
+    }
     if let Some(cursor) = cursor {
-        set(&object, "epoch", cursor.epoch.0.as_str());
         set(&object, "lastSeq", cursor.seq as f64);
     }
     set(&object, "frames", counters.frames as f64);

@@ -1,48 +1,64 @@
 //! Page-lifecycle events for the engine: online/offline, the tab becoming visible,
-//! and pages restored from the back-forward cache.
+//! and pages restored from the back-forward cache. The listeners are removed when
+//! the returned [`Listeners`] is dropped.
 
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{Event as DomEvent, PageTransitionEvent};
+use web_sys::{Event as DomEvent, EventTarget, PageTransitionEvent};
 
 use super::runner::Runner;
 use crate::connection::Event;
 
-/// Listens for the page's lifecycle for as long as the page lives.
-pub fn listen(runner: &Rc<Runner>) {
-    let Some(window) = web_sys::window() else { return };
-    let on = |target: &web_sys::EventTarget, name: &str, event: Event| {
+/// Registered listeners; dropping this removes them.
+#[derive(Default)]
+pub struct Listeners(Vec<Listener>);
+
+struct Listener {
+    target: EventTarget,
+    name: &'static str,
+    callback: Closure<dyn FnMut(DomEvent)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// Whether the browser believes it is online (true when it cannot tell).
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Feeds the page's lifecycle to `runner` until the result is dropped.
+pub fn listen(runner: &Rc<Runner>) -> Listeners {
+    let mut listeners = Listeners::default();
+    let Some(window) = web_sys::window() else { return listeners };
+    let document: Option<EventTarget> = window.document().map(Into::into);
+    let window: EventTarget = window.into();
+    // Each DOM event maps to at most one engine event.
+    let mut on = |target: &EventTarget, name: &'static str, map: fn(&DomEvent) -> Option<Event>| {
         let weak = Rc::downgrade(runner);
-        let callback = Closure::<dyn FnMut(DomEvent)>::new(move |_: DomEvent| {
-            if let Some(runner) = weak.upgrade() {
-                runner.event(event.clone());
+        let callback = Closure::<dyn FnMut(DomEvent)>::new(move |dom: DomEvent| {
+            if let (Some(event), Some(runner)) = (map(&dom), weak.upgrade()) {
+                runner.event(event);
             }
         });
-        let _ = target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref());
-        callback.forget();
+        if target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).is_ok() {
+            listeners.0.push(Listener { target: target.clone(), name, callback });
+        }
     };
-    on(&window, "online", Event::Online);
-    on(&window, "offline", Event::Offline);
-
-    let weak = Rc::downgrade(runner);
-    let visibility = Closure::<dyn FnMut(DomEvent)>::new(move |_: DomEvent| {
-        let visible = web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
-        if let (true, Some(runner)) = (visible, weak.upgrade()) {
-            runner.event(Event::Visible);
-        }
+    on(&window, "online", |_| Some(Event::Online));
+    on(&window, "offline", |_| Some(Event::Offline));
+    on(&window, "pageshow", |dom| {
+        dom.dyn_ref::<PageTransitionEvent>().is_some_and(PageTransitionEvent::persisted).then_some(Event::PageShow)
     });
-    if let Some(document) = window.document() {
-        let _ = document.add_event_listener_with_callback("visibilitychange", visibility.as_ref().unchecked_ref());
+    if let Some(document) = &document {
+        on(document, "visibilitychange", |_| {
+            let visible = web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
+            visible.then_some(Event::Visible)
+        });
     }
-    visibility.forget();
-
-    let weak = Rc::downgrade(runner);
-    let page_show = Closure::<dyn FnMut(PageTransitionEvent)>::new(move |event: PageTransitionEvent| {
-        if let (true, Some(runner)) = (event.persisted(), weak.upgrade()) {
-            runner.event(Event::PageShow);
-        }
-    });
-    let _ = window.add_event_listener_with_callback("pageshow", page_show.as_ref().unchecked_ref());
-    page_show.forget();
+    listeners
 }

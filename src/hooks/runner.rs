@@ -1,5 +1,5 @@
 //! Runs the engine: feeds it events with the page clock and jitter, and carries out
-//! its commands with real transports, timers, storage and signals.
+//! its commands with real transports, timers (one per kind), storage and signals.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -7,13 +7,16 @@ use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use pulse_protocol::{Catalog, Cursor};
+use leptos::task::spawn_local;
+use pulse_protocol::{Catalog, Frame};
 
+use super::catalog::CatalogWatch;
+use super::lifecycle::Listeners;
 use super::{debug, remember};
 use crate::connection::{AttemptId, Command, ConnectionStatus, Engine, EngineConfig, Event, Timer};
 use crate::live::{LogEntry, LOG_CAPACITY};
 use crate::store::SeriesStore;
-use crate::transport::{ServerUrl, Sink, Transport};
+use crate::transport::{fetch_series, ServerUrl, Sink, Transport};
 
 /// The signals the runner writes.
 #[derive(Clone, Copy)]
@@ -31,7 +34,10 @@ pub struct Sinks {
 impl Sinks {
     /// Shows an error that stops the page from connecting at all.
     pub fn fail_to_start(&self, error: &str) {
-        self.set_status.update(|s| s.last_error = Some(error.to_owned()));
+        self.set_status.update(|s| {
+            s.state = crate::connection::LinkState::Reconnecting;
+            s.last_error = Some(error.to_owned());
+        });
         push_log(self.set_log, error);
     }
 }
@@ -42,6 +48,8 @@ pub struct Runner {
     engine: RefCell<Engine>,
     transports: RefCell<HashMap<AttemptId, Transport>>,
     timers: RefCell<HashMap<Timer, Timeout>>,
+    catalog: RefCell<CatalogWatch>,
+    listeners: RefCell<Listeners>,
     sinks: Sinks,
     me: Weak<Runner>,
 }
@@ -55,6 +63,8 @@ impl Runner {
             engine: RefCell::new(Engine::new(config)),
             transports: RefCell::default(),
             timers: RefCell::default(),
+            catalog: RefCell::default(),
+            listeners: RefCell::default(),
             sinks,
             me: me.clone(),
         })
@@ -65,9 +75,9 @@ impl Runner {
         &self.server
     }
 
-    /// Starts from a cursor (after a history backfill).
-    pub fn resume_from(&self, cursor: Cursor) {
-        self.engine.borrow_mut().resume_from(cursor);
+    /// Keeps page-lifecycle listeners until [`Runner::shut_down`].
+    pub fn keep_listeners(&self, listeners: Listeners) {
+        *self.listeners.borrow_mut() = listeners;
     }
 
     /// Feeds one event and carries out what the engine says.
@@ -78,7 +88,7 @@ impl Runner {
         }
         let engine = self.engine.borrow();
         let status = engine.status().clone();
-        debug::status(&status, engine.cursor(), engine.counters());
+        debug::status(&status, engine.epoch(), engine.cursor(), engine.counters());
         self.sinks.set_status.maybe_update(|s| {
             let changed = *s != status;
             *s = status;
@@ -93,17 +103,16 @@ impl Runner {
 
     /// Closes everything (the page is going away).
     pub fn shut_down(&self) {
+        *self.listeners.borrow_mut() = Listeners::default();
         self.timers.borrow_mut().clear();
-        for (_, transport) in self.transports.borrow_mut().drain() {
-            transport.close();
-        }
+        let transports: Vec<Transport> = self.transports.borrow_mut().drain().map(|(_, t)| t).collect();
+        transports.into_iter().for_each(Transport::close);
     }
 
     fn execute(&self, command: Command) {
         match command {
             Command::Open { attempt, transport, cursor } => {
-                let sink = self.sink(attempt);
-                match Transport::open(transport, &self.server, cursor.as_ref(), sink) {
+                match Transport::open(transport, &self.server, cursor.as_ref(), self.sink(attempt)) {
                     Ok(open) => {
                         self.transports.borrow_mut().insert(attempt, open);
                     }
@@ -112,9 +121,7 @@ impl Runner {
             }
             Command::Close(attempt) => {
                 let closed = self.transports.borrow_mut().remove(&attempt);
-                if let Some(transport) = closed {
-                    transport.close();
-                }
+                closed.into_iter().for_each(Transport::close);
             }
             Command::SetTimer(timer, after_ms) => {
                 let me = self.me.clone();
@@ -124,21 +131,16 @@ impl Runner {
                         runner.event(Event::Timer(timer));
                     }
                 });
+                // Replacing a timer of the same kind drops, and so clears, the old one.
                 self.timers.borrow_mut().insert(timer, timeout);
             }
             Command::CancelTimer(timer) => {
                 self.timers.borrow_mut().remove(&timer);
             }
-            Command::Hello(hello) => {
-                let catalog = hello.catalog;
-                self.sinks.set_catalog.maybe_update(|c| {
-                    let changed = *c != catalog;
-                    *c = catalog;
-                    changed
-                });
-            }
+            Command::Hello(hello) => self.set_catalog(hello.catalog),
             Command::Frames(frames) => {
                 debug::frames(&frames);
+                self.watch_catalog(&frames);
                 self.sinks.store.update(|s| frames.iter().for_each(|f| s.push_frame(f)));
             }
             Command::Gap => {
@@ -150,22 +152,48 @@ impl Runner {
         }
     }
 
+    fn set_catalog(&self, catalog: Catalog) {
+        self.catalog.borrow_mut().learn(&catalog);
+        self.sinks.set_catalog.maybe_update(|c| {
+            let changed = *c != catalog;
+            *c = catalog;
+            changed
+        });
+    }
+
+    /// Refetches the catalogue when frames name a series it does not know.
+    fn watch_catalog(&self, frames: &[Frame]) {
+        if !self.catalog.borrow_mut().should_refetch(frames, js_sys::Date::now()) {
+            return;
+        }
+        let me = self.me.clone();
+        let server = self.server.clone();
+        spawn_local(async move {
+            let result = fetch_series(&server).await;
+            let Some(runner) = me.upgrade() else { return };
+            match result {
+                Ok(catalog) => runner.set_catalog(catalog),
+                Err(error) => runner.log(&format!("could not refresh the series catalogue: {error}")),
+            }
+        });
+    }
+
     /// The callbacks a transport of `attempt` reports to; they do nothing once the
     /// runner is gone, and the engine ignores them once the attempt is over.
     fn sink(&self, attempt: AttemptId) -> Sink {
-        let me = self.me.clone();
-        let failed_me = self.me.clone();
-        Sink {
-            messages: Rc::new(move |messages| {
+        let send = {
+            let me = self.me.clone();
+            Rc::new(move |event: Event| {
                 if let Some(runner) = me.upgrade() {
-                    runner.event(Event::Messages { attempt, messages });
+                    runner.event(event);
                 }
-            }),
-            failed: Rc::new(move |reason, retry_after_ms| {
-                if let Some(runner) = failed_me.upgrade() {
-                    runner.event(Event::Failed { attempt, reason, retry_after_ms });
-                }
-            }),
+            })
+        };
+        let (on_messages, on_malformed, on_failed) = (send.clone(), send.clone(), send);
+        Sink {
+            messages: Rc::new(move |messages| on_messages(Event::Messages { attempt, messages })),
+            malformed: Rc::new(move |error| on_malformed(Event::Malformed { attempt, error })),
+            failed: Rc::new(move |reason, retry_after_ms| on_failed(Event::Failed { attempt, reason, retry_after_ms })),
         }
     }
 

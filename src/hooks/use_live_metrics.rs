@@ -4,19 +4,22 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::{Catalog, Cursor};
+use pulse_protocol::Catalog;
 
+use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
 use super::lifecycle;
 use super::runner::{Runner, Sinks};
 use crate::connection::{ConnectionStatus, EngineConfig, Event};
 use crate::live::{LiveMetrics, LogEntry};
 use crate::store::SeriesStore;
-use crate::transport::fetch_history;
 
-/// History fetched before the first connection, so the charts start full.
-const INITIAL_BACKFILL_MS: f64 = 300_000.0;
-
-/// Connects to the configured server and keeps the returned signals live.
+/// Connects to the configured server (see [`crate::config`]) and keeps the returned
+/// signals live until the calling component is cleaned up.
+///
+/// On start it loads the configuration, opens the best transport at once, and
+/// loads [`INITIAL_BACKFILL_MS`] of history (or more, if `backfill` asked for more
+/// before the server was known) at the same time. A configuration error shows in
+/// `status.last_error` and the log, and nothing connects.
 pub fn use_live_metrics() -> LiveMetrics {
     let (status, set_status) = signal(ConnectionStatus::default());
     let (catalog, set_catalog) = signal(Catalog::default());
@@ -24,34 +27,30 @@ pub fn use_live_metrics() -> LiveMetrics {
     let (log, set_log) = signal(Vec::<LogEntry>::new());
     let sinks = Sinks { set_status, set_catalog, store, set_log };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
+    let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
 
     spawn_local(async move {
         let config = match crate::config::load().await {
             Ok(config) => config,
-            Err(error) => {
-                sinks.fail_to_start(&error.to_string());
-                return;
-            }
+            Err(error) => return sinks.fail_to_start(&error.to_string()),
         };
         let engine_config = EngineConfig { forced: config.forced, ..EngineConfig::default() };
         let started = Runner::new(config.server.clone(), engine_config, sinks);
+        started.log(&format!("server {}", config.server.as_str()));
         runner.set_value(Some(started.clone()));
-        match fetch_history(&config.server, js_sys::Date::now() - INITIAL_BACKFILL_MS).await {
-            Ok(history) => {
-                if !history.ts.is_empty() {
-                    started.resume_from(Cursor { epoch: history.epoch.clone(), seq: history.last_seq });
-                }
-                store.update(|s| s.load_history(&history));
-            }
-            Err(error) => started.log(&format!("no history yet: {error}")),
+        started.keep_listeners(lifecycle::listen(&started));
+        if !lifecycle::online() {
+            started.event(Event::Offline);
         }
-        lifecycle::listen(&started);
-        let remembered = super::remember::load(&config.server);
+        let remembered = if config.forced.is_some() { None } else { super::remember::load(&config.server) };
         started.event(Event::Start { remembered });
+        let backfill = history.get_value();
+        let span = backfill.wanted_ms.get().max(INITIAL_BACKFILL_MS);
+        backfill.request(&started, store, span);
     });
 
     on_cleanup(move || {
-        if let Some(runner) = runner.get_value() {
+        if let Some(runner) = runner.try_get_value().flatten() {
             runner.shut_down();
         }
     });
@@ -62,19 +61,12 @@ pub fn use_live_metrics() -> LiveMetrics {
         }
     });
     let backfill = Callback::new(move |span_ms: f64| {
-        let Some(runner) = runner.get_value() else { return };
-        let from = js_sys::Date::now() - span_ms;
-        let covered =
-            store.with_untracked(|s| s.hosts().all(|(_, h)| h.oldest_ts().is_some_and(|t| t <= from + 5_000.0)));
-        if covered && store.with_untracked(|s| s.hosts().count() > 0) {
-            return;
+        let backfill = history.get_value();
+        match runner.get_value() {
+            Some(runner) => backfill.request(&runner, store, span_ms),
+            // Not connected yet: remembered, and fetched once the server is known.
+            None => backfill.wanted_ms.set(backfill.wanted_ms.get().max(span_ms)),
         }
-        spawn_local(async move {
-            match fetch_history(runner.server(), from).await {
-                Ok(history) => store.update(|s| s.load_history(&history)),
-                Err(error) => runner.log(&format!("could not load history: {error}")),
-            }
-        });
     });
 
     LiveMetrics {

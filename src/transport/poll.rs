@@ -1,6 +1,9 @@
 //! Long-polling and polling: one request after another, each resuming from the
-//! cursor the last answer gave. An empty long-poll answer is reported as a
-//! heartbeat, so the engine sees a quiet but healthy link as alive.
+//! cursor the last answer gave. Long-poll asks the server to hold each request for
+//! one heartbeat (`wait`); poll asks with `wait=0` once per sampling interval. An
+//! empty answer is reported as a heartbeat, so the engine sees a quiet but healthy
+//! link as alive; a request that hangs is ended by the engine's dead-link timer,
+//! which closes this transport and aborts the request in flight.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,13 +17,18 @@ use super::http::{fetch_json, HttpError};
 use super::url::query;
 use super::{ServerUrl, Sink};
 
-/// How long the server may hold a long-poll, in seconds (below two heartbeats).
-const LONG_POLL_WAIT: &str = "5";
-
 /// A running request loop; closing aborts the request in flight.
 pub struct PollTransport {
     stopped: Rc<Cell<bool>>,
     abort: Option<AbortController>,
+}
+
+/// What the loop learns from hello.
+struct Pace {
+    /// Seconds a long-poll may be held: one heartbeat, within the server's 1..=30.
+    wait_s: u64,
+    /// Milliseconds between polls: the sampling interval.
+    interval_ms: u32,
 }
 
 impl PollTransport {
@@ -34,10 +42,12 @@ impl PollTransport {
         let running = stopped.clone();
         spawn_local(async move {
             let mut first = true;
-            let mut interval_ms = 1_000u32;
+            let mut pace = Pace { wait_s: 5, interval_ms: 1_000 };
             while !running.get() {
-                let mut extra = vec![("wait", if long && !first { LONG_POLL_WAIT } else { "0" })];
+                let wait = if long && !first { pace.wait_s.to_string() } else { "0".to_owned() };
+                let mut extra = vec![("wait", wait.as_str())];
                 if first {
+                    // A resuming request gets no hello unless it asks: the engine needs one.
                     extra.push(("hello", "1"));
                 }
                 let url = server.http(&format!("/api/v1/poll{}", query(cursor.as_ref(), &extra)));
@@ -59,7 +69,8 @@ impl PollTransport {
                 first = false;
                 for message in &response.messages {
                     if let ServerMessage::Hello(hello) = message {
-                        interval_ms = hello.interval_ms.clamp(100, 60_000) as u32;
+                        pace.wait_s = hello.heartbeat_ms.div_ceil(1_000).clamp(1, 30);
+                        pace.interval_ms = hello.interval_ms.clamp(100, 60_000) as u32;
                     }
                 }
                 let mut messages = response.messages;
@@ -69,7 +80,7 @@ impl PollTransport {
                 cursor = Some(Cursor { epoch: response.epoch, seq: response.next });
                 (sink.messages)(messages);
                 if !long {
-                    TimeoutFuture::new(interval_ms).await;
+                    TimeoutFuture::new(pace.interval_ms).await;
                 }
             }
         });

@@ -21,12 +21,12 @@ impl SseTransport {
         let url = server.http(&format!("/api/v1/sse{}", query(cursor, &[])));
         let source = EventSource::new(&url).map_err(|e| format!("cannot open an EventSource: {e:?}"))?;
         let messages = sink.messages.clone();
-        let failed = sink.failed.clone();
+        let malformed = sink.malformed.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else { return };
             match parse(&text) {
                 Ok(message) => messages(vec![message]),
-                Err(error) => failed(error, None),
+                Err(error) => malformed(error),
             }
         });
         let failed = sink.failed;

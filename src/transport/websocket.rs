@@ -22,7 +22,7 @@ impl WebSocketTransport {
             WebSocket::new(&server.websocket(cursor)).map_err(|e| format!("cannot open a WebSocket: {e:?}"))?;
         let ping_socket = socket.clone();
         let messages = sink.messages.clone();
-        let failed = sink.failed.clone();
+        let malformed = sink.malformed.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else { return };
             match parse(&text) {
@@ -32,7 +32,7 @@ impl WebSocketTransport {
                     }
                     messages(vec![message]);
                 }
-                Err(error) => failed(error, None),
+                Err(error) => malformed(error),
             }
         });
         let failed = sink.failed.clone();
@@ -40,7 +40,12 @@ impl WebSocketTransport {
         let failed = sink.failed;
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
             let (code, reason) = (event.code(), event.reason());
-            let hint = matches!(code, 1012 | 1013).then_some(1_000.0);
+            // 1012: the server restarts, back in a moment; 1013: overloaded, try later.
+            let hint = match code {
+                1012 => Some(1_000.0),
+                1013 => Some(5_000.0),
+                _ => None,
+            };
             failed(format!("closed ({code}{}{reason})", if reason.is_empty() { "" } else { " " }), hint);
         });
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -72,13 +72,12 @@ impl Engine {
             return;
         }
         match self.active {
-            Some(active) if active.up_at.is_some() => {
-                if now - active.last_data_at > self.dead_after_ms() {
-                    out.push(Command::Log("tab visible again and the link went quiet; reconnecting".into()));
-                    self.reconnect_now(now, out);
-                }
+            Some(active) if active.up_at.is_some() && now - active.last_data_at > self.dead_after_ms() => {
+                out.push(Command::Log("tab visible again and the link went quiet; reconnecting".into()));
+                self.reconnect_now(now, out);
             }
-            Some(_) => self.check_connect(now, random, out),
+            Some(active) if active.up_at.is_none() => self.check_connect(now, random, out),
+            Some(_) => {}
             None if self.retry_at.is_some_and(|at| now >= at) => {
                 out.push(Command::CancelTimer(Timer::Retry));
                 self.open(now, out);

@@ -1,0 +1,58 @@
+//! History backfill: the charts start full, and a wider range fetches what the
+//! store does not hold. One request at a time; a request for less than the one in
+//! flight is dropped.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::runner::Runner;
+use crate::store::SeriesStore;
+use crate::transport::fetch_history;
+
+/// History fetched when the page starts, so the charts start full: 5 minutes.
+pub const INITIAL_BACKFILL_MS: f64 = 300_000.0;
+
+/// Samples this close to the asked-for start count as covering it.
+const SLACK_MS: f64 = 5_000.0;
+
+/// The span asked for so far and the request in flight.
+#[derive(Debug, Default)]
+pub struct Backfill {
+    /// The widest span asked for (remembered until the runner exists).
+    pub wanted_ms: Cell<f64>,
+    in_flight_ms: Cell<Option<f64>>,
+}
+
+impl Backfill {
+    /// Makes sure `store` holds the last `span_ms`, fetching history if it does not.
+    pub fn request(self: &Rc<Self>, runner: &Rc<Runner>, store: RwSignal<SeriesStore>, span_ms: f64) {
+        self.wanted_ms.set(self.wanted_ms.get().max(span_ms));
+        if self.in_flight_ms.get().is_some_and(|f| f >= span_ms) {
+            return;
+        }
+        let now = js_sys::Date::now();
+        let from = now - span_ms;
+        let covered = store.with_untracked(|s| {
+            s.hosts().count() > 0 && s.hosts().all(|(_, h)| h.oldest_ts().is_some_and(|t| t <= from + SLACK_MS))
+        });
+        if covered {
+            return;
+        }
+        self.in_flight_ms.set(Some(span_ms));
+        let (me, runner) = (self.clone(), runner.clone());
+        spawn_local(async move {
+            match fetch_history(runner.server(), from).await {
+                Ok(history) => {
+                    let rows = history.ts.len();
+                    store.update(|s| s.load_history(&history));
+                    runner.log(&format!("loaded {rows} samples of history"));
+                }
+                Err(error) => runner.log(&format!("could not load history: {error}")),
+            }
+            me.in_flight_ms.set(None);
+        });
+    }
+}
