@@ -48,6 +48,8 @@ pub fn LineChart(
     // Nothing paints until the IntersectionObserver's first report says it is visible.
     let on_screen = RwSignal::new(false);
     let frame_pending = StoredValue::new(false);
+    // The newest sample ts this canvas has painted, for `window.__pulse.drawLag`.
+    let painted_ts = StoredValue::new(None::<f64>);
 
     let paint = move || {
         let Some(canvas) = canvas_ref.get_untracked() else {
@@ -78,6 +80,15 @@ pub fn LineChart(
         });
         if let Err(error) = result {
             leptos::logging::warn!("chart not drawn: {error}");
+            return;
+        }
+        let newest = store.with_untracked(|s| host.with_untracked(|h| s.host(h).and_then(|h| h.newest_ts())));
+        if let Some(ts) = newest {
+            // Not the first paint: that one shows backfilled history, not a fresh sample.
+            if painted_ts.get_value().is_some_and(|painted| ts > painted) {
+                record_draw_lag(js_sys::Date::now() - ts);
+            }
+            painted_ts.set_value(Some(ts));
         }
     };
 
@@ -124,6 +135,29 @@ pub fn LineChart(
             aria-label=move || label.get()
             data-testid=test_id
         ></canvas>
+    }
+}
+
+/// Appends to `window.__pulse.drawLag` (see `hooks::debug`), keeping the last 2,000.
+fn record_draw_lag(lag_ms: f64) {
+    let Some(handle) = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"__pulse".into()).ok()) else {
+        return;
+    };
+    if !handle.is_object() {
+        return;
+    }
+    let key = JsValue::from_str("drawLag");
+    let lags = match js_sys::Reflect::get(&handle, &key).ok().and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
+        Some(lags) => lags,
+        None => {
+            let lags = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&handle, &key, &lags);
+            lags
+        }
+    };
+    lags.push(&JsValue::from_f64(lag_ms));
+    if lags.length() > 2_000 {
+        lags.shift();
     }
 }
 
