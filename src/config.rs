@@ -1,11 +1,12 @@
-//! Which server to talk to and how: `?server=URL`, else `config.json` beside
-//! `index.html` (`{"server": "https://…"}`), else the page's own origin; and
-//! `?transport=ws|sse|longpoll|poll` to force one transport.
+//! Which server to talk to and how: `?server=URL` wins, then `config.json` beside
+//! `index.html` (`{"server": "https://…"}`, optional: no file means same origin),
+//! else the page's own origin; and `?transport=ws|sse|longpoll|poll` forces one
+//! transport (no fallback). Mistakes become a [`ConfigError`] the page shows.
 
 use serde::Deserialize;
 
 use crate::connection::TransportKind;
-use crate::transport::{fetch_json, ServerUrl};
+use crate::transport::{fetch_json, ServerUrl, UrlError};
 
 /// What the page was told.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,43 +20,98 @@ pub struct ClientConfig {
 /// Why the page cannot know which server to use.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    /// `?server=` or `config.json` named something that is not an http(s) URL.
-    #[error("{0}")]
-    BadServer(String),
+    /// `?server=` named something that is not an http(s) URL.
+    #[error("?server= is unusable: {0}")]
+    BadServerParam(UrlError),
+    /// `config.json` named something that is not an http(s) URL.
+    #[error("config.json is unusable: {0}")]
+    BadServerFile(UrlError),
+    /// The page's own origin is not http(s) (e.g. opened as a file).
+    #[error("this page's origin cannot serve the API ({0}); pass ?server=https://…")]
+    BadOrigin(UrlError),
     /// `?transport=` named no transport.
     #[error("unknown transport {0:?}: use ws, sse, longpoll or poll")]
     BadTransport(String),
 }
 
-#[derive(Deserialize)]
-struct ConfigFile {
-    server: Option<String>,
+/// The body of `config.json`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfigFile {
+    /// The server's base URL.
+    pub server: Option<String>,
 }
 
-/// Reads the configuration from the page's URL and `config.json`.
+/// Reads the configuration from the page's URL and, when needed, `config.json`.
 pub async fn load() -> Result<ClientConfig, ConfigError> {
     let location = web_sys::window().map(|w| w.location());
     let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let param = |name: &str| params.as_ref().and_then(|p| p.get(name)).filter(|v| !v.is_empty());
+    let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let server_param = param("server");
+    let file = match server_param {
+        Some(_) => None,
+        // No file, or a static host answering every path with index.html: same origin.
+        None => fetch_json::<ConfigFile>("config.json", None).await.ok(),
+    };
+    resolve(server_param.as_deref(), param("transport").as_deref(), file, &origin)
+}
 
-    let forced = match param("transport") {
-        Some(name) => Some(TransportKind::parse(&name).ok_or(ConfigError::BadTransport(name))?),
+/// Picks the server and transport: the URL's parameters, then the file, then the origin.
+pub fn resolve(
+    server_param: Option<&str>,
+    transport_param: Option<&str>,
+    file: Option<ConfigFile>,
+    origin: &str,
+) -> Result<ClientConfig, ConfigError> {
+    let forced = match transport_param {
+        Some(name) => Some(TransportKind::parse(name).ok_or_else(|| ConfigError::BadTransport(name.to_owned()))?),
         None => None,
     };
-    let server = match param("server") {
-        Some(url) => url,
-        None => match fetch_json::<ConfigFile>("config.json", None).await {
-            Ok(ConfigFile { server: Some(url) }) => url,
-            // No file, no entry, or a static host answering every path with
-            // index.html: the server is this page's own origin.
-            Ok(ConfigFile { server: None }) | Err(_) => origin(&location),
-        },
+    let server = match (server_param, file.and_then(|f| f.server)) {
+        (Some(url), _) => ServerUrl::parse(url).map_err(ConfigError::BadServerParam)?,
+        (None, Some(url)) => ServerUrl::parse(&url).map_err(ConfigError::BadServerFile)?,
+        (None, None) => ServerUrl::parse(origin).map_err(ConfigError::BadOrigin)?,
     };
-    let server = ServerUrl::parse(&server).map_err(ConfigError::BadServer)?;
     Ok(ClientConfig { server, forced })
 }
 
-fn origin(location: &Option<web_sys::Location>) -> String {
-    location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(server: &str) -> Option<ConfigFile> {
+        Some(ConfigFile { server: Some(server.to_owned()) })
+    }
+
+    #[test]
+    fn the_url_wins_then_the_file_then_the_origin() {
+        let origin = "http://page:8080";
+        // (?server=, config.json, ?transport=) → (server, forced)
+        let cases = [
+            (Some("https://a.example"), file("https://b.example"), None, "https://a.example", None),
+            (None, file("https://b.example/"), None, "https://b.example", None),
+            (None, Some(ConfigFile::default()), None, "http://page:8080", None),
+            (None, None, Some("sse"), "http://page:8080", Some(TransportKind::Sse)),
+            (None, None, Some("longpoll"), "http://page:8080", Some(TransportKind::LongPoll)),
+        ];
+        for (param, file, transport, server, forced) in cases {
+            let config = resolve(param, transport, file, origin).expect("valid");
+            assert_eq!((config.server.as_str(), config.forced), (server, forced));
+        }
+    }
+
+    #[test]
+    fn mistakes_are_errors_a_person_can_act_on() {
+        let cases = [
+            (resolve(Some("pulse.example"), None, None, "http://p"), "?server= is unusable"),
+            (resolve(None, None, file("ftp://x"), "http://p"), "config.json is unusable"),
+            (resolve(None, None, None, "null"), "pass ?server="),
+            (resolve(None, Some("carrier-pigeon"), None, "http://p"), "unknown transport \"carrier-pigeon\""),
+        ];
+        for (result, want) in cases {
+            let error = result.expect_err(want).to_string();
+            assert!(error.contains(want), "{error}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod debug;
 mod lifecycle;
 mod remember;
 mod runner;
+mod sinks;
 mod use_live_metrics;
 
 pub use backfill::INITIAL_BACKFILL_MS;

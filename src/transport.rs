@@ -17,7 +17,7 @@ use pulse_protocol::{Cursor, ServerMessage};
 use crate::connection::TransportKind;
 
 pub use http::{fetch_history, fetch_json, fetch_series, HttpError};
-pub use url::ServerUrl;
+pub use url::{ServerUrl, UrlError};
 
 /// Where a transport reports to.
 #[derive(Clone)]

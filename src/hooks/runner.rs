@@ -12,35 +12,12 @@ use pulse_protocol::{Catalog, Frame};
 
 use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
+use super::sinks::push_log;
+pub use super::sinks::Sinks;
 use super::{debug, remember};
-use crate::connection::{AttemptId, Command, ConnectionStatus, Engine, EngineConfig, Event, Timer};
-use crate::live::{LogEntry, LOG_CAPACITY};
+use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, Timer};
 use crate::store::SeriesStore;
 use crate::transport::{fetch_series, ServerUrl, Sink, Transport};
-
-/// The signals the runner writes.
-#[derive(Clone, Copy)]
-pub struct Sinks {
-    /// The badge's status.
-    pub set_status: WriteSignal<ConnectionStatus>,
-    /// The catalogue from hello.
-    pub set_catalog: WriteSignal<Catalog>,
-    /// The samples.
-    pub store: RwSignal<SeriesStore>,
-    /// The connection log.
-    pub set_log: WriteSignal<Vec<LogEntry>>,
-}
-
-impl Sinks {
-    /// Shows an error that stops the page from connecting at all.
-    pub fn fail_to_start(&self, error: &str) {
-        self.set_status.update(|s| {
-            s.state = crate::connection::LinkState::Reconnecting;
-            s.last_error = Some(error.to_owned());
-        });
-        push_log(self.set_log, error);
-    }
-}
 
 /// The engine and everything it drives.
 pub struct Runner {
@@ -57,7 +34,6 @@ pub struct Runner {
 impl Runner {
     /// A runner for `server`; nothing happens until [`Event::Start`].
     pub fn new(server: ServerUrl, config: EngineConfig, sinks: Sinks) -> Rc<Self> {
-        debug::reset();
         Rc::new_cyclic(|me| Runner {
             server,
             engine: RefCell::new(Engine::new(config)),
@@ -86,9 +62,11 @@ impl Runner {
         for command in commands {
             self.execute(command);
         }
-        let engine = self.engine.borrow();
-        let status = engine.status().clone();
-        debug::status(&status, engine.epoch(), engine.cursor(), engine.counters());
+        let status = {
+            let engine = self.engine.borrow();
+            debug::status(engine.status(), engine.epoch(), engine.cursor(), engine.counters());
+            engine.status().clone()
+        };
         self.sinks.set_status.maybe_update(|s| {
             let changed = *s != status;
             *s = status;
@@ -207,14 +185,4 @@ impl Runner {
         })
         .forget();
     }
-}
-
-fn push_log(set_log: WriteSignal<Vec<LogEntry>>, text: &str) {
-    debug::log(text);
-    set_log.update(|log| {
-        if log.len() >= LOG_CAPACITY {
-            log.remove(0);
-        }
-        log.push(LogEntry { at: js_sys::Date::now(), text: text.to_owned() });
-    });
 }

@@ -28,6 +28,7 @@ pub fn use_live_metrics() -> LiveMetrics {
     let sinks = Sinks { set_status, set_catalog, store, set_log };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
     let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
+    super::debug::reset();
 
     spawn_local(async move {
         let config = match crate::config::load().await {

@@ -6,16 +6,28 @@ use pulse_protocol::Cursor;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerUrl(String);
 
+/// Why a server address cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    /// Not an http(s) URL (`ws://` is derived, never given).
+    #[error("server address {0:?} must start with http:// or https://")]
+    Scheme(String),
+    /// No host, spaces, or a query or fragment where the base should end.
+    #[error("server address {0:?} is not a valid URL (expected e.g. https://pulse.example)")]
+    Malformed(String),
+}
+
 impl ServerUrl {
     /// Checks that `text` is an absolute http(s) URL; keeps scheme, host and path.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, UrlError> {
         let trimmed = text.trim().trim_end_matches('/');
         let rest = trimmed
             .strip_prefix("http://")
             .or_else(|| trimmed.strip_prefix("https://"))
-            .ok_or_else(|| format!("server address {text:?} must start with http:// or https://"))?;
-        if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
-            return Err(format!("server address {text:?} is not a valid URL"));
+            .ok_or_else(|| UrlError::Scheme(text.to_owned()))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+            return Err(UrlError::Malformed(text.to_owned()));
         }
         Ok(ServerUrl(trimmed.to_owned()))
     }
@@ -69,8 +81,18 @@ mod tests {
 
     #[test]
     fn bad_server_addresses_are_named() {
-        for bad in ["", "pulse.example", "ftp://x", "http://", "http://a b"] {
-            assert!(ServerUrl::parse(bad).is_err(), "{bad:?}");
+        for bad in ["", "pulse.example", "ftp://x", "ws://x", "http://", "http://a b", "https:///path", "http://h/?x=1"]
+        {
+            let error = ServerUrl::parse(bad).expect_err(bad).to_string();
+            assert!(error.contains(&format!("{bad:?}")), "{error}");
         }
+    }
+
+    #[test]
+    fn a_base_with_a_path_keeps_it_for_every_endpoint() {
+        let server = ServerUrl::parse(" http://proxy:8080/pulse/ ").expect("valid");
+        assert_eq!(server.as_str(), "http://proxy:8080/pulse");
+        assert_eq!(server.http("/api/v1/poll?wait=0"), "http://proxy:8080/pulse/api/v1/poll?wait=0");
+        assert_eq!(server.websocket(None), "ws://proxy:8080/pulse/api/v1/ws");
     }
 }
