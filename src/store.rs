@@ -34,7 +34,8 @@ impl SeriesStore {
         self.hosts.values_mut().for_each(HostSeries::push_gap);
     }
 
-    /// Replaces everything with a history backfill, split by host.
+    /// Replaces older rows with a history backfill, split by host. Live rows newer
+    /// than the backfill stay (the stream starts while history is being fetched).
     pub fn load_history(&mut self, history: &HistoryResponse) {
         let mut by_host: BTreeMap<&str, HistoryResponse> = BTreeMap::new();
         for (id, column) in &history.series {
@@ -43,7 +44,6 @@ impl SeriesStore {
                 .or_insert_with(|| HistoryResponse { series: BTreeMap::new(), ..history.clone() });
             part.series.insert(id.clone(), column.clone());
         }
-        self.hosts.clear();
         for (host, part) in by_host {
             self.hosts.entry(host.to_owned()).or_default().load_history(&part);
         }
@@ -67,5 +67,39 @@ impl SeriesStore {
     /// The newest timestamp of any host.
     pub fn newest_ts(&self) -> Option<f64> {
         self.hosts.values().filter_map(HostSeries::newest_ts).reduce(f64::max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pulse_protocol::{Epoch, HistorySeries};
+
+    use super::*;
+
+    #[test]
+    fn history_arriving_after_live_frames_keeps_them() {
+        let mut store = SeriesStore::default();
+        let live = |seq: u64| Frame {
+            seq,
+            ts: seq as i64 * 1_000,
+            host: "h".into(),
+            values: [("cpu".to_owned(), seq as f64)].into(),
+            top: vec![],
+        };
+        store.push_frame(&live(10));
+        store.push_frame(&live(11));
+        let history = HistoryResponse {
+            epoch: Epoch("e".into()),
+            first_seq: 8,
+            last_seq: 10,
+            ts: vec![8_000, 9_000, 10_000],
+            series: [("cpu".to_owned(), HistorySeries { host: "h".into(), values: vec![Some(8.0), Some(9.0), None] })]
+                .into(),
+        };
+        store.load_history(&history);
+        let host = store.host("h").expect("host");
+        let (a, b) = host.timestamps();
+        assert_eq!([a, b].concat(), vec![8_000.0, 9_000.0, 10_000.0, 11_000.0]);
+        assert_eq!(host.latest("cpu"), Some(11.0));
     }
 }

@@ -1,6 +1,8 @@
 //! History backfill: the charts start full, and a wider range fetches what the
-//! store does not hold. One request at a time; a request for less than the one in
-//! flight is dropped.
+//! store does not hold. A request for no more than the one in flight is dropped,
+//! and an answer is not applied when a wider request has started since (loading
+//! history replaces older rows, so a narrower answer arriving last would shorten
+//! the charts).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -23,6 +25,7 @@ const SLACK_MS: f64 = 5_000.0;
 pub struct Backfill {
     /// The widest span asked for (remembered until the runner exists).
     pub wanted_ms: Cell<f64>,
+    /// The widest request in flight.
     in_flight_ms: Cell<Option<f64>>,
 }
 
@@ -44,7 +47,12 @@ impl Backfill {
         self.in_flight_ms.set(Some(span_ms));
         let (me, runner) = (self.clone(), runner.clone());
         spawn_local(async move {
-            match fetch_history(runner.server(), from).await {
+            let result = fetch_history(runner.server(), from).await;
+            if me.in_flight_ms.get().is_some_and(|widest| widest > span_ms) {
+                return; // A wider request is on its way and will bring all of this.
+            }
+            me.in_flight_ms.set(None);
+            match result {
                 Ok(history) => {
                     let rows = history.ts.len();
                     store.update(|s| s.load_history(&history));
@@ -52,7 +60,6 @@ impl Backfill {
                 }
                 Err(error) => runner.log(&format!("could not load history: {error}")),
             }
-            me.in_flight_ms.set(None);
         });
     }
 }
