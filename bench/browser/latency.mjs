@@ -116,15 +116,32 @@ async function measure(browser, transport) {
       const offsetBefore = await clockOffset(page);
       const start = await page.evaluate(() => { (window.__pulse.drawLag ??= []).length = 0; window.__arrival.length = 0; return window.__pulse.frames; });
       const want = Math.ceil((seconds * 1000) / intervalMs);
-      // Bounded: the frames should come in `seconds`; allow twice that plus 20 s.
-      await waitFrames(page, start + want - 1, seconds * 2000 + 20_000);
-      const { lags, arrival, frames, gaps, state } = await page.evaluate(() => ({
-        lags: Array.from(window.__pulse.drawLag ?? []), arrival: Array.from(window.__arrival), frames: window.__pulse.frames, gaps: window.__pulse.gaps, state: window.__pulse.state,
+      // The page keeps the last 2,000 lags: take them every few seconds. Bounded: the
+      // frames should come in `seconds`; allow twice that plus 20 s.
+      const lags = [];
+      const arrival = [];
+      const drain = async () => {
+        const got = await page.evaluate(() => ({ lags: window.__pulse.drawLag.splice(0), arrival: window.__arrival.splice(0) }));
+        lags.push(...got.lags);
+        arrival.push(...got.arrival);
+      };
+      const deadline = Date.now() + seconds * 2000 + 20_000;
+      for (;;) {
+        const frames = await page.evaluate(() => window.__pulse.frames);
+        if (frames >= start + want) break;
+        if (Date.now() > deadline) throw new Error(`${transport}: only ${frames - start} of ${want} frames in time`);
+        await drain();
+        await page.waitForFunction((n) => window.__pulse.frames >= n, Math.min(start + want, frames + 20), { timeout: 30_000, polling: 100 });
+      }
+      // The last frame's paint comes in the next animation frame.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))));
+      await drain();
+      const { frames, gaps, state } = await page.evaluate(() => ({ frames: window.__pulse.frames, gaps: window.__pulse.gaps, state: window.__pulse.state,
       }));
       const offsetAfter = await clockOffset(page);
       if (page.errors.length) throw new Error(`${transport}: page errors: ${page.errors.join('; ')}`);
       if (state !== 'live') throw new Error(`${transport}: page left live (${state})`);
-      if (lags.length === 0) throw new Error(`${transport}: no chart recorded a paint (window.__pulse.drawLag empty: is dist/ built from this tree?)`);
+      if (lags.length === 0 || arrival.length === 0) throw new Error(`${transport}: no chart recorded a paint (window.__pulse.drawLag empty: is dist/ built from this tree?)`);
       return { transport, lags, arrival, frames: frames - start, gaps, canvases, offsets: [offsetBefore, offsetAfter] };
     } finally {
       await page.context().close();
