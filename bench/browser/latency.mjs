@@ -26,6 +26,8 @@ if (!(seconds > 0) || !(intervalMs > 0)) {
   console.error('usage: node bench/browser/latency.mjs [--seconds N] [--interval 250ms|1s]');
   process.exit(2);
 }
+// A watchdog on the whole run, in case something hangs without a deadline of its own.
+setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 2 + 60) * 4 * 1000 + 120_000).unref();
 const VIEWPORT = { width: 1440, height: 3000 };
 const TRANSPORTS = [
   // name, target on p95 (ms), what the target is

@@ -21,6 +21,8 @@ if (!(seconds > 0)) {
   console.error('usage: node bench/browser/live-cost.mjs [--seconds N]');
   process.exit(2);
 }
+// A watchdog on the whole run, in case something hangs without a deadline of its own.
+setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 3 + 180) * 1000).unref();
 const VIEWPORT = { width: 1440, height: 3000 };
 const MiB = 1024 * 1024;
 
