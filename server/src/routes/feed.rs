@@ -3,13 +3,16 @@
 //! the server shuts down. Shared by the WebSocket and SSE handlers.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use pulse_protocol::{Bye, Cursor, Gap, GapReason, Heartbeat, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
+use tokio_stream::wrappers::WatchStream;
+use tokio_stream::StreamExt;
 
 pub use crate::hub::to_json as json;
 
@@ -32,10 +35,17 @@ pub struct Feed {
     queue: VecDeque<Outgoing>,
     live: broadcast::Receiver<Arc<SharedFrame>>,
     shutdown: watch::Receiver<bool>,
+    /// Wakes the feed when shutdown starts. A stream, so its wait stays registered
+    /// between calls instead of joining and leaving the watch's waiter list per frame.
+    shutdown_changes: WatchStream<bool>,
     /// The newest seq this connection has been given.
     last_sent: u64,
     /// When something was last handed out: a heartbeat is due one interval later.
     quiet_since: Instant,
+    /// The heartbeat timer: one per connection, moved rather than re-created. Moving
+    /// a registered timer later is one atomic store (the timer wheel re-files it when
+    /// the old deadline comes), so a frame costs no timer registration.
+    heartbeat_timer: Pin<Box<Sleep>>,
     retry_ms: u64,
     done: bool,
 }
@@ -54,13 +64,18 @@ impl Feed {
             queue.push_back(Outgoing::Frame(frame));
         }
         let shutdown = hub.shutdown_signal();
+        let shutdown_changes = WatchStream::from_changes(shutdown.clone());
+        let quiet_since = Instant::now();
+        let heartbeat_timer = Box::pin(tokio::time::sleep_until(quiet_since + hub.timing().heartbeat));
         Feed {
             hub,
             queue,
             live: subscription.live,
             shutdown,
+            shutdown_changes,
             last_sent,
-            quiet_since: Instant::now(),
+            quiet_since,
+            heartbeat_timer,
             retry_ms: retry.as_millis() as u64,
             done: false,
         }
@@ -86,7 +101,11 @@ impl Feed {
                 return Some(self.bye());
             }
             let heartbeat_due = self.quiet_since + self.hub.timing().heartbeat;
+            if self.heartbeat_timer.deadline() != heartbeat_due {
+                self.heartbeat_timer.as_mut().reset(heartbeat_due);
+            }
             tokio::select! {
+                biased;
                 received = self.live.recv() => match received {
                     Ok(frame) if frame.frame.seq > self.last_sent => {
                         self.last_sent = frame.frame.seq;
@@ -96,8 +115,8 @@ impl Feed {
                     Err(RecvError::Lagged(_)) => self.refill(),
                     Err(RecvError::Closed) => return Some(self.bye()),
                 },
-                _ = self.shutdown.changed() => return Some(self.bye()),
-                _ = tokio::time::sleep_until(heartbeat_due) => return Some(self.heartbeat()),
+                _ = self.shutdown_changes.next() => return Some(self.bye()),
+                _ = self.heartbeat_timer.as_mut() => return Some(self.heartbeat()),
             }
         }
     }

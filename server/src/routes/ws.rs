@@ -1,9 +1,18 @@
 //! `GET /api/v1/ws`: the WebSocket transport.
 //!
 //! One task per socket: it sends what the [`Feed`] yields and reads what the client
-//! says in the same `select!`. A client that cannot take a message within
-//! [`SEND_TIMEOUT`] is dropped, so a slow client never makes the server buffer.
+//! says. A client that cannot take a message within [`SEND_TIMEOUT`] is dropped, so
+//! a slow client never makes the server buffer.
+//!
+//! The socket is read only after the kernel said it has something to read (see
+//! [`ReadGate`]): polling a tungstenite socket for reads zero-fills its read buffer
+//! first, and doing that after every frame sent was a measurable part of fan-out.
 
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -11,6 +20,8 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use futures_util::task::AtomicWaker;
+use futures_util::Stream;
 use pulse_protocol::ClientMessage;
 
 use super::feed::{Feed, Outgoing};
@@ -49,10 +60,30 @@ pub async fn handler(
         .on_upgrade(move |socket| serve(socket, feed, slot)))
 }
 
+/// What woke the socket task.
+enum Event {
+    /// The feed's next message (`None`: the feed has ended).
+    Item(Option<Outgoing>),
+    /// What the client sent (`None`: the connection is gone).
+    Incoming(Option<Result<Message, axum::Error>>),
+}
+
 async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
+    let mut reads = ReadGate::new();
     loop {
-        tokio::select! {
-            item = feed.next() => {
+        let event = {
+            let mut next = pin!(feed.next());
+            poll_fn(|cx| {
+                // The feed first: a frame due now goes out before a ping is answered.
+                if let Poll::Ready(item) = next.as_mut().poll(cx) {
+                    return Poll::Ready(Event::Item(item));
+                }
+                reads.poll_next(&mut socket, cx).map(Event::Incoming)
+            })
+            .await
+        };
+        match event {
+            Event::Item(item) => {
                 let Some(item) = item else { break };
                 let (message, last) = match item {
                     Outgoing::Json(text) => (Message::Text(text.into()), false),
@@ -67,7 +98,7 @@ async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
                     return;
                 }
             }
-            incoming = socket.recv() => match incoming {
+            Event::Incoming(incoming) => match incoming {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
                     Ok(ClientMessage::Ping) => {
                         let Outgoing::Json(heartbeat) = feed.heartbeat() else { continue };
@@ -94,6 +125,59 @@ async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
                 None => return,
             },
         }
+    }
+}
+
+/// Reads the socket only when its own waker has fired since the last `Pending`
+/// (or it has never been polled), rather than every time the task runs. The task
+/// runs once per frame sent; reads are rare (pings, close).
+struct ReadGate {
+    shared: Arc<ReadWake>,
+    /// Given to the socket's reads: marks them due, then wakes the task.
+    waker: Waker,
+}
+
+struct ReadWake {
+    /// Set when the socket may have something to read.
+    due: AtomicBool,
+    /// The socket task.
+    task: AtomicWaker,
+}
+
+impl Wake for ReadWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.due.store(true, Ordering::Release);
+        self.task.wake();
+    }
+}
+
+impl ReadGate {
+    fn new() -> Self {
+        let shared = Arc::new(ReadWake { due: AtomicBool::new(true), task: AtomicWaker::new() });
+        let waker = Waker::from(shared.clone());
+        ReadGate { shared, waker }
+    }
+
+    fn poll_next(
+        &mut self,
+        socket: &mut WebSocket,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Message, axum::Error>>> {
+        self.shared.task.register(cx.waker());
+        // Cleared before reading, so a wake-up during the read is not lost.
+        if !self.shared.due.swap(false, Ordering::AcqRel) {
+            return Poll::Pending;
+        }
+        let polled = Pin::new(socket).poll_next(&mut Context::from_waker(&self.waker));
+        if polled.is_ready() {
+            // More may be buffered already: read again next time.
+            self.shared.due.store(true, Ordering::Release);
+        }
+        polled
     }
 }
 
