@@ -22,6 +22,8 @@ pub use url::{ServerUrl, UrlError};
 /// Where a transport reports to.
 #[derive(Clone)]
 pub struct Sink {
+    /// The socket opened (WebSocket only; not data, only a hint for deadlines).
+    pub opened: Rc<dyn Fn()>,
     /// Messages in arrival order (a poll answer brings several).
     pub messages: Rc<dyn Fn(Vec<ServerMessage>)>,
     /// A message that could not be read (logged; the link goes on).

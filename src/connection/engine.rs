@@ -45,9 +45,17 @@ struct Attempt {
     id: AttemptId,
     transport: TransportKind,
     opened_at: f64,
+    /// When the socket itself opened (WebSocket only).
+    socket_open_at: Option<f64>,
     hello: bool,
     up_at: Option<f64>,
     last_data_at: f64,
+}
+
+impl Attempt {
+    fn new(id: AttemptId, transport: TransportKind, now: f64) -> Self {
+        Attempt { id, transport, opened_at: now, socket_open_at: None, hello: false, up_at: None, last_data_at: now }
+    }
 }
 
 impl Engine {
@@ -108,6 +116,7 @@ impl Engine {
         let mut out = Vec::new();
         match event {
             Event::Start { remembered } => self.start(remembered, now, &mut out),
+            Event::Opened { attempt } => self.on_opened(attempt, now, &mut out),
             Event::Messages { attempt, messages } => self.on_messages(attempt, messages, now, random, &mut out),
             Event::Malformed { attempt, error } => {
                 if let Some(a) = self.attempt(attempt) {
@@ -144,6 +153,28 @@ impl Engine {
         }
     }
 
+    /// When `attempt` must have come up: its transport's deadline, or sooner for a
+    /// WebSocket whose socket opened.
+    fn connect_deadline_at(&self, attempt: &Attempt) -> f64 {
+        let overall = attempt.opened_at + self.config.connect_deadline_ms(attempt.transport);
+        let after_open =
+            attempt.socket_open_at.map_or(f64::INFINITY, |at| at + self.config.deadlines.websocket_after_open_ms);
+        overall.min(after_open)
+    }
+
+    fn on_opened(&mut self, id: AttemptId, now: f64, out: &mut Vec<Command>) {
+        let is_probe = self.probe.is_some_and(|p| p.id == id);
+        let slot = if is_probe { &mut self.probe } else { &mut self.active };
+        let Some(attempt) = slot.as_mut().filter(|a| a.id == id && a.up_at.is_none()) else { return };
+        if attempt.transport != TransportKind::WebSocket || attempt.socket_open_at.is_some() {
+            return;
+        }
+        attempt.socket_open_at = Some(now);
+        let attempt = *attempt;
+        let timer = if is_probe { Timer::ProbeDeadline } else { Timer::Connect };
+        out.push(Command::SetTimer(timer, (self.connect_deadline_at(&attempt) - now).max(0.0)));
+    }
+
     fn attempt(&self, id: AttemptId) -> Option<Attempt> {
         self.active.filter(|a| a.id == id).or(self.probe.filter(|p| p.id == id))
     }
@@ -164,8 +195,7 @@ impl Engine {
     fn open(&mut self, now: f64, out: &mut Vec<Command>) {
         self.next_id += 1;
         let transport = self.next_transport;
-        self.active =
-            Some(Attempt { id: self.next_id, transport, opened_at: now, hello: false, up_at: None, last_data_at: now });
+        self.active = Some(Attempt::new(self.next_id, transport, now));
         self.retry_at = None;
         self.status.transport = Some(transport);
         self.status.next_retry_at = None;

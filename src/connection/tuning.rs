@@ -34,6 +34,10 @@ pub struct ConnectDeadlines {
     /// one round trip away, and a blocked WebSocket costs little before SSE is tried
     /// (first data over SSE within 3 s of page load).
     pub websocket_ms: f64,
+    /// WebSocket, once its socket opened. Default 1 s: hello comes at once and the
+    /// ping's answer one round trip later, so a socket that opened through a proxy
+    /// and carries nothing is given up on early.
+    pub websocket_after_open_ms: f64,
     /// Server-Sent Events. Default 2.5 s (hello, then the next frame or heartbeat).
     pub sse_ms: f64,
     /// Long-poll. Default 4 s.
@@ -44,7 +48,13 @@ pub struct ConnectDeadlines {
 
 impl Default for ConnectDeadlines {
     fn default() -> Self {
-        ConnectDeadlines { websocket_ms: 1_500.0, sse_ms: 2_500.0, long_poll_ms: 4_000.0, poll_ms: 4_000.0 }
+        ConnectDeadlines {
+            websocket_ms: 1_500.0,
+            websocket_after_open_ms: 1_000.0,
+            sse_ms: 2_500.0,
+            long_poll_ms: 4_000.0,
+            poll_ms: 4_000.0,
+        }
     }
 }
 

@@ -31,6 +31,13 @@ pub enum Event {
         /// From storage.
         remembered: Option<TransportKind>,
     },
+    /// The attempt's socket opened (WebSocket `onopen`). Not data: but a WebSocket
+    /// that opened must deliver within a shorter deadline, since the server sends
+    /// hello at once and answers the transport's ping one round trip later.
+    Opened {
+        /// Which attempt.
+        attempt: AttemptId,
+    },
     /// Messages arrived on an attempt (a poll answer brings several at once).
     Messages {
         /// Which attempt.

@@ -167,8 +167,9 @@ impl Runner {
                 }
             })
         };
-        let (on_messages, on_malformed, on_failed) = (send.clone(), send.clone(), send);
+        let (on_opened, on_messages, on_malformed, on_failed) = (send.clone(), send.clone(), send.clone(), send);
         Sink {
+            opened: Rc::new(move || on_opened(Event::Opened { attempt })),
             messages: Rc::new(move |messages| on_messages(Event::Messages { attempt, messages })),
             malformed: Rc::new(move |error| on_malformed(Event::Malformed { attempt, error })),
             failed: Rc::new(move |reason, retry_after_ms| on_failed(Event::Failed { attempt, reason, retry_after_ms })),

@@ -13,6 +13,7 @@ pub struct WebSocketTransport {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_open: Closure<dyn FnMut(Event)>,
 }
 
 impl WebSocketTransport {
@@ -48,14 +49,24 @@ impl WebSocketTransport {
             };
             failed(format!("closed ({code}{}{reason})", if reason.is_empty() { "" } else { " " }), hint);
         });
+        let opened = sink.opened;
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| opened());
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(WebSocketTransport { socket, _on_message: on_message, _on_error: on_error, _on_close: on_close })
+        Ok(WebSocketTransport {
+            socket,
+            _on_message: on_message,
+            _on_error: on_error,
+            _on_close: on_close,
+            _on_open: on_open,
+        })
     }
 
     /// Detaches every callback and closes the socket.
     pub fn close(self) {
+        self.socket.set_onopen(None);
         self.socket.set_onmessage(None);
         self.socket.set_onerror(None);
         self.socket.set_onclose(None);

@@ -13,13 +13,17 @@ impl Engine {
     /// The connect deadline: fail the attempt if it has not come up in time.
     pub(super) fn check_connect(&mut self, now: f64, random: f64, out: &mut Vec<Command>) {
         let Some(active) = self.active.filter(|a| a.up_at.is_none()) else { return };
-        let deadline = self.config.connect_deadline_ms(active.transport);
-        let waited = now - active.opened_at;
-        if waited + EARLY_MS >= deadline {
-            let reason = format!("no data within {:.1} s of opening", deadline / 1000.0);
+        let deadline_at = self.connect_deadline_at(&active);
+        if now + EARLY_MS >= deadline_at {
+            let reason = match active.socket_open_at {
+                Some(at) if at + self.config.deadlines.websocket_after_open_ms <= deadline_at => {
+                    format!("opened but no data within {:.1} s", (now - at) / 1000.0)
+                }
+                _ => format!("no data within {:.1} s of opening", (now - active.opened_at) / 1000.0),
+            };
             self.fail(&reason, None, false, now, random, out);
         } else {
-            out.push(Command::SetTimer(Timer::Connect, deadline - waited));
+            out.push(Command::SetTimer(Timer::Connect, deadline_at - now));
         }
     }
 

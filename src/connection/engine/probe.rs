@@ -21,14 +21,7 @@ impl Engine {
             return;
         }
         self.next_id += 1;
-        self.probe = Some(Attempt {
-            id: self.next_id,
-            transport: best,
-            opened_at: now,
-            hello: false,
-            up_at: None,
-            last_data_at: now,
-        });
+        self.probe = Some(Attempt::new(self.next_id, best, now));
         out.push(Command::Log(format!("probing {} quietly", best.label())));
         out.push(Command::Open { attempt: self.next_id, transport: best, cursor: self.resume.cursor().cloned() });
         out.push(Command::SetTimer(Timer::ProbeDeadline, self.config.connect_deadline_ms(best)));

@@ -41,7 +41,13 @@ fn going_up_cancels_the_connect_deadline_and_arms_the_dead_link_timer() {
 fn each_transport_has_its_own_configurable_connect_deadline() {
     let default = EngineConfig::default();
     let custom = EngineConfig {
-        deadlines: ConnectDeadlines { websocket_ms: 2_500.0, sse_ms: 2_000.0, long_poll_ms: 3_000.0, poll_ms: 3_500.0 },
+        deadlines: ConnectDeadlines {
+            websocket_ms: 2_500.0,
+            websocket_after_open_ms: 800.0,
+            sse_ms: 2_000.0,
+            long_poll_ms: 3_000.0,
+            poll_ms: 3_500.0,
+        },
         ..EngineConfig::default()
     };
     let cases = [
@@ -72,6 +78,32 @@ fn a_websocket_that_opens_and_carries_nothing_counts_as_failed() {
 }
 
 #[test]
+fn a_websocket_that_opened_must_deliver_within_one_second_of_opening() {
+    // (ms until onopen, then ms until the connect timer fires) → fails?
+    let cases = [(100.0, 1_000.0, true), (100.0, 900.0, false), (1_000.0, 500.0, true), (300.0, 1_200.0, true)];
+    for (open_after, fire_after, fails) in cases {
+        let (mut s, ws) = Script::new(EngineConfig::default());
+        s.now += open_after;
+        let out = s.send(Event::Opened { attempt: ws });
+        let armed = timer(&out, Timer::Connect).expect("a shorter deadline");
+        assert_eq!(armed, 1_000.0_f64.min(1_500.0 - open_after), "opened after {open_after}");
+        let out = s.fire(Timer::Connect, fire_after);
+        assert_eq!(out.contains(&Command::Close(ws)), fails, "opened after {open_after}, fired {fire_after} later");
+    }
+}
+
+#[test]
+fn opened_means_nothing_to_other_transports_or_to_a_live_link() {
+    let config = EngineConfig { forced: Some(Sse), ..EngineConfig::default() };
+    let (mut s, sse) = Script::new(config);
+    assert!(s.send(Event::Opened { attempt: sse }).is_empty());
+    let (mut s, ws) = Script::new(EngineConfig::default());
+    s.bring_up(ws, "e", 1);
+    assert!(s.send(Event::Opened { attempt: ws }).is_empty());
+    assert!(s.send(Event::Opened { attempt: 99 }).is_empty());
+}
+
+#[test]
 fn a_connect_timer_that_fires_early_is_re_armed_not_obeyed() {
     let (mut s, _) = Script::new(EngineConfig::default());
     let out = s.fire(Timer::Connect, 500.0);
@@ -86,7 +118,9 @@ fn blocked_or_silent_websocket_gives_first_data_over_sse_within_3_s() {
         world.start(None);
         world.run_until(10_000.0);
         let live = world.live_at(0.0).expect("goes live");
-        assert!(live <= 3_000.0, "{behaviour:?}: live after {live} ms\n{:#?}", world.log);
+        // Boot time aside: refused at once, or given up 1 s after opening; then SSE's
+        // hello and its first frame (within one 1 s sampling interval).
+        assert!(live <= 2_200.0, "{behaviour:?}: live after {live} ms\n{:#?}", world.log);
         assert_eq!(world.state(), (LinkState::Live, Some(Sse)));
     }
 }

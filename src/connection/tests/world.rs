@@ -194,7 +194,12 @@ impl World {
                 self.max_open = self.max_open.max(self.conns.len());
                 if matches!(self.server, Server::Down { .. }) || behaviour == Behaviour::Refused {
                     self.pending.push((at, attempt, failed(attempt, "connection refused")));
-                } else if live {
+                    return;
+                }
+                if transport == TransportKind::WebSocket && self.server == Server::Up {
+                    self.pending.push((at, attempt, Event::Opened { attempt }));
+                }
+                if live {
                     let epoch = format!("e{}", self.epoch);
                     let mut first = vec![hello(&epoch, self.seq)];
                     match cursor {
