@@ -7,6 +7,7 @@
 // Usage: node bench/browser/live-cost.mjs [--seconds N]   (default 120)
 // Exits non-zero when it cannot measure; a missed target is reported in the table.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
@@ -89,6 +90,7 @@ try {
   const heap0 = await cdp.send('Runtime.getHeapUsage');
   await waitFrames(page, (await pulseState(page)).frames + 1, 20_000);
   await page.evaluate(() => { window.__mutations = {}; });
+  const load0 = os.loadavg()[0];
   const before = await metrics(cdp);
   const cpu0 = await rendererCpu(browserCdp);
   const mem0 = await pageMemory(page);
@@ -160,7 +162,8 @@ Heaps are read after \`HeapProfiler.collectGarbage\` with \`Runtime.getHeapUsage
 \`memory.buffer.byteLength\` of the instance that Trunk's loader passes in its
 \`TrunkApplicationStarted\` event (captured by the same init script). Wasm memory only grows:
 the store's rings (3,700 rows per host) fill for about an hour at 1 Hz.
-Headless Chromium on a shared 2-core machine, so absolute CPU figures are noisy.
+Headless Chromium on a shared ${os.cpus().length}-core machine (1-minute load average ${load0.toFixed(1)} at the start,
+${os.loadavg()[0].toFixed(1)} at the end, other work included), so absolute CPU figures are noisy.
 `;
   await page.context().close();
 } finally {
