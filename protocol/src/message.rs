@@ -1,11 +1,17 @@
 //! Messages on the streaming transports, server to client and client to server.
 
+mod de;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Catalog, Epoch, Frame};
 
 /// Everything the server sends, tagged by `type`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand (`message/de.rs`): the derived form of an
+/// internally tagged enum buffers every message before reading it, which costs the
+/// web app a second copy of every message type's parser.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// First message of every stream, and of a poll that starts or changes epoch.

@@ -1,0 +1,193 @@
+//! Reads a [`ServerMessage`] in one pass, without buffering it.
+//!
+//! Every field of every message type has a slot; a field is read as soon as it is
+//! met, or skipped once the `type` seen earlier says it belongs to another message
+//! type. So a message whose `type` comes first (as the server writes them) reads
+//! exactly as the derived per-type structs would: unknown fields are ignored,
+//! duplicates and missing fields are errors naming the field. When `type` comes
+//! later, the fields before it are read with the type their name has in any message.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+use crate::{Catalog, Epoch, Frame, ProcessInfo};
+
+/// The `type` of each message, as on the wire.
+const TAGS: &[&str] = &["hello", "frame", "heartbeat", "gap", "bye"];
+
+/// [`GapReason`]'s names on the wire.
+const GAP_REASONS: &[&str] = &["too_old", "epoch_changed", "lagged"];
+
+impl<'de> Deserialize<'de> for ServerMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MessageVisitor)
+    }
+}
+
+/// A message's `type`.
+#[derive(Clone, Copy)]
+enum Tag {
+    Hello,
+    Frame,
+    Heartbeat,
+    Gap,
+    Bye,
+}
+
+impl Tag {
+    fn parse<E: de::Error>(text: &str) -> Result<Self, E> {
+        Ok(match text {
+            "hello" => Tag::Hello,
+            "frame" => Tag::Frame,
+            "heartbeat" => Tag::Heartbeat,
+            "gap" => Tag::Gap,
+            "bye" => Tag::Bye,
+            other => return Err(E::unknown_variant(other, TAGS)),
+        })
+    }
+
+    /// Whether `key` is one of this message type's fields.
+    fn has(self, key: &str) -> bool {
+        let fields: &[&str] = match self {
+            Tag::Hello => {
+                &["protocol", "epoch", "seq", "catalog", "heartbeat_ms", "interval_ms", "history_ms", "server_time"]
+            }
+            Tag::Frame => &["seq", "ts", "host", "values", "top"],
+            Tag::Heartbeat => &["seq", "ts"],
+            Tag::Gap => &["reason", "next_seq", "missed"],
+            Tag::Bye => &["reason", "retry_ms"],
+        };
+        fields.contains(&key)
+    }
+}
+
+/// One slot per field name of any message type.
+#[derive(Default)]
+struct Fields {
+    protocol: Option<u32>,
+    epoch: Option<Epoch>,
+    seq: Option<u64>,
+    catalog: Option<Catalog>,
+    heartbeat_ms: Option<u64>,
+    interval_ms: Option<u64>,
+    history_ms: Option<u64>,
+    server_time: Option<i64>,
+    ts: Option<i64>,
+    host: Option<String>,
+    values: Option<BTreeMap<String, f64>>,
+    top: Option<Vec<ProcessInfo>>,
+    /// A [`GapReason`] in a gap, free text in a bye.
+    reason: Option<String>,
+    next_seq: Option<u64>,
+    missed: Option<Option<u64>>,
+    retry_ms: Option<u64>,
+}
+
+struct MessageVisitor;
+
+impl<'de> Visitor<'de> for MessageVisitor {
+    type Value = ServerMessage;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a server message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMessage, A::Error> {
+        let mut tag: Option<Tag> = None;
+        let mut f = Fields::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "type" {
+                if tag.is_some() {
+                    return Err(de::Error::duplicate_field("type"));
+                }
+                tag = Some(Tag::parse(&map.next_value::<String>()?)?);
+                continue;
+            }
+            if tag.is_some_and(|tag| !tag.has(&key)) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let m = &mut map;
+            match key.as_str() {
+                "protocol" => fill(m, &mut f.protocol, "protocol")?,
+                "epoch" => fill(m, &mut f.epoch, "epoch")?,
+                "seq" => fill(m, &mut f.seq, "seq")?,
+                "catalog" => fill(m, &mut f.catalog, "catalog")?,
+                "heartbeat_ms" => fill(m, &mut f.heartbeat_ms, "heartbeat_ms")?,
+                "interval_ms" => fill(m, &mut f.interval_ms, "interval_ms")?,
+                "history_ms" => fill(m, &mut f.history_ms, "history_ms")?,
+                "server_time" => fill(m, &mut f.server_time, "server_time")?,
+                "ts" => fill(m, &mut f.ts, "ts")?,
+                "host" => fill(m, &mut f.host, "host")?,
+                "values" => fill(m, &mut f.values, "values")?,
+                "top" => fill(m, &mut f.top, "top")?,
+                "reason" => fill(m, &mut f.reason, "reason")?,
+                "next_seq" => fill(m, &mut f.next_seq, "next_seq")?,
+                "missed" => fill(m, &mut f.missed, "missed")?,
+                "retry_ms" => fill(m, &mut f.retry_ms, "retry_ms")?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let tag = tag.ok_or_else(|| de::Error::missing_field("type"))?;
+        build(tag, f)
+    }
+}
+
+/// Reads the next value into an empty slot.
+fn fill<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required field's value.
+fn need<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// The message of type `tag` from its fields, in the order the structs declare them.
+fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
+    Ok(match tag {
+        Tag::Hello => ServerMessage::Hello(Hello {
+            protocol: need(f.protocol, "protocol")?,
+            epoch: need(f.epoch, "epoch")?,
+            seq: need(f.seq, "seq")?,
+            catalog: need(f.catalog, "catalog")?,
+            heartbeat_ms: need(f.heartbeat_ms, "heartbeat_ms")?,
+            interval_ms: need(f.interval_ms, "interval_ms")?,
+            history_ms: need(f.history_ms, "history_ms")?,
+            server_time: need(f.server_time, "server_time")?,
+        }),
+        Tag::Frame => ServerMessage::Frame(Frame {
+            seq: need(f.seq, "seq")?,
+            ts: need(f.ts, "ts")?,
+            host: need(f.host, "host")?,
+            values: need(f.values, "values")?,
+            top: f.top.unwrap_or_default(),
+        }),
+        Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat { seq: need(f.seq, "seq")?, ts: need(f.ts, "ts")? }),
+        Tag::Gap => {
+            let reason = match need::<_, E>(f.reason, "reason")?.as_str() {
+                "too_old" => GapReason::TooOld,
+                "epoch_changed" => GapReason::EpochChanged,
+                "lagged" => GapReason::Lagged,
+                other => return Err(E::unknown_variant(other, GAP_REASONS)),
+            };
+            ServerMessage::Gap(Gap { reason, next_seq: need(f.next_seq, "next_seq")?, missed: f.missed.flatten() })
+        }
+        Tag::Bye => {
+            ServerMessage::Bye(Bye { reason: need(f.reason, "reason")?, retry_ms: need(f.retry_ms, "retry_ms")? })
+        }
+    })
+}
