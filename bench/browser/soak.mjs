@@ -9,6 +9,7 @@
 // the ring filling (the default 1 h ring fills for an hour by design; its size is
 // reported). Exits non-zero when it cannot measure; a missed target is in the table.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
@@ -52,7 +53,7 @@ async function sample(server, page, cdp, label, t0) {
   }));
   const s = {
     label, minute: (Date.now() - t0) / 60_000, rss: await serverRss(server), heap: heap.usedSize,
-    wasm: page_.wasm, nodes: m.Nodes, listeners: m.JSEventListeners, frames: page_.frames, state: page_.state,
+    wasm: page_.wasm, nodes: m.Nodes, listeners: m.JSEventListeners, load: os.loadavg()[0], frames: page_.frames, state: page_.state,
   };
   console.error(`${label.padEnd(6)} t=${s.minute.toFixed(2)} min  server RSS ${(s.rss / MiB).toFixed(2)} MiB  JS heap ${(s.heap / MiB).toFixed(3)} MiB  wasm ${s.wasm === null ? 'n/a' : (s.wasm / MiB).toFixed(2)} MiB  nodes ${s.nodes}  listeners ${s.listeners}  frames ${s.frames}  ${s.state}`);
   return s;
@@ -105,9 +106,9 @@ try {
     `| page DOM nodes / JS event listeners | ${first.nodes} / ${first.listeners} | ${last.nodes} / ${last.listeners} | | | |`,
   ].join('\n');
   const perMinute = [
-    '| minute | server RSS | JS heap (after GC) | wasm memory | DOM nodes | frames accepted |',
-    '|---:|---:|---:|---:|---:|---:|',
-    ...samples.map((s) => `| ${s.minute.toFixed(1)} | ${fmt(s.rss)} | ${fmt(s.heap, 3)} | ${fmt(s.wasm)} | ${s.nodes} | ${s.frames} |`),
+    '| minute | server RSS | JS heap (after GC) | wasm memory | DOM nodes | frames accepted | machine load (1 min) |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...samples.map((s) => `| ${s.minute.toFixed(1)} | ${fmt(s.rss)} | ${fmt(s.heap, 3)} | ${fmt(s.wasm)} | ${s.nodes} | ${s.frames} | ${s.load.toFixed(1)} |`),
   ].join('\n');
   doc = `Command: \`node bench/browser/soak.mjs --minutes ${minutes}\`${minutes < 60 ? ` (a ${minutes}-minute run, not the default 60)` : ''}.
 One page (viewport ${VIEWPORT.width}×${VIEWPORT.height}, every chart on screen) live over WebSocket, server
