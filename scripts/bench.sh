@@ -3,7 +3,7 @@
 # results (bench/results/*.md), with the machine and the date.
 #   ./pulse bench            everything (about 30 minutes)
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
-#   ./pulse bench NAME...    only these: size render connection fanout latency soak
+#   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout soak
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -16,11 +16,11 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency connection fanout soak)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout soak)
 if [ -n "$quick" ]; then
-  render_rounds=4; connection_rounds=1; latency_seconds=10; soak_minutes=2
+  render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
-  render_rounds=12; connection_rounds=3; latency_seconds=60; soak_minutes=60
+  render_rounds=12; connection_rounds=3; latency_seconds=60; live_seconds=120; soak_minutes=60
 fi
 
 setup_toolchain
@@ -34,7 +34,9 @@ for name in "${names[@]}"; do
     size) { echo 'Command: `./pulse bench size`'; echo; bench/size.sh; } > bench/results/size.md || true ;;
     render) bench/render/build.sh && node bench/render/run.mjs --rounds "$render_rounds" ;;
     latency) node bench/browser/latency.mjs --seconds "$latency_seconds" ;;
+    live-cost) node bench/browser/live-cost.mjs --seconds "$live_seconds" ;;
     connection) node bench/browser/connection.mjs --rounds "$connection_rounds" ;;
+    stampede) cargo run --release -q -p pulse-stampede -- --clients 1000 ;;
     fanout) bench/fanout/run.sh ${quick:+--quick} ;;
     soak) node bench/browser/soak.mjs --minutes "$soak_minutes" ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
@@ -59,6 +61,7 @@ section() {
   section size "Download size (release build)"
   section render "Chart rendering: Pulse vs uPlot"
   section latency "Sample to pixel latency in the browser"
+  section live-cost "The live page's cost: CPU, long tasks, layouts, memory"
   section connection "Connection engine: fallback, restart, dead links, loss"
   section fanout "Server fan-out: Pulse vs Socket.IO"
   section soak "Soak: memory over time"
