@@ -10,6 +10,7 @@
 //   --seconds: measuring time per transport (default 60)
 // Exits non-zero when it cannot measure; a missed target is reported in the table.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
@@ -115,6 +116,7 @@ async function measure(browser, transport) {
         const on = all.filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.bottom > 0 && r.top < innerHeight; });
         return { total: all.length, onScreen: on.length };
       });
+      const load0 = os.loadavg()[0];
       const offsetBefore = await clockOffset(page);
       const start = await page.evaluate(() => { (window.__pulse.drawLag ??= []).length = 0; window.__arrival.length = 0; return window.__pulse.frames; });
       const want = Math.ceil((seconds * 1000) / intervalMs);
@@ -144,7 +146,7 @@ async function measure(browser, transport) {
       if (page.errors.length) throw new Error(`${transport}: page errors: ${page.errors.join('; ')}`);
       if (state !== 'live') throw new Error(`${transport}: page left live (${state})`);
       if (lags.length === 0 || arrival.length === 0) throw new Error(`${transport}: no chart recorded a paint (window.__pulse.drawLag empty: is dist/ built from this tree?)`);
-      return { transport, lags, arrival, frames: frames - start, gaps, canvases, offsets: [offsetBefore, offsetAfter] };
+      return { transport, load: `${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`, lags, arrival, frames: frames - start, gaps, canvases, offsets: [offsetBefore, offsetAfter] };
     } finally {
       await page.context().close();
     }
@@ -166,7 +168,7 @@ try {
     const arrived = [...r.arrival].sort((a, b) => a - b);
     const arrivalText = arrived.length ? `${round(quantile(arrived, 0.5))} / ${round(quantile(arrived, 0.95))} ms` : 'n/a';
     offsets.push(...r.offsets.filter(Boolean).map((o) => ({ transport, ...o })));
-    const row = `| ${transport} | ${r.frames} | ${r.lags.length} | ${round(p50)} ms | ${round(p95)} ms | ${round(sorted.at(-1))} ms | ${arrivalText} | ${targetText} | ${met ? 'met' : '**missed**'} |`;
+    const row = `| ${transport} | ${r.frames} | ${r.lags.length} | ${round(p50)} ms | ${round(p95)} ms | ${round(sorted.at(-1))} ms | ${arrivalText} | ${targetText} | ${met ? 'met' : '**missed**'} | ${r.load} |`;
     console.error(`${row}   (${r.canvases.onScreen}/${r.canvases.total} canvases on screen)`);
     rows.push({ row, canvases: r.canvases });
   }
@@ -178,8 +180,8 @@ const worstOffset = offsets.reduce((a, o) => (Math.abs(o.offset) > Math.abs(a.of
 const maxRtt = Math.max(...offsets.map((o) => o.rtt));
 const canvases = rows[0].canvases;
 const table = [
-  '| transport | samples | chart paints | p50 | p95 | max | of which sample → message in page, p50 / p95 | target (p95) | met |',
-  '|---|---:|---:|---:|---:|---:|---:|---|---|',
+  '| transport | samples | chart paints | p50 | p95 | max | of which sample → message in page, p50 / p95 | target (p95) | met | machine load (1 min avg, start → end) |',
+  '|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
   ...rows.map((r) => r.row),
 ].join('\n');
 const doc = `Command: \`node bench/browser/latency.mjs --seconds ${seconds}${interval === '250ms' ? '' : ` --interval ${interval}`}\`
