@@ -30,13 +30,19 @@ pub enum HttpError {
 
 /// GETs `url` and parses its JSON body.
 pub async fn fetch_json<T: DeserializeOwned>(url: &str, signal: Option<&AbortSignal>) -> Result<T, HttpError> {
+    let text = fetch_text(url, signal).await?;
+    serde_json::from_str(&text).map_err(|e| HttpError::Body(e.to_string()))
+}
+
+/// GETs `url` and returns its body. Apart from [`fetch_json`] so that the request is
+/// compiled once, not once per body type.
+async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, HttpError> {
     let response =
         Request::get(url).abort_signal(signal).send().await.map_err(|e| HttpError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(status_error(response).await);
     }
-    let text = response.text().await.map_err(|e| HttpError::Network(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| HttpError::Body(e.to_string()))
+    response.text().await.map_err(|e| HttpError::Network(e.to_string()))
 }
 
 /// The history of every series since `from` (ms since the Unix epoch).
