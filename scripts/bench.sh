@@ -3,6 +3,7 @@
 # results (bench/results/*.md), with the machine and the date.
 #   ./pulse bench            everything (about 30 minutes)
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
+#   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout soak
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +24,16 @@ else
   render_rounds=12; connection_rounds=3; latency_seconds=60; live_seconds=120; soak_minutes=60
 fi
 
-setup_toolchain
-setup_test_tools
-build_all
 mkdir -p bench/results
+if [ "${names[*]}" = report ]; then
+  names=()  # only rebuild BENCHMARKS.md from the results already there
+else
+  setup_toolchain
+  setup_test_tools
+  build_all
+fi
 
-for name in "${names[@]}"; do
+for name in "${names[@]+"${names[@]}"}"; do
   say "benchmark: $name"
   case "$name" in
     size) { echo 'Command: `./pulse bench size`'; echo; bench/size.sh; } > bench/results/size.md || true ;;
