@@ -1,0 +1,102 @@
+// What a person does with the dashboard, in headless Chromium against a real server:
+// switch the time range (history is fetched at once), pause (pixels freeze while
+// frames keep arriving), hover (the crosshair tooltip shows values), switch theme,
+// and use it on a 400-px phone without horizontal scrolling.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PulseServer } from '../lib/server.mjs';
+import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await PulseServer.start({ args: ['--interval', '250ms'] });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const cpuPixels = (page) => page.evaluate(() => {
+  const canvas = document.querySelector('[data-testid="panel-cpu"] canvas');
+  return canvas.toDataURL();
+});
+
+test('switching the time range fetches that much history at once', async () => {
+  const page = await openPage(browser, `${server.url}/`);
+  await waitLive(page, 'ws');
+  const asked = page.waitForRequest((request) => {
+    const url = new URL(request.url());
+    return url.pathname === '/api/v1/history' && Date.now() - Number(url.searchParams.get('from')) > 55 * 60_000;
+  }, { timeout: 10_000 });
+  await page.click('[data-testid="range-1h"]');
+  await asked;
+  assert.match(page.url(), /range=1h/, 'the range is kept in the URL');
+  await page.context().close();
+});
+
+test('pause freezes the charts while frames keep arriving, resume goes live again', async () => {
+  const page = await openPage(browser, `${server.url}/`);
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  await page.click('[data-testid="pause"]');
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const frozen = await cpuPixels(page);
+  const frames = (await pulseState(page)).frames;
+  await waitFrames(page, frames + 6);
+  assert.equal(await cpuPixels(page), frozen, 'no repaint while paused');
+  await page.click('[data-testid="pause"]');
+  await page.waitForFunction((before) => {
+    const canvas = document.querySelector('[data-testid="panel-cpu"] canvas');
+    return canvas.toDataURL() !== before;
+  }, frozen, { timeout: 10_000, polling: 100 });
+  await page.context().close();
+});
+
+test('hovering a chart shows a tooltip with the values at that time', async () => {
+  const page = await openPage(browser, `${server.url}/?range=1m`);
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 4);
+  const box = await page.locator('[data-testid="panel-cpu"] canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+  const tooltip = page.locator('.tooltip').first();
+  await tooltip.waitFor({ timeout: 5_000 });
+  assert.match(await tooltip.innerText(), /%/, 'the CPU tooltip shows a percentage');
+  await page.context().close();
+});
+
+test('the theme toggle switches to dark and the charts follow', async () => {
+  const page = await openPage(browser, `${server.url}/?theme=light`);
+  await waitLive(page, 'ws');
+  const corner = () => page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="panel-cpu"] canvas');
+    return Array.from(canvas.getContext('2d').getImageData(1, 1, 1, 1).data);
+  });
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid="panel-cpu"] canvas');
+    return c && c.width > 0 && c.getContext('2d').getImageData(1, 1, 1, 1).data[3] > 0;
+  }, null, { timeout: 10_000 });
+  const light = await corner();
+  await page.click('[data-testid="theme-toggle"]');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: 5_000 });
+  await page.waitForFunction((before) => {
+    const c = document.querySelector('[data-testid="panel-cpu"] canvas');
+    return Array.from(c.getContext('2d').getImageData(1, 1, 1, 1).data).join() !== before.join();
+  }, light, { timeout: 5_000 });
+  const dark = await corner();
+  assert.ok(dark[0] + dark[1] + dark[2] < light[0] + light[1] + light[2], `dark ${dark} is darker than light ${light}`);
+  await page.context().close();
+});
+
+test('a 400-px phone gets the dashboard without horizontal scrolling', async () => {
+  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 400, height: 800 } });
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(scroll <= inner, `page is ${scroll} px wide in a ${inner} px viewport`);
+  await page.context().close();
+});
