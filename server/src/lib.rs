@@ -77,6 +77,7 @@ pub async fn serve(
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
+    let connections = state.connections.clone();
     let app = app(state);
     tracing::info!("Pulse is live at http://{address}/");
 
@@ -94,13 +95,21 @@ pub async fn serve(
     let listener = conn::Listener::new(listener, conn::WRITE_STALL);
     let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let mut shutdown_seen = hub.shutdown_signal();
-    tokio::select! {
+    let result = tokio::select! {
         result = server => result,
         _ = async {
             let _ = shutdown_seen.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(GOODBYE_GRACE).await;
         } => Ok(()),
+    };
+    // axum's graceful shutdown does not track upgraded WebSockets, so it can finish
+    // while their tasks are still writing `bye`: wait for every stream to end (within
+    // the grace period) so no client is left with a reset instead of a goodbye.
+    let deadline = tokio::time::Instant::now() + GOODBYE_GRACE;
+    while connections.load(std::sync::atomic::Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    result
 }
 
 /// This machine's name, as every series carries it.
