@@ -1,9 +1,11 @@
 //! Plain HTTP: JSON GETs that can be aborted, with errors that say what happened.
 
-use gloo_net::http::{Request, Response};
+use js_sys::Promise;
 use pulse_protocol::{ApiError, Catalog, HistoryResponse};
 use serde::de::DeserializeOwned;
-use web_sys::AbortSignal;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestInit, Response};
 
 use super::ServerUrl;
 
@@ -37,12 +39,35 @@ pub async fn fetch_json<T: DeserializeOwned>(url: &str, signal: Option<&AbortSig
 /// GETs `url` and returns its body. Apart from [`fetch_json`] so that the request is
 /// compiled once, not once per body type.
 async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, HttpError> {
-    let response =
-        Request::get(url).abort_signal(signal).send().await.map_err(|e| HttpError::Network(e.to_string()))?;
+    let init = RequestInit::new();
+    init.set_signal(signal);
+    let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".to_owned()))?;
+    let response: Response = settle(window.fetch_with_str_and_init(url, &init)).await?.unchecked_into();
     if !response.ok() {
         return Err(status_error(response).await);
     }
-    response.text().await.map_err(|e| HttpError::Network(e.to_string()))
+    text(&response).await
+}
+
+/// The body of `response` as text.
+async fn text(response: &Response) -> Result<String, HttpError> {
+    let body = response.text().map_err(network)?;
+    Ok(settle(body).await?.as_string().unwrap_or_default())
+}
+
+/// Awaits a promise; a rejection is a network error.
+async fn settle(promise: Promise) -> Result<JsValue, HttpError> {
+    JsFuture::from(promise).await.map_err(network)
+}
+
+/// A rejected fetch or body read in words: the error's `toString()`, e.g.
+/// `TypeError: Failed to fetch` or `AbortError: signal is aborted without reason`.
+fn network(error: JsValue) -> HttpError {
+    let text = match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.to_string().into(),
+        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    };
+    HttpError::Network(text)
 }
 
 /// The history of every series since `from` (ms since the Unix epoch).
@@ -63,10 +88,11 @@ pub fn retry_after_ms(header: &str) -> Option<f64> {
 
 async fn status_error(response: Response) -> HttpError {
     let status = response.status();
-    let retry_after_ms = response.headers().get("retry-after").as_deref().and_then(retry_after_ms);
-    let detail = match response.json::<ApiError>().await {
-        Ok(body) => body.detail,
-        Err(_) => response.status_text(),
+    let retry_after_ms = response.headers().get("retry-after").ok().flatten().as_deref().and_then(retry_after_ms);
+    let body = text(&response).await.ok();
+    let detail = match body.as_deref().map(serde_json::from_str::<ApiError>) {
+        Some(Ok(body)) => body.detail,
+        _ => response.status_text(),
     };
     HttpError::Status { status, detail, retry_after_ms }
 }
