@@ -18,6 +18,8 @@ pub fn raise_nofile_limit() -> Result<u64> {
             return Err(std::io::Error::last_os_error().into());
         }
     }
+    // rlim_t is u64 on Linux but not on every platform libc supports.
+    #[allow(clippy::unnecessary_cast)]
     Ok(limit.rlim_cur as u64)
 }
 
