@@ -63,6 +63,7 @@ section() {
   echo "with $(nproc) cores and $(free -g | awk '/^Mem:/ {print $2}') GiB of memory, $(date -u +%Y-%m-%d)."
   echo "These machines are noisy: compare the ratios measured side by side, not absolute times."
   echo
+  section summary "At a glance"
   section size "Download size (release build)"
   section render "Chart rendering: Pulse vs uPlot"
   section latency "Sample to pixel latency in the browser"
