@@ -133,6 +133,10 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
     }
 
     let stroke = ((1.0 * dpr).round() as u32).max(1);
+    // plotters draws on whole pixels; an odd-width line centred on a pixel edge is
+    // smeared over two rows. Half a pixel puts it on one: crisp, and cheaper to raster.
+    let crisp = if stroke % 2 == 1 { 0.5 } else { 0.0 };
+    let _ = context.translate(crisp, crisp);
     for (line, points) in input.lines.iter().zip(&decimated) {
         let style = input.palette.series_color(line.color).stroke_width(stroke);
         for run in segments(points) {
@@ -143,5 +147,6 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
             }
         }
     }
+    let _ = context.translate(-crisp, -crisp);
     root.present().map_err(fail)
 }
