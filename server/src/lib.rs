@@ -95,21 +95,24 @@ pub async fn serve(
     let listener = conn::Listener::new(listener, conn::WRITE_STALL);
     let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let mut shutdown_seen = hub.shutdown_signal();
-    let result = tokio::select! {
-        result = server => result,
+    // axum's graceful shutdown does not track upgraded WebSockets, so it can finish
+    // while their tasks are still writing `bye`: after it, wait for every stream to
+    // end, so no client is left with a reset instead of a goodbye. One grace period,
+    // counted from the shutdown signal, bounds all of it.
+    let serving = async {
+        let result = server.await;
+        while connections.load(std::sync::atomic::Ordering::Acquire) > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        result
+    };
+    tokio::select! {
+        result = serving => result,
         _ = async {
             let _ = shutdown_seen.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(GOODBYE_GRACE).await;
         } => Ok(()),
-    };
-    // axum's graceful shutdown does not track upgraded WebSockets, so it can finish
-    // while their tasks are still writing `bye`: wait for every stream to end (within
-    // the grace period) so no client is left with a reset instead of a goodbye.
-    let deadline = tokio::time::Instant::now() + GOODBYE_GRACE;
-    while connections.load(std::sync::atomic::Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    result
 }
 
 /// This machine's name, as every series carries it.
