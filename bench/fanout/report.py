@@ -38,11 +38,19 @@ flowing = [r for r in rows if r.get("mode") == "flowing"]
 idle = [r for r in rows if r.get("mode") == "idle"]
 
 # Socket.IO's mean net CPU per message at each N, for the ratio column.
-sio = defaultdict(list)
-for r in flowing:
-    if r.get("label") == "socketio" and r.get("server_cpu_us_per_msg_net") is not None and not disturbed(r):
-        sio[r["clients"]].append(r["server_cpu_us_per_msg_net"])
-sio_mean = {n: sum(v) / len(v) for n, v in sio.items()}
+def mean_net(label):
+    """A peer's mean CPU per message at each N, from its undisturbed runs."""
+    by_n = defaultdict(list)
+    for r in flowing:
+        if r.get("label") == label and r.get("server_cpu_us_per_msg") is not None and not disturbed(r):
+            by_n[r["clients"]].append(r["server_cpu_us_per_msg"])
+    return {n: sum(v) / len(v) for n, v in by_n.items()}
+
+
+# The peers relay a Pulse source that runs on the load generator's core, so their
+# whole CPU counts; Pulse's own ratio uses its figure net of its sampler thread.
+sio_mean = mean_net("socketio")
+floor_mean = mean_net("floor")
 
 lines = [
     f"Command: `{command}` (each point run {repeat} time(s); every run is a row). "
@@ -52,23 +60,29 @@ lines = [
     "Server pinned to core 0 (`taskset -c 0`, `--workers 1`), load generator (`pulse-loadgen`, one thread) "
     "to core 1; one frame a second (`--interval 1s`) to every client over loopback; a fresh server per point. "
     "Socket.IO 4.8.4 relays the frames of a Pulse server (on core 1, one client) with `io.emit`, "
-    "WebSocket transport only, no compression.",
+    "WebSocket transport only, no compression. "
+    "The floor (`bench/fanout/floor`, ~100 lines) relays the same frames the way `shared/ANCHORS.md` calls best practice "
+    "(serialised once as `Utf8Bytes`, `read_buffer_size(4096)`, current-thread runtime) and does nothing else: "
+    "it is what axum and this machine's kernel cost, before any of Pulse's features.",
     "",
-    "| server | transport | N | connected | p50 ms | p99 ms | max ms | msgs/s | server CPU µs/msg | net of idle µs/msg | Pulse ÷ Socket.IO | RSS/conn KiB (flowing) | load generator µs/msg | other CPU % |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| server | transport | N | connected | p50 ms | p99 ms | max ms | msgs/s | server CPU µs/msg | net of idle µs/msg | Pulse ÷ Socket.IO | Pulse ÷ floor | RSS/conn KiB (flowing) | load generator µs/msg | other CPU % |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
 ]
 for r in flowing:
     if "error" in r:
-        lines.append(f"| {r['label']} | {r['transport']} | {r['clients']} | failed: {r['error']} |||||||||||")
+        lines.append(f"| {r['label']} | {r['transport']} | {r['clients']} | failed: {r['error']} ||||||||||||")
         continue
     net = r.get("server_cpu_us_per_msg_net")
-    ratio = "—"
-    if r["label"] == "pulse" and net is not None and sio_mean.get(r["clients"]) and not disturbed(r):
-        ratio = f"{net / sio_mean[r['clients']]:.2f}"
+    ratio = floor_ratio = "—"
+    if r["label"] == "pulse" and r["transport"] == "ws" and net is not None and not disturbed(r):
+        if sio_mean.get(r["clients"]):
+            ratio = f"{net / sio_mean[r['clients']]:.2f}"
+        if floor_mean.get(r["clients"]):
+            floor_ratio = f"{net / floor_mean[r['clients']]:.2f}"
     lines.append(
         f"| {r['label']} | {r['transport']} | {r['clients']}{' ⚠' if disturbed(r) else ''} | {r['connected']} | {fmt(r['p50_ms'])} | "
         f"{fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {fmt(r['msgs_per_s'], 0)} | "
-        f"{fmt(r.get('server_cpu_us_per_msg'))} | {fmt(net)} | {ratio} | "
+        f"{fmt(r.get('server_cpu_us_per_msg'))} | {fmt(net)} | {ratio} | {floor_ratio} | "
         f"{fmt(r.get('rss_per_conn_flowing_kib'))} | {fmt(r.get('loadgen_cpu_us_per_msg'))} | {fmt(r.get('other_cpu_pct'), 0)} |"
     )
 
@@ -90,8 +104,8 @@ lines += [
     "Pulse stamps `ts` right after its sampler's procfs reads, so the reading of the host is not included, "
     "but building the frame, serialising it and the whole fan-out are. For Socket.IO it also includes the relay hop.",
     "- \"Server CPU µs/msg\" is the server process's utime+stime over the window ÷ frames delivered; \"net of idle\" subtracts "
-    "the server's own CPU rate with no client (Pulse's sampler thread reads /proc every second; the Socket.IO peer's source is not counted). "
-    "The ratio uses the net figures at the same N.",
+    "the server's own CPU rate with no client (Pulse's sampler thread reads /proc every second; the peers' source runs in another process and is not counted). "
+    "The ratios divide Pulse's net figure by the peer's whole figure at the same N, WebSocket against WebSocket.",
     "- RSS per connection = (RSS − RSS before any client) ÷ connected clients; \"flowing\" is the highest RSS seen during the window.",
     "- \"Other CPU %\" is what everything but the server and the load generator used during the window (% of one core, from /proc/stat): "
     "the machine is shared with other developers' builds; a point above 25 % ran on a disturbed machine, is marked ⚠, "

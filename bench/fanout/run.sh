@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Server fan-out: Pulse (WebSocket, SSE, long-poll) against Socket.IO 4.8.4 on Node.
+# Server fan-out: Pulse (WebSocket, SSE, long-poll) against Socket.IO 4.8.4 on Node,
+# and against the floor: the smallest axum server built the way the anchors
+# recommend (bench/fanout/floor), which shows what this machine allows.
 #
 #   bench/fanout/run.sh            full: N = 1000 2500 5000 10000 15000 19000, 30 s windows
 #   bench/fanout/run.sh --quick    smoke: N = 1000 5000, 10 s windows
@@ -24,9 +26,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ -n "$quick" ]; then
-  ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); duration=10; idle_n=1000
+  ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); floor_ns=(1000 5000); duration=10; idle_n=1000
 else
-  ns=(1000 2500 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 2500 5000 10000); duration=30; idle_n=10000
+  ns=(1000 2500 5000 10000 15000 19000); longpoll_ns=(1000 5000); socketio_ns=(1000 2500 5000 10000); floor_ns=(1000 2500 5000 10000); duration=30; idle_n=10000
 fi
 p99_limit=100
 # A point during which other processes used more than this much CPU (% of one core)
@@ -35,7 +37,7 @@ p99_limit=100
 disturbed_pct=25
 retries=2
 
-cargo build --release -p pulse-server -p pulse-loadgen
+cargo build --release -p pulse-server -p pulse-loadgen -p pulse-fanout-floor
 if [ ! -d bench/fanout/socketio/node_modules ]; then
   (cd bench/fanout/socketio && npm ci --no-audit --no-fund)
 fi
@@ -86,6 +88,15 @@ start_socketio() {
   sio_url=$(wait_for_url "$log" "$sio_pid")
 }
 
+# start_floor SOURCE_URL: sets floor_pid and floor_url.
+start_floor() {
+  local log="$work/floor.$RANDOM.log"
+  taskset -c 0 target/release/pulse-fanout-floor --listen 127.0.0.1:0 --source "$1" > "$log" 2>&1 &
+  floor_pid=$!
+  pids+=("$floor_pid")
+  floor_url=$(wait_for_url "$log" "$floor_pid")
+}
+
 # wait_quiet: waits (at most a minute) until the machine is nearly idle for 2 s.
 wait_quiet() {
   for _ in $(seq 1 30); do
@@ -106,6 +117,8 @@ point() {
   [ "$mode" = idle ] && window=5
   if [ "$server" = pulse ]; then
     start_pulse 0 "$interval"; url=$pulse_url; pid=$pulse_pid
+  elif [ "$server" = floor ]; then
+    start_pulse 1 "$interval"; start_floor "$pulse_url"; url=$floor_url; pid=$floor_pid
   else
     start_pulse 1 "$interval"; start_socketio "$pulse_url"; url=$sio_url; pid=$sio_pid
   fi
@@ -158,6 +171,7 @@ series pulse ws "${ns[@]}"
 series pulse sse "${ns[@]}"
 series pulse longpoll "${longpoll_ns[@]}"
 series socketio socketio "${socketio_ns[@]}"
+series floor ws "${floor_ns[@]}"
 # Idle connections: a 10-minute interval, so no frame flows while memory is read.
 wait_quiet; point pulse ws "$idle_n" idle 1 600s
 wait_quiet; point socketio socketio "$idle_n" idle 1 600s
