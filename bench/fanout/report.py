@@ -2,7 +2,9 @@
 fanout.md: one table row per run, Pulse's CPU per message against Socket.IO's at
 the same N, and idle memory per connection.
 
-    python3 bench/fanout/report.py RESULTS.jsonl COMMAND STARTED REPEAT
+    python3 bench/fanout/report.py RESULTS.jsonl COMMAND STARTED REPEAT [NAME]
+
+NAME (default `fanout`) names the outputs: bench/results/NAME.json and NAME.md.
 """
 import json
 import os
@@ -11,6 +13,7 @@ import sys
 from collections import defaultdict
 
 results_path, command, started, repeat = sys.argv[1:5]
+name = sys.argv[5] if len(sys.argv) > 5 else "fanout"
 rows = [json.loads(line) for line in open(results_path) if line.strip()]
 
 
@@ -116,13 +119,16 @@ lines += [
 if problems:
     lines += ["- Errors seen: " + "; ".join(f"`{p}`" for p in problems[:8])]
 
+if name != "fanout":
+    lines[0:0] = ["Loopback's receive processing is steered to the load generator's core (RPS, in a private network "
+                  "namespace), so the server no longer pays for its clients' TCP input, as on a real network.", ""]
 findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
-if os.path.exists(findings):
+if name == "fanout" and os.path.exists(findings):
     lines += ["", open(findings).read().rstrip()]
 
 os.makedirs("bench/results", exist_ok=True)
-with open("bench/results/fanout.json", "w") as f:
+with open(f"bench/results/{name}.json", "w") as f:
     json.dump({"command": command, "started": started, "repeat": int(repeat), "machine": machine(), "runs": rows}, f, indent=1)
-with open("bench/results/fanout.md", "w") as f:
+with open(f"bench/results/{name}.md", "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -6,6 +6,10 @@
 #   bench/fanout/run.sh            full: N = 1000 2500 5000 10000 15000 19000, 30 s windows
 #   bench/fanout/run.sh --quick    smoke: N = 1000 5000, 10 s windows
 #   bench/fanout/run.sh --repeat 2 every point twice (the table shows each run)
+#   bench/fanout/run.sh --rps      inside a private network namespace whose loopback
+#                                  hands receive processing to the load generator's
+#                                  core (RPS), as a real network would; needs root;
+#                                  writes fanout-rps.* instead of fanout.*
 #
 # The server under test is pinned to core 0, the load generator to core 1; one
 # ~1 KB frame a second goes to every client over loopback. A fresh server is
@@ -17,14 +21,32 @@ cd "$(dirname "$0")/../.."
 
 quick=""
 repeat=1
+rps=""
+args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --repeat) repeat="$2"; shift ;;
-    *) echo "usage: bench/fanout/run.sh [--quick] [--repeat N]" >&2; exit 2 ;;
+    --rps) rps=1 ;;
+    *) echo "usage: bench/fanout/run.sh [--quick] [--repeat N] [--rps]" >&2; exit 2 ;;
   esac
   shift
 done
+name=fanout
+if [ -n "$rps" ]; then
+  name=fanout-rps
+  if [ -z "${PULSE_FANOUT_NETNS:-}" ]; then
+    # On loopback the sending core also runs the receiver's TCP input. In a private
+    # namespace, RPS on its loopback queues that work to core 1 (the load
+    # generator's), where a real network would put it: on the receiving host.
+    netns="pulse-fanout-$$"
+    ip netns add "$netns"
+    trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
+    ip netns exec "$netns" sh -c 'ip link set lo up && echo 2 > /sys/class/net/lo/queues/rx-0/rps_cpus'
+    PULSE_FANOUT_NETNS="$netns" ip netns exec "$netns" "$0" "${args[@]}"
+    exit $?
+  fi
+fi
 if [ -n "$quick" ]; then
   ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); floor_ns=(1000 5000); duration=10; idle_n=1000
 else
@@ -45,7 +67,7 @@ fi
 work=$(mktemp -d)
 mkdir -p bench/results
 # Every run's raw JSON line, kept even if the script is interrupted.
-results=bench/results/fanout.runs.jsonl
+results="bench/results/$name.runs.jsonl"
 : > "$results"
 pids=()
 cleanup() {
@@ -176,6 +198,6 @@ series floor ws "${floor_ns[@]}"
 wait_quiet; point pulse ws "$idle_n" idle 1 600s
 wait_quiet; point socketio socketio "$idle_n" idle 1 600s
 
-command="bench/fanout/run.sh${quick:+ --quick}"
+command="bench/fanout/run.sh${quick:+ --quick}${rps:+ --rps}"
 if [ "$repeat" != 1 ]; then command="$command --repeat $repeat"; fi
-python3 bench/fanout/report.py "$results" "$command" "$started" "$repeat"
+python3 bench/fanout/report.py "$results" "$command" "$started" "$repeat" "$name"

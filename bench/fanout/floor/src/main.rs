@@ -38,10 +38,8 @@ fn main() -> Result<(), String> {
     if !listen.starts_with("127.") {
         return Err("the benchmark listens on loopback only".into());
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("runtime: {e}"))?;
     runtime.block_on(serve(listen, source))
 }
 
@@ -72,10 +70,7 @@ async fn serve(listen: String, source: String) -> Result<(), String> {
 }
 
 async fn upgrade(State(relay): State<Relay>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade
-        .read_buffer_size(4096)
-        .write_buffer_size(0)
-        .on_upgrade(move |socket| client(socket, relay))
+    upgrade.read_buffer_size(4096).write_buffer_size(0).on_upgrade(move |socket| client(socket, relay))
 }
 
 /// Sends the hello, then every frame; a client that lags behind the broadcast is dropped.
