@@ -54,7 +54,7 @@ impl HostSeries {
         self.push_row(ts, |id| frame.values.get(id).copied());
         for (id, &value) in &frame.values {
             if !self.columns.contains_key(id) {
-                let mut column: VecDeque<f64> = self.ts.iter().map(|_| f64::NAN).collect();
+                let mut column = ring(self.capacity, self.ts.iter().map(|_| f64::NAN));
                 if let Some(last) = column.back_mut() {
                     *last = value;
                 }
@@ -81,11 +81,11 @@ impl HostSeries {
         let newest_backfilled = history.ts.last().map(|&t| t as f64).unwrap_or(f64::NEG_INFINITY);
         let keep_from = self.ts.iter().position(|&t| t > newest_backfilled).unwrap_or(self.ts.len());
         let newer = self.clone_rows_from(keep_from);
-        self.ts = history.ts.iter().map(|&t| t as f64).collect();
+        self.ts = ring(self.capacity, history.ts.iter().map(|&t| t as f64));
         self.columns = history
             .series
             .iter()
-            .map(|(id, column)| (id.clone(), column.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
+            .map(|(id, column)| (id.clone(), ring(self.capacity, column.values.iter().map(|v| v.unwrap_or(f64::NAN)))))
             .collect();
         for (ts, values) in newer {
             self.push_row(ts, |id| values.get(id).copied().filter(|v| !v.is_nan()));
@@ -159,8 +159,8 @@ impl HostSeries {
         let mut stats: Option<SeriesStats> = None;
         let mut sum = 0.0;
         let mut count = 0usize;
-        for (&t, &v) in self.ts.iter().zip(column.iter()) {
-            if t < from || t > to || v.is_nan() {
+        for &v in column.range(self.rows_between(from, to)) {
+            if v.is_nan() {
                 continue;
             }
             sum += v;
@@ -231,6 +231,16 @@ impl HostSeries {
             column.push_back(value_of(id).unwrap_or(f64::NAN));
         }
     }
+}
+
+/// A ring buffer holding `values`, with room for `capacity` rows allocated up front:
+/// the store's memory is taken once, when a series first appears, and then stays
+/// flat however long the page runs (wasm memory never shrinks, so growing by
+/// doubling would show up as creep over the first hour).
+fn ring(capacity: usize, values: impl Iterator<Item = f64>) -> VecDeque<f64> {
+    let mut ring = VecDeque::with_capacity(capacity);
+    ring.extend(values);
+    ring
 }
 
 #[cfg(test)]

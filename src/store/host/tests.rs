@@ -28,6 +28,25 @@ fn frames_become_aligned_rows_and_new_series_backfill_with_nan() {
 }
 
 #[test]
+fn rings_are_allocated_whole_when_a_series_first_appears() {
+    let mut store = HostSeries::with_capacity(100);
+    store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
+    store.push_frame(&frame(2, 2000, &[("a", 2.0), ("b", 5.0)]));
+    let history = HistoryResponse {
+        epoch: Epoch("e".into()),
+        first_seq: 1,
+        last_seq: 1,
+        ts: vec![500],
+        series: [("c".to_owned(), HistorySeries { host: "h".into(), values: vec![Some(1.0)] })].into(),
+    };
+    let mut backfilled = HostSeries::with_capacity(100);
+    backfilled.load_history(&history);
+    for ring in [&store.ts, &store.columns["a"], &store.columns["b"], &backfilled.ts, &backfilled.columns["c"]] {
+        assert!(ring.capacity() >= 100, "a ring of capacity {} would grow later", ring.capacity());
+    }
+}
+
+#[test]
 fn memory_is_bounded_by_capacity() {
     let mut store = HostSeries::with_capacity(100);
     for i in 0..10_000 {
