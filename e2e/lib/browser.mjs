@@ -8,8 +8,10 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+/** Playwright turns the back-forward cache off; `{ bfcache: true }` keeps it, as in a user's browser. */
+export async function launchBrowser({ bfcache = false } = {}) {
+  const ignoreDefaultArgs = bfcache ? ['--disable-back-forward-cache'] : [];
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, ignoreDefaultArgs });
 }
 
 /** A new page with a console/page-error log, so failures show what the page said. */
