@@ -1,7 +1,9 @@
 //! Which server to talk to and how: `?server=URL` wins, then `config.json` beside
-//! `index.html` (`{"server": "https://…"}`, optional: no file means same origin),
-//! else the page's own origin; and `?transport=ws|sse|longpoll|poll` forces one
-//! transport (no fallback). Mistakes become a [`ConfigError`] the page shows.
+//! `index.html` (`{"server": "https://…"}`, optional: no file means the page's own
+//! server), else the directory the page was loaded from (its origin, plus the path
+//! prefix when a reverse proxy serves Pulse under one, e.g. `/pulse/`); and
+//! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback). Mistakes
+//! become a [`ConfigError`] the page shows.
 
 use serde::Deserialize;
 
@@ -48,21 +50,31 @@ pub async fn load() -> Result<ClientConfig, ConfigError> {
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let param = |name: &str| params.as_ref().and_then(|p| p.get(name)).filter(|v| !v.is_empty());
     let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let pathname = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
     let server_param = param("server");
     let file = match server_param {
         Some(_) => None,
         // No file, or a static host answering every path with index.html: same origin.
         None => fetch_json::<ConfigFile>("config.json", None).await.ok(),
     };
-    resolve(server_param.as_deref(), param("transport").as_deref(), file, &origin)
+    resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))
 }
 
-/// Picks the server and transport: the URL's parameters, then the file, then the origin.
+/// The URL of the directory the page was loaded from: `http://h/pulse/` for
+/// `http://h/pulse/` and `http://h/pulse/index.html`, `http://h/` at the root.
+pub fn page_directory(origin: &str, pathname: &str) -> String {
+    let directory = pathname.rfind('/').map_or("/", |slash| &pathname[..=slash]);
+    let directory = if directory.starts_with('/') { directory } else { "/" };
+    format!("{origin}{directory}")
+}
+
+/// Picks the server and transport: the URL's parameters, then the file, then the
+/// page's own directory (`page`, see [`page_directory`]).
 pub fn resolve(
     server_param: Option<&str>,
     transport_param: Option<&str>,
     file: Option<ConfigFile>,
-    origin: &str,
+    page: &str,
 ) -> Result<ClientConfig, ConfigError> {
     let forced = match transport_param {
         Some(name) => Some(TransportKind::parse(name).ok_or_else(|| ConfigError::BadTransport(name.to_owned()))?),
@@ -71,7 +83,7 @@ pub fn resolve(
     let server = match (server_param, file.and_then(|f| f.server)) {
         (Some(url), _) => ServerUrl::parse(url).map_err(ConfigError::BadServerParam)?,
         (None, Some(url)) => ServerUrl::parse(&url).map_err(ConfigError::BadServerFile)?,
-        (None, None) => ServerUrl::parse(origin).map_err(ConfigError::BadOrigin)?,
+        (None, None) => ServerUrl::parse(page).map_err(ConfigError::BadOrigin)?,
     };
     Ok(ClientConfig { server, forced })
 }
@@ -98,6 +110,22 @@ mod tests {
         for (param, file, transport, server, forced) in cases {
             let config = resolve(param, transport, file, origin).expect("valid");
             assert_eq!((config.server.as_str(), config.forced), (server, forced));
+        }
+    }
+
+    #[test]
+    fn the_page_s_own_server_keeps_a_proxy_s_path_prefix() {
+        let cases = [
+            ("http://h:8080", "/", "http://h:8080"),
+            ("http://h:8080", "/index.html", "http://h:8080"),
+            ("https://h", "/pulse/", "https://h/pulse"),
+            ("https://h", "/pulse/index.html", "https://h/pulse"),
+            ("https://h", "/a/b/", "https://h/a/b"),
+            ("https://h", "", "https://h"),
+        ];
+        for (origin, pathname, server) in cases {
+            let config = resolve(None, None, None, &page_directory(origin, pathname)).expect("valid");
+            assert_eq!(config.server.as_str(), server, "{origin} {pathname}");
         }
     }
 

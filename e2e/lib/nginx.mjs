@@ -4,6 +4,8 @@
 //   no-ws     strips the Upgrade header (as many corporate proxies do): WebSocket fails
 //   buffered  strips Upgrade AND buffers and compresses responses: SSE stalls
 //   static    no proxy at all: serves a directory, as a static host serving dist/ would
+// `prefix` (default `/`) puts Pulse under a path, e.g. `/pulse/`: the proxy strips it
+// before passing requests on, and a static site serves the directory there.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
@@ -21,10 +23,13 @@ export async function freePort() {
   return port;
 }
 
-function locationFor(mode, upstream, root) {
-  if (mode === 'static') return [`root ${root};`, 'include /etc/nginx/mime.types;'];
+function locationFor(mode, upstream, root, prefix) {
+  if (mode === 'static') {
+    return [prefix === '/' ? `root ${root};` : `alias ${root}/;`, 'include /etc/nginx/mime.types;'];
+  }
   const common = [
-    `proxy_pass http://${upstream};`,
+    // With a URI part, nginx replaces the matched prefix with it.
+    prefix === '/' ? `proxy_pass http://${upstream};` : `proxy_pass http://${upstream}/;`,
     'proxy_http_version 1.1;',
     'proxy_set_header Host $http_host;',
     'proxy_read_timeout 3600s;',
@@ -47,7 +52,7 @@ function locationFor(mode, upstream, root) {
 }
 
 export class Nginx {
-  static async start({ upstream, mode, root }) {
+  static async start({ upstream, mode, root, prefix = '/' }) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-nginx-'));
     const port = await freePort();
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -65,8 +70,8 @@ http {
   map $http_upgrade $connection_upgrade { default upgrade; '' close; }
   server {
     listen 127.0.0.1:${port};
-    location / {
-      ${locationFor(mode, upstream, root).join('\n      ')}
+    location ${prefix} {
+      ${locationFor(mode, upstream, root, prefix).join('\n      ')}
     }
   }
 }`;
