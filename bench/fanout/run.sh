@@ -17,6 +17,7 @@
 # on an undisturbed machine, or whose clients do not all connect. Writes bench/results/fanout.json and .md.
 # A process here may hold at most 20,000 open files (hard limit), so N stops at 19,000.
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 
 quick=""
@@ -43,7 +44,7 @@ if [ -n "$rps" ]; then
     ip netns add "$netns"
     trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
     ip netns exec "$netns" sh -c 'ip link set lo up && echo 2 > /sys/class/net/lo/queues/rx-0/rps_cpus'
-    PULSE_FANOUT_NETNS="$netns" ip netns exec "$netns" "$0" "${args[@]}"
+    PULSE_FANOUT_NETNS="$netns" ip netns exec "$netns" "$self" "${args[@]}"
     exit $?
   fi
 fi
