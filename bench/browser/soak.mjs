@@ -124,8 +124,9 @@ from \`Performance.getMetrics\`; wasm memory is \`memory.buffer.byteLength\` of 
 Trunk's \`TrunkApplicationStarted\` event. The start mark comes after a ${warmupS} s warm-up with the page
 live, ${warmupS >= 60 ? "by which time the server's 1-minute history ring is full, so what grows after it is not\nthe ring filling" : "before the server's 1-minute history ring is full (warm-up under 60 s), so some growth is the ring filling"}. With the default \`--history 1h\` the ring fills for an hour by design: about
 3,600 frames of ~${(frameBytes / KiB).toFixed(1)} KiB JSON each (≈ ${((3600 * frameBytes) / MiB).toFixed(0)} MiB of JSON, plus the parsed frames).
-The page's store is bounded too (3,700 rows per host) but fills for about an hour at 1 Hz, so
-its wasm memory can grow during a short soak; wasm memory never shrinks.
+The page's store is bounded too (3,700 rows per host), and each series' ring is allocated whole
+when the series first appears, so its wasm memory is flat from the first minute, not only once
+the rings have filled (wasm memory never shrinks).
 `;
   await page.context().close();
 } finally {
