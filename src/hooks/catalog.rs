@@ -2,7 +2,7 @@
 //! know (a new disk, a new interface) triggers a refetch of `/api/v1/series`, at
 //! most once per [`REFETCH_EVERY_MS`].
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use pulse_protocol::{Catalog, Frame};
 
@@ -12,7 +12,7 @@ pub const REFETCH_EVERY_MS: f64 = 30_000.0;
 /// The ids the catalogue knows and when it was last refetched.
 #[derive(Debug, Default)]
 pub struct CatalogWatch {
-    known: HashSet<String>,
+    known: BTreeSet<String>,
     last_fetch_at: Option<f64>,
 }
 

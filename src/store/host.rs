@@ -82,11 +82,12 @@ impl HostSeries {
         let keep_from = self.ts.iter().position(|&t| t > newest_backfilled).unwrap_or(self.ts.len());
         let newer = self.clone_rows_from(keep_from);
         self.ts = history.ts.iter().map(|&t| t as f64).collect();
-        self.columns = history
-            .series
-            .iter()
-            .map(|(id, column)| (id.clone(), column.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
-            .collect();
+        // Inserted one by one: collecting into a BTreeMap sorts first, and the sort
+        // would be compiled into the wasm for this one type.
+        self.columns.clear();
+        for (id, column) in &history.series {
+            self.columns.insert(id.clone(), column.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect());
+        }
         for (ts, values) in newer {
             self.push_row(ts, |id| values.get(id).copied().filter(|v| !v.is_nan()));
         }
@@ -101,7 +102,10 @@ impl HostSeries {
     fn clone_rows_from(&self, start: usize) -> Vec<(f64, BTreeMap<String, f64>)> {
         (start..self.ts.len())
             .map(|row| {
-                let values = self.columns.iter().map(|(id, c)| (id.clone(), c[row])).collect();
+                let mut values = BTreeMap::new();
+                for (id, column) in &self.columns {
+                    values.insert(id.clone(), column[row]);
+                }
                 (self.ts[row], values)
             })
             .collect()
