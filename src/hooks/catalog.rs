@@ -19,7 +19,11 @@ pub struct CatalogWatch {
 impl CatalogWatch {
     /// A new catalogue arrived (from hello or a refetch).
     pub fn learn(&mut self, catalog: &Catalog) {
-        self.known = catalog.series.iter().map(|s| s.id.clone()).collect();
+        // Inserted one by one: collecting into a BTreeSet would ship a sort.
+        self.known.clear();
+        for series in &catalog.series {
+            self.known.insert(series.id.clone());
+        }
     }
 
     /// Whether `frames` name an unknown series and a refetch is allowed at `now`;
