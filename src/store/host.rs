@@ -75,9 +75,10 @@ impl HostSeries {
         }
     }
 
-    /// Replaces older rows with a history backfill; rows newer than the backfill's
-    /// last sample (live frames that arrived while it was being fetched) are kept.
-    pub fn load_history(&mut self, history: &HistoryResponse) {
+    /// Replaces older rows with a history backfill of `host`'s series (the others
+    /// are left out); rows newer than the backfill's last sample (live frames that
+    /// arrived while it was being fetched) are kept.
+    pub fn load_history(&mut self, history: &HistoryResponse, host: &str) {
         let newest_backfilled = history.ts.last().map(|&t| t as f64).unwrap_or(f64::NEG_INFINITY);
         let keep_from = self.ts.iter().position(|&t| t > newest_backfilled).unwrap_or(self.ts.len());
         let newer = self.clone_rows_from(keep_from);
@@ -85,7 +86,7 @@ impl HostSeries {
         // Inserted one by one: collecting into a BTreeMap sorts first, and the sort
         // would be compiled into the wasm for this one type.
         self.columns.clear();
-        for (id, column) in &history.series {
+        for (id, column) in history.series.iter().filter(|(_, column)| column.host == host) {
             self.columns.insert(id.clone(), column.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect());
         }
         for (ts, values) in newer {

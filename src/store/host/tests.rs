@@ -93,7 +93,7 @@ fn history_replaces_rows_and_keeps_the_newest_when_too_long() {
             HistorySeries { host: "h".into(), values: vec![Some(1.0), None, Some(3.0)] },
         )]),
     };
-    store.load_history(&history);
+    store.load_history(&history, "h");
     let a = column(&store, "a");
     assert!(a[0].is_nan());
     assert_eq!(a[1], 3.0);
@@ -115,7 +115,7 @@ fn history_keeps_live_rows_that_are_newer_than_the_backfill() {
             HistorySeries { host: "h".into(), values: vec![Some(1.0), Some(2.0), Some(3.0)] },
         )]),
     };
-    store.load_history(&history);
+    store.load_history(&history, "h");
     assert_eq!(column(&store, "a"), vec![1.0, 2.0, 3.0, 5.0]);
 }
 
