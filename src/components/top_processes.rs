@@ -78,9 +78,9 @@ pub fn TopProcesses(
         view! {
             <th
                 class:num=numeric
-                aria-sort=move || if sorted() { if numeric && key != SortKey::Pid { "descending" } else { "ascending" } } else { "none" }
+                aria-sort=Signal::derive(move || if sorted() { if numeric && key != SortKey::Pid { "descending" } else { "ascending" } } else { "none" }.to_owned())
             >
-                <button type="button" class:active=sorted on:click=move |_| set_sort.set(key)>
+                <button type="button" class:active=Signal::derive(sorted) on:click=move |_| set_sort.set(key)>
                     {text}
                 </button>
             </th>
