@@ -5,6 +5,7 @@ PULSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PULSE_TOOLS="${PULSE_TOOLS:-$HOME/.cache/pulse/tools}"
 TRUNK_VERSION_REQ='^0.21'
 BINARYEN_VERSION=132
+TERSER_VERSION=5.51.4
 export PATH="$PULSE_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -48,6 +49,12 @@ setup_toolchain() {
     command -v npm >/dev/null || apt_install nodejs npm
     say "installing wasm-opt $BINARYEN_VERSION (npm binaryen)"
     npm install --silent --no-audit --no-fund --prefix "$PULSE_TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  if [ "$("$PULSE_TOOLS/node_modules/.bin/terser" --version 2>/dev/null | awk '{print $2}')" != "$TERSER_VERSION" ]; then
+    # Minifies wasm-bindgen's JS glue after each release build (scripts/minify-js.sh).
+    command -v npm >/dev/null || apt_install nodejs npm
+    say "installing terser $TERSER_VERSION (npm)"
+    npm install --silent --no-audit --no-fund --prefix "$PULSE_TOOLS" "terser@$TERSER_VERSION" >/dev/null
   fi
 }
 

@@ -59,7 +59,7 @@ pub fn Shell(
     let has_data = Signal::derive(move || newest.get().is_some());
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
     view! {
-        <div class="app" class:paused=move || paused.get()>
+        <div class="app" class:paused=paused>
             <header class="topbar">
                 <div class="brand" aria-label="Pulse">
                     <span class="brand-mark" aria-hidden="true"></span>

@@ -2,6 +2,11 @@
 //!
 //! [`ChartView`] bundles the signals every chart shares (time window, theme, synced
 //! crosshair, hidden series, zoom), so a panel gets one prop instead of seven.
+//!
+//! Dynamic text and attributes are signals (`Signal::derive(..)`, or the signal
+//! itself), not bare closures: each closure type compiles its own rendering code
+//! into the wasm, while every `Signal<String>` shares one (about 160 B of gzipped
+//! download per closure).
 
 mod chart_panel;
 mod chart_surface;

@@ -5,6 +5,7 @@
 //! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback). Mistakes
 //! become a [`ConfigError`] the page shows.
 
+use pulse_protocol::json::{Decode, JsonError, Reader};
 use serde::Deserialize;
 
 use crate::connection::TransportKind;
@@ -36,11 +37,26 @@ pub enum ConfigError {
     BadTransport(String),
 }
 
-/// The body of `config.json`.
-#[derive(Debug, Default, Deserialize)]
+/// The body of `config.json`. The page reads it with [`Decode`]; `Deserialize`
+/// states the same shape for serde, and a test holds the two together.
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct ConfigFile {
     /// The server's base URL.
     pub server: Option<String>,
+}
+
+impl Decode for ConfigFile {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut server = None;
+        reader.begin_object()?;
+        while let Some(key) = reader.next_key()? {
+            match &*key {
+                "server" => reader.field(&mut server, "server")?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(ConfigFile { server: server.flatten() })
+    }
 }
 
 /// Reads the configuration from the page's URL and, when needed, `config.json`.
@@ -126,6 +142,22 @@ mod tests {
         for (origin, pathname, server) in cases {
             let config = resolve(None, None, None, &page_directory(origin, pathname)).expect("valid");
             assert_eq!(config.server.as_str(), server, "{origin} {pathname}");
+        }
+    }
+
+    #[test]
+    fn config_json_reads_as_serde_reads_it() {
+        let cases = [
+            (r#"{"server":"https://b.example"}"#, file("https://b.example")),
+            (r#"{"server":null,"note":[1]}"#, Some(ConfigFile::default())),
+            ("{}", Some(ConfigFile::default())),
+            (r#"{"server":7}"#, None),
+            (r#"{"server":"a","server":"b"}"#, None),
+            ("<!doctype html>", None),
+        ];
+        for (json, want) in cases {
+            assert_eq!(pulse_protocol::from_json::<ConfigFile>(json).ok(), want, "{json}");
+            assert_eq!(serde_json::from_str::<ConfigFile>(json).ok(), want, "serde: {json}");
         }
     }
 

@@ -12,6 +12,7 @@ mod lifecycle;
 mod remember;
 mod runner;
 mod sinks;
+mod slots;
 mod use_live_metrics;
 
 pub use backfill::INITIAL_BACKFILL_MS;

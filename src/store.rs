@@ -37,15 +37,13 @@ impl SeriesStore {
     /// Replaces older rows with a history backfill, split by host. Live rows newer
     /// than the backfill stay (the stream starts while history is being fetched).
     pub fn load_history(&mut self, history: &HistoryResponse) {
-        let mut by_host: BTreeMap<&str, HistoryResponse> = BTreeMap::new();
-        for (id, column) in &history.series {
-            let part = by_host
-                .entry(column.host.as_str())
-                .or_insert_with(|| HistoryResponse { series: BTreeMap::new(), ..history.clone() });
-            part.series.insert(id.clone(), column.clone());
-        }
-        for (host, part) in by_host {
-            self.hosts.entry(host.to_owned()).or_default().load_history(&part);
+        let mut loaded: Vec<&str> = Vec::new();
+        for column in history.series.values() {
+            let host = column.host.as_str();
+            if !loaded.contains(&host) {
+                loaded.push(host);
+                self.hosts.entry(host.to_owned()).or_default().load_history(history, host);
+            }
         }
     }
 
@@ -101,5 +99,28 @@ mod tests {
         let (a, b) = host.timestamps();
         assert_eq!([a, b].concat(), vec![8_000.0, 9_000.0, 10_000.0, 11_000.0]);
         assert_eq!(host.latest("cpu"), Some(11.0));
+    }
+
+    #[test]
+    fn history_is_split_by_host() {
+        let column = |host: &str, value: f64| HistorySeries { host: host.into(), values: vec![Some(value)] };
+        let history = HistoryResponse {
+            epoch: Epoch("e".into()),
+            first_seq: 1,
+            last_seq: 1,
+            ts: vec![1_000],
+            series: [
+                ("cpu@a".to_owned(), column("a", 1.0)),
+                ("cpu@b".to_owned(), column("b", 2.0)),
+                ("mem@a".to_owned(), column("a", 3.0)),
+            ]
+            .into(),
+        };
+        let mut store = SeriesStore::default();
+        store.load_history(&history);
+        let ids = |host: &str| store.host(host).map(|h| h.series_ids().map(str::to_owned).collect::<Vec<_>>());
+        assert_eq!(ids("a"), Some(vec!["cpu@a".to_owned(), "mem@a".to_owned()]));
+        assert_eq!(ids("b"), Some(vec!["cpu@b".to_owned()]));
+        assert_eq!(store.host("b").and_then(|h| h.latest("cpu@b")), Some(2.0));
     }
 }

@@ -67,7 +67,7 @@ impl Transport {
 
 /// Parses one JSON message, naming what was wrong (and quoting the start of it).
 pub(crate) fn parse(text: &str) -> Result<ServerMessage, String> {
-    serde_json::from_str(text).map_err(|e| {
+    pulse_protocol::from_json(text).map_err(|e| {
         let mut end = text.len().min(60);
         while !text.is_char_boundary(end) {
             end -= 1;

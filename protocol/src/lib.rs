@@ -4,11 +4,15 @@
 //! poll) is a JSON object with a `type` field, one of [`ServerMessage`]'s variants.
 //! Only this crate defines wire types: the server and the web app both depend on
 //! it, so a change here is a protocol change and bumps [`PROTOCOL_VERSION`].
+//!
+//! The server writes with serde; the web app reads with [`json::from_json`], a
+//! reader for exactly these types that keeps `serde_json` out of the browser.
 
 mod catalog;
 mod cursor;
 mod error;
 mod frame;
+pub mod json;
 mod message;
 mod responses;
 
@@ -16,6 +20,7 @@ pub use catalog::{Catalog, SeriesInfo, SeriesKind, Unit};
 pub use cursor::{Cursor, CursorError, Epoch};
 pub use error::ApiError;
 pub use frame::{Frame, ProcessInfo};
+pub use json::{from_json, JsonError};
 pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
 

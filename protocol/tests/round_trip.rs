@@ -92,3 +92,70 @@ fn client_ping_parses_and_garbage_does_not() {
     assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"nope"}"#).is_err());
     assert!(serde_json::from_str::<ClientMessage>("not json").is_err());
 }
+
+/// The web app reads what the server writes: every body, through `from_json`.
+#[test]
+fn the_web_apps_reader_reads_what_serde_writes() {
+    let message = ServerMessage::Frame(frame());
+    assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&message).unwrap()), Ok(message));
+    let mut bare = frame();
+    bare.top.clear();
+    bare.values.insert("odd \"id\" ü\u{1}".into(), -0.000123);
+    let message = ServerMessage::Frame(bare);
+    assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&message).unwrap()), Ok(message));
+
+    let poll = PollResponse {
+        epoch: Epoch("ab12".into()),
+        next: 7,
+        messages: vec![
+            ServerMessage::Gap(Gap { reason: GapReason::EpochChanged, next_seq: 1, missed: None }),
+            ServerMessage::Frame(frame()),
+            ServerMessage::Bye(Bye { reason: "overloaded".into(), retry_ms: 250 }),
+        ],
+    };
+    assert_eq!(from_json::<PollResponse>(&serde_json::to_string(&poll).unwrap()), Ok(poll));
+
+    let history = HistoryResponse {
+        epoch: Epoch("ab12".into()),
+        first_seq: 5,
+        last_seq: 7,
+        ts: vec![1, 2, -3],
+        series: BTreeMap::from([
+            ("cpu.total".to_string(), HistorySeries { host: "web-1".into(), values: vec![Some(1.0), None, Some(2.5)] }),
+            ("mem.used".to_string(), HistorySeries { host: "web-1".into(), values: vec![None, None, Some(1e12)] }),
+        ]),
+    };
+    assert_eq!(from_json::<HistoryResponse>(&serde_json::to_string(&history).unwrap()), Ok(history));
+
+    let units = [Unit::Percent, Unit::Bytes, Unit::BytesPerSecond, Unit::Load, Unit::Count, Unit::Seconds];
+    let series = units
+        .iter()
+        .enumerate()
+        .map(|(i, &unit)| SeriesInfo {
+            id: format!("s{i}"),
+            host: "h".into(),
+            group: "g".into(),
+            label: format!("series {i}"),
+            unit,
+            kind: if i % 2 == 0 { SeriesKind::Gauge } else { SeriesKind::Rate },
+        })
+        .collect();
+    let hello = ServerMessage::Hello(Hello {
+        protocol: PROTOCOL_VERSION,
+        epoch: Epoch("ab12".into()),
+        seq: 0,
+        catalog: Catalog { series },
+        heartbeat_ms: 5000,
+        interval_ms: 1000,
+        history_ms: 3_600_000,
+        server_time: 1_700_000_000_000,
+    });
+    assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&hello).unwrap()), Ok(hello));
+
+    for reason in [GapReason::TooOld, GapReason::EpochChanged, GapReason::Lagged] {
+        let gap = ServerMessage::Gap(Gap { reason, next_seq: 9, missed: Some(3) });
+        assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&gap).unwrap()), Ok(gap));
+    }
+    let error = ApiError { error: "not_found".into(), detail: "no such path".into() };
+    assert_eq!(from_json::<ApiError>(&serde_json::to_string(&error).unwrap()), Ok(error));
+}

@@ -132,7 +132,7 @@ pub fn LineChart(
             node_ref=canvas_ref
             class="chart-canvas"
             role="img"
-            aria-label=move || label.get()
+            aria-label=label
             data-testid=test_id
         ></canvas>
     }

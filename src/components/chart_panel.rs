@@ -53,7 +53,7 @@ pub fn ChartPanel(
     view! {
         <section
             class="panel"
-            class:stale=move || view.stale.get()
+            class:stale=view.stale
             data-testid=format!("panel-{slug}")
             aria-labelledby=heading_id.clone()
         >
@@ -67,7 +67,7 @@ pub fn ChartPanel(
                 label=Signal::derive(description.clone())
                 test_id=format!("chart-{slug}")
             />
-            <p class="visually-hidden" aria-live="off">{description}</p>
+            <p class="visually-hidden" aria-live="off">{Signal::derive(description)}</p>
             <Legend lines=lines stats=stats unit=unit view=view />
         </section>
     }

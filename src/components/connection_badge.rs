@@ -45,16 +45,16 @@ pub fn ConnectionBadge(
         <div
             class="badge"
             data-testid="connection-badge"
-            data-transport=move || transport().map(|t| t.as_str()).unwrap_or("")
-            data-state=move || state().as_str()
+            data-transport=Signal::derive(move || transport().map(|t| t.as_str()).unwrap_or("").to_owned())
+            data-state=Signal::derive(move || state().as_str().to_owned())
             role="status"
             aria-live="polite"
-            title=move || error().unwrap_or_default()
+            title=Signal::derive(move || error().unwrap_or_default())
         >
             <span class="dot" aria-hidden="true"></span>
-            <span class="badge-state">{state_text}</span>
-            <span class="badge-transport">{move || transport().map(|t| t.label())}</span>
-            <span class="badge-detail">{detail}</span>
+            <span class="badge-state">{Signal::derive(move || state_text().to_owned())}</span>
+            <span class="badge-transport">{Signal::derive(move || transport().map(|t| t.label()).unwrap_or("").to_owned())}</span>
+            <span class="badge-detail">{Signal::derive(detail)}</span>
             {move || {
                 matches!(state(), LinkState::Reconnecting | LinkState::Offline).then(|| {
                     view! {

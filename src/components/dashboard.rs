@@ -47,8 +47,8 @@ pub fn Dashboard(
         .collect_view();
     view! {
         <div class="host-header" data-testid="host-header">
-            <h1 class="host-name">{move || host.get()}</h1>
-            <span class="uptime" data-testid="uptime">{uptime}</span>
+            <h1 class="host-name">{host}</h1>
+            <span class="uptime" data-testid="uptime">{Signal::derive(move || uptime().unwrap_or_default())}</span>
         </div>
         <div class="grid">
             {panels}

@@ -41,14 +41,14 @@ pub fn Legend(
             }
         };
         view! {
-            <li class="legend-entry" class:off=move || hidden.get()>
+            <li class="legend-entry" class:off=hidden>
                 <button
                     type="button"
-                    aria-pressed=move || (!hidden.get()).to_string()
+                    aria-pressed=Signal::derive(move || (!hidden.get()).to_string())
                     title="Show or hide this series"
                     on:click=move |_| view.toggle_series(&id)
                 >
-                    <span class="swatch" style=swatch></span>
+                    <span class="swatch" style=Signal::derive(swatch)></span>
                     <span class="legend-label">{line.label}</span>
                 </button>
                 {numbers}
@@ -56,7 +56,7 @@ pub fn Legend(
         }
     };
     view! {
-        <ul class="legend" class:compact=compact>
+        <ul class="legend" class:compact=Signal::derive(compact)>
             <li class="legend-head" aria-hidden="true">
                 <span></span>
                 <span>"now"</span>

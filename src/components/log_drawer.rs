@@ -29,7 +29,7 @@ pub fn LogDrawer(
     };
     view! {
         <details class="log-drawer" data-testid="connection-log">
-            <summary>"Connection log " <span class="muted">{move || format!("({})", log.with(Vec::len))}</span></summary>
+            <summary>"Connection log " <span class="muted">{Signal::derive(move || format!("({})", log.with(Vec::len)))}</span></summary>
             <ol class="log">{entries}</ol>
         </details>
     }

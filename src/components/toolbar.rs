@@ -24,8 +24,8 @@ pub fn RangePicker(
                 <button
                     type="button"
                     role="radio"
-                    aria-checked=move || active().to_string()
-                    class:active=active
+                    aria-checked=Signal::derive(move || active().to_string())
+                    class:active=Signal::derive(active)
                     data-testid=format!("range-{label}")
                     on:click=move |_| {
                         range_ms.set(ms);
@@ -68,10 +68,10 @@ pub fn Toolbar(
                 type="button"
                 class="tool"
                 data-testid="pause"
-                aria-pressed=move || paused.get().to_string()
+                aria-pressed=Signal::derive(move || paused.get().to_string())
                 on:click=move |_| paused.update(|p| *p = !*p)
             >
-                {move || if paused.get() { "▶ Resume" } else { "❚❚ Pause" }}
+                {Signal::derive(move || if paused.get() { "▶ Resume" } else { "❚❚ Pause" }.to_owned())}
             </button>
             {move || {
                 zoom.with(Option::is_some).then(|| {
@@ -86,10 +86,10 @@ pub fn Toolbar(
                 type="button"
                 class="tool"
                 data-testid="theme-toggle"
-                aria-label=move || format!("Switch to {} theme", theme.get().toggled().as_str())
+                aria-label=Signal::derive(move || format!("Switch to {} theme", theme.get().toggled().as_str()))
                 on:click=move |_| theme.update(|t| *t = t.toggled())
             >
-                {move || if theme.get() == Theme::Dark { "☀" } else { "☾" }}
+                {Signal::derive(move || if theme.get() == Theme::Dark { "☀" } else { "☾" }.to_owned())}
             </button>
         </div>
     }

@@ -21,15 +21,24 @@ pub enum SortKey {
 
 /// Sorts processes by a column (CPU and memory descending, pid and name ascending).
 pub fn sort_processes(processes: &mut [ProcessInfo], key: SortKey) {
-    processes.sort_unstable_by(|a, b| {
+    let after = |a: &ProcessInfo, b: &ProcessInfo| {
         let order = match key {
             SortKey::Pid => a.pid.cmp(&b.pid),
             SortKey::Name => lowercase(&a.name).cmp(lowercase(&b.name)),
             SortKey::Cpu => b.cpu.total_cmp(&a.cpu),
             SortKey::Memory => b.mem.cmp(&a.mem),
         };
-        order.then(a.pid.cmp(&b.pid))
-    });
+        order.then(a.pid.cmp(&b.pid)).is_gt()
+    };
+    // An insertion sort: the table has a few dozen rows at most, and the standard
+    // library's sorts would add about 4 KB to the wasm for this one type.
+    for i in 1..processes.len() {
+        let mut j = i;
+        while j > 0 && after(&processes[j - 1], &processes[j]) {
+            processes.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// ASCII-lowercased bytes, enough to sort process names case-insensitively.
@@ -69,9 +78,9 @@ pub fn TopProcesses(
         view! {
             <th
                 class:num=numeric
-                aria-sort=move || if sorted() { if numeric && key != SortKey::Pid { "descending" } else { "ascending" } } else { "none" }
+                aria-sort=Signal::derive(move || if sorted() { if numeric && key != SortKey::Pid { "descending" } else { "ascending" } } else { "none" }.to_owned())
             >
-                <button type="button" class:active=sorted on:click=move |_| set_sort.set(key)>
+                <button type="button" class:active=Signal::derive(sorted) on:click=move |_| set_sort.set(key)>
                     {text}
                 </button>
             </th>

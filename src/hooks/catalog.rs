@@ -2,7 +2,7 @@
 //! know (a new disk, a new interface) triggers a refetch of `/api/v1/series`, at
 //! most once per [`REFETCH_EVERY_MS`].
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use pulse_protocol::{Catalog, Frame};
 
@@ -12,14 +12,18 @@ pub const REFETCH_EVERY_MS: f64 = 30_000.0;
 /// The ids the catalogue knows and when it was last refetched.
 #[derive(Debug, Default)]
 pub struct CatalogWatch {
-    known: HashSet<String>,
+    known: BTreeSet<String>,
     last_fetch_at: Option<f64>,
 }
 
 impl CatalogWatch {
     /// A new catalogue arrived (from hello or a refetch).
     pub fn learn(&mut self, catalog: &Catalog) {
-        self.known = catalog.series.iter().map(|s| s.id.clone()).collect();
+        // Inserted one by one: collecting into a BTreeSet would ship a sort.
+        self.known.clear();
+        for series in &catalog.series {
+            self.known.insert(series.id.clone());
+        }
     }
 
     /// Whether `frames` name an unknown series and a refetch is allowed at `now`;

@@ -2,7 +2,6 @@
 //! its commands with real transports, timers (one per kind), storage and signals.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
@@ -14,6 +13,7 @@ use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
 use super::sinks::push_log;
 pub use super::sinks::Sinks;
+use super::slots::Slots;
 use super::{debug, remember};
 use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, Timer};
 use crate::store::SeriesStore;
@@ -23,8 +23,8 @@ use crate::transport::{fetch_series, ServerUrl, Sink, Transport};
 pub struct Runner {
     server: ServerUrl,
     engine: RefCell<Engine>,
-    transports: RefCell<HashMap<AttemptId, Transport>>,
-    timers: RefCell<HashMap<Timer, Timeout>>,
+    transports: RefCell<Slots<AttemptId, Transport>>,
+    timers: RefCell<Slots<Timer, Timeout>>,
     catalog: RefCell<CatalogWatch>,
     listeners: RefCell<Listeners>,
     sinks: Sinks,
@@ -82,8 +82,9 @@ impl Runner {
     /// Closes everything (the page is going away).
     pub fn shut_down(&self) {
         *self.listeners.borrow_mut() = Listeners::default();
-        self.timers.borrow_mut().clear();
-        let transports: Vec<Transport> = self.transports.borrow_mut().drain().map(|(_, t)| t).collect();
+        let timers = self.timers.borrow_mut().take_all();
+        drop(timers);
+        let transports = self.transports.borrow_mut().take_all();
         transports.into_iter().for_each(Transport::close);
     }
 

@@ -75,18 +75,20 @@ impl HostSeries {
         }
     }
 
-    /// Replaces older rows with a history backfill; rows newer than the backfill's
-    /// last sample (live frames that arrived while it was being fetched) are kept.
-    pub fn load_history(&mut self, history: &HistoryResponse) {
+    /// Replaces older rows with a history backfill of `host`'s series (the others
+    /// are left out); rows newer than the backfill's last sample (live frames that
+    /// arrived while it was being fetched) are kept.
+    pub fn load_history(&mut self, history: &HistoryResponse, host: &str) {
         let newest_backfilled = history.ts.last().map(|&t| t as f64).unwrap_or(f64::NEG_INFINITY);
         let keep_from = self.ts.iter().position(|&t| t > newest_backfilled).unwrap_or(self.ts.len());
         let newer = self.clone_rows_from(keep_from);
         self.ts = ring(self.capacity, history.ts.iter().map(|&t| t as f64));
-        self.columns = history
-            .series
-            .iter()
-            .map(|(id, column)| (id.clone(), ring(self.capacity, column.values.iter().map(|v| v.unwrap_or(f64::NAN)))))
-            .collect();
+        // Inserted one by one: collecting into a BTreeMap sorts first, and the sort
+        // would be compiled into the wasm for this one type.
+        self.columns.clear();
+        for (id, column) in history.series.iter().filter(|(_, column)| column.host == host) {
+            self.columns.insert(id.clone(), ring(self.capacity, column.values.iter().map(|v| v.unwrap_or(f64::NAN))));
+        }
         for (ts, values) in newer {
             self.push_row(ts, |id| values.get(id).copied().filter(|v| !v.is_nan()));
         }
@@ -101,7 +103,10 @@ impl HostSeries {
     fn clone_rows_from(&self, start: usize) -> Vec<(f64, BTreeMap<String, f64>)> {
         (start..self.ts.len())
             .map(|row| {
-                let values = self.columns.iter().map(|(id, c)| (id.clone(), c[row])).collect();
+                let mut values = BTreeMap::new();
+                for (id, column) in &self.columns {
+                    values.insert(id.clone(), column[row]);
+                }
                 (self.ts[row], values)
             })
             .collect()

@@ -1,8 +1,8 @@
 //! Plain HTTP: JSON GETs that can be aborted, with errors that say what happened.
 
 use js_sys::Promise;
-use pulse_protocol::{ApiError, Catalog, HistoryResponse};
-use serde::de::DeserializeOwned;
+use pulse_protocol::json::Decode;
+use pulse_protocol::{from_json, ApiError, Catalog, HistoryResponse};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestInit, Response};
@@ -31,9 +31,9 @@ pub enum HttpError {
 }
 
 /// GETs `url` and parses its JSON body.
-pub async fn fetch_json<T: DeserializeOwned>(url: &str, signal: Option<&AbortSignal>) -> Result<T, HttpError> {
+pub async fn fetch_json<T: Decode>(url: &str, signal: Option<&AbortSignal>) -> Result<T, HttpError> {
     let text = fetch_text(url, signal).await?;
-    serde_json::from_str(&text).map_err(|e| HttpError::Body(e.to_string()))
+    from_json(&text).map_err(|e| HttpError::Body(e.to_string()))
 }
 
 /// GETs `url` and returns its body. Apart from [`fetch_json`] so that the request is
@@ -90,7 +90,7 @@ async fn status_error(response: Response) -> HttpError {
     let status = response.status();
     let retry_after_ms = response.headers().get("retry-after").ok().flatten().as_deref().and_then(retry_after_ms);
     let body = text(&response).await.ok();
-    let detail = match body.as_deref().map(serde_json::from_str::<ApiError>) {
+    let detail = match body.as_deref().map(from_json::<ApiError>) {
         Some(Ok(body)) => body.detail,
         _ => response.status_text(),
     };

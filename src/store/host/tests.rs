@@ -40,7 +40,7 @@ fn rings_are_allocated_whole_when_a_series_first_appears() {
         series: [("c".to_owned(), HistorySeries { host: "h".into(), values: vec![Some(1.0)] })].into(),
     };
     let mut backfilled = HostSeries::with_capacity(100);
-    backfilled.load_history(&history);
+    backfilled.load_history(&history, "h");
     for ring in [&store.ts, &store.columns["a"], &store.columns["b"], &backfilled.ts, &backfilled.columns["c"]] {
         assert!(ring.capacity() >= 100, "a ring of capacity {} would grow later", ring.capacity());
     }
@@ -112,7 +112,7 @@ fn history_replaces_rows_and_keeps_the_newest_when_too_long() {
             HistorySeries { host: "h".into(), values: vec![Some(1.0), None, Some(3.0)] },
         )]),
     };
-    store.load_history(&history);
+    store.load_history(&history, "h");
     let a = column(&store, "a");
     assert!(a[0].is_nan());
     assert_eq!(a[1], 3.0);
@@ -134,7 +134,7 @@ fn history_keeps_live_rows_that_are_newer_than_the_backfill() {
             HistorySeries { host: "h".into(), values: vec![Some(1.0), Some(2.0), Some(3.0)] },
         )]),
     };
-    store.load_history(&history);
+    store.load_history(&history, "h");
     assert_eq!(column(&store, "a"), vec![1.0, 2.0, 3.0, 5.0]);
 }
 
