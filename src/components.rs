@@ -11,6 +11,7 @@ mod legend;
 mod log_drawer;
 mod panels;
 mod states;
+mod text_cells;
 mod toolbar;
 mod top_processes;
 
@@ -21,6 +22,7 @@ pub use legend::Legend;
 pub use log_drawer::LogDrawer;
 pub use panels::{PanelDef, PANELS};
 pub use states::StatusBanner;
+pub use text_cells::TextCells;
 pub use toolbar::{RangePicker, Toolbar, RANGES};
 pub use top_processes::TopProcesses;
 

@@ -64,10 +64,9 @@ pub fn ChartPanel(
                 lines=visible
                 spec=spec
                 view=view
-                label=Signal::derive(description.clone())
+                label=Signal::derive(description)
                 test_id=format!("chart-{slug}")
             />
-            <p class="visually-hidden" aria-live="off">{description}</p>
             <Legend lines=lines stats=stats unit=unit view=view />
         </section>
     }

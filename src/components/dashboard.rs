@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use pulse_protocol::{Catalog, Unit};
 
+use super::text_cells::TextCells;
 use super::{ChartPanel, ChartView, TopProcesses, PANELS};
 use crate::format;
+use crate::paint::text::{Align, CellLayout, Column, Tone, Width};
 use crate::store::SeriesStore;
 
 /// Every panel the catalogue has series for, plus the host header and the
@@ -21,10 +23,19 @@ pub fn Dashboard(
     view: ChartView,
 ) -> impl IntoView {
     let host = Memo::new(move |_| catalog.with(|c| c.series.first().map(|s| s.host.clone()).unwrap_or_default()));
-    let uptime = move || {
+    // Changes once a minute; drawn on a canvas all the same, so no update lays out.
+    let uptime = Memo::new(move |_| {
         store
             .with(|s| host.with(|h| s.host(h).and_then(|series| series.latest("uptime"))))
             .map(|secs| format!("up {}", format::value(Unit::Seconds, secs)))
+            .unwrap_or_default()
+    });
+    let uptime_layout = CellLayout {
+        columns: vec![Column { width: Width::Fill, align: Align::Left, tone: Tone::Muted }],
+        gap: 0.0,
+        padding: 0.0,
+        rows: 1,
+        rules: false,
     };
     let panels = PANELS
         .iter()
@@ -48,11 +59,23 @@ pub fn Dashboard(
     view! {
         <div class="host-header" data-testid="host-header">
             <h1 class="host-name">{move || host.get()}</h1>
-            <span class="uptime" data-testid="uptime">{uptime}</span>
+            // The zero-width space gives the box the baseline of its text, which the
+            // header aligns with the host name's; the canvas covers the box exactly.
+            <span class="uptime">
+                "\u{200b}"
+                <TextCells
+                    rows=Signal::derive(move || vec![vec![uptime.get()]])
+                    layout=uptime_layout
+                    theme=view.theme
+                    class="uptime-value"
+                    label=uptime
+                    test_id="uptime"
+                />
+            </span>
         </div>
         <div class="grid">
             {panels}
-            <TopProcesses store=store host=host />
+            <TopProcesses store=store host=host theme=view.theme />
         </div>
     }
 }
