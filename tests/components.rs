@@ -11,7 +11,7 @@ use pulse_web::charts::theme::Theme;
 use pulse_web::charts::{ChartSpec, Line, Window};
 use pulse_web::components::{ChartPanel, ChartView, ConnectionBadge, TextCells, TopProcesses};
 use pulse_web::connection::{ConnectionStatus, LinkState, TransportKind};
-use pulse_web::paint::text::{Align, CellLayout, Column, Tone, Width};
+use pulse_web::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use pulse_web::store::SeriesStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -97,7 +97,11 @@ async fn clicking_a_legend_entry_hides_its_series() {
     assert!(root.query_selector("[data-testid=panel-network]").ok().flatten().is_some());
     assert!(root.query_selector("[data-testid=chart-network]").ok().flatten().is_some());
     let numbers = attr(&root, ".legend-values", "aria-label").unwrap_or_default();
-    assert!(numbers.starts_with("now 1000 B/s, min 1000 B/s"), "legend numbers for screen readers: {numbers:?}");
+    assert!(
+        numbers.starts_with("receive: now 1000 B/s, min 1000 B/s"),
+        "legend numbers for screen readers: {numbers:?}"
+    );
+    assert!(numbers.contains("; transmit: now 500 B/s"), "every series is read out: {numbers:?}");
     assert_eq!(attr(&root, ".legend-values", "role").as_deref(), Some("img"));
     let drawn = root.query_selector(".legend-values").ok().flatten().expect("legend numbers").unchecked_into();
     assert!(wait_until(3_000, || painted_pixels(&drawn) > 20).await, "the legend numbers were never drawn");
@@ -152,7 +156,7 @@ async fn top_processes_sort_by_the_clicked_column() {
 #[wasm_bindgen_test]
 async fn text_cells_draw_their_text_and_redraw_when_it_changes() {
     let root = host_element(300, 100);
-    let rows = RwSignal::new(vec![vec!["12.5 %".to_string(), "idle".to_string()]]);
+    let rows = RwSignal::new(vec![Row::new(vec!["12.5 %".to_string(), "idle".to_string()])]);
     let layout = CellLayout {
         columns: vec![
             Column { width: Width::Px(80.0), align: Align::Right, tone: Tone::Strong },
@@ -160,10 +164,11 @@ async fn text_cells_draw_their_text_and_redraw_when_it_changes() {
         ],
         gap: 8.0,
         padding: 0.0,
-        rows: 2,
+        row_height: 24.0,
         rules: false,
+        wrap: None,
     };
-    let label = Signal::derive(move || rows.with(|r| r[0].join(" ")));
+    let label = Signal::derive(move || rows.with(|r| r[0].cells.join(" ")));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <TextCells rows=rows layout=layout.clone() theme=Theme::Light class="cells-test" label=label /> }
     });
@@ -178,7 +183,7 @@ async fn text_cells_draw_their_text_and_redraw_when_it_changes() {
     assert_eq!(canvas.width() as f64, (200.0 * dpr).round(), "backing store at the screen's pixel ratio");
     let lower_half = |data: &[u8]| data[data.len() / 2..].iter().any(|&v| v != 0);
     assert!(!lower_half(&data), "the second row is empty");
-    rows.set(vec![vec!["12.5 %".to_string(), "idle".to_string()], vec!["7 %".to_string(), String::new()]]);
+    rows.update(|rows| rows.push(Row::new(vec!["7 %".to_string(), String::new()])));
     assert!(wait_until(3_000, || lower_half(&pixels(&canvas))).await, "the new row was not drawn");
 }
 

@@ -113,7 +113,7 @@ test('numbers are drawn on canvases and read out through their labels', async ()
     const c = document.querySelector('[data-testid="panel-cpu"] .legend-values');
     return c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0);
   }, null, { timeout: 10_000, polling: 100 });
-  assert.match(await cpu.getAttribute('aria-label'), /^now \d+\.\d %, min \d+\.\d %, max \d+\.\d %, avg \d+\.\d %$/);
+  assert.match(await cpu.getAttribute('aria-label'), /^total: now \d+\.\d %, min \d+\.\d %, max \d+\.\d %, avg \d+\.\d %$/);
   assert.equal(await cpu.getAttribute('role'), 'img');
   assert.match(await page.locator('[data-testid="uptime"]').getAttribute('aria-label'), /^up \d/);
   const legendText = await page.locator('[data-testid="panel-cpu"] .legend').innerText();

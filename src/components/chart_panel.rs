@@ -47,7 +47,7 @@ pub fn ChartPanel(
     });
     let description = {
         let title = title.clone();
-        move || describe(&title, &lines.get(), &stats.get(), unit)
+        move || lines.with(|lines| stats.with(|stats| describe(&title, lines, stats, unit)))
     };
     let heading_id = format!("panel-{slug}-title");
     view! {

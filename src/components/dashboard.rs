@@ -6,7 +6,7 @@ use pulse_protocol::{Catalog, Unit};
 use super::text_cells::TextCells;
 use super::{ChartPanel, ChartView, TopProcesses, PANELS};
 use crate::format;
-use crate::paint::text::{Align, CellLayout, Column, Tone, Width};
+use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
 /// Every panel the catalogue has series for, plus the host header and the
@@ -34,8 +34,9 @@ pub fn Dashboard(
         columns: vec![Column { width: Width::Fill, align: Align::Left, tone: Tone::Muted }],
         gap: 0.0,
         padding: 0.0,
-        rows: 1,
+        row_height: 22.0,
         rules: false,
+        wrap: None,
     };
     let panels = PANELS
         .iter()
@@ -64,7 +65,7 @@ pub fn Dashboard(
             <span class="uptime">
                 "\u{200b}"
                 <TextCells
-                    rows=Signal::derive(move || vec![vec![uptime.get()]])
+                    rows=Signal::derive(move || vec![Row::new(vec![uptime.get()])])
                     layout=uptime_layout
                     theme=view.theme
                     class="uptime-value"

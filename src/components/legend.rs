@@ -1,8 +1,10 @@
 //! The legend under a chart: colour, name and now/min/max/avg per series.
 //!
 //! Names are HTML buttons (they toggle their series); the numbers, which change every
-//! second, are drawn on a canvas per entry ([`TextCells`]) so a data update never
-//! lays the page out. Each entry's numbers reach screen readers as its `aria-label`.
+//! second, are drawn on one canvas beside them ([`TextCells`]), row for row, so a data
+//! update never lays the page out. The numbers reach screen readers as the canvas's
+//! `aria-label`. A legend of many series is compact: entries wrap into columns and
+//! show the current value only.
 
 use leptos::prelude::*;
 use pulse_protocol::Unit;
@@ -12,17 +14,26 @@ use super::ChartView;
 use crate::charts::theme::css;
 use crate::charts::Line;
 use crate::format;
-use crate::paint::text::{Align, CellLayout, Column, Tone, Width};
+use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width, Wrap};
 use crate::store::SeriesStats;
 
 /// Space between the number columns, in CSS pixels (the stylesheet's `.legend` gap).
 const GAP: f64 = 8.0;
 
+/// Height of a legend row, in CSS pixels (the stylesheet's `.legend-entry button`).
+const ROW_HEIGHT: f64 = 24.0;
+
+/// A legend with more series than this is compact.
+const COMPACT_ABOVE: usize = 4;
+
+/// A compact legend's smallest column and the gap between columns, in CSS pixels
+/// (written into the stylesheet's `--cell-w`; the gap is `.legend.compact`'s).
+const COMPACT_COLUMN: Wrap = Wrap { min_width: 190.0, gap: 14.0 };
+
 /// The statistics' names, in column order.
 const NAMES: [&str; 4] = ["now", "min", "max", "avg"];
 
-/// A legend whose entries toggle their series. Panels with many series show a
-/// compact legend (name and current value only).
+/// A legend whose entries toggle their series.
 #[component]
 pub fn Legend(
     /// Every line of the chart.
@@ -36,17 +47,12 @@ pub fn Legend(
     /// Shared chart signals (hidden series, theme).
     view: ChartView,
 ) -> impl IntoView {
-    let compact = move || lines.with(|l| l.len() > 4);
-    let entry = move |(index, line): (usize, Line)| {
-        // Entries are rebuilt whenever the lines change, so this is never stale.
-        let layout = layout(unit, lines.with_untracked(|l| l.len() > 4));
+    let compact = Memo::new(move |_| lines.with(|l| l.len() > COMPACT_ABOVE));
+    let entry = move |line: Line| {
         let id = line.id.clone();
         let hidden = Memo::new(move |_| view.hidden.with(|h| h.contains(&id)));
         let id = line.id.clone();
         let swatch = move || format!("background:{}", css(view.theme.get().palette().series_color(line.color)));
-        // Notifies only when a shown text changed (a Memo compares).
-        let numbers = Memo::new(move |_| vec![stat_texts(unit, stats.with(|s| s.get(index).copied().flatten()))]);
-        let label = Signal::derive(move || numbers.with(|rows| describe(&rows[0])));
         view! {
             <li class="legend-entry" class:off=move || hidden.get()>
                 <button
@@ -58,19 +64,48 @@ pub fn Legend(
                     <span class="swatch" style=swatch></span>
                     <span class="legend-label">{line.label}</span>
                 </button>
-                <TextCells rows=numbers layout=layout theme=view.theme class="legend-values" label=label />
             </li>
         }
     };
+    // Notifies only when a shown text (or a faded row) changed: a Memo compares.
+    let rows = Memo::new(move |_| {
+        lines.with(|lines| {
+            stats.with(|stats| {
+                view.hidden.with(|hidden| {
+                    let stat = |i: usize| stats.get(i).copied().flatten();
+                    let row = |(i, line): (usize, &Line)| Row {
+                        cells: stat_texts(unit, stat(i)),
+                        faded: hidden.contains(&line.id),
+                    };
+                    lines.iter().enumerate().map(row).collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+    let label = Signal::derive(move || lines.with(|lines| rows.with(|rows| describe(lines, rows))));
+    let style = format!("--stat-w:{}px;--cell-w:{}px", stat_width(unit), COMPACT_COLUMN.min_width);
     view! {
-        <ul class="legend" class:compact=compact style=format!("--stat-w:{}px", stat_width(unit))>
-            <li class="legend-head" aria-hidden="true">
+        <div class="legend" class:compact=move || compact.get() style=style>
+            <div class="legend-head" aria-hidden="true">
                 <span></span>
                 {NAMES.map(|name| view! { <span>{name}</span> })}
-            </li>
-            // Rebuilt only when the set of lines changes; values update on their canvases.
-            {move || lines.get().into_iter().enumerate().map(entry).collect_view()}
-        </ul>
+            </div>
+            <div class="legend-body">
+                // Rebuilt only when the set of lines changes; the numbers live on the canvas.
+                <ul class="legend-names">{move || lines.get().into_iter().map(entry).collect_view()}</ul>
+                {move || {
+                    view! {
+                        <TextCells
+                            rows=rows
+                            layout=layout(unit, compact.get())
+                            theme=view.theme
+                            class="legend-values"
+                            label=label
+                        />
+                    }
+                }}
+            </div>
+        </div>
     }
 }
 
@@ -86,17 +121,17 @@ pub fn stat_width(unit: Unit) -> u32 {
     }
 }
 
-/// The number columns of a legend entry: the current value first, in bold. A compact
-/// legend shows that one only, next to the name.
+/// The number columns: the current value first, in bold. A compact legend wraps its
+/// entries into columns and shows the current value only, at the right of each.
 fn layout(unit: Unit, compact: bool) -> CellLayout {
-    let align = if compact { Align::Left } else { Align::Right };
-    let column = |tone| Column { width: Width::Px(f64::from(stat_width(unit))), align, tone };
+    let column = |tone| Column { width: Width::Px(f64::from(stat_width(unit))), align: Align::Right, tone };
     CellLayout {
         columns: vec![column(Tone::Strong), column(Tone::Muted), column(Tone::Muted), column(Tone::Muted)],
         gap: GAP,
         padding: 0.0,
-        rows: 1,
+        row_height: ROW_HEIGHT,
         rules: false,
+        wrap: compact.then_some(COMPACT_COLUMN),
     }
 }
 
@@ -108,15 +143,20 @@ fn stat_texts(unit: Unit, stats: Option<SeriesStats>) -> Vec<String> {
     }
 }
 
-/// What a screen reader hears for an entry's numbers: `now 12.0 %, min 3.0 %, …`.
-fn describe(texts: &[String]) -> String {
-    let parts: Vec<String> =
-        NAMES.iter().zip(texts).filter(|(_, t)| !t.is_empty()).map(|(name, text)| format!("{name} {text}")).collect();
-    if parts.len() <= 1 && texts.first().is_some_and(|t| t == "–") {
-        "no data".to_owned()
-    } else {
-        parts.join(", ")
-    }
+/// What a screen reader hears for the numbers: `total: now 12.0 %, min 3.0 %, …`,
+/// series after series.
+fn describe(lines: &[Line], rows: &[Row]) -> String {
+    let one = |(line, row): (&Line, &Row)| {
+        let parts: Vec<String> = NAMES
+            .iter()
+            .zip(&row.cells)
+            .filter(|(_, text)| !text.is_empty() && text.as_str() != "–")
+            .map(|(name, text)| format!("{name} {text}"))
+            .collect();
+        let numbers = if parts.is_empty() { "no data".to_owned() } else { parts.join(", ") };
+        format!("{}: {numbers}", line.label)
+    };
+    lines.iter().zip(rows).map(one).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]
@@ -126,8 +166,12 @@ mod tests {
     #[test]
     fn numbers_are_described_in_words() {
         let stats = SeriesStats { last: 12.0, min: 3.0, max: 40.0, avg: 20.5 };
-        assert_eq!(describe(&stat_texts(Unit::Percent, Some(stats))), "now 12.0 %, min 3.0 %, max 40.0 %, avg 20.5 %");
-        assert_eq!(describe(&stat_texts(Unit::Percent, None)), "no data");
+        let lines = [
+            Line { id: "a".into(), label: "total".into(), color: 0 },
+            Line { id: "b".into(), label: "idle".into(), color: 1 },
+        ];
+        let rows = [Row::new(stat_texts(Unit::Percent, Some(stats))), Row::new(stat_texts(Unit::Percent, None))];
+        assert_eq!(describe(&lines, &rows), "total: now 12.0 %, min 3.0 %, max 40.0 %, avg 20.5 %; idle: no data");
     }
 
     #[test]

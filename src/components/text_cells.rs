@@ -11,16 +11,16 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::charts::theme::{css, Theme};
-use crate::paint::text::{draw, CellLayout, CellsFrame, Font, Ink};
+use crate::paint::text::{draw, CellLayout, CellsFrame, Font, Ink, Row};
 use crate::paint::{backing, observe, scheduler};
 
 /// A canvas of text cells.
 #[component]
 pub fn TextCells(
-    /// The text of each row, one string per column (an empty string leaves a cell blank).
+    /// The texts, a row (or entry) at a time.
     #[prop(into)]
-    rows: Signal<Vec<Vec<String>>>,
-    /// Columns, spacing and rows.
+    rows: Signal<Vec<Row>>,
+    /// Where the cells go.
     layout: CellLayout,
     /// Colours follow it.
     #[prop(into)]
@@ -105,7 +105,7 @@ pub fn TextCells(
 /// What one paint drew.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
-    rows: Vec<Vec<String>>,
+    rows: Vec<Row>,
     css_size: (f64, f64),
     dpr: f64,
     theme: Theme,

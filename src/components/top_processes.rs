@@ -11,7 +11,7 @@ use pulse_protocol::{ProcessInfo, Unit};
 use super::text_cells::TextCells;
 use crate::charts::theme::Theme;
 use crate::format;
-use crate::paint::text::{Align, CellLayout, Column, Tone, Width};
+use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
 /// Rows the table shows.
@@ -106,8 +106,9 @@ fn layout() -> CellLayout {
         ],
         gap: 0.0,
         padding: PADDING,
-        rows: ROWS,
+        row_height: ROW_HEIGHT,
         rules: true,
+        wrap: None,
     }
 }
 
@@ -125,13 +126,13 @@ fn grid_template(layout: &CellLayout) -> String {
 }
 
 /// A row's texts as shown.
-fn cells(p: &ProcessInfo) -> Vec<String> {
-    vec![
+fn cells(p: &ProcessInfo) -> Row {
+    Row::new(vec![
         p.pid.to_string(),
         p.name.clone(),
         format::value(Unit::Percent, p.cpu),
         format::value(Unit::Bytes, p.mem as f64),
-    ]
+    ])
 }
 
 /// A table of the top processes; clicking a column heading sorts by it.
@@ -163,7 +164,7 @@ pub fn TopProcesses(
         rows.get()
             .into_iter()
             .map(|row| {
-                let [pid, name, cpu, mem] = <[String; 4]>::try_from(row).unwrap_or_default();
+                let [pid, name, cpu, mem] = <[String; 4]>::try_from(row.cells).unwrap_or_default();
                 view! {
                     <tr>
                         <td>{pid}</td>

@@ -5,9 +5,10 @@
 //! Each frame paints the dirty canvases oldest-dirty first while the frame's estimated
 //! cost stays within [`FRAME_BUDGET_MS`]; the rest wait for the next frame, so a second
 //! of data never becomes one long task, and since the oldest go first none starves.
-//! A paint's cost is its own script time plus the time the browser spends after it
-//! (rasterising the canvas, painting the page), measured once the frame is done and
-//! shared out per paint. The bookkeeping is in [`queue`], free of the browser.
+//! A frame's cost is its paints' script time plus what the browser spends after them
+//! (rasterising the canvases, painting the page), measured once the frame is done and
+//! learned as a fixed part per frame plus a part per ms of script. The bookkeeping is
+//! in [`queue`], free of the browser.
 
 pub mod queue;
 
@@ -18,11 +19,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::request_animation_frame;
 
-use queue::{Estimate, FrameBudget, Queue};
+use queue::{AfterModel, FrameBudget, Queue};
 
 /// The main-thread time one animation frame may spend painting, in ms. A frame that
 /// paints at least one canvas may go over it by that canvas's own cost.
-pub const FRAME_BUDGET_MS: f64 = f64::INFINITY;
+pub const FRAME_BUDGET_MS: f64 = 8.0;
 
 /// What a paint is guessed to cost before it was ever measured, in ms.
 const FIRST_GUESS_MS: f64 = 1.0;
@@ -77,8 +78,8 @@ struct Painter {
     queue: Queue,
     paints: HashMap<u64, Rc<dyn Fn()>>,
     frame_requested: bool,
-    /// Main-thread ms the browser spends per paint after our code has run.
-    after: Estimate,
+    /// What the browser adds to a frame after our paints.
+    after: AfterModel,
 }
 
 thread_local! {
@@ -93,26 +94,23 @@ fn now() -> f64 {
 /// anything is left, and measures what the browser adds once this frame is done.
 fn frame() {
     let start = now();
-    let mut budget = FrameBudget::new(FRAME_BUDGET_MS);
-    let mut script_ms = 0.0;
+    let mut budget = FrameBudget::new(FRAME_BUDGET_MS, PAINTER.with_borrow(|p| p.after));
     loop {
         // Taken out of the borrow: a paint may register or mark other canvases.
         let next = PAINTER.with_borrow_mut(|p| {
-            let after = p.after.value();
-            let id = p.queue.next_within(&budget, after)?;
-            Some((id, p.paints.get(&id).cloned(), after))
+            let id = p.queue.next_within(&budget)?;
+            Some((id, p.paints.get(&id).cloned()))
         });
-        let Some((id, paint, after)) = next else { break };
+        let Some((id, paint)) = next else { break };
         let t0 = now();
         if let Some(paint) = paint {
             paint();
         }
         let took = now() - t0;
-        script_ms += took;
-        budget.charge(took + after);
+        budget.charge(took);
         PAINTER.with_borrow_mut(|p| p.queue.record_cost(id, took));
     }
-    let painted = budget.painted();
+    count(budget.painted());
     let more = PAINTER.with_borrow_mut(|p| {
         let more = p.queue.any_dirty();
         p.frame_requested = more;
@@ -121,13 +119,33 @@ fn frame() {
     if more {
         request_animation_frame(frame);
     }
-    if painted > 0 {
+    if budget.painted() > 0 {
         // A task queued now runs after this frame's rendering (style, layout, canvas
-        // raster, paint): the time until then, less our own, is what the paints added.
+        // raster, paint): the time until then, less our own, is what the browser added.
+        let script_ms = budget.script_ms();
         Timeout::new(0, move || {
-            let added = (now() - start - script_ms).max(0.0) / painted as f64;
-            PAINTER.with_borrow_mut(|p| p.after.add(added.min(50.0)));
+            let added = (now() - start - script_ms).clamp(0.0, 100.0);
+            PAINTER.with_borrow_mut(|p| p.after.add(script_ms, added));
         })
         .forget();
+    }
+}
+
+/// Adds to `window.__pulse.paintFrames` (animation frames that painted) and
+/// `window.__pulse.paints` (canvases painted), for the live-cost benchmark.
+fn count(painted: usize) {
+    if painted == 0 {
+        return;
+    }
+    let Some(handle) = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"__pulse".into()).ok()) else {
+        return;
+    };
+    if !handle.is_object() {
+        return;
+    }
+    for (key, add) in [("paintFrames", 1.0), ("paints", painted as f64)] {
+        let key = wasm_bindgen::JsValue::from_str(key);
+        let old = js_sys::Reflect::get(&handle, &key).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&handle, &key, &(old + add).into());
     }
 }

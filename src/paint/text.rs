@@ -1,11 +1,13 @@
 //! Text drawn on a canvas in table-like cells, for numbers that change every second.
 //!
 //! Changing a DOM text node makes the browser lay the page out again; drawing the same
-//! text on a canvas of fixed CSS size does not. [`CellLayout`] places columns across
-//! the canvas's width like table cells (fixed widths, one or more filling columns,
-//! trailing columns dropped when they do not fit), [`fit`] shortens a text to its cell
-//! with an ellipsis, and [`draw`] paints rows of cells at the screen's pixel ratio,
-//! on baselines placed the way CSS centres a line of text in its box.
+//! text on a canvas of fixed CSS size does not. [`CellLayout`] places cells the way
+//! the HTML around the canvas is laid out: as table rows whose columns span the
+//! canvas's width (fixed widths, filling columns, trailing columns dropped when they
+//! do not fit), or as entries wrapped into equal columns like a CSS
+//! `repeat(auto-fill, minmax(..))` grid. [`fit`] shortens a text to its cell with an
+//! ellipsis, and [`draw`] paints the cells at the screen's pixel ratio, on baselines
+//! placed the way CSS centres a line of text in its box.
 
 use web_sys::CanvasRenderingContext2d;
 
@@ -49,19 +51,62 @@ pub struct Column {
     pub tone: Tone,
 }
 
-/// Columns, spacing and rows of a canvas of cells.
+/// One row of texts (or, in a wrapped layout, one entry).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    /// One text per column; an empty string leaves its cell blank.
+    pub cells: Vec<String>,
+    /// Drawn at reduced opacity, like an HTML row that is switched off.
+    pub faded: bool,
+}
+
+impl Row {
+    /// A row of these texts, not faded.
+    pub fn new(cells: Vec<String>) -> Self {
+        Row { cells, faded: false }
+    }
+}
+
+/// Entries wrapped into equal columns, as CSS lays out
+/// `grid-template-columns: repeat(auto-fill, minmax(min_width, 1fr))`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Wrap {
+    /// The grid's smallest column width, in CSS pixels.
+    pub min_width: f64,
+    /// The grid's column gap, in CSS pixels.
+    pub gap: f64,
+}
+
+/// Where the cells of a canvas go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellLayout {
-    /// The columns, left to right.
+    /// The columns, left to right (a wrapped layout uses the first only).
     pub columns: Vec<Column>,
-    /// Space between two cells, in CSS pixels.
+    /// Space between two cells of a row, in CSS pixels.
     pub gap: f64,
     /// Padding inside each cell on the left and on the right, in CSS pixels.
     pub padding: f64,
-    /// Rows the canvas's height is divided into.
-    pub rows: usize,
-    /// Whether a 1-px rule is drawn under every row (table rows).
+    /// Height of a row, in CSS pixels.
+    pub row_height: f64,
+    /// Whether a 1-px rule is drawn under every row that fits (table rows).
     pub rules: bool,
+    /// Wrap the rows as entries into grid columns instead of stacking them.
+    pub wrap: Option<Wrap>,
+}
+
+/// One text box on the canvas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placed {
+    /// The data row (entry) it shows.
+    pub row: usize,
+    /// The column it belongs to.
+    pub column: usize,
+    /// Left edge of the text box, CSS pixels.
+    pub left: f64,
+    /// Right edge of the text box.
+    pub right: f64,
+    /// Top of its row.
+    pub top: f64,
 }
 
 impl CellLayout {
@@ -99,6 +144,44 @@ impl CellLayout {
                 text_box
             })
             .collect()
+    }
+
+    /// Every text box for `rows` data rows on a canvas `width` CSS pixels wide.
+    pub fn place(&self, width: f64, rows: usize) -> Vec<Placed> {
+        match self.wrap {
+            None => {
+                let boxes = self.boxes(width);
+                (0..rows)
+                    .flat_map(|row| {
+                        let top = row as f64 * self.row_height;
+                        boxes.iter().enumerate().map(move |(column, &(left, right))| Placed {
+                            row,
+                            column,
+                            left,
+                            right,
+                            top,
+                        })
+                    })
+                    .collect()
+            }
+            Some(Wrap { min_width, gap }) => {
+                // CSS auto-fill: as many columns as fit at their smallest, then 1fr each.
+                let count = (((width + gap) / (min_width + gap)).floor() as usize).max(1);
+                let cell = ((width - gap * (count - 1) as f64) / count as f64).max(0.0);
+                (0..rows)
+                    .map(|row| {
+                        let left = (row % count) as f64 * (cell + gap);
+                        Placed {
+                            row,
+                            column: 0,
+                            left: left + self.padding,
+                            right: left + cell - self.padding,
+                            top: (row / count) as f64 * self.row_height,
+                        }
+                    })
+                    .collect()
+            }
+        }
     }
 }
 
@@ -162,10 +245,10 @@ pub struct Ink {
 
 /// Everything one paint of a canvas of cells needs.
 pub struct CellsFrame<'a> {
-    /// Columns and rows.
+    /// Where cells go.
     pub layout: &'a CellLayout,
-    /// The text of each row, one string per column.
-    pub rows: &'a [Vec<String>],
+    /// The texts.
+    pub rows: &'a [Row],
     /// Canvas size in CSS pixels.
     pub css_size: (f64, f64),
     /// `window.devicePixelRatio`.
@@ -176,52 +259,53 @@ pub struct CellsFrame<'a> {
     pub ink: &'a Ink,
 }
 
+/// Opacity of a faded row (the stylesheet's `.legend-entry.off`).
+const FADED: f64 = 0.45;
+
 /// Clears the canvas and draws every cell (the backing store must already be sized).
 pub fn draw(context: &CanvasRenderingContext2d, frame: &CellsFrame) {
     let CellsFrame { layout, rows, css_size: (width, height), dpr, font, ink } = *frame;
     let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     context.clear_rect(0.0, 0.0, (width * dpr).round(), (height * dpr).round());
-    let row_height = height / layout.rows.max(1) as f64;
-    if layout.rules {
+    if layout.rules && layout.row_height > 0.0 {
         context.set_fill_style_str(&ink.rule);
         let thickness = dpr.round().max(1.0);
-        for row in 1..=layout.rows {
-            let y = (row as f64 * row_height * dpr).round() - thickness;
+        for row in 1..=(height / layout.row_height + 0.01).floor() as usize {
+            let y = (row as f64 * layout.row_height * dpr).round() - thickness;
             context.fill_rect(0.0, y, (width * dpr).round(), thickness);
         }
     }
     let _ = context.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    let boxes = layout.boxes(width);
+    // Font, colour and metrics change only with the tone.
     let mut current: Option<(Tone, f64, f64)> = None;
-    for (index, cells) in rows.iter().take(layout.rows).enumerate() {
-        for ((column, &(left, right)), text) in layout.columns.iter().zip(&boxes).zip(cells) {
-            if text.is_empty() {
-                continue;
+    for placed in layout.place(width, rows.len()) {
+        let row = &rows[placed.row];
+        let Some(text) = row.cells.get(placed.column).filter(|t| !t.is_empty()) else { continue };
+        let column = layout.columns[placed.column];
+        let (ascent, descent) = match current {
+            Some((tone, ascent, descent)) if tone == column.tone => (ascent, descent),
+            _ => {
+                context.set_font(&font.css(column.tone));
+                context.set_fill_style_str(if column.tone == Tone::Muted { &ink.muted } else { &ink.text });
+                let metrics = context.measure_text("0").ok();
+                let ascent = metrics.as_ref().map_or(font.size_px * 0.8, |m| m.font_bounding_box_ascent());
+                let descent = metrics.as_ref().map_or(font.size_px * 0.2, |m| m.font_bounding_box_descent());
+                current = Some((column.tone, ascent, descent));
+                (ascent, descent)
             }
-            let (ascent, descent) = match current {
-                Some((tone, ascent, descent)) if tone == column.tone => (ascent, descent),
-                _ => {
-                    context.set_font(&font.css(column.tone));
-                    let color = if column.tone == Tone::Muted { &ink.muted } else { &ink.text };
-                    context.set_fill_style_str(color);
-                    let metrics = context.measure_text("0").ok();
-                    let ascent = metrics.as_ref().map_or(font.size_px * 0.8, |m| m.font_bounding_box_ascent());
-                    let descent = metrics.as_ref().map_or(font.size_px * 0.2, |m| m.font_bounding_box_descent());
-                    current = Some((column.tone, ascent, descent));
-                    (ascent, descent)
-                }
-            };
-            let measure = |s: &str| context.measure_text(s).map(|m| m.width()).unwrap_or(0.0);
-            let shown = fit(text, right - left, measure);
-            let (x, align) = match column.align {
-                Align::Left => (left, "left"),
-                Align::Right => (right, "right"),
-            };
-            context.set_text_align(align);
-            let y = baseline(index as f64 * row_height, row_height, ascent, descent, dpr);
-            let _ = context.fill_text(&shown, x, y);
-        }
+        };
+        let measure = |s: &str| context.measure_text(s).map(|m| m.width()).unwrap_or(0.0);
+        let shown = fit(text, placed.right - placed.left, measure);
+        let (x, align) = match column.align {
+            Align::Left => (placed.left, "left"),
+            Align::Right => (placed.right, "right"),
+        };
+        context.set_text_align(align);
+        context.set_global_alpha(if row.faded { FADED } else { 1.0 });
+        let y = baseline(placed.top, layout.row_height, ascent, descent, dpr);
+        let _ = context.fill_text(&shown, x, y);
     }
+    context.set_global_alpha(1.0);
 }
 
 #[cfg(test)]

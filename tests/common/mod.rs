@@ -12,7 +12,8 @@ use web_sys::{HtmlCanvasElement, HtmlElement};
 
 /// CSS the components rely on for their size (the real app loads style/main.css).
 const TEST_CSS: &str = ".chart-canvas{display:block;width:100%;height:100%}\
-    .legend-values{display:block;width:264px;height:24px}.process-rows{display:block;width:100%}\
+    .legend-body{display:grid;grid-template-columns:1fr 264px}.legend-values{display:block;width:100%;height:100%;contain:strict}\
+    .legend-entry button{height:24px}.process-rows{display:block;width:100%}\
     .cells-test{display:block;width:200px;height:48px;font:14px sans-serif}";
 
 /// A fresh `<div>` of `width` × `height` CSS pixels in the page, to mount into.

@@ -5,7 +5,8 @@ fn column(width: Width) -> Column {
 }
 
 fn layout(widths: &[Width], gap: f64, padding: f64) -> CellLayout {
-    CellLayout { columns: widths.iter().copied().map(column).collect(), gap, padding, rows: 1, rules: false }
+    let columns = widths.iter().copied().map(column).collect();
+    CellLayout { columns, gap, padding, row_height: 24.0, rules: false, wrap: None }
 }
 
 /// Columns, gap, padding, canvas width, expected text boxes.
@@ -31,6 +32,28 @@ fn columns_are_placed_like_table_cells() {
 fn a_width_a_fraction_short_still_shows_every_column() {
     let cells = layout(&[Width::Px(60.0); 2], 8.0, 0.0);
     assert_eq!(cells.boxes(127.6).len(), 2);
+}
+
+#[test]
+fn table_rows_stack_and_wrapped_entries_fill_grid_columns() {
+    let table = layout(&[Width::Px(50.0), Width::Px(50.0)], 10.0, 0.0);
+    let boxes = |placed: Vec<Placed>| -> Vec<(usize, usize, f64, f64, f64)> {
+        placed.into_iter().map(|p| (p.row, p.column, p.left, p.right, p.top)).collect()
+    };
+    assert_eq!(
+        boxes(table.place(110.0, 2)),
+        vec![(0, 0, 0.0, 50.0, 0.0), (0, 1, 60.0, 110.0, 0.0), (1, 0, 0.0, 50.0, 24.0), (1, 1, 60.0, 110.0, 24.0)]
+    );
+    // minmax(100px, 1fr) with a 10-px gap in 330 px: three columns of 103.33 px.
+    let wrapped = CellLayout { wrap: Some(Wrap { min_width: 100.0, gap: 10.0 }), ..table.clone() };
+    let placed = boxes(wrapped.place(330.0, 4));
+    let cell = 310.0 / 3.0;
+    let want = [(0, 0.0, 0.0), (1, cell + 10.0, 0.0), (2, 2.0 * (cell + 10.0), 0.0), (3, 0.0, 24.0)];
+    for ((row, column, left, right, top), (want_row, want_left, want_top)) in placed.into_iter().zip(want) {
+        assert_eq!((row, column, top), (want_row, 0, want_top));
+        assert!((left - want_left).abs() < 1e-9 && (right - (want_left + cell)).abs() < 1e-9, "entry {row}");
+    }
+    assert_eq!(wrapped.place(50.0, 2).len(), 2, "one column at least");
 }
 
 /// Every character is 10 px wide, the ellipsis too.

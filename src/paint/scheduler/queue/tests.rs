@@ -2,9 +2,9 @@ use super::*;
 
 /// One simulated frame: paints like `scheduler::frame`, each job costing `cost(id)`.
 fn frame(queue: &mut Queue, limit_ms: f64, cost: impl Fn(u64) -> f64) -> Vec<u64> {
-    let mut budget = FrameBudget::new(limit_ms);
+    let mut budget = FrameBudget::new(limit_ms, AfterModel::default());
     let mut painted = Vec::new();
-    while let Some(id) = queue.next_within(&budget, 0.0) {
+    while let Some(id) = queue.next_within(&budget) {
         budget.charge(cost(id));
         queue.record_cost(id, cost(id));
         painted.push(id);
@@ -99,4 +99,47 @@ fn an_estimate_starts_from_its_samples_then_moves_gradually() {
         estimate.add(10.0);
     }
     assert!((estimate.value() - 10.0).abs() < 0.01);
+}
+
+#[test]
+fn the_model_tells_the_fixed_cost_of_a_frame_from_the_cost_of_its_paints() {
+    // Frames cost 3 ms plus 2 ms per ms of script.
+    let mut model = AfterModel::default();
+    for script in [1.0, 2.0, 4.0, 8.0, 0.5, 3.0].repeat(5) {
+        model.add(script, 3.0 + 2.0 * script);
+    }
+    let (fixed, slope) = model.line();
+    assert!((fixed - 3.0).abs() < 1e-6 && (slope - 2.0).abs() < 1e-6, "fixed {fixed}, slope {slope}");
+    assert!((model.frame_ms(2.0) - 9.0).abs() < 1e-6, "3 + 2 × (1 + 2)");
+}
+
+#[test]
+fn alike_frames_charge_everything_to_the_paints() {
+    let mut model = AfterModel::default();
+    for _ in 0..10 {
+        model.add(2.0, 6.0);
+    }
+    assert_eq!(model.line(), (0.0, 3.0));
+    assert_eq!(AfterModel::default().line(), (0.0, 0.0), "nothing learned: script time alone");
+}
+
+#[test]
+fn fewer_paints_per_frame_do_not_make_each_look_dearer() {
+    // The spiral the model prevents: with a fixed 5 ms per frame charged per paint,
+    // frames that paint less would each look dearer and paint less still.
+    let mut model = AfterModel::default();
+    for painted in [8.0, 4.0, 2.0, 1.0, 6.0, 3.0].repeat(4) {
+        model.add(painted * 0.5, 5.0 + painted * 0.5);
+    }
+    let mut budget = FrameBudget::new(12.0, model);
+    let mut queue = queue_of(1..=12, 0.5);
+    for id in 1..=12 {
+        queue.mark_dirty(id);
+    }
+    while let Some(id) = queue.next_within(&budget) {
+        budget.charge(0.5);
+        queue.record_cost(id, 0.5);
+    }
+    // 5 + n × 0.5 × 2 ≤ 12 → 7 paints.
+    assert_eq!(budget.painted(), 7);
 }
