@@ -20,7 +20,7 @@ pub use connection_badge::ConnectionBadge;
 pub use dashboard::Dashboard;
 pub use legend::Legend;
 pub use log_drawer::LogDrawer;
-pub use panels::{PanelDef, PANELS};
+pub use panels::{panels, Panel, PanelDef, Split, PANELS};
 pub use states::StatusBanner;
 pub use text_cells::TextCells;
 pub use toolbar::{RangePicker, Toolbar, RANGES};

@@ -1,4 +1,5 @@
-// What a live dashboard costs the browser: every chart panel on screen, new data at
+// What a live dashboard costs the browser: every chart panel on screen (the viewport
+// is made as tall as the page; the issue's target is 12 live panels), new data at
 // 1 Hz over WebSocket, for N seconds. Page CPU from CDP `Performance.getMetrics`
 // (ΔTaskDuration / Δwall = share of one core on the page's main thread), the whole
 // renderer process's CPU from `SystemInfo.getProcessInfo`, long tasks from a
@@ -24,7 +25,9 @@ if (!(seconds > 0)) {
 }
 // A watchdog on the whole run, in case something hangs without a deadline of its own.
 setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 3 + 180) * 1000).unref();
+// At least this tall; taller when the page is, so every panel is on screen.
 const VIEWPORT = { width: 1440, height: 3000 };
+const PANELS_WANTED = 12;
 const MiB = 1024 * 1024;
 
 /** Injected before the app: long tasks from page start, and the wasm instance's exports. */
@@ -94,10 +97,15 @@ try {
   await waitLive(page, 'ws', 20_000);
   // Settle: backfill, first paints and layout done, a few live frames drawn.
   await waitFrames(page, (await pulseState(page)).frames + 3, 20_000);
+  // Every panel on screen: the viewport as tall as the page, then a frame to settle.
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  const viewport = { width: VIEWPORT.width, height: Math.max(VIEWPORT.height, pageHeight) };
+  await page.setViewportSize(viewport);
+  await waitFrames(page, (await pulseState(page)).frames + 2, 20_000);
   const canvases = await page.evaluate(() => {
-    const all = [...document.querySelectorAll('canvas')];
-    const on = all.filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.bottom > 0 && r.top < innerHeight; });
-    return { total: all.length, onScreen: on.length, panels: document.querySelectorAll('[data-testid^="panel-"]').length };
+    const charts = [...document.querySelectorAll('canvas[data-testid^="chart-"]')];
+    const on = charts.filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.bottom > 0 && r.top < innerHeight; });
+    return { total: charts.length, onScreen: on.length, all: document.querySelectorAll('canvas').length };
   });
 
   // Forced GC first, then a frame, so the collection is not inside the window.
@@ -140,6 +148,7 @@ try {
   const mib = (b) => (b === null ? 'n/a' : `${(b / MiB).toFixed(2)} MiB`);
   const row = (what, value, target, met) => `| ${what} | ${value} | ${target} | ${met === null ? '' : met ? 'met' : '**missed**'} |`;
   const rows = [
+    row('live chart panels on screen', `${canvases.onScreen} of ${canvases.total}`, `≥ ${PANELS_WANTED}`, canvases.onScreen >= PANELS_WANTED),
     row('page main thread CPU (ΔTaskDuration / Δwall)', pct(taskShare), '≤ 5 % of one core (aim ≤ 2 %)', taskShare <= 0.05),
     row('of which script (ΔScriptDuration / Δwall)', pct(d('ScriptDuration') / wall), '', null),
     row('of which layout + style (ΔLayoutDuration + ΔRecalcStyleDuration)', pct((d('LayoutDuration') + d('RecalcStyleDuration')) / wall), '', null),
@@ -159,8 +168,8 @@ try {
     .map(([key, n]) => `| \`${key}\` | ${(n / updates).toFixed(1)} |`).join('\n');
   const longRows = longTasks.map((t) => `${Math.round(t.duration)} ms`).join(', ');
   doc = `Command: \`node bench/browser/live-cost.mjs --seconds ${seconds}\`
-(server \`--interval 1s\`, WebSocket, ${updates} data updates in ${wall.toFixed(1)} s; viewport ${VIEWPORT.width}×${VIEWPORT.height}:
-${canvases.onScreen} of ${canvases.total} chart canvases on screen: the dashboard has ${canvases.total} charts, not 12, so this is all of them).
+(server \`--interval 1s\`, WebSocket, ${updates} data updates in ${wall.toFixed(1)} s; viewport ${viewport.width}×${viewport.height},
+as tall as the page: ${canvases.onScreen} of ${canvases.total} chart panels on screen, ${canvases.all} canvases in all with the text ones).
 
 ${table}
 ${longTasks.length ? `\nLong tasks in the window: ${longRows}.\n` : ''}

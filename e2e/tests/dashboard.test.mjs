@@ -159,3 +159,24 @@ test('data updates lay nothing out: LayoutCount stays flat while frames arrive',
   assert.equal(after - before, 0, `${after - before} layouts during ${(await pulseState(page)).frames - frames} data updates`);
   await page.context().close();
 });
+
+test('every network interface and every mount point in the catalogue gets its own live panel', async () => {
+  const catalog = await (await fetch(`${server.url}/api/v1/series`)).json();
+  const instances = (group) => [...new Set(catalog.series.filter((s) => s.group === group).map((s) => s.id.split(':')[1]))];
+  const slug = (instance) => instance.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^_+|_+$/g, '') || 'root';
+  const wanted = [
+    ...instances('network_if').map((i) => `chart-net-${slug(i)}`),
+    ...instances('disk_usage').map((i) => `chart-disk_usage-${slug(i)}`),
+  ];
+  assert.ok(wanted.length > 0, 'the host has interfaces');
+  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 1440, height: 4000 } });
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  for (const id of wanted) {
+    await page.waitForFunction((id) => {
+      const c = document.querySelector(`[data-testid="${id}"]`);
+      return c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0);
+    }, id, { timeout: 10_000, polling: 100 });
+  }
+  await page.context().close();
+});

@@ -4,13 +4,13 @@ use leptos::prelude::*;
 use pulse_protocol::{Catalog, Unit};
 
 use super::text_cells::TextCells;
-use super::{ChartPanel, ChartView, TopProcesses, PANELS};
+use super::{panels, ChartPanel, ChartView, TopProcesses};
 use crate::format;
 use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
-/// Every panel the catalogue has series for, plus the host header and the
-/// top-processes table. Panels without series are left out.
+/// Every panel the catalogue has series for (see [`panels`]), plus the host header
+/// and the top-processes table.
 #[component]
 pub fn Dashboard(
     /// The series the server streams.
@@ -38,25 +38,8 @@ pub fn Dashboard(
         rules: false,
         wrap: None,
     };
-    let panels = PANELS
-        .iter()
-        .map(|def| {
-            let lines = Memo::new(move |_| catalog.with(|c| host.with(|h| def.lines(c, h))));
-            view! {
-                <Show when=move || lines.with(|l| !l.is_empty())>
-                    <ChartPanel
-                        title=def.title
-                        slug=def.key
-                        store=store
-                        host=host
-                        lines=lines
-                        spec=def.spec()
-                        view=view
-                    />
-                </Show>
-            }
-        })
-        .collect_view();
+    // Rebuilt only when the catalogue changes; each panel keeps its state otherwise.
+    let panels = Memo::new(move |_| catalog.with(|c| host.with(|h| panels(c, h))));
     view! {
         <div class="host-header" data-testid="host-header">
             <h1 class="host-name">{move || host.get()}</h1>
@@ -75,7 +58,17 @@ pub fn Dashboard(
             </span>
         </div>
         <div class="grid">
-            {panels}
+            <For each=move || panels.get() key=|panel| panel.identity() let:panel>
+                <ChartPanel
+                    title=panel.title
+                    slug=panel.key
+                    store=store
+                    host=host
+                    lines=panel.lines
+                    spec=panel.spec
+                    view=view
+                />
+            </For>
             <TopProcesses store=store host=host theme=view.theme />
         </div>
     }
