@@ -16,6 +16,7 @@ mod legend;
 mod log_drawer;
 mod panels;
 mod states;
+mod text_cells;
 mod toolbar;
 mod top_processes;
 
@@ -24,8 +25,9 @@ pub use connection_badge::ConnectionBadge;
 pub use dashboard::Dashboard;
 pub use legend::Legend;
 pub use log_drawer::LogDrawer;
-pub use panels::{PanelDef, PANELS};
+pub use panels::{panels, Panel, PanelDef, Split, PANELS};
 pub use states::StatusBanner;
+pub use text_cells::TextCells;
 pub use toolbar::{RangePicker, Toolbar, RANGES};
 pub use top_processes::TopProcesses;
 

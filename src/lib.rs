@@ -12,5 +12,6 @@ pub mod connection;
 pub mod format;
 pub mod hooks;
 pub mod live;
+pub mod paint;
 pub mod store;
 pub mod transport;

@@ -58,13 +58,13 @@ export async function waitFrames(page, count, timeoutMs = 15_000) {
 }
 
 /**
- * A fingerprint of every canvas's pixels (sum and count of painted pixels), keyed by
- * data-testid, and whether it is on screen (charts off screen are not drawn).
+ * A fingerprint of every chart canvas's pixels (sum and count of painted pixels), keyed
+ * by data-testid, and whether it is on screen (charts off screen are not drawn).
  */
 export async function canvasFingerprints(page) {
   return page.evaluate(() => {
     const out = {};
-    document.querySelectorAll('canvas').forEach((canvas, i) => {
+    document.querySelectorAll('canvas[data-testid^="chart-"]').forEach((canvas, i) => {
       const key = canvas.dataset.testid ?? canvas.closest('[data-testid]')?.dataset.testid ?? `canvas-${i}`;
       const ctx = canvas.getContext('2d');
       const rect = canvas.getBoundingClientRect();

@@ -25,8 +25,8 @@ async function assertLiveAndDrawing(page, transport) {
   const state = await pulseState(page);
   assert.equal(state.transport, transport);
   await waitFrames(page, state.frames + 2);
-  // Charts draw on the next animation frame after data: wait for paint, not for time.
-  await page.waitForFunction(() => [...document.querySelectorAll('canvas')]
+  // Charts draw on the next animation frames after data: wait for paint, not for time.
+  await page.waitForFunction(() => [...document.querySelectorAll('canvas[data-testid^="chart-"]')]
     .filter((c) => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.width > 0; })
     .every((c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0)),
   null, { timeout: 10_000, polling: 100 });
@@ -39,12 +39,12 @@ async function assertLiveAndDrawing(page, transport) {
   await page.waitForFunction(
     (before) => {
       const now = {};
-      document.querySelectorAll('canvas').forEach((c, i) => { now[i] = c.toDataURL().length; });
+      document.querySelectorAll('canvas[data-testid^="chart-"]').forEach((c, i) => { now[i] = c.toDataURL().length; });
       return Object.keys(now).some((k) => now[k] !== before[k]);
     },
     await page.evaluate(() => {
       const out = {};
-      document.querySelectorAll('canvas').forEach((c, i) => { out[i] = c.toDataURL().length; });
+      document.querySelectorAll('canvas[data-testid^="chart-"]').forEach((c, i) => { out[i] = c.toDataURL().length; });
       return out;
     }),
     { timeout: 10_000, polling: 100 },

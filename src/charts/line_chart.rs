@@ -1,13 +1,14 @@
-//! The canvas component: paints on `requestAnimationFrame`, only when something
-//! it draws changed, and only while it is on screen.
+//! The canvas component: painted by the page's one painter (`paint::scheduler`) on
+//! an animation frame, only when something it draws changed, and only while it is
+//! on screen.
 
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{IntersectionObserver, IntersectionObserverEntry, ResizeObserver};
 
 use super::theme::Theme;
 use super::{draw, ChartSpec, DrawInput, Line, Window};
+use crate::paint::{backing, observe, scheduler};
 use crate::store::SeriesStore;
 
 /// A live line chart on a HiDPI canvas. Effects here only synchronise the canvas
@@ -47,7 +48,7 @@ pub fn LineChart(
     let canvas_ref = NodeRef::<html::Canvas>::new();
     // Nothing paints until the IntersectionObserver's first report says it is visible.
     let on_screen = RwSignal::new(false);
-    let frame_pending = StoredValue::new(false);
+    observe::watch(canvas_ref, size, on_screen);
     // The newest sample ts this canvas has painted, for `window.__pulse.drawLag`.
     let painted_ts = StoredValue::new(None::<f64>);
 
@@ -59,7 +60,7 @@ pub fn LineChart(
         if css_size.0 < 1.0 || css_size.1 < 1.0 {
             return;
         }
-        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+        let dpr = backing::device_pixel_ratio();
         let tz_offset_minutes = -js_sys::Date::new_0().get_timezone_offset();
         let spec = spec.get_untracked();
         let lines = lines.get_untracked();
@@ -92,7 +93,8 @@ pub fn LineChart(
         }
     };
 
-    // Coalesce every change into at most one paint per animation frame.
+    // Every change marks the canvas dirty; the painter paints it once, on a coming frame.
+    let job = StoredValue::new_local(scheduler::register(paint));
     Effect::new(move |_| {
         if !frozen.get() {
             store.track();
@@ -103,28 +105,9 @@ pub fn LineChart(
         window.track();
         theme.track();
         size.track();
-        if !on_screen.get() || frame_pending.get_value() {
-            return;
+        if on_screen.get() {
+            job.with_value(scheduler::PaintJob::mark_dirty);
         }
-        frame_pending.set_value(true);
-        request_animation_frame(move || {
-            frame_pending.set_value(false);
-            paint();
-        });
-    });
-
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        let Some(observers) = observe(&canvas, size, on_screen) else {
-            leptos::logging::warn!("this browser lacks ResizeObserver or IntersectionObserver");
-            size.set((canvas.client_width() as f64, canvas.client_height() as f64));
-            on_screen.set(true);
-            return;
-        };
-        // Disposed (and so disconnected) with this effect's owner.
-        StoredValue::new_local(observers);
     });
 
     view! {
@@ -159,47 +142,4 @@ fn record_draw_lag(lag_ms: f64) {
     if lags.length() > 2_000 {
         lags.shift();
     }
-}
-
-/// The two observers of one canvas and their callbacks, kept alive together.
-struct Observers {
-    resize: ResizeObserver,
-    intersection: IntersectionObserver,
-    _on_resize: Closure<dyn FnMut()>,
-    _on_intersect: Closure<dyn FnMut(js_sys::Array)>,
-}
-
-impl Drop for Observers {
-    fn drop(&mut self) {
-        self.resize.disconnect();
-        self.intersection.disconnect();
-    }
-}
-
-/// Reports the canvas's CSS size into `size` and whether it is on screen into `on_screen`.
-fn observe(
-    canvas: &web_sys::HtmlCanvasElement,
-    size: RwSignal<(f64, f64)>,
-    on_screen: RwSignal<bool>,
-) -> Option<Observers> {
-    let measured = canvas.clone();
-    let on_resize = Closure::<dyn FnMut()>::new(move || {
-        let next = (measured.client_width() as f64, measured.client_height() as f64);
-        if size.get_untracked() != next {
-            size.set(next);
-        }
-    });
-    let on_intersect = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        if let Some(entry) = entries.iter().last() {
-            let visible = entry.unchecked_into::<IntersectionObserverEntry>().is_intersecting();
-            if on_screen.get_untracked() != visible {
-                on_screen.set(visible);
-            }
-        }
-    });
-    let resize = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-    resize.observe(canvas);
-    let intersection = IntersectionObserver::new(on_intersect.as_ref().unchecked_ref()).ok()?;
-    intersection.observe(canvas);
-    Some(Observers { resize, intersection, _on_resize: on_resize, _on_intersect: on_intersect })
 }

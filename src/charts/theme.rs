@@ -54,8 +54,12 @@ pub struct Palette {
     pub background: RGBColor,
     /// Grid lines.
     pub grid: RGBColor,
-    /// Tick labels.
+    /// Tick labels and secondary text (CSS `--muted`).
     pub text: RGBColor,
+    /// Body text (CSS `--text`).
+    pub ink: RGBColor,
+    /// Table rules (CSS `--border`).
+    pub border: RGBColor,
     /// Threshold lines (e.g. CPU 90 %).
     pub warning: RGBColor,
     /// Series colours, used in order.
@@ -78,6 +82,8 @@ static LIGHT: Palette = Palette {
     background: RGBColor(255, 255, 255),
     grid: RGBColor(232, 235, 240),
     text: RGBColor(104, 112, 128),
+    ink: RGBColor(29, 35, 48),
+    border: RGBColor(227, 231, 238),
     warning: RGBColor(214, 120, 20),
     series: [
         RGBColor(46, 110, 204),
@@ -95,6 +101,8 @@ static DARK: Palette = Palette {
     background: RGBColor(24, 27, 33),
     grid: RGBColor(44, 49, 58),
     text: RGBColor(150, 158, 172),
+    ink: RGBColor(228, 231, 236),
+    border: RGBColor(42, 47, 56),
     warning: RGBColor(240, 160, 60),
     series: [
         RGBColor(110, 160, 240),

@@ -33,7 +33,8 @@ pub fn value_ticks(unit: Unit, data_max: f64, count: usize) -> ValueTicks {
             while data_max / divisor >= 1024.0 {
                 divisor *= 1024.0;
             }
-            nice_step(data_max / divisor / count) * divisor
+            // Never a fraction of a byte: an idle interface gets 0 and 1 B/s, not 0.25 B/s.
+            (nice_step(data_max / divisor / count) * divisor).max(1.0)
         }
         Unit::Count => nice_step(data_max / count).max(1.0),
         _ => nice_step(data_max / count),
@@ -75,6 +76,7 @@ mod tests {
             (Unit::Load, 0.0, 4, 1.0, 0.25),
             (Unit::Bytes, 3.2 * 1024.0 * 1024.0 * 1024.0, 4, 4.0 * 1024f64.powi(3), 1024f64.powi(3)),
             (Unit::Count, 3.0, 4, 3.0, 1.0),
+            (Unit::BytesPerSecond, 0.0, 4, 1.0, 1.0),
         ];
         for (unit, data_max, count, max, step) in cases {
             let ticks = value_ticks(unit, data_max, count);

@@ -47,7 +47,7 @@ pub fn ChartPanel(
     });
     let description = {
         let title = title.clone();
-        move || describe(&title, &lines.get(), &stats.get(), unit)
+        move || lines.with(|lines| stats.with(|stats| describe(&title, lines, stats, unit)))
     };
     let heading_id = format!("panel-{slug}-title");
     view! {
@@ -64,10 +64,9 @@ pub fn ChartPanel(
                 lines=visible
                 spec=spec
                 view=view
-                label=Signal::derive(description.clone())
+                label=Signal::derive(description)
                 test_id=format!("chart-{slug}")
             />
-            <p class="visually-hidden" aria-live="off">{Signal::derive(description)}</p>
             <Legend lines=lines stats=stats unit=unit view=view />
         </section>
     }

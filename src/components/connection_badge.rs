@@ -5,6 +5,10 @@ use leptos::prelude::*;
 use crate::connection::{ConnectionStatus, LinkState};
 use crate::format;
 
+/// Data younger than this reads "just now": at one sample a second the age would
+/// otherwise flicker between "just now" and "1 s ago", re-laying out the top bar.
+const FRESH_MS: f64 = 2_500.0;
+
 /// Shows how the page is connected and lets the user retry at once.
 #[component]
 pub fn ConnectionBadge(
@@ -36,7 +40,8 @@ pub fn ConnectionBadge(
             parts.push(format!("retry in {} s", ((at - now) / 1000.0).ceil().max(0.0)));
         }
         if let Some(at) = s.last_data_at {
-            parts.push(format!("data {}", format::age(now - at)));
+            let age = if now - at < FRESH_MS { "just now".to_owned() } else { format::age(now - at) };
+            parts.push(format!("data {age}"));
         }
         parts.join(" · ")
     };

@@ -9,7 +9,9 @@
 //! - `log`: connection log lines (strings, the last 200);
 //! - `drawLag` (written by `charts::line_chart`, not here): for each paint of a chart
 //!   that shows a newer sample than its previous paint, `Date.now()` after drawing
-//!   minus that sample's `ts`, in ms; the last 2,000, all charts together.
+//!   minus that sample's `ts`, in ms; the last 2,000, all charts together;
+//! - `paintFrames`, `paints` (written by `paint::scheduler`): animation frames that
+//!   painted, and canvases painted, since the page started.
 
 use js_sys::{Array, Object, Reflect};
 use pulse_protocol::{Cursor, Epoch, Frame};

@@ -158,7 +158,8 @@ impl HostSeries {
         self.columns.get(id)?.iter().rev().find(|v| !v.is_nan()).copied()
     }
 
-    /// Stats of a series over rows with `from <= ts <= to`.
+    /// Stats of a series over rows with `from <= ts <= to` (found by binary search, so
+    /// a five-minute window costs the same however full the ring is).
     pub fn stats(&self, id: &str, from: f64, to: f64) -> Option<SeriesStats> {
         let column = self.columns.get(id)?;
         let mut stats: Option<SeriesStats> = None;

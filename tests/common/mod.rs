@@ -11,7 +11,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, HtmlElement};
 
 /// CSS the components rely on for their size (the real app loads style/main.css).
-const TEST_CSS: &str = ".chart-canvas{display:block;width:100%;height:100%}";
+const TEST_CSS: &str = ".chart-canvas{display:block;width:100%;height:100%}\
+    .legend-body{display:grid;grid-template-columns:1fr 264px}.legend-values{display:block;width:100%;height:100%;contain:strict}\
+    .legend-entry button{height:24px}.process-rows{display:block;width:100%}\
+    .cells-test{display:block;width:200px;height:48px;font:14px sans-serif}";
 
 /// A fresh `<div>` of `width` × `height` CSS pixels in the page, to mount into.
 pub fn host_element(width: u32, height: u32) -> HtmlElement {
@@ -91,4 +94,9 @@ pub fn count_color(
             near(r, rgb.0) && near(g, rgb.1) && near(b, rgb.2)
         })
         .count()
+}
+
+/// How many pixels of the canvas are not fully transparent.
+pub fn painted_pixels(canvas: &HtmlCanvasElement) -> usize {
+    pixels(canvas).chunks(4).filter(|p| p[3] != 0).count()
 }
