@@ -1,6 +1,7 @@
 //! Messages on the streaming transports, server to client and client to server.
 
 mod de;
+pub(crate) mod tag;
 
 use serde::{Deserialize, Serialize};
 

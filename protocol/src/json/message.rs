@@ -6,17 +6,8 @@
 //! and a second pass over a small object costs less than buffering it.
 
 use super::{Decode, JsonError, JsonErrorKind, Reader};
+use crate::message::tag::Tag;
 use crate::{Bye, Frame, Gap, Heartbeat, Hello, ServerMessage};
-
-/// A message's `type`.
-#[derive(Clone, Copy)]
-enum Tag {
-    Hello,
-    Frame,
-    Heartbeat,
-    Gap,
-    Bye,
-}
 
 impl Decode for ServerMessage {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
@@ -50,18 +41,12 @@ fn tag(reader: &mut Reader<'_>) -> Result<Tag, JsonError> {
             return Err(reader.error(JsonErrorKind::DuplicateField("type")));
         }
         let name = reader.string()?;
-        tag = Some(match &*name {
-            "hello" => Tag::Hello,
-            "frame" => Tag::Frame,
-            "heartbeat" => Tag::Heartbeat,
-            "gap" => Tag::Gap,
-            "bye" => Tag::Bye,
-            _ => {
-                let expected = "one of `hello` `frame` `heartbeat` `gap` `bye`";
-                let found = name.into_owned();
-                return Err(reader.error(JsonErrorKind::UnknownVariant { found, expected }));
-            }
-        });
+        let Some(named) = Tag::from_name(&name) else {
+            let expected = "one of `hello` `frame` `heartbeat` `gap` `bye`";
+            let found = name.into_owned();
+            return Err(reader.error(JsonErrorKind::UnknownVariant { found, expected }));
+        };
+        tag = Some(named);
     }
     reader.require(tag, "type")
 }

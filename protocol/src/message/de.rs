@@ -12,11 +12,9 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::tag::{Tag, TAGS};
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
-
-/// The `type` of each message, as on the wire.
-const TAGS: &[&str] = &["hello", "frame", "heartbeat", "gap", "bye"];
 
 /// [`GapReason`]'s names on the wire.
 const GAP_REASONS: &[&str] = &["too_old", "epoch_changed", "lagged"];
@@ -27,41 +25,9 @@ impl<'de> Deserialize<'de> for ServerMessage {
     }
 }
 
-/// A message's `type`.
-#[derive(Clone, Copy)]
-enum Tag {
-    Hello,
-    Frame,
-    Heartbeat,
-    Gap,
-    Bye,
-}
-
-impl Tag {
-    fn parse<E: de::Error>(text: &str) -> Result<Self, E> {
-        Ok(match text {
-            "hello" => Tag::Hello,
-            "frame" => Tag::Frame,
-            "heartbeat" => Tag::Heartbeat,
-            "gap" => Tag::Gap,
-            "bye" => Tag::Bye,
-            other => return Err(E::unknown_variant(other, TAGS)),
-        })
-    }
-
-    /// Whether `key` is one of this message type's fields.
-    fn has(self, key: &str) -> bool {
-        let fields: &[&str] = match self {
-            Tag::Hello => {
-                &["protocol", "epoch", "seq", "catalog", "heartbeat_ms", "interval_ms", "history_ms", "server_time"]
-            }
-            Tag::Frame => &["seq", "ts", "host", "values", "top"],
-            Tag::Heartbeat => &["seq", "ts"],
-            Tag::Gap => &["reason", "next_seq", "missed"],
-            Tag::Bye => &["reason", "retry_ms"],
-        };
-        fields.contains(&key)
-    }
+/// Reads a `type` value, naming the valid ones when it is none of them.
+fn parse_tag<E: de::Error>(text: &str) -> Result<Tag, E> {
+    Tag::from_name(text).ok_or_else(|| E::unknown_variant(text, TAGS))
 }
 
 /// One slot per field name of any message type.
@@ -103,7 +69,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 if tag.is_some() {
                     return Err(de::Error::duplicate_field("type"));
                 }
-                tag = Some(Tag::parse(&map.next_value::<String>()?)?);
+                tag = Some(parse_tag(&map.next_value::<String>()?)?);
                 continue;
             }
             if tag.is_some_and(|tag| !tag.has(&key)) {
