@@ -11,6 +11,9 @@ fn catalog(series: Vec<SeriesInfo>) -> Catalog {
     Catalog { series }
 }
 
+/// A panel as the test compares it: key, title, and each line's id, label and colour.
+type ShownPanel = (String, String, Vec<(String, String, usize)>);
+
 #[test]
 fn panels_take_their_groups_and_skip_excluded_series() {
     let catalog = catalog(vec![
@@ -39,7 +42,7 @@ fn network_interfaces_and_mount_points_get_a_panel_each() {
         series("disk.usage:/", "disk_usage", "/"),
         series("disk.usage:/var/lib", "disk_usage", "/var/lib"),
     ]);
-    let shown: Vec<(String, String, Vec<(String, String, usize)>)> = panels(&catalog, "h")
+    let shown: Vec<ShownPanel> = panels(&catalog, "h")
         .into_iter()
         .map(|p| (p.key, p.title, p.lines.into_iter().map(|l| (l.id, l.label, l.color)).collect()))
         .collect();
