@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunk post_build hook (Trunk.toml): minifies wasm-bindgen's JS glue in a release
+# Trunk post_build step (scripts/post-build.sh): minifies wasm-bindgen's JS glue in a release
 # build with terser, and puts the new file's hash in index.html's integrity
 # attribute. Trunk's own JS minifier cannot parse the glue (it logs "Failed to
 # minify JS" and leaves it), so this saves about 2 KB of the gzipped download.

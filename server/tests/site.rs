@@ -26,6 +26,29 @@ async fn the_built_site_is_served_with_the_right_mime_types() {
 }
 
 #[tokio::test]
+async fn a_precompressed_copy_goes_to_browsers_that_accept_gzip() {
+    let dist = std::env::temp_dir().join(format!("pulse-dist-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
+    let raw = b"\0asm\x01\0\0\0".to_vec();
+    // Not real gzip: the test checks that these exact bytes are what is sent.
+    let precompressed = b"precompressed copy".to_vec();
+    std::fs::write(dist.join("app_bg.wasm"), &raw).unwrap();
+    std::fs::write(dist.join("app_bg.wasm.gz"), &precompressed).unwrap();
+    let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
+
+    let gzip = client().get(server.url("/app_bg.wasm")).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.headers()["content-type"], "application/wasm");
+    assert_eq!(gzip.bytes().await.unwrap().to_vec(), precompressed);
+
+    let plain = client().get(server.url("/app_bg.wasm")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().to_vec(), raw);
+    std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
 async fn without_a_built_app_the_root_says_how_to_build_it() {
     let server = TestServer::start(&["--dist", "/nonexistent-pulse-dist"]).await;
     let page = client().get(server.url("/")).send().await.unwrap();

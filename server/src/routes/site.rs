@@ -15,14 +15,16 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Serves `dist` (MIME types from file names, `application/wasm` included), or a
-/// page saying how to build it when it is missing.
+/// page saying how to build it when it is missing. A file's precompressed `.gz` copy
+/// (the release build writes one, compressed harder than on the fly) goes to
+/// browsers that accept gzip.
 pub fn router(dist: &Path) -> Router<AppState> {
     files(dist).layer(middleware::from_fn(read_only))
 }
 
 fn files(dist: &Path) -> Router<AppState> {
     if dist.join("index.html").is_file() {
-        let files = ServeDir::new(dist).not_found_service(not_found.into_service());
+        let files = ServeDir::new(dist).precompressed_gzip().not_found_service(not_found.into_service());
         let router = Router::new().fallback_service(files);
         if dist.join("config.json").is_file() {
             router
