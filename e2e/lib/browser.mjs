@@ -57,6 +57,14 @@ export async function waitFrames(page, count, timeoutMs = 15_000) {
   await page.waitForFunction((n) => (window.__pulse?.frames ?? 0) > n, count, { timeout: timeoutMs, polling: 50 });
 }
 
+/** Opens `url`, waits until it is live over `transport` and has taken two more frames. */
+export async function openLive(browser, url, transport, { timeoutMs = 20_000, viewport } = {}) {
+  const page = await openPage(browser, url, viewport ? { viewport } : {});
+  await waitLive(page, transport, timeoutMs);
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  return page;
+}
+
 /**
  * A fingerprint of every chart canvas's pixels (sum and count of painted pixels), keyed
  * by data-testid, and whether it is on screen (charts off screen are not drawn).

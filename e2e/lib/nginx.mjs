@@ -53,6 +53,18 @@ function locationFor(mode, upstream, root, prefix) {
 
 export class Nginx {
   static async start({ upstream, mode, root, prefix = '/' }) {
+    return Nginx.startWith((port) => `
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:${port};
+    location ${prefix} {
+      ${locationFor(mode, upstream, root, prefix).join('\n      ')}
+    }
+  }`);
+  }
+
+  /** nginx with `http(port)` as the body of its `http { }` block (port: where to listen). */
+  static async startWith(http) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-nginx-'));
     const port = await freePort();
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -67,13 +79,7 @@ events { worker_connections 4096; }
 http {
   access_log off;
   ${temp}
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  server {
-    listen 127.0.0.1:${port};
-    location ${prefix} {
-      ${locationFor(mode, upstream, root, prefix).join('\n      ')}
-    }
-  }
+  ${http(port)}
 }`;
     await fs.writeFile(path.join(dir, 'nginx.conf'), conf);
     const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });

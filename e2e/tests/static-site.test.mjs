@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { Nginx } from '../lib/nginx.mjs';
 import { ROOT, PulseServer } from '../lib/server.mjs';
-import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+import { launchBrowser, openLive, openPage, waitLive } from '../lib/browser.mjs';
 
 let browser;
 let site;
@@ -33,9 +33,7 @@ after(async () => {
 });
 
 test('?server= points a static copy at the server, over WebSocket', async () => {
-  const page = await openPage(browser, `${site.url}/?server=${encodeURIComponent(server.url)}`);
-  await waitLive(page, 'ws');
-  await waitFrames(page, (await pulseState(page)).frames + 2);
+  const page = await openLive(browser, `${site.url}/?server=${encodeURIComponent(server.url)}`, 'ws');
   await page.context().close();
 });
 

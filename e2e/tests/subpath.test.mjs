@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { Nginx } from '../lib/nginx.mjs';
 import { ROOT, PulseServer } from '../lib/server.mjs';
-import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+import { launchBrowser, openLive } from '../lib/browser.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -22,9 +22,7 @@ test('behind a reverse proxy at /pulse/: the page loads and goes live over WebSo
   try {
     // The root of the proxy is not Pulse: a page that ignored the prefix would fail.
     assert.equal((await fetch(`${proxy.url}/api/v1/series`)).status, 404);
-    const page = await openPage(browser, `${proxy.url}/pulse/`);
-    await waitLive(page, 'ws', 20_000);
-    await waitFrames(page, (await pulseState(page)).frames + 2);
+    const page = await openLive(browser, `${proxy.url}/pulse/`, 'ws');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   } finally {
@@ -40,9 +38,7 @@ test('a static copy of dist/ served from /pulse/ with a config.json goes live', 
   const server = await PulseServer.start({ args: ['--interval', '500ms', '--allow-origin', site.url] });
   try {
     await fs.writeFile(path.join(siteDir, 'config.json'), JSON.stringify({ server: server.url }));
-    const page = await openPage(browser, `${site.url}/pulse/`);
-    await waitLive(page, 'ws', 20_000);
-    await waitFrames(page, (await pulseState(page)).frames + 2);
+    const page = await openLive(browser, `${site.url}/pulse/`, 'ws');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   } finally {

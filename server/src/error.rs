@@ -18,7 +18,10 @@ pub enum AppError {
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A browser page from an origin this server does not allow.
-    #[error("origin {0} is not allowed; start the server with --allow-origin {0}")]
+    #[error(
+        "origin {0} is not allowed; start the server with --allow-origin {0}, or, behind a \
+         reverse proxy, forward the browser's Host (nginx: proxy_set_header Host $http_host)"
+    )]
     ForbiddenOrigin(String),
     /// A plain request took longer than the server allows.
     #[error("the request took longer than {0} s")]

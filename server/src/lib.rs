@@ -9,6 +9,7 @@ pub mod conn;
 pub mod error;
 pub mod history;
 pub mod hub;
+pub mod limits;
 pub mod origin;
 pub mod routes;
 pub mod sampler;
@@ -53,7 +54,18 @@ pub fn state(config: &Config) -> AppState {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> std::io::Result<()> {
+pub async fn run(mut config: Config) -> std::io::Result<()> {
+    let open_files = limits::raise_open_files();
+    let cap = limits::connection_cap(config.max_connections, open_files);
+    if cap < config.max_connections {
+        tracing::warn!(
+            wanted = config.max_connections,
+            cap,
+            open_files = open_files.unwrap_or(0),
+            "the open-file limit holds fewer clients than --max-connections; raise `ulimit -Hn` for more"
+        );
+        config.max_connections = cap;
+    }
     let listener = TcpListener::bind(config.listen).await?;
     // Scripts and tests read the real address (port 0 picks one) from this line.
     let mut stdout = std::io::stdout();

@@ -1,5 +1,10 @@
 //! Which browser origins may use the API: the server's own (as the browser sees
-//! it, i.e. the request's `Host`) and the configured ones. Also CORS headers.
+//! it: the request's `Host`, or the `X-Forwarded-Host` / `Forwarded: host=` a
+//! reverse proxy sets) and the configured ones. Also CORS headers.
+//!
+//! Trusting the forwarded headers is safe here: the check stops other sites'
+//! pages, and a page can set neither `Host` nor these headers on a WebSocket or
+//! `EventSource` request. Non-browser clients send no `Origin` and pass anyway.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -31,8 +36,7 @@ impl Origins {
             return Ok(None);
         };
         let text = origin.to_str().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if same_origin(&text, host) {
+        if seen_hosts(headers).any(|host| same_origin(&text, host)) {
             return Ok(None);
         }
         if self.any || self.allowed.iter().any(|a| a == &text) {
@@ -42,7 +46,25 @@ impl Origins {
     }
 }
 
-/// Whether `origin` (`scheme://host[:port]`) names the same host and port as `Host`.
+/// Every name the browser may have used for this server: `Host`, then what
+/// proxies forwarded (`X-Forwarded-Host`, `Forwarded: host=`), each first hop only.
+fn seen_hosts(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    let value = |name| headers.get(name).and_then(|h: &HeaderValue| h.to_str().ok());
+    let forwarded_host = value(header::FORWARDED).and_then(|f| {
+        let first = f.split(',').next()?;
+        first.split(';').find_map(|pair| {
+            let (key, host) = pair.trim().split_once('=')?;
+            key.eq_ignore_ascii_case("host").then(|| host.trim_matches('"'))
+        })
+    });
+    let x_forwarded_host =
+        value(header::HeaderName::from_static("x-forwarded-host")).and_then(|v| v.split(',').next()).map(str::trim);
+    [value(header::HOST), x_forwarded_host, forwarded_host].into_iter().flatten()
+}
+
+/// Whether `origin` (`scheme://host[:port]`) names the same host and port as `host`.
+/// A `host` without a port matches any port of that name: browsers always send a
+/// non-default port, so only a proxy that dropped it (nginx's `$host`) sends none.
 fn same_origin(origin: &str, host: &str) -> bool {
     let Some((scheme, authority)) = origin.split_once("://") else {
         return false;
@@ -54,7 +76,27 @@ fn same_origin(origin: &str, host: &str) -> bool {
     };
     let host = host.to_ascii_lowercase();
     let strip = |s: &str| s.strip_suffix(default_port).map(str::to_owned).unwrap_or_else(|| s.to_owned());
-    !host.is_empty() && strip(authority) == strip(&host)
+    if host.is_empty() {
+        return false;
+    }
+    strip(authority) == strip(&host) || (!has_port(&host) && name_of(authority) == host)
+}
+
+/// Whether an authority (`name`, `name:port`, `[v6]`, `[v6]:port`) has a port.
+fn has_port(authority: &str) -> bool {
+    if authority.starts_with('[') {
+        authority.contains("]:")
+    } else {
+        authority.contains(':')
+    }
+}
+
+/// An authority without its port.
+fn name_of(authority: &str) -> &str {
+    match authority.rsplit_once(':') {
+        Some((name, _)) if has_port(authority) => name,
+        _ => authority,
+    }
 }
 
 /// Adds CORS headers for allowed foreign origins and answers preflights.
@@ -111,6 +153,18 @@ mod tests {
         assert!(origins.check(&headers(Some("http://evil.example"), "127.0.0.1:8080")).is_err());
         assert!(origins.check(&headers(Some("http://127.0.0.1:9999"), "127.0.0.1:8080")).is_err(), "port matters");
         assert!(origins.check(&headers(Some("null"), "127.0.0.1:8080")).is_err());
+        let mut forwarded = headers(Some("https://pulse.example:8443"), "127.0.0.1:8080");
+        assert!(origins.check(&forwarded).is_err(), "nginx's default Host is the upstream");
+        forwarded.insert("x-forwarded-host", HeaderValue::from_static("pulse.example:8443, inner"));
+        assert!(matches!(origins.check(&forwarded), Ok(None)), "X-Forwarded-Host names the browser's host");
+        let mut standard = headers(Some("https://pulse.example"), "127.0.0.1:8080");
+        standard.insert(header::FORWARDED, HeaderValue::from_static("for=1.2.3.4;Host=\"pulse.example\";proto=https"));
+        assert!(matches!(origins.check(&standard), Ok(None)), "Forwarded: host=");
+        assert!(ok_none(Some("http://pulse.example:8088"), "pulse.example"), "nginx's $host drops the port");
+        assert!(origins.check(&headers(Some("http://other.example:8088"), "pulse.example")).is_err());
+        assert!(ok_none(Some("http://[::1]:8080"), "[::1]:8080"));
+        assert!(origins.check(&headers(Some("http://[::1]:9"), "[::1]:8080")).is_err());
+        assert!(ok_none(Some("http://[::1]:9"), "[::1]"));
         let any = Origins::new(&["*".into()]);
         assert!(matches!(any.check(&headers(Some("http://evil.example"), "x")), Ok(Some(_))));
     }
