@@ -5,11 +5,11 @@
 //! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback). Mistakes
 //! become a [`ConfigError`] the page shows.
 
-use pulse_protocol::json::{Decode, JsonError, Reader};
+use pulse_protocol::json::{from_json, Decode, JsonError, Reader};
 use serde::Deserialize;
 
 use crate::connection::TransportKind;
-use crate::transport::{fetch_json, ServerUrl, UrlError};
+use crate::transport::{fetch_text, ServerUrl, UrlError};
 
 /// What the page was told.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,9 @@ pub enum ConfigError {
     /// `config.json` named something that is not an http(s) URL.
     #[error("config.json is unusable: {0}")]
     BadServerFile(UrlError),
+    /// `config.json` exists but is not the JSON object it should be.
+    #[error("config.json is not valid: {0} (expected {{\"server\": \"https://…\"}})")]
+    BadFile(String),
     /// The page's own origin is not http(s) (e.g. opened as a file).
     #[error("this page's origin cannot serve the API ({0}); pass ?server=https://…")]
     BadOrigin(UrlError),
@@ -70,10 +73,23 @@ pub async fn load() -> Result<ClientConfig, ConfigError> {
     let server_param = param("server");
     let file = match server_param {
         Some(_) => None,
-        // No file, or a static host answering every path with index.html: same origin.
-        None => fetch_json::<ConfigFile>("config.json", None).await.ok(),
+        // No file (any error status, or no answer) means the page's own server.
+        None => match fetch_text("config.json", None).await {
+            Ok(text) => read_file(&text)?,
+            Err(_) => None,
+        },
     };
     resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))
+}
+
+/// Reads the body of `config.json`. An empty body, or HTML (a static host that answers
+/// every path with `index.html`), is no file; anything else must be the JSON object.
+pub fn read_file(text: &str) -> Result<Option<ConfigFile>, ConfigError> {
+    let text = text.trim_start();
+    if text.is_empty() || text.starts_with('<') {
+        return Ok(None);
+    }
+    from_json(text).map(Some).map_err(|e| ConfigError::BadFile(e.to_string()))
 }
 
 /// The URL of the directory the page was loaded from: `http://h/pulse/` for
@@ -126,6 +142,19 @@ mod tests {
         for (param, file, transport, server, forced) in cases {
             let config = resolve(param, transport, file, origin).expect("valid");
             assert_eq!((config.server.as_str(), config.forced), (server, forced));
+        }
+    }
+
+    #[test]
+    fn config_json_is_read_or_refused_with_the_reason() {
+        let server = |text| read_file(text).expect("readable").and_then(|f| f.server);
+        assert_eq!(server(r#"{"server": "https://b.example"}"#).as_deref(), Some("https://b.example"));
+        assert_eq!(server("{}"), None);
+        assert!(read_file("").expect("empty is no file").is_none());
+        assert!(read_file("\n<!doctype html><html>").expect("a SPA fallback is no file").is_none());
+        for broken in [r#"{"server": "https://b.example""#, r#"["https://b.example"]"#, r#"{"server": 42}"#] {
+            let error = read_file(broken).expect_err(broken).to_string();
+            assert!(error.starts_with("config.json is not valid: "), "{error}");
         }
     }
 

@@ -73,3 +73,20 @@ test('a server that does not allow the origin refuses it, and the page says so',
 });
 
 
+
+test('a broken config.json stops the page with a banner naming the file, not a retry loop', async () => {
+  await fs.writeFile(path.join(siteDir, 'config.json'), '{"server": "https://pulse.example"');
+  try {
+    const page = await openPage(browser, `${site.url}/`);
+    const banner = page.locator('[data-testid="status-banner"]');
+    await banner.waitFor({ timeout: 15_000 });
+    assert.equal(await page.getAttribute('[data-testid="connection-badge"]', 'data-state'), 'stopped');
+    const text = await banner.textContent();
+    assert.match(text, /Pulse cannot start/);
+    assert.match(text, /config\.json is not valid/);
+    assert.equal(await page.locator('[data-testid="connection-badge"] .retry').count(), 0, 'nothing to retry');
+    await page.context().close();
+  } finally {
+    await fs.rm(path.join(siteDir, 'config.json'));
+  }
+});

@@ -28,6 +28,7 @@ pub fn ConnectionBadge(
         LinkState::Connecting => "Connecting",
         LinkState::Reconnecting => "Reconnecting",
         LinkState::Offline => "Offline",
+        LinkState::Stopped => "Not connected",
     };
     let detail = move || {
         let s = status.get();

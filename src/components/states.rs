@@ -27,6 +27,11 @@ pub fn StatusBanner(
                 "Pulse keeps retrying by itself. Check that pulse-server is running (./pulse run) and reachable, or press Retry now.",
             ),
             (LinkState::Offline, _) => ("offline", "You are offline", "Pulse reconnects as soon as the network is back."),
+            (LinkState::Stopped, _) => (
+                "error",
+                "Pulse cannot start",
+                "This page's settings are unusable, so it does not connect. Fix the one named below (in the page's address or its config.json) and reload.",
+            ),
         };
         let detail = s.last_error.filter(|_| kind == "error");
         Some(view! {

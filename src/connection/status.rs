@@ -63,6 +63,9 @@ pub enum LinkState {
     Reconnecting,
     /// The browser says it is offline; attempts are paused.
     Offline,
+    /// The page cannot start (its configuration is unusable): nothing connects until
+    /// it is fixed and the page reloaded. Set by the app, never by the engine.
+    Stopped,
 }
 
 impl LinkState {
@@ -73,6 +76,7 @@ impl LinkState {
             LinkState::Live => "live",
             LinkState::Reconnecting => "reconnecting",
             LinkState::Offline => "offline",
+            LinkState::Stopped => "stopped",
         }
     }
 }

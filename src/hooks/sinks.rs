@@ -22,12 +22,11 @@ pub struct Sinks {
 }
 
 impl Sinks {
-    /// Shows an error that stops the page from connecting at all.
-    /// The state stays `Reconnecting` (the badge's error look) with the reason in
-    /// `last_error`; no attempt is made.
+    /// Shows an error that stops the page from connecting at all: the state is
+    /// `Stopped`, with the reason in `last_error`; no attempt is made.
     pub fn fail_to_start(&self, error: &str) {
         let status = ConnectionStatus {
-            state: LinkState::Reconnecting,
+            state: LinkState::Stopped,
             last_error: Some(error.to_owned()),
             ..ConnectionStatus::default()
         };

@@ -38,7 +38,7 @@ pub async fn fetch_json<T: Decode>(url: &str, signal: Option<&AbortSignal>) -> R
 
 /// GETs `url` and returns its body. Apart from [`fetch_json`] so that the request is
 /// compiled once, not once per body type.
-async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, HttpError> {
+pub async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, HttpError> {
     let init = RequestInit::new();
     init.set_signal(signal);
     let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".to_owned()))?;

@@ -32,11 +32,12 @@ fn the_status_follows_an_outage_step_by_step() {
 
 #[test]
 fn state_names_are_stable() {
-    let names: Vec<&str> = [LinkState::Connecting, LinkState::Live, LinkState::Reconnecting, LinkState::Offline]
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    assert_eq!(names, ["connecting", "live", "reconnecting", "offline"]);
+    let names: Vec<&str> =
+        [LinkState::Connecting, LinkState::Live, LinkState::Reconnecting, LinkState::Offline, LinkState::Stopped]
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+    assert_eq!(names, ["connecting", "live", "reconnecting", "offline", "stopped"]);
     for t in TransportKind::ALL {
         assert_eq!(TransportKind::parse(t.as_str()), Some(t));
     }
