@@ -49,6 +49,28 @@ async fn a_precompressed_copy_goes_to_browsers_that_accept_gzip() {
 }
 
 #[tokio::test]
+async fn hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
+    let dist = std::env::temp_dir().join(format!("pulse-dist-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
+    std::fs::write(dist.join("pulse-web-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
+    let cache = |path: &'static str| {
+        let url = server.url(path);
+        async move {
+            let response = client().get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            response.headers()["cache-control"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(cache("/pulse-web-0123456789abcdef_bg.wasm").await, "public, max-age=31536000, immutable");
+    assert_eq!(cache("/").await, "no-cache");
+    assert_eq!(cache("/index.html").await, "no-cache");
+    assert_eq!(cache("/config.json").await, "no-cache");
+    std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
 async fn without_a_built_app_the_root_says_how_to_build_it() {
     let server = TestServer::start(&["--dist", "/nonexistent-pulse-dist"]).await;
     let page = client().get(server.url("/")).send().await.unwrap();

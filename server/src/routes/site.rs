@@ -4,7 +4,7 @@ use std::path::Path;
 
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -17,9 +17,30 @@ use crate::state::AppState;
 /// Serves `dist` (MIME types from file names, `application/wasm` included), or a
 /// page saying how to build it when it is missing. A file's precompressed `.gz` copy
 /// (the release build writes one, compressed harder than on the fly) goes to
-/// browsers that accept gzip.
+/// browsers that accept gzip. Trunk's hashed asset names never change content, so
+/// browsers keep them for a year; everything else (`index.html`, `config.json`) is
+/// revalidated on every load, so a new build is picked up at once.
 pub fn router(dist: &Path) -> Router<AppState> {
-    files(dist).layer(middleware::from_fn(read_only))
+    files(dist).layer(middleware::from_fn(read_only)).layer(middleware::from_fn(cache_control))
+}
+
+/// Sets `Cache-Control` on successful answers by whether the file name is hashed.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let immutable = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Whether a path names a file Trunk hashed: `name-<16 hex digits>[_bg].ext`.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn files(dist: &Path) -> Router<AppState> {
@@ -64,4 +85,21 @@ async fn not_built() -> Response {
         (or <code>trunk build --release</code>, then start the server with <code>--dist dist</code>).</p>\
         <p>The API is live: <a href=\"/api/v1/series\">/api/v1/series</a>, <a href=\"/healthz\">/healthz</a>.</p>";
     (StatusCode::OK, Html(page)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_trunk_s_hashed_names_are_immutable() {
+        for hashed in
+            ["/pulse-web-71f983c926a93f70_bg.wasm", "/main-fd40752a1465e40e.css", "/x/pulse-web-71f983c926a93f70.js"]
+        {
+            assert!(is_hashed(hashed), "{hashed}");
+        }
+        for plain in ["/", "/index.html", "/config.json", "/main-fd40752a.css", "/pulse-web-71f983c926a93f7g.js"] {
+            assert!(!is_hashed(plain), "{plain}");
+        }
+    }
 }
