@@ -36,9 +36,9 @@ impl Params {
             (Some(since), Some(epoch)) => {
                 let seq = since
                     .parse::<u64>()
-                    .map_err(|_| bad(format!("since must be an unsigned integer, got {since:?}")))?;
+                    .map_err(|_| bad(format!("since must be an unsigned integer, got {}", shown(since))))?;
                 let epoch = Epoch::parse(epoch)
-                    .map_err(|_| bad(format!("epoch must be 1 to 32 characters of [0-9a-z], got {epoch:?}")))?;
+                    .map_err(|_| bad(format!("epoch must be 1 to 32 characters of [0-9a-z], got {}", shown(epoch))))?;
                 Ok(Some(Cursor { epoch, seq }))
             }
         }
@@ -51,7 +51,7 @@ impl Params {
         };
         match text.parse::<f64>() {
             Ok(wait) if wait.is_finite() && wait >= 0.0 => Ok(wait.min(max)),
-            _ => Err(bad(format!("wait must be a number of seconds from 0 to {max}, got {text:?}"))),
+            _ => Err(bad(format!("wait must be a number of seconds from 0 to {max}, got {}", shown(text)))),
         }
     }
 
@@ -60,7 +60,7 @@ impl Params {
         self.get("from")
             .map(|text| {
                 text.parse::<i64>()
-                    .map_err(|_| bad(format!("from must be milliseconds since the Unix epoch, got {text:?}")))
+                    .map_err(|_| bad(format!("from must be milliseconds since the Unix epoch, got {}", shown(text))))
             })
             .transpose()
     }
@@ -71,12 +71,32 @@ pub fn bad(detail: impl Into<String>) -> AppError {
     AppError::BadRequest(detail.into())
 }
 
+/// Longest part of a client's value quoted back in an error.
+const SHOWN_CHARS: usize = 40;
+
+/// A client's value as an error quotes it: debug-quoted, and cut to [`SHOWN_CHARS`]
+/// so a 60 KB parameter does not come back as a 60 KB error.
+pub fn shown(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{:?}… ({} bytes)", &value[..end], value.len()),
+        None => format!("{value:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
         Params(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn long_values_are_cut_when_quoted_back() {
+        assert_eq!(shown("abc"), "\"abc\"");
+        let long = "é".repeat(5_000);
+        let quoted = shown(&long);
+        assert!(quoted.len() < 120 && quoted.ends_with("… (10000 bytes)"), "{quoted}");
     }
 
     #[test]

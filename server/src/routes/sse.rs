@@ -15,7 +15,7 @@ use futures_util::{stream, Stream, StreamExt};
 use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
-use super::params::{bad, Params};
+use super::params::{bad, shown, Params};
 use crate::error::AppError;
 use crate::state::{AppState, Slot};
 
@@ -41,7 +41,7 @@ pub async fn handler(State(state): State<AppState>, headers: HeaderMap, params: 
 
 fn parse_last_event_id(value: &HeaderValue) -> Result<Cursor, AppError> {
     let text = value.to_str().unwrap_or("");
-    text.parse::<Cursor>().map_err(|e| bad(format!("Last-Event-ID {text:?} is not a resume token: {e}")))
+    text.parse::<Cursor>().map_err(|e| bad(format!("Last-Event-ID {} is not a resume token: {e}", shown(text))))
 }
 
 /// The feed as body chunks; the connection slot lives as long as the stream.
