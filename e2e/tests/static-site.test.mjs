@@ -66,6 +66,13 @@ test('a server that does not allow the origin refuses it, and the page says so',
     await page.waitForFunction(() => (window.__pulse?.log ?? []).length > 2, null, { timeout: 20_000 });
     const badge = await page.getAttribute('[data-testid="connection-badge"]', 'data-state');
     assert.notEqual(badge, 'live');
+    // The banner names the flag the server needs, and keeps it through every
+    // WebSocket and SSE failure (which cannot read the refusal themselves).
+    const banner = page.locator('[data-testid="status-banner"]');
+    await page.waitForFunction((flag) => document.querySelector('[data-testid="status-banner"]')?.textContent.includes(flag),
+      `--allow-origin ${site.url}`, { timeout: 20_000 });
+    await page.waitForFunction(() => (window.__pulse?.log ?? []).some((line) => /sse|SSE/.test(line)), null, { timeout: 20_000 });
+    assert.match(await banner.textContent(), /--allow-origin/);
     await page.context().close();
   } finally {
     await strict.stop();

@@ -99,9 +99,22 @@ fn name_of(authority: &str) -> &str {
     }
 }
 
-/// Adds CORS headers for allowed foreign origins and answers preflights.
+/// Refuses browser pages from other origins on every `/api/` route, adds CORS headers
+/// for allowed foreign origins, and answers preflights. A refused page may read the
+/// refusal (its 403 carries CORS headers for that origin, and nothing else does), so
+/// it can tell its user which `--allow-origin` the server needs.
 pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let allowed = state.origins.check(request.headers()).ok().flatten();
+    let allowed = match state.origins.check(request.headers()) {
+        Ok(allowed) => allowed,
+        Err(refusal) => {
+            let origin = request.headers().get(header::ORIGIN).cloned();
+            let mut response = refusal.into_response();
+            if let Some(origin) = origin {
+                add_cors(response.headers_mut(), origin);
+            }
+            return response;
+        }
+    };
     if request.method() == Method::OPTIONS {
         let mut response = StatusCode::NO_CONTENT.into_response();
         if let Some(origin) = allowed {

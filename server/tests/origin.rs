@@ -1,4 +1,4 @@
-//! The Origin check on WebSocket and SSE, and CORS for allowed foreign origins.
+//! The Origin check on every API route, and CORS for allowed foreign origins.
 
 #[path = "support/server.rs"]
 mod support;
@@ -92,8 +92,21 @@ async fn allowed_foreign_origins_get_cors_headers_and_preflights_work() {
     assert_eq!(preflight.headers()["access-control-allow-origin"], ALLOWED);
     let allow_headers = preflight.headers()["access-control-allow-headers"].to_str().unwrap_or("");
     assert!(allow_headers.contains("last-event-id"), "{allow_headers}");
+}
 
-    let foreign = client.get(server.url("/api/v1/series")).header("origin", "http://evil.example").send().await;
-    let foreign = foreign.expect("response");
-    assert!(foreign.headers().get("access-control-allow-origin").is_none(), "no CORS for others");
+#[tokio::test]
+async fn a_refused_page_gets_a_403_it_can_read_on_every_api_route_and_no_data() {
+    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", ALLOWED]).await;
+    let client = reqwest::Client::new();
+    for path in ["/api/v1/series", "/api/v1/history", "/api/v1/poll", "/api/v1/sse"] {
+        let response =
+            client.get(server.url(path)).header("origin", "http://evil.example").send().await.expect("response");
+        assert_eq!(response.status(), 403, "{path}");
+        assert_eq!(response.headers()["access-control-allow-origin"], "http://evil.example", "{path}: readable");
+        let body: ApiError = response.json().await.expect("JSON body");
+        assert_eq!(body.error, "forbidden_origin", "{path}");
+        assert!(body.detail.contains("--allow-origin http://evil.example"), "{path}: {}", body.detail);
+    }
+    let health = client.get(server.url("/healthz")).send().await.expect("response");
+    assert_eq!(health.status(), 200, "clients that are not browsers send no Origin and pass");
 }

@@ -58,7 +58,12 @@ impl Backfill {
                     store.update(|s| s.load_history(&history));
                     runner.log(&format!("loaded {rows} samples of history"));
                 }
-                Err(error) => runner.log(&format!("could not load history: {error}")),
+                Err(error) => {
+                    runner.log(&format!("could not load history: {error}"));
+                    if error.is_refusal() {
+                        runner.refused(error.to_string());
+                    }
+                }
             }
         });
     }

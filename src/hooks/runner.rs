@@ -15,7 +15,7 @@ use super::sinks::push_log;
 pub use super::sinks::Sinks;
 use super::slots::Slots;
 use super::{debug, remember};
-use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, Timer};
+use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, LinkState, Timer};
 use crate::store::SeriesStore;
 use crate::transport::{fetch_series, ServerUrl, Sink, Transport};
 
@@ -27,6 +27,9 @@ pub struct Runner {
     timers: RefCell<Slots<Timer, Timeout>>,
     catalog: RefCell<CatalogWatch>,
     listeners: RefCell<Listeners>,
+    /// Why the server refused this page (a 403), shown until data flows again:
+    /// WebSocket and SSE cannot read a refusal, so their failures would hide it.
+    refusal: RefCell<Option<String>>,
     sinks: Sinks,
     me: Weak<Runner>,
 }
@@ -41,6 +44,7 @@ impl Runner {
             timers: RefCell::default(),
             catalog: RefCell::default(),
             listeners: RefCell::default(),
+            refusal: RefCell::default(),
             sinks,
             me: me.clone(),
         })
@@ -62,11 +66,26 @@ impl Runner {
         for command in commands {
             self.execute(command);
         }
-        let status = {
+        self.publish_status();
+    }
+
+    /// Remembers that the server refused this page, and why (shown while not live).
+    pub fn refused(&self, why: String) {
+        *self.refusal.borrow_mut() = Some(why);
+        self.publish_status();
+    }
+
+    fn publish_status(&self) {
+        let mut status = {
             let engine = self.engine.borrow();
             debug::status(engine.status(), engine.epoch(), engine.cursor(), engine.counters());
             engine.status().clone()
         };
+        if status.state == LinkState::Live {
+            self.refusal.borrow_mut().take();
+        } else if let Some(why) = self.refusal.borrow().as_ref() {
+            status.last_error = Some(why.clone());
+        }
         self.sinks.set_status.maybe_update(|s| {
             let changed = *s != status;
             *s = status;

@@ -49,6 +49,14 @@ pub async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<Strin
     text(&response).await
 }
 
+impl HttpError {
+    /// Whether the server refused this page (403: its origin is not allowed), which
+    /// no retry fixes until the server is configured to allow it.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, HttpError::Status { status: 403, .. })
+    }
+}
+
 /// The body of `response` as text.
 async fn text(response: &Response) -> Result<String, HttpError> {
     let body = response.text().map_err(network)?;

@@ -18,7 +18,6 @@ use std::time::Duration;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::task::AtomicWaker;
 use futures_util::Stream;
@@ -38,14 +37,13 @@ const CLOSE_POLICY: u16 = 1008;
 /// Close code: the client sent binary data.
 const CLOSE_UNSUPPORTED: u16 = 1003;
 
-/// Upgrades after checking the origin, the cursor and the connection cap.
+/// Upgrades after checking the cursor and the connection cap (`origin::cors` has
+/// checked the origin).
 pub async fn handler(
     State(state): State<AppState>,
-    headers: HeaderMap,
     params: Params,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    state.origins.check(&headers)?;
     let cursor = params.cursor()?;
     let upgrade = upgrade.map_err(|rejection| {
         AppError::BadRequest(format!("this endpoint speaks WebSocket only: {}", rejection.body_text()))
