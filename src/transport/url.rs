@@ -21,15 +21,17 @@ impl ServerUrl {
     /// Checks that `text` is an absolute http(s) URL; keeps scheme, host and path.
     pub fn parse(text: &str) -> Result<Self, UrlError> {
         let trimmed = text.trim().trim_end_matches('/');
-        let rest = trimmed
-            .strip_prefix("http://")
-            .or_else(|| trimmed.strip_prefix("https://"))
-            .ok_or_else(|| UrlError::Scheme(text.to_owned()))?;
+        let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| UrlError::Scheme(text.to_owned()))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(UrlError::Scheme(text.to_owned()));
+        }
         let host = rest.split('/').next().unwrap_or_default();
-        if host.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+        // `user:pass@` is refused too: `fetch` throws on a URL with credentials.
+        if host.is_empty() || host.contains('@') || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
             return Err(UrlError::Malformed(text.to_owned()));
         }
-        Ok(ServerUrl(trimmed.to_owned()))
+        Ok(ServerUrl(format!("{scheme}://{rest}")))
     }
 
     /// The base, e.g. `https://pulse.example` (used as the storage key too).
@@ -77,6 +79,15 @@ mod tests {
         assert_eq!(server.websocket(Some(&cursor)), "wss://pulse.example/api/v1/ws?since=7&epoch=e1");
         assert_eq!(ServerUrl::parse("http://h:1").unwrap().websocket(None), "ws://h:1/api/v1/ws");
         assert_eq!(query(None, &[("wait", "5")]), "?wait=5");
+    }
+
+    #[test]
+    fn the_scheme_is_read_in_any_case_and_credentials_are_refused() {
+        assert_eq!(ServerUrl::parse("HTTPS://Pulse.example/").unwrap().as_str(), "https://Pulse.example");
+        assert_eq!(ServerUrl::parse("Http://h:1").unwrap().websocket(None), "ws://h:1/api/v1/ws");
+        assert!(matches!(ServerUrl::parse("ws://h"), Err(UrlError::Scheme(_))));
+        assert!(matches!(ServerUrl::parse("h:8080"), Err(UrlError::Scheme(_))));
+        assert!(matches!(ServerUrl::parse("https://user:pw@h"), Err(UrlError::Malformed(_))));
     }
 
     #[test]
