@@ -32,7 +32,7 @@ pub struct Config {
 
     /// Another origin allowed to use the API from a browser (repeatable; `*` allows any),
     /// e.g. where a static copy of the web app is hosted.
-    #[arg(long = "allow-origin", env = "PULSE_ALLOW_ORIGINS", value_delimiter = ',')]
+    #[arg(long = "allow-origin", env = "PULSE_ALLOW_ORIGINS", value_delimiter = ',', value_parser = origin)]
     pub allow_origins: Vec<String>,
 
     /// Runtime worker threads (default: one per core); 1 runs everything on one thread.
@@ -63,6 +63,30 @@ impl Config {
     }
 }
 
+/// An origin as browsers send it, `scheme://host[:port]` (a trailing `/` is
+/// dropped), or `*` for any: anything else could never match, so it is refused.
+pub fn origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text == "*" {
+        return Ok(text.to_owned());
+    }
+    let origin = text.trim_end_matches('/');
+    let ok = origin.split_once("://").is_some_and(|(scheme, authority)| {
+        !scheme.is_empty()
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            && !authority.is_empty()
+            && !authority.contains(['/', '?', '#', '@', ' '])
+    });
+    if ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not an origin: write it as the browser's address bar shows it, scheme and host \
+             (and port), e.g. https://dash.example or http://127.0.0.1:8081; or * for any"
+        ))
+    }
+}
+
 /// A positive duration: `250ms`, `1s`, `1h 30m`, or a bare number of milliseconds.
 pub fn duration(text: &str) -> Result<Duration, String> {
     let parsed = match text.trim().parse::<u64>() {
@@ -87,6 +111,18 @@ mod tests {
         assert!(duration("0").is_err());
         assert!(duration("0s").is_err());
         assert!(duration("soon").is_err());
+    }
+
+    #[test]
+    fn origins_must_be_scheme_and_host() {
+        assert_eq!(origin("https://a.example/").as_deref(), Ok("https://a.example"));
+        assert_eq!(origin(" http://127.0.0.1:8081 ").as_deref(), Ok("http://127.0.0.1:8081"));
+        assert_eq!(origin("*").as_deref(), Ok("*"));
+        for bad in ["a.example", "https://", "https://a.example/dash", "//a.example", "https://a.example?x"] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
+        let error = Config::try_parse_from(["pulse-server", "--allow-origin", "dash.example"]).unwrap_err();
+        assert!(error.to_string().contains("is not an origin"), "{error}");
     }
 
     #[test]

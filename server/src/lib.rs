@@ -66,7 +66,17 @@ pub async fn run(mut config: Config) -> std::io::Result<()> {
         );
         config.max_connections = cap;
     }
-    let listener = TcpListener::bind(config.listen).await?;
+    let listener = TcpListener::bind(config.listen).await.map_err(|error| {
+        let hint = match error.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                "; is another pulse-server running? Pick another with --listen 127.0.0.1:9000"
+            }
+            std::io::ErrorKind::PermissionDenied => "; ports below 1024 need privileges: pick one above",
+            std::io::ErrorKind::AddrNotAvailable => "; that address is not one of this machine's",
+            _ => "",
+        };
+        std::io::Error::new(error.kind(), format!("cannot listen on {}: {error}{hint}", config.listen))
+    })?;
     // Scripts and tests read the real address (port 0 picks one) from this line.
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on http://{}/", listener.local_addr()?);
