@@ -199,11 +199,14 @@ impl Runner {
     /// Handles an event on the next turn of the event loop (never re-entrantly).
     fn defer(&self, event: Event) {
         let me = self.me.clone();
-        Timeout::new(0, move || {
-            if let Some(runner) = me.upgrade() {
-                runner.event(event);
-            }
-        })
-        .forget();
+        // Not gloo's `Timeout::forget`, which leaks its closure: this one is freed once run.
+        set_timeout(
+            move || {
+                if let Some(runner) = me.upgrade() {
+                    runner.event(event);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 }
