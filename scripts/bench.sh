@@ -54,6 +54,9 @@ section() {
   echo
   if [ -f "$file" ]; then cat "$file"; else echo "_Not run yet: \`./pulse bench $1\`._"; fi
   echo
+  # Hand-written analysis of a result (what limits it, what would fix it) lives beside
+  # it, so rerunning the benchmark does not erase it.
+  if [ -f "bench/results/$1.notes.md" ]; then cat "bench/results/$1.notes.md"; echo; fi
 }
 
 {
