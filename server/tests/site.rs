@@ -9,12 +9,20 @@ fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-#[tokio::test]
-async fn the_built_site_is_served_with_the_right_mime_types() {
-    let dist = std::env::temp_dir().join(format!("pulse-dist-{}", std::process::id()));
+/// A fresh `dist/` (named after the test) with an index.html and these files.
+fn dist_with(name: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+    let dist = std::env::temp_dir().join(format!("pulse-dist-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
-    std::fs::write(dist.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    for (file, bytes) in files {
+        std::fs::write(dist.join(file), bytes).unwrap();
+    }
+    dist
+}
+
+#[tokio::test]
+async fn the_built_site_is_served_with_the_right_mime_types() {
+    let dist = dist_with("mime", &[("app_bg.wasm", b"\0asm\x01\0\0\0")]);
     let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
     let wasm = client().get(server.url("/app_bg.wasm")).send().await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
@@ -27,14 +35,10 @@ async fn the_built_site_is_served_with_the_right_mime_types() {
 
 #[tokio::test]
 async fn a_precompressed_copy_goes_to_browsers_that_accept_gzip() {
-    let dist = std::env::temp_dir().join(format!("pulse-dist-gz-{}", std::process::id()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
     let raw = b"\0asm\x01\0\0\0".to_vec();
     // Not real gzip: the test checks that these exact bytes are what is sent.
     let precompressed = b"precompressed copy".to_vec();
-    std::fs::write(dist.join("app_bg.wasm"), &raw).unwrap();
-    std::fs::write(dist.join("app_bg.wasm.gz"), &precompressed).unwrap();
+    let dist = dist_with("gz", &[("app_bg.wasm", &raw), ("app_bg.wasm.gz", &precompressed)]);
     let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
 
     let gzip = client().get(server.url("/app_bg.wasm")).header("accept-encoding", "gzip, br").send().await.unwrap();
@@ -50,10 +54,7 @@ async fn a_precompressed_copy_goes_to_browsers_that_accept_gzip() {
 
 #[tokio::test]
 async fn hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
-    let dist = std::env::temp_dir().join(format!("pulse-dist-cache-{}", std::process::id()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Pulse</title>").unwrap();
-    std::fs::write(dist.join("pulse-web-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let dist = dist_with("cache", &[("pulse-web-0123456789abcdef_bg.wasm", b"\0asm\x01\0\0\0")]);
     let server = TestServer::start(&["--dist", dist.to_str().unwrap()]).await;
     let cache = |path: &'static str| {
         let url = server.url(path);
