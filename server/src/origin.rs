@@ -115,14 +115,13 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
             return response;
         }
     };
-    if request.method() == Method::OPTIONS {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        if let Some(origin) = allowed {
-            add_cors(response.headers_mut(), origin);
-        }
-        return response;
-    }
+    let preflight = request.method() == Method::OPTIONS;
     let mut response = next.run(request).await;
+    // No route answers OPTIONS, so a route that exists says 405: that is a preflight
+    // to grant. An unknown path keeps its 404.
+    if preflight && response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        response = StatusCode::NO_CONTENT.into_response();
+    }
     if let Some(origin) = allowed {
         add_cors(response.headers_mut(), origin);
     }

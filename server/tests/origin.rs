@@ -92,6 +92,16 @@ async fn allowed_foreign_origins_get_cors_headers_and_preflights_work() {
     assert_eq!(preflight.headers()["access-control-allow-origin"], ALLOWED);
     let allow_headers = preflight.headers()["access-control-allow-headers"].to_str().unwrap_or("");
     assert!(allow_headers.contains("last-event-id"), "{allow_headers}");
+    let unknown = client
+        .request(reqwest::Method::OPTIONS, server.url("/api/v1/nope"))
+        .header("origin", ALLOWED)
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .expect("preflight of an unknown path");
+    assert_eq!(unknown.status(), 404, "a preflight grants only routes that exist");
+    let body: ApiError = unknown.json().await.expect("JSON body");
+    assert_eq!(body.error, "not_found");
 }
 
 #[tokio::test]
