@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { Nginx } from '../lib/nginx.mjs';
 import { ROOT, PulseServer } from '../lib/server.mjs';
-import { launchBrowser, openLive, openPage, waitLive } from '../lib/browser.mjs';
+import { launchBrowser, openLive, openPage, pulseState, waitLive } from '../lib/browser.mjs';
 
 let browser;
 let site;
@@ -79,7 +79,28 @@ test('a server that does not allow the origin refuses it, and the page says so',
   }
 });
 
-
+test('a page opened before its server is up loads the history once the server answers', async () => {
+  // A free port: a server is started on it and stopped again.
+  const probe = await PulseServer.start();
+  const listen = probe.address;
+  await probe.stop();
+  const page = await openPage(browser, `${site.url}/?server=${encodeURIComponent(`http://${listen}`)}`);
+  let late;
+  try {
+    await page.waitForFunction(() => (window.__pulse?.log ?? []).some((line) => line.startsWith('could not load history')),
+      null, { timeout: 20_000 });
+    late = await PulseServer.start({ listen, args: ['--interval', '200ms', '--allow-origin', site.url] });
+    await waitLive(page, 'ws', 20_000);
+    await page.waitForFunction(() => (window.__pulse?.log ?? []).some((line) => /^loaded \d+ samples of history/.test(line)),
+      null, { timeout: 20_000 });
+    const { log } = await pulseState(page);
+    const loaded = log.find((line) => line.startsWith('loaded '));
+    assert.ok(Number(/^loaded (\d+)/.exec(loaded)[1]) >= 1, loaded);
+  } finally {
+    await page.context().close();
+    await late?.stop();
+  }
+});
 
 test('a broken config.json stops the page with a banner naming the file, not a retry loop', async () => {
   await fs.writeFile(path.join(siteDir, 'config.json'), '{"server": "https://pulse.example"');

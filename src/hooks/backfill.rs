@@ -2,7 +2,8 @@
 //! store does not hold. A request for no more than the one in flight is dropped,
 //! and an answer is not applied when a wider request has started since (loading
 //! history replaces older rows, so a narrower answer arriving last would shorten
-//! the charts).
+//! the charts). A fetch that failed (the server was down or refused the page when
+//! it loaded) is made again once the link is live, so the charts still start full.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -27,6 +28,8 @@ pub struct Backfill {
     pub wanted_ms: Cell<f64>,
     /// The widest request in flight.
     in_flight_ms: Cell<Option<f64>>,
+    /// The span of the last request, if it failed: fetched again by [`Backfill::retry`].
+    failed_ms: Cell<Option<f64>>,
 }
 
 impl Backfill {
@@ -54,11 +57,13 @@ impl Backfill {
             me.in_flight_ms.set(None);
             match result {
                 Ok(history) => {
+                    me.failed_ms.set(None);
                     let rows = history.ts.len();
                     store.update(|s| s.load_history(&history));
                     runner.log(&format!("loaded {rows} samples of history"));
                 }
                 Err(error) => {
+                    me.failed_ms.set(Some(span_ms));
                     runner.log(&format!("could not load history: {error}"));
                     if error.is_refusal() {
                         runner.refused(error.to_string());
@@ -66,5 +71,14 @@ impl Backfill {
                 }
             }
         });
+    }
+
+    /// Fetches again what the last request failed to fetch, if it failed; the
+    /// runner calls this when the link becomes live (the server answers again).
+    pub fn retry(self: &Rc<Self>, runner: &Rc<Runner>, store: RwSignal<SeriesStore>) {
+        if let Some(span_ms) = self.failed_ms.take() {
+            runner.log("fetching the history that could not be loaded before");
+            self.request(runner, store, span_ms);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Runs the engine: feeds it events with the page clock and jitter, and carries out
 //! its commands with real transports, timers (one per kind), storage and signals.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pulse_protocol::{Catalog, Frame};
 
+use super::backfill::Backfill;
 use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
 use super::sinks::push_log;
@@ -30,13 +31,18 @@ pub struct Runner {
     /// Why the server refused this page (a 403), shown until data flows again:
     /// WebSocket and SSE cannot read a refusal, so their failures would hide it.
     refusal: RefCell<Option<String>>,
+    /// Whether the last published state was live: a failed history fetch is made
+    /// again when it becomes live.
+    live: Cell<bool>,
+    backfill: Rc<Backfill>,
     sinks: Sinks,
     me: Weak<Runner>,
 }
 
 impl Runner {
-    /// A runner for `server`; nothing happens until [`Event::Start`].
-    pub fn new(server: ServerUrl, config: EngineConfig, sinks: Sinks) -> Rc<Self> {
+    /// A runner for `server` that fills the store's history through `backfill`;
+    /// nothing happens until [`Event::Start`].
+    pub fn new(server: ServerUrl, config: EngineConfig, sinks: Sinks, backfill: Rc<Backfill>) -> Rc<Self> {
         Rc::new_cyclic(|me| Runner {
             server,
             engine: RefCell::new(Engine::new(config)),
@@ -45,6 +51,8 @@ impl Runner {
             catalog: RefCell::default(),
             listeners: RefCell::default(),
             refusal: RefCell::default(),
+            live: Cell::new(false),
+            backfill,
             sinks,
             me: me.clone(),
         })
@@ -81,11 +89,18 @@ impl Runner {
             debug::status(engine.status(), engine.epoch(), engine.cursor(), engine.counters());
             engine.status().clone()
         };
-        if status.state == LinkState::Live {
+        let live = status.state == LinkState::Live;
+        if live {
             self.refusal.borrow_mut().take();
         } else if let Some(why) = self.refusal.borrow().as_ref() {
             status.last_error = Some(why.clone());
         }
+        if live && !self.live.get() {
+            if let Some(me) = self.me.upgrade() {
+                self.backfill.retry(&me, self.sinks.store);
+            }
+        }
+        self.live.set(live);
         self.sinks.set_status.maybe_update(|s| {
             let changed = *s != status;
             *s = status;

@@ -36,7 +36,8 @@ pub fn use_live_metrics() -> LiveMetrics {
             Err(error) => return sinks.fail_to_start(&error.to_string()),
         };
         let engine_config = EngineConfig { forced: config.forced, ..EngineConfig::default() };
-        let started = Runner::new(config.server.clone(), engine_config, sinks);
+        let backfill = history.get_value();
+        let started = Runner::new(config.server.clone(), engine_config, sinks, backfill.clone());
         started.log(&format!("server {}", config.server.as_str()));
         runner.set_value(Some(started.clone()));
         started.keep_listeners(lifecycle::listen(&started));
@@ -45,7 +46,6 @@ pub fn use_live_metrics() -> LiveMetrics {
         }
         let remembered = if config.forced.is_some() { None } else { super::remember::load(&config.server) };
         started.event(Event::Start { remembered });
-        let backfill = history.get_value();
         let span = backfill.wanted_ms.get().max(INITIAL_BACKFILL_MS);
         backfill.request(&started, store, span);
     });
