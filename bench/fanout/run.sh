@@ -10,6 +10,9 @@
 #                                  hands receive processing to the load generator's
 #                                  core (RPS), as a real network would; needs root;
 #                                  writes fanout-rps.* instead of fanout.*
+#   bench/fanout/run.sh --only ws,socketio,floor
+#                                  only these series (ws, sse, longpoll, socketio,
+#                                  floor); the idle points run with ws and socketio
 #
 # The server under test is pinned to core 0, the load generator to core 1; one
 # ~1 KB frame a second goes to every client over loopback. A fresh server is
@@ -23,16 +26,26 @@ cd "$(dirname "$0")/../.."
 quick=""
 repeat=1
 rps=""
+only="ws,sse,longpoll,socketio,floor"
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --repeat) repeat="$2"; shift ;;
     --rps) rps=1 ;;
-    *) echo "usage: bench/fanout/run.sh [--quick] [--repeat N] [--rps]" >&2; exit 2 ;;
+    --only) only="$2"; shift ;;
+    *) echo "usage: bench/fanout/run.sh [--quick] [--repeat N] [--rps] [--only SERIES,...]" >&2; exit 2 ;;
   esac
   shift
 done
+# Built and installed before entering the private network namespace, which has no
+# network to fetch from.
+if [ -z "${PULSE_FANOUT_NETNS:-}" ]; then
+  cargo build --release -p pulse-server -p pulse-loadgen -p pulse-fanout-floor
+  if [ ! -d bench/fanout/socketio/node_modules ]; then
+    (cd bench/fanout/socketio && npm ci --no-audit --no-fund)
+  fi
+fi
 name=fanout
 if [ -n "$rps" ]; then
   name=fanout-rps
@@ -60,10 +73,6 @@ p99_limit=100
 disturbed_pct=25
 retries=2
 
-cargo build --release -p pulse-server -p pulse-loadgen -p pulse-fanout-floor
-if [ ! -d bench/fanout/socketio/node_modules ]; then
-  (cd bench/fanout/socketio && npm ci --no-audit --no-fund)
-fi
 
 work=$(mktemp -d)
 mkdir -p bench/results
@@ -190,15 +199,17 @@ series() {
 
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "fan-out benchmark ($([ -n "$quick" ] && echo quick || echo full), each point $repeat time(s))" >&2
-series pulse ws "${ns[@]}"
-series pulse sse "${ns[@]}"
-series pulse longpoll "${longpoll_ns[@]}"
-series socketio socketio "${socketio_ns[@]}"
-series floor ws "${floor_ns[@]}"
+wanted() { [[ ",$only," == *",$1,"* ]]; }
+wanted ws && series pulse ws "${ns[@]}"
+wanted sse && series pulse sse "${ns[@]}"
+wanted longpoll && series pulse longpoll "${longpoll_ns[@]}"
+wanted socketio && series socketio socketio "${socketio_ns[@]}"
+wanted floor && series floor ws "${floor_ns[@]}"
 # Idle connections: a 10-minute interval, so no frame flows while memory is read.
-wait_quiet; point pulse ws "$idle_n" idle 1 600s
-wait_quiet; point socketio socketio "$idle_n" idle 1 600s
+if wanted ws; then wait_quiet; point pulse ws "$idle_n" idle 1 600s; fi
+if wanted socketio; then wait_quiet; point socketio socketio "$idle_n" idle 1 600s; fi
 
 command="bench/fanout/run.sh${quick:+ --quick}${rps:+ --rps}"
 if [ "$repeat" != 1 ]; then command="$command --repeat $repeat"; fi
+if [ "$only" != "ws,sse,longpoll,socketio,floor" ]; then command="$command --only $only"; fi
 python3 bench/fanout/report.py "$results" "$command" "$started" "$repeat" "$name"
