@@ -1,4 +1,6 @@
-//! Accepted connections: `TCP_NODELAY`, and a write-stall limit on every socket.
+//! Accepted connections: `TCP_NODELAY`, a write-stall limit on every socket, and
+//! each connection's socket handed to its requests as [`Peer`] (the WebSocket
+//! fan-out writes to it directly).
 //!
 //! A client that stops reading (a frozen tab, a dead link the kernel has not noticed)
 //! makes writes to its socket wait. hyper then simply stops polling that response's
@@ -8,10 +10,14 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::extract::connect_info::Connected;
+use axum::serve::IncomingStream;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Sleep;
@@ -48,6 +54,23 @@ impl axum::serve::Listener for Listener {
     }
 }
 
+/// Who a request came from, and the socket it came on: every request's
+/// `ConnectInfo<Peer>` (see [`crate::serve`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer {
+    /// The client's address.
+    pub addr: SocketAddr,
+    /// The connection's socket, open as long as the connection (or what an upgrade
+    /// turned it into) lives.
+    pub fd: RawFd,
+}
+
+impl Connected<IncomingStream<'_, Listener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, Listener>) -> Self {
+        Peer { addr: *stream.remote_addr(), fd: stream.io().as_raw_fd() }
+    }
+}
+
 /// A stream whose writes fail with `TimedOut` after waiting `stall` without progress.
 pub struct StallLimit<S> {
     inner: S,
@@ -71,6 +94,12 @@ impl<S> StallLimit<S> {
             }
             Poll::Pending => Poll::Pending,
         }
+    }
+}
+
+impl<S: AsRawFd> AsRawFd for StallLimit<S> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.as_raw_fd()
     }
 }
 

@@ -34,6 +34,9 @@ pub enum AppError {
         /// Seconds, for `Retry-After`.
         retry_after: u64,
     },
+    /// The server itself is set up wrong; the text says how.
+    #[error("{0}")]
+    Internal(&'static str),
 }
 
 impl AppError {
@@ -45,6 +48,7 @@ impl AppError {
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }

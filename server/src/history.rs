@@ -3,17 +3,19 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use axum::extract::ws::Utf8Bytes;
 use bytes::Bytes;
 use pulse_protocol::{Cursor, Epoch, Frame, Gap, GapReason};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// One frame, serialised once and shared by every connection and transport.
 #[derive(Debug)]
 pub struct SharedFrame {
     /// The frame itself (for `/history` columns).
     pub frame: Frame,
-    /// `{"type":"frame",…}`: a WebSocket text message and a poll array element.
+    /// `{"type":"frame",…}`: a poll array element, and the text of `ws`.
     pub json: Utf8Bytes,
+    /// The complete WebSocket text message, as the fan-out writes it to sockets.
+    pub ws: Bytes,
     /// `id: EPOCH:SEQ\ndata: {…}\n\n`: the complete SSE event.
     pub sse: Bytes,
 }

@@ -3,20 +3,24 @@
 //!
 //! Subscribing and snapshotting history happen under the same lock the publisher
 //! takes, so a subscriber's backlog and its live frames meet with no hole and no
-//! duplicate.
+//! duplicate. SSE streams take live frames from a broadcast channel; WebSocket
+//! clients get them written to their sockets by the [`Fanout`] (see `publisher`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
 use bytes::Bytes;
-use pulse_protocol::{Catalog, Cursor, Epoch, Frame, Hello, ServerMessage, PROTOCOL_VERSION};
+use pulse_protocol::{Catalog, Cursor, Epoch, Frame, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
+use crate::fanout::{encode_text, text_offset, Fanout};
 use crate::history::{History, Resume, SharedFrame};
 use crate::sampler::Sample;
+
+pub mod publisher;
 
 /// Live frames buffered per subscriber before it counts as lagging.
 const BROADCAST_CAPACITY: usize = 64;
@@ -42,8 +46,10 @@ pub struct Hub {
     timing: Timing,
     /// History and catalogue; held briefly.
     inner: Mutex<Inner>,
-    /// Live frames to every subscriber.
+    /// Live frames to every SSE stream.
     live: broadcast::Sender<Arc<SharedFrame>>,
+    /// Live frames to every WebSocket client.
+    fanout: Fanout,
     /// Flips to true once when the server starts shutting down.
     shutdown: watch::Sender<bool>,
     /// Set when the sampler must stop.
@@ -71,6 +77,16 @@ pub struct Subscription {
     pub seq: u64,
 }
 
+/// Where a new WebSocket client starts (it takes live frames from the [`Fanout`]).
+pub struct Start {
+    /// The catalogue now, for `hello` (see [`Hub::hello`]).
+    pub catalog: Arc<Catalog>,
+    /// The resume result: an optional gap and the frames after the cursor.
+    pub resume: Resume,
+    /// The newest seq now.
+    pub seq: u64,
+}
+
 impl Hub {
     /// A hub for `host` with a fresh random epoch.
     pub fn new(host: String, timing: Timing) -> Self {
@@ -85,6 +101,7 @@ impl Hub {
                 catalog_revision: 0,
             }),
             live: broadcast::channel(BROADCAST_CAPACITY).0,
+            fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
         }
@@ -105,11 +122,17 @@ impl Hub {
         self.timing
     }
 
-    /// Numbers, serialises, stores and broadcasts a sample. Returns false once the
-    /// hub is stopped, telling the sampler to end.
-    pub fn publish(&self, sample: Sample) -> bool {
+    /// The WebSocket clients that take live frames.
+    pub fn fanout(&self) -> &Fanout {
+        &self.fanout
+    }
+
+    /// Numbers, serialises, stores and broadcasts a sample to SSE streams; the
+    /// caller offers the frame it returns to the [`Fanout`] (see `publisher`).
+    /// Returns `None` once the hub is stopped, telling the sampler to end.
+    pub fn publish(&self, sample: Sample) -> Option<Arc<SharedFrame>> {
         if self.stopped.load(Ordering::Relaxed) {
-            return false;
+            return None;
         }
         let mut inner = self.lock();
         let seq = inner.history.newest_seq() + 1;
@@ -123,8 +146,8 @@ impl Hub {
             }
         }
         inner.history.push(Arc::clone(&shared));
-        let _ = self.live.send(shared);
-        true
+        let _ = self.live.send(Arc::clone(&shared));
+        Some(shared)
     }
 
     /// Subscribes to live frames and computes the resume backlog atomically.
@@ -134,6 +157,14 @@ impl Hub {
         let seq = inner.history.newest_seq();
         let resume = inner.history.resume(&self.epoch, cursor);
         Subscription { catalog: Arc::clone(&inner.catalog), resume, live, seq }
+    }
+
+    /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
+    pub fn start(&self, cursor: Option<&Cursor>) -> Start {
+        let inner = self.lock();
+        let seq = inner.history.newest_seq();
+        let resume = inner.history.resume(&self.epoch, cursor);
+        Start { catalog: Arc::clone(&inner.catalog), resume, seq }
     }
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).
@@ -199,6 +230,11 @@ impl Hub {
         to_json(&hello)
     }
 
+    /// A heartbeat saying the newest frame is `seq`, serialised.
+    pub fn heartbeat(&self, seq: u64) -> String {
+        to_json(&ServerMessage::Heartbeat(Heartbeat { seq, ts: now_ms() }))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave history half-written (push is
         // one VecDeque operation), so a poisoned lock is still safe to use.
@@ -206,11 +242,14 @@ impl Hub {
     }
 }
 
-/// Serialises a frame once, for every transport.
+/// Serialises a frame once, for every transport. The JSON is a slice of the
+/// WebSocket message's bytes, so it is held once.
 fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
     let json = to_json(&ServerMessage::Frame(frame.clone()));
     let sse = Bytes::from(format!("id: {epoch}:{}\ndata: {json}\n\n", frame.seq));
-    SharedFrame { frame, json: Utf8Bytes::from(json), sse }
+    let ws = encode_text(&json);
+    let json = Utf8Bytes::try_from(ws.slice(text_offset(&ws)..)).unwrap_or_else(|_| Utf8Bytes::from(json));
+    SharedFrame { frame, json, ws, sse }
 }
 
 /// A protocol message as JSON. The protocol's types are plain structs, enums,

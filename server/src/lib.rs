@@ -7,6 +7,7 @@
 pub mod config;
 pub mod conn;
 pub mod error;
+pub mod fanout;
 pub mod history;
 pub mod hub;
 pub mod limits;
@@ -115,7 +116,8 @@ pub async fn serve(
         let _ = stopped_rx.await;
     };
     let listener = conn::Listener::new(listener, conn::WRITE_STALL);
-    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let service = app.into_make_service_with_connect_info::<conn::Peer>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(graceful);
     let mut shutdown_seen = hub.shutdown_signal();
     // axum's graceful shutdown does not track upgraded WebSockets, so it can finish
     // while their tasks are still writing `bye`: after it, wait for every stream to

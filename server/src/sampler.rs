@@ -43,19 +43,12 @@ pub struct Sample {
 /// Starts the sampler thread; it ends at the first sample after the hub shuts down.
 ///
 /// Must be called inside a Tokio runtime: samples are handed to a task on it, which
-/// publishes them. Publishing wakes every connection's task, and a wake-up from
-/// outside the runtime costs a queue push under a lock and a write to the runtime's
-/// eventfd *per task* (thousands a frame); from inside it is a local queue push.
+/// publishes them ([`crate::hub::publisher`]). Publishing wakes SSE streams' tasks,
+/// and a wake-up from outside the runtime costs a queue push under a lock and a
+/// write to the runtime's eventfd *per task*; from inside it is a local queue push.
 pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinHandle<()>> {
-    let (samples, mut received) = tokio::sync::mpsc::channel::<Sample>(1);
-    let publisher = hub.clone();
-    tokio::spawn(async move {
-        while let Some(sample) = received.recv().await {
-            if !publisher.publish(sample) {
-                return;
-            }
-        }
-    });
+    let (samples, received) = tokio::sync::mpsc::channel::<Sample>(1);
+    tokio::spawn(crate::hub::publisher::run(hub.clone(), received));
     thread::Builder::new().name("pulse-sampler".into()).spawn(move || {
         let mut sampler = Sampler::new(hub.host().to_owned());
         // CPU usage is the difference between two readings: give the first one time.

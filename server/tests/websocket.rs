@@ -148,3 +148,67 @@ async fn an_oversized_message_closes_that_client_with_a_reason() {
     assert!(matches!(close.code, CloseCode::Policy | CloseCode::Size), "{:?} {}", close.code, close.reason);
     assert!(!close.reason.is_empty());
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_cut_off_others_keep_receiving_and_it_resumes_losing_nothing() {
+    let server = TestServer::start(&["--interval", "2ms", "--history", "1m"]).await;
+    // A tiny receive window, so the server's socket fills after a few frames and the
+    // fan-out has to queue, then give up on this client.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(2048).expect("small receive buffer");
+    let stream = socket.connect(server.addr).await.expect("connect");
+    let (mut slow, _) =
+        tokio_tungstenite::client_async(server.ws_url(""), tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .expect("handshake");
+    let epoch = hello(&mut slow).await.epoch;
+    let first = frames(&mut slow, 1).await[0];
+    let mut good = ws_connect(&server.ws_url("")).await;
+    hello(&mut good).await;
+    // The good client keeps receiving every frame in order while the slow one reads
+    // nothing, until the server has let the slow one go.
+    let mut received = 0;
+    let give_up = tokio::time::Instant::now() + 6 * DEADLINE;
+    for _ in 0..MAX_MESSAGES * 20 {
+        if tokio::time::Instant::now() > give_up {
+            break;
+        }
+        let seqs = frames(&mut good, 50).await;
+        assert!(consecutive(&seqs), "{seqs:?}");
+        received += seqs.len();
+        if connections(&server).await == 1 {
+            break;
+        }
+    }
+    assert_eq!(connections(&server).await, 1, "the slow client was let go after {received} frames");
+    eprintln!("the slow client was let go after {received} frames");
+    // What the slow client did get is every frame from the first on, in order;
+    // then its connection ends.
+    let mut last = first;
+    for _ in 0..MAX_MESSAGES * 20 {
+        match tokio::time::timeout(DEADLINE, slow.next()).await.expect("data or the end in time") {
+            Some(Ok(Message::Text(text))) => {
+                if let Some(seq) = seq_of(&serde_json::from_str(&text).expect("a whole protocol message")) {
+                    assert_eq!(seq, last + 1, "in order, nothing skipped");
+                    last = seq;
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => break,
+        }
+    }
+    assert!(last > first, "the client got the frames its socket held");
+    // Reconnecting with its cursor, it continues right after the last frame it has.
+    let mut again = ws_connect(&server.ws_url(&format!("?since={last}&epoch={epoch}"))).await;
+    hello(&mut again).await;
+    let resumed = frames(&mut again, 20).await;
+    assert_eq!(resumed[0], last + 1, "{resumed:?}");
+    assert!(consecutive(&resumed), "{resumed:?}");
+}
+
+/// The server's open streaming connections, from `/healthz`.
+async fn connections(server: &TestServer) -> u64 {
+    let health: serde_json::Value =
+        reqwest::get(server.url("/healthz")).await.expect("healthz").json().await.expect("JSON");
+    health["connections"].as_u64().expect("a count")
+}

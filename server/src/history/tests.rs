@@ -11,7 +11,12 @@ fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
     let mut history = History::new(capacity);
     for seq in seqs {
         let frame = Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] };
-        history.push(Arc::new(SharedFrame { frame, json: "{}".into(), sse: bytes::Bytes::new() }));
+        history.push(Arc::new(SharedFrame {
+            frame,
+            json: "{}".into(),
+            ws: bytes::Bytes::new(),
+            sse: bytes::Bytes::new(),
+        }));
     }
     history
 }

@@ -43,7 +43,7 @@ fn frames_are_numbered_from_one_and_serialised_once_for_every_transport() {
     let hub = hub();
     let mut live = hub.subscribe(None).live;
     for _ in 0..3 {
-        assert!(hub.publish(sample(&["a"])));
+        assert!(hub.publish(sample(&["a"])).is_some());
     }
     for want in 1..=3 {
         let shared = live.try_recv().expect("broadcast");
@@ -52,6 +52,9 @@ fn frames_are_numbered_from_one_and_serialised_once_for_every_transport() {
             panic!("a frame message")
         };
         assert_eq!(frame, shared.frame);
+        let text_at = crate::fanout::text_offset(&shared.ws);
+        assert_eq!(shared.ws[0], 0x81, "one final text message");
+        assert_eq!(&shared.ws[text_at..], shared.json.as_bytes(), "the WebSocket message carries the same JSON");
         let sse = std::str::from_utf8(&shared.sse).expect("utf8");
         assert_eq!(sse, format!("id: {}:{want}\ndata: {}\n\n", hub.epoch(), shared.json));
     }
@@ -88,5 +91,5 @@ fn publishing_stops_once_shutdown_begins() {
     let signal = hub.shutdown_signal();
     hub.begin_shutdown();
     assert!(*signal.borrow());
-    assert!(!hub.publish(sample(&["a"])), "the sampler is told to end");
+    assert!(hub.publish(sample(&["a"])).is_none(), "the sampler is told to end");
 }

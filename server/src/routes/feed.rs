@@ -1,13 +1,14 @@
 //! What a streaming connection sends, in order: `hello`, an optional `gap`, the
 //! backlog after the client's cursor, then live frames and heartbeats, and `bye` when
-//! the server shuts down. Shared by the WebSocket and SSE handlers.
+//! the server shuts down. The SSE handler's; WebSocket clients take live frames
+//! from the fan-out instead (`routes/ws.rs`).
 
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pulse_protocol::{Bye, Cursor, Gap, GapReason, Heartbeat, ServerMessage};
+use pulse_protocol::{Bye, Cursor, Gap, GapReason, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, Sleep};
@@ -17,7 +18,7 @@ use tokio_stream::StreamExt;
 pub use crate::hub::to_json as json;
 
 use crate::history::SharedFrame;
-use crate::hub::{now_ms, Hub};
+use crate::hub::Hub;
 
 /// One thing to send.
 pub enum Outgoing {
@@ -124,7 +125,7 @@ impl Feed {
     /// A heartbeat to send now (also the answer to a client's ping).
     pub fn heartbeat(&mut self) -> Outgoing {
         self.quiet_since = Instant::now();
-        Outgoing::Json(json(&ServerMessage::Heartbeat(Heartbeat { seq: self.hub.newest_seq(), ts: now_ms() })))
+        Outgoing::Json(self.hub.heartbeat(self.hub.newest_seq()))
     }
 
     /// The retry hint sent with `bye`, in ms.

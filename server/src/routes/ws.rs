@@ -1,34 +1,40 @@
 //! `GET /api/v1/ws`: the WebSocket transport.
 //!
-//! One task per socket: it sends what the [`Feed`] yields and reads what the client
-//! says. A client that cannot take a message within [`SEND_TIMEOUT`] is dropped, so
-//! a slow client never makes the server buffer.
-//!
-//! The socket is read only after the kernel said it has something to read (see
-//! [`ReadGate`]): polling a tungstenite socket for reads zero-fills its read buffer
-//! first, and doing that after every frame sent was a measurable part of fan-out.
+//! One task per socket sends `hello`, an optional gap and the resume backlog, then
+//! hands the client to the fan-out, which writes live frames and heartbeats to the
+//! socket itself (`crate::fanout`): the task does not run for them. It runs when the
+//! client says something, when the fan-out skipped a frame (it catches up from
+//! history), when bytes wait for a slow socket, and to say `bye`. A client whose
+//! socket takes nothing for [`crate::conn::WRITE_STALL`], or lets
+//! [`crate::fanout::MAX_QUEUED_BYTES`] pile up, is dropped, so a slow client never
+//! makes the server buffer without bound; it resumes from its cursor.
 
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicBool, Ordering};
+mod handshake;
+mod io;
+
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
-use futures_util::task::AtomicWaker;
-use futures_util::Stream;
-use pulse_protocol::ClientMessage;
+use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
+use pulse_protocol::{Bye, ClientMessage, Gap, GapReason, ServerMessage};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::WebSocketStream;
 
-use super::feed::{Feed, Outgoing};
+use super::feed::json;
 use super::params::Params;
+use crate::conn::Peer;
 use crate::error::AppError;
+use crate::fanout::Subscriber;
+use crate::hub::{Hub, Start};
 use crate::state::{AppState, Slot};
+use io::ConnIo;
 
-/// The longest a send may wait for a slow client.
+/// The longest the task waits for a slow client to take one message.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Close code: the server is restarting.
 const CLOSE_RESTARTING: u16 = 1012;
@@ -37,158 +43,198 @@ const CLOSE_POLICY: u16 = 1008;
 /// Close code: the client sent binary data.
 const CLOSE_UNSUPPORTED: u16 = 1003;
 
-/// Upgrades after checking the cursor and the connection cap (`origin::cors` has
-/// checked the origin).
+type Socket = WebSocketStream<ConnIo>;
+
+/// Upgrades after checking the cursor, the handshake and the connection cap
+/// (`origin::cors` has checked the origin).
 pub async fn handler(
     State(state): State<AppState>,
     params: Params,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    mut request: Request,
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
-    let upgrade = upgrade.map_err(|rejection| {
-        AppError::BadRequest(format!("this endpoint speaks WebSocket only: {}", rejection.body_text()))
-    })?;
+    let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0);
+    let (response, upgrade) = handshake::accept(&mut request)?;
+    let Some(peer) = peer else {
+        return Err(AppError::Internal(
+            "the connection's socket is unknown (serve the app with `pulse_server::serve`)",
+        ));
+    };
     let slot = state.slot()?;
-    let feed = Feed::new(state.hub.clone(), cursor.as_ref(), state.retry);
-    Ok(upgrade
-        .read_buffer_size(4096)
-        .write_buffer_size(0)
-        .max_message_size(4096)
-        .max_frame_size(4096)
-        .on_upgrade(move |socket| serve(socket, feed, slot)))
+    let hub = state.hub.clone();
+    let retry_ms = state.retry.as_millis() as u64;
+    tokio::spawn(async move {
+        let Ok(upgraded) = upgrade.await else { return };
+        let start = hub.start(cursor.as_ref());
+        let last_sent = start.resume.backlog.last().map_or(start.seq, |frame| frame.frame.seq);
+        // SAFETY: `peer.fd` is the socket of the connection this request came on,
+        // which `upgraded` now owns.
+        let (io, subscriber) = unsafe { ConnIo::new(TokioIo::new(upgraded), peer.fd, last_sent) };
+        let config = WebSocketConfig::default()
+            .read_buffer_size(4096)
+            .write_buffer_size(0)
+            .max_message_size(Some(4096))
+            .max_frame_size(Some(4096));
+        let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
+        serve(socket, Client { hub, subscriber, retry_ms, _slot: slot }, start).await;
+    });
+    Ok(response)
 }
 
-/// What woke the socket task.
+/// What a connection's task holds besides its socket.
+struct Client {
+    hub: Arc<Hub>,
+    subscriber: Arc<Subscriber>,
+    retry_ms: u64,
+    /// Frees the connection's slot when the task ends.
+    _slot: Slot,
+}
+
+/// What woke the task.
 enum Event {
-    /// The feed's next message (`None`: the feed has ended).
-    Item(Option<Outgoing>),
+    /// The server is shutting down.
+    Shutdown,
+    /// The fan-out queued bytes, skipped a frame, or gave up on the client.
+    Fanout,
     /// What the client sent (`None`: the connection is gone).
-    Incoming(Option<Result<Message, axum::Error>>),
+    Incoming(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
 }
 
-async fn serve(mut socket: WebSocket, mut feed: Feed, _slot: Slot) {
-    let mut reads = ReadGate::new();
+async fn serve(mut socket: Socket, client: Client, start: Start) {
+    let mut opening = vec![client.hub.hello(&start.catalog, start.seq)];
+    opening.extend(start.resume.gap.map(|gap| json(&ServerMessage::Gap(gap))));
+    for message in opening {
+        if !send(&mut socket, Message::Text(message.into())).await {
+            return;
+        }
+    }
+    for frame in &start.resume.backlog {
+        if !send(&mut socket, Message::Text(frame.json.clone())).await {
+            return;
+        }
+    }
+    client.hub.fanout().add(client.subscriber.clone());
+    let mut shutdown = client.hub.shutdown_signal();
+    let mut catching_up = true;
     loop {
-        let event = {
-            let mut next = pin!(feed.next());
-            poll_fn(|cx| {
-                // The feed first: a frame due now goes out before a ping is answered.
-                if let Poll::Ready(item) = next.as_mut().poll(cx) {
-                    return Poll::Ready(Event::Item(item));
-                }
-                reads.poll_next(&mut socket, cx).map(Event::Incoming)
-            })
-            .await
+        if catching_up && !catch_up(&mut socket, &client).await {
+            return;
+        }
+        let event = tokio::select! {
+            biased;
+            _ = shutdown.wait_for(|stopping| *stopping) => Event::Shutdown,
+            () = client.subscriber.notified() => Event::Fanout,
+            incoming = socket.next() => Event::Incoming(incoming),
         };
+        catching_up = false;
         match event {
-            Event::Item(item) => {
-                let Some(item) = item else { break };
-                let (message, last) = match item {
-                    Outgoing::Json(text) => (Message::Text(text.into()), false),
-                    Outgoing::Frame(frame) => (Message::Text(frame.json.clone()), false),
-                    Outgoing::Bye(text) => (Message::Text(text.into()), true),
-                };
-                if !send(&mut socket, message).await {
+            Event::Shutdown => {
+                client.subscriber.leave_direct();
+                let bye = json(&ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: client.retry_ms }));
+                if send(&mut socket, Message::Text(bye.into())).await {
+                    close(&mut socket, CLOSE_RESTARTING, "restarting").await;
+                }
+                return;
+            }
+            Event::Fanout => {
+                let needs = client.subscriber.needs();
+                if needs.overflowed {
+                    tracing::debug!("a WebSocket client let too much pile up; it will resume when it reconnects");
                     return;
                 }
-                if last {
-                    close(&mut socket, CLOSE_RESTARTING, "restarting").await;
+                catching_up = needs.catch_up;
+            }
+            Event::Incoming(incoming) => {
+                if !answer(&mut socket, &client, incoming).await {
                     return;
                 }
             }
-            Event::Incoming(incoming) => match incoming {
-                Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
-                    Ok(ClientMessage::Ping) => {
-                        let Outgoing::Json(heartbeat) = feed.heartbeat() else { continue };
-                        if !send(&mut socket, Message::Text(heartbeat.into())).await {
-                            return;
-                        }
-                    }
-                    Err(error) => {
-                        let reason = format!("expected {{\"type\":\"ping\"}}: {error}");
-                        close(&mut socket, CLOSE_POLICY, &reason).await;
-                        return;
-                    }
-                },
-                Some(Ok(Message::Binary(_))) => {
-                    close(&mut socket, CLOSE_UNSUPPORTED, "binary messages are not accepted; send JSON text").await;
-                    return;
-                }
-                Some(Ok(_)) => {}
-                // Oversized or malformed frames: say why, if the socket still listens.
-                Some(Err(error)) => {
-                    close(&mut socket, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
-                    return;
-                }
-                None => return,
-            },
+        }
+        // Whatever waits for a slow socket goes out before anything else is done.
+        if client.subscriber.needs().flush && !timed(socket.flush()).await {
+            return;
         }
     }
 }
 
-/// Reads the socket only when its own waker has fired since the last `Pending`
-/// (or it has never been polled), rather than every time the task runs. The task
-/// runs once per frame sent; reads are rare (pings, close).
-struct ReadGate {
-    shared: Arc<ReadWake>,
-    /// Given to the socket's reads: marks them due, then wakes the task.
-    waker: Waker,
-}
-
-struct ReadWake {
-    /// Set when the socket may have something to read.
-    due: AtomicBool,
-    /// The socket task.
-    task: AtomicWaker,
-}
-
-impl Wake for ReadWake {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.due.store(true, Ordering::Release);
-        self.task.wake();
-    }
-}
-
-impl ReadGate {
-    fn new() -> Self {
-        let shared = Arc::new(ReadWake { due: AtomicBool::new(true), task: AtomicWaker::new() });
-        let waker = Waker::from(shared.clone());
-        ReadGate { shared, waker }
-    }
-
-    fn poll_next(
-        &mut self,
-        socket: &mut WebSocket,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Message, axum::Error>>> {
-        self.shared.task.register(cx.waker());
-        // Cleared before reading, so a wake-up during the read is not lost.
-        if !self.shared.due.swap(false, Ordering::AcqRel) {
-            return Poll::Pending;
+/// Answers what the client sent; false when the connection must end.
+async fn answer(
+    socket: &mut Socket,
+    client: &Client,
+    incoming: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+) -> bool {
+    match incoming {
+        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
+            Ok(ClientMessage::Ping) => {
+                let heartbeat = client.hub.heartbeat(client.hub.newest_seq());
+                send(socket, Message::Text(heartbeat.into())).await
+            }
+            Err(error) => {
+                close(socket, CLOSE_POLICY, &format!("expected {{\"type\":\"ping\"}}: {error}")).await;
+                false
+            }
+        },
+        Some(Ok(Message::Binary(_))) => {
+            close(socket, CLOSE_UNSUPPORTED, "binary messages are not accepted; send JSON text").await;
+            false
         }
-        let polled = Pin::new(socket).poll_next(&mut Context::from_waker(&self.waker));
-        if polled.is_ready() {
-            // More may be buffered already: read again next time.
-            self.shared.due.store(true, Ordering::Release);
+        // Pings are answered by tungstenite; a close is answered and then ends the stream.
+        Some(Ok(_)) => true,
+        // Oversized or malformed frames: say why, if the socket still listens.
+        Some(Err(error)) => {
+            close(socket, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
+            false
         }
-        polled
+        None => false,
     }
 }
 
-async fn send(socket: &mut WebSocket, message: Message) -> bool {
-    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await, Ok(Ok(())))
+/// Sends what history has after the client's newest frame, until the fan-out has
+/// skipped nothing since the last look; then the fan-out takes over. False when the
+/// connection must end.
+async fn catch_up(socket: &mut Socket, client: &Client) -> bool {
+    loop {
+        let last = client.subscriber.last_sent();
+        let frames = client.hub.frames_after(last);
+        let Some(first) = frames.first() else {
+            if client.subscriber.try_go_direct() {
+                return true;
+            }
+            // A frame was published since `frames_after`: history has it now.
+            continue;
+        };
+        if first.frame.seq > last + 1 {
+            let missed = first.frame.seq - last - 1;
+            let gap = Gap { reason: GapReason::Lagged, next_seq: first.frame.seq, missed: Some(missed) };
+            if !send(socket, Message::Text(json(&ServerMessage::Gap(gap)).into())).await {
+                return false;
+            }
+        }
+        for frame in &frames {
+            if client.subscriber.sending_frame(frame.frame.seq)
+                && !send(socket, Message::Text(frame.json.clone())).await
+            {
+                return false;
+            }
+        }
+    }
 }
 
-async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+async fn send(socket: &mut Socket, message: Message) -> bool {
+    timed(socket.send(message)).await
+}
+
+/// Whether `write` finished without error within [`SEND_TIMEOUT`].
+async fn timed<E>(write: impl std::future::Future<Output = Result<(), E>>) -> bool {
+    matches!(tokio::time::timeout(SEND_TIMEOUT, write).await, Ok(Ok(())))
+}
+
+async fn close(socket: &mut Socket, code: u16, reason: &str) {
     // A close reason may be at most 123 bytes.
     let mut end = reason.len().min(123);
     while !reason.is_char_boundary(end) {
         end -= 1;
     }
-    let frame = CloseFrame { code, reason: Utf8Bytes::from(&reason[..end]) };
+    let frame = CloseFrame { code: CloseCode::from(code), reason: Utf8Bytes::from(&reason[..end]) };
     let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(Message::Close(Some(frame)))).await;
 }
