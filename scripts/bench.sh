@@ -4,7 +4,8 @@
 #   ./pulse bench            everything (about 30 minutes)
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
-#   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout soak
+#   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
+#                            fanout-rps soak (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -17,7 +18,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout soak)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -43,6 +44,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     connection) node bench/browser/connection.mjs --rounds "$connection_rounds" ;;
     stampede) cargo run --release -q -p pulse-stampede -- --clients 1000 ;;
     fanout) bench/fanout/run.sh ${quick:+--quick} ;;
+    fanout-rps) bench/fanout/run.sh --rps ${quick:+--quick} ;;
     soak) node bench/browser/soak.mjs --minutes "$soak_minutes" ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
@@ -73,6 +75,7 @@ section() {
   section live-cost "The live page's cost: CPU, long tasks, layouts, memory"
   section connection "Connection engine: fallback, restart, dead links, loss"
   section fanout "Server fan-out: Pulse vs Socket.IO"
+  section fanout-rps "Server fan-out with the clients' receive work on their own core"
   section soak "Soak: memory over time"
   section stampede "Reconnect stampede after a restart"
 } > BENCHMARKS.md

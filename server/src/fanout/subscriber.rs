@@ -175,6 +175,9 @@ impl Subscriber {
     /// Writes `bytes` after anything queued; returns whether the task must be woken
     /// (something was queued).
     fn write(&self, state: &mut State, bytes: &Bytes) -> bool {
+        if state.outbox.is_broken() {
+            return false;
+        }
         let rest = if state.outbox.is_empty() {
             match send(self.fd, bytes) {
                 Ok(sent) if sent == bytes.len() => return false,
@@ -218,6 +221,8 @@ fn send(fd: RawFd, bytes: &[u8]) -> io::Result<usize> {
 pub struct Outbox {
     queue: VecDeque<Bytes>,
     bytes: usize,
+    /// A message was refused, maybe after its start went out: nothing may follow it.
+    broken: bool,
 }
 
 impl Outbox {
@@ -226,13 +231,23 @@ impl Outbox {
         self.queue.is_empty()
     }
 
-    /// Queues `bytes` after the rest; false (and nothing queued) if that would pass
-    /// [`MAX_QUEUED_BYTES`].
+    /// Whether a message was refused ([`Outbox::push`] returned false): the stream
+    /// may hold half a message, so nothing more may be written to it.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Queues `bytes` after the rest; false (and nothing queued, now or later) if
+    /// that would pass [`MAX_QUEUED_BYTES`].
     pub fn push(&mut self, bytes: Bytes) -> bool {
+        if self.broken {
+            return false;
+        }
         if bytes.is_empty() {
             return true;
         }
         if self.bytes + bytes.len() > MAX_QUEUED_BYTES {
+            self.broken = true;
             return false;
         }
         self.bytes += bytes.len();

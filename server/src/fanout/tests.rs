@@ -124,6 +124,8 @@ fn a_socket_that_takes_nothing_queues_in_order_then_overflows_without_growing() 
         }
     }
     assert!(overflowed_at.is_some(), "a client that reads nothing is given up");
+    // Half a message may be on the wire: nothing at all may follow it.
+    assert!(pair.subscriber.with_outbox(|outbox| outbox.is_broken() && !outbox.push(Bytes::from_static(b"bye"))));
     // What did reach the socket is whole frames in order, then the start of the next.
     let received = pair.received();
     let whole: Vec<u8> = (1..=seq).flat_map(|seq| big(seq).to_vec()).collect();

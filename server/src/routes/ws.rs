@@ -20,6 +20,7 @@ use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use pulse_protocol::{Bye, ClientMessage, Gap, GapReason, ServerMessage};
+use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
@@ -117,7 +118,7 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
     let mut shutdown = client.hub.shutdown_signal();
     let mut catching_up = true;
     loop {
-        if catching_up && !catch_up(&mut socket, &client).await {
+        if catching_up && !catch_up(&mut socket, &client, &shutdown).await {
             return;
         }
         let event = tokio::select! {
@@ -132,7 +133,7 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
                 client.subscriber.leave_direct();
                 let bye = json(&ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: client.retry_ms }));
                 if send(&mut socket, Message::Text(bye.into())).await {
-                    close(&mut socket, CLOSE_RESTARTING, "restarting").await;
+                    close(&mut socket, &client.subscriber, CLOSE_RESTARTING, "restarting").await;
                 }
                 return;
             }
@@ -170,19 +171,27 @@ async fn answer(
                 send(socket, Message::Text(heartbeat.into())).await
             }
             Err(error) => {
-                close(socket, CLOSE_POLICY, &format!("expected {{\"type\":\"ping\"}}: {error}")).await;
+                close(socket, &client.subscriber, CLOSE_POLICY, &format!("expected {{\"type\":\"ping\"}}: {error}"))
+                    .await;
                 false
             }
         },
         Some(Ok(Message::Binary(_))) => {
-            close(socket, CLOSE_UNSUPPORTED, "binary messages are not accepted; send JSON text").await;
+            close(socket, &client.subscriber, CLOSE_UNSUPPORTED, "binary messages are not accepted; send JSON text")
+                .await;
             false
         }
-        // Pings are answered by tungstenite; a close is answered and then ends the stream.
+        // The client is closing: tungstenite answers, and the fan-out must not write
+        // after that answer.
+        Some(Ok(Message::Close(_))) => {
+            client.subscriber.leave_direct();
+            true
+        }
+        // Pings are answered by tungstenite.
         Some(Ok(_)) => true,
         // Oversized or malformed frames: say why, if the socket still listens.
         Some(Err(error)) => {
-            close(socket, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
+            close(socket, &client.subscriber, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
             false
         }
         None => false,
@@ -190,10 +199,14 @@ async fn answer(
 }
 
 /// Sends what history has after the client's newest frame, until the fan-out has
-/// skipped nothing since the last look; then the fan-out takes over. False when the
-/// connection must end.
-async fn catch_up(socket: &mut Socket, client: &Client) -> bool {
+/// skipped nothing since the last look; then the fan-out takes over. Stops early
+/// when the server starts shutting down, so `bye` is not kept waiting behind a long
+/// backlog. False when the connection must end.
+async fn catch_up(socket: &mut Socket, client: &Client, shutdown: &watch::Receiver<bool>) -> bool {
     loop {
+        if *shutdown.borrow() {
+            return true;
+        }
         let last = client.subscriber.last_sent();
         let frames = client.hub.frames_after(last);
         let Some(first) = frames.first() else {
@@ -211,6 +224,9 @@ async fn catch_up(socket: &mut Socket, client: &Client) -> bool {
             }
         }
         for frame in &frames {
+            if *shutdown.borrow() {
+                return true;
+            }
             if client.subscriber.sending_frame(frame.frame.seq)
                 && !send(socket, Message::Text(frame.json.clone())).await
             {
@@ -229,7 +245,9 @@ async fn timed<E>(write: impl std::future::Future<Output = Result<(), E>>) -> bo
     matches!(tokio::time::timeout(SEND_TIMEOUT, write).await, Ok(Ok(())))
 }
 
-async fn close(socket: &mut Socket, code: u16, reason: &str) {
+/// Sends a close frame; the fan-out writes nothing after it.
+async fn close(socket: &mut Socket, subscriber: &Subscriber, code: u16, reason: &str) {
+    subscriber.leave_direct();
     // A close reason may be at most 123 bytes.
     let mut end = reason.len().min(123);
     while !reason.is_char_boundary(end) {

@@ -55,6 +55,9 @@ impl AsyncWrite for ConnIo {
         let this = self.get_mut();
         let inner = &mut this.inner;
         this.subscriber.with_outbox(|outbox| {
+            if outbox.is_broken() {
+                return Poll::Ready(Err(io::Error::other("the client is not reading: too much was queued for it")));
+            }
             let written = if outbox.is_empty() {
                 match Pin::new(&mut *inner).poll_write(cx, buf) {
                     Poll::Ready(Ok(written)) => written,
