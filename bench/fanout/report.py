@@ -121,7 +121,10 @@ if problems:
 
 if name != "fanout":
     lines[0:0] = ["Loopback's receive processing is steered to the load generator's core (RPS, in a private network "
-                  "namespace), so the server no longer pays for its clients' TCP input, as on a real network.", ""]
+                  "namespace), so the server no longer pays for its clients' TCP input, as on a real network. "
+                  "That core's packet backlog is raised to 100,000 for the run (`net.core.netdev_max_backlog`; "
+                  "at the default 1,000 a burst overflows it and each dropped packet waits for TCP's 200 ms "
+                  "retransmission).", ""]
 findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
 if name == "fanout" and os.path.exists(findings):
     lines += ["", open(findings).read().rstrip()]

@@ -22,6 +22,7 @@
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
+source bench/fanout/lib.sh
 
 quick=""
 repeat=1
@@ -49,17 +50,8 @@ fi
 name=fanout
 if [ -n "$rps" ]; then
   name=fanout-rps
-  if [ -z "${PULSE_FANOUT_NETNS:-}" ]; then
-    # On loopback the sending core also runs the receiver's TCP input. In a private
-    # namespace, RPS on its loopback queues that work to core 1 (the load
-    # generator's), where a real network would put it: on the receiving host.
-    netns="pulse-fanout-$$"
-    ip netns add "$netns"
-    trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
-    ip netns exec "$netns" sh -c 'ip link set lo up && echo 2 > /sys/class/net/lo/queues/rx-0/rps_cpus'
-    PULSE_FANOUT_NETNS="$netns" ip netns exec "$netns" "$self" "${args[@]}"
-    exit $?
-  fi
+  # In a private namespace whose loopback steers receive processing to core 1.
+  rps_reexec "$self" "${args[@]}"
 fi
 if [ -n "$quick" ]; then
   ns=(1000 5000); longpoll_ns=(1000 5000); socketio_ns=(1000 5000); floor_ns=(1000 5000); duration=10; idle_n=1000
@@ -88,18 +80,6 @@ cleanup() {
 trap 'cleanup; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# wait_for_url FILE PID: prints the URL from "listening on http://ADDR/" in FILE.
-wait_for_url() {
-  for _ in $(seq 1 200); do
-    if url=$(grep -o 'listening on http://[^ ]*' "$1" 2>/dev/null | head -1); then
-      [ -n "$url" ] && { echo "${url#listening on }"; return 0; }
-    fi
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "server did not start; its output:" >&2; cat "$1" >&2; return 1
-}
-
 # start_pulse CORE INTERVAL: sets pulse_pid and pulse_url.
 start_pulse() {
   local log="$work/pulse.$RANDOM.log"
@@ -127,18 +107,6 @@ start_floor() {
   floor_pid=$!
   pids+=("$floor_pid")
   floor_url=$(wait_for_url "$log" "$floor_pid")
-}
-
-# wait_quiet: waits (at most a minute) until the machine is nearly idle for 2 s.
-wait_quiet() {
-  for _ in $(seq 1 30); do
-    local a b
-    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat); sleep 2
-    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
-    # Jiffies are 1/100 s: under 40 in 2 s is under 20 % of one core.
-    [ $((b - a)) -lt 40 ] && return 0
-  done
-  echo "  the machine stayed busy; measuring anyway" >&2
 }
 
 # point SERVER TRANSPORT N MODE RUN [INTERVAL]: one measurement, appended to results.
