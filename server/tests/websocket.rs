@@ -94,6 +94,27 @@ async fn a_ping_gets_a_heartbeat_at_once() {
 }
 
 #[tokio::test]
+async fn heartbeats_arrive_while_no_frame_comes_and_name_the_newest_frame() {
+    let server = TestServer::start(&["--interval", "1h", "--heartbeat", "100ms"]).await;
+    let mut ws = ws_connect(&server.ws_url("")).await;
+    let newest = hello(&mut ws).await.seq;
+    let mut heartbeats = 0;
+    for _ in 0..MAX_MESSAGES {
+        match ws_next(&mut ws).await {
+            ServerMessage::Heartbeat(heartbeat) => {
+                assert_eq!(heartbeat.seq, newest, "no frame came since hello");
+                heartbeats += 1;
+                if heartbeats == 3 {
+                    return;
+                }
+            }
+            other => panic!("only heartbeats while the host is not sampled, got {other:?}"),
+        }
+    }
+    panic!("no heartbeats while idle");
+}
+
+#[tokio::test]
 async fn garbage_closes_that_client_with_a_reason_and_others_keep_receiving() {
     let server = TestServer::start(&["--interval", "50ms"]).await;
     let mut good = ws_connect(&server.ws_url("")).await;
