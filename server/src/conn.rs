@@ -10,7 +10,6 @@
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -54,12 +53,10 @@ impl axum::serve::Listener for Listener {
     }
 }
 
-/// Who a request came from, and the socket it came on: every request's
-/// `ConnectInfo<Peer>` (see [`crate::serve`]).
+/// The socket a request came on: every request's `ConnectInfo<Peer>` (see
+/// [`crate::serve`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Peer {
-    /// The client's address.
-    pub addr: SocketAddr,
     /// The connection's socket, open as long as the connection (or what an upgrade
     /// turned it into) lives.
     pub fd: RawFd,
@@ -67,7 +64,7 @@ pub struct Peer {
 
 impl Connected<IncomingStream<'_, Listener>> for Peer {
     fn connect_info(stream: IncomingStream<'_, Listener>) -> Self {
-        Peer { addr: *stream.remote_addr(), fd: stream.io().as_raw_fd() }
+        Peer { fd: stream.io().as_raw_fd() }
     }
 }
 

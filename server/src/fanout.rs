@@ -39,14 +39,9 @@ impl Fanout {
         self.lock().push(subscriber);
     }
 
-    /// How many clients are registered (closed ones are dropped at the next delivery).
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether no client is registered.
+    /// Whether no client is registered (closed ones are dropped at each delivery).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.lock().is_empty()
     }
 
     /// Offers frame `seq` (its complete WebSocket message, `bytes`) to every client.

@@ -20,6 +20,15 @@ pub struct SharedFrame {
     pub sse: Bytes,
 }
 
+/// The hole before `frames` (oldest first, all after `last_sent`, as
+/// [`History::after`] gives them) when history no longer holds the frames between: a
+/// client that fell behind is told how many it missed.
+pub fn lagged_gap(last_sent: u64, frames: &[Arc<SharedFrame>]) -> Option<Gap> {
+    let next_seq = frames.first()?.frame.seq;
+    let missed = next_seq.checked_sub(last_sent + 1).filter(|&missed| missed > 0)?;
+    Some(Gap { reason: GapReason::Lagged, next_seq, missed: Some(missed) })
+}
+
 /// Frames of this epoch, oldest first, at most `capacity` of them.
 #[derive(Debug)]
 pub struct History {

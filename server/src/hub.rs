@@ -154,14 +154,16 @@ impl Hub {
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
         let inner = self.lock();
         let live = self.live.subscribe();
-        let seq = inner.history.newest_seq();
-        let resume = inner.history.resume(&self.epoch, cursor);
-        Subscription { catalog: Arc::clone(&inner.catalog), resume, live, seq }
+        let Start { catalog, resume, seq } = self.start_in(&inner, cursor);
+        Subscription { catalog, resume, live, seq }
     }
 
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
     pub fn start(&self, cursor: Option<&Cursor>) -> Start {
-        let inner = self.lock();
+        self.start_in(&self.lock(), cursor)
+    }
+
+    fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
         let resume = inner.history.resume(&self.epoch, cursor);
         Start { catalog: Arc::clone(&inner.catalog), resume, seq }

@@ -42,8 +42,6 @@ struct State {
     direct: bool,
     /// The fan-out skipped a frame for this client since the task last looked.
     behind: bool,
-    /// More than [`MAX_QUEUED_BYTES`] waited: the connection must end.
-    overflowed: bool,
     /// The newest frame written or queued for this client.
     last_sent: u64,
     /// Bytes accepted for the socket and not written yet, in order.
@@ -69,8 +67,7 @@ impl Subscriber {
     /// `fd` must stay an open socket of this client until [`Subscriber::close`] has
     /// returned: the fan-out writes to it until then.
     pub unsafe fn new(fd: RawFd, last_sent: u64) -> Arc<Self> {
-        let state =
-            State { open: true, direct: false, behind: false, overflowed: false, last_sent, outbox: Outbox::default() };
+        let state = State { open: true, direct: false, behind: false, last_sent, outbox: Outbox::default() };
         Arc::new(Subscriber { fd, state: Mutex::new(state), wake: Notify::new() })
     }
 
@@ -149,7 +146,7 @@ impl Subscriber {
     /// What the task must do now.
     pub fn needs(&self) -> Needs {
         let state = self.lock();
-        Needs { overflowed: state.overflowed, catch_up: state.behind, flush: !state.outbox.is_empty() }
+        Needs { overflowed: state.outbox.is_broken(), catch_up: state.behind, flush: !state.outbox.is_empty() }
     }
 
     /// Resolves after the fan-out has queued bytes, skipped a frame or overflowed
@@ -190,7 +187,6 @@ impl Subscriber {
             bytes.clone()
         };
         if !state.outbox.push(rest) {
-            state.overflowed = true;
             state.direct = false;
         }
         true

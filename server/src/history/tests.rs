@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pulse_protocol::{Cursor, Epoch, Frame, GapReason};
 
-use super::{History, SharedFrame};
+use super::{lagged_gap, History, SharedFrame};
 
 fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
     let mut history = History::new(capacity);
@@ -63,4 +63,13 @@ fn the_ring_keeps_only_its_capacity_and_finds_by_time() {
     assert_eq!(h.after(0).len(), 10);
     let from: Vec<u64> = h.since_time(Some(95_000)).map(|f| f.frame.seq).collect();
     assert_eq!(from, vec![95, 96, 97, 98, 99, 100]);
+}
+
+#[test]
+fn a_lagging_client_is_told_only_of_frames_history_no_longer_holds() {
+    let held = history(10..=12, 3);
+    let gap = lagged_gap(6, &held.after(6)).expect("7 to 9 are gone");
+    assert_eq!((gap.reason, gap.next_seq, gap.missed), (GapReason::Lagged, 10, Some(3)));
+    assert!(lagged_gap(9, &held.after(9)).is_none(), "10 follows 9: no hole");
+    assert!(lagged_gap(12, &held.after(12)).is_none(), "nothing after the newest");
 }

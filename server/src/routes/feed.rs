@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pulse_protocol::{Bye, Cursor, Gap, GapReason, ServerMessage};
+use pulse_protocol::{Bye, Cursor, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, Sleep};
@@ -17,7 +17,7 @@ use tokio_stream::StreamExt;
 
 pub use crate::hub::to_json as json;
 
-use crate::history::SharedFrame;
+use crate::history::{lagged_gap, SharedFrame};
 use crate::hub::Hub;
 
 /// One thing to send.
@@ -140,12 +140,8 @@ impl Feed {
         // the seq check in `next` drops the second copy, so nothing falls between.
         self.live = self.live.resubscribe();
         let frames = self.hub.frames_after(self.last_sent);
-        if let Some(first) = frames.first() {
-            if first.frame.seq > self.last_sent + 1 {
-                let missed = first.frame.seq - self.last_sent - 1;
-                let gap = Gap { reason: GapReason::Lagged, next_seq: first.frame.seq, missed: Some(missed) };
-                self.queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
-            }
+        if let Some(gap) = lagged_gap(self.last_sent, &frames) {
+            self.queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
         }
         for frame in frames {
             self.last_sent = frame.frame.seq;

@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
-use pulse_protocol::{Bye, ClientMessage, Gap, GapReason, ServerMessage};
+use pulse_protocol::{Bye, ClientMessage, ServerMessage};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
@@ -31,6 +31,7 @@ use super::params::Params;
 use crate::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::Subscriber;
+use crate::history::lagged_gap;
 use crate::hub::{Hub, Start};
 use crate::state::{AppState, Slot};
 use io::ConnIo;
@@ -209,16 +210,14 @@ async fn catch_up(socket: &mut Socket, client: &Client, shutdown: &watch::Receiv
         }
         let last = client.subscriber.last_sent();
         let frames = client.hub.frames_after(last);
-        let Some(first) = frames.first() else {
+        if frames.is_empty() {
             if client.subscriber.try_go_direct() {
                 return true;
             }
             // A frame was published since `frames_after`: history has it now.
             continue;
-        };
-        if first.frame.seq > last + 1 {
-            let missed = first.frame.seq - last - 1;
-            let gap = Gap { reason: GapReason::Lagged, next_seq: first.frame.seq, missed: Some(missed) };
+        }
+        if let Some(gap) = lagged_gap(last, &frames) {
             if !send(socket, Message::Text(json(&ServerMessage::Gap(gap)).into())).await {
                 return false;
             }
