@@ -5,7 +5,7 @@
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
-#                            fanout-rps soak (fanout-rps needs root: a private network namespace)
+#                            fanout-rps soak fuzz (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +18,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -28,7 +28,7 @@ fi
 mkdir -p bench/results
 if [ "${names[*]}" = report ]; then
   names=()  # only rebuild BENCHMARKS.md from the results already there
-else
+elif [ "${names[*]}" != fuzz ]; then  # the fuzz pass needs nothing but cargo
   setup_toolchain
   setup_test_tools
   build_all
@@ -46,6 +46,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     fanout) bench/fanout/run.sh ${quick:+--quick} ;;
     fanout-rps) bench/fanout/run.sh --rps ${quick:+--quick} ;;
     soak) node bench/browser/soak.mjs --minutes "$soak_minutes" ;;
+    fuzz) bench/fuzz.sh ${quick:+--quick} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
 done
@@ -78,5 +79,6 @@ section() {
   section fanout-rps "Server fan-out with the clients' receive work on their own core"
   section soak "Soak: memory over time"
   section stampede "Reconnect stampede after a restart"
+  section fuzz "Fuzz pass: request parsing, WebSocket handshake, JSON reader"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"

@@ -84,7 +84,7 @@ trap 'exit 130' INT TERM
 start_pulse() {
   local log="$work/pulse.$RANDOM.log"
   taskset -c "$1" target/release/pulse-server --listen 127.0.0.1:0 --interval "$2" \
-    --workers 1 --dist /nonexistent > "$log" 2>&1 &
+    --workers 1 --dist /nonexistent --max-per-address 0 > "$log" 2>&1 &
   pulse_pid=$!
   pids+=("$pulse_pid")
   pulse_url=$(wait_for_url "$log" "$pulse_pid")

@@ -35,13 +35,49 @@ pub struct Config {
     #[arg(long = "allow-origin", env = "PULSE_ALLOW_ORIGINS", value_delimiter = ',', value_parser = origin)]
     pub allow_origins: Vec<String>,
 
+    /// A host name browsers may use for this server besides its IP addresses and
+    /// `localhost` (repeatable; port ignored; `*.example.com` allows the names under it).
+    /// Requests naming any other host get a 421: the defence against DNS rebinding.
+    #[arg(long = "allow-host", env = "PULSE_ALLOW_HOSTS", value_delimiter = ',', value_parser = crate::host::flags::allowed_host)]
+    pub allow_hosts: Vec<String>,
+
+    /// The URL browsers use to reach this server, e.g. `https://pulse.example.com/dash/`:
+    /// its host is allowed (see `--allow-host`) and its origin is the server's own.
+    #[arg(long, env = "PULSE_PUBLIC_URL", value_parser = crate::host::flags::public_url)]
+    pub public_url: Option<crate::host::flags::PublicUrl>,
+
     /// Runtime worker threads (default: one per core); 1 runs everything on one thread.
     #[arg(long, env = "PULSE_WORKERS", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub workers: Option<usize>,
 
-    /// Most streaming connections (WebSocket, SSE, long-poll) at once; more get a 503.
+    /// Most streams (WebSocket, SSE, held long-polls) at once; all connections
+    /// together at most 64 more, for plain requests. Both are lowered to fit the
+    /// open-file limit, less what the server needs itself; more get a 503.
     #[arg(long, env = "PULSE_MAX_CONNECTIONS", default_value_t = 19_000)]
     pub max_connections: usize,
+
+    /// Most connections one client address may hold (an IPv6 /64 counts as one
+    /// address; behind a `--trusted-proxy`, the browser's address); 0 for no cap.
+    #[arg(long, env = "PULSE_MAX_PER_ADDRESS", default_value_t = 128)]
+    pub max_per_address: usize,
+
+    /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` / `X-Real-IP` name the
+    /// browser's address, which its connections then count against (repeatable).
+    #[arg(long = "trusted-proxy", env = "PULSE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// How long a connection may take to send a request's headers, counted from
+    /// when it opens or its previous answer ends (so also the idle keep-alive time).
+    #[arg(long, env = "PULSE_HEADER_TIMEOUT", default_value = "5s", value_parser = duration)]
+    pub header_timeout: Duration,
+
+    /// PEM certificate chain: serve HTTPS and WSS (with `--tls-key`).
+    #[arg(long, env = "PULSE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "PULSE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 
     /// What clients are told to wait before reconnecting after a restart.
     #[arg(long, env = "PULSE_RETRY", default_value = "1s", value_parser = duration)]

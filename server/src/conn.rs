@@ -1,70 +1,157 @@
-//! Accepted connections: `TCP_NODELAY`, a write-stall limit on every socket, and
-//! each connection's socket handed to its requests as [`Peer`] (the WebSocket
-//! fan-out writes to it directly).
+//! One accepted connection as the rest of the server sees it: its [`Socket`]
+//! (plain TCP or TLS), the write-stall limit on it ([`StallLimit`]), and the
+//! [`Peer`] every request on it carries, whose [`Link`] lets anyone end it.
 //!
 //! A client that stops reading (a frozen tab, a dead link the kernel has not noticed)
 //! makes writes to its socket wait. hyper then simply stops polling that response's
 //! body, so nothing piles up in memory, but the connection and its slot would stay
 //! forever. [`StallLimit`] fails a write that has waited [`WRITE_STALL`], which ends
 //! the connection whatever it carries (SSE, WebSocket after the upgrade, anything).
+//! A client that reads nothing while its kernel still takes data is found sooner by
+//! `crate::listen::watchdog`, which cuts the [`Link`].
 
 use std::future::Future;
 use std::io;
+use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::connect_info::Connected;
-use axum::serve::IncomingStream;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
 use tokio::time::Sleep;
+use tokio_rustls::server::TlsStream;
+
+use crate::listen::clients::{Refusal, Ticket};
+use crate::listen::watchdog::Watchdog;
 
 /// How long one write may wait for a client to take data.
 pub const WRITE_STALL: Duration = Duration::from_secs(10);
 
-/// A [`TcpListener`] whose connections are [`StallLimit`]ed.
-pub struct Listener {
-    inner: TcpListener,
-    stall: Duration,
-}
-
-impl Listener {
-    /// Wraps a bound listener; writes may wait at most `stall`.
-    pub fn new(inner: TcpListener, stall: Duration) -> Self {
-        Listener { inner, stall }
-    }
-}
-
-impl axum::serve::Listener for Listener {
-    type Io = StallLimit<TcpStream>;
-    type Addr = std::net::SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (stream, addr) = axum::serve::Listener::accept(&mut self.inner).await;
-        // Frames are small and latency matters more than packet count.
-        let _ = stream.set_nodelay(true);
-        (StallLimit { inner: stream, stall: self.stall, waiting: None }, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
-    }
-}
-
-/// The socket a request came on: every request's `ConnectInfo<Peer>` (see
-/// [`crate::serve`]).
-#[derive(Debug, Clone, Copy)]
+/// The connection a request came on: every request's `ConnectInfo<Peer>`.
+#[derive(Debug, Clone)]
 pub struct Peer {
-    /// The connection's socket, open as long as the connection (or what an upgrade
-    /// turned it into) lives.
+    /// The connection's TCP socket, open as long as the connection (or what an
+    /// upgrade turned it into) lives.
     pub fd: RawFd,
+    /// The address the connection comes from (a proxy's, behind one).
+    pub remote: SocketAddr,
+    /// Whether it is TLS: then nothing may write to `fd` but the TLS session.
+    pub tls: bool,
+    /// Ends the connection, and says who it counts against.
+    pub link: Arc<Link>,
+    /// Where a stream asks to be let go if its client stops reading.
+    pub watchdog: Arc<Watchdog>,
 }
 
-impl Connected<IncomingStream<'_, Listener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, Listener>) -> Self {
-        Peer { fd: stream.io().as_raw_fd() }
+impl Peer {
+    /// From now on, the connection is cut if its client stops reading (streams).
+    pub fn watch_reading(&self) {
+        self.watchdog.watch(&self.link);
+    }
+}
+
+/// What a connection shares with the code that may end it: its place under the
+/// caps, and the switch that ends it (the accept loop and a WebSocket's task both
+/// wait on it).
+#[derive(Debug)]
+pub struct Link {
+    fd: RawFd,
+    ticket: Mutex<Ticket>,
+    cut: AtomicBool,
+    cut_now: Notify,
+}
+
+impl Link {
+    /// A link for the socket `fd`, holding its place `ticket`.
+    pub fn new(fd: RawFd, ticket: Ticket) -> Arc<Self> {
+        Arc::new(Link { fd, ticket: Mutex::new(ticket), cut: AtomicBool::new(false), cut_now: Notify::new() })
+    }
+
+    /// The connection's TCP socket.
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Ends the connection (whoever serves it stops and drops its socket).
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::Release);
+        self.cut_now.notify_waiters();
+    }
+
+    /// Whether the connection has been cut.
+    pub fn is_cut(&self) -> bool {
+        self.cut.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the connection is cut.
+    pub async fn cut_off(&self) {
+        let notified = self.cut_now.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.is_cut() {
+            return;
+        }
+        notified.await;
+    }
+
+    /// Counts the connection against `client` from now on (a trusted proxy named
+    /// the browser it speaks for).
+    pub fn speaks_for(&self, client: IpAddr) -> Result<(), Refusal> {
+        self.ticket.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).move_to(client)
+    }
+}
+
+/// An accepted socket, plain or TLS.
+pub enum Socket {
+    /// Plain TCP.
+    Plain(TcpStream),
+    /// TLS over TCP.
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsRawFd for Socket {
+    fn as_raw_fd(&self) -> RawFd {
+        match self {
+            Socket::Plain(tcp) => tcp.as_raw_fd(),
+            Socket::Tls(tls) => tls.get_ref().0.as_raw_fd(),
+        }
+    }
+}
+
+impl AsyncRead for Socket {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Socket::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Socket {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Socket::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Socket::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            Socket::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Socket::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
+        }
     }
 }
 
@@ -77,6 +164,11 @@ pub struct StallLimit<S> {
 }
 
 impl<S> StallLimit<S> {
+    /// `inner`, whose writes may wait at most `stall`.
+    pub fn new(inner: S, stall: Duration) -> Self {
+        StallLimit { inner, stall, waiting: None }
+    }
+
     fn check<T>(&mut self, poll: Poll<io::Result<T>>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
         if poll.is_ready() {
             self.waiting = None;

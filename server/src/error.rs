@@ -5,24 +5,37 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pulse_protocol::ApiError;
 
+use crate::quote::{prefix, shown};
+
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// A malformed parameter or header; the text names it.
     #[error("{0}")]
     BadRequest(String),
-    /// No such endpoint or file.
-    #[error("no such path: {0}")]
+    /// No such endpoint or file (the path as the client sent it).
+    #[error("no such path: {}", shown(.0))]
     NotFound(String),
     /// The endpoint exists but not for this method.
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A browser page from an origin this server does not allow.
     #[error(
-        "origin {0} is not allowed; start the server with --allow-origin {0}, or, behind a \
-         reverse proxy, forward the browser's Host (nginx: proxy_set_header Host $http_host)"
+        "origin {} is not allowed; start the server with --allow-origin {}, or, behind a \
+         reverse proxy, forward the browser's Host (nginx: proxy_set_header Host $http_host)",
+        shown(.0),
+        prefix(.0)
     )]
     ForbiddenOrigin(String),
+    /// A request naming a host this server does not answer to (`Host`,
+    /// `X-Forwarded-Host` or `Forwarded: host=`): what a DNS rebinding attack sends.
+    #[error(
+        "host {} is not one this server answers to; start the server with --allow-host {} \
+         (or --public-url with the address browsers use), or use its IP address or localhost",
+        shown(.0),
+        prefix(&crate::host::name_of(.0))
+    )]
+    UnknownHost(String),
     /// A plain request took longer than the server allows.
     #[error("the request took longer than {0} s")]
     TimedOut(u64),
@@ -46,6 +59,7 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            AppError::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

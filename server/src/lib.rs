@@ -9,9 +9,12 @@ pub mod conn;
 pub mod error;
 pub mod fanout;
 pub mod history;
+pub mod host;
 pub mod hub;
 pub mod limits;
+pub mod listen;
 pub mod origin;
+pub mod quote;
 pub mod routes;
 pub mod sampler;
 pub mod shutdown;
@@ -26,6 +29,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use config::Config;
+use host::Hosts;
 use hub::{Hub, Timing};
 use origin::Origins;
 use state::AppState;
@@ -46,7 +50,8 @@ pub fn state(config: &Config) -> AppState {
     let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
     AppState {
         hub: Arc::new(Hub::new(hostname(), timing)),
-        origins: Arc::new(Origins::new(&config.allow_origins)),
+        origins: Arc::new(Origins::new(&own_and_allowed_origins(config))),
+        hosts: Arc::new(Hosts::new(config.listen.ip(), &config.allow_hosts, config.public_url.as_ref())),
         connections: Arc::new(AtomicUsize::new(0)),
         max_connections: config.max_connections,
         retry: config.retry,
@@ -55,18 +60,8 @@ pub fn state(config: &Config) -> AppState {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub async fn run(mut config: Config) -> std::io::Result<()> {
-    let open_files = limits::raise_open_files();
-    let cap = limits::connection_cap(config.max_connections, open_files);
-    if cap < config.max_connections {
-        tracing::warn!(
-            wanted = config.max_connections,
-            cap,
-            open_files = open_files.unwrap_or(0),
-            "the open-file limit holds fewer clients than --max-connections; raise `ulimit -Hn` for more"
-        );
-        config.max_connections = cap;
-    }
+pub async fn run(config: Config) -> std::io::Result<()> {
+    limits::raise_open_files();
     let listener = TcpListener::bind(config.listen).await.map_err(|error| {
         let hint = match error.kind() {
             std::io::ErrorKind::AddrInUse => {
@@ -80,7 +75,8 @@ pub async fn run(mut config: Config) -> std::io::Result<()> {
     })?;
     // Scripts and tests read the real address (port 0 picks one) from this line.
     let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "listening on http://{}/", listener.local_addr()?);
+    let scheme = if config.tls_cert.is_some() { "https" } else { "http" };
+    let _ = writeln!(stdout, "listening on {scheme}://{}/", listener.local_addr()?);
     let _ = stdout.flush();
     serve(listener, config, shutdown::signal()).await
 }
@@ -93,50 +89,64 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let address = listener.local_addr()?;
-    let state = state(&config);
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            listen::tls::acceptor(cert, key).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+        ),
+        _ => None,
+    };
+    if tls.is_none() && !address.ip().is_loopback() {
+        tracing::warn!(
+            %address,
+            "serving plain HTTP on a non-loopback address: anyone on the path can read and change what is sent; \
+             give --tls-cert and --tls-key, or put a TLS proxy in front"
+        );
+    }
+    let caps = limits::caps(config.max_connections, limits::open_files());
+    if caps.streams < config.max_connections {
+        tracing::warn!(
+            wanted = config.max_connections,
+            cap = caps.streams,
+            "the open-file limit holds fewer clients than --max-connections; raise `ulimit -Hn` for more"
+        );
+    }
+    let mut state = state(&config);
+    state.max_connections = caps.streams;
     let hub = state.hub.clone();
     sampler::spawn(hub.clone(), config.interval)?;
     hub.first_frame(FIRST_FRAME_WAIT).await;
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
-    let connections = state.connections.clone();
     let app = app(state);
-    tracing::info!("Pulse is live at http://{address}/");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!("Pulse is live at {scheme}://{address}/");
 
-    let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_hub = hub.clone();
     tokio::spawn(async move {
         stop.await;
         tracing::info!("shutting down: telling clients to come back");
         shutdown_hub.begin_shutdown();
-        let _ = stopped_tx.send(());
     });
-    let graceful = async move {
-        let _ = stopped_rx.await;
-    };
-    let listener = conn::Listener::new(listener, conn::WRITE_STALL);
-    let service = app.into_make_service_with_connect_info::<conn::Peer>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(graceful);
-    let mut shutdown_seen = hub.shutdown_signal();
-    // axum's graceful shutdown does not track upgraded WebSockets, so it can finish
-    // while their tasks are still writing `bye`: after it, wait for every stream to
-    // end, so no client is left with a reset instead of a goodbye. One grace period,
-    // counted from the shutdown signal, bounds all of it.
-    let serving = async {
-        let result = server.await;
-        while connections.load(std::sync::atomic::Ordering::Acquire) > 0 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        result
-    };
-    tokio::select! {
-        result = serving => result,
-        _ = async {
-            let _ = shutdown_seen.wait_for(|stopping| *stopping).await;
-            tokio::time::sleep(GOODBYE_GRACE).await;
-        } => Ok(()),
-    }
+    let settings = Arc::new(listen::Settings {
+        header_timeout: config.header_timeout,
+        write_stall: conn::WRITE_STALL,
+        clients: listen::clients::Clients::new(caps.total, config.max_per_address),
+        proxies: listen::forwarded::TrustedProxies::new(&config.trusted_proxies),
+        tls,
+        watchdog: listen::watchdog::Watchdog::spawn(),
+    });
+    // Stops accepting on the shutdown signal and asks every connection to finish;
+    // streams end with `bye` (the hub's signal). One grace period, counted from the
+    // signal, bounds the wait for the last of them.
+    listen::serve(listener, app, Arc::clone(&settings), hub.shutdown_signal()).await;
+    listen::drained(&settings.clients, GOODBYE_GRACE).await
+}
+
+/// `--allow-origin`'s origins, and `--public-url`'s: the server's own origin even
+/// when a proxy forwards neither the browser's `Host` nor `X-Forwarded-Host`.
+fn own_and_allowed_origins(config: &Config) -> Vec<String> {
+    config.allow_origins.iter().cloned().chain(config.public_url.as_ref().map(|url| url.origin.clone())).collect()
 }
 
 /// This machine's name, as every series carries it.

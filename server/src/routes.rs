@@ -11,16 +11,21 @@ mod sse;
 mod timeout;
 mod ws;
 
+use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::routing::{any, get};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::origin;
 use crate::state::AppState;
+use crate::{host, origin};
 
 /// Every route. Streams (WebSocket, SSE, long-poll) are neither compressed nor
-/// timed out (long-polls cap their own wait); plain answers are both.
+/// timed out (long-polls cap their own wait); plain answers are both. Every request,
+/// whatever its path, must name a host the server answers to (`host::allow`), and
+/// every answer says `X-Content-Type-Options: nosniff`, so no JSON (which may quote
+/// what a client sent) is ever taken for a page or a script.
 pub fn router(state: AppState) -> Router {
     let streams = Router::new()
         .route("/api/v1/ws", get(ws::handler))
@@ -40,5 +45,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(site::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), origin::cors));
     let site = site::router(&state.dist).layer(CompressionLayer::new());
-    api.merge(site).with_state(state)
+    api.merge(site)
+        .layer(middleware::from_fn_with_state(state.clone(), host::allow))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .with_state(state)
 }

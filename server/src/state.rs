@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::AppError;
+use crate::host::Hosts;
 use crate::hub::Hub;
 use crate::origin::Origins;
 
@@ -16,6 +17,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Which browser origins may use the API.
     pub origins: Arc<Origins>,
+    /// Which host names requests may carry (against DNS rebinding).
+    pub hosts: Arc<Hosts>,
     /// Streaming connections open now.
     pub connections: Arc<AtomicUsize>,
     /// The most streaming connections allowed at once.

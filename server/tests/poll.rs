@@ -77,3 +77,25 @@ async fn a_poll_from_another_epoch_gets_hello_a_gap_and_this_epochs_frames() {
     assert_eq!(seqs[0], gap.next_seq);
     assert_eq!(body.next, *seqs.last().expect("frames"));
 }
+
+#[tokio::test]
+async fn a_poll_from_a_cursor_ahead_of_the_server_goes_on_from_now() {
+    let server = TestServer::start(&["--interval", "100ms"]).await;
+    server.wait_for_seq(1).await;
+    let first: PollResponse = client().get(server.url("/api/v1/poll")).send().await.unwrap().json().await.unwrap();
+    let ahead = first.next + 1_000_000;
+    let at_once = server.url(&format!("/api/v1/poll?since={ahead}&epoch={}", first.epoch));
+    let body: PollResponse = client().get(at_once).send().await.unwrap().json().await.unwrap();
+    assert!(body.next < ahead, "the cursor comes back to the server's newest frame, not {}", body.next);
+
+    let held = server.url(&format!("/api/v1/poll?since={ahead}&epoch={}&wait=20", first.epoch));
+    let started = std::time::Instant::now();
+    let request = client().get(held).send();
+    let body: PollResponse =
+        tokio::time::timeout(DEADLINE, request).await.expect("in time").unwrap().json().await.unwrap();
+    let seqs: Vec<u64> = body.messages.iter().filter_map(seq_of).collect();
+    assert!(!seqs.is_empty(), "the next frame, as WebSocket and SSE send it: {:?}", body.messages);
+    assert!(seqs[0] > first.next && seqs[0] < ahead, "{seqs:?}");
+    assert_eq!(body.next, *seqs.last().expect("frames"));
+    assert!(started.elapsed().as_secs() < 10, "answered on the next frame, not at the timeout");
+}

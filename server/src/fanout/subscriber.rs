@@ -14,6 +14,11 @@
 //!   to write it when the socket can take more. A client that lets more than
 //!   [`MAX_QUEUED_BYTES`] pile up is cut off; it resumes from its cursor when it
 //!   reconnects, so it loses nothing and the server never buffers without bound.
+//!
+//! A client over TLS cannot be written raw bytes: its subscriber is *tasked*
+//! ([`Subscriber::tasked`]). It never enters direct mode; every frame wakes its
+//! task, which sends it from history through the TLS session, and a heartbeat
+//! offer wakes the task to send the heartbeat.
 
 use std::collections::VecDeque;
 use std::io;
@@ -38,6 +43,10 @@ pub struct Subscriber {
 struct State {
     /// False once the connection is closing: nothing more is written.
     open: bool,
+    /// The socket is not the fan-out's to write (TLS): the task sends everything.
+    tasked: bool,
+    /// A tasked client should be sent a heartbeat.
+    heartbeat_due: bool,
     /// The fan-out may write frames (the task is not writing frames itself).
     direct: bool,
     /// The fan-out skipped a frame for this client since the task last looked.
@@ -57,6 +66,8 @@ pub struct Needs {
     pub catch_up: bool,
     /// Write what is queued.
     pub flush: bool,
+    /// Send a heartbeat (tasked clients only).
+    pub heartbeat: bool,
 }
 
 impl Subscriber {
@@ -67,7 +78,25 @@ impl Subscriber {
     /// `fd` must stay an open socket of this client until [`Subscriber::close`] has
     /// returned: the fan-out writes to it until then.
     pub unsafe fn new(fd: RawFd, last_sent: u64) -> Arc<Self> {
-        let state = State { open: true, direct: false, behind: false, last_sent, outbox: Outbox::default() };
+        Self::with(fd, false, last_sent)
+    }
+
+    /// A client whose socket the fan-out must never write (TLS): every frame and
+    /// heartbeat wakes its task instead.
+    pub fn tasked(last_sent: u64) -> Arc<Self> {
+        Self::with(-1, true, last_sent)
+    }
+
+    fn with(fd: RawFd, tasked: bool, last_sent: u64) -> Arc<Self> {
+        let state = State {
+            open: true,
+            tasked,
+            heartbeat_due: false,
+            direct: false,
+            behind: false,
+            last_sent,
+            outbox: Outbox::default(),
+        };
         Arc::new(Subscriber { fd, state: Mutex::new(state), wake: Notify::new() })
     }
 
@@ -106,6 +135,12 @@ impl Subscriber {
     /// frame and nothing queued (otherwise data is on its way anyway).
     pub fn offer_heartbeat(&self, seq: u64, bytes: &Bytes) {
         let mut state = self.lock();
+        if state.tasked && state.open && state.last_sent == seq && state.outbox.is_empty() {
+            state.heartbeat_due = true;
+            drop(state);
+            self.wake.notify_one();
+            return;
+        }
         if !state.open || !state.direct || state.last_sent != seq || !state.outbox.is_empty() {
             return;
         }
@@ -134,6 +169,10 @@ impl Subscriber {
         if std::mem::take(&mut state.behind) {
             return false;
         }
+        // A tasked client is caught up now; the next frame wakes its task again.
+        if state.tasked {
+            return true;
+        }
         state.direct = state.open;
         state.direct
     }
@@ -146,7 +185,17 @@ impl Subscriber {
     /// What the task must do now.
     pub fn needs(&self) -> Needs {
         let state = self.lock();
-        Needs { overflowed: state.outbox.is_broken(), catch_up: state.behind, flush: !state.outbox.is_empty() }
+        Needs {
+            overflowed: state.outbox.is_broken(),
+            catch_up: state.behind,
+            flush: !state.outbox.is_empty(),
+            heartbeat: state.heartbeat_due,
+        }
+    }
+
+    /// Whether a heartbeat is due (tasked clients); the task sends it now.
+    pub fn take_heartbeat(&self) -> bool {
+        std::mem::take(&mut self.lock().heartbeat_due)
     }
 
     /// Resolves after the fan-out has queued bytes, skipped a frame or overflowed

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::Json;
 use pulse_protocol::{HistoryResponse, HistorySeries};
 
-use super::params::{bad, Params};
+use super::params::{bad, shown, Params};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -19,7 +19,9 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         Some(list) => list
             .split(',')
             .map(|id| {
-                catalog.get(id).ok_or_else(|| bad(format!("unknown series {id:?}; GET /api/v1/series lists them")))
+                catalog
+                    .get(id)
+                    .ok_or_else(|| bad(format!("unknown series {}; GET /api/v1/series lists them", shown(id))))
             })
             .collect::<Result<_, _>>()?,
     };

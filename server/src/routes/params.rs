@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use pulse_protocol::{Cursor, Epoch};
 
 use crate::error::AppError;
+pub use crate::quote::shown;
 
 /// The query string as a map (the last value of a repeated key wins).
 #[derive(Debug, Default)]
@@ -71,32 +72,12 @@ pub fn bad(detail: impl Into<String>) -> AppError {
     AppError::BadRequest(detail.into())
 }
 
-/// Longest part of a client's value quoted back in an error.
-const SHOWN_CHARS: usize = 40;
-
-/// A client's value as an error quotes it: debug-quoted, and cut to [`SHOWN_CHARS`]
-/// so a 60 KB parameter does not come back as a 60 KB error.
-pub fn shown(value: &str) -> String {
-    match value.char_indices().nth(SHOWN_CHARS) {
-        Some((end, _)) => format!("{:?}… ({} bytes)", &value[..end], value.len()),
-        None => format!("{value:?}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
         Params(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-    }
-
-    #[test]
-    fn long_values_are_cut_when_quoted_back() {
-        assert_eq!(shown("abc"), "\"abc\"");
-        let long = "é".repeat(5_000);
-        let quoted = shown(&long);
-        assert!(quoted.len() < 120 && quoted.ends_with("… (10000 bytes)"), "{quoted}");
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The built web app at `/`, and the answers for paths nothing else claims.
 
+mod confine;
+mod csp;
+mod headers;
+
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
@@ -19,9 +24,15 @@ use crate::state::AppState;
 /// (the release build writes one, compressed harder than on the fly) goes to
 /// browsers that accept gzip. Trunk's hashed asset names never change content, so
 /// browsers keep them for a year; everything else (`index.html`, `config.json`) is
-/// revalidated on every load, so a new build is picked up at once.
+/// revalidated on every load, so a new build is picked up at once. Only files whose
+/// real path is inside `dist` are served (`confine`), and every answer carries the
+/// page's security headers (`headers`).
 pub fn router(dist: &Path) -> Router<AppState> {
-    files(dist).layer(middleware::from_fn(read_only)).layer(middleware::from_fn(cache_control))
+    let site_headers = Arc::new(headers::SiteHeaders::new(dist));
+    files(dist)
+        .layer(middleware::from_fn(read_only))
+        .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn_with_state(site_headers, headers::add))
 }
 
 /// Sets `Cache-Control` on successful answers by whether the file name is hashed.
@@ -46,7 +57,9 @@ fn is_hashed(path: &str) -> bool {
 fn files(dist: &Path) -> Router<AppState> {
     if dist.join("index.html").is_file() {
         let files = ServeDir::new(dist).precompressed_gzip().not_found_service(not_found.into_service());
-        let router = Router::new().fallback_service(files);
+        let router = Router::new()
+            .fallback_service(files)
+            .layer(middleware::from_fn_with_state(Arc::<Path>::from(dist), confine::inside_dist));
         if dist.join("config.json").is_file() {
             router
         } else {

@@ -8,26 +8,37 @@
 use std::convert::Infallible;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures_util::{stream, Stream, StreamExt};
 use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
 use super::params::{bad, shown, Params};
+use crate::conn::Peer;
 use crate::error::AppError;
 use crate::state::{AppState, Slot};
 
 /// Opens the event stream after checking the cursor and the cap (`origin::cors` has
 /// checked the origin).
-pub async fn handler(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Response, AppError> {
+pub async fn handler(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<Peer>>>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, AppError> {
     // An empty Last-Event-ID means "no event seen yet": fall back to the query.
     let cursor = match headers.get("last-event-id").filter(|value| !value.is_empty()) {
         Some(value) => Some(parse_last_event_id(value)?),
         None => params.cursor()?,
     };
     let slot = state.slot()?;
+    // A client that stops reading is cut by the watchdog, ending this stream.
+    if let Some(Extension(ConnectInfo(peer))) = peer {
+        peer.watch_reading();
+    }
     let feed = Feed::new(state.hub.clone(), cursor.as_ref(), state.retry);
     let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
     let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, slot));

@@ -55,7 +55,7 @@ pub async fn handler(
     mut request: Request,
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
-    let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0);
+    let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0.clone());
     let (response, upgrade) = handshake::accept(&mut request)?;
     let Some(peer) = peer else {
         return Err(AppError::Internal(
@@ -69,16 +69,26 @@ pub async fn handler(
         let Ok(upgraded) = upgrade.await else { return };
         let start = hub.start(cursor.as_ref());
         let last_sent = start.resume.backlog.last().map_or(start.seq, |frame| frame.frame.seq);
-        // SAFETY: `peer.fd` is the socket of the connection this request came on,
-        // which `upgraded` now owns.
-        let (io, subscriber) = unsafe { ConnIo::new(TokioIo::new(upgraded), peer.fd, last_sent) };
+        let (io, subscriber) = if peer.tls {
+            ConnIo::tasked(TokioIo::new(upgraded), last_sent)
+        } else {
+            // SAFETY: `peer.fd` is the socket of the connection this request came
+            // on, which `upgraded` now owns.
+            unsafe { ConnIo::new(TokioIo::new(upgraded), peer.fd, last_sent) }
+        };
+        peer.watch_reading();
         let config = WebSocketConfig::default()
             .read_buffer_size(4096)
             .write_buffer_size(0)
             .max_message_size(Some(4096))
             .max_frame_size(Some(4096));
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-        serve(socket, Client { hub, subscriber, retry_ms, _slot: slot }, start).await;
+        let client = Client { hub, subscriber, retry_ms, _slot: slot };
+        // Cut (the client stopped reading): dropping the socket ends it.
+        tokio::select! {
+            () = serve(socket, client, start) => {}
+            () = peer.link.cut_off() => {}
+        }
     });
     Ok(response)
 }
@@ -145,6 +155,12 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
                     return;
                 }
                 catching_up = needs.catch_up;
+                if needs.heartbeat && client.subscriber.take_heartbeat() {
+                    let heartbeat = client.hub.heartbeat(client.subscriber.last_sent());
+                    if !send(&mut socket, Message::Text(heartbeat.into())).await {
+                        return;
+                    }
+                }
             }
             Event::Incoming(incoming) => {
                 if !answer(&mut socket, &client, incoming).await {

@@ -5,6 +5,8 @@
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use hyper::upgrade::OnUpgrade;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
@@ -30,6 +32,9 @@ pub fn accept(request: &mut Request) -> Result<(Response, OnUpgrade), AppError> 
     let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
         return Err(refuse("the Sec-WebSocket-Key header is missing"));
     };
+    if !is_key(key) {
+        return Err(refuse("Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters)"));
+    }
     let accept = HeaderValue::from_str(&derive_accept_key(key.as_bytes()))
         .map_err(|_| refuse("the Sec-WebSocket-Key header is unusable"))?;
     let Some(upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
@@ -45,6 +50,12 @@ pub fn accept(request: &mut Request) -> Result<(Response, OnUpgrade), AppError> 
     )
         .into_response();
     Ok((response, upgrade))
+}
+
+/// Whether a `Sec-WebSocket-Key` is what RFC 6455 §4.1 asks for: the base64 of
+/// exactly 16 bytes.
+fn is_key(key: &HeaderValue) -> bool {
+    STANDARD.decode(key.as_bytes()).is_ok_and(|bytes| bytes.len() == 16)
 }
 
 /// Whether the comma-separated header `name` lists `token` (in any case).
@@ -103,6 +114,28 @@ mod tests {
     fn the_accept_key_is_the_rfc_example() {
         // RFC 6455 §1.3: this key gives this accept value.
         assert_eq!(derive_accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    #[test]
+    fn keys_must_be_16_bytes_of_base64() {
+        let cases = [
+            ("dGhlIHNhbXBsZSBub25jZQ==", true),
+            ("AAAAAAAAAAAAAAAAAAAAAA==", true),
+            ("", false),
+            ("abc", false),
+            ("dGhlIHNhbXBsZSBub25jZQ", false),
+            ("dGhlIHNhbXBsZSBub25jZQ==x", false),
+            ("dGhlIHNhbXBsZSBub25j", false),
+            ("dGhlIHNhbXBsZSBub25jZSE=", false),
+            ("dGhlIHNhbXBsZSBub25jZ!==", false),
+        ];
+        for (key, ok) in cases {
+            assert_eq!(is_key(&HeaderValue::from_static(key)), ok, "{key:?}");
+        }
+        let error = accept(&mut request(&[GOOD[0], GOOD[1], GOOD[2], ("sec-websocket-key", "abc")]))
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("Sec-WebSocket-Key"), "{error}");
     }
 
     #[test]

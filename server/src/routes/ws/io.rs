@@ -33,6 +33,13 @@ impl ConnIo {
         let subscriber = unsafe { Subscriber::new(fd, last_sent) };
         (ConnIo { inner, subscriber: subscriber.clone() }, subscriber)
     }
+
+    /// Wraps `inner` for a client whose socket the fan-out must not write (TLS):
+    /// its task sends every frame ([`Subscriber::tasked`]).
+    pub fn tasked(inner: TokioIo<Upgraded>, last_sent: u64) -> (Self, Arc<Subscriber>) {
+        let subscriber = Subscriber::tasked(last_sent);
+        (ConnIo { inner, subscriber: subscriber.clone() }, subscriber)
+    }
 }
 
 impl Drop for ConnIo {

@@ -1,0 +1,181 @@
+//! Lets go of streaming clients that stopped reading, within a bounded time at any
+//! data rate: once a second it asks the kernel about each watched connection
+//! (`TCP_INFO`, `SIOCOUTQ`) and cuts those [`reading`] judges stopped.
+//!
+//! Streams (WebSocket, SSE) ask to be watched when they start; plain requests are
+//! short and bounded by the write-stall limit. A cut connection resumes from its
+//! cursor when its client comes back, losing nothing inside history.
+
+pub mod reading;
+
+use std::os::fd::RawFd;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use reading::{Reading, Sample, Verdict};
+
+use crate::conn::Link;
+
+/// How often the watched connections are looked at.
+pub const PERIOD: Duration = Duration::from_secs(1);
+
+/// The connections being watched.
+#[derive(Debug, Default)]
+pub struct Watchdog {
+    watched: Mutex<Vec<(Weak<Link>, Reading)>>,
+}
+
+impl Watchdog {
+    /// A watchdog and the task that sweeps it (it ends when the watchdog is dropped).
+    pub fn spawn() -> Arc<Self> {
+        let watchdog = Arc::new(Watchdog::default());
+        let weak = Arc::downgrade(&watchdog);
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let mut ticks = tokio::time::interval(PERIOD);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(watchdog) = weak.upgrade() else { return };
+                watchdog.sweep(started.elapsed());
+            }
+        });
+        watchdog
+    }
+
+    /// Watches `link` from now until its connection ends.
+    pub fn watch(&self, link: &Arc<Link>) {
+        self.lock().push((Arc::downgrade(link), Reading::default()));
+    }
+
+    /// Connections watched now.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether none is watched.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Looks at every watched connection once; cuts those that stopped reading and
+    /// forgets those that ended.
+    fn sweep(&self, now: Duration) {
+        // The kernel is asked outside the lock, so new streams never wait on it.
+        let mut watched = std::mem::take(&mut *self.lock());
+        watched.retain_mut(|(link, reading)| {
+            let Some(link) = link.upgrade().filter(|link| !link.is_cut()) else { return false };
+            match reading.observe(now, sample(link.fd())) {
+                Verdict::Stopped => {
+                    tracing::debug!("a streaming client stopped reading; letting it go (it resumes on reconnect)");
+                    link.cut();
+                    false
+                }
+                Verdict::Reading | Verdict::Behind => true,
+            }
+        });
+        self.lock().append(&mut watched);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Weak<Link>, Reading)>> {
+        self.watched.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// What the kernel says about socket `fd` now.
+fn sample(fd: RawFd) -> Sample {
+    Sample { window: peer_window(fd), queued: queued(fd) }
+}
+
+/// Bytes in the socket's send queue, not yet acknowledged (`SIOCOUTQ`).
+fn queued(fd: RawFd) -> u64 {
+    let mut bytes: libc::c_int = 0;
+    // SAFETY: TIOCOUTQ (SIOCOUTQ for sockets) writes one int; on a closed or
+    // reused descriptor it fails or reads another socket's count, which only
+    // affects this one judgement of a connection that is ending anyway.
+    let done = unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut bytes) };
+    if done == 0 {
+        bytes.max(0) as u64
+    } else {
+        0
+    }
+}
+
+/// The receive window the client advertises, from `TCP_INFO`'s `tcpi_snd_wnd`
+/// (Linux 6.2 and later; `None` before).
+fn peer_window(fd: RawFd) -> Option<u32> {
+    let mut info = TcpInfo::default();
+    let mut length = std::mem::size_of::<TcpInfo>() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `length` bytes into `info` and says how many.
+    let done = unsafe {
+        libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, (&mut info as *mut TcpInfo).cast(), &mut length)
+    };
+    let reported = std::mem::offset_of!(TcpInfo, snd_wnd) + std::mem::size_of::<u32>();
+    (done == 0 && length as usize >= reported).then_some(info.snd_wnd)
+}
+
+/// `struct tcp_info` from `linux/tcp.h`, up to `tcpi_snd_wnd`.
+#[repr(C)]
+#[derive(Default)]
+struct TcpInfo {
+    small: [u8; 8],
+    rto_to_fackets: [u32; 9],
+    times: [u32; 4],
+    metrics: [u32; 8],
+    rcv_rtt: u32,
+    rcv_space: u32,
+    total_retrans: u32,
+    pacing_rate: u64,
+    max_pacing_rate: u64,
+    bytes_acked: u64,
+    bytes_received: u64,
+    segs: [u32; 2],
+    notsent_bytes: u32,
+    min_rtt: u32,
+    data_segs: [u32; 2],
+    delivery_rate: u64,
+    busy_time: u64,
+    rwnd_limited: u64,
+    sndbuf_limited: u64,
+    delivered: u32,
+    delivered_ce: u32,
+    bytes_sent: u64,
+    bytes_retrans: u64,
+    dsack_dups: u32,
+    reord_seen: u32,
+    rcv_ooopack: u32,
+    snd_wnd: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    #[test]
+    fn the_layout_matches_the_kernels() {
+        // linux/tcp.h: tcpi_snd_wnd follows tcpi_rcv_ooopack at byte 228.
+        assert_eq!(std::mem::offset_of!(TcpInfo, bytes_acked), 120);
+        assert_eq!(std::mem::offset_of!(TcpInfo, snd_wnd), 228);
+    }
+
+    #[tokio::test]
+    async fn a_non_reading_peer_shows_a_shrinking_window() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client_never_reads = tokio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        let Some(first) = peer_window(server.as_raw_fd()) else { return }; // old kernel: the queue rule applies
+        let (mut largest, mut now) = (first, first);
+        // 2 KiB at a time, as frames come; the window may first grow, then it shrinks.
+        for _ in 0..64 {
+            server.write_all(&[b'x'; 2048]).await.unwrap();
+            now = peer_window(server.as_raw_fd()).unwrap();
+            largest = largest.max(now);
+            if largest - now > reading::SLACK {
+                break;
+            }
+        }
+        assert!(largest - now > reading::SLACK, "largest window {largest}, now {now}");
+    }
+}

@@ -1,0 +1,132 @@
+//! Whether a streaming client still reads, judged from what its TCP stack tells
+//! ours: pure, so every rule is a table test.
+//!
+//! A client's kernel keeps acknowledging data after its program stops reading,
+//! until its receive buffer is full: from outside the socket looks fine for as long
+//! as that buffer takes to fill (minutes at 1 Hz). What does change at once is the
+//! window the client advertises: a reader's returns to its largest as soon as the
+//! program reads, a non-reader's shrinks by every byte it is sent. So a client is
+//! *behind* while its window stays more than [`SLACK`] below the largest it has
+//! advertised (or, where the kernel does not report the window, while bytes wait
+//! in our send queue), and is let go once it has been behind for [`LIMIT`].
+
+use std::time::Duration;
+
+/// How far below its largest a reader's window may be while it reads.
+pub const SLACK: u32 = 8 * 1024;
+
+/// How long a client may stay behind before it is let go.
+pub const LIMIT: Duration = Duration::from_secs(10);
+
+/// What the kernel says about one connection at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    /// The receive window the client advertises (`None`: the kernel does not say).
+    pub window: Option<u32>,
+    /// Bytes sent or waiting to be, not yet acknowledged.
+    pub queued: u64,
+}
+
+/// The verdict on one sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It reads.
+    Reading,
+    /// It has not read for a while.
+    Behind,
+    /// It has not read for [`LIMIT`]: let it go.
+    Stopped,
+}
+
+/// One connection's history as far as the rule needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    largest_window: u32,
+    behind_since: Option<Duration>,
+}
+
+impl Reading {
+    /// Takes the sample made at `now` (any monotonic clock) and judges it.
+    pub fn observe(&mut self, now: Duration, sample: Sample) -> Verdict {
+        let behind = match sample.window {
+            Some(window) => {
+                self.largest_window = self.largest_window.max(window);
+                self.largest_window - window > SLACK
+            }
+            None => sample.queued > 0,
+        };
+        if !behind {
+            self.behind_since = None;
+            return Verdict::Reading;
+        }
+        let since = *self.behind_since.get_or_insert(now);
+        if now.saturating_sub(since) >= LIMIT {
+            Verdict::Stopped
+        } else {
+            Verdict::Behind
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs samples `(second, window, queued)` and returns each verdict.
+    fn run(samples: &[(u64, Option<u32>, u64)]) -> Vec<Verdict> {
+        let mut reading = Reading::default();
+        samples
+            .iter()
+            .map(|&(at, window, queued)| reading.observe(Duration::from_secs(at), Sample { window, queued }))
+            .collect()
+    }
+
+    use Verdict::{Behind, Stopped};
+    const READING: Verdict = Verdict::Reading;
+
+    #[test]
+    fn a_reader_whose_window_comes_back_is_never_let_go() {
+        let mut samples = Vec::new();
+        for second in 0..60 {
+            let window = if second % 2 == 0 { 65_536 } else { 65_536 - 4_000 };
+            samples.push((second, Some(window), 1_500));
+        }
+        assert!(run(&samples).iter().all(|v| *v == READING));
+    }
+
+    #[test]
+    fn a_window_that_keeps_shrinking_is_let_go_after_the_limit() {
+        let samples: Vec<_> = (0..30).map(|s| (s, Some(65_536 - 2_000 * s as u32), 0)).collect();
+        let verdicts = run(&samples);
+        // 2 KB a second: more than SLACK below the largest from second 5 on.
+        assert_eq!(&verdicts[..5], &[READING; 5]);
+        assert_eq!(&verdicts[5..15], &[Behind; 10]);
+        assert_eq!(verdicts[15], Stopped);
+    }
+
+    #[test]
+    fn reading_again_resets_the_clock() {
+        let verdicts = run(&[
+            (0, Some(100_000), 0),
+            (1, Some(80_000), 0),
+            (9, Some(70_000), 0),
+            (10, Some(100_000), 0),
+            (11, Some(80_000), 0),
+            (20, Some(80_000), 0),
+            (21, Some(80_000), 0),
+        ]);
+        assert_eq!(verdicts, [READING, Behind, Behind, READING, Behind, Behind, Stopped]);
+    }
+
+    #[test]
+    fn a_window_that_grows_is_a_reader() {
+        let verdicts = run(&[(0, Some(65_536), 0), (1, Some(1 << 20), 0), (2, Some((1 << 20) - 4096), 0)]);
+        assert_eq!(verdicts, [READING; 3]);
+    }
+
+    #[test]
+    fn without_a_window_bytes_left_waiting_decide() {
+        let verdicts = run(&[(0, None, 0), (1, None, 100), (5, None, 0), (6, None, 100), (16, None, 100)]);
+        assert_eq!(verdicts, [READING, Behind, READING, Behind, Stopped]);
+    }
+}
