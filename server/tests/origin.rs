@@ -41,13 +41,15 @@ async fn origins_other_than_the_servers_own_are_refused() {
 
 #[tokio::test]
 async fn sse_accepts_its_own_origin_and_allowed_ones_and_refuses_others() {
-    let server = TestServer::start(&["--interval", "50ms", "--allow-origin", ALLOWED]).await;
+    let args = ["--interval", "50ms", "--allow-origin", ALLOWED, "--allow-host", "pulse.example"];
+    let server = TestServer::start(&args).await;
     let own = format!("http://{}", server.addr);
     let response = sse_with(&server, &[("origin", &own)]).await;
     assert_eq!(response.status(), 200, "same origin");
     assert!(response.headers().get("access-control-allow-origin").is_none(), "no CORS needed for itself");
 
-    // Behind a reverse proxy the browser's origin matches the Host it used, not --listen.
+    // Behind a reverse proxy the browser's origin matches the Host it used (which the
+    // server must be told to answer to), not --listen.
     let proxied = sse_with(&server, &[("origin", "https://pulse.example"), ("host", "pulse.example")]).await;
     assert_eq!(proxied.status(), 200, "Origin matching Host passes");
 
@@ -119,4 +121,15 @@ async fn a_refused_page_gets_a_403_it_can_read_on_every_api_route_and_no_data() 
     }
     let health = client.get(server.url("/healthz")).send().await.expect("response");
     assert_eq!(health.status(), 200, "clients that are not browsers send no Origin and pass");
+}
+
+#[tokio::test]
+async fn the_public_urls_origin_is_the_servers_own_behind_a_proxy_that_forwards_no_host() {
+    let server = TestServer::start(&["--interval", "50ms", "--public-url", "https://pulse.example/dash/"]).await;
+    // The proxy sends its upstream as Host and forwards nothing: only --public-url
+    // tells the server which origin is its own.
+    let response = sse_with(&server, &[("origin", "https://pulse.example")]).await;
+    assert_eq!(response.status(), 200);
+    let other = sse_with(&server, &[("origin", "https://other.example")]).await;
+    assert_eq!(other.status(), 403);
 }

@@ -12,6 +12,9 @@ use support::*;
 /// How long each value sent is, in bytes.
 const VALUE_BYTES: usize = 12_000;
 
+/// (path and query, extra headers, status, what the detail must name)
+type Case<'a> = (String, Vec<(&'a str, &'a str)>, u16, &'a str);
+
 #[tokio::test]
 async fn a_huge_value_is_quoted_as_a_short_prefix() {
     let server = TestServer::start(&["--interval", "50ms"]).await;
@@ -20,7 +23,7 @@ async fn a_huge_value_is_quoted_as_a_short_prefix() {
     let word = "z".repeat(VALUE_BYTES);
     let origin = format!("http://{}.example", "o".repeat(VALUE_BYTES));
     let host = format!("{}.example", "h".repeat(VALUE_BYTES));
-    let cases: Vec<(String, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (format!("/api/v1/poll?since={word}&epoch=e1"), vec![], 400, "since"),
         (format!("/api/v1/poll?since=1&epoch={word}"), vec![], 400, "epoch"),
         (format!("/api/v1/poll?wait={word}"), vec![], 400, "wait"),

@@ -49,9 +49,12 @@ mod tests {
         builder.body(Body::empty()).expect("a valid request")
     }
 
+    /// (request target, headers, the names carried)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
     #[test]
     fn every_name_is_collected() {
-        let cases: &[(&str, &[(&str, &str)], &[&str])] = &[
+        let cases: &[Case] = &[
             ("/", &[], &[]),
             ("/", &[("host", "a:1")], &["a:1"]),
             ("http://b.example/x", &[("host", "a")], &["b.example", "a"]),
