@@ -63,7 +63,16 @@ impl Server {
 
     async fn start_once(binary: &Path, listen: SocketAddr, clock: Clock) -> Result<Server> {
         let mut child = Command::new(binary)
-            .args(["--listen", &listen.to_string(), "--interval", "1s", "--dist", "/nonexistent", "--max-per-address", "0"])
+            .args([
+                "--listen",
+                &listen.to_string(),
+                "--interval",
+                "1s",
+                "--dist",
+                "/nonexistent",
+                "--max-per-address",
+                "0",
+            ])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -84,7 +84,11 @@ impl Watchdog {
 
 /// What the kernel says about socket `fd` now.
 fn sample(fd: RawFd) -> Sample {
-    Sample { window: peer_window(fd), queued: queued(fd) }
+    match peer_window(fd) {
+        // The window decides; the queue is only asked for where it does not.
+        Some(window) => Sample { window: Some(window), queued: 0 },
+        None => Sample { window: None, queued: queued(fd) },
+    }
 }
 
 /// Bytes in the socket's send queue, not yet acknowledged (`SIOCOUTQ`).
