@@ -8,7 +8,7 @@
 //!
 //! ```sh
 //! cargo test -p pulse-server --test fuzz                                     # seconds, in CI
-//! PULSE_FUZZ_CASES=100000 cargo test --release -p pulse-server --test fuzz -- --nocapture
+//! PULSE_FUZZ_SCALE=100 cargo test --release -p pulse-server --test fuzz -- --nocapture     # 100 × the cases
 //! ```
 //!
 //! `./pulse bench fuzz` runs the long form; `protocol/tests/fuzz/budget.rs` lists
@@ -22,6 +22,7 @@ mod fuzz {
     #[path = "../../../protocol/tests/fuzz/budget.rs"]
     pub mod budget;
     pub mod exchange;
+    pub mod recent;
     pub mod requests;
     pub mod tally;
     pub mod verdict;
@@ -31,6 +32,7 @@ use std::time::Duration;
 
 use fuzz::budget::{self, Budget};
 use fuzz::exchange::{self, exchange};
+use fuzz::recent::Recent;
 use fuzz::requests::{self, Context, Request};
 use fuzz::tally::Tally;
 use fuzz::verdict;
@@ -67,14 +69,21 @@ fn fuzz_server(name: &str, default_cases: u32, strategy: impl Strategy<Value = R
     let server = runtime.block_on(TestServer::start(&["--interval", "100ms"]));
     let context = runtime.block_on(context(&server));
     let tally = Tally::default();
+    let recent = Recent::default();
     let summary = budget::run(name, Budget::from_env(default_cases), strategy, |request| {
         let bytes = request.render(&context);
         let shown = || format!("request b\"{}\"", bytes.escape_ascii());
         let panics = budget::panics(&threads);
-        let answer = runtime
-            .block_on(exchange(server.addr, &bytes, request.is_head()))
-            .map_err(|why| TestCaseError::fail(format!("{why}; {}", shown())))?;
-        let kind = verdict::judge(&bytes, request.is_head(), &answer)
+        let answer = runtime.block_on(exchange(server.addr, &bytes, requests::is_head(&bytes))).map_err(|why| {
+            let health = runtime.block_on(exchange(server.addr, &healthz(&context), false));
+            let serving = match health.map(|answer| answer.status) {
+                Ok(Some(200)) => "the server still answers /healthz".to_owned(),
+                other => format!("the server no longer answers /healthz ({other:?}); the requests before: {recent:?}"),
+            };
+            TestCaseError::fail(format!("{why}; {serving}; {}", shown()))
+        })?;
+        recent.push(&bytes);
+        let kind = verdict::judge(&bytes, requests::is_head(&bytes), &answer)
             .map_err(|why| TestCaseError::fail(format!("{why}; {}; answer {answer:?}", shown())))?;
         prop_assert_eq!(budget::panics(&threads), panics, "the server panicked; {}", shown());
         prop_assert!(answer.elapsed <= exchange::ANSWER_WITHIN, "answered after {:?}; {}", answer.elapsed, shown());
@@ -88,6 +97,11 @@ fn fuzz_server(name: &str, default_cases: u32, strategy: impl Strategy<Value = R
     });
     assert_eq!(health.ok(), Some(200), "{name}: the server stopped serving after {} cases", summary.cases);
     assert_eq!(summary.panics, 0, "{name}: server threads panicked");
+}
+
+/// `GET /healthz`, as the fuzz cases are sent.
+fn healthz(context: &Context) -> Vec<u8> {
+    format!("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", context.port).into_bytes()
 }
 
 /// The placeholders' values for `server`: its port, epoch, newest seq and a series id.

@@ -13,9 +13,11 @@ use tokio::time::timeout;
 /// 30 s long-poll (and plain requests give up at 15 s), so anything slower is a hang.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(35);
 
-/// Most bytes read of a response head, and of an error body.
-const MAX_HEAD: usize = 64 * 1024;
-const MAX_BODY: usize = 64 * 1024;
+/// Most bytes read of a response head, and of an error body. Both are small, but
+/// a server may quote a client's value back at length (the tally files an error
+/// body over 4 KiB apart, see `verdict.rs`).
+const MAX_HEAD: usize = 1024 * 1024;
+const MAX_BODY: usize = 1024 * 1024;
 
 /// What the server did with a request.
 #[derive(Debug)]

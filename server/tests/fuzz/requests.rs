@@ -68,11 +68,11 @@ impl Request {
         out.extend_from_slice(b"\r\n");
         fill(&out, context)
     }
+}
 
-    /// Whether the server must not send a body (HEAD).
-    pub fn is_head(&self) -> bool {
-        self.raw.is_none() && self.method == b"HEAD"
-    }
+/// Whether rendered request bytes ask for a HEAD (whose answer has no body).
+pub fn is_head(request: &[u8]) -> bool {
+    request.starts_with(b"HEAD ")
 }
 
 /// The request as it reads in a failure report: its bytes with the placeholders, escaped.

@@ -54,8 +54,15 @@ pub fn judge(request: &[u8], is_head: bool, answer: &Answer) -> Result<String, S
     if status == 503 && error.error != "unavailable" && error.error != "timeout" {
         return Err(format!("a 503 that is neither unavailable nor timeout: {error:?}"));
     }
-    Ok(format!("{status} {}", error.error))
+    match answer.body.len() {
+        len if len > LARGE_ERROR => Ok(format!("{status} {}, a body over {} KiB", error.error, LARGE_ERROR / 1024)),
+        _ => Ok(format!("{status} {}", error.error)),
+    }
 }
+
+/// An error body larger than this is filed apart in the tally: it quotes a
+/// client's value at length (allowed, but worth seeing).
+const LARGE_ERROR: usize = 4 * 1024;
 
 /// The body as `{"error": string, "detail": string}` and nothing else, read both by
 /// serde and by the web app's reader.
