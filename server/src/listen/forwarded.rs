@@ -91,7 +91,8 @@ mod tests {
 
     #[test]
     fn the_rightmost_untrusted_address_is_the_client() {
-        let cases: &[(&[(&str, &str)], Option<&str>)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: &[Case] = &[
             (&[("x-forwarded-for", "198.51.100.7")], Some("198.51.100.7")),
             (&[("x-forwarded-for", "6.6.6.6, 198.51.100.7")], Some("198.51.100.7")),
             (&[("x-forwarded-for", "6.6.6.6"), ("x-forwarded-for", "198.51.100.7, 10.0.0.1")], Some("198.51.100.7")),
