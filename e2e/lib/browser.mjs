@@ -8,10 +8,13 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Playwright turns the back-forward cache off; `{ bfcache: true }` keeps it, as in a user's browser. */
-export async function launchBrowser({ bfcache = false } = {}) {
+/**
+ * Playwright turns the back-forward cache off; `{ bfcache: true }` keeps it, as in a user's browser.
+ * `args` are more Chromium flags (e.g. `--ignore-certificate-errors-spki-list=` for a test certificate).
+ */
+export async function launchBrowser({ bfcache = false, args = [] } = {}) {
   const ignoreDefaultArgs = bfcache ? ['--disable-back-forward-cache'] : [];
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, ignoreDefaultArgs });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...args], ignoreDefaultArgs });
 }
 
 /** A new page with a console/page-error log, so failures show what the page said. */

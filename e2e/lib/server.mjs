@@ -1,6 +1,6 @@
 // Starts a real pulse-server for a test, on 127.0.0.1, and stops it afterwards.
-// The server prints `listening on http://ADDR/` once it accepts connections; we wait
-// for that line (an event), never for a fixed time.
+// The server prints `listening on http://ADDR/` (`https://` with `--tls-cert`) once it
+// accepts connections; we wait for that line (an event), never for a fixed time.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -27,7 +27,7 @@ export class PulseServer {
       const timer = setTimeout(() => reject(new Error(`pulse-server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
       const onData = (chunk) => {
         output += chunk;
-        const match = /listening on (http:\/\/[^\s/]+)\//.exec(output);
+        const match = /listening on (https?:\/\/[^\s/]+)\//.exec(output);
         if (match) {
           clearTimeout(timer);
           resolve(match[1]);
