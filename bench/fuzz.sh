@@ -24,8 +24,12 @@ trap 'rm -f "$log"' EXIT
 cargo test --release -q --no-run -p pulse-protocol -p pulse-server --test fuzz
 status=0
 started=$(date +%s)
+# --no-fail-fast: a failing reader property must not keep the server's from running.
 PULSE_FUZZ_SCALE="$scale" PULSE_FUZZ_SECONDS="$seconds" \
-  cargo test --release -q -p pulse-protocol -p pulse-server --test fuzz -- --nocapture >"$log" 2>&1 || status=$?
+  cargo test --release --no-fail-fast -p pulse-protocol -p pulse-server --test fuzz -- --nocapture >"$log" 2>&1 \
+  || status=$?
+# A test's own output may share a line with the harness's progress: start lines at `fuzz:`.
+sed -i "s/^[.]*fuzz: /fuzz: /" "$log"
 elapsed=$(($(date +%s) - started))
 
 out=bench/results/fuzz.md

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::known::KNOWN;
+use super::known::{rewrite_all, KNOWN};
 use super::values::Kind;
 
 /// Most ulps two readings of one number may differ by: each reader is within one
@@ -81,13 +81,17 @@ pub fn check(kind: Kind, text: &str) -> Result<Readings, TestCaseError> {
     Ok(readings)
 }
 
-/// The known disagreement whose rewrite of `text` makes the reference read `ours`.
+/// The known disagreement whose rewrite of `text` makes the reference read `ours`
+/// (or all of them together, for a text that has several).
 fn explain(kind: Kind, text: &str, ours: &Value) -> Option<&'static str> {
-    KNOWN.iter().find_map(|known| {
-        let rewritten = (known.rewrite)(text)?;
-        let reference = read(kind, &rewritten).reference.ok()?;
-        close(ours, &reference).then_some(known.name)
-    })
+    let explains = |rewritten: Option<String>| {
+        let reference = read(kind, &rewritten?).reference.ok()?;
+        close(ours, &reference).then_some(())
+    };
+    KNOWN
+        .iter()
+        .find_map(|known| explains((known.rewrite)(text)).map(|()| known.name))
+        .or_else(|| explains(rewrite_all(text)).map(|()| "several"))
 }
 
 /// Whether two readings are the same value, numbers within [`MAX_ULPS`].
