@@ -8,6 +8,7 @@
 //! The server writes with serde; the web app reads with [`json::from_json`], a
 //! reader for exactly these types that keeps `serde_json` out of the browser.
 
+pub mod agent;
 mod catalog;
 mod cursor;
 mod error;
@@ -16,6 +17,7 @@ pub mod json;
 mod message;
 mod responses;
 
+pub use agent::{AgentReply, HostInfo, HostStatus, HostsResponse};
 pub use catalog::{Catalog, SeriesInfo, SeriesKind, Unit};
 pub use cursor::{Cursor, CursorError, Epoch};
 pub use error::ApiError;

@@ -71,6 +71,19 @@ pub struct Config {
     #[arg(long, env = "PULSE_HEADER_TIMEOUT", default_value = "5s", value_parser = duration)]
     pub header_timeout: Duration,
 
+    /// A token agents may present to push their hosts here (repeatable); without
+    /// any, agents are refused and the hub serves its own host only.
+    #[arg(long = "agent-token", env = "PULSE_AGENT_TOKENS", value_delimiter = ',', hide_env_values = true)]
+    pub agent_tokens: Vec<String>,
+
+    /// The hub's own host's name (default: the machine's hostname); also its id.
+    #[arg(long, env = "PULSE_NAME")]
+    pub name: Option<String>,
+
+    /// Do not sample this machine: serve only the hosts agents push.
+    #[arg(long, env = "PULSE_NO_LOCAL")]
+    pub no_local: bool,
+
     /// PEM certificate chain: serve HTTPS and WSS (with `--tls-key`).
     #[arg(long, env = "PULSE_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,

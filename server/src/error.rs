@@ -50,6 +50,21 @@ pub enum AppError {
     /// The server itself is set up wrong; the text says how.
     #[error("{0}")]
     Internal(&'static str),
+    /// A host the request names, or must name, is not there; or an agent's host is
+    /// held by another agent.
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::FleetError),
+    /// An agent without an accepted token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// An agent that speaks a newer protocol than this hub.
+    #[error("the agent speaks protocol {agent}, this hub protocol {hub}: upgrade the hub first")]
+    ProtocolTooNew {
+        /// The agent's version.
+        agent: u32,
+        /// The hub's.
+        hub: u32,
+    },
 }
 
 impl AppError {
@@ -63,6 +78,11 @@ impl AppError {
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Fleet(crate::fleet::FleetError::Connected(_)) => (StatusCode::CONFLICT, "host_connected"),
+            AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
+            AppError::Fleet(crate::fleet::FleetError::HostNeeded) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::ProtocolTooNew { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_new"),
         }
     }
 }

@@ -59,6 +59,16 @@ impl History {
         self.frames.push_back(frame);
     }
 
+    /// Forgets every frame (the next one may start anywhere).
+    pub fn clear(&mut self) {
+        self.frames.clear();
+    }
+
+    /// When the newest frame was sampled, or 0 before the first frame.
+    pub fn newest_ts(&self) -> i64 {
+        self.frames.back().map_or(0, |f| f.frame.ts)
+    }
+
     /// The newest seq, or 0 before the first frame.
     pub fn newest_seq(&self) -> u64 {
         self.frames.back().map_or(0, |f| f.frame.seq)

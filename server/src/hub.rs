@@ -107,6 +107,46 @@ impl Hub {
         }
     }
 
+    /// A hub for a host an agent samples: its frames keep the agent's `epoch` and
+    /// seqs, so clients resume the host's stream with the same cursor whichever
+    /// hub or agent restarted (see [`Hub::ingest`]).
+    pub fn mirror(host: String, epoch: Epoch, timing: Timing) -> Self {
+        Hub { epoch, ..Hub::new(host, timing) }
+    }
+
+    /// Stores and broadcasts a frame an agent numbered (the caller offers it to the
+    /// [`Fanout`]). A frame the hub has already is ignored (`None`); after a hole
+    /// (the agent's buffer overflowed), history starts again at the new frame, so
+    /// every client is told of the hole with an explicit gap.
+    pub fn ingest(&self, frame: Frame) -> Option<Arc<SharedFrame>> {
+        let mut inner = self.lock();
+        let newest = inner.history.newest_seq();
+        if frame.seq <= newest {
+            return None;
+        }
+        if newest != 0 && frame.seq != newest + 1 {
+            inner.history.clear();
+        }
+        let shared = Arc::new(share(&self.epoch, frame));
+        inner.history.push(Arc::clone(&shared));
+        let _ = self.live.send(Arc::clone(&shared));
+        Some(shared)
+    }
+
+    /// Sets the catalogue (an agent's `hello` carries it).
+    pub fn set_catalog(&self, catalog: Catalog) {
+        let mut inner = self.lock();
+        if *inner.catalog != catalog {
+            inner.catalog = Arc::new(catalog);
+            inner.catalog_revision += 1;
+        }
+    }
+
+    /// When the newest frame was sampled, ms since the Unix epoch (0: none yet).
+    pub fn newest_ts(&self) -> i64 {
+        self.lock().history.newest_ts()
+    }
+
     /// The host name.
     pub fn host(&self) -> &str {
         &self.host

@@ -8,6 +8,7 @@ pub mod config;
 pub mod conn;
 pub mod error;
 pub mod fanout;
+pub mod fleet;
 pub mod history;
 pub mod host;
 pub mod hub;
@@ -29,6 +30,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use config::Config;
+use fleet::tokens::AgentTokens;
+use fleet::Fleet;
 use host::Hosts;
 use hub::{Hub, Timing};
 use origin::Origins;
@@ -48,8 +51,16 @@ pub fn app(state: AppState) -> Router {
 /// The shared state for a configuration (the hub starts empty; see [`run`]).
 pub fn state(config: &Config) -> AppState {
     let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
+    let name = config.name.clone().unwrap_or_else(hostname);
+    let hub = Arc::new(Hub::new(name.clone(), timing));
+    let fleet = Fleet::new();
+    if !config.no_local {
+        fleet.add_local(name, Arc::clone(&hub));
+    }
     AppState {
-        hub: Arc::new(Hub::new(hostname(), timing)),
+        hub,
+        fleet,
+        agent_tokens: Arc::new(AgentTokens::new(&config.agent_tokens)),
         origins: Arc::new(Origins::new(&own_and_allowed_origins(config))),
         hosts: Arc::new(Hosts::new(config.listen.ip(), &config.allow_hosts, config.public_url.as_ref())),
         connections: Arc::new(AtomicUsize::new(0)),
@@ -113,8 +124,11 @@ pub async fn serve(
     let mut state = state(&config);
     state.max_connections = caps.streams;
     let hub = state.hub.clone();
-    sampler::spawn(hub.clone(), config.interval)?;
-    hub.first_frame(FIRST_FRAME_WAIT).await;
+    if !config.no_local {
+        sampler::spawn(hub.clone(), config.interval)?;
+        hub.first_frame(FIRST_FRAME_WAIT).await;
+    }
+    let fleet = state.fleet.clone();
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
@@ -126,6 +140,7 @@ pub async fn serve(
     tokio::spawn(async move {
         stop.await;
         tracing::info!("shutting down: telling clients to come back");
+        fleet.begin_shutdown();
         shutdown_hub.begin_shutdown();
     });
     let settings = Arc::new(listen::Settings {

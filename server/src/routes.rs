@@ -1,8 +1,10 @@
 //! The HTTP surface: one file per endpoint, assembled here.
 
-mod feed;
+mod agent;
+pub(crate) mod feed;
 mod health;
 mod history;
+mod hosts;
 pub mod params;
 mod poll;
 mod series;
@@ -30,10 +32,12 @@ pub fn router(state: AppState) -> Router {
     let streams = Router::new()
         .route("/api/v1/ws", get(ws::handler))
         .route("/api/v1/sse", get(sse::handler))
-        .route("/api/v1/poll", get(poll::handler));
+        .route("/api/v1/poll", get(poll::handler))
+        .route("/api/v1/agent", get(agent::handler));
     let plain = Router::new()
         .route("/api/v1/series", get(series::handler))
         .route("/api/v1/history", get(history::handler))
+        .route("/api/v1/hosts", get(hosts::handler))
         .route("/healthz", get(health::handler))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(timeout::limit));

@@ -6,15 +6,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::AppError;
+use crate::fleet::tokens::AgentTokens;
+use crate::fleet::Fleet;
 use crate::host::Hosts;
 use crate::hub::Hub;
 use crate::origin::Origins;
+use crate::routes::params::Params;
 
 /// Shared by every handler (cheap to clone: all `Arc`s).
 #[derive(Clone)]
 pub struct AppState {
-    /// Frames, history, epoch and the shutdown signal.
+    /// The hub's own host (frames, history, epoch), and the server's shutdown
+    /// signal (also with `--no-local`, when it samples nothing).
     pub hub: Arc<Hub>,
+    /// Every host, the hub's own and those agents push.
+    pub fleet: Arc<Fleet>,
+    /// The tokens agents may push with.
+    pub agent_tokens: Arc<AgentTokens>,
     /// Which browser origins may use the API.
     pub origins: Arc<Origins>,
     /// Which host names requests may carry (against DNS rebinding).
@@ -44,6 +52,11 @@ impl AppState {
             return Err(AppError::Unavailable { reason: "too many connections", retry_after: 5 });
         }
         Ok(slot)
+    }
+
+    /// The hub of the host `host=` names (default: the hub's own, or the only one).
+    pub fn hub_for(&self, params: &Params) -> Result<Arc<Hub>, AppError> {
+        Ok(self.fleet.hub(params.get("host"))?)
     }
 
     /// `retry` in whole seconds, at least 1.

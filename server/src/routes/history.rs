@@ -13,7 +13,8 @@ use crate::state::AppState;
 /// Answers a history request.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
     let from = params.from_ms()?;
-    let catalog = state.hub.catalog();
+    let hub = state.hub_for(&params)?;
+    let catalog = hub.catalog();
     let wanted: Vec<&pulse_protocol::SeriesInfo> = match params.get("series").filter(|s| !s.is_empty()) {
         None => catalog.series.iter().collect(),
         Some(list) => list
@@ -25,7 +26,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
             })
             .collect::<Result<_, _>>()?,
     };
-    let (rows, newest) = state.hub.frames_since_time(from);
+    let (rows, newest) = hub.frames_since_time(from);
     let mut series: BTreeMap<String, HistorySeries> = wanted
         .iter()
         .map(|info| {
@@ -38,7 +39,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         }
     }
     let response = HistoryResponse {
-        epoch: state.hub.epoch().clone(),
+        epoch: hub.epoch().clone(),
         first_seq: rows.first().map_or(newest + 1, |f| f.frame.seq),
         last_seq: rows.last().map_or(newest, |f| f.frame.seq),
         ts: rows.iter().map(|f| f.frame.ts).collect(),

@@ -9,7 +9,7 @@
 //! [`crate::fanout::MAX_QUEUED_BYTES`] pile up, is dropped, so a slow client never
 //! makes the server buffer without bound; it resumes from its cursor.
 
-mod handshake;
+pub(super) mod handshake;
 mod io;
 
 use std::sync::Arc;
@@ -63,7 +63,7 @@ pub async fn handler(
         ));
     };
     let slot = state.slot()?;
-    let hub = state.hub.clone();
+    let hub = state.hub_for(&params)?;
     let retry_ms = state.retry.as_millis() as u64;
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };

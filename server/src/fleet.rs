@@ -1,0 +1,278 @@
+//! Every host the hub knows: its own (sampled in-process) and those agents push.
+//! Each host has its own [`Hub`] (history, fan-out, epoch), so every transport
+//! resumes a host's stream exactly as it resumes the one host of a single server.
+//!
+//! An agent *claims* its host while its link is open ([`Claim`]); a second live
+//! claim on the same id is refused. A host whose agent is gone is `down` but keeps
+//! its history and stays listed. When an agent comes back with a new epoch (it
+//! restarted), its host gets a new hub with that epoch; clients of the old one are
+//! told `bye` and resume on the new one with an explicit `epoch_changed` gap.
+
+pub mod status;
+pub mod tokens;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use pulse_protocol::{Epoch, HostInfo};
+
+use crate::hub::{Hub, Timing};
+
+/// Why a host could not be used or claimed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FleetError {
+    /// No host has this id.
+    #[error("no host {}; GET /api/v1/hosts lists them", crate::quote::shown(.0))]
+    NoSuchHost(String),
+    /// The hub has several hosts and the request named none.
+    #[error("this hub has several hosts: name one with host=ID (GET /api/v1/hosts lists them)")]
+    HostNeeded,
+    /// Another agent's link holds this host.
+    #[error("host {0} is already connected by another agent; give each agent its own --name")]
+    Connected(String),
+}
+
+/// The hosts, in the order they first appeared.
+#[derive(Default)]
+pub struct Fleet {
+    hosts: RwLock<Vec<Arc<Host>>>,
+    /// Numbers claims, so a stale claim never releases a newer one.
+    claims: AtomicU64,
+}
+
+/// One host.
+pub struct Host {
+    /// Stable id, as `host=` names it.
+    pub id: String,
+    /// Sampled by the hub itself.
+    pub local: bool,
+    state: Mutex<HostState>,
+}
+
+struct HostState {
+    name: String,
+    tags: BTreeMap<String, String>,
+    hub: Arc<Hub>,
+    /// The claim holding the host (agents only).
+    claimed_by: Option<u64>,
+}
+
+/// An agent's hold on its host while its link is open; dropping it marks the
+/// host `down`.
+pub struct Claim {
+    host: Arc<Host>,
+    id: u64,
+    timing: Timing,
+}
+
+impl Fleet {
+    /// An empty fleet.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Fleet::default())
+    }
+
+    /// Adds the hub's own host.
+    pub fn add_local(&self, id: String, hub: Arc<Hub>) {
+        let name = hub.host().to_owned();
+        let host = Host::new(id, true, name, BTreeMap::new(), hub);
+        self.write().push(Arc::new(host));
+    }
+
+    /// The hub of host `id`; without an id, the hub's own host, or the only host.
+    pub fn hub(&self, id: Option<&str>) -> Result<Arc<Hub>, FleetError> {
+        let hosts = self.read();
+        let host = match id {
+            Some(id) => hosts.iter().find(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?,
+            None => match hosts.iter().find(|h| h.local) {
+                Some(local) => local,
+                None if hosts.len() == 1 => &hosts[0],
+                None => return Err(FleetError::HostNeeded),
+            },
+        };
+        Ok(host.hub())
+    }
+
+    /// Claims host `id` for an agent's link (adding the host if new), with its
+    /// current name and tags; refused while another link holds it.
+    pub fn claim(
+        &self,
+        id: &str,
+        name: String,
+        tags: BTreeMap<String, String>,
+        timing: Timing,
+    ) -> Result<Claim, FleetError> {
+        let claim = self.claims.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut hosts = self.write();
+        let host = match hosts.iter().find(|h| h.id == id) {
+            Some(host) => Arc::clone(host),
+            None => {
+                let hub = Arc::new(Hub::new(name.clone(), timing));
+                let host = Arc::new(Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub));
+                hosts.push(Arc::clone(&host));
+                host
+            }
+        };
+        drop(hosts);
+        {
+            let mut state = host.lock();
+            if host.local {
+                return Err(FleetError::Connected(id.to_owned()));
+            }
+            if state.claimed_by.is_some() {
+                return Err(FleetError::Connected(state.name.clone()));
+            }
+            state.claimed_by = Some(claim);
+            state.name = name;
+            state.tags = tags;
+        }
+        Ok(Claim { host, id: claim, timing })
+    }
+
+    /// Every host as `/api/v1/hosts` lists it, at `now` (ms).
+    pub fn list(&self, now: i64) -> Vec<HostInfo> {
+        self.read().iter().map(|host| host.info(now)).collect()
+    }
+
+    /// Tells every host's clients the server is going away.
+    pub fn begin_shutdown(&self) {
+        for host in self.read().iter() {
+            host.hub().begin_shutdown();
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Host>>> {
+        self.hosts.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<Arc<Host>>> {
+        self.hosts.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Host {
+    fn new(id: String, local: bool, name: String, tags: BTreeMap<String, String>, hub: Arc<Hub>) -> Self {
+        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }) }
+    }
+
+    /// The host's current hub.
+    pub fn hub(&self) -> Arc<Hub> {
+        Arc::clone(&self.lock().hub)
+    }
+
+    fn info(&self, now: i64) -> HostInfo {
+        let state = self.lock();
+        let connected = self.local || state.claimed_by.is_some();
+        let interval_ms = state.hub.timing().interval.as_millis() as u64;
+        let last_seen = state.hub.newest_ts();
+        HostInfo {
+            id: self.id.clone(),
+            name: state.name.clone(),
+            status: status::status(connected, last_seen, now, interval_ms),
+            last_seen,
+            tags: state.tags.clone(),
+            local: self.local,
+            interval_ms,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HostState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Claim {
+    /// The host's id.
+    pub fn id(&self) -> &str {
+        &self.host.id
+    }
+
+    /// The host's hub now.
+    pub fn hub(&self) -> Arc<Hub> {
+        self.host.hub()
+    }
+
+    /// The hub for frames of the agent's `epoch` sampled every `interval`: the
+    /// current one if it has that epoch, else a new one that replaces it (the old
+    /// one's clients are told `bye` and resume on the new one).
+    pub fn adopt(&self, epoch: &Epoch, interval: std::time::Duration) -> Arc<Hub> {
+        let mut state = self.host.lock();
+        if state.hub.epoch() == epoch && state.hub.timing().interval == interval {
+            return Arc::clone(&state.hub);
+        }
+        let timing = Timing { interval, ..self.timing };
+        let hub = Arc::new(Hub::mirror(state.name.clone(), epoch.clone(), timing));
+        let old = std::mem::replace(&mut state.hub, Arc::clone(&hub));
+        drop(state);
+        old.begin_shutdown();
+        hub
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut state = self.host.lock();
+        if state.claimed_by == Some(self.id) {
+            state.claimed_by = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::now_ms;
+    use pulse_protocol::HostStatus;
+    use std::time::Duration;
+
+    fn timing() -> Timing {
+        Timing { interval: Duration::from_secs(1), heartbeat: Duration::from_secs(5), history: Duration::from_secs(60) }
+    }
+
+    #[test]
+    fn hosts_are_found_by_id_and_the_local_one_is_the_default() {
+        let fleet = Fleet::new();
+        assert!(fleet.hub(None).is_err(), "no host at all");
+        let claim = fleet.claim("web-1", "web 1".into(), BTreeMap::new(), timing()).unwrap();
+        assert!(fleet.hub(None).is_ok(), "the only host is the default");
+        fleet.add_local("hub".into(), Arc::new(Hub::new("hub".into(), timing())));
+        assert_eq!(fleet.hub(None).unwrap().host(), "hub");
+        assert_eq!(fleet.hub(Some("web-1")).unwrap().host(), "web 1");
+        assert_eq!(fleet.hub(Some("nope")).err(), Some(FleetError::NoSuchHost("nope".into())));
+        drop(claim);
+    }
+
+    #[test]
+    fn one_live_claim_per_host_and_down_hosts_stay_listed() {
+        let fleet = Fleet::new();
+        let first = fleet.claim("db", "db".into(), BTreeMap::new(), timing()).unwrap();
+        assert_eq!(
+            fleet.claim("db", "db".into(), BTreeMap::new(), timing()).err(),
+            Some(FleetError::Connected("db".into()))
+        );
+        assert_eq!(fleet.list(now_ms())[0].status, HostStatus::Stale, "connected, nothing sampled yet");
+        drop(first);
+        let listed = fleet.list(now_ms());
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].status, HostStatus::Down);
+        let mut tags = BTreeMap::new();
+        tags.insert("role".into(), "db".into());
+        let again = fleet.claim("db", "db 2".into(), tags, timing()).expect("free again");
+        assert_eq!(fleet.list(now_ms())[0].tags["role"], "db");
+        assert_eq!(fleet.list(now_ms())[0].name, "db 2");
+        drop(again);
+    }
+
+    #[test]
+    fn a_new_epoch_gets_a_new_hub_and_the_old_one_says_bye() {
+        let fleet = Fleet::new();
+        let claim = fleet.claim("a", "a".into(), BTreeMap::new(), timing()).unwrap();
+        let first = claim.adopt(&Epoch("e1".into()), Duration::from_secs(1));
+        assert!(Arc::ptr_eq(&first, &claim.adopt(&Epoch("e1".into()), Duration::from_secs(1))));
+        let old_shutdown = first.shutdown_signal();
+        let second = claim.adopt(&Epoch("e2".into()), Duration::from_secs(1));
+        assert_eq!(second.epoch(), &Epoch("e2".into()));
+        assert!(*old_shutdown.borrow(), "clients of the old epoch are told to come back");
+        assert!(Arc::ptr_eq(&second, &fleet.hub(Some("a")).unwrap()));
+    }
+}

@@ -1,0 +1,174 @@
+//! `GET /api/v1/agent`: an agent pushes its host's stream (the contract is in
+//! `pulse_protocol::agent`). The hub checks the agent ([`identity`]), claims its
+//! host in the fleet, tells it where to resume, then stores and fans out every
+//! frame it sends into that host's hub, exactly as the hub's own sampler does.
+
+mod identity;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::Response;
+use axum::Extension;
+use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
+use pulse_protocol::{AgentReply, ServerMessage};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+use super::ws::handshake;
+use crate::conn::Peer;
+use crate::error::AppError;
+use crate::fanout::encode_text;
+use crate::fleet::Claim;
+use crate::hub::Hub;
+use crate::state::{AppState, Slot};
+
+/// The largest message an agent may send (a frame with its process table).
+const MAX_MESSAGE: usize = 256 * 1024;
+/// How often the hub acknowledges what it stored.
+const ACK_EVERY: Duration = Duration::from_secs(5);
+/// How long an agent may stay silent (it sends heartbeats) before the link is dropped.
+const SILENCE: Duration = Duration::from_secs(30);
+
+/// Checks the agent and its claim, then upgrades.
+pub async fn handler(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<Peer>>>,
+    mut request: Request,
+) -> Result<Response, AppError> {
+    let who = identity::identify(request.headers(), &state.agent_tokens)?;
+    let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), state.hub.timing())?;
+    let (response, upgrade) = handshake::accept(&mut request)?;
+    let slot = state.slot()?;
+    let server_shutdown = state.hub.shutdown_signal();
+    tracing::info!(host = %who.id, name = %who.name, "an agent connected");
+    tokio::spawn(async move {
+        let Ok(upgraded) = upgrade.await else { return };
+        let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
+        let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+        let link = Link { claim, _slot: slot };
+        let cut = async {
+            match &peer {
+                Some(Extension(ConnectInfo(peer))) => peer.link.cut_off().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            end = ingest(socket, &link, server_shutdown) => {
+                tracing::info!(host = %link.claim.id(), "an agent's link ended: {end}");
+            }
+            () = cut => {}
+        }
+    });
+    Ok(response)
+}
+
+/// What an agent's task holds: its host (released when the link ends) and its place.
+struct Link {
+    claim: Claim,
+    _slot: Slot,
+}
+
+type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// Reads the agent's stream until it ends; says why it ended.
+async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watch::Receiver<bool>) -> String {
+    let current = link.claim.hub();
+    let resume = if current.newest_seq() > 0 {
+        AgentReply::Resume { epoch: Some(current.epoch().clone()), seq: current.newest_seq() }
+    } else {
+        AgentReply::Resume { epoch: None, seq: 0 }
+    };
+    if send(&mut socket, &resume).await.is_err() {
+        return "the agent went away before resuming".into();
+    }
+    let mut hub: Option<Arc<Hub>> = None;
+    let mut acked = 0;
+    let mut ack = tokio::time::interval(ACK_EVERY);
+    loop {
+        let message = tokio::select! {
+            () = stopping(&mut shutdown) => {
+                let _ = socket.close(Some(close(1012, "the hub is restarting"))).await;
+                return "the hub is shutting down".into();
+            }
+            _ = ack.tick() => {
+                let newest = hub.as_ref().map_or(0, |hub| hub.newest_seq());
+                if newest != acked && send(&mut socket, &AgentReply::Ack { seq: newest }).await.is_ok() {
+                    acked = newest;
+                }
+                continue;
+            }
+            message = tokio::time::timeout(SILENCE, socket.next()) => message,
+        };
+        let text = match message {
+            Err(_) => return format!("nothing for {} s", SILENCE.as_secs()),
+            Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return "the agent closed it".into(),
+            Ok(Some(Err(error))) => return format!("unreadable: {error}"),
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(Some(Ok(Message::Binary(_)))) => {
+                let _ = socket.close(Some(close(1003, "send JSON text messages"))).await;
+                return "it sent binary data".into();
+            }
+            Ok(Some(Ok(_))) => continue,
+        };
+        let parsed = match serde_json::from_str::<ServerMessage>(&text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let reason = format!("not a Pulse message: {error}");
+                let _ = socket.close(Some(close(1008, &reason))).await;
+                return reason;
+            }
+        };
+        match parsed {
+            ServerMessage::Hello(hello) => {
+                let interval = Duration::from_millis(hello.interval_ms.max(1));
+                let adopted = link.claim.adopt(&hello.epoch, interval);
+                adopted.set_catalog(hello.catalog);
+                hub = Some(adopted);
+            }
+            ServerMessage::Frame(frame) => {
+                let Some(hub) = &hub else {
+                    let _ = socket.close(Some(close(1008, "hello must come before frames"))).await;
+                    return "a frame before hello".into();
+                };
+                if let Some(shared) = hub.ingest(frame) {
+                    hub.fanout().deliver_frame(shared.frame.seq, &shared.ws).await;
+                }
+            }
+            ServerMessage::Heartbeat(_) => {
+                if let Some(hub) = &hub {
+                    let seq = hub.newest_seq();
+                    hub.fanout().deliver_heartbeat(seq, &encode_text(&hub.heartbeat(seq))).await;
+                }
+            }
+            // The hub's history restarts at the next frame: clients get their own gap.
+            ServerMessage::Gap(gap) => tracing::warn!(host = %link.claim.id(), ?gap, "an agent lost frames"),
+            ServerMessage::Bye(_) => return "the agent is restarting".into(),
+        }
+    }
+}
+
+/// Resolves once the server starts shutting down.
+async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stopping| *stopping).await;
+}
+
+async fn send(socket: &mut Socket, reply: &AgentReply) -> Result<(), ()> {
+    let text = serde_json::to_string(reply).map_err(|_| ())?;
+    tokio::time::timeout(Duration::from_secs(10), socket.send(Message::Text(text.into())))
+        .await
+        .map_err(|_| ())?
+        .map_err(|_| ())
+}
+
+fn close(code: u16, reason: &str) -> CloseFrame {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    CloseFrame { code: CloseCode::from(code), reason: reason[..end].to_owned().into() }
+}

@@ -1,0 +1,161 @@
+//! Who an agent says it is: the headers of its upgrade request, checked (token,
+//! protocol, host id, name, tags). Every refusal names the header or flag.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL, HEADER_TOKEN};
+use pulse_protocol::PROTOCOL_VERSION;
+
+use crate::error::AppError;
+use crate::fleet::tokens::AgentTokens;
+use crate::quote::shown;
+use crate::routes::params::bad;
+
+/// A checked agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The host's stable id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
+    /// The agent's protocol version.
+    pub protocol: u32,
+}
+
+/// The most tags one host may carry.
+const MAX_TAGS: usize = 32;
+
+/// Checks the token first (nothing else is read from a stranger), then the rest.
+pub fn identify(headers: &HeaderMap, tokens: &AgentTokens) -> Result<Identity, AppError> {
+    if !tokens.any() {
+        return Err(AppError::Unauthorized(
+            "this hub takes no agents: start it with --agent-token TOKEN (or PULSE_AGENT_TOKENS)".into(),
+        ));
+    }
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let token = text(HEADER_TOKEN).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    match token {
+        Some(token) if tokens.accepts(token) => {}
+        Some(_) => {
+            return Err(AppError::Unauthorized("the agent's token is not one of this hub's --agent-token".into()))
+        }
+        None => {
+            return Err(AppError::Unauthorized(
+                "no token: send `Authorization: Bearer TOKEN` with one of this hub's --agent-token".into(),
+            ))
+        }
+    }
+    let protocol = match text(HEADER_PROTOCOL) {
+        None => 1,
+        Some(v) => {
+            v.trim().parse::<u32>().map_err(|_| bad(format!("{HEADER_PROTOCOL} must be a number, got {}", shown(v))))?
+        }
+    };
+    if protocol > PROTOCOL_VERSION {
+        return Err(AppError::ProtocolTooNew { agent: protocol, hub: PROTOCOL_VERSION });
+    }
+    let id = text(HEADER_HOST_ID).ok_or_else(|| bad(format!("{HEADER_HOST_ID} is missing")))?;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(bad(format!("{HEADER_HOST_ID} must be 1 to 64 of [A-Za-z0-9._-], got {}", shown(id))));
+    }
+    let name = match text(HEADER_HOST_NAME) {
+        Some(raw) => decode(raw),
+        None => id.to_owned(),
+    };
+    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
+        return Err(bad(format!("{HEADER_HOST_NAME} must be 1 to 128 bytes of text, got {}", shown(&name))));
+    }
+    let tags = tags(text(HEADER_HOST_TAGS).unwrap_or(""))?;
+    Ok(Identity { id: id.to_owned(), name, tags, protocol })
+}
+
+/// `k=v,k2=v2`, each part percent-encoded.
+fn tags(raw: &str) -> Result<BTreeMap<String, String>, AppError> {
+    let mut tags = BTreeMap::new();
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) =
+            pair.split_once('=').ok_or_else(|| bad(format!("{HEADER_HOST_TAGS}: {} is not key=value", shown(pair))))?;
+        let (key, value) = (decode(key.trim()), decode(value.trim()));
+        if key.is_empty()
+            || key.len() > 64
+            || value.len() > 128
+            || key.chars().chain(value.chars()).any(char::is_control)
+        {
+            return Err(bad(format!("{HEADER_HOST_TAGS}: tag {} is empty or too long", shown(pair))));
+        }
+        tags.insert(key, value);
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(bad(format!("{HEADER_HOST_TAGS}: at most {MAX_TAGS} tags")));
+    }
+    Ok(tags)
+}
+
+/// Percent-decoding (`+` stays a plus).
+fn decode(text: &str) -> String {
+    form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn tokens() -> AgentTokens {
+        AgentTokens::new(&["t0k".into()])
+    }
+
+    #[test]
+    fn the_token_is_checked_first_and_refusals_name_the_flag() {
+        let none = identify(&headers(&[("pulse-host-id", "a")]), &AgentTokens::new(&[])).unwrap_err();
+        assert!(none.to_string().contains("--agent-token"), "{none}");
+        let wrong = identify(&headers(&[("authorization", "Bearer nope")]), &tokens()).unwrap_err();
+        assert!(matches!(wrong, AppError::Unauthorized(_)) && !wrong.to_string().contains("nope"), "{wrong}");
+        let missing = identify(&headers(&[("pulse-host-id", "a")]), &tokens()).unwrap_err();
+        assert!(missing.to_string().contains("Authorization: Bearer"), "{missing}");
+    }
+
+    #[test]
+    fn identity_headers() {
+        let ok = identify(
+            &headers(&[
+                ("authorization", "Bearer t0k"),
+                ("pulse-host-id", "web-1"),
+                ("pulse-host-name", "web%201"),
+                ("pulse-host-tags", "role=web, dc=eu%2Cwest"),
+                ("pulse-protocol", "1"),
+            ]),
+            &tokens(),
+        )
+        .unwrap();
+        assert_eq!(ok.name, "web 1");
+        assert_eq!(ok.tags["dc"], "eu,west");
+        assert_eq!(ok.tags["role"], "web");
+        let base = [("authorization", "Bearer t0k")];
+        let with = |extra: (&'static str, &str)| identify(&headers(&[base[0], extra]), &tokens());
+        assert!(with(("pulse-host-id", "a b")).is_err());
+        assert!(with(("pulse-host-id", &"x".repeat(65))).is_err());
+        assert!(matches!(
+            identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-protocol", "99")]), &tokens()),
+            Err(AppError::ProtocolTooNew { agent: 99, .. })
+        ));
+        assert!(
+            identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-host-tags", "novalue")]), &tokens()).is_err()
+        );
+        assert_eq!(identify(&headers(&[base[0], ("pulse-host-id", "a")]), &tokens()).unwrap().name, "a");
+    }
+}

@@ -1,0 +1,154 @@
+//! The hub's side of the agent link over real sockets, with a client that speaks
+//! the agent protocol by hand (server/tests/agent.rs runs real agent processes):
+//! tokens, one live agent per host, resume cursors, `/api/v1/hosts` and `host=`.
+
+#[path = "support/server.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+
+use futures_util::{SinkExt, StreamExt};
+use pulse_protocol::{AgentReply, Catalog, Epoch, Frame, Hello, HostStatus, HostsResponse, ServerMessage};
+use support::*;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+type Link = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the agent link as host `id` with `token`; the HTTP status on refusal.
+async fn link(server: &TestServer, token: &str, id: &str) -> Result<Link, (u16, String)> {
+    let mut request = format!("ws://{}/api/v1/agent", server.addr).into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+    headers.insert("pulse-host-id", id.parse().unwrap());
+    headers.insert("pulse-host-name", format!("{id}%20box").parse().unwrap());
+    headers.insert("pulse-host-tags", "role=web,dc=eu".parse().unwrap());
+    match tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request)).await.expect("in time") {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            let body = response.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            Err((response.status().as_u16(), body))
+        }
+        Err(other) => panic!("unexpected: {other}"),
+    }
+}
+
+async fn reply(link: &mut Link) -> AgentReply {
+    let message = tokio::time::timeout(DEADLINE, link.next()).await.expect("a reply in time");
+    let Some(Ok(Message::Text(text))) = message else { panic!("{message:?}") };
+    serde_json::from_str(&text).expect("an agent reply")
+}
+
+async fn push(link: &mut Link, message: &ServerMessage) {
+    link.send(Message::Text(serde_json::to_string(message).unwrap().into())).await.expect("send");
+}
+
+fn hello(epoch: &str) -> ServerMessage {
+    ServerMessage::Hello(Hello {
+        protocol: 1,
+        epoch: Epoch(epoch.into()),
+        seq: 0,
+        catalog: Catalog::default(),
+        heartbeat_ms: 5000,
+        interval_ms: 1000,
+        history_ms: 600_000,
+        server_time: 0,
+    })
+}
+
+fn frame(seq: u64) -> ServerMessage {
+    let ts = pulse_server::hub::now_ms();
+    ServerMessage::Frame(Frame { seq, ts, host: "web-1 box".into(), values: BTreeMap::new(), top: Vec::new() })
+}
+
+/// Waits until the hub holds frame `seq` of host `id` (at most 200 looks, 20 ms apart).
+async fn wait_for_host_seq(server: &TestServer, id: &str, seq: u64) {
+    for _ in 0..200 {
+        let history: serde_json::Value =
+            reqwest::get(server.url(&format!("/api/v1/history?host={id}"))).await.unwrap().json().await.unwrap();
+        if history["last_seq"].as_u64() >= Some(seq) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("host {id} never reached seq {seq}");
+}
+
+async fn hosts(server: &TestServer) -> HostsResponse {
+    reqwest::get(server.url("/api/v1/hosts")).await.expect("hosts").json().await.expect("JSON")
+}
+
+#[tokio::test]
+async fn a_hub_without_tokens_refuses_agents_and_names_the_flag() {
+    let server = TestServer::start(&[]).await;
+    let (status, body) = link(&server, "anything", "web-1").await.expect_err("refused");
+    assert_eq!(status, 401);
+    assert!(body.contains("--agent-token"), "{body}");
+}
+
+#[tokio::test]
+async fn agents_push_hosts_that_browsers_stream_and_resume() {
+    let server = TestServer::start(&["--agent-token", "s3cret", "--interval", "100ms"]).await;
+    let (status, body) = link(&server, "wrong", "web-1").await.expect_err("a wrong token is refused");
+    assert_eq!(status, 401);
+    assert!(!body.contains("wrong"), "the token is not echoed: {body}");
+
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("a good token connects");
+    assert_eq!(reply(&mut agent).await, AgentReply::Resume { epoch: None, seq: 0 });
+    push(&mut agent, &hello("agentepoch1")).await;
+    for seq in 1..=5 {
+        push(&mut agent, &frame(seq)).await;
+    }
+    wait_for_host_seq(&server, "web-1", 5).await;
+    let (status, body) = link(&server, "s3cret", "web-1").await.expect_err("one live agent per host");
+    assert_eq!(status, 409);
+    assert!(body.contains("web-1"), "{body}");
+
+    // A browser streams the host, and resumes it with the agent's cursor.
+    let mut ws = ws_connect(&server.ws_url("?host=web-1&since=3&epoch=agentepoch1")).await;
+    let ServerMessage::Hello(hello) = ws_next(&mut ws).await else { panic!("hello first") };
+    assert_eq!(hello.epoch, Epoch("agentepoch1".into()));
+    assert_eq!(ws_frames(&mut ws, 2).await, [4, 5]);
+    push(&mut agent, &frame(6)).await;
+    assert_eq!(ws_frames(&mut ws, 1).await, [6], "live frames follow");
+
+    let listed = hosts(&server).await;
+    let web = listed.hosts.iter().find(|h| h.id == "web-1").expect("listed");
+    assert_eq!(web.name, "web-1 box");
+    assert_eq!(web.status, HostStatus::Up);
+    assert_eq!(web.tags["role"], "web");
+    assert!(listed.hosts.iter().any(|h| h.local), "the hub's own host is listed too");
+
+    // The agent goes away: the host is down but keeps its history.
+    agent.close(None).await.expect("close");
+    let mut down = false;
+    for _ in 0..100 {
+        if hosts(&server).await.hosts.iter().any(|h| h.id == "web-1" && h.status == HostStatus::Down) {
+            down = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(down, "the host turns down when its agent leaves");
+    let history: serde_json::Value =
+        reqwest::get(server.url("/api/v1/history?host=web-1")).await.unwrap().json().await.unwrap();
+    assert_eq!(history["last_seq"], 6);
+
+    // It comes back: the hub tells it where to resume.
+    let mut again = link(&server, "s3cret", "web-1").await.expect("free again");
+    assert_eq!(reply(&mut again).await, AgentReply::Resume { epoch: Some(Epoch("agentepoch1".into())), seq: 6 });
+}
+
+#[tokio::test]
+async fn an_unknown_host_is_a_json_404_naming_it() {
+    let server = TestServer::start(&[]).await;
+    for path in
+        ["/api/v1/history?host=nope", "/api/v1/series?host=nope", "/api/v1/poll?host=nope", "/api/v1/sse?host=nope"]
+    {
+        let response = reqwest::get(server.url(path)).await.expect("answer");
+        assert_eq!(response.status(), 404, "{path}");
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(body["error"], "no_such_host", "{path}");
+        assert!(body["detail"].as_str().unwrap().contains("nope"), "{path}: {body}");
+    }
+}
