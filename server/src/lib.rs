@@ -4,6 +4,7 @@
 //! [`app`] builds the router from a state (tests call it directly); [`run`] is the
 //! whole server: bind, sample, serve, shut down gracefully.
 
+pub mod agent;
 pub mod config;
 pub mod conn;
 pub mod error;

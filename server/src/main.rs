@@ -1,20 +1,32 @@
-//! `pulse-server`: samples this host and serves Pulse's live dashboard.
+//! `pulse-server`: samples this host and serves Pulse's live dashboard; or, as
+//! `pulse-server agent`, pushes this host's samples to a hub.
 //!
 //! Run it from the repository with `./pulse run` (which builds the web app first),
-//! or `cargo run -p pulse-server -- --listen 127.0.0.1:8080 --dist dist`.
-//! `pulse-server --help` lists every flag; `RUST_LOG=debug` shows more logs.
+//! or `cargo run -p pulse-server -- --listen 127.0.0.1:8080 --dist dist`. An agent:
+//! `PULSE_AGENT_TOKEN=… cargo run -p pulse-server -- agent --hub http://hub:8080`.
+//! `pulse-server --help` and `pulse-server agent --help` list every flag;
+//! `RUST_LOG=debug` shows more logs.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
 
 use clap::Parser;
+use pulse_server::agent::config::AgentConfig;
 use pulse_server::config::Config;
 use tracing_subscriber::EnvFilter;
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|arg| arg == "agent") {
+        args.remove(1);
+        let config = AgentConfig::parse_from(args);
+        init_logging();
+        // One link and one sampler: a single thread is plenty.
+        return run(tokio::runtime::Builder::new_current_thread(), pulse_server::agent::run(config));
+    }
     let config = Config::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
-    let mut builder = match config.workers {
+    init_logging();
+    let builder = match config.workers {
         Some(1) => tokio::runtime::Builder::new_current_thread(),
         Some(n) => {
             let mut b = tokio::runtime::Builder::new_multi_thread();
@@ -23,18 +35,33 @@ fn main() -> std::process::ExitCode {
         }
         None => tokio::runtime::Builder::new_multi_thread(),
     };
+    run(builder, pulse_server::run(config))
+}
+
+fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Runs `task` on a runtime from `builder`; failures go to stderr.
+fn run<E: std::fmt::Display>(
+    mut builder: tokio::runtime::Builder,
+    task: impl std::future::Future<Output = Result<(), E>>,
+) -> ExitCode {
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("pulse-server: cannot start the runtime: {error}");
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(pulse_server::run(config)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    match runtime.block_on(task) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("pulse-server: {error}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,175 @@
+//! Real `pulse-server` processes for the agent tests: a hub (`--agent-token`) and
+//! agents (`pulse-server agent …`), each with its stderr kept line by line so a
+//! test can await a log line with a deadline.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pulse_protocol::{HostInfo, HostStatus, HostsResponse};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::watch;
+
+/// Every wait in these tests is bounded by this, unless it says otherwise.
+pub const DEADLINE: Duration = Duration::from_secs(15);
+/// The sampling interval of hubs and agents: short, so tests are.
+pub const INTERVAL: &str = "200ms";
+/// The token hubs take and good agents give.
+pub const TOKEN: &str = "good-token-7f3a0c";
+
+/// A process with its stderr collected.
+pub struct Proc {
+    pub child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+    lines: watch::Receiver<usize>,
+}
+
+impl Proc {
+    fn spawn(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pulse-server"))
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .env_remove("PULSE_AGENT_TOKEN")
+            .env_remove("PULSE_HUB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn pulse-server");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (count, lines) = watch::channel(0);
+        collect(child.stderr.take().expect("stderr"), Arc::clone(&log), count);
+        Proc { child, log, lines }
+    }
+
+    /// Everything it logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log").join("\n")
+    }
+
+    /// Waits until `count` logged lines contain `text`; returns the log.
+    pub async fn wait_for_lines(&mut self, text: &str, count: usize, limit: Duration) -> String {
+        let log = Arc::clone(&self.log);
+        let matching = move || log.lock().expect("log").iter().filter(|line| line.contains(text)).count();
+        let ok = matches!(tokio::time::timeout(limit, self.lines.wait_for(|_| matching() >= count)).await, Ok(Ok(_)));
+        let log = self.log();
+        assert!(ok, "no {count} lines with {text:?} within {limit:?}; log:\n{log}");
+        log
+    }
+
+    /// Waits until a logged line contains `text`; returns the log.
+    pub async fn wait_for_line(&mut self, text: &str) -> String {
+        self.wait_for_lines(text, 1, DEADLINE).await
+    }
+
+    /// Whether it is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().expect("status").is_none()
+    }
+
+    /// SIGTERM, then its exit status (within the deadline).
+    pub async fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().expect("running").to_string();
+        let kill = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill");
+        assert!(kill.success());
+        tokio::time::timeout(DEADLINE, self.child.wait()).await.expect("exits in time").expect("wait")
+    }
+
+    /// SIGKILL, and waits for it to be gone.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("kill");
+    }
+}
+
+fn collect(stream: impl AsyncRead + Unpin + Send + 'static, log: Arc<Mutex<Vec<String>>>, count: watch::Sender<usize>) {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stream).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let total = {
+                let mut log = log.lock().expect("log");
+                log.push(line);
+                log.len()
+            };
+            count.send_replace(total);
+        }
+    });
+}
+
+/// A hub process and the address it listens on.
+pub struct Hub {
+    pub proc: Proc,
+    pub addr: SocketAddr,
+    /// `http://ADDR` or `https://ADDR`.
+    base: String,
+}
+
+impl Hub {
+    /// A hub taking agents with [`TOKEN`], on `listen` (`127.0.0.1:0` for any port).
+    pub async fn start(listen: &str) -> Self {
+        Hub::start_with(listen, &["--agent-token", TOKEN]).await
+    }
+
+    /// A hub with other flags.
+    pub async fn start_with(listen: &str, extra: &[&str]) -> Self {
+        let mut args = vec!["--listen", listen, "--interval", INTERVAL, "--dist", "/nonexistent", "--name", "the-hub"];
+        args.extend_from_slice(extra);
+        let mut proc = Proc::spawn(&args);
+        let stdout = proc.child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(DEADLINE, lines.next_line()).await.expect("starts in time");
+        let line = line.expect("read").unwrap_or_else(|| panic!("the hub did not start; log:\n{}", proc.log()));
+        let base = line
+            .strip_prefix("listening on ")
+            .and_then(|url| url.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+        let addr = base.split_once("://").map(|(_, addr)| addr).unwrap_or_else(|| panic!("unexpected line {line:?}"));
+        Hub { addr: addr.parse().expect("an address"), base: base.to_owned(), proc }
+    }
+
+    /// The base URL, as an agent's `--hub` takes it.
+    pub fn url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// `GET /api/v1/hosts`.
+    pub async fn hosts(&self) -> Vec<HostInfo> {
+        let response = reqwest::get(format!("{}/api/v1/hosts", self.url())).await.expect("hosts");
+        assert!(response.status().is_success(), "GET /api/v1/hosts: {}", response.status());
+        response.json::<HostsResponse>().await.expect("hosts json").hosts
+    }
+
+    /// `id`'s entry, if listed.
+    pub async fn host(&self, id: &str) -> Option<HostInfo> {
+        self.hosts().await.into_iter().find(|host| host.id == id)
+    }
+
+    /// Polls `/api/v1/hosts` (every 100 ms, within `limit`) until `id` has `status`.
+    pub async fn wait_for_status(&self, id: &str, status: HostStatus, limit: Duration) -> HostInfo {
+        let polls = (limit.as_millis() / 100).max(1);
+        let mut seen = None;
+        for _ in 0..polls {
+            seen = self.host(id).await;
+            if let Some(host) = seen.as_ref().filter(|host| host.status == status) {
+                return host.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("host {id} was not {status:?} within {limit:?}: {seen:?}; hub log:\n{}", self.proc.log());
+    }
+}
+
+/// An agent process: `pulse-server agent --token TOKEN --interval 200ms` and `args`.
+pub fn agent(args: &[&str]) -> Proc {
+    agent_with_token(TOKEN, args)
+}
+
+/// An agent giving `token`.
+pub fn agent_with_token(token: &str, args: &[&str]) -> Proc {
+    let mut argv = vec!["agent", "--token", token, "--interval", INTERVAL];
+    argv.extend_from_slice(args);
+    Proc::spawn(&argv)
+}
