@@ -8,7 +8,9 @@
 //! program reads, a non-reader's shrinks by every byte it is sent. So a client is
 //! *behind* while its window stays more than [`SLACK`] below the largest it has
 //! advertised (or, where the kernel does not report the window, while bytes wait
-//! in our send queue), and is let go once it has been behind for [`LIMIT`].
+//! in our send queue), and is let go once it has been behind for [`LIMIT`] and its
+//! window has kept shrinking meanwhile: data went on arriving and none was read.
+//! A window that is merely lower than it was, but not shrinking, is not enough.
 
 use std::time::Duration;
 
@@ -42,7 +44,8 @@ pub enum Verdict {
 #[derive(Debug, Clone, Default)]
 pub struct Reading {
     largest_window: u32,
-    behind_since: Option<Duration>,
+    /// Since when, and the window then.
+    behind_since: Option<(Duration, u32)>,
 }
 
 impl Reading {
@@ -59,8 +62,10 @@ impl Reading {
             self.behind_since = None;
             return Verdict::Reading;
         }
-        let since = *self.behind_since.get_or_insert(now);
-        if now.saturating_sub(since) >= LIMIT {
+        let window = sample.window.unwrap_or(0);
+        let (since, window_then) = *self.behind_since.get_or_insert((now, window));
+        let shrinking = sample.window.is_none() || window < window_then;
+        if now.saturating_sub(since) >= LIMIT && shrinking {
             Verdict::Stopped
         } else {
             Verdict::Behind
@@ -112,10 +117,17 @@ mod tests {
             (9, Some(70_000), 0),
             (10, Some(100_000), 0),
             (11, Some(80_000), 0),
-            (20, Some(80_000), 0),
-            (21, Some(80_000), 0),
+            (20, Some(78_000), 0),
+            (21, Some(76_000), 0),
         ]);
         assert_eq!(verdicts, [READING, Behind, Behind, READING, Behind, Behind, Stopped]);
+    }
+
+    #[test]
+    fn a_window_that_stays_low_but_stops_shrinking_is_not_let_go() {
+        let mut samples = vec![(0, Some(100_000), 0)];
+        samples.extend((1..40).map(|s| (s, Some(80_000), 0)));
+        assert!(run(&samples).iter().all(|v| *v != Stopped), "low but steady: the client reads what it gets");
     }
 
     #[test]
