@@ -74,7 +74,7 @@ pub fn state(config: &Config) -> AppState {
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> std::io::Result<()> {
     limits::raise_open_files();
-    let listener = TcpListener::bind(config.listen).await.map_err(|error| {
+    let listener = listen_on(config.listen).map_err(|error| {
         let hint = match error.kind() {
             std::io::ErrorKind::AddrInUse => {
                 "; is another pulse-server running? Pick another with --listen 127.0.0.1:9000"
@@ -164,6 +164,20 @@ pub async fn serve(
 fn own_and_allowed_origins(config: &Config) -> Vec<String> {
     config.allow_origins.iter().cloned().chain(config.public_url.as_ref().map(|url| url.origin.clone())).collect()
 }
+
+/// Binds `address` with a listen queue of [`LISTEN_BACKLOG`] (std's is 128, which a
+/// burst of reconnecting clients or a connection flood overflows: each dropped
+/// handshake then waits a second for its retry).
+fn listen_on(address: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// Connections the kernel may hold for the server before it accepts them (the
+/// kernel caps it at `net.core.somaxconn`).
+const LISTEN_BACKLOG: u32 = 4096;
 
 /// This machine's name, as every series carries it.
 fn hostname() -> String {
