@@ -5,7 +5,7 @@
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
-#                            fanout-rps soak fuzz (fanout-rps needs root: a private network namespace)
+#                            fanout-rps soak fuzz attack (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +18,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -47,6 +47,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     fanout-rps) bench/fanout/run.sh --rps ${quick:+--quick} ;;
     soak) node bench/browser/soak.mjs --minutes "$soak_minutes" ;;
     fuzz) bench/fuzz.sh ${quick:+--quick} ;;
+    attack) bench/attack/run.sh ${quick:+--quick} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
 done
@@ -80,5 +81,6 @@ section() {
   section soak "Soak: memory over time"
   section stampede "Reconnect stampede after a restart"
   section fuzz "Fuzz pass: request parsing, WebSocket handshake, JSON reader"
+  section attack "Under attack: idle connections, slowloris, streams that stop reading"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
