@@ -19,6 +19,9 @@ use crate::conn::Link;
 /// How often the watched connections are looked at.
 pub const PERIOD: Duration = Duration::from_secs(1);
 
+/// How many connections are looked at before the sweep gives the worker back.
+const SLICE: usize = 512;
+
 /// The connections being watched.
 #[derive(Debug, Default)]
 pub struct Watchdog {
@@ -37,7 +40,15 @@ impl Watchdog {
             loop {
                 ticks.tick().await;
                 let Some(watchdog) = weak.upgrade() else { return };
-                watchdog.sweep(started.elapsed());
+                // In slices, giving the worker back between them, so 19,000 streams
+                // never hold a request up for the whole sweep.
+                let mut watched = watchdog.take();
+                for slice in watched.chunks_mut(SLICE) {
+                    Watchdog::sweep(slice, started.elapsed());
+                    tokio::task::yield_now().await;
+                }
+                watched.retain(|(link, _)| link.strong_count() > 0);
+                watchdog.put_back(watched);
             }
         });
         watchdog
@@ -58,23 +69,31 @@ impl Watchdog {
         self.len() == 0
     }
 
-    /// Looks at every watched connection once; cuts those that stopped reading and
-    /// forgets those that ended.
-    fn sweep(&self, now: Duration) {
-        // The kernel is asked outside the lock, so new streams never wait on it.
-        let mut watched = std::mem::take(&mut *self.lock());
-        watched.retain_mut(|(link, reading)| {
-            let Some(link) = link.upgrade().filter(|link| !link.is_cut()) else { return false };
-            match reading.observe(now, sample(link.fd())) {
-                Verdict::Stopped => {
-                    tracing::debug!("a streaming client stopped reading; letting it go (it resumes on reconnect)");
-                    link.cut();
-                    false
-                }
-                Verdict::Reading | Verdict::Behind => true,
-            }
-        });
+    /// Takes the watched connections out to be looked at (the kernel is asked
+    /// outside the lock, so new streams never wait on it).
+    fn take(&self) -> Vec<(Weak<Link>, Reading)> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    /// Puts looked-at connections back beside those watched since.
+    fn put_back(&self, mut watched: Vec<(Weak<Link>, Reading)>) {
         self.lock().append(&mut watched);
+    }
+
+    /// Looks at each connection once; cuts those that stopped reading (and drops
+    /// its hold on them: the caller forgets entries whose link is gone).
+    fn sweep(watched: &mut [(Weak<Link>, Reading)], now: Duration) {
+        for (weak, reading) in watched {
+            let Some(link) = weak.upgrade().filter(|link| !link.is_cut()) else {
+                *weak = Weak::new();
+                continue;
+            };
+            if reading.observe(now, sample(link.fd())) == Verdict::Stopped {
+                tracing::debug!("a streaming client stopped reading; letting it go (it resumes on reconnect)");
+                link.cut();
+                *weak = Weak::new();
+            }
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Weak<Link>, Reading)>> {
