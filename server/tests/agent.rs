@@ -3,7 +3,7 @@
 //! `up` with its tags and `down` when its agent dies, and nothing sampled while
 //! the hub was out of reach is lost: not over a 30 s cut, not over a hub restart.
 
-#[path = "agent/certs.rs"]
+#[path = "support/certs.rs"]
 mod certs;
 #[path = "agent/procs.rs"]
 mod procs;

@@ -3,11 +3,12 @@
 //! through the connection's task (the fan-out cannot write raw bytes to a TLS
 //! socket): every frame arrives, in order, and heartbeats fill the silences.
 
+#[path = "support/certs.rs"]
+mod certs;
 #[path = "support/server.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -20,45 +21,6 @@ use tokio::net::TcpStream;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
-
-/// A throwaway CA and a certificate it signed for localhost and 127.0.0.1.
-fn make_certificates() -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("pulse-tls-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let run = |args: &[&str]| {
-        let output =
-            Command::new("openssl").args(args).current_dir(&dir).output().expect("openssl (apt-get install openssl)");
-        assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    };
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-    run(&[
-        &["req", "-x509"][..],
-        &ec,
-        &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Pulse test CA"],
-    ]
-    .concat());
-    run(&[&["req"][..], &ec, &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]].concat());
-    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "san.ext",
-    ]);
-    dir
-}
 
 /// A TLS client that trusts only the CA in `ca`.
 fn connector(ca: &Path) -> TlsConnector {
@@ -95,7 +57,7 @@ async fn tls_to(server: &TestServer, dir: &Path) -> tokio_rustls::client::TlsStr
 
 #[tokio::test]
 async fn https_answers_and_plain_http_gets_nothing() {
-    let dir = make_certificates();
+    let dir = certs::make();
     let server = start(&dir, &[]).await;
     let mut tls = tls_to(&server, &dir).await;
     tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
@@ -113,7 +75,7 @@ async fn https_answers_and_plain_http_gets_nothing() {
 
 #[tokio::test]
 async fn wss_streams_every_frame_in_order_with_heartbeats() {
-    let dir = make_certificates();
+    let dir = certs::make();
     let server = start(&dir, &["--interval", "400ms", "--heartbeat", "150ms"]).await;
     let tls = tls_to(&server, &dir).await;
     let url = format!("wss://localhost:{}/api/v1/ws", server.addr.port());
@@ -148,7 +110,7 @@ async fn wss_streams_every_frame_in_order_with_heartbeats() {
 
 #[test]
 fn a_missing_or_wrong_key_is_a_clear_error() {
-    let dir = make_certificates();
+    let dir = certs::make();
     let error =
         pulse_server::listen::tls::acceptor(&dir.join("server.pem"), &dir.join("nope.key")).err().expect("refused");
     assert!(error.to_string().contains("--tls-key"), "{error}");
