@@ -2,8 +2,9 @@
 //! `index.html` (`{"server": "https://…"}`, optional: no file means the page's own
 //! server), else the directory the page was loaded from (its origin, plus the path
 //! prefix when a reverse proxy serves Pulse under one, e.g. `/pulse/`); and
-//! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback). Mistakes
-//! become a [`ConfigError`] the page shows.
+//! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback); `?host=ID`
+//! shows that host of a hub's fleet (every endpoint gets `host=`). Mistakes become a
+//! [`ConfigError`] the page shows.
 
 use pulse_protocol::json::{from_json, Decode, JsonError, Reader};
 use serde::Deserialize;
@@ -38,6 +39,9 @@ pub enum ConfigError {
     /// `?transport=` named no transport.
     #[error("unknown transport {0:?}: use ws, sse, longpoll or poll")]
     BadTransport(String),
+    /// `?host=` is not a host id.
+    #[error("?host= must be a host id as /api/v1/hosts lists it (1 to 64 of A-Z a-z 0-9 . _ -), got {0:?}")]
+    BadHost(String),
 }
 
 /// The body of `config.json`. The page reads it with [`Decode`]; `Deserialize`
@@ -79,7 +83,9 @@ pub async fn load() -> Result<ClientConfig, ConfigError> {
             Err(_) => None,
         },
     };
-    resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))
+    let config =
+        resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))?;
+    choose_host(config, param("host").as_deref())
 }
 
 /// Reads the body of `config.json`. An empty body, or HTML (a static host that answers
@@ -120,9 +126,32 @@ pub fn resolve(
     Ok(ClientConfig { server, forced })
 }
 
+/// Shows fleet host `host_param` (`?host=ID`) rather than the hub's own host.
+pub fn choose_host(config: ClientConfig, host_param: Option<&str>) -> Result<ClientConfig, ConfigError> {
+    let Some(id) = host_param.filter(|id| !id.is_empty()) else {
+        return Ok(config);
+    };
+    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(ConfigError::BadHost(id.chars().take(64).collect()));
+    }
+    Ok(ClientConfig { server: config.server.with_host(id), ..config })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_picks_a_fleet_host_or_is_refused() {
+        let base = || resolve(None, None, None, "http://hub:1").expect("valid");
+        let chosen = choose_host(base(), Some("web-1")).expect("an id");
+        assert_eq!(chosen.server.http("/api/v1/series"), "http://hub:1/api/v1/series?host=web-1");
+        assert_eq!(choose_host(base(), None).expect("none").server, base().server);
+        assert_eq!(choose_host(base(), Some("")).expect("empty is none").server, base().server);
+        for bad in ["a b", "x&since=1", "é"] {
+            assert!(matches!(choose_host(base(), Some(bad)), Err(ConfigError::BadHost(_))), "{bad}");
+        }
+    }
 
     fn file(server: &str) -> Option<ConfigFile> {
         Some(ConfigFile { server: Some(server.to_owned()) })

@@ -2,9 +2,14 @@
 
 use pulse_protocol::Cursor;
 
-/// A server base URL such as `http://127.0.0.1:8080` (no trailing slash).
+/// A server base URL such as `http://127.0.0.1:8080` (no trailing slash), and the
+/// host of a hub's fleet the page shows (`host=` on every endpoint; none: the
+/// hub's own host).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerUrl(String);
+pub struct ServerUrl {
+    base: String,
+    host: Option<String>,
+}
 
 /// Why a server address cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,23 +36,36 @@ impl ServerUrl {
         if host.is_empty() || host.contains('@') || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
             return Err(UrlError::Malformed(text.to_owned()));
         }
-        Ok(ServerUrl(format!("{scheme}://{rest}")))
+        Ok(ServerUrl { base: format!("{scheme}://{rest}"), host: None })
+    }
+
+    /// The same server, showing fleet host `id` (an id as `GET /api/v1/hosts`
+    /// lists it: `[A-Za-z0-9._-]`, so it needs no escaping).
+    pub fn with_host(self, id: &str) -> Self {
+        ServerUrl { host: Some(id.to_owned()), ..self }
     }
 
     /// The base, e.g. `https://pulse.example` (used as the storage key too).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.base
     }
 
     /// An HTTP endpoint, e.g. `http(s)://host/api/v1/poll?…`.
     pub fn http(&self, path_and_query: &str) -> String {
-        format!("{}{path_and_query}", self.0)
+        self.with_host_param(format!("{}{path_and_query}", self.base))
     }
 
     /// The WebSocket endpoint with the resume cursor.
     pub fn websocket(&self, cursor: Option<&Cursor>) -> String {
-        let base = self.0.replacen("http", "ws", 1);
-        format!("{base}/api/v1/ws{}", query(cursor, &[]))
+        let base = self.base.replacen("http", "ws", 1);
+        self.with_host_param(format!("{base}/api/v1/ws{}", query(cursor, &[])))
+    }
+
+    fn with_host_param(&self, url: String) -> String {
+        match &self.host {
+            Some(id) => format!("{url}{}host={id}", if url.contains('?') { '&' } else { '?' }),
+            None => url,
+        }
     }
 }
 
@@ -105,5 +123,11 @@ mod tests {
         assert_eq!(server.as_str(), "http://proxy:8080/pulse");
         assert_eq!(server.http("/api/v1/poll?wait=0"), "http://proxy:8080/pulse/api/v1/poll?wait=0");
         assert_eq!(server.websocket(None), "ws://proxy:8080/pulse/api/v1/ws");
+        let fleet = ServerUrl::parse("http://hub:1").unwrap().with_host("web-1");
+        assert_eq!(fleet.http("/api/v1/series"), "http://hub:1/api/v1/series?host=web-1");
+        assert_eq!(fleet.http("/api/v1/poll?wait=0"), "http://hub:1/api/v1/poll?wait=0&host=web-1");
+        let cursor = Cursor { epoch: pulse_protocol::Epoch("e1".into()), seq: 7 };
+        assert_eq!(fleet.websocket(Some(&cursor)), "ws://hub:1/api/v1/ws?since=7&epoch=e1&host=web-1");
+        assert_eq!(fleet.as_str(), "http://hub:1", "the storage key is the server's");
     }
 }

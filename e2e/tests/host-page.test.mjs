@@ -1,0 +1,71 @@
+// A hub with a real agent process: `?host=ID` opens the dashboard of that host of
+// the fleet, live, with the agent's name in the header and its samples arriving
+// with the agent's own sequence numbers; without `?host=` the page shows the hub's
+// own host; an unknown id is a readable error, not a retry loop.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+import { PulseServer, ROOT } from '../lib/server.mjs';
+import { launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
+
+const TOKEN = 'e2e-agent-token';
+let hub;
+let agent;
+let browser;
+
+before(async () => {
+  hub = await PulseServer.start({ args: ['--interval', '250ms', '--name', 'the-hub', '--agent-token', TOKEN] });
+  agent = spawn(path.join(ROOT, 'target/release/pulse-server'),
+    ['agent', '--hub', hub.url, '--name', 'web-e2e', '--tag', 'role=web', '--interval', '250ms'],
+    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The host is listed once the agent's first frames arrived (bounded: 100 × 100 ms).
+  for (let i = 0; i < 100; i += 1) {
+    const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
+    if (hosts.some((h) => h.id === 'web-e2e' && h.status === 'up')) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (agent && agent.exitCode === null) {
+    const exited = once(agent, 'exit');
+    agent.kill('SIGTERM');
+    await exited;
+  }
+  await hub?.stop();
+});
+
+test('?host=ID shows that host of the fleet, live and without holes', async () => {
+  const page = await openPage(browser, `${hub.url}/?host=web-e2e`);
+  await waitLive(page, 'ws');
+  const header = page.locator('[data-testid="host-header"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="host-header"]')?.textContent.includes('web-e2e'),
+    null, { timeout: 10_000 });
+  assert.ok(!(await header.textContent()).includes('the-hub'), 'not the hub\'s own host');
+  const state = await pulseState(page);
+  await waitFrames(page, state.frames + 4);
+  assert.deepEqual(seqProblems((await pulseState(page)).seqs), [], 'every frame once, in order');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('without ?host= the page shows the hub\'s own host', async () => {
+  const page = await openPage(browser, `${hub.url}/`);
+  await waitLive(page, 'ws');
+  await page.waitForFunction(() => document.querySelector('[data-testid="host-header"]')?.textContent.includes('the-hub'),
+    null, { timeout: 10_000 });
+  await page.context().close();
+});
+
+test('a malformed ?host= stops the page with the reason', async () => {
+  const page = await openPage(browser, `${hub.url}/?host=${encodeURIComponent('a b')}`);
+  const banner = page.locator('[data-testid="status-banner"]');
+  await banner.waitFor({ timeout: 15_000 });
+  assert.match(await banner.textContent(), /\?host= must be a host id/);
+  await page.context().close();
+});
