@@ -11,7 +11,6 @@ use crate::fleet::Fleet;
 use crate::host::Hosts;
 use crate::hub::Hub;
 use crate::origin::Origins;
-use crate::routes::params::Params;
 
 /// Shared by every handler (cheap to clone: all `Arc`s).
 #[derive(Clone)]
@@ -54,9 +53,9 @@ impl AppState {
         Ok(slot)
     }
 
-    /// The hub of the host `host=` names (default: the hub's own, or the only one).
-    pub fn hub_for(&self, params: &Params) -> Result<Arc<Hub>, AppError> {
-        Ok(self.fleet.hub(params.get("host"))?)
+    /// The hub of host `id` (a request's `host=`; none: the hub's own, or the only one).
+    pub fn hub_for(&self, id: Option<&str>) -> Result<Arc<Hub>, AppError> {
+        Ok(self.fleet.hub(id)?)
     }
 
     /// `retry` in whole seconds, at least 1.

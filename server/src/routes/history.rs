@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// Answers a history request.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
     let from = params.from_ms()?;
-    let hub = state.hub_for(&params)?;
+    let hub = state.hub_for(params.get("host"))?;
     let catalog = hub.catalog();
     let wanted: Vec<&pulse_protocol::SeriesInfo> = match params.get("series").filter(|s| !s.is_empty()) {
         None => catalog.series.iter().collect(),

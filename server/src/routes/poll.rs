@@ -26,7 +26,7 @@ pub const MAX_WAIT: f64 = 30.0;
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
     let wait = params.wait_seconds(MAX_WAIT)?;
-    let hub = &state.hub_for(&params)?;
+    let hub = &state.hub_for(params.get("host"))?;
     let mut subscription = hub.subscribe(cursor.as_ref());
     let mut messages: Vec<String> = Vec::new();
     let mut frames: Vec<Arc<SharedFrame>> = subscription.resume.backlog;

@@ -11,5 +11,5 @@ use crate::state::AppState;
 /// Every series the host (`host=`, default the hub's own) has right now, in
 /// display order.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<Catalog>, AppError> {
-    Ok(Json((*state.hub_for(&params)?.catalog()).clone()))
+    Ok(Json((*state.hub_for(params.get("host"))?.catalog()).clone()))
 }

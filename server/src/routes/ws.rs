@@ -63,7 +63,7 @@ pub async fn handler(
         ));
     };
     let slot = state.slot()?;
-    let hub = state.hub_for(&params)?;
+    let hub = state.hub_for(params.get("host"))?;
     let retry_ms = state.retry.as_millis() as u64;
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
