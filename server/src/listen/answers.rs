@@ -80,11 +80,6 @@ impl<S> JsonErrors<S> {
     pub fn new(inner: S, max_head: usize) -> Self {
         JsonErrors { inner, max_head, swapped: None }
     }
-
-    /// The wrapped socket.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for JsonErrors<S> {

@@ -59,16 +59,6 @@ impl Watchdog {
         self.lock().push((Arc::downgrade(link), Reading::default()));
     }
 
-    /// Connections watched now.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether none is watched.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Takes the watched connections out to be looked at (the kernel is asked
     /// outside the lock, so new streams never wait on it).
     fn take(&self) -> Vec<(Weak<Link>, Reading)> {
