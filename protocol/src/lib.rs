@@ -12,6 +12,7 @@ pub mod agent;
 mod catalog;
 mod cursor;
 mod error;
+pub mod fleet;
 mod frame;
 pub mod json;
 mod message;

@@ -9,14 +9,17 @@
 //! told `bye` and resume on the new one with an explicit `epoch_changed` gap.
 
 pub mod status;
+pub mod summary;
 pub mod tokens;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Epoch, HostInfo};
 
+use crate::history::SharedFrame;
 use crate::hub::{Hub, Timing};
 
 /// Why a host could not be used or claimed.
@@ -33,12 +36,13 @@ pub enum FleetError {
     Connected(String),
 }
 
-/// The hosts, in the order they first appeared.
-#[derive(Default)]
+/// The hosts, in the order they first appeared, and the summary of them all.
 pub struct Fleet {
     hosts: RwLock<Vec<Arc<Host>>>,
     /// Numbers claims, so a stale claim never releases a newer one.
     claims: AtomicU64,
+    /// The `@fleet` stream ([`summary`]).
+    summary: Arc<Hub>,
 }
 
 /// One host.
@@ -67,9 +71,14 @@ pub struct Claim {
 }
 
 impl Fleet {
-    /// An empty fleet.
-    pub fn new() -> Arc<Self> {
-        Arc::new(Fleet::default())
+    /// An empty fleet whose summary stream sends heartbeats every `heartbeat`.
+    pub fn new(heartbeat: std::time::Duration) -> Arc<Self> {
+        Arc::new(Fleet { hosts: RwLock::default(), claims: AtomicU64::new(0), summary: Arc::new(summary::hub(heartbeat)) })
+    }
+
+    /// The hub of the `@fleet` summary stream.
+    pub fn summary(&self) -> Arc<Hub> {
+        Arc::clone(&self.summary)
     }
 
     /// Adds the hub's own host.
@@ -79,8 +88,12 @@ impl Fleet {
         self.write().push(Arc::new(host));
     }
 
-    /// The hub of host `id`; without an id, the hub's own host, or the only host.
+    /// The hub of host `id` (`@fleet`: the summary's); without an id, the hub's
+    /// own host, or the only host.
     pub fn hub(&self, id: Option<&str>) -> Result<Arc<Hub>, FleetError> {
+        if id == Some(FLEET_HOST) {
+            return Ok(self.summary());
+        }
         let hosts = self.read();
         let host = match id {
             Some(id) => hosts.iter().find(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?,
@@ -134,11 +147,24 @@ impl Fleet {
         self.read().iter().map(|host| host.info(now)).collect()
     }
 
-    /// Tells every host's clients the server is going away.
+    /// Every host as listed at `now`, with its newest frame.
+    pub fn newest(&self, now: i64) -> Vec<(HostInfo, Option<Arc<SharedFrame>>)> {
+        let hosts: Vec<Arc<Host>> = self.read().clone();
+        hosts
+            .iter()
+            .map(|host| {
+                let hub = host.hub();
+                (host.info(now), hub.frames_after(hub.newest_seq().saturating_sub(1)).pop())
+            })
+            .collect()
+    }
+
+    /// Tells every host's clients, and the summary's, the server is going away.
     pub fn begin_shutdown(&self) {
         for host in self.read().iter() {
             host.hub().begin_shutdown();
         }
+        self.summary.begin_shutdown();
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Host>>> {
@@ -231,7 +257,7 @@ mod tests {
 
     #[test]
     fn hosts_are_found_by_id_and_the_local_one_is_the_default() {
-        let fleet = Fleet::new();
+        let fleet = Fleet::new(Duration::from_secs(5));
         assert!(fleet.hub(None).is_err(), "no host at all");
         let claim = fleet.claim("web-1", "web 1".into(), BTreeMap::new(), timing()).unwrap();
         assert!(fleet.hub(None).is_ok(), "the only host is the default");
@@ -244,7 +270,7 @@ mod tests {
 
     #[test]
     fn one_live_claim_per_host_and_down_hosts_stay_listed() {
-        let fleet = Fleet::new();
+        let fleet = Fleet::new(Duration::from_secs(5));
         let first = fleet.claim("db", "db".into(), BTreeMap::new(), timing()).unwrap();
         assert_eq!(
             fleet.claim("db", "db".into(), BTreeMap::new(), timing()).err(),
@@ -265,7 +291,7 @@ mod tests {
 
     #[test]
     fn a_new_epoch_gets_a_new_hub_and_the_old_one_says_bye() {
-        let fleet = Fleet::new();
+        let fleet = Fleet::new(Duration::from_secs(5));
         let claim = fleet.claim("a", "a".into(), BTreeMap::new(), timing()).unwrap();
         let first = claim.adopt(&Epoch("e1".into()), Duration::from_secs(1));
         assert!(Arc::ptr_eq(&first, &claim.adopt(&Epoch("e1".into()), Duration::from_secs(1))));

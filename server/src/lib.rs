@@ -54,7 +54,7 @@ pub fn state(config: &Config) -> AppState {
     let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
     let name = config.name.clone().unwrap_or_else(hostname);
     let hub = Arc::new(Hub::new(name.clone(), timing));
-    let fleet = Fleet::new();
+    let fleet = Fleet::new(config.heartbeat);
     if !config.no_local {
         fleet.add_local(name, Arc::clone(&hub));
     }
@@ -130,6 +130,7 @@ pub async fn serve(
         hub.first_frame(FIRST_FRAME_WAIT).await;
     }
     let fleet = state.fleet.clone();
+    fleet::summary::spawn(fleet.clone());
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }

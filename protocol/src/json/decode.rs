@@ -10,6 +10,12 @@ pub trait Decode: Sized {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
 }
 
+impl Decode for bool {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.boolean()
+    }
+}
+
 impl Decode for u64 {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
         reader.u64()

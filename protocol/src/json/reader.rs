@@ -130,6 +130,15 @@ impl<'a> Reader<'a> {
         Ok(true)
     }
 
+    /// Reads `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|()| true),
+            Some(b'f') => self.literal("false").map(|()| false),
+            _ => Err(self.unexpected("`true` or `false`")),
+        }
+    }
+
     fn literal(&mut self, word: &'static str) -> Result<(), JsonError> {
         if self.text.as_bytes()[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();

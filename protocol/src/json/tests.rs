@@ -203,3 +203,27 @@ fn errors_read_as_sentences() {
         assert_eq!(error.to_string(), want);
     }
 }
+
+#[test]
+fn the_hosts_list_reads_as_serde_writes_it() {
+    use crate::{HostInfo, HostStatus, HostsResponse};
+    let mut tags = std::collections::BTreeMap::new();
+    tags.insert("env".to_owned(), "prod".to_owned());
+    let host = |id: &str, status, local| HostInfo {
+        id: id.into(),
+        name: format!("{id} name"),
+        status,
+        last_seen: 1_765_000_000_123,
+        tags: tags.clone(),
+        local,
+        interval_ms: 1000,
+    };
+    let hosts = HostsResponse {
+        hosts: vec![host("a", HostStatus::Up, true), host("b", HostStatus::Stale, false), host("c", HostStatus::Down, false)],
+    };
+    let text = serde_json::to_string(&hosts).expect("serialise");
+    assert_eq!(crate::from_json::<HostsResponse>(&text), Ok(hosts));
+    // Older hubs send neither `local` nor `interval_ms`.
+    let old = r#"{"hosts":[{"id":"a","name":"a","status":"up","last_seen":1,"tags":{}}]}"#;
+    assert_eq!(crate::from_json::<HostsResponse>(old).expect("old").hosts[0].interval_ms, 0);
+}

@@ -3,7 +3,7 @@
 use super::{Decode, JsonError, JsonErrorKind, Reader};
 use crate::{
     ApiError, Bye, Catalog, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, HistoryResponse, HistorySeries,
-    PollResponse, ProcessInfo, SeriesInfo, SeriesKind, Unit,
+    HostInfo, HostStatus, HostsResponse, PollResponse, ProcessInfo, SeriesInfo, SeriesKind, Unit,
 };
 
 /// Implements [`Decode`] for a struct read from an object with the fields' own
@@ -82,3 +82,6 @@ decode_struct!(PollResponse { required: [epoch, next, messages] });
 decode_struct!(HistoryResponse { required: [epoch, first_seq, last_seq, ts, series] });
 decode_struct!(HistorySeries { required: [host, values] });
 decode_struct!(ApiError { required: [error, detail] });
+decode_struct!(HostsResponse { required: [hosts] });
+decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optional: [local, interval_ms] });
+decode_names!(HostStatus { "up" => Up, "stale" => Stale, "down" => Down });

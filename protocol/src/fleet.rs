@@ -1,0 +1,157 @@
+//! The fleet summary: a few numbers per host per second, for the fleet overview and
+//! the metric-across-hosts view.
+//!
+//! It is the stream of a pseudo-host, [`FLEET_HOST`] (`host=@fleet` on every
+//! transport and on `/api/v1/history`), so a page watching a fleet subscribes,
+//! falls back, backs off and resumes exactly as it does for one host. Each of its
+//! frames has one value per host and [`Metric`], keyed `{host id}/{metric key}`
+//! (host ids never contain `/` or `@`). A host that is not `up` carries only its
+//! [`Metric::Status`] and [`Metric::Seen`]; names and tags come from
+//! `/api/v1/hosts`, which the page reads when a host it does not know appears.
+
+use crate::{HostStatus, Unit};
+
+/// The pseudo-host whose stream is the fleet summary.
+pub const FLEET_HOST: &str = "@fleet";
+
+/// One number of a host's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// CPU use, percent of all cores (`cpu.total`).
+    Cpu,
+    /// Memory used, percent of total (`mem.used` / `mem.total`).
+    Mem,
+    /// Bytes received per second, every interface (`net.rx`).
+    Rx,
+    /// Bytes sent per second, every interface (`net.tx`).
+    Tx,
+    /// Disk bytes read and written per second (`disk.read` + `disk.write`).
+    Disk,
+    /// One-minute load average (`load.1`).
+    Load,
+    /// Seconds since boot (`uptime`).
+    Uptime,
+    /// [`HostStatus`] as a number: see [`status_code`].
+    Status,
+    /// When the host was last sampled, ms since the Unix epoch.
+    Seen,
+}
+
+impl Metric {
+    /// Every metric, in the overview's column order.
+    pub const ALL: [Metric; 9] = [
+        Metric::Cpu,
+        Metric::Mem,
+        Metric::Rx,
+        Metric::Tx,
+        Metric::Disk,
+        Metric::Load,
+        Metric::Uptime,
+        Metric::Status,
+        Metric::Seen,
+    ];
+
+    /// The metrics worth charting across hosts.
+    pub const CHARTED: [Metric; 6] = [Metric::Cpu, Metric::Mem, Metric::Rx, Metric::Tx, Metric::Disk, Metric::Load];
+
+    /// Its key in series ids and in the page's URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::Mem => "mem",
+            Metric::Rx => "rx",
+            Metric::Tx => "tx",
+            Metric::Disk => "disk",
+            Metric::Load => "load",
+            Metric::Uptime => "uptime",
+            Metric::Status => "status",
+            Metric::Seen => "seen",
+        }
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Cpu => "CPU",
+            Metric::Mem => "Memory",
+            Metric::Rx => "Net in",
+            Metric::Tx => "Net out",
+            Metric::Disk => "Disk I/O",
+            Metric::Load => "Load",
+            Metric::Uptime => "Uptime",
+            Metric::Status => "Status",
+            Metric::Seen => "Last seen",
+        }
+    }
+
+    /// The unit of its values.
+    pub fn unit(self) -> Unit {
+        match self {
+            Metric::Cpu | Metric::Mem => Unit::Percent,
+            Metric::Rx | Metric::Tx | Metric::Disk => Unit::BytesPerSecond,
+            Metric::Load => Unit::Load,
+            Metric::Uptime => Unit::Seconds,
+            Metric::Status | Metric::Seen => Unit::Count,
+        }
+    }
+
+    /// The metric with this key.
+    pub fn from_key(key: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|metric| metric.key() == key)
+    }
+}
+
+/// The summary series id of `metric` for host `host`.
+pub fn series_id(host: &str, metric: Metric) -> String {
+    format!("{host}/{}", metric.key())
+}
+
+/// The host and metric of a summary series id.
+pub fn split_series_id(id: &str) -> Option<(&str, Metric)> {
+    let (host, key) = id.rsplit_once('/')?;
+    Some((host, Metric::from_key(key)?))
+}
+
+/// A status as a [`Metric::Status`] value.
+pub fn status_code(status: HostStatus) -> f64 {
+    match status {
+        HostStatus::Up => 0.0,
+        HostStatus::Stale => 1.0,
+        HostStatus::Down => 2.0,
+    }
+}
+
+/// The status a [`Metric::Status`] value stands for.
+pub fn status_from_code(code: f64) -> Option<HostStatus> {
+    match code {
+        c if c == 0.0 => Some(HostStatus::Up),
+        c if c == 1.0 => Some(HostStatus::Stale),
+        c if c == 2.0 => Some(HostStatus::Down),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_ids_round_trip() {
+        for metric in Metric::ALL {
+            assert_eq!(Metric::from_key(metric.key()), Some(metric));
+            let id = series_id("web-1.example", metric);
+            assert_eq!(split_series_id(&id), Some(("web-1.example", metric)));
+        }
+        assert_eq!(split_series_id("cpu.total"), None);
+        assert_eq!(split_series_id("web/nope"), None);
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for status in [HostStatus::Up, HostStatus::Stale, HostStatus::Down] {
+            assert_eq!(status_from_code(status_code(status)), Some(status));
+        }
+        assert_eq!(status_from_code(0.5), None);
+        assert_eq!(status_from_code(f64::NAN), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! The fleet summary stream (`host=@fleet`): once a second, a few numbers per host
+//! ([`pulse_protocol::fleet`]) published by a hub of its own, so the overview gets
+//! one small frame a second over any transport instead of every host's frames.
+//!
+//! [`summarize`] decides what a host contributes (pure, table-tested); [`spawn`]
+//! is the edge that reads the fleet and publishes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pulse_protocol::fleet::{series_id, status_code, Metric, FLEET_HOST};
+use pulse_protocol::{Catalog, HostInfo, HostStatus, SeriesInfo, SeriesKind};
+
+use super::Fleet;
+use crate::hub::{now_ms, Hub, Timing};
+use crate::sampler::Sample;
+
+/// How often the summary is published.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+/// How much of the summary stream the hub keeps for resuming: short, since each
+/// frame holds every host (a page away longer gets an explicit gap and starts over).
+pub const HISTORY: Duration = Duration::from_secs(60);
+
+/// The hub that carries the summary stream.
+pub fn hub(heartbeat: Duration) -> Hub {
+    Hub::new(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
+}
+
+/// One host as the summary sees it: its listing and its newest sample's values.
+pub struct Reading<'a> {
+    /// As `/api/v1/hosts` lists it.
+    pub info: &'a HostInfo,
+    /// Its newest frame's values, if it has one.
+    pub values: Option<&'a BTreeMap<String, f64>>,
+}
+
+/// The summary values of `hosts`: every metric of an `up` host that its newest
+/// sample has, rounded to what a table shows; only status and last-seen for others.
+pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for Reading { info, values } in hosts {
+        let id = info.id.as_str();
+        out.insert(series_id(id, Metric::Status), status_code(info.status));
+        out.insert(series_id(id, Metric::Seen), info.last_seen as f64);
+        let (HostStatus::Up, Some(values)) = (info.status, values) else { continue };
+        let get = |key: &str| values.get(key).copied().filter(|v| v.is_finite());
+        let mem = match (get("mem.used"), get("mem.total")) {
+            (Some(used), Some(total)) if total > 0.0 => Some(used / total * 100.0),
+            _ => None,
+        };
+        let disk = match (get("disk.read"), get("disk.write")) {
+            (None, None) => None,
+            (read, write) => Some(read.unwrap_or(0.0) + write.unwrap_or(0.0)),
+        };
+        let metrics = [
+            (Metric::Cpu, get("cpu.total").map(tenths)),
+            (Metric::Mem, mem.map(tenths)),
+            (Metric::Rx, get("net.rx").map(f64::round)),
+            (Metric::Tx, get("net.tx").map(f64::round)),
+            (Metric::Disk, disk.map(f64::round)),
+            (Metric::Load, get("load.1").map(hundredths)),
+            (Metric::Uptime, get("uptime").map(f64::round)),
+        ];
+        for (metric, value) in metrics {
+            if let Some(value) = value {
+                out.insert(series_id(id, metric), value);
+            }
+        }
+    }
+    out
+}
+
+/// The summary's catalogue: one entry per metric, its id a pattern (`*/cpu`),
+/// since its series are the same for every host.
+pub fn catalog() -> Catalog {
+    let series = Metric::ALL
+        .into_iter()
+        .map(|metric| SeriesInfo {
+            id: series_id("*", metric),
+            host: FLEET_HOST.to_owned(),
+            group: "fleet".to_owned(),
+            label: metric.label().to_owned(),
+            unit: metric.unit(),
+            kind: if metric.unit() == pulse_protocol::Unit::BytesPerSecond {
+                SeriesKind::Rate
+            } else {
+                SeriesKind::Gauge
+            },
+        })
+        .collect();
+    Catalog { series }
+}
+
+/// Publishes the summary of `fleet` every [`INTERVAL`] until its summary hub stops.
+pub fn spawn(fleet: Arc<Fleet>) {
+    let summary = fleet.summary();
+    let (samples, received) = tokio::sync::mpsc::channel::<Sample>(1);
+    tokio::spawn(crate::hub::publisher::run(Arc::clone(&summary), received));
+    tokio::spawn(async move {
+        let catalog = catalog();
+        let mut ticks = tokio::time::interval(INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let now = now_ms();
+            let hosts = fleet.newest(now);
+            let values = summarize(hosts.iter().map(|(info, frame)| Reading {
+                info,
+                values: frame.as_ref().map(|shared| &shared.frame.values),
+            }));
+            let sample = Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() };
+            if samples.send(sample).await.is_err() {
+                return; // the summary hub stopped: the server is shutting down
+            }
+        }
+    });
+}
+
+/// To a tenth (percentages).
+fn tenths(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+/// To a hundredth (load).
+fn hundredths(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(id: &str, status: HostStatus) -> HostInfo {
+        HostInfo {
+            id: id.into(),
+            name: id.into(),
+            status,
+            last_seen: 1_000,
+            tags: BTreeMap::new(),
+            local: false,
+            interval_ms: 1000,
+        }
+    }
+
+    fn values(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn an_up_host_gives_every_metric_it_has_rounded() {
+        let up = info("web-1", HostStatus::Up);
+        let sample = values(&[
+            ("cpu.total", 12.345),
+            ("mem.used", 1.0e9),
+            ("mem.total", 4.0e9),
+            ("net.rx", 1234.56),
+            ("net.tx", 10.4),
+            ("disk.read", 100.0),
+            ("disk.write", 50.5),
+            ("load.1", 0.456),
+            ("uptime", 3600.2),
+            ("cpu.core:0", 99.0),
+        ]);
+        let summary = summarize([Reading { info: &up, values: Some(&sample) }]);
+        let expected = values(&[
+            ("web-1/cpu", 12.3),
+            ("web-1/mem", 25.0),
+            ("web-1/rx", 1235.0),
+            ("web-1/tx", 10.0),
+            ("web-1/disk", 151.0),
+            ("web-1/load", 0.46),
+            ("web-1/uptime", 3600.0),
+            ("web-1/status", 0.0),
+            ("web-1/seen", 1000.0),
+        ]);
+        assert_eq!(summary, expected);
+    }
+
+    #[test]
+    fn stale_and_down_hosts_give_only_status_and_last_seen() {
+        let stale = info("a", HostStatus::Stale);
+        let down = info("b", HostStatus::Down);
+        let sample = values(&[("cpu.total", 50.0)]);
+        let summary = summarize([
+            Reading { info: &stale, values: Some(&sample) },
+            Reading { info: &down, values: None },
+        ]);
+        let expected = values(&[("a/status", 1.0), ("a/seen", 1000.0), ("b/status", 2.0), ("b/seen", 1000.0)]);
+        assert_eq!(summary, expected);
+    }
+
+    #[test]
+    fn missing_or_broken_inputs_leave_a_metric_out() {
+        let up = info("h", HostStatus::Up);
+        let sample = values(&[("cpu.total", f64::NAN), ("mem.used", 5.0), ("mem.total", 0.0), ("disk.write", 7.0)]);
+        let summary = summarize([Reading { info: &up, values: Some(&sample) }]);
+        assert_eq!(summary.get("h/cpu"), None, "NaN is not a value");
+        assert_eq!(summary.get("h/mem"), None, "no total, no percentage");
+        assert_eq!(summary.get("h/disk"), Some(&7.0), "one direction is enough");
+    }
+
+    #[test]
+    fn the_catalogue_names_every_metric_once() {
+        let catalog = catalog();
+        assert_eq!(catalog.series.len(), Metric::ALL.len());
+        assert!(catalog.get("*/cpu").is_some_and(|s| s.unit == pulse_protocol::Unit::Percent));
+    }
+}
