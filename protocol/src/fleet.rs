@@ -123,12 +123,7 @@ pub fn status_code(status: HostStatus) -> f64 {
 
 /// The status a [`Metric::Status`] value stands for.
 pub fn status_from_code(code: f64) -> Option<HostStatus> {
-    match code {
-        c if c == 0.0 => Some(HostStatus::Up),
-        c if c == 1.0 => Some(HostStatus::Stale),
-        c if c == 2.0 => Some(HostStatus::Down),
-        _ => None,
-    }
+    [HostStatus::Up, HostStatus::Stale, HostStatus::Down].into_iter().find(|status| status_code(*status) == code)
 }
 
 #[cfg(test)]
