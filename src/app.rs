@@ -7,13 +7,15 @@
 mod clock;
 mod entry;
 pub use entry::App;
+mod fleet_url;
 mod theme;
 mod url;
 
 use leptos::prelude::*;
 
 use crate::charts::Window;
-use crate::components::{ChartView, ConnectionBadge, Dashboard, LogDrawer, StatusBanner, Toolbar};
+use crate::components::{ChartView, ConnectionBadge, Dashboard, FleetView, LogDrawer, StatusBanner, Toolbar};
+use crate::config::Page;
 use crate::connection::LinkState;
 use crate::live::LiveMetrics;
 
@@ -58,6 +60,25 @@ pub fn Shell(
 
     let has_data = Signal::derive(move || newest.get().is_some());
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
+    let fleet = fleet_url::read();
+    let host_link = Callback::new(|id: String| fleet_url::host_link(&id));
+    let page = move || match live.page.get() {
+        Some(Page::Fleet) => {
+            fleet_url::sync(fleet);
+            view! { <FleetView hosts=live.hosts store=live.store state=fleet view=view now=now link=host_link /> }
+                .into_any()
+        }
+        Some(Page::Host) => view! {
+            <Show when=has_catalog>
+                <Dashboard catalog=live.catalog store=live.store view=view />
+            </Show>
+        }
+        .into_any(),
+        None => ().into_any(),
+    };
+    let back = fleet_url::names_a_host().then(|| {
+        view! { <a class="tool back" href=fleet_url::fleet_link() data-testid="fleet-link">"← All hosts"</a> }
+    });
     view! {
         <div class="app" class:paused=paused>
             <header class="topbar">
@@ -65,6 +86,7 @@ pub fn Shell(
                     <span class="brand-mark" aria-hidden="true"></span>
                     "Pulse"
                 </div>
+                {back}
                 <ConnectionBadge status=live.status now=now retry_now=live.retry_now />
                 <Toolbar range_ms=range_ms paused=paused zoom=zoom theme=theme.theme backfill=live.backfill />
             </header>
@@ -79,9 +101,7 @@ pub fn Shell(
                         }
                     })
                 }}
-                <Show when=has_catalog>
-                    <Dashboard catalog=live.catalog store=live.store view=view />
-                </Show>
+                {page}
             </main>
             <footer>
                 <LogDrawer log=live.log />

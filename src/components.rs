@@ -10,19 +10,25 @@
 
 mod chart_panel;
 mod chart_surface;
+mod compare;
 mod connection_badge;
 mod dashboard;
+mod fleet_table;
+mod fleet_view;
 mod legend;
 mod log_drawer;
 mod panels;
+mod sparkline;
 mod states;
 mod text_cells;
 mod toolbar;
 mod top_processes;
 
 pub use chart_panel::ChartPanel;
+pub use compare::{top, CompareMode};
 pub use connection_badge::ConnectionBadge;
 pub use dashboard::Dashboard;
+pub use fleet_view::{FleetState, FleetTab, FleetView};
 pub use legend::Legend;
 pub use log_drawer::LogDrawer;
 pub use panels::{panels, Panel, PanelDef, Split, PANELS};

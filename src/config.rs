@@ -3,14 +3,20 @@
 //! server), else the directory the page was loaded from (its origin, plus the path
 //! prefix when a reverse proxy serves Pulse under one, e.g. `/pulse/`); and
 //! `?transport=ws|sse|longpoll|poll` forces one transport (no fallback); `?host=ID`
-//! shows that host of a hub's fleet (every endpoint gets `host=`). Mistakes become a
-//! [`ConfigError`] the page shows.
+//! shows that host of a hub's fleet (every endpoint gets `host=`), and [`page`]
+//! decides between a host and the fleet. Mistakes become a [`ConfigError`] the page
+//! shows.
 
+pub mod page;
+
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::json::{from_json, Decode, JsonError, Reader};
+use pulse_protocol::{HostInfo, HostsResponse};
 use serde::Deserialize;
 
 use crate::connection::TransportKind;
-use crate::transport::{fetch_text, ServerUrl, UrlError};
+use crate::transport::{fetch_json, fetch_text, ServerUrl, UrlError};
+pub use page::Page;
 
 /// What the page was told.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +25,10 @@ pub struct ClientConfig {
     pub server: ServerUrl,
     /// A transport forced by the URL.
     pub forced: Option<TransportKind>,
+    /// The page to show (the fleet streams `host=@fleet`).
+    pub page: Page,
+    /// The hub's hosts, when they were listed to choose the page.
+    pub hosts: Vec<HostInfo>,
 }
 
 /// Why the page cannot know which server to use.
@@ -85,7 +95,21 @@ pub async fn load() -> Result<ClientConfig, ConfigError> {
     };
     let config =
         resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))?;
-    choose_host(config, param("host").as_deref())
+    let (host, view) = (param("host"), param("view"));
+    let config = choose_host(config, host.as_deref())?;
+    let hosts = if page::needs_host_count(host.as_deref(), view.as_deref()) {
+        // An older server has no list: it is one host.
+        let url = config.server.http("/api/v1/hosts");
+        fetch_json::<HostsResponse>(&url, None).await.map(|list| list.hosts).ok()
+    } else {
+        None
+    };
+    let page = page::decide(host.as_deref(), view.as_deref(), hosts.as_ref().map(Vec::len));
+    let server = match page {
+        Page::Fleet => config.server.with_host(FLEET_HOST),
+        Page::Host => config.server,
+    };
+    Ok(ClientConfig { server, page, hosts: hosts.unwrap_or_default(), ..config })
 }
 
 /// Reads the body of `config.json`. An empty body, or HTML (a static host that answers
@@ -123,7 +147,7 @@ pub fn resolve(
         (None, Some(url)) => ServerUrl::parse(&url).map_err(ConfigError::BadServerFile)?,
         (None, None) => ServerUrl::parse(page).map_err(ConfigError::BadOrigin)?,
     };
-    Ok(ClientConfig { server, forced })
+    Ok(ClientConfig { server, forced, page: Page::Host, hosts: Vec::new() })
 }
 
 /// Shows fleet host `host_param` (`?host=ID`) rather than the hub's own host.

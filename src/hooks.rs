@@ -8,6 +8,7 @@
 mod backfill;
 mod catalog;
 mod debug;
+mod fleet_hosts;
 mod lifecycle;
 mod remember;
 mod runner;

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod components;
 pub mod config;
 pub mod connection;
+pub mod fleet;
 pub mod format;
 pub mod hooks;
 pub mod live;

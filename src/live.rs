@@ -4,8 +4,9 @@
 //! here knows how the data travels.
 
 use leptos::prelude::*;
-use pulse_protocol::Catalog;
+use pulse_protocol::{Catalog, HostInfo};
 
+use crate::config::Page;
 use crate::connection::ConnectionStatus;
 use crate::store::SeriesStore;
 
@@ -18,6 +19,11 @@ pub struct LiveMetrics {
     pub catalog: Signal<Catalog>,
     /// The samples; notifies on every change. Read with `store.with(|s| ..)`.
     pub store: Signal<SeriesStore>,
+    /// The page the configuration chose (`None` until it is known).
+    pub page: Signal<Option<Page>>,
+    /// The hub's hosts (names, tags): on the fleet page, kept current as the
+    /// summary shows hosts come and go.
+    pub hosts: Signal<Vec<HostInfo>>,
     /// The connection log, oldest first (at most [`LOG_CAPACITY`] entries).
     pub log: Signal<Vec<LogEntry>>,
     /// Starts the next attempt now instead of waiting for the backoff.

@@ -10,12 +10,18 @@ mod host;
 
 use std::collections::BTreeMap;
 
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Frame, HistoryResponse};
 
 pub use host::{HostSeries, SeriesStats};
 
 /// Rows kept per host by default: one hour at 1 Hz plus room for gap markers.
 pub const DEFAULT_CAPACITY: usize = 3_700;
+
+/// Rows kept of the fleet summary (`@fleet`): five minutes at 1 Hz. It has a
+/// column per host and metric (9,000 at 1,000 hosts), so an hour would be
+/// hundreds of MiB; the overview's sparklines and the comparison need minutes.
+pub const FLEET_CAPACITY: usize = 320;
 
 /// Every host's series.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +32,7 @@ pub struct SeriesStore {
 impl SeriesStore {
     /// Appends a frame to its host's ring.
     pub fn push_frame(&mut self, frame: &Frame) {
-        self.hosts.entry(frame.host.clone()).or_default().push_frame(frame);
+        self.entry(&frame.host).push_frame(frame);
     }
 
     /// Marks a break in every host's series (the stream had a hole).
@@ -42,9 +48,15 @@ impl SeriesStore {
             let host = column.host.as_str();
             if !loaded.contains(&host) {
                 loaded.push(host);
-                self.hosts.entry(host.to_owned()).or_default().load_history(history, host);
+                self.entry(host).load_history(history, host);
             }
         }
+    }
+
+    /// The ring of `host`, made when its first sample comes.
+    fn entry(&mut self, host: &str) -> &mut HostSeries {
+        let capacity = if host == FLEET_HOST { FLEET_CAPACITY } else { DEFAULT_CAPACITY };
+        self.hosts.entry(host.to_owned()).or_insert_with(|| HostSeries::with_capacity(capacity))
     }
 
     /// Forgets every sample.

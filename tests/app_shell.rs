@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use pulse_protocol::{Catalog, SeriesInfo, SeriesKind, Unit};
 use pulse_web::app::Shell;
+use pulse_web::config::Page;
 use pulse_web::connection::{ConnectionStatus, LinkState, TransportKind};
 use pulse_web::live::LiveMetrics;
 use pulse_web::store::SeriesStore;
@@ -54,6 +55,8 @@ fn fake_live() -> Fake {
         status: status.into(),
         catalog: Signal::stored(catalog),
         store: Signal::stored(store),
+        page: Signal::stored(Some(Page::Host)),
+        hosts: Signal::stored(Vec::new()),
         log: Signal::stored(Vec::new()),
         retry_now: Callback::new(|_| {}),
         backfill: Callback::new(move |ms| backfills.update(|b| b.push(ms))),

@@ -73,7 +73,11 @@ pub struct Claim {
 impl Fleet {
     /// An empty fleet whose summary stream sends heartbeats every `heartbeat`.
     pub fn new(heartbeat: std::time::Duration) -> Arc<Self> {
-        Arc::new(Fleet { hosts: RwLock::default(), claims: AtomicU64::new(0), summary: Arc::new(summary::hub(heartbeat)) })
+        Arc::new(Fleet {
+            hosts: RwLock::default(),
+            claims: AtomicU64::new(0),
+            summary: Arc::new(summary::hub(heartbeat)),
+        })
     }
 
     /// The hub of the `@fleet` summary stream.

@@ -109,3 +109,29 @@ async fn the_summary_polls_like_any_host() {
     }
     assert!(values.contains_key("the-hub/cpu"), "{values:?}");
 }
+
+#[tokio::test]
+async fn the_summary_has_history_for_every_host() {
+    let hub = Hub::start("127.0.0.1:0").await;
+    let _alpha = agent(&["--hub", &hub.url(), "--name", "alpha"]);
+    hub.wait_for_status("alpha", HostStatus::Up, DEADLINE).await;
+    let url = format!("http://{}/api/v1/history?host=@fleet", hub.addr);
+    // Bounded: the summary is published every second; 40 looks 250 ms apart.
+    for _ in 0..40 {
+        let history: pulse_protocol::HistoryResponse =
+            reqwest::get(&url).await.expect("history").json().await.expect("JSON");
+        if let Some(column) = history.series.get("alpha/cpu") {
+            assert_eq!(column.host, FLEET_HOST);
+            assert_eq!(column.values.len(), history.ts.len());
+            assert!(column.values.iter().flatten().all(|cpu| (0.0..=100.0).contains(cpu)));
+            // One host's series by name, as the comparison asks for it.
+            let one = reqwest::get(format!("{url}&series=alpha/cpu,the-hub/mem")).await.expect("history");
+            assert_eq!(one.status(), 200);
+            let bad = reqwest::get(format!("{url}&series=alpha/nope")).await.expect("history");
+            assert_eq!(bad.status(), 400);
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the summary's history never named alpha");
+}

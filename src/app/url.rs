@@ -58,26 +58,33 @@ pub fn sync(range_ms: RwSignal<f64>, hidden: RwSignal<Vec<String>>, theme: Signa
         set_or_delete(&params, "range", range_label(range).filter(|&l| l != "5m"));
         set_or_delete(&params, "hide", Some(hide.as_str()).filter(|h| !h.is_empty()));
         set_or_delete(&params, "theme", theme.map(Theme::as_str));
-        let location = window().location();
-        let query = String::from(params.to_string());
-        let path = location.pathname().unwrap_or_default();
-        let hash = location.hash().unwrap_or_default();
-        let url = if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") };
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
+        replace(&params);
     });
 }
 
-fn params() -> Option<UrlSearchParams> {
+/// The page's query parameters now.
+pub(super) fn params() -> Option<UrlSearchParams> {
     let search = window().location().search().ok()?;
     UrlSearchParams::new_with_str(&search).ok()
 }
 
-fn set_or_delete(params: &UrlSearchParams, key: &str, value: Option<&str>) {
+/// Sets `key` to `value`, or removes it for `None`.
+pub(super) fn set_or_delete(params: &UrlSearchParams, key: &str, value: Option<&str>) {
     match value {
         Some(value) => params.set(key, value),
         None => params.delete(key),
+    }
+}
+
+/// Makes `params` the page's query with `history.replaceState` (no navigation).
+pub(super) fn replace(params: &UrlSearchParams) {
+    let location = window().location();
+    let query = String::from(params.to_string());
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let url = if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") };
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

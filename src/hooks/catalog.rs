@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Catalog, Frame};
 
 /// The shortest time between two refetches.
@@ -30,7 +31,14 @@ impl CatalogWatch {
     /// when it is, the refetch counts as started.
     pub fn should_refetch(&mut self, frames: &[Frame], now: f64) -> bool {
         let allowed = self.last_fetch_at.is_none_or(|at| now - at >= REFETCH_EVERY_MS);
-        let unknown = || frames.iter().flat_map(|f| f.values.keys()).any(|id| !self.known.contains(id));
+        // The fleet summary's ids name hosts, not series: its catalogue lists patterns.
+        let unknown = || {
+            frames
+                .iter()
+                .filter(|f| f.host != FLEET_HOST)
+                .flat_map(|f| f.values.keys())
+                .any(|id| !self.known.contains(id))
+        };
         let refetch = allowed && unknown();
         if refetch {
             self.last_fetch_at = Some(now);

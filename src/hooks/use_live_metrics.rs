@@ -4,14 +4,16 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::Catalog;
+use pulse_protocol::{Catalog, HostInfo};
 
 use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
 use super::lifecycle;
 use super::runner::{Runner, Sinks};
+use crate::config::Page;
 use crate::connection::{ConnectionStatus, EngineConfig, Event};
 use crate::live::{LiveMetrics, LogEntry};
 use crate::store::SeriesStore;
+use crate::transport::ServerUrl;
 
 /// Connects to the configured server (see [`crate::config`]) and keeps the returned
 /// signals live until the calling component is cleaned up.
@@ -25,6 +27,10 @@ pub fn use_live_metrics() -> LiveMetrics {
     let (catalog, set_catalog) = signal(Catalog::default());
     let store = RwSignal::new(SeriesStore::default());
     let (log, set_log) = signal(Vec::<LogEntry>::new());
+    let (page, set_page) = signal(None::<Page>);
+    let hosts = RwSignal::new(Vec::<HostInfo>::new());
+    let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
+    super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
     let sinks = Sinks { set_status, set_catalog, store, set_log };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
     let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
@@ -35,6 +41,11 @@ pub fn use_live_metrics() -> LiveMetrics {
             Ok(config) => config,
             Err(error) => return sinks.fail_to_start(&error.to_string()),
         };
+        hosts.set(config.hosts.clone());
+        if config.page == Page::Fleet {
+            set_fleet_server.set(Some(config.server.clone()));
+        }
+        set_page.set(Some(config.page));
         let engine_config = EngineConfig { forced: config.forced, ..EngineConfig::default() };
         let backfill = history.get_value();
         let started = Runner::new(config.server.clone(), engine_config, sinks, backfill.clone());
@@ -74,6 +85,8 @@ pub fn use_live_metrics() -> LiveMetrics {
         status: status.into(),
         catalog: catalog.into(),
         store: store.read_only().into(),
+        page: page.into(),
+        hosts: hosts.read_only().into(),
         log: log.into(),
         retry_now,
         backfill,

@@ -153,6 +153,11 @@ impl HostSeries {
         self.ts.back().copied()
     }
 
+    /// The value of a series in the newest row (`None` if it had none there).
+    pub fn newest(&self, id: &str) -> Option<f64> {
+        self.columns.get(id)?.back().copied().filter(|v| !v.is_nan())
+    }
+
     /// The newest non-gap value of a series.
     pub fn latest(&self, id: &str) -> Option<f64> {
         self.columns.get(id)?.iter().rev().find(|v| !v.is_nan()).copied()

@@ -219,7 +219,11 @@ fn the_hosts_list_reads_as_serde_writes_it() {
         interval_ms: 1000,
     };
     let hosts = HostsResponse {
-        hosts: vec![host("a", HostStatus::Up, true), host("b", HostStatus::Stale, false), host("c", HostStatus::Down, false)],
+        hosts: vec![
+            host("a", HostStatus::Up, true),
+            host("b", HostStatus::Stale, false),
+            host("c", HostStatus::Down, false),
+        ],
     };
     let text = serde_json::to_string(&hosts).expect("serialise");
     assert_eq!(crate::from_json::<HostsResponse>(&text), Ok(hosts));

@@ -2,8 +2,8 @@
 
 use super::{Decode, JsonError, JsonErrorKind, Reader};
 use crate::{
-    ApiError, Bye, Catalog, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, HistoryResponse, HistorySeries,
-    HostInfo, HostStatus, HostsResponse, PollResponse, ProcessInfo, SeriesInfo, SeriesKind, Unit,
+    ApiError, Bye, Catalog, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, HistoryResponse, HistorySeries, HostInfo,
+    HostStatus, HostsResponse, PollResponse, ProcessInfo, SeriesInfo, SeriesKind, Unit,
 };
 
 /// Implements [`Decode`] for a struct read from an object with the fields' own

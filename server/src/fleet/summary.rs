@@ -105,10 +105,11 @@ pub fn spawn(fleet: Arc<Fleet>) {
             ticks.tick().await;
             let now = now_ms();
             let hosts = fleet.newest(now);
-            let values = summarize(hosts.iter().map(|(info, frame)| Reading {
-                info,
-                values: frame.as_ref().map(|shared| &shared.frame.values),
-            }));
+            let values = summarize(
+                hosts
+                    .iter()
+                    .map(|(info, frame)| Reading { info, values: frame.as_ref().map(|shared| &shared.frame.values) }),
+            );
             let sample = Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() };
             if samples.send(sample).await.is_err() {
                 return; // the summary hub stopped: the server is shutting down
@@ -182,10 +183,8 @@ mod tests {
         let stale = info("a", HostStatus::Stale);
         let down = info("b", HostStatus::Down);
         let sample = values(&[("cpu.total", 50.0)]);
-        let summary = summarize([
-            Reading { info: &stale, values: Some(&sample) },
-            Reading { info: &down, values: None },
-        ]);
+        let summary =
+            summarize([Reading { info: &stale, values: Some(&sample) }, Reading { info: &down, values: None }]);
         let expected = values(&[("a/status", 1.0), ("a/seen", 1000.0), ("b/status", 2.0), ("b/seen", 1000.0)]);
         assert_eq!(summary, expected);
     }

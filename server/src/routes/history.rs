@@ -1,10 +1,11 @@
 //! `GET /api/v1/history?series=a,b&from=MS`: backfill as columns aligned on `ts`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::State;
 use axum::Json;
-use pulse_protocol::{HistoryResponse, HistorySeries};
+use pulse_protocol::fleet::{series_id, split_series_id};
+use pulse_protocol::{Catalog, HistoryResponse, HistorySeries};
 
 use super::params::{bad, shown, Params};
 use crate::error::AppError;
@@ -15,22 +16,29 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
     let from = params.from_ms()?;
     let hub = state.hub_for(params.get("host"))?;
     let catalog = hub.catalog();
-    let wanted: Vec<&pulse_protocol::SeriesInfo> = match params.get("series").filter(|s| !s.is_empty()) {
-        None => catalog.series.iter().collect(),
+    let (rows, newest) = hub.frames_since_time(from);
+    let wanted: Vec<String> = match params.get("series").filter(|s| !s.is_empty()) {
+        // Every series of the catalogue, and any the frames carry beside it (the
+        // fleet summary's catalogue lists patterns such as `*/cpu`).
+        None => {
+            let mut ids: BTreeSet<&str> = catalog.series.iter().map(|s| s.id.as_str()).collect();
+            ids.extend(rows.iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
+            ids.into_iter().filter(|id| describes(&catalog, id)).map(str::to_owned).collect()
+        }
         Some(list) => list
             .split(',')
             .map(|id| {
-                catalog
-                    .get(id)
+                describes(&catalog, id)
+                    .then(|| id.to_owned())
                     .ok_or_else(|| bad(format!("unknown series {}; GET /api/v1/series lists them", shown(id))))
             })
             .collect::<Result<_, _>>()?,
     };
-    let (rows, newest) = hub.frames_since_time(from);
     let mut series: BTreeMap<String, HistorySeries> = wanted
-        .iter()
-        .map(|info| {
-            (info.id.clone(), HistorySeries { host: info.host.clone(), values: Vec::with_capacity(rows.len()) })
+        .into_iter()
+        .map(|id| {
+            let host = catalog.get(&id).map_or_else(|| hub.host().to_owned(), |info| info.host.clone());
+            (id, HistorySeries { host, values: Vec::with_capacity(rows.len()) })
         })
         .collect();
     for row in &rows {
@@ -46,4 +54,11 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         series,
     };
     Ok(Json(response))
+}
+
+/// Whether the catalogue describes series `id`: by name, or as a host's summary
+/// series (`web-1/cpu` by the pattern `*/cpu`).
+fn describes(catalog: &Catalog, id: &str) -> bool {
+    catalog.get(id).is_some()
+        || split_series_id(id).is_some_and(|(_, metric)| catalog.get(&series_id("*", metric)).is_some())
 }

@@ -1,0 +1,189 @@
+//! One metric across hosts: small multiples (a chart per host, one time axis, one
+//! crosshair) or the top N hosts in one chart, both from the fleet summary.
+
+use leptos::prelude::*;
+use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
+
+use super::{ChartPanel, ChartView};
+use crate::charts::{ChartSpec, Line};
+use crate::fleet::{HostRow, Item};
+use crate::store::SeriesStore;
+
+/// The most small multiples drawn at once (the first hosts of the table's order:
+/// filter to see others).
+pub const MAX_MULTIPLES: usize = 24;
+/// Hosts in the top-N chart.
+pub const TOP_N: usize = 10;
+
+/// How the metric is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareMode {
+    /// A small chart per host.
+    Multiples,
+    /// The [`TOP_N`] highest now, in one chart.
+    Top,
+}
+
+impl CompareMode {
+    /// Its name in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            CompareMode::Multiples => "multiples",
+            CompareMode::Top => "top",
+        }
+    }
+
+    /// The mode named `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        [CompareMode::Multiples, CompareMode::Top].into_iter().find(|m| m.key() == text)
+    }
+}
+
+/// The chosen metric for the hosts of `items`.
+#[component]
+pub fn Compare(
+    /// The metric shown.
+    metric: RwSignal<Metric>,
+    /// Small multiples or top N.
+    mode: RwSignal<CompareMode>,
+    /// Every host's row.
+    #[prop(into)]
+    rows: Signal<Vec<HostRow>>,
+    /// The hosts to compare, in order (the table's filter and sort).
+    #[prop(into)]
+    items: Signal<Vec<Item>>,
+    /// The samples.
+    #[prop(into)]
+    store: Signal<SeriesStore>,
+    /// Signals shared by every chart (one window, one crosshair).
+    view: ChartView,
+) -> impl IntoView {
+    let chosen = Memo::new(move |_| {
+        let hosts: Vec<usize> = items.with(|items| {
+            items.iter().filter_map(|item| if let Item::Host(i) = item { Some(*i) } else { None }).collect()
+        });
+        let metric = metric.get();
+        rows.with(|rows| match mode.get() {
+            CompareMode::Multiples => {
+                hosts.iter().take(MAX_MULTIPLES).map(|&i| (rows[i].id.clone(), rows[i].name.clone())).collect()
+            }
+            CompareMode::Top => top(rows, &hosts, metric),
+        })
+    });
+    let shown = Signal::derive(move || {
+        let total = items.with(|items| items.iter().filter(|i| matches!(i, Item::Host(_))).count());
+        let drawn = chosen.with(Vec::len);
+        match mode.get() {
+            CompareMode::Multiples if drawn < total => {
+                format!("The first {drawn} of {total} hosts in the table's order: filter to see others.")
+            }
+            CompareMode::Multiples => format!("{total} hosts."),
+            CompareMode::Top => format!("The {drawn} highest of {total} hosts now."),
+        }
+    });
+    let host = Signal::stored(FLEET_HOST.to_owned());
+    let metric_buttons = Metric::CHARTED
+        .into_iter()
+        .map(|m| {
+            let active = move || metric.get() == m;
+            view! {
+                <button
+                    type="button"
+                    role="radio"
+                    aria-checked=Signal::derive(move || active().to_string())
+                    class:active=Signal::derive(active)
+                    data-testid=format!("metric-{}", m.key())
+                    on:click=move |_| metric.set(m)
+                >
+                    {m.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    let mode_button = |m: CompareMode, label: &'static str| {
+        let active = move || mode.get() == m;
+        view! {
+            <button
+                type="button"
+                role="radio"
+                aria-checked=Signal::derive(move || active().to_string())
+                class:active=Signal::derive(active)
+                data-testid=format!("mode-{}", m.key())
+                on:click=move |_| mode.set(m)
+            >
+                {label}
+            </button>
+        }
+    };
+    let charts = move || {
+        let metric = metric.get();
+        let spec = ChartSpec { unit: metric.unit(), warn_at: None, ceiling: None };
+        match mode.get() {
+            CompareMode::Multiples => view! {
+                <div class="grid multiples" data-testid="multiples">
+                    <For each=move || chosen.get() key=|(id, _)| id.clone() let:((id, name))>
+                        <ChartPanel
+                            title=name
+                            slug=format!("host-{id}")
+                            store=store
+                            host=host
+                            lines=vec![Line { id: series_id(&id, metric), label: metric.label().to_owned(), color: 0 }]
+                            spec=spec.clone()
+                            view=view
+                        />
+                    </For>
+                </div>
+            }
+            .into_any(),
+            CompareMode::Top => {
+                let lines = Signal::derive(move || {
+                    chosen.with(|chosen| {
+                        chosen
+                            .iter()
+                            .enumerate()
+                            .map(|(color, (id, name))| Line { id: series_id(id, metric), label: name.clone(), color })
+                            .collect::<Vec<_>>()
+                    })
+                });
+                view! {
+                    <div class="grid top-n" data-testid="top-n">
+                        <ChartPanel
+                            title=format!("Top {TOP_N} by {}", metric.label())
+                            slug="top"
+                            store=store
+                            host=host
+                            lines=lines
+                            spec=spec
+                            view=view
+                        />
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+    view! {
+        <section class="compare" data-testid="compare">
+            <div class="compare-controls">
+                <div class="segmented" role="radiogroup" aria-label="Metric">{metric_buttons}</div>
+                <div class="segmented" role="radiogroup" aria-label="Layout">
+                    {mode_button(CompareMode::Multiples, "Each host")}
+                    {mode_button(CompareMode::Top, "Top 10")}
+                </div>
+                <span class="muted compare-note">{shown}</span>
+            </div>
+            {charts}
+        </section>
+    }
+}
+
+/// The [`TOP_N`] of `hosts` with the highest `metric` now, as (id, name), in the
+/// table's order (so a host keeps its colour while it stays in the top).
+pub fn top(rows: &[HostRow], hosts: &[usize], metric: Metric) -> Vec<(String, String)> {
+    let mut ranked: Vec<(usize, f64)> = hosts.iter().filter_map(|&i| rows[i].value(metric).map(|v| (i, v))).collect();
+    ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    ranked.truncate(TOP_N);
+    let mut kept: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
+    kept.sort_by_key(|i| hosts.iter().position(|h| h == i));
+    kept.into_iter().map(|i| (rows[i].id.clone(), rows[i].name.clone())).collect()
+}

@@ -1,0 +1,169 @@
+//! The fleet page's body: the hosts table or one metric across hosts, with the
+//! filter, grouping and sort they share.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use pulse_protocol::fleet::{Metric, FLEET_HOST};
+use pulse_protocol::{HostInfo, HostStatus};
+
+use super::compare::{Compare, CompareMode};
+use super::fleet_table::FleetTable;
+use super::ChartView;
+use crate::fleet::{arrange, rows, Sort};
+use crate::store::SeriesStore;
+
+/// Which of the fleet's views is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetTab {
+    /// A row per host.
+    Hosts,
+    /// One metric across hosts.
+    Compare,
+}
+
+/// What the user chose on the fleet page (the URL keeps it).
+#[derive(Clone, Copy)]
+pub struct FleetState {
+    /// The open view.
+    pub tab: RwSignal<FleetTab>,
+    /// Names, ids or `key=value` tags, separated by spaces.
+    pub filter: RwSignal<String>,
+    /// The table's order (and the comparison's).
+    pub sort: RwSignal<Sort>,
+    /// A tag key to group the table by.
+    pub group: RwSignal<Option<String>>,
+    /// The compared metric.
+    pub metric: RwSignal<Metric>,
+    /// How it is compared.
+    pub mode: RwSignal<CompareMode>,
+}
+
+/// The fleet page's body.
+#[component]
+pub fn FleetView(
+    /// The hub's hosts (names, tags).
+    #[prop(into)]
+    hosts: Signal<Vec<HostInfo>>,
+    /// The samples (the `@fleet` summary).
+    #[prop(into)]
+    store: Signal<SeriesStore>,
+    /// The user's choices.
+    state: FleetState,
+    /// Signals shared by every chart.
+    view: ChartView,
+    /// The page clock, ms.
+    #[prop(into)]
+    now: Signal<f64>,
+    /// The link to a host's page, from its id.
+    link: Callback<String, String>,
+) -> impl IntoView {
+    let rows = Memo::new(move |_| hosts.with(|hosts| store.with(|store| rows(hosts, store.host(FLEET_HOST)))));
+    let items = Memo::new(move |_| {
+        let (filter, sort, group) = (state.filter.get(), state.sort.get(), state.group.get());
+        rows.with(|rows| arrange(rows, &filter, sort, group.as_deref()))
+    });
+    let tag_keys = Memo::new(move |_| {
+        hosts.with(|hosts| hosts.iter().flat_map(|h| h.tags.keys().cloned()).collect::<BTreeSet<_>>())
+    });
+    let tab_button = move |tab: FleetTab, label: &'static str, test_id: &'static str| {
+        let active = move || state.tab.get() == tab;
+        view! {
+            <button
+                type="button"
+                role="tab"
+                aria-selected=Signal::derive(move || active().to_string())
+                class:active=Signal::derive(active)
+                data-testid=test_id
+                on:click=move |_| state.tab.set(tab)
+            >
+                {label}
+            </button>
+        }
+    };
+    let group_options = move || {
+        let chosen = state.group.get();
+        tag_keys
+            .get()
+            .into_iter()
+            .map(|key| {
+                let selected = chosen.as_deref() == Some(key.as_str());
+                view! { <option value=key.clone() selected=selected>{format!("Group by {key}")}</option> }
+            })
+            .collect_view()
+    };
+    let counts = Signal::derive(move || {
+        rows.with(|rows| {
+            let count = |status| rows.iter().filter(|r| r.status == status).count();
+            let mut text = format!("{} hosts · {} up", rows.len(), count(HostStatus::Up));
+            for (status, name) in [(HostStatus::Stale, "stale"), (HostStatus::Down, "down")] {
+                if count(status) > 0 {
+                    text.push_str(&format!(" · {} {name}", count(status)));
+                }
+            }
+            text
+        })
+    });
+    let rows_signal: Signal<Vec<_>> = rows.into();
+    let items_signal: Signal<Vec<_>> = items.into();
+    view! {
+        <section class="fleet" data-testid="fleet">
+            <div class="host-header">
+                <h1 class="host-name">"Fleet"</h1>
+                <span class="muted" data-testid="fleet-counts">{counts}</span>
+            </div>
+            <div class="fleet-controls">
+                <div class="segmented tabs" role="tablist" aria-label="Fleet view">
+                    {tab_button(FleetTab::Hosts, "Hosts", "tab-hosts")}
+                    {tab_button(FleetTab::Compare, "Compare", "tab-compare")}
+                </div>
+                <input
+                    type="search"
+                    class="fleet-filter"
+                    placeholder="Filter: name or tag=value"
+                    aria-label="Filter hosts by name or tag"
+                    data-testid="fleet-filter"
+                    prop:value=state.filter
+                    on:input=move |event| state.filter.set(event_target_value(&event))
+                />
+                <select
+                    class="tool"
+                    aria-label="Group hosts by tag"
+                    data-testid="fleet-group"
+                    on:change=move |event| {
+                        let key = event_target_value(&event);
+                        state.group.set((!key.is_empty()).then_some(key));
+                    }
+                >
+                    <option value="" selected=move || state.group.with(Option::is_none)>"No grouping"</option>
+                    {group_options}
+                </select>
+            </div>
+            {move || match state.tab.get() {
+                FleetTab::Hosts => view! {
+                    <FleetTable
+                        rows=rows_signal
+                        items=items_signal
+                        sort=state.sort
+                        store=store
+                        now=now
+                        theme=view.theme
+                        link=link
+                    />
+                }
+                .into_any(),
+                FleetTab::Compare => view! {
+                    <Compare
+                        metric=state.metric
+                        mode=state.mode
+                        rows=rows_signal
+                        items=items_signal
+                        store=store
+                        view=view
+                    />
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,121 @@
+//! Keeps the fleet's host list (names, tags) current without polling: it is read
+//! again from `/api/v1/hosts` when the newest summary names a host the list lacks
+//! or a host's status changes (an agent that comes back may bring a new name or
+//! new tags). One request at a time; a change seen meanwhile asks once more.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pulse_protocol::fleet::{split_series_id, Metric, FLEET_HOST};
+use pulse_protocol::{HostInfo, HostsResponse};
+
+use crate::store::SeriesStore;
+use crate::transport::{fetch_json, ServerUrl};
+
+/// Each host's status code in the newest summary row, by id (sorted).
+pub fn signature(store: &SeriesStore) -> Vec<(String, f64)> {
+    let Some(summary) = store.host(FLEET_HOST) else { return Vec::new() };
+    summary
+        .series_ids()
+        .filter_map(|id| match split_series_id(id) {
+            Some((host, Metric::Status)) => summary.newest(id).map(|code| (host.to_owned(), code)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `list` misses a host of `signature`, or a status in it differs from
+/// the one seen last time (`seen`).
+pub fn stale(list: &[HostInfo], signature: &[(String, f64)], seen: &[(String, f64)]) -> bool {
+    signature.iter().any(|(id, _)| !list.iter().any(|h| &h.id == id)) || (!seen.is_empty() && signature != seen)
+}
+
+/// What the watcher remembers between summaries.
+#[derive(Default)]
+struct Watch {
+    seen: Vec<(String, f64)>,
+    busy: bool,
+    again: bool,
+}
+
+/// Reads the list again whenever the summary in `store` says it is stale, once
+/// `server` is known (the fleet page only).
+pub fn keep_current(server: ReadSignal<Option<ServerUrl>>, store: Signal<SeriesStore>, hosts: RwSignal<Vec<HostInfo>>) {
+    let watch: Rc<RefCell<Watch>> = Rc::default();
+    Effect::new(move |_| {
+        let Some(server) = server.get() else { return };
+        let signature = store.with(signature);
+        let outdated = hosts.with_untracked(|list| stale(list, &signature, &watch.borrow().seen));
+        watch.borrow_mut().seen = signature;
+        if outdated {
+            fetch(server, hosts, Rc::clone(&watch));
+        }
+    });
+}
+
+fn fetch(server: ServerUrl, hosts: RwSignal<Vec<HostInfo>>, watch: Rc<RefCell<Watch>>) {
+    {
+        let mut state = watch.borrow_mut();
+        if state.busy {
+            state.again = true;
+            return;
+        }
+        state.busy = true;
+    }
+    spawn_local(async move {
+        // A failed read keeps the old list; the next change asks again.
+        if let Ok(list) = fetch_json::<HostsResponse>(&server.http("/api/v1/hosts"), None).await {
+            hosts.set(list.hosts);
+        }
+        let again = {
+            let mut state = watch.borrow_mut();
+            state.busy = false;
+            std::mem::take(&mut state.again)
+        };
+        if again {
+            fetch(server, hosts, watch);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use pulse_protocol::HostStatus;
+
+    use super::*;
+
+    fn host(id: &str) -> HostInfo {
+        HostInfo {
+            id: id.into(),
+            name: id.into(),
+            status: HostStatus::Up,
+            last_seen: 0,
+            tags: BTreeMap::new(),
+            local: false,
+            interval_ms: 1000,
+        }
+    }
+
+    fn sig(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
+        pairs.iter().map(|(id, code)| (id.to_string(), *code)).collect()
+    }
+
+    #[test]
+    fn the_list_is_read_again_only_when_the_summary_says_so() {
+        let list = [host("a"), host("b")];
+        let cases = [
+            // signature now, signature seen before, read again?
+            (sig(&[("a", 0.0), ("b", 0.0)]), sig(&[]), false),
+            (sig(&[("a", 0.0), ("b", 0.0)]), sig(&[("a", 0.0), ("b", 0.0)]), false),
+            (sig(&[("a", 0.0), ("b", 2.0)]), sig(&[("a", 0.0), ("b", 0.0)]), true),
+            (sig(&[("a", 0.0), ("b", 0.0), ("c", 0.0)]), sig(&[]), true),
+        ];
+        for (now, seen, want) in cases {
+            assert_eq!(stale(&list, &now, &seen), want, "{now:?} after {seen:?}");
+        }
+    }
+}
