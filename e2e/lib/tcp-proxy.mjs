@@ -2,17 +2,18 @@
 //   cutAfterMs     closes every connection that many ms after it opened
 //   swallowWs      lets a WebSocket handshake through, then carries nothing back
 //   blackhole()    from now on forwards nothing either way, keeping sockets open
+//   port           listen on this port (to come back where a stopped proxy was)
 import net from 'node:net';
 import { once } from 'node:events';
 
 export class ChaosProxy {
-  static async start({ upstreamPort, cutAfterMs = 0, swallowWs = false }) {
+  static async start({ upstreamPort, cutAfterMs = 0, swallowWs = false, port = 0 }) {
     const proxy = new ChaosProxy();
     proxy.sockets = new Set();
     proxy.holed = false;
     proxy.connections = 0;
     proxy.server = net.createServer((client) => proxy.#accept(client, upstreamPort, cutAfterMs, swallowWs));
-    proxy.server.listen(0, '127.0.0.1');
+    proxy.server.listen(port, '127.0.0.1');
     await once(proxy.server, 'listening');
     proxy.port = proxy.server.address().port;
     proxy.url = `http://127.0.0.1:${proxy.port}`;

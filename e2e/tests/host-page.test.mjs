@@ -1,7 +1,8 @@
 // A hub with a real agent process: `?host=ID` opens the dashboard of that host of
 // the fleet, live, with the agent's name in the header and its samples arriving
-// with the agent's own sequence numbers; without `?host=` the page shows the hub's
-// own host; an unknown id is a readable error, not a retry loop.
+// with the agent's own sequence numbers; without `?host=` the page opens on the
+// fleet, and `?view=host` on the hub's own host; an unknown id is a readable
+// error, not a retry loop.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -54,8 +55,12 @@ test('?host=ID shows that host of the fleet, live and without holes', async () =
   await page.context().close();
 });
 
-test('without ?host= the page shows the hub\'s own host', async () => {
-  const page = await openPage(browser, `${hub.url}/`);
+test('without ?host= a hub of several hosts opens on the fleet; ?view=host on its own host', async () => {
+  const fleet = await openPage(browser, `${hub.url}/`);
+  await waitLive(fleet, 'ws');
+  await fleet.locator('[data-testid="fleet-row"][data-host="web-e2e"]').waitFor({ timeout: 10_000 });
+  await fleet.context().close();
+  const page = await openPage(browser, `${hub.url}/?view=host`);
   await waitLive(page, 'ws');
   await page.waitForFunction(() => document.querySelector('[data-testid="host-header"]')?.textContent.includes('the-hub'),
     null, { timeout: 10_000 });

@@ -1,0 +1,205 @@
+// A hub with three real agent processes (distinct --name and tags) in headless
+// Chromium: the page opens on the fleet overview and lists every host live;
+// filtering, sorting and grouping work; the comparison draws every host; a host's
+// link opens its dashboard; a killed agent's row turns `down` within three
+// intervals; and an agent whose link was cut replays what it sampled meanwhile,
+// so the host's page sees every sample once, in order.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+import { PulseServer, ROOT } from '../lib/server.mjs';
+import { ChaosProxy } from '../lib/tcp-proxy.mjs';
+import { launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
+
+const TOKEN = 'e2e-fleet-token';
+const INTERVAL_MS = 250;
+let hub;
+let proxy;
+let browser;
+const agents = new Map();
+
+function startAgent(name, hubUrl, tags) {
+  const args = ['agent', '--hub', hubUrl, '--name', name, '--interval', `${INTERVAL_MS}ms`];
+  for (const tag of tags) args.push('--tag', tag);
+  const child = spawn(path.join(ROOT, 'target/release/pulse-server'), args,
+    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  agents.set(name, child);
+  return child;
+}
+
+async function hostsUp(ids) {
+  // Bounded: 150 × 100 ms.
+  for (let i = 0; i < 150; i += 1) {
+    const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
+    if (ids.every((id) => hosts.some((h) => h.id === id && h.status === 'up'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`hosts ${ids} never all up`);
+}
+
+/** The overview's rows as the page shows them: host id, status, CPU text, in order. */
+async function rows(page) {
+  return page.$$eval('[data-testid="fleet-row"]', (rows) => rows
+    .map((row) => ({
+      id: row.dataset.host,
+      status: row.dataset.status,
+      cpu: row.querySelector('[data-metric="cpu"]')?.textContent ?? '',
+      top: new DOMMatrix(getComputedStyle(row).transform).m42,
+    }))
+    .sort((a, b) => a.top - b.top));
+}
+
+async function waitRows(page, what, predicate, timeout = 15_000) {
+  const started = Date.now();
+  let last = [];
+  while (Date.now() - started < timeout) {
+    last = await rows(page);
+    if (predicate(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`rows never ${what}: ${JSON.stringify(last)}`);
+}
+
+before(async () => {
+  hub = await PulseServer.start({ args: ['--interval', `${INTERVAL_MS}ms`, '--name', 'the-hub', '--agent-token', TOKEN] });
+  const hubPort = Number(new URL(hub.url).port);
+  proxy = await ChaosProxy.start({ upstreamPort: hubPort });
+  startAgent('alpha', hub.url, ['env=prod', 'role=web']);
+  startAgent('beta', proxy.url, ['env=prod', 'role=db']);
+  startAgent('gamma', hub.url, ['env=staging']);
+  await hostsUp(['alpha', 'beta', 'gamma', 'the-hub']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const child of agents.values()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+  await proxy?.stop();
+  await hub?.stop();
+});
+
+test('the page opens on the overview and lists every host live', async () => {
+  const page = await openPage(browser, `${hub.url}/`);
+  await waitLive(page, 'ws');
+  const live = await waitRows(page, 'all up with a CPU figure', (r) => r.length === 4
+    && r.every((row) => row.status === 'up' && /%/.test(row.cpu)));
+  assert.deepEqual(live.map((r) => r.id), ['alpha', 'beta', 'gamma', 'the-hub'], 'sorted by name');
+  assert.match(await page.locator('[data-testid="fleet-counts"]').textContent(), /4 hosts · 4 up/);
+  assert.match(new URL(page.url()).search, /view=fleet/, 'the view is in the URL');
+  // One connection for the whole page: the summary, not a stream per host.
+  const state = await pulseState(page);
+  assert.deepEqual(seqProblems(state.seqs), []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('filtering, sorting and grouping', async () => {
+  const page = await openPage(browser, `${hub.url}/?view=fleet`);
+  await waitLive(page, 'ws');
+  await waitRows(page, 'listed', (r) => r.length === 4);
+  await page.fill('[data-testid="fleet-filter"]', 'env=prod');
+  await waitRows(page, 'filtered to prod', (r) => r.map((x) => x.id).join() === 'alpha,beta');
+  await page.fill('[data-testid="fleet-filter"]', 'gam');
+  await waitRows(page, 'filtered by name', (r) => r.map((x) => x.id).join() === 'gamma');
+  await page.fill('[data-testid="fleet-filter"]', '');
+  await page.click('[data-testid="sort-name"]');
+  await waitRows(page, 'sorted Z to A', (r) => r.map((x) => x.id).join() === 'the-hub,gamma,beta,alpha');
+  assert.match(new URL(page.url()).search, /sort=name&desc=1/);
+  await page.selectOption('[data-testid="fleet-group"]', 'env');
+  const headings = await page.$$eval('.fleet-group .fleet-group-name', (g) => g.map((x) => x.textContent));
+  assert.deepEqual(headings, ['prod', 'staging', '(untagged)']);
+  await page.context().close();
+});
+
+test('one metric across every host: a chart per host, drawn', async () => {
+  const page = await openPage(browser, `${hub.url}/?view=compare&metric=mem`);
+  await waitLive(page, 'ws');
+  await waitFrames(page, (await pulseState(page)).frames + 2);
+  const charts = page.locator('[data-testid="multiples"] canvas[data-testid^="chart-host-"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="multiples"] canvas[data-testid^="chart-host-"]').length === 4,
+    null, { timeout: 10_000 });
+  assert.equal(await charts.count(), 4);
+  // Every chart has a value to draw (its description names it, as a screen reader hears it).
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="multiples"] canvas[data-testid^="chart-host-"]')]
+    .every((canvas) => /Memory \d/.test(canvas.getAttribute('aria-label') ?? '')), null, { timeout: 10_000 });
+  const painted = await page.$$eval('[data-testid="multiples"] canvas[data-testid^="chart-host-"]',
+    (canvases) => canvases.map((c) => c.width > 0 && c.height > 0));
+  assert.deepEqual(painted, [true, true, true, true]);
+  await page.click('[data-testid="mode-top"]');
+  await page.locator('[data-testid="top-n"] canvas[data-testid="chart-top"]').waitFor({ timeout: 10_000 });
+  const names = await page.$$eval('[data-testid="top-n"] .legend-label', (l) => l.map((x) => x.textContent));
+  assert.deepEqual([...names].sort(), ['alpha', 'beta', 'gamma', 'the-hub']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a host\'s link opens its dashboard', async () => {
+  const page = await openPage(browser, `${hub.url}/?view=fleet&theme=dark`);
+  await waitLive(page, 'ws');
+  await waitRows(page, 'listed', (r) => r.length === 4);
+  await page.click('[data-testid="fleet-row"][data-host="gamma"] a');
+  await page.waitForFunction(() => document.querySelector('[data-testid="host-header"]')?.textContent.includes('gamma'),
+    null, { timeout: 15_000 });
+  const search = new URL(page.url()).search;
+  assert.match(search, /host=gamma/);
+  assert.match(search, /theme=dark/, 'the other parameters stay');
+  assert.doesNotMatch(search, /view=/);
+  await page.click('[data-testid="fleet-link"]');
+  await page.locator('[data-testid="fleet-table"]').waitFor({ timeout: 15_000 });
+  await page.context().close();
+});
+
+test('an agent whose link is cut turns down, then replays what it sampled meanwhile', async () => {
+  const watcher = await openPage(browser, `${hub.url}/?host=beta`);
+  await waitLive(watcher, 'ws');
+  await waitFrames(watcher, (await pulseState(watcher)).frames + 4);
+  const overview = await openPage(browser, `${hub.url}/`);
+  await waitLive(overview, 'ws');
+  await waitRows(overview, 'beta up', (r) => r.some((x) => x.id === 'beta' && x.status === 'up'));
+  const before = await pulseState(watcher);
+
+  const port = proxy.port;
+  await proxy.stop();
+  const cutAt = Date.now();
+  await waitRows(overview, 'beta down', (r) => r.some((x) => x.id === 'beta' && x.status === 'down'));
+  // Down once its link is gone: well inside three intervals plus the summary's second.
+  const note = await overview.locator('[data-testid="fleet-row"][data-host="beta"] [data-testid="fleet-note"]').textContent();
+  assert.match(note, /down · last seen/);
+  await new Promise((resolve) => setTimeout(resolve, 3_000 - (Date.now() - cutAt)));
+
+  proxy = await ChaosProxy.start({ upstreamPort: Number(new URL(hub.url).port), port });
+  await waitRows(overview, 'beta up again', (r) => r.some((x) => x.id === 'beta' && x.status === 'up'), 45_000);
+  // Every sample of the outage reaches the watching page, once and in order.
+  const outageFrames = Math.floor(3_000 / INTERVAL_MS);
+  await waitFrames(watcher, before.frames + outageFrames + 2, 30_000);
+  const after = await pulseState(watcher);
+  assert.equal(after.epoch, before.epoch, 'the same agent run: no new epoch');
+  assert.deepEqual(seqProblems(after.seqs), [], 'no hole, no duplicate');
+  assert.equal(after.gaps, before.gaps, 'no gap');
+  assert.ok(after.lastSeq - before.lastSeq >= outageFrames, `${after.lastSeq - before.lastSeq} frames since the cut`);
+  await overview.context().close();
+  await watcher.context().close();
+});
+
+test('a killed agent\'s row turns down within three intervals of the summary', async () => {
+  const page = await openPage(browser, `${hub.url}/?view=fleet&filter=gamma`);
+  await waitLive(page, 'ws');
+  await waitRows(page, 'gamma up', (r) => r.length === 1 && r[0].status === 'up');
+  const gamma = agents.get('gamma');
+  const exited = once(gamma, 'exit');
+  gamma.kill('SIGKILL');
+  await exited;
+  // The summary comes once a second; its link closed with the process.
+  await waitRows(page, 'gamma down', (r) => r[0]?.status === 'down', 5_000);
+  assert.match(await page.locator('[data-testid="fleet-counts"]').textContent(), /1 down/);
+  await page.context().close();
+});
