@@ -1,6 +1,9 @@
 // Takes the README's screenshots from a real run: a pulse-server sampling this
-// machine, the built dashboard in headless Chromium (light, dark, and a phone).
+// machine, the built dashboard in headless Chromium (light, dark, and a phone);
+// then a hub with six real agent processes for the fleet overview (light, dark,
+// phone) and one metric across hosts.
 // Usage: node e2e/screenshots.mjs [--seconds 40]
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 import { PulseServer, ROOT } from './lib/server.mjs';
@@ -32,6 +35,41 @@ try {
     console.log(`docs/${shot.name}`);
   }
 } finally {
-  await browser.close();
   await server.stop();
+}
+
+const TOKEN = 'screenshot-token';
+const hub = await PulseServer.start({ args: ['--interval', '1s', '--name', 'hub-1', '--agent-token', TOKEN] });
+const agents = [
+  ['web-1', 'env=prod', 'role=web'], ['web-2', 'env=prod', 'role=web'], ['api-1', 'env=prod', 'role=api'],
+  ['db-1', 'env=prod', 'role=db'], ['cache-1', 'env=staging', 'role=cache'], ['ci-runner', 'env=staging', 'role=ci'],
+].map(([name, ...tags]) => spawn(path.join(ROOT, 'target/release/pulse-server'),
+  ['agent', '--hub', hub.url, '--name', name, ...tags.flatMap((t) => ['--tag', t])],
+  { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: 'ignore' }));
+try {
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  // One host goes away, to show what a down host looks like.
+  agents.at(-1).kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const shots = [
+    { name: 'fleet.png', query: '?view=fleet&theme=light', viewport: { width: 1440, height: 620 }, scale: 1 },
+    { name: 'fleet-dark.png', query: '?view=fleet&theme=dark', viewport: { width: 1440, height: 620 }, scale: 1 },
+    { name: 'fleet-phone.png', query: '?view=fleet', viewport: { width: 400, height: 760 }, scale: 2 },
+    { name: 'compare.png', query: '?view=compare&range=1m&theme=light', viewport: { width: 1440, height: 900 }, scale: 1 },
+  ];
+  for (const shot of shots) {
+    const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale });
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/${shot.query}`);
+    await waitLive(page);
+    await page.waitForFunction(() => (window.__pulse?.frames ?? 0) > 2, null, { timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ROOT, 'docs', shot.name) });
+    await context.close();
+    console.log(`docs/${shot.name}`);
+  }
+} finally {
+  for (const agent of agents) agent.kill('SIGTERM');
+  await browser.close();
+  await hub.stop();
 }

@@ -18,7 +18,6 @@ mod fleet_view;
 mod legend;
 mod log_drawer;
 mod panels;
-mod sparkline;
 mod states;
 mod text_cells;
 mod toolbar;

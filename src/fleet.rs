@@ -2,6 +2,7 @@
 //! host from `/api/v1/hosts` and the newest `@fleet` summary values ([`rows`]),
 //! and the overview's sorting, filtering and grouping ([`table`]).
 
+pub mod order;
 pub mod rows;
 pub mod table;
 

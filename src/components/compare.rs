@@ -6,6 +6,7 @@ use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 
 use super::{ChartPanel, ChartView};
 use crate::charts::{ChartSpec, Line};
+use crate::fleet::order::sort_indices;
 use crate::fleet::{HostRow, Item};
 use crate::store::SeriesStore;
 
@@ -180,10 +181,9 @@ pub fn Compare(
 /// The [`TOP_N`] of `hosts` with the highest `metric` now, as (id, name), in the
 /// table's order (so a host keeps its colour while it stays in the top).
 pub fn top(rows: &[HostRow], hosts: &[usize], metric: Metric) -> Vec<(String, String)> {
-    let mut ranked: Vec<(usize, f64)> = hosts.iter().filter_map(|&i| rows[i].value(metric).map(|v| (i, v))).collect();
-    ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    let mut ranked: Vec<usize> = hosts.iter().copied().filter(|&i| rows[i].value(metric).is_some()).collect();
+    let value = |i: usize| rows[i].value(metric).unwrap_or(f64::NEG_INFINITY);
+    sort_indices(&mut ranked, &|a, b| value(b).total_cmp(&value(a)));
     ranked.truncate(TOP_N);
-    let mut kept: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
-    kept.sort_by_key(|i| hosts.iter().position(|h| h == i));
-    kept.into_iter().map(|i| (rows[i].id.clone(), rows[i].name.clone())).collect()
+    hosts.iter().filter(|i| ranked.contains(i)).map(|&i| (rows[i].id.clone(), rows[i].name.clone())).collect()
 }

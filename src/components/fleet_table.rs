@@ -1,24 +1,35 @@
-//! The fleet overview's table: a row per host with its status, live numbers and a
-//! one-minute CPU sparkline. Only the rows on screen (and a few either side) are
-//! in the page, so a thousand hosts cost what thirty do.
+//! The fleet overview's table: a line per host (or group heading) with its status,
+//! its live numbers and a one-minute CPU sparkline.
+//!
+//! Only the lines on screen exist: a window of line slots that moves through a
+//! spacer as tall as the whole list, a whole line at a time. In each line the name
+//! is a real link (it changes only when the hosts do); the numbers, which change
+//! every second, are drawn on one canvas for the window ([`TextCells`], so an
+//! update never lays the page out, and screen readers hear them as its label), and
+//! the sparklines on another. A thousand hosts cost what thirty do.
 
-use leptos::html::Div;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::HostStatus;
 
-use super::sparkline::Sparkline;
-use crate::charts::theme::Theme;
+use super::text_cells::TextCells;
+use crate::charts::theme::{css, Theme};
 use crate::fleet::{HostRow, Item, Sort, SortKey, COLUMNS};
 use crate::format;
+use crate::paint::backing::{device_pixel_ratio, fit};
+use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
-/// The height of a row, in CSS pixels (the stylesheet's `.fleet-row` agrees).
+/// The height of a line, in CSS pixels (the stylesheet's `.fleet-line` agrees).
 pub const ROW_HEIGHT: f64 = 44.0;
-/// Rows drawn beyond each edge of the visible part, so a scroll never shows a hole.
-const OVERSCAN: usize = 8;
+/// Line slots: enough to fill the scroll box (the stylesheet caps it at 23 lines),
+/// plus the one half scrolled in.
+const SLOTS: usize = 24;
 /// Samples in a sparkline: a minute at 1 Hz.
 const SPARK_POINTS: usize = 60;
+/// CSS width of a sparkline (the stylesheet's `--spark-w` less its padding).
+const SPARK_WIDTH: f64 = 96.0;
 
 /// The table of `items` (hosts and group headings) over `rows`.
 #[component]
@@ -43,30 +54,115 @@ pub fn FleetTable(
     /// The link to a host's page, from its id.
     link: Callback<String, String>,
 ) -> impl IntoView {
+    // A phone shows names, CPU and when a host was last seen; the layout is chosen
+    // once, on mount.
+    let compact = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 720.0);
+    let metrics: &'static [Metric] = if compact { &COLUMNS[..1] } else { &COLUMNS };
+    let layout = layout(metrics);
+    let template = format!("grid-template-columns:{}", layout.grid_template());
+
     let scroller = NodeRef::<Div>::new();
-    let scroll_top = RwSignal::new(0.0);
-    let viewport = RwSignal::new(900.0);
+    let first = RwSignal::new(0usize);
     let on_scroll = move |_| {
-        if let Some(element) = scroller.get() {
-            scroll_top.set(f64::from(element.scroll_top()));
-            viewport.set(f64::from(element.client_height()));
+        if let Some(element) = scroller.get_untracked() {
+            let line = (f64::from(element.scroll_top()) / ROW_HEIGHT) as usize;
+            if line != first.get_untracked() {
+                first.set(line);
+            }
         }
     };
-    // Which items are drawn: (position, key, item).
-    let visible = Memo::new(move |_| {
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-        items.with(|items| {
-            items
-                .iter()
-                .enumerate()
-                .skip(first)
-                .take(count)
-                .map(|(i, item)| (i, key(item), item.clone()))
-                .collect::<Vec<_>>()
+    // The lines in the window: (item index, item).
+    let window = Memo::new(move |_| {
+        let first = first.get();
+        items.with(|items| items.iter().cloned().enumerate().skip(first).take(SLOTS).collect::<Vec<_>>())
+    });
+    let line = move |slot: usize| {
+        Memo::new(move |_| {
+            window.with(|w| {
+                w.get(slot).map(|(_, item)| match item {
+                    Item::Host(i) => rows.with(|rows| rows.get(*i).map(Line::host)).unwrap_or_default(),
+                    Item::Group { value, .. } => Line::group(value.as_deref()),
+                })
+            })
+        })
+    };
+    let slots = (0..SLOTS)
+        .map(|slot| {
+            let line = line(slot);
+            let text = move |f: fn(&Line) -> String| Signal::derive(move || line.with(|l| l.as_ref().map(f).unwrap_or_default()));
+            view! {
+                <div
+                    class="fleet-line"
+                    data-testid=text(|l| if l.group { "fleet-group" } else { "fleet-row" }.to_owned())
+                    data-host=text(|l| l.id.clone())
+                    data-status=text(|l| l.status.to_owned())
+                    hidden=Signal::derive(move || line.with(Option::is_none))
+                    style:top=format!("{}px", slot as f64 * ROW_HEIGHT)
+                >
+                    <span class="status-dot" aria-hidden="true"></span>
+                    <a class="fleet-name" href=Signal::derive(move || line.with(|l| l.as_ref().filter(|l| !l.group).map(|l| link.run(l.id.clone()))))>
+                        {text(|l| l.name.clone())}
+                    </a>
+                </div>
+            }
+        })
+        .collect_view();
+    // The numbers of the lines in the window, and what a screen reader hears of them.
+    let numbers = Memo::new(move |_| {
+        let now = now.get();
+        window.with(|w| {
+            rows.with(|rows| {
+                w.iter().map(|(_, item)| numbers_row(item, rows, metrics, now, compact)).collect::<Vec<_>>()
+            })
         })
     });
+    let described = Signal::derive(move || {
+        window.with(|w| {
+            numbers.with(|numbers| {
+                w.iter()
+                    .zip(numbers)
+                    .filter_map(|((_, item), row)| match item {
+                        Item::Host(i) => {
+                            rows.with(|rows| rows.get(*i).map(|r| format!("{}: {}", r.name, row.cells.join(" "))))
+                        }
+                        Item::Group { .. } => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        })
+    });
+    let sparks = Memo::new(move |_| {
+        window.with(|w| {
+            store.with(|store| {
+                let summary = store.host(FLEET_HOST);
+                w.iter()
+                    .map(|(_, item)| match (item, summary) {
+                        (Item::Host(i), Some(summary)) => rows.with(|rows| {
+                            let Some(row) = rows.get(*i) else { return Vec::new() };
+                            let Some((older, newer)) = summary.values(&series_id(&row.id, Metric::Cpu)) else {
+                                return Vec::new();
+                            };
+                            let skip = (older.len() + newer.len()).saturating_sub(SPARK_POINTS);
+                            older.iter().chain(newer).skip(skip).copied().collect()
+                        }),
+                        _ => Vec::new(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let spark_canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let Some(canvas) = spark_canvas.get() else { return };
+        let colour = css(theme.get().palette().series_color(0));
+        sparks.with(|sparks| draw_sparks(&canvas, sparks, &colour));
+    });
+
     let height = Signal::derive(move || format!("{}px", items.with(Vec::len) as f64 * ROW_HEIGHT));
+    let top = Signal::derive(move || format!("{}px", first.get() as f64 * ROW_HEIGHT));
+    // The window is as tall as the lines in it: a short list gets a short canvas.
+    let window_height = Signal::derive(move || format!("{}px", window.with(Vec::len) as f64 * ROW_HEIGHT));
     let count = Signal::derive(move || {
         let shown = items.with(|items| items.iter().filter(|i| matches!(i, Item::Host(_))).count());
         let total = rows.with(Vec::len);
@@ -76,35 +172,38 @@ pub fn FleetTable(
             format!("{shown} of {total} hosts")
         }
     });
+    let headings = metrics.iter().map(|&metric| heading(metric.label(), SortKey::Metric(metric), sort)).collect_view();
     view! {
-        <div class="fleet-table" data-testid="fleet-table" role="table" aria-label="Hosts">
-            <div class="fleet-head" role="row">
-                <Heading label="Host" key=SortKey::Name sort=sort />
-                {COLUMNS.into_iter().map(|metric| view! { <Heading label=metric.label() key=SortKey::Metric(metric) sort=sort /> }).collect_view()}
-                <span class="fleet-spark-head" role="columnheader">"CPU, 1 min"</span>
+        <div class="fleet-table" class:compact=compact data-testid="fleet-table">
+            <div class="fleet-head">
+                {heading("Host", SortKey::Name, sort)}
+                <div class="fleet-head-cells" style=template>
+                    <span class="muted">{if compact { "" } else { "Tags" }}</span>
+                    {headings}
+                </div>
+                <span class="fleet-spark-head">"CPU, 1 min"</span>
             </div>
             <div class="fleet-scroll" node_ref=scroller on:scroll=on_scroll data-testid="fleet-scroll">
                 <div class="fleet-space" style:height=height>
-                    <For each=move || visible.get() key=|(_, key, _)| key.clone() let:((_, my_key, item))>
-                        {
-                            let position = Signal::derive(move || {
-                                let my_key = my_key.clone();
-                                visible.with(|v| v.iter().find(|(_, k, _)| *k == my_key).map_or(0, |(i, _, _)| *i))
-                            });
-                            let transform = Signal::derive(move || format!("translateY({}px)", position.get() as f64 * ROW_HEIGHT));
-                            match item {
-                                Item::Group { value, hosts, up } => view! {
-                                    <div class="fleet-group" role="row" style:transform=transform>
-                                        <span class="fleet-group-name">{value.unwrap_or_else(|| "(untagged)".to_owned())}</span>
-                                        <span class="muted">{format!("{up} of {hosts} up")}</span>
-                                    </div>
-                                }.into_any(),
-                                Item::Host(index) => view! {
-                                    <HostLine index=index rows=rows store=store now=now theme=theme link=link transform=transform />
-                                }.into_any(),
-                            }
-                        }
-                    </For>
+                    <div class="fleet-window" style:top=top style:height=window_height>
+                        {slots}
+                        <div class="fleet-numbers">
+                            <TextCells
+                                rows=numbers
+                                layout=layout
+                                theme=theme
+                                class="fleet-numbers-canvas"
+                                label=described
+                                test_id="fleet-numbers"
+                            />
+                        </div>
+                        <canvas
+                            class="fleet-sparks"
+                            node_ref=spark_canvas
+                            style:height=window_height
+                            aria-hidden="true"
+                        ></canvas>
+                    </div>
                 </div>
             </div>
             <p class="fleet-count muted" data-testid="fleet-count">{count}</p>
@@ -112,17 +211,69 @@ pub fn FleetTable(
     }
 }
 
-/// A stable key per item: the host's id, or the group's value.
-fn key(item: &Item) -> String {
+/// What a line slot shows besides the numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Line {
+    id: String,
+    name: String,
+    status: &'static str,
+    group: bool,
+}
+
+impl Line {
+    fn host(row: &HostRow) -> Line {
+        Line { id: row.id.clone(), name: row.name.clone(), status: status_text(row.status), group: false }
+    }
+
+    fn group(value: Option<&str>) -> Line {
+        Line { name: value.unwrap_or("(untagged)").to_owned(), status: "group", group: true, ..Line::default() }
+    }
+}
+
+/// The canvas's columns: tags (or what a host that is not up last did), then the
+/// numbers.
+fn layout(metrics: &[Metric]) -> CellLayout {
+    let mut columns = vec![Column { width: Width::Fill, align: Align::Left, tone: Tone::Muted }];
+    for metric in metrics {
+        let width = match metric {
+            Metric::Cpu | Metric::Mem => 64.0,
+            Metric::Load => 48.0,
+            _ => 84.0,
+        };
+        columns.push(Column { width: Width::Px(width), align: Align::Right, tone: Tone::Normal });
+    }
+    CellLayout { columns, gap: 0.0, padding: 6.0, row_height: ROW_HEIGHT, rules: false, wrap: None }
+}
+
+/// One line's texts on the canvas (a phone's leave the tags out).
+fn numbers_row(item: &Item, rows: &[HostRow], metrics: &[Metric], now: f64, compact: bool) -> Row {
+    let blank = || vec![String::new(); metrics.len()];
     match item {
-        Item::Group { value, .. } => format!("group:{}", value.as_deref().unwrap_or("")),
-        Item::Host(index) => format!("host:{index}"),
+        Item::Group { hosts, up, .. } => {
+            Row { cells: [vec![format!("{up} of {hosts} up")], blank()].concat(), faded: false }
+        }
+        Item::Host(i) => {
+            let Some(row) = rows.get(*i) else { return Row::default() };
+            if row.status != HostStatus::Up {
+                let seen = if row.last_seen > 0.0 {
+                    format!("last seen {}", format::age(now - row.last_seen))
+                } else {
+                    "never seen".to_owned()
+                };
+                // On a phone the dot and the dimmed name say the status.
+                let note = if compact { seen } else { format!("{} · {seen}", status_text(row.status)) };
+                return Row { cells: [vec![note], blank()].concat(), faded: true };
+            }
+            let tags: Vec<String> = row.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let mut cells = vec![if compact { String::new() } else { tags.join(" ") }];
+            cells.extend(metrics.iter().map(|&m| row.value(m).map(|v| format::value(m.unit(), v)).unwrap_or_default()));
+            Row::new(cells)
+        }
     }
 }
 
 /// A sortable column heading.
-#[component]
-fn Heading(label: &'static str, key: SortKey, sort: RwSignal<Sort>) -> impl IntoView {
+fn heading(label: &'static str, key: SortKey, sort: RwSignal<Sort>) -> impl IntoView {
     let direction = Signal::derive(move || {
         let sort = sort.get();
         match (sort.key == key, sort.descending) {
@@ -136,7 +287,6 @@ fn Heading(label: &'static str, key: SortKey, sort: RwSignal<Sort>) -> impl Into
     view! {
         <button
             type="button"
-            role="columnheader"
             class:num=numeric
             aria-sort=direction
             data-testid=format!("sort-{}", key.key())
@@ -156,82 +306,37 @@ fn Heading(label: &'static str, key: SortKey, sort: RwSignal<Sort>) -> impl Into
     }
 }
 
-/// One host's row.
-#[component]
-fn HostLine(
-    index: usize,
-    rows: Signal<Vec<HostRow>>,
-    store: Signal<SeriesStore>,
-    now: Signal<f64>,
-    theme: Signal<Theme>,
-    link: Callback<String, String>,
-    transform: Signal<String>,
-) -> impl IntoView {
-    let row = Memo::new(move |_| rows.with(|rows| rows.get(index).cloned()));
-    let field =
-        move |f: fn(&HostRow) -> String| Signal::derive(move || row.with(|r| r.as_ref().map(f).unwrap_or_default()));
-    let status = Signal::derive(move || row.with(|r| r.as_ref().map_or(HostStatus::Down, |r| r.status)));
-    let status_name = Signal::derive(move || status_text(status.get()).to_owned());
-    let id = field(|r| r.id.clone());
-    let href = Signal::derive(move || link.run(id.get()));
-    let tags = field(|r| r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "));
-    let note = Signal::derive(move || {
-        let (status, seen) = row.with(|r| r.as_ref().map_or((HostStatus::Down, 0.0), |r| (r.status, r.last_seen)));
-        let seen =
-            if seen > 0.0 { format!("last seen {}", format::age(now.get() - seen)) } else { "never seen".to_owned() };
-        format!("{} · {seen}", status_text(status))
-    });
-    let cells = move || {
-        COLUMNS
-            .into_iter()
-            .map(|metric| {
-                let text = Signal::derive(move || {
-                    row.with(|r| {
-                        r.as_ref()
-                            .and_then(|r| r.value(metric))
-                            .map(|v| format::value(metric.unit(), v))
-                            .unwrap_or_default()
-                    })
-                });
-                view! { <span class="num" role="cell" data-metric=metric.key()>{text}</span> }
-            })
-            .collect_view()
-    };
-    let spark = Signal::derive(move || {
-        let id = id.get();
-        store.with(|store| {
-            let Some(summary) = store.host(FLEET_HOST) else { return Vec::new() };
-            let Some((older, newer)) = summary.values(&series_id(&id, Metric::Cpu)) else { return Vec::new() };
-            let skip = (older.len() + newer.len()).saturating_sub(SPARK_POINTS);
-            older.iter().chain(newer).skip(skip).copied().collect()
-        })
-    });
-    view! {
-        <div
-            class="fleet-row"
-            role="row"
-            data-testid="fleet-row"
-            data-host=id
-            data-status=status_name
-            class:dim=Signal::derive(move || status.get() != HostStatus::Up)
-            style:transform=transform
-        >
-            <span class="fleet-host" role="cell">
-                <span class="status-dot" aria-hidden="true"></span>
-                <a href=href class="fleet-name">{field(|r| r.name.clone())}</a>
-                <span class="fleet-tags muted">{tags}</span>
-            </span>
-            <Show
-                when=move || status.get() == HostStatus::Up
-                fallback=move || view! { <span class="fleet-note" role="cell" data-testid="fleet-note">{note}</span> }
-            >
-                {cells()}
-            </Show>
-            <span class="fleet-spark" role="cell">
-                <Sparkline points=spark top=100.0 theme=theme />
-            </span>
-        </div>
+/// Draws a sparkline per line, each in its line's band, scaled to 0–100 %.
+fn draw_sparks(canvas: &web_sys::HtmlCanvasElement, sparks: &[Vec<f64>], colour: &str) {
+    let dpr = device_pixel_ratio();
+    let lines = sparks.len() as f64;
+    let Some(context) = fit(canvas, (SPARK_WIDTH, lines * ROW_HEIGHT), dpr) else { return };
+    let (width, band) = (SPARK_WIDTH * dpr, ROW_HEIGHT * dpr);
+    context.clear_rect(0.0, 0.0, width, band * lines);
+    context.set_line_width(1.5 * dpr);
+    context.set_stroke_style_str(colour);
+    context.begin_path();
+    let (inset, height) = (10.0 * dpr, band - 20.0 * dpr);
+    for (line, points) in sparks.iter().enumerate() {
+        let step = width / (SPARK_POINTS - 1) as f64;
+        let offset = SPARK_POINTS.saturating_sub(points.len());
+        let mut drawing = false;
+        for (i, value) in points.iter().enumerate() {
+            if !value.is_finite() {
+                drawing = false;
+                continue;
+            }
+            let x = (offset + i) as f64 * step;
+            let y = line as f64 * band + inset + height * (1.0 - value.clamp(0.0, 100.0) / 100.0);
+            if drawing {
+                context.line_to(x, y);
+            } else {
+                context.move_to(x, y);
+                drawing = true;
+            }
+        }
     }
+    context.stroke();
 }
 
 fn status_text(status: HostStatus) -> &'static str {

@@ -1,8 +1,6 @@
 //! The fleet page's body: the hosts table or one metric across hosts, with the
 //! filter, grouping and sort they share.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use pulse_protocol::fleet::{Metric, FLEET_HOST};
 use pulse_protocol::{HostInfo, HostStatus};
@@ -63,8 +61,18 @@ pub fn FleetView(
         let (filter, sort, group) = (state.filter.get(), state.sort.get(), state.group.get());
         rows.with(|rows| arrange(rows, &filter, sort, group.as_deref()))
     });
+    // Every tag key, in order (inserted one by one: collecting into a set would
+    // ship a sort).
     let tag_keys = Memo::new(move |_| {
-        hosts.with(|hosts| hosts.iter().flat_map(|h| h.tags.keys().cloned()).collect::<BTreeSet<_>>())
+        let mut keys: Vec<String> = Vec::new();
+        hosts.with(|hosts| {
+            for key in hosts.iter().flat_map(|h| h.tags.keys()) {
+                if let Err(at) = keys.binary_search(key) {
+                    keys.insert(at, key.clone());
+                }
+            }
+        });
+        keys
     });
     let tab_button = move |tab: FleetTab, label: &'static str, test_id: &'static str| {
         let active = move || state.tab.get() == tab;

@@ -122,17 +122,6 @@ fn layout() -> CellLayout {
 }
 
 /// The same columns as a CSS `grid-template-columns`, for the HTML headings.
-fn grid_template(layout: &CellLayout) -> String {
-    let tracks: Vec<String> = layout
-        .columns
-        .iter()
-        .map(|c| match c.width {
-            Width::Px(px) => format!("{}px", px + 2.0 * layout.padding),
-            Width::Fill => "minmax(0,1fr)".to_owned(),
-        })
-        .collect();
-    tracks.join(" ")
-}
 
 /// A row's texts as shown.
 fn cells(p: &ProcessInfo) -> Row {
@@ -168,7 +157,7 @@ pub fn TopProcesses(
             })
         })
     });
-    let template = format!("grid-template-columns:{}", grid_template(&layout()));
+    let template = format!("grid-template-columns:{}", layout().grid_template());
     let fallback_rows = move || {
         rows.get()
             .into_iter()
@@ -301,6 +290,6 @@ mod tests {
 
     #[test]
     fn the_headings_use_the_drawn_columns() {
-        assert_eq!(grid_template(&layout()), "72px minmax(0,1fr) 72px 88px");
+        assert_eq!(layout().grid_template(), "72px minmax(0,1fr) 72px 88px");
     }
 }

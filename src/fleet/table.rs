@@ -3,11 +3,11 @@
 //! draws a screenful at a time.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use pulse_protocol::fleet::Metric;
 use pulse_protocol::HostStatus;
 
+use super::order::sort_indices;
 use super::HostRow;
 
 /// What the rows are ordered by.
@@ -71,21 +71,27 @@ pub enum Item {
 pub fn arrange(rows: &[HostRow], filter: &str, sort: Sort, group_by: Option<&str>) -> Vec<Item> {
     let terms: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     let mut kept: Vec<usize> = (0..rows.len()).filter(|&i| terms.iter().all(|term| matches(&rows[i], term))).collect();
-    kept.sort_by(|&a, &b| compare(&rows[a], &rows[b], sort));
+    sort_indices(&mut kept, &|a, b| compare(&rows[a], &rows[b], sort));
     let Some(tag) = group_by else {
         return kept.into_iter().map(Item::Host).collect();
     };
-    // Groups in the order of their values; hosts without the tag last.
-    let mut groups: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
-    for i in kept {
-        let value = rows[i].tags.get(tag);
-        groups.entry((value.is_none(), value.cloned().unwrap_or_default())).or_default().push(i);
-    }
-    let mut items = Vec::new();
-    for ((missing, value), members) in groups {
+    // Groups in the order of their values, hosts without the tag last; the sort
+    // is stable, so each group keeps the order above.
+    let group = |i: usize| rows[i].tags.get(tag);
+    sort_indices(&mut kept, &|a, b| match (group(a), group(b)) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (a, b) => a.is_none().cmp(&b.is_none()),
+    });
+    let mut items = Vec::with_capacity(kept.len() + 8);
+    let mut start = 0;
+    while start < kept.len() {
+        let value = group(kept[start]);
+        let end = kept[start..].iter().position(|&i| group(i) != value).map_or(kept.len(), |n| start + n);
+        let members = &kept[start..end];
         let up = members.iter().filter(|&&i| rows[i].status == HostStatus::Up).count();
-        items.push(Item::Group { value: (!missing).then_some(value), hosts: members.len(), up });
-        items.extend(members.into_iter().map(Item::Host));
+        items.push(Item::Group { value: value.cloned(), hosts: members.len(), up });
+        items.extend(members.iter().map(|&i| Item::Host(i)));
+        start = end;
     }
     items
 }

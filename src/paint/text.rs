@@ -146,6 +146,19 @@ impl CellLayout {
             .collect()
     }
 
+    /// CSS grid tracks that line HTML up with the cells (padding included).
+    pub fn grid_template(&self) -> String {
+        let tracks: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| match c.width {
+                Width::Px(px) => format!("{}px", px + 2.0 * self.padding),
+                Width::Fill => "minmax(0,1fr)".to_owned(),
+            })
+            .collect();
+        tracks.join(" ")
+    }
+
     /// Every text box for `rows` data rows on a canvas `width` CSS pixels wide.
     pub fn place(&self, width: f64, rows: usize) -> Vec<Placed> {
         match self.wrap {
