@@ -6,7 +6,6 @@
 
 pub mod agent;
 pub mod config;
-pub mod conn;
 pub mod error;
 pub mod fanout;
 pub mod fleet;
@@ -146,7 +145,7 @@ pub async fn serve(
     });
     let settings = Arc::new(listen::Settings {
         header_timeout: config.header_timeout,
-        write_stall: conn::WRITE_STALL,
+        write_stall: listen::conn::WRITE_STALL,
         clients: listen::clients::Clients::new(caps.total, config.max_per_address),
         proxies: listen::forwarded::TrustedProxies::new(&config.trusted_proxies),
         tls,

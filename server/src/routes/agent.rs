@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::ws::handshake;
-use crate::conn::Peer;
+use crate::listen::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::encode_text;
 use crate::fleet::Claim;

@@ -17,7 +17,7 @@ use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
 use super::params::{bad, shown, Params};
-use crate::conn::Peer;
+use crate::listen::conn::Peer;
 use crate::error::AppError;
 use crate::state::{AppState, Slot};
 
