@@ -32,10 +32,15 @@ pub enum AppError {
     #[error(
         "host {} is not one this server answers to; start the server with --allow-host {} \
          (or --public-url with the address browsers use), or use its IP address or localhost",
-        shown(.0),
-        prefix(&crate::host::name_of(.0))
+        shown(.sent),
+        prefix(.name)
     )]
-    UnknownHost(String),
+    UnknownHost {
+        /// The authority as the request carried it.
+        sent: String,
+        /// Its host name (no port, lower case), as `--allow-host` takes it.
+        name: String,
+    },
     /// A plain request took longer than the server allows.
     #[error("the request took longer than {0} s")]
     TimedOut(u64),
@@ -74,7 +79,7 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
-            AppError::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
+            AppError::UnknownHost { .. } => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

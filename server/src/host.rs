@@ -89,7 +89,7 @@ impl Hosts {
             ));
         }
         match names.into_iter().find(|name| !self.allows(name)) {
-            Some(refused) => Err(AppError::UnknownHost(refused.to_owned())),
+            Some(refused) => Err(AppError::UnknownHost { sent: refused.to_owned(), name: name_of(refused) }),
             None => Ok(()),
         }
     }
