@@ -125,7 +125,8 @@ pub async fn serve(
     state.max_connections = caps.streams;
     let hub = state.hub.clone();
     if !config.no_local {
-        sampler::spawn(hub.clone(), config.interval)?;
+        let samples = sampler::spawn(hub.host().to_owned(), config.interval)?;
+        tokio::spawn(hub::publisher::run(hub.clone(), samples));
         hub.first_frame(FIRST_FRAME_WAIT).await;
     }
     let fleet = state.fleet.clone();
