@@ -15,6 +15,8 @@ mod error;
 mod frame;
 pub mod json;
 mod message;
+pub mod names;
+mod version;
 mod responses;
 
 pub use agent::{AgentReply, HostInfo, HostStatus, HostsResponse};
@@ -24,10 +26,9 @@ pub use error::ApiError;
 pub use frame::{Frame, ProcessInfo};
 pub use json::{from_json, JsonError};
 pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+pub use names::WireName;
+pub use version::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
-
-/// The protocol version this crate speaks; sent in [`Hello`].
-pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Path prefix of every API endpoint.
 pub const API_PREFIX: &str = "/api/v1";
