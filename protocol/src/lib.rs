@@ -16,8 +16,8 @@ mod frame;
 pub mod json;
 mod message;
 pub mod names;
-mod version;
 mod responses;
+mod version;
 
 pub use agent::{AgentReply, HostInfo, HostStatus, HostsResponse};
 pub use catalog::{Catalog, SeriesInfo, SeriesKind, Unit};
@@ -27,8 +27,8 @@ pub use frame::{Frame, ProcessInfo};
 pub use json::{from_json, JsonError};
 pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 pub use names::WireName;
-pub use version::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
+pub use version::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 
 /// Path prefix of every API endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -85,7 +85,10 @@ fn every_name_must_pass() {
         &[("x-forwarded-host", "localhost"), ("host", "evil.example")],
     ] {
         let error = check(refused).expect_err("refused");
-        assert!(matches!(error, AppError::UnknownHost { ref sent, .. } if sent.contains("evil.example")), "{refused:?}");
+        assert!(
+            matches!(error, AppError::UnknownHost { ref sent, .. } if sent.contains("evil.example")),
+            "{refused:?}"
+        );
     }
 }
 

@@ -20,11 +20,11 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::ws::handshake;
-use crate::listen::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::encode_text;
 use crate::fleet::Claim;
 use crate::hub::Hub;
+use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 
 /// The largest message an agent may send (a frame with its process table).

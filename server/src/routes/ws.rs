@@ -28,11 +28,11 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::feed::json;
 use super::params::Params;
-use crate::listen::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::Subscriber;
 use crate::history::lagged_gap;
 use crate::hub::{Hub, Start};
+use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 use io::ConnIo;
 
