@@ -6,7 +6,7 @@
 //! short and bounded by the write-stall limit. A cut connection resumes from its
 //! cursor when its client comes back, losing nothing inside history.
 //!
-//! A connection is anything [`Watched`] (`conn::Link` is), so this module knows
+//! A connection is anything [`Watched`] (`super::conn::Link` is), so this module knows
 //! nothing of connections beyond their socket and their switch.
 
 pub mod reading;
