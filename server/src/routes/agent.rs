@@ -45,7 +45,7 @@ pub async fn handler(
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
     let server_shutdown = state.hub.shutdown_signal();
-    tracing::info!(host = %who.id, name = %who.name, "an agent connected");
+    tracing::info!(host = %who.id, name = %who.name, protocol = who.protocol, "an agent connected");
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
         let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
