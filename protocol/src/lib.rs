@@ -15,7 +15,7 @@ mod error;
 mod frame;
 pub mod json;
 mod message;
-pub mod names;
+mod names;
 mod responses;
 mod version;
 
