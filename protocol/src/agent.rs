@@ -9,7 +9,10 @@
 //!    missing token, or the hub takes no agents: its body names `--agent-token`),
 //!    409 `host_connected` (another live agent holds this host id; the body names
 //!    it), 426 `protocol_too_new` (the agent speaks a newer protocol than the
-//!    hub), 400 `bad_request` (a malformed header). Or it upgrades.
+//!    hub) or `protocol_too_old` (older than [`crate::MIN_AGENT_PROTOCOL`]), 400
+//!    `bad_request` (a malformed header). Or it upgrades. A 426 names the hub's
+//!    versions in [`HEADER_PROTOCOL`] and [`HEADER_MIN_PROTOCOL`] and asks for a
+//!    long `Retry-After`: versions do not change until someone upgrades.
 //! 3. The hub's first message is an [`AgentReply::Resume`]: the newest frame it
 //!    holds from this host (`epoch` null when it holds none).
 //! 4. The agent then sends its own stream as [`crate::ServerMessage`] JSON text
@@ -25,14 +28,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::wire_names;
 use crate::Epoch;
 
 /// The endpoint an agent opens, under the hub's base URL.
 pub const AGENT_PATH: &str = "/api/v1/agent";
 /// `Authorization: Bearer TOKEN`: one of the hub's `--agent-token`s.
 pub const HEADER_TOKEN: &str = "authorization";
-/// The agent's [`crate::PROTOCOL_VERSION`].
+/// The agent's [`crate::PROTOCOL_VERSION`] (absent: [`crate::UNSTATED_PROTOCOL`]);
+/// in a 426 refusal, the hub's.
 pub const HEADER_PROTOCOL: &str = "pulse-protocol";
+/// In a 426 refusal: the oldest agent protocol the hub reads
+/// ([`crate::MIN_AGENT_PROTOCOL`]).
+pub const HEADER_MIN_PROTOCOL: &str = "pulse-min-agent-protocol";
 /// The host's stable id (`[A-Za-z0-9._-]`, 1 to 64 bytes).
 pub const HEADER_HOST_ID: &str = "pulse-host-id";
 /// The host's display name (UTF-8, percent-encoded, at most 128 bytes decoded).
@@ -78,16 +86,16 @@ pub struct HostInfo {
     pub interval_ms: u64,
 }
 
-/// Whether a host is reporting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HostStatus {
-    /// Samples arrive.
-    Up,
-    /// Connected, but no sample for three intervals.
-    Stale,
-    /// Not connected.
-    Down,
+wire_names! {
+    /// Whether a host is reporting.
+    pub enum HostStatus {
+        /// Samples arrive.
+        Up = "up",
+        /// Connected, but no sample for three intervals.
+        Stale = "stale",
+        /// Not connected.
+        Down = "down",
+    }
 }
 
 /// Answer to `GET /api/v1/hosts`.

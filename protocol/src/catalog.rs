@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::wire_names;
+
 /// Every series the server streams, in a stable display order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Catalog {
@@ -19,7 +21,8 @@ impl Catalog {
 /// One series: a named stream of numbers from one host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesInfo {
-    /// Unique id of the series on its host, e.g. `cpu.total`, `net.rx.eth0`.
+    /// Unique id of the series on its host, e.g. `cpu.total`, `net.rx:eth0` (a
+    /// series per instance is `name:instance`).
     pub id: String,
     /// The host that produces it; one host is just the simplest case.
     pub host: String,
@@ -33,30 +36,30 @@ pub struct SeriesInfo {
     pub kind: SeriesKind,
 }
 
-/// The unit a value is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// Percent, 0 to 100.
-    Percent,
-    /// Bytes.
-    Bytes,
-    /// Bytes per second.
-    BytesPerSecond,
-    /// Load average (runnable tasks).
-    Load,
-    /// A plain count.
-    Count,
-    /// Seconds.
-    Seconds,
+wire_names! {
+    /// The unit a value is expressed in.
+    pub enum Unit {
+        /// Percent, 0 to 100.
+        Percent = "percent",
+        /// Bytes.
+        Bytes = "bytes",
+        /// Bytes per second.
+        BytesPerSecond = "bytes_per_second",
+        /// Load average (runnable tasks).
+        Load = "load",
+        /// A plain count.
+        Count = "count",
+        /// Seconds.
+        Seconds = "seconds",
+    }
 }
 
-/// How a series was measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeriesKind {
-    /// A level read as it is (memory used, load).
-    Gauge,
-    /// A rate computed on the server from a counter (bytes/s).
-    Rate,
+wire_names! {
+    /// How a series was measured.
+    pub enum SeriesKind {
+        /// A level read as it is (memory used, load).
+        Gauge = "gauge",
+        /// A rate computed on the server from a counter (bytes/s).
+        Rate = "rate",
+    }
 }

@@ -16,7 +16,9 @@ pub mod fleet;
 mod frame;
 pub mod json;
 mod message;
+mod names;
 mod responses;
+mod version;
 
 pub use agent::{AgentReply, HostInfo, HostStatus, HostsResponse};
 pub use catalog::{Catalog, SeriesInfo, SeriesKind, Unit};
@@ -25,10 +27,9 @@ pub use error::ApiError;
 pub use frame::{Frame, ProcessInfo};
 pub use json::{from_json, JsonError};
 pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+pub use names::WireName;
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
-
-/// The protocol version this crate speaks; sent in [`Hello`].
-pub const PROTOCOL_VERSION: u32 = 1;
+pub use version::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 
 /// Path prefix of every API endpoint.
 pub const API_PREFIX: &str = "/api/v1";

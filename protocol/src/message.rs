@@ -5,6 +5,7 @@ pub(crate) mod tag;
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::wire_names;
 use crate::{Catalog, Epoch, Frame};
 
 /// Everything the server sends, tagged by `type`.
@@ -30,7 +31,10 @@ pub enum ServerMessage {
 /// Opens a stream: who the server is and what it streams.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hello {
-    /// [`crate::PROTOCOL_VERSION`] of the server.
+    /// [`crate::PROTOCOL_VERSION`] of the server; [`crate::UNSTATED_PROTOCOL`] when
+    /// it does not say. A page that cannot read this version should say so rather
+    /// than misread the stream.
+    #[serde(default = "crate::version::unstated")]
     pub protocol: u32,
     /// This server run.
     pub epoch: Epoch,
@@ -57,16 +61,16 @@ pub struct Heartbeat {
     pub ts: i64,
 }
 
-/// Why some frames cannot be delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GapReason {
-    /// The requested position is older than the history the server keeps.
-    TooOld,
-    /// The client's epoch is not this server run's (the server restarted).
-    EpochChanged,
-    /// The client fell too far behind the live stream and frames were skipped.
-    Lagged,
+wire_names! {
+    /// Why some frames cannot be delivered.
+    pub enum GapReason {
+        /// The requested position is older than the history the server keeps.
+        TooOld = "too_old",
+        /// The client's epoch is not this server run's (the server restarted).
+        EpochChanged = "epoch_changed",
+        /// The client fell too far behind the live stream and frames were skipped.
+        Lagged = "lagged",
+    }
 }
 
 /// An explicit hole in the stream: the client draws a break here.

@@ -7,14 +7,18 @@ use serde::{Deserialize, Serialize};
 use crate::{Epoch, ServerMessage};
 
 /// Answer to `GET /api/v1/poll`: the messages after the client's cursor.
+///
+/// `M` is how each message is held. Readers get [`ServerMessage`]s (the default);
+/// the server writes messages it has already serialised (each frame once, for every
+/// transport) as raw JSON, through this same type, so the shape is defined once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PollResponse {
+pub struct PollResponse<M = ServerMessage> {
     /// This server run.
     pub epoch: Epoch,
     /// Pass this back as `since` in the next poll.
     pub next: u64,
     /// `hello` (first poll or new epoch), `gap`, and `frame`s in seq order; empty on timeout.
-    pub messages: Vec<ServerMessage>,
+    pub messages: Vec<M>,
 }
 
 /// Answer to `GET /api/v1/history`: columns of values, aligned with `ts`.

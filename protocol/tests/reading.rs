@@ -109,3 +109,48 @@ where
 {
     assert_eq!(serde_json::from_str::<T>(json).ok(), from_json::<T>(json).ok(), "{json}");
 }
+
+#[test]
+fn a_hello_that_names_no_protocol_reads_as_the_unstated_version() {
+    let hello = |protocol: &str| {
+        format!(
+            r#"{{"type":"hello",{protocol}"epoch":"e","seq":1,"catalog":{{"series":[]}},"heartbeat_ms":1,"interval_ms":1,"history_ms":1,"server_time":1}}"#
+        )
+    };
+    // (the protocol field as sent, the version every reader must see)
+    let cases = [("", UNSTATED_PROTOCOL), (r#""protocol":1,"#, 1), (r#""protocol":7,"#, 7)];
+    for (field, want) in cases {
+        let json = hello(field);
+        for (reader, read) in [("serde", serde(&json)), ("ours", ours(&json))] {
+            let Ok(ServerMessage::Hello(hello)) = read else { panic!("{reader}: {json}: {read:?}") };
+            assert_eq!(hello.protocol, want, "{reader}: {json}");
+        }
+        let derived: Hello = serde_json::from_str(&json).expect("the derived reader");
+        assert_eq!(derived.protocol, want, "derived: {json}");
+    }
+}
+
+#[test]
+fn every_name_of_a_wire_enum_reads_the_same_in_both_readers() {
+    fn check<T>()
+    where
+        T: WireName + serde::Serialize + serde::de::DeserializeOwned + json::Decode + PartialEq + std::fmt::Debug,
+    {
+        for &value in T::ALL {
+            let json = serde_json::to_string(&value).expect("serde writes it");
+            assert_eq!(json, format!("\"{}\"", value.as_str()));
+            assert_eq!(serde_json::from_str::<T>(&json).ok(), Some(value), "serde: {json}");
+            assert_eq!(from_json::<T>(&json).ok(), Some(value), "ours: {json}");
+        }
+        let unknown = r#""no_such_name""#;
+        let serde_says = serde_json::from_str::<T>(unknown).expect_err("serde refuses it").to_string();
+        let we_say = from_json::<T>(unknown).expect_err("we refuse it").to_string();
+        for said in [&serde_says, &we_say] {
+            assert!(said.contains("unknown variant `no_such_name`"), "{said}");
+            assert!(T::NAMES.iter().all(|name| said.contains(&format!("`{name}`"))), "{said}");
+        }
+    }
+    check::<Unit>();
+    check::<SeriesKind>();
+    check::<GapReason>();
+}

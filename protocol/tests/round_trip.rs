@@ -127,8 +127,7 @@ fn the_web_apps_reader_reads_what_serde_writes() {
     };
     assert_eq!(from_json::<HistoryResponse>(&serde_json::to_string(&history).unwrap()), Ok(history));
 
-    let units = [Unit::Percent, Unit::Bytes, Unit::BytesPerSecond, Unit::Load, Unit::Count, Unit::Seconds];
-    let series = units
+    let series = Unit::ALL
         .iter()
         .enumerate()
         .map(|(i, &unit)| SeriesInfo {

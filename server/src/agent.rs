@@ -63,7 +63,8 @@ pub async fn serve(config: AgentConfig, mut stop: watch::Receiver<bool>) -> Resu
     };
     let timing = Timing { interval: config.interval, heartbeat: HEARTBEAT, history: config.buffer };
     let hub = Arc::new(Hub::new(identity.name.clone(), timing));
-    sampler::spawn(Arc::clone(&hub), config.interval).map_err(AgentError::Sampler)?;
+    let samples = sampler::spawn(hub.host().to_owned(), config.interval).map_err(AgentError::Sampler)?;
+    tokio::spawn(crate::hub::publisher::run(Arc::clone(&hub), samples));
     hub.first_frame(FIRST_FRAME_WAIT).await;
     tracing::info!(
         id = %identity.id,

@@ -3,7 +3,8 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pulse_protocol::ApiError;
+use pulse_protocol::agent::{HEADER_MIN_PROTOCOL, HEADER_PROTOCOL};
+use pulse_protocol::{ApiError, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION};
 
 use crate::quote::{prefix, shown};
 
@@ -32,10 +33,15 @@ pub enum AppError {
     #[error(
         "host {} is not one this server answers to; start the server with --allow-host {} \
          (or --public-url with the address browsers use), or use its IP address or localhost",
-        shown(.0),
-        prefix(&crate::host::name_of(.0))
+        shown(.sent),
+        prefix(.name)
     )]
-    UnknownHost(String),
+    UnknownHost {
+        /// The authority as the request carried it.
+        sent: String,
+        /// Its host name (no port, lower case), as `--allow-host` takes it.
+        name: String,
+    },
     /// A plain request took longer than the server allows.
     #[error("the request took longer than {0} s")]
     TimedOut(u64),
@@ -65,16 +71,33 @@ pub enum AppError {
         /// The hub's.
         hub: u32,
     },
+    /// An agent older than the oldest this hub reads.
+    #[error(
+        "the agent speaks protocol {agent}, this hub reads agents of protocol {min_agent} to {hub}: upgrade the agent"
+    )]
+    ProtocolTooOld {
+        /// The agent's version.
+        agent: u32,
+        /// The hub's.
+        hub: u32,
+        /// The oldest agent version the hub reads.
+        min_agent: u32,
+    },
 }
 
+/// How long an agent refused for its protocol version is asked to wait: versions
+/// change only when someone upgrades, so trying sooner only adds load.
+pub const VERSION_RETRY_AFTER: u64 = 300;
+
 impl AppError {
-    fn code(&self) -> (StatusCode, &'static str) {
+    /// The status and the `error` code of the JSON body.
+    pub(crate) fn code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
-            AppError::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
+            AppError::UnknownHost { .. } => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -83,6 +106,7 @@ impl AppError {
             AppError::Fleet(crate::fleet::FleetError::HostNeeded) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::ProtocolTooNew { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_new"),
+            AppError::ProtocolTooOld { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_old"),
         }
     }
 }
@@ -92,9 +116,41 @@ impl IntoResponse for AppError {
         let (status, error) = self.code();
         let body = ApiError { error: error.to_owned(), detail: self.to_string() };
         let mut response = (status, Json(body)).into_response();
-        if let AppError::Unavailable { retry_after, .. } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        let headers = response.headers_mut();
+        match self {
+            AppError::Unavailable { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            AppError::ProtocolTooNew { .. } | AppError::ProtocolTooOld { .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(VERSION_RETRY_AFTER));
+                headers.insert(HEADER_PROTOCOL, HeaderValue::from(PROTOCOL_VERSION));
+                headers.insert(HEADER_MIN_PROTOCOL, HeaderValue::from(MIN_AGENT_PROTOCOL));
+            }
+            _ => {}
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_refusal_names_the_hubs_versions_and_asks_for_a_long_wait() {
+        let refusals = [
+            AppError::ProtocolTooNew { agent: PROTOCOL_VERSION + 1, hub: PROTOCOL_VERSION },
+            AppError::ProtocolTooOld { agent: 0, hub: PROTOCOL_VERSION, min_agent: MIN_AGENT_PROTOCOL },
+        ];
+        for refusal in refusals {
+            let response = refusal.into_response();
+            assert_eq!(response.status(), StatusCode::UPGRADE_REQUIRED);
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            assert_eq!(header(HEADER_PROTOCOL), Some(PROTOCOL_VERSION.to_string()));
+            assert_eq!(header(HEADER_MIN_PROTOCOL), Some(MIN_AGENT_PROTOCOL.to_string()));
+            assert_eq!(header("retry-after"), Some(VERSION_RETRY_AFTER.to_string()));
+        }
+        let other = AppError::BadRequest("x".into()).into_response();
+        assert!(other.headers().get(HEADER_PROTOCOL).is_none() && other.headers().get("retry-after").is_none());
     }
 }

@@ -22,6 +22,7 @@ mod carried;
 pub mod flags;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::Version;
@@ -29,7 +30,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::state::AppState;
 use flags::PublicUrl;
 
 /// The host names this server answers to, besides IP literals and `localhost`.
@@ -89,7 +89,7 @@ impl Hosts {
             ));
         }
         match names.into_iter().find(|name| !self.allows(name)) {
-            Some(refused) => Err(AppError::UnknownHost(refused.to_owned())),
+            Some(refused) => Err(AppError::UnknownHost { sent: refused.to_owned(), name: name_of(refused) }),
             None => Ok(()),
         }
     }
@@ -97,8 +97,8 @@ impl Hosts {
 
 /// Refuses every request that names a host this server does not answer to, with a
 /// 421 saying which flag to add. Layered over every route, so none can opt out.
-pub async fn allow(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match state.hosts.check(&request) {
+pub async fn allow(State(hosts): State<Arc<Hosts>>, request: Request, next: Next) -> Response {
+    match hosts.check(&request) {
         Ok(()) => next.run(request).await,
         Err(refusal) => {
             tracing::debug!(%refusal, "refused a request for another host");

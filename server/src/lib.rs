@@ -6,7 +6,6 @@
 
 pub mod agent;
 pub mod config;
-pub mod conn;
 pub mod error;
 pub mod fanout;
 pub mod fleet;
@@ -126,7 +125,8 @@ pub async fn serve(
     state.max_connections = caps.streams;
     let hub = state.hub.clone();
     if !config.no_local {
-        sampler::spawn(hub.clone(), config.interval)?;
+        let samples = sampler::spawn(hub.host().to_owned(), config.interval)?;
+        tokio::spawn(hub::publisher::run(hub.clone(), samples));
         hub.first_frame(FIRST_FRAME_WAIT).await;
     }
     let fleet = state.fleet.clone();
@@ -147,7 +147,7 @@ pub async fn serve(
     });
     let settings = Arc::new(listen::Settings {
         header_timeout: config.header_timeout,
-        write_stall: conn::WRITE_STALL,
+        write_stall: listen::conn::WRITE_STALL,
         clients: listen::clients::Clients::new(caps.total, config.max_per_address),
         proxies: listen::forwarded::TrustedProxies::new(&config.trusted_proxies),
         tls,

@@ -10,12 +10,13 @@
 //!   runs from the end of the previous answer).
 //! - Errors hyper answers below the router get JSON bodies ([`answers`]).
 //! - Streams whose client stopped reading are cut ([`watchdog`]); writes that make
-//!   no progress fail after [`crate::conn::WRITE_STALL`].
+//!   no progress fail after [`conn::WRITE_STALL`].
 //! - Behind a `--trusted-proxy`, a request's connection counts against the browser
 //!   its headers name ([`forwarded`]).
 
 pub mod answers;
 pub mod clients;
+pub mod conn;
 pub mod forwarded;
 pub mod tls;
 pub mod watchdog;
@@ -43,9 +44,9 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::conn::{Link, Peer, Socket, StallLimit};
 use answers::{closing_answer, JsonErrors};
 use clients::{Clients, Refusal, Ticket};
+use conn::{Link, Peer, Socket, StallLimit};
 use forwarded::TrustedProxies;
 use watchdog::Watchdog;
 

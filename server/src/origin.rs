@@ -6,13 +6,14 @@
 //! pages, and a page can set neither `Host` nor these headers on a WebSocket or
 //! `EventSource` request. Non-browser clients send no `Origin` and pass anyway.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// The configured foreign origins.
 #[derive(Debug, Clone, Default)]
@@ -103,8 +104,8 @@ fn name_of(authority: &str) -> &str {
 /// for allowed foreign origins, and answers preflights. A refused page may read the
 /// refusal (its 403 carries CORS headers for that origin, and nothing else does), so
 /// it can tell its user which `--allow-origin` the server needs.
-pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let allowed = match state.origins.check(request.headers()) {
+pub async fn cors(State(origins): State<Arc<Origins>>, request: Request, next: Next) -> Response {
+    let allowed = match origins.check(request.headers()) {
         Ok(allowed) => allowed,
         Err(refusal) => {
             let origin = request.headers().get(header::ORIGIN).cloned();

@@ -47,10 +47,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/", any(site::not_found))
         .route("/api/{*rest}", any(site::not_found))
         .method_not_allowed_fallback(site::method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), origin::cors));
+        .layer(middleware::from_fn_with_state(state.origins.clone(), origin::cors));
     let site = site::router(&state.dist).layer(CompressionLayer::new());
     api.merge(site)
-        .layer(middleware::from_fn_with_state(state.clone(), host::allow))
+        .layer(middleware::from_fn_with_state(state.hosts.clone(), host::allow))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .with_state(state)
 }

@@ -1,8 +1,9 @@
 //! Samples the real host once per interval on its own OS thread.
 //!
 //! sysinfo's refreshes block (they read procfs), so they never run on the async
-//! runtime. Each sample becomes a [`Frame`] handed to the [`crate::hub::Hub`], which
-//! numbers, serialises and broadcasts it. Counters become rates here.
+//! runtime. Each sample goes down a channel to whoever publishes it (the hub's
+//! publisher, which numbers, serialises and broadcasts it as a `Frame`); the sampler
+//! knows nothing of hubs. Counters become rates here.
 
 mod disks;
 mod network;
@@ -11,7 +12,6 @@ mod series;
 mod top;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -20,7 +20,6 @@ use sysinfo::{
     CpuRefreshKind, Disks, MemoryRefreshKind, Networks, ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System,
 };
 
-use crate::hub::Hub;
 use rates::Rates;
 pub use series::CatalogBuilder;
 
@@ -40,17 +39,17 @@ pub struct Sample {
     pub catalog: Catalog,
 }
 
-/// Starts the sampler thread; it ends at the first sample after the hub shuts down.
+/// Starts the sampler thread for `host` (the name every series carries) and returns
+/// its samples; the thread ends at the first sample after the receiver is dropped.
 ///
-/// Must be called inside a Tokio runtime: samples are handed to a task on it, which
-/// publishes them ([`crate::hub::publisher`]). Publishing wakes SSE streams' tasks,
-/// and a wake-up from outside the runtime costs a queue push under a lock and a
-/// write to the runtime's eventfd *per task*; from inside it is a local queue push.
-pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinHandle<()>> {
+/// Hand the receiver to a task on the runtime (`hub::publisher::run`), not to a
+/// thread: publishing wakes SSE streams' tasks, and a wake-up from outside the
+/// runtime costs a queue push under a lock and a write to the runtime's eventfd
+/// *per task*; from inside it is a local queue push.
+pub fn spawn(host: String, interval: Duration) -> std::io::Result<tokio::sync::mpsc::Receiver<Sample>> {
     let (samples, received) = tokio::sync::mpsc::channel::<Sample>(1);
-    tokio::spawn(crate::hub::publisher::run(hub.clone(), received));
     thread::Builder::new().name("pulse-sampler".into()).spawn(move || {
-        let mut sampler = Sampler::new(hub.host().to_owned());
+        let mut sampler = Sampler::new(host);
         // CPU usage is the difference between two readings: give the first one time.
         thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL.min(interval));
         let mut next = Instant::now();
@@ -68,7 +67,8 @@ pub fn spawn(hub: Arc<Hub>, interval: Duration) -> std::io::Result<thread::JoinH
                 next = now;
             }
         }
-    })
+    })?;
+    Ok(received)
 }
 
 /// The reading state: sysinfo handles and the previous counters.

@@ -201,12 +201,29 @@ async fn the_agent_sends_exactly_what_follows_the_hubs_cursor() {
 async fn refusals_are_explained_and_retried() {
     let hub = FakeHub::start().await;
     let mut agent: Proc = agent(&["--hub", &hub.url(), "--name", "old-hub"]);
-    hub.refuse("426 Upgrade Required", "", "protocol_too_new", "this hub speaks protocol 0").await;
-    let log = agent.wait_for_line("older protocol").await;
-    assert!(log.contains("upgrade the hub") && log.contains("this hub speaks protocol 0"), "{log}");
     hub.refuse("409 Conflict", "", "host_connected", "host old-hub is connected").await;
     let log = agent.wait_for_line("host old-hub is already connected").await;
     assert!(log.contains("give each host its own --name"), "{log}");
+
+    // A hub too old for this agent: one line names both versions and what to do,
+    // and the agent asks again only after a long wait (an upgrade must come first).
+    let versions = "pulse-protocol: 0\r\npulse-min-agent-protocol: 0\r\n";
+    hub.refuse("426 Upgrade Required", versions, "protocol_too_new", "this hub speaks protocol 0").await;
+    let log = agent.wait_for_line("newer than the hub's 0").await;
+    let ours = format!("this agent speaks protocol {PROTOCOL_VERSION}");
+    assert!(
+        log.contains(&ours) && log.contains("upgrade the hub") && log.contains("this hub speaks protocol 0"),
+        "{log}"
+    );
+    let log = agent.wait_for_lines("reconnecting in", 2, DEADLINE).await;
+    let waits: Vec<f64> = log.lines().filter_map(planned_wait).collect();
+    assert!(waits.last().is_some_and(|&wait| wait >= 300.0), "a long wait after the version refusal: {log}");
     assert!(agent.running());
     assert!(!log.contains(TOKEN));
+}
+
+/// The wait a `reconnecting in N s` line announces, in seconds.
+fn planned_wait(line: &str) -> Option<f64> {
+    let (_, after) = line.split_once("reconnecting in ")?;
+    after.split_once(" s")?.0.parse().ok()
 }

@@ -31,7 +31,7 @@ mod fuzz {
 use std::time::Duration;
 
 use fuzz::budget::{self, Budget};
-use fuzz::exchange::{self, exchange};
+use fuzz::exchange::exchange;
 use fuzz::recent::Recent;
 use fuzz::requests::{self, Context, Request};
 use fuzz::tally::Tally;
@@ -86,7 +86,6 @@ fn fuzz_server(name: &str, default_cases: u32, strategy: impl Strategy<Value = R
         let kind = verdict::judge(&bytes, requests::is_head(&bytes), &answer)
             .map_err(|why| TestCaseError::fail(format!("{why}; {}; answer {answer:?}", shown())))?;
         prop_assert_eq!(budget::panics(&threads), panics, "the server panicked; {}", shown());
-        prop_assert!(answer.elapsed <= exchange::ANSWER_WITHIN, "answered after {:?}; {}", answer.elapsed, shown());
         tally.add(kind, &bytes);
         Ok(())
     });

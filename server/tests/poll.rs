@@ -26,12 +26,13 @@ async fn a_long_poll_returns_when_a_frame_arrives() {
     server.wait_for_seq(1).await;
     let first: PollResponse = client().get(server.url("/api/v1/poll")).send().await.unwrap().json().await.unwrap();
     let url = server.url(&format!("/api/v1/poll?since={}&epoch={}&wait=20", first.next, first.epoch));
-    let started = std::time::Instant::now();
-    let body: PollResponse = client().get(url).send().await.unwrap().json().await.unwrap();
+    let request = client().get(url).send();
+    let body: PollResponse =
+        tokio::time::timeout(DEADLINE, request).await.expect("in time").unwrap().json().await.unwrap();
+    // An answer at the timeout carries no messages: a frame means it answered on the frame.
     let ServerMessage::Frame(frame) = &body.messages[0] else { panic!("a frame, got {:?}", body.messages) };
     assert_eq!(frame.seq, first.next + 1, "the very next frame, nothing skipped");
     assert_eq!(body.next, frame.seq);
-    assert!(started.elapsed().as_secs() < 20, "answered on the frame, not at the timeout");
 }
 
 #[tokio::test]
@@ -89,13 +90,12 @@ async fn a_poll_from_a_cursor_ahead_of_the_server_goes_on_from_now() {
     assert!(body.next < ahead, "the cursor comes back to the server's newest frame, not {}", body.next);
 
     let held = server.url(&format!("/api/v1/poll?since={ahead}&epoch={}&wait=20", first.epoch));
-    let started = std::time::Instant::now();
     let request = client().get(held).send();
     let body: PollResponse =
         tokio::time::timeout(DEADLINE, request).await.expect("in time").unwrap().json().await.unwrap();
+    // An answer at the timeout carries no messages: frames mean it answered on the next one.
     let seqs: Vec<u64> = body.messages.iter().filter_map(seq_of).collect();
     assert!(!seqs.is_empty(), "the next frame, as WebSocket and SSE send it: {:?}", body.messages);
     assert!(seqs[0] > first.next && seqs[0] < ahead, "{seqs:?}");
     assert_eq!(body.next, *seqs.last().expect("frames"));
-    assert!(started.elapsed().as_secs() < 10, "answered on the next frame, not at the timeout");
 }

@@ -64,12 +64,13 @@ async fn a_held_long_poll_gets_503_with_retry_after_on_shutdown() {
     let url = server.url(&format!("/api/v1/poll?since=1&epoch={}&wait=25", health["epoch"].as_str().unwrap()));
     let held = tokio::spawn(async move { reqwest::get(url).await });
     server.wait_for_connections(1).await;
-    let started = std::time::Instant::now();
     server.shutdown().await;
-    let response = held.await.expect("task").expect("an answer, not a dropped connection");
+    // Held for 25 s, the poll would end in a 200 with no messages: the 503 is the
+    // shutdown's answer, whenever it comes within the deadline.
+    let held = tokio::time::timeout(DEADLINE, held).await.expect("answered in time");
+    let response = held.expect("task").expect("an answer, not a dropped connection");
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["retry-after"], "1");
     let body: ApiError = response.json().await.expect("JSON body");
     assert!(body.detail.contains("restarting"), "{body:?}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(4), "exits promptly");
 }

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{JsonError, Reader};
+use super::{JsonError, JsonErrorKind, Reader};
+use crate::names::WireName;
 
 /// A type that reads itself from JSON.
 pub trait Decode: Sized {
@@ -78,5 +79,15 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
             map.insert(key.into_owned(), value);
         }
         Ok(map)
+    }
+}
+
+/// A fieldless wire enum is one of its names ([`WireName`]: the list serde uses too).
+impl<T: WireName> Decode for T {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let name = reader.string()?;
+        T::from_name(&name).ok_or_else(|| {
+            reader.error(JsonErrorKind::UnknownVariant { found: name.into_owned(), expected: T::EXPECTED })
+        })
     }
 }

@@ -40,13 +40,7 @@ fn tag(reader: &mut Reader<'_>) -> Result<Tag, JsonError> {
         if tag.is_some() {
             return Err(reader.error(JsonErrorKind::DuplicateField("type")));
         }
-        let name = reader.string()?;
-        let Some(named) = Tag::from_name(&name) else {
-            let expected = "one of `hello` `frame` `heartbeat` `gap` `bye`";
-            let found = name.into_owned();
-            return Err(reader.error(JsonErrorKind::UnknownVariant { found, expected }));
-        };
-        tag = Some(named);
+        tag = Some(Tag::decode(reader)?);
     }
     reader.require(tag, "type")
 }

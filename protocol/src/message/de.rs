@@ -12,22 +12,15 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::tag::{Tag, TAGS};
+use super::tag::Tag;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+use crate::names::name_to_value;
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
-
-/// [`GapReason`]'s names on the wire.
-const GAP_REASONS: &[&str] = &["too_old", "epoch_changed", "lagged"];
 
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(MessageVisitor)
     }
-}
-
-/// Reads a `type` value, naming the valid ones when it is none of them.
-fn parse_tag<E: de::Error>(text: &str) -> Result<Tag, E> {
-    Tag::from_name(text).ok_or_else(|| E::unknown_variant(text, TAGS))
 }
 
 /// One slot per field name of any message type.
@@ -69,7 +62,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 if tag.is_some() {
                     return Err(de::Error::duplicate_field("type"));
                 }
-                tag = Some(parse_tag(&map.next_value::<String>()?)?);
+                tag = Some(name_to_value(&map.next_value::<String>()?)?);
                 continue;
             }
             if tag.is_some_and(|tag| !tag.has(&key)) {
@@ -126,7 +119,7 @@ fn need<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
 fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
     Ok(match tag {
         Tag::Hello => ServerMessage::Hello(Hello {
-            protocol: need(f.protocol, "protocol")?,
+            protocol: f.protocol.unwrap_or(crate::UNSTATED_PROTOCOL),
             epoch: need(f.epoch, "epoch")?,
             seq: need(f.seq, "seq")?,
             catalog: need(f.catalog, "catalog")?,
@@ -144,12 +137,7 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         }),
         Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat { seq: need(f.seq, "seq")?, ts: need(f.ts, "ts")? }),
         Tag::Gap => {
-            let reason = match need::<_, E>(f.reason, "reason")?.as_str() {
-                "too_old" => GapReason::TooOld,
-                "epoch_changed" => GapReason::EpochChanged,
-                "lagged" => GapReason::Lagged,
-                other => return Err(E::unknown_variant(other, GAP_REASONS)),
-            };
+            let reason: GapReason = name_to_value(&need::<String, E>(f.reason, "reason")?)?;
             ServerMessage::Gap(Gap { reason, next_seq: need(f.next_seq, "next_seq")?, missed: f.missed.flatten() })
         }
         Tag::Bye => {

@@ -1,32 +1,25 @@
 //! A message's `type` on the wire, shared by both readers of [`super::ServerMessage`]
 //! (serde's, in `de.rs`, and the browser's, in `json/message.rs`).
 
-/// The `type` of each message, as on the wire.
-pub(crate) const TAGS: &[&str] = &["hello", "frame", "heartbeat", "gap", "bye"];
+use crate::names::wire_names;
 
-/// A message's `type`.
-#[derive(Clone, Copy)]
-pub(crate) enum Tag {
-    Hello,
-    Frame,
-    Heartbeat,
-    Gap,
-    Bye,
+wire_names! {
+    /// A message's `type`.
+    pub(crate) enum Tag {
+        /// [`crate::Hello`].
+        Hello = "hello",
+        /// [`crate::Frame`].
+        Frame = "frame",
+        /// [`crate::Heartbeat`].
+        Heartbeat = "heartbeat",
+        /// [`crate::Gap`].
+        Gap = "gap",
+        /// [`crate::Bye`].
+        Bye = "bye",
+    }
 }
 
 impl Tag {
-    /// The tag named `text`, if it is one of [`TAGS`].
-    pub(crate) fn from_name(text: &str) -> Option<Self> {
-        Some(match text {
-            "hello" => Tag::Hello,
-            "frame" => Tag::Frame,
-            "heartbeat" => Tag::Heartbeat,
-            "gap" => Tag::Gap,
-            "bye" => Tag::Bye,
-            _ => return None,
-        })
-    }
-
     /// Whether `key` is one of this message type's fields.
     pub(crate) fn has(self, key: &str) -> bool {
         let fields: &[&str] = match self {

@@ -58,15 +58,8 @@ fn epoch() -> impl Strategy<Value = Epoch> {
 }
 
 fn series_info() -> impl Strategy<Value = SeriesInfo> {
-    let unit = prop::sample::select(vec![
-        Unit::Percent,
-        Unit::Bytes,
-        Unit::BytesPerSecond,
-        Unit::Load,
-        Unit::Count,
-        Unit::Seconds,
-    ]);
-    let kind = prop::sample::select(vec![SeriesKind::Gauge, SeriesKind::Rate]);
+    let unit = prop::sample::select(Unit::ALL);
+    let kind = prop::sample::select(SeriesKind::ALL);
     (text(), text(), text(), text(), unit, kind).prop_map(|(id, host, group, label, unit, kind)| SeriesInfo {
         id,
         host,

@@ -11,6 +11,9 @@ pub const BASE: Duration = Duration::from_secs(1);
 pub const CAP: Duration = Duration::from_secs(30);
 /// The longest `Retry-After` honoured (a hub asking for more is asked again then).
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+/// The least wait after a hub refused the agent's protocol version: only an
+/// upgrade changes its answer, so the agent asks rarely instead of hammering.
+pub const VERSION_MISMATCH_WAIT: Duration = MAX_RETRY_AFTER;
 
 /// The delay before the next try after `attempt` failures in a row (0: the link
 /// just dropped), for a draw `unit` in `[0, 1)`, at least `retry_after`.

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL, HEADER_TOKEN};
+use pulse_protocol::agent::{
+    HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_MIN_PROTOCOL, HEADER_PROTOCOL, HEADER_TOKEN,
+};
 use pulse_protocol::PROTOCOL_VERSION;
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -15,11 +17,11 @@ use tokio_tungstenite::tungstenite::http::{header, HeaderName, HeaderValue, Requ
 use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::WebSocketStream;
 
-use super::backoff::parse_retry_after;
+use super::backoff::{parse_retry_after, VERSION_MISMATCH_WAIT};
 use super::config::Token;
 use super::hub_url::HubUrl;
 use super::identity::Identity;
-use super::refusal::Refusal;
+use super::refusal::{HubVersions, Refusal};
 
 /// The longest a connection, its TLS handshake and its upgrade may take together.
 pub const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,9 +61,14 @@ pub enum DialError {
 }
 
 impl DialError {
-    /// How long the hub asked the agent to wait, if it did.
+    /// How long to wait at least before the next try: what the hub asked for, and
+    /// after a version refusal at least [`VERSION_MISMATCH_WAIT`] (only an upgrade
+    /// changes the answer, whatever an older hub asks).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
+            DialError::Refused { refusal, retry_after, .. } if refusal.is_version_mismatch() => {
+                Some(retry_after.unwrap_or_default().max(VERSION_MISMATCH_WAIT))
+            }
             DialError::Refused { retry_after, .. } => *retry_after,
             _ => None,
         }
@@ -102,9 +109,10 @@ async fn open(
     match tokio_tungstenite::client_async(request, stream).await {
         Ok((socket, _response)) => Ok(socket),
         Err(WsError::Http(response)) => {
-            let retry_after =
-                response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-            let refusal = Refusal::new(response.status().as_u16(), response.body().as_deref());
+            let text = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+            let retry_after = text(header::RETRY_AFTER.as_str()).and_then(parse_retry_after);
+            let hub = HubVersions::read(text(HEADER_PROTOCOL), text(HEADER_MIN_PROTOCOL));
+            let refusal = Refusal::new(response.status().as_u16(), response.body().as_deref()).with_hub(hub);
             Err(DialError::Refused { refusal, host_id: identity.id.clone(), retry_after })
         }
         Err(WsError::Io(error)) => Err(DialError::Connect(error)),
@@ -159,5 +167,27 @@ mod tests {
         assert_eq!(header("pulse-host-name").as_deref(), Some("Web%201"));
         assert_eq!(header("pulse-host-tags").as_deref(), Some("env=prod%20eu"));
         assert!(!request.uri().to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_version_refusal_waits_long_whatever_the_hub_asks() {
+        let refused = |status, retry_after| DialError::Refused {
+            refusal: Refusal::new(status, None),
+            host_id: "web-1".into(),
+            retry_after,
+        };
+        let secs = Duration::from_secs;
+        // (the error, the least wait before the next try)
+        let cases = [
+            (refused(426, None), Some(VERSION_MISMATCH_WAIT)),
+            (refused(426, Some(secs(1))), Some(VERSION_MISMATCH_WAIT)),
+            (refused(426, Some(VERSION_MISMATCH_WAIT + secs(60))), Some(VERSION_MISMATCH_WAIT + secs(60))),
+            (refused(503, Some(secs(5))), Some(secs(5))),
+            (refused(401, None), None),
+            (DialError::Timeout, None),
+        ];
+        for (error, want) in cases {
+            assert_eq!(error.retry_after(), want, "{error}");
+        }
     }
 }

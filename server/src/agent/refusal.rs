@@ -1,7 +1,8 @@
 //! What a hub's refusal of the agent means, in words that say what to do. The hub
-//! answers the upgrade with a status and a JSON `{error, detail}` body.
+//! answers the upgrade with a status and a JSON `{error, detail}` body, and a
+//! refusal of the agent's protocol version names the hub's versions in headers.
 
-use pulse_protocol::{ApiError, PROTOCOL_VERSION};
+use pulse_protocol::{agent_version, AgentVersion, ApiError, PROTOCOL_VERSION};
 
 /// The most characters of a hub's explanation the log shows.
 const DETAIL_CHARS: usize = 300;
@@ -13,13 +14,45 @@ pub struct Refusal {
     pub status: u16,
     /// The hub's JSON body, when it sent one that reads.
     pub body: Option<ApiError>,
+    /// The hub's protocol versions, when it named them (hubs do in a 426).
+    pub hub: Option<HubVersions>,
+}
+
+/// The protocol versions a hub names when it refuses the agent's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HubVersions {
+    /// The hub's own version.
+    pub protocol: u32,
+    /// The oldest agent version it reads.
+    pub min_agent: u32,
+}
+
+impl HubVersions {
+    /// From the refusal's `pulse-protocol` and `pulse-min-agent-protocol` values;
+    /// a hub that names only its own version reads agents of that version.
+    pub fn read(protocol: Option<&str>, min_agent: Option<&str>) -> Option<Self> {
+        let protocol = protocol?.trim().parse().ok()?;
+        let min_agent = min_agent.and_then(|v| v.trim().parse().ok()).unwrap_or(protocol);
+        Some(HubVersions { protocol, min_agent })
+    }
 }
 
 impl Refusal {
     /// Reads the status and whatever of the body arrived with the head.
     pub fn new(status: u16, body: Option<&[u8]>) -> Self {
         let body = body.and_then(|bytes| serde_json::from_slice::<ApiError>(bytes).ok());
-        Refusal { status, body }
+        Refusal { status, body, hub: None }
+    }
+
+    /// The refusal, with the versions the hub named.
+    pub fn with_hub(self, hub: Option<HubVersions>) -> Self {
+        Refusal { hub, ..self }
+    }
+
+    /// Whether the hub refused the agent's protocol version: nothing changes that
+    /// until one of them is upgraded.
+    pub fn is_version_mismatch(&self) -> bool {
+        self.status == 426
     }
 
     /// One line for the log, naming the host id the agent tried.
@@ -33,15 +66,45 @@ impl Refusal {
             409 => format!(
                 "host {host_id} is already connected to the hub (another agent uses this id; give each host its own --name): {detail}"
             ),
-            426 => format!(
-                "the hub speaks an older protocol than this agent's (version {PROTOCOL_VERSION}); upgrade the hub: {detail}"
-            ),
+            426 => format!("{}: {detail}", self.version_advice()),
             400 => format!("the hub refused the agent's headers: {detail}"),
             421 => format!(
                 "the hub does not answer to the name in --hub (start it with --public-url or --allow-host naming it): {detail}"
             ),
             404 => format!("the hub has no agent endpoint there (is --hub the hub's base URL, and is the hub new enough?): {detail}"),
             status => format!("the hub answered {status}: {detail}"),
+        }
+    }
+}
+
+impl Refusal {
+    /// Both versions, and which side to upgrade.
+    fn version_advice(&self) -> String {
+        let ours = PROTOCOL_VERSION;
+        let code = self.body.as_ref().map(|body| body.error.as_str());
+        let Some(HubVersions { protocol: hub, min_agent }) = self.hub else {
+            return match code {
+                Some("protocol_too_old") => {
+                    format!("the hub no longer reads this agent's protocol (version {ours}); upgrade this agent")
+                }
+                _ => format!(
+                    "the hub speaks an older protocol than this agent's (version {ours}; the hub did not say its own, \
+                     so it predates version checks); upgrade the hub, or run an agent of the hub's version"
+                ),
+            };
+        };
+        match agent_version(ours, hub, min_agent) {
+            AgentVersion::TooNew => format!(
+                "this agent speaks protocol {ours}, newer than the hub's {hub}; upgrade the hub, \
+                 or run an agent of protocol {min_agent} to {hub}"
+            ),
+            AgentVersion::TooOld => format!(
+                "this agent speaks protocol {ours}, older than the hub reads (protocol {min_agent} to {hub}); \
+                 upgrade this agent"
+            ),
+            AgentVersion::Accepted => {
+                format!("the hub refused this agent's protocol {ours} although it names protocols {min_agent} to {hub}")
+            }
         }
     }
 }
@@ -84,7 +147,56 @@ mod tests {
             assert!(line.contains(first) && line.contains(second), "{status}: {line}");
         }
         assert!(Refusal::new(401, None).describe("x").ends_with("no explanation given"));
+        assert!(!Refusal::new(503, None).is_version_mismatch() && Refusal::new(426, None).is_version_mismatch());
         let forged = Refusal::new(400, Some(body("bad_request", "a\\nFORGED").as_bytes())).describe("x");
         assert!(!forged.contains('\n') && forged.contains("a FORGED"), "{forged}");
+    }
+
+    #[test]
+    fn a_version_refusal_names_both_versions_and_who_must_upgrade() {
+        let ours = PROTOCOL_VERSION;
+        let (older, newer) = (ours.saturating_sub(1), ours + 1);
+        let body = |code: &str| format!(r#"{{"error":"{code}","detail":"d"}}"#);
+        // (what the hub sent: its error code, its versions; what the line must say)
+        let cases = [
+            (
+                "protocol_too_new",
+                Some((older, older)),
+                vec![format!("protocol {ours}, newer than the hub's {older}"), "upgrade the hub".into()],
+            ),
+            (
+                "protocol_too_old",
+                Some((newer, newer)),
+                vec![
+                    format!("protocol {ours}, older than the hub reads (protocol {newer} to {newer})"),
+                    "upgrade this agent".into(),
+                ],
+            ),
+            ("protocol_too_new", None, vec![format!("version {ours}"), "upgrade the hub".into()]),
+            ("protocol_too_old", None, vec![format!("version {ours}"), "upgrade this agent".into()]),
+        ];
+        for (code, hub, says) in cases {
+            let hub = hub.map(|(protocol, min_agent)| HubVersions { protocol, min_agent });
+            let line = Refusal::new(426, Some(body(code).as_bytes())).with_hub(hub).describe("web-1");
+            for said in &says {
+                assert!(line.contains(said.as_str()), "{code} {hub:?}: {line}");
+            }
+            assert!(!line.contains('\n'), "one line: {line}");
+        }
+    }
+
+    #[test]
+    fn the_hubs_versions_are_read_from_its_headers() {
+        let versions = |protocol, min_agent| Some(HubVersions { protocol, min_agent });
+        let cases = [
+            (Some("3"), Some("2"), versions(3, 2)),
+            (Some(" 3 "), None, versions(3, 3)),
+            (Some("3"), Some("x"), versions(3, 3)),
+            (None, Some("2"), None),
+            (Some("three"), None, None),
+        ];
+        for (protocol, min_agent, want) in cases {
+            assert_eq!(HubVersions::read(protocol, min_agent), want, "{protocol:?} {min_agent:?}");
+        }
     }
 }

@@ -85,7 +85,10 @@ fn every_name_must_pass() {
         &[("x-forwarded-host", "localhost"), ("host", "evil.example")],
     ] {
         let error = check(refused).expect_err("refused");
-        assert!(matches!(error, AppError::UnknownHost(ref name) if name.contains("evil.example")), "{refused:?}");
+        assert!(
+            matches!(error, AppError::UnknownHost { ref sent, .. } if sent.contains("evil.example")),
+            "{refused:?}"
+        );
     }
 }
 
@@ -100,9 +103,10 @@ fn only_http_1_0_may_name_no_host() {
 
 #[test]
 fn the_refusal_names_the_host_briefly_and_the_flags() {
-    let detail = AppError::UnknownHost("Evil.Example:8080".into()).to_string();
+    let unknown = |sent: &str| AppError::UnknownHost { sent: sent.to_owned(), name: name_of(sent) };
+    let detail = unknown("Evil.Example:8080").to_string();
     assert!(detail.contains("\"Evil.Example:8080\""), "{detail}");
     assert!(detail.contains("--allow-host evil.example ") && detail.contains("--public-url"), "{detail}");
-    let long = AppError::UnknownHost(format!("{}.example", "a".repeat(60_000))).to_string();
+    let long = unknown(&format!("{}.example", "a".repeat(60_000))).to_string();
     assert!(long.len() < 400, "{} bytes: {long}", long.len());
 }

@@ -113,7 +113,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for JsonErrors<S> {
     }
 
     /// Not vectored: hyper then writes each answer's head in one buffer, which is
-    /// what [`replacement`] looks at.
+    /// what `replacement` looks at.
     fn is_write_vectored(&self) -> bool {
         false
     }

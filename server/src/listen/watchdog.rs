@@ -5,6 +5,9 @@
 //! Streams (WebSocket, SSE) ask to be watched when they start; plain requests are
 //! short and bounded by the write-stall limit. A cut connection resumes from its
 //! cursor when its client comes back, losing nothing inside history.
+//!
+//! A connection is anything [`Watched`] (`super::conn::Link` is), so this module knows
+//! nothing of connections beyond their socket and their switch.
 
 pub mod reading;
 
@@ -14,18 +17,36 @@ use std::time::{Duration, Instant};
 
 use reading::{Reading, Sample, Verdict};
 
-use crate::conn::Link;
-
 /// How often the watched connections are looked at.
 pub const PERIOD: Duration = Duration::from_secs(1);
 
 /// How many connections are looked at before the sweep gives the worker back.
 const SLICE: usize = 512;
 
+/// What the watchdog needs of a connection.
+pub trait Watched: Send + Sync {
+    /// The connection's TCP socket, asked about its window and queue.
+    fn fd(&self) -> RawFd;
+    /// Whether the connection has already been cut.
+    fn is_cut(&self) -> bool;
+    /// Ends the connection.
+    fn cut(&self);
+}
+
+/// A watched connection, held weakly (the watchdog never keeps one open), and what
+/// has been seen of its reading so far.
+type Entry = (Weak<dyn Watched>, Reading);
+
 /// The connections being watched.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Watchdog {
-    watched: Mutex<Vec<(Weak<Link>, Reading)>>,
+    watched: Mutex<Vec<Entry>>,
+}
+
+impl std::fmt::Debug for Watchdog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watchdog").field("watched", &self.lock().len()).finish()
+    }
 }
 
 impl Watchdog {
@@ -55,40 +76,59 @@ impl Watchdog {
     }
 
     /// Watches `link` from now until its connection ends.
-    pub fn watch(&self, link: &Arc<Link>) {
-        self.lock().push((Arc::downgrade(link), Reading::default()));
+    pub fn watch<W: Watched + 'static>(&self, link: &Arc<W>) {
+        let weak: Weak<W> = Arc::downgrade(link);
+        self.lock().push((weak as Weak<dyn Watched>, Reading::default()));
     }
 
     /// Takes the watched connections out to be looked at (the kernel is asked
     /// outside the lock, so new streams never wait on it).
-    fn take(&self) -> Vec<(Weak<Link>, Reading)> {
+    fn take(&self) -> Vec<Entry> {
         std::mem::take(&mut *self.lock())
     }
 
     /// Puts looked-at connections back beside those watched since.
-    fn put_back(&self, mut watched: Vec<(Weak<Link>, Reading)>) {
+    fn put_back(&self, mut watched: Vec<Entry>) {
         self.lock().append(&mut watched);
     }
 
     /// Looks at each connection once; cuts those that stopped reading (and drops
     /// its hold on them: the caller forgets entries whose link is gone).
-    fn sweep(watched: &mut [(Weak<Link>, Reading)], now: Duration) {
+    fn sweep(watched: &mut [Entry], now: Duration) {
         for (weak, reading) in watched {
             let Some(link) = weak.upgrade().filter(|link| !link.is_cut()) else {
-                *weak = Weak::new();
+                *weak = gone();
                 continue;
             };
             if reading.observe(now, sample(link.fd())) == Verdict::Stopped {
                 tracing::debug!("a streaming client stopped reading; letting it go (it resumes on reconnect)");
                 link.cut();
-                *weak = Weak::new();
+                *weak = gone();
             }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Weak<Link>, Reading)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {
         self.watched.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// An entry's link once the watchdog lets go of it (the sweep forgets it).
+fn gone() -> Weak<dyn Watched> {
+    Weak::<Gone>::new()
+}
+
+/// The type of a link that never was: `Weak::new` needs a sized type.
+struct Gone;
+
+impl Watched for Gone {
+    fn fd(&self) -> RawFd {
+        -1
+    }
+    fn is_cut(&self) -> bool {
+        true
+    }
+    fn cut(&self) {}
 }
 
 /// What the kernel says about socket `fd` now.

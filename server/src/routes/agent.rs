@@ -20,11 +20,11 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::ws::handshake;
-use crate::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::encode_text;
 use crate::fleet::Claim;
 use crate::hub::Hub;
+use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 
 /// The largest message an agent may send (a frame with its process table).
@@ -45,7 +45,7 @@ pub async fn handler(
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
     let server_shutdown = state.hub.shutdown_signal();
-    tracing::info!(host = %who.id, name = %who.name, "an agent connected");
+    tracing::info!(host = %who.id, name = %who.name, protocol = who.protocol, "an agent connected");
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
         let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));

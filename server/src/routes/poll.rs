@@ -2,8 +2,8 @@
 //!
 //! `wait=0` answers at once; `wait>0` holds the request until a frame arrives or
 //! the wait (at most [`MAX_WAIT`] s) runs out, then answers with no messages: that
-//! empty answer is the long-poll heartbeat. Frames are spliced into the body as the
-//! hub serialised them.
+//! empty answer is the long-poll heartbeat. The body is a [`PollResponse`] whose
+//! messages are the JSON the hub serialised, written as they are.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,13 +11,15 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pulse_protocol::{Epoch, PollResponse, ServerMessage};
+use serde_json::value::RawValue;
 
 use super::feed::json;
 use super::params::Params;
 use crate::error::AppError;
 use crate::history::SharedFrame;
 use crate::state::AppState;
-use pulse_protocol::ServerMessage;
 
 /// The longest a long-poll is held, in seconds.
 pub const MAX_WAIT: f64 = 30.0;
@@ -71,32 +73,45 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
     }
 
     let next = frames.last().map_or(standing, |f| f.frame.seq);
-    Ok(body(&hub.epoch().0, next, &messages, &frames))
+    body(hub.epoch(), next, &messages, &frames)
 }
 
-/// `{"epoch":…,"next":…,"messages":[…]}` with frames spliced in as serialised.
-fn body(epoch: &str, next: u64, messages: &[String], frames: &[Arc<SharedFrame>]) -> Response {
-    let size: usize =
-        messages.iter().map(String::len).sum::<usize>() + frames.iter().map(|f| f.json.len() + 1).sum::<usize>();
-    let mut out = String::with_capacity(size + 64);
-    out.push_str("{\"epoch\":");
-    // An epoch is `[0-9a-z]` only (see `Epoch::parse`), so it needs no escaping.
-    out.push('"');
-    out.push_str(epoch);
-    out.push('"');
-    out.push_str(",\"next\":");
-    out.push_str(&next.to_string());
-    out.push_str(",\"messages\":[");
+/// The [`PollResponse`]: `messages`, then `frames`, each as the hub serialised it.
+fn body(epoch: &Epoch, next: u64, messages: &[String], frames: &[Arc<SharedFrame>]) -> Result<Response, AppError> {
     let items = messages.iter().map(String::as_str).chain(frames.iter().map(|f| f.json.as_str()));
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(item);
-    }
-    out.push_str("]}");
-    let mut response = out.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    // Each item is checked to be one JSON value (never refused: the hub wrote it).
+    let messages = items
+        .map(serde_json::from_str::<&RawValue>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| AppError::Internal("a message did not serialise"))?;
+    let mut response = Json(PollResponse { epoch: epoch.clone(), next, messages }).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulse_protocol::{Gap, GapReason, Heartbeat};
+
+    #[tokio::test]
+    async fn the_body_is_the_poll_response_serde_writes() {
+        let epoch = Epoch("ab12".into());
+        let typed = PollResponse {
+            epoch: epoch.clone(),
+            next: 7,
+            messages: vec![
+                ServerMessage::Gap(Gap { reason: GapReason::TooOld, next_seq: 3, missed: Some(2) }),
+                ServerMessage::Heartbeat(Heartbeat { seq: 7, ts: 9 }),
+            ],
+        };
+        let serialised: Vec<String> = typed.messages.iter().map(json).collect();
+        let response = body(&epoch, 7, &serialised, &[]).expect("a body");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("the body");
+        assert_eq!(std::str::from_utf8(&bytes), Ok(serde_json::to_string(&typed).expect("json").as_str()));
+        let read: PollResponse = pulse_protocol::from_json(std::str::from_utf8(&bytes).expect("utf-8")).expect("read");
+        assert_eq!(read, typed);
+    }
 }

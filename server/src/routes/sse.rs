@@ -17,8 +17,8 @@ use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
 use super::params::{bad, shown, Params};
-use crate::conn::Peer;
 use crate::error::AppError;
+use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 
 /// Opens the event stream after checking the cursor and the cap (`origin::cors` has

@@ -5,7 +5,7 @@
 //! socket itself (`crate::fanout`): the task does not run for them. It runs when the
 //! client says something, when the fan-out skipped a frame (it catches up from
 //! history), when bytes wait for a slow socket, and to say `bye`. A client whose
-//! socket takes nothing for [`crate::conn::WRITE_STALL`], or lets
+//! socket takes nothing for [`crate::listen::conn::WRITE_STALL`], or lets
 //! [`crate::fanout::MAX_QUEUED_BYTES`] pile up, is dropped, so a slow client never
 //! makes the server buffer without bound; it resumes from its cursor.
 
@@ -28,11 +28,11 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::feed::json;
 use super::params::Params;
-use crate::conn::Peer;
 use crate::error::AppError;
 use crate::fanout::Subscriber;
 use crate::history::lagged_gap;
 use crate::hub::{Hub, Start};
+use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 use io::ConnIo;
 

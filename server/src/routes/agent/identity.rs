@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
 use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL, HEADER_TOKEN};
-use pulse_protocol::PROTOCOL_VERSION;
+use pulse_protocol::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 
 use crate::error::AppError;
 use crate::fleet::tokens::AgentTokens;
@@ -49,13 +49,18 @@ pub fn identify(headers: &HeaderMap, tokens: &AgentTokens) -> Result<Identity, A
         }
     }
     let protocol = match text(HEADER_PROTOCOL) {
-        None => 1,
+        None => UNSTATED_PROTOCOL,
         Some(v) => {
             v.trim().parse::<u32>().map_err(|_| bad(format!("{HEADER_PROTOCOL} must be a number, got {}", shown(v))))?
         }
     };
-    if protocol > PROTOCOL_VERSION {
-        return Err(AppError::ProtocolTooNew { agent: protocol, hub: PROTOCOL_VERSION });
+    match agent_version(protocol, PROTOCOL_VERSION, MIN_AGENT_PROTOCOL) {
+        AgentVersion::Accepted => {}
+        AgentVersion::TooNew => return Err(AppError::ProtocolTooNew { agent: protocol, hub: PROTOCOL_VERSION }),
+        AgentVersion::TooOld => {
+            let (hub, min_agent) = (PROTOCOL_VERSION, MIN_AGENT_PROTOCOL);
+            return Err(AppError::ProtocolTooOld { agent: protocol, hub, min_agent });
+        }
     }
     let id = text(HEADER_HOST_ID).ok_or_else(|| bad(format!("{HEADER_HOST_ID} is missing")))?;
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
@@ -127,6 +132,31 @@ mod tests {
         assert!(matches!(wrong, AppError::Unauthorized(_)) && !wrong.to_string().contains("nope"), "{wrong}");
         let missing = identify(&headers(&[("pulse-host-id", "a")]), &tokens()).unwrap_err();
         assert!(missing.to_string().contains("Authorization: Bearer"), "{missing}");
+    }
+
+    #[test]
+    fn a_hub_takes_agents_of_every_protocol_it_reads_and_names_the_rest() {
+        let newer = (PROTOCOL_VERSION + 1).to_string();
+        let oldest = MIN_AGENT_PROTOCOL.to_string();
+        let own = PROTOCOL_VERSION.to_string();
+        let older = MIN_AGENT_PROTOCOL.saturating_sub(1).to_string();
+        // (the header, what the hub makes of it)
+        let cases: [(Option<&str>, Result<u32, &str>); 8] = [
+            (None, Ok(UNSTATED_PROTOCOL)),
+            (Some(&own), Ok(PROTOCOL_VERSION)),
+            (Some(&oldest), Ok(MIN_AGENT_PROTOCOL)),
+            (Some(" 1 "), Ok(1)),
+            (Some(&newer), Err("protocol_too_new")),
+            (Some(&older), Err("protocol_too_old")),
+            (Some("4294967296"), Err("bad_request")),
+            (Some("v1"), Err("bad_request")),
+        ];
+        for (header, want) in cases {
+            let mut pairs = vec![("authorization", "Bearer t0k"), ("pulse-host-id", "a")];
+            pairs.extend(header.map(|value| ("pulse-protocol", value)));
+            let got = identify(&headers(&pairs), &tokens()).map(|who| who.protocol).map_err(|e| e.code().1);
+            assert_eq!(got, want, "{header:?}");
+        }
     }
 
     #[test]

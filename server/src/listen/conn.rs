@@ -8,7 +8,8 @@
 //! forever. [`StallLimit`] fails a write that has waited [`WRITE_STALL`], which ends
 //! the connection whatever it carries (SSE, WebSocket after the upgrade, anything).
 //! A client that reads nothing while its kernel still takes data is found sooner by
-//! `crate::listen::watchdog`, which cuts the [`Link`].
+//! the [`watchdog`](crate::listen::watchdog), which cuts the [`Link`] (a
+//! [`Watched`] connection to it).
 
 use std::future::Future;
 use std::io;
@@ -27,7 +28,7 @@ use tokio::time::Sleep;
 use tokio_rustls::server::TlsStream;
 
 use crate::listen::clients::{Refusal, Ticket};
-use crate::listen::watchdog::Watchdog;
+use crate::listen::watchdog::{Watchdog, Watched};
 
 /// How long one write may wait for a client to take data.
 pub const WRITE_STALL: Duration = Duration::from_secs(10);
@@ -103,6 +104,20 @@ impl Link {
     /// the browser it speaks for).
     pub fn speaks_for(&self, client: IpAddr) -> Result<(), Refusal> {
         self.ticket.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).move_to(client)
+    }
+}
+
+impl Watched for Link {
+    fn fd(&self) -> RawFd {
+        Link::fd(self)
+    }
+
+    fn is_cut(&self) -> bool {
+        Link::is_cut(self)
+    }
+
+    fn cut(&self) {
+        Link::cut(self)
     }
 }
 
