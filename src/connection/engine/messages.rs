@@ -1,7 +1,7 @@
 //! Messages from a transport: hello, frames, heartbeats, gaps and goodbyes. A
 //! transport is up only when hello and then data (a frame or heartbeat) arrived.
 
-use pulse_protocol::ServerMessage;
+use pulse_protocol::{ServerMessage, PROTOCOL_VERSION};
 
 use super::{Attempt, AttemptId, Engine, LinkState, Timer, TransportKind};
 use crate::connection::{Command, ConnectionStatus};
@@ -22,6 +22,9 @@ impl Engine {
             match message {
                 ServerMessage::Hello(h) => {
                     hello = true;
+                    if let Some(warning) = newer_protocol(h.protocol) {
+                        out.push(Command::Log(warning));
+                    }
                     self.heartbeat_ms = (h.heartbeat_ms as f64).clamp(250.0, 60_000.0);
                     new_epoch |= self.resume.hello(&h, out);
                     out.push(Command::Hello(Box::new(h)));
@@ -96,4 +99,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// What to tell the user when the server speaks a newer protocol than this page
+/// (a page cached or deployed before the server was upgraded): it reads what it
+/// can, and says how to get the page that matches.
+pub fn newer_protocol(server: u32) -> Option<String> {
+    (server > PROTOCOL_VERSION).then(|| {
+        format!(
+            "the server speaks protocol {server}, this page {PROTOCOL_VERSION}: reload the page \
+             (or rebuild the static site) to get the version that matches"
+        )
+    })
 }

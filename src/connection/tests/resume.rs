@@ -123,3 +123,18 @@ fn switching_transports_through_many_drops_loses_nothing_silently() {
     assert_eq!(world.delivered.iter().filter(|s| **s == -1).count(), 1, "one gap for the restart");
     assert_eq!(world.engine.counters().duplicates, 0);
 }
+
+#[test]
+fn a_server_of_a_newer_protocol_is_named_in_the_log() {
+    let (mut s, id) = Script::new(EngineConfig::default());
+    let mut newer = hello("e", 0);
+    if let pulse_protocol::ServerMessage::Hello(h) = &mut newer {
+        h.protocol = pulse_protocol::PROTOCOL_VERSION + 1;
+    }
+    let out = s.messages(id, vec![newer, frame(1)]);
+    let logs: Vec<&String> = out.iter().filter_map(|c| if let Command::Log(l) = c { Some(l) } else { None }).collect();
+    assert!(logs.iter().any(|l| l.contains("reload the page")), "{logs:?}");
+    assert_eq!(delivered(&out), vec![1], "it still shows what it can read");
+    let out = s.messages(id, vec![hello("e", 1), frame(2)]);
+    assert!(!out.iter().any(|c| matches!(c, Command::Log(l) if l.contains("protocol"))), "same version: nothing said");
+}
