@@ -14,5 +14,6 @@ pub mod format;
 pub mod hooks;
 pub mod live;
 pub mod paint;
+pub mod probe;
 pub mod store;
 pub mod transport;

@@ -138,11 +138,12 @@ async fn a_frozen_chart_ignores_new_samples_until_it_thaws() {
     m.frozen.set(true);
     let canvas = canvas_in(&m.root);
     // Let the repaint that freezing itself may schedule happen first.
-    wait_until(100, || false).await;
+    animation_frames(3).await;
     let before = pixels(&canvas);
     m.store.update(|s| steady(s, 50..100, |_| 80.0));
-    let repainted = wait_until(300, || pixels(&canvas) != before).await;
-    assert!(!repainted, "a paused chart repainted with new samples");
+    // The painter had frames to repaint in; a frozen chart must not have.
+    animation_frames(5).await;
+    assert!(pixels(&canvas) == before, "a paused chart repainted with new samples");
     m.frozen.set(false);
     let thawed = wait_until(3_000, || pixels(&canvas) != before).await;
     assert!(thawed, "the chart did not catch up after resuming");
@@ -152,8 +153,8 @@ async fn a_frozen_chart_ignores_new_samples_until_it_thaws() {
 async fn a_chart_off_screen_waits_until_it_scrolls_into_view() {
     let m = mount_chart_at(20_000, |s| steady(s, 0..100, |_| 40.0));
     let canvas = canvas_in(&m.root);
-    let painted_off_screen = wait_until(300, || canvas.width() == 400).await;
-    assert!(!painted_off_screen, "a chart off screen was painted");
+    animation_frames(5).await;
+    assert!(canvas.width() != 400, "a chart off screen was painted");
     m.root.style().set_property("top", "0px").expect("move into view");
     painted(&m).await;
 }

@@ -10,14 +10,14 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use thiserror::Error;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 use super::decimate::{m4, segments};
 use super::theme::{self, Palette};
 use super::ticks::{time_ticks, value_ticks};
 use super::{ChartSpec, Line, PlotRect, Window};
 use crate::format;
+use crate::paint::backing;
 use crate::store::HostSeries;
 
 /// The system font stack, as a canvas font family.
@@ -57,13 +57,8 @@ pub struct DrawInput<'a> {
 /// Draws one frame.
 pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawError> {
     let dpr = input.dpr.clamp(1.0, 4.0);
-    let (width, height) = ((input.css_size.0 * dpr).round() as u32, (input.css_size.1 * dpr).round() as u32);
-    if canvas.width() != width || canvas.height() != height {
-        canvas.set_width(width);
-        canvas.set_height(height);
-    }
-    let context: CanvasRenderingContext2d =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or(DrawError::NoContext)?;
+    let context = backing::fit(canvas, input.css_size, dpr).ok_or(DrawError::NoContext)?;
+    let width = canvas.width();
     context.set_line_join("miter");
     context.set_line_cap("butt");
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;

@@ -4,7 +4,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use super::theme::Theme;
 use super::{draw, ChartSpec, DrawInput, Line, Window};
@@ -123,23 +122,5 @@ pub fn LineChart(
 
 /// Appends to `window.__pulse.drawLag` (see `hooks::debug`), keeping the last 2,000.
 fn record_draw_lag(lag_ms: f64) {
-    let Some(handle) = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"__pulse".into()).ok()) else {
-        return;
-    };
-    if !handle.is_object() {
-        return;
-    }
-    let key = JsValue::from_str("drawLag");
-    let lags = match js_sys::Reflect::get(&handle, &key).ok().and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
-        Some(lags) => lags,
-        None => {
-            let lags = js_sys::Array::new();
-            let _ = js_sys::Reflect::set(&handle, &key, &lags);
-            lags
-        }
-    };
-    lags.push(&JsValue::from_f64(lag_ms));
-    if lags.length() > 2_000 {
-        lags.shift();
-    }
+    crate::probe::push_capped("drawLag", lag_ms, 2_000);
 }

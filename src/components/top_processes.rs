@@ -121,8 +121,6 @@ fn layout() -> CellLayout {
     }
 }
 
-/// The same columns as a CSS `grid-template-columns`, for the HTML headings.
-
 /// A row's texts as shown.
 fn cells(p: &ProcessInfo) -> Row {
     Row::new(vec![

@@ -11,9 +11,20 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::runner::Runner;
 use crate::store::SeriesStore;
 use crate::transport::fetch_history;
+use crate::transport::ServerUrl;
+
+/// What a backfill needs from the connection it fills the store for (the runner:
+/// this module does not know it, so the arrow points one way).
+pub trait Connection: 'static {
+    /// The server (and host) to ask.
+    fn server(&self) -> &ServerUrl;
+    /// Adds a line to the connection log.
+    fn log(&self, text: &str);
+    /// The server refused this page: show why.
+    fn refused(&self, why: String);
+}
 
 /// History fetched when the page starts, so the charts start full: 5 minutes.
 pub const INITIAL_BACKFILL_MS: f64 = 300_000.0;
@@ -34,7 +45,7 @@ pub struct Backfill {
 
 impl Backfill {
     /// Makes sure `store` holds the last `span_ms`, fetching history if it does not.
-    pub fn request(self: &Rc<Self>, runner: &Rc<Runner>, store: RwSignal<SeriesStore>, span_ms: f64) {
+    pub fn request<C: Connection>(self: &Rc<Self>, runner: &Rc<C>, store: RwSignal<SeriesStore>, span_ms: f64) {
         self.wanted_ms.set(self.wanted_ms.get().max(span_ms));
         if self.in_flight_ms.get().is_some_and(|f| f >= span_ms) {
             return;
@@ -75,7 +86,7 @@ impl Backfill {
 
     /// Fetches again what the last request failed to fetch, if it failed; the
     /// runner calls this when the link becomes live (the server answers again).
-    pub fn retry(self: &Rc<Self>, runner: &Rc<Runner>, store: RwSignal<SeriesStore>) {
+    pub fn retry<C: Connection>(self: &Rc<Self>, runner: &Rc<C>, store: RwSignal<SeriesStore>) {
         if let Some(span_ms) = self.failed_ms.take() {
             runner.log("fetching the history that could not be loaded before");
             self.request(runner, store, span_ms);

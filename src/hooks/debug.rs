@@ -13,37 +13,20 @@
 //! - `paintFrames`, `paints` (written by `paint::scheduler`): animation frames that
 //!   painted, and canvases painted, since the page started.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use pulse_protocol::{Cursor, Epoch, Frame};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::connection::{ConnectionStatus, Counters};
+use crate::probe::{array, handle, handle_or_new, set};
 
 /// Seqs kept in `window.__pulse.seqs`.
 const SEQ_CAPACITY: u32 = 5_000;
 
-fn handle() -> Option<Object> {
-    let window = web_sys::window()?;
-    Reflect::get(&window, &"__pulse".into()).ok()?.dyn_into::<Object>().ok()
-}
-
-fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, &key.into(), &value.into());
-}
-
-fn array(object: &Object, key: &str) -> Option<Array> {
-    Reflect::get(object, &key.into()).ok()?.dyn_into::<Array>().ok()
-}
-
 /// Creates the handle, or resets this module's fields of an existing one (other
 /// code, such as the charts' `drawLag`, may have put its own fields there).
 pub fn reset() {
-    let Some(window) = web_sys::window() else { return };
-    let object = handle().unwrap_or_else(|| {
-        let object = Object::new();
-        let _ = Reflect::set(&window, &"__pulse".into(), &object);
-        object
-    });
+    let Some(object) = handle_or_new() else { return };
     set(&object, "transport", "");
     set(&object, "state", "connecting");
     for counter in ["frames", "duplicates", "gaps"] {

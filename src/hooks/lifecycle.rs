@@ -2,12 +2,9 @@
 //! and pages restored from the back-forward cache. The listeners are removed when
 //! the returned [`Listeners`] is dropped.
 
-use std::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 use web_sys::{Event as DomEvent, EventTarget, PageTransitionEvent};
 
-use super::runner::Runner;
 use crate::connection::Event;
 
 /// Registered listeners; dropping this removes them.
@@ -31,18 +28,19 @@ pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-/// Feeds the page's lifecycle to `runner` until the result is dropped.
-pub fn listen(runner: &Rc<Runner>) -> Listeners {
+/// Feeds the page's lifecycle to `send` (the runner's events) until the result is
+/// dropped.
+pub fn listen(send: impl Fn(Event) + Clone + 'static) -> Listeners {
     let mut listeners = Listeners::default();
     let Some(window) = web_sys::window() else { return listeners };
     let document: Option<EventTarget> = window.document().map(Into::into);
     let window: EventTarget = window.into();
     // Each DOM event maps to at most one engine event.
     let mut on = |target: &EventTarget, name: &'static str, map: fn(&DomEvent) -> Option<Event>| {
-        let weak = Rc::downgrade(runner);
+        let send = send.clone();
         let callback = Closure::<dyn FnMut(DomEvent)>::new(move |dom: DomEvent| {
-            if let (Some(event), Some(runner)) = (map(&dom), weak.upgrade()) {
-                runner.event(event);
+            if let Some(event) = map(&dom) {
+                send(event);
             }
         });
         if target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).is_ok() {

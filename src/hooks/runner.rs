@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pulse_protocol::{Catalog, Frame};
 
-use super::backfill::Backfill;
+use super::backfill::{Backfill, Connection};
 use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
 use super::sinks::push_log;
@@ -223,5 +223,19 @@ impl Runner {
             },
             std::time::Duration::ZERO,
         );
+    }
+}
+
+impl Connection for Runner {
+    fn server(&self) -> &ServerUrl {
+        Runner::server(self)
+    }
+
+    fn log(&self, text: &str) {
+        Runner::log(self, text);
+    }
+
+    fn refused(&self, why: String) {
+        Runner::refused(self, why);
     }
 }

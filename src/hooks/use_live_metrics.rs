@@ -51,7 +51,13 @@ pub fn use_live_metrics() -> LiveMetrics {
         let started = Runner::new(config.server.clone(), engine_config, sinks, backfill.clone());
         started.log(&format!("server {}", config.server.as_str()));
         runner.set_value(Some(started.clone()));
-        started.keep_listeners(lifecycle::listen(&started));
+        // Weak: the runner keeps the listeners, which must not keep the runner.
+        let weak = Rc::downgrade(&started);
+        started.keep_listeners(lifecycle::listen(move |event| {
+            if let Some(runner) = weak.upgrade() {
+                runner.event(event);
+            }
+        }));
         if !lifecycle::online() {
             started.event(Event::Offline);
         }

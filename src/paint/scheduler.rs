@@ -141,18 +141,8 @@ fn frame() {
 /// Adds to `window.__pulse.paintFrames` (animation frames that painted) and
 /// `window.__pulse.paints` (canvases painted), for the live-cost benchmark.
 fn count(painted: usize) {
-    if painted == 0 {
-        return;
-    }
-    let Some(handle) = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"__pulse".into()).ok()) else {
-        return;
-    };
-    if !handle.is_object() {
-        return;
-    }
-    for (key, add) in [("paintFrames", 1.0), ("paints", painted as f64)] {
-        let key = wasm_bindgen::JsValue::from_str(key);
-        let old = js_sys::Reflect::get(&handle, &key).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&handle, &key, &(old + add).into());
+    if painted > 0 {
+        crate::probe::add("paintFrames", 1.0);
+        crate::probe::add("paints", painted as f64);
     }
 }

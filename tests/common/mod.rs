@@ -57,6 +57,17 @@ pub async fn wait_until(deadline_ms: u32, mut done: impl FnMut() -> bool) -> boo
     done()
 }
 
+/// Resolves after `count` animation frames: every paint the page's painter had
+/// pending has had its frame (the painter paints on animation frames).
+pub async fn animation_frames(count: u32) {
+    for _ in 0..count {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window().expect("window").request_animation_frame(&resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
 /// The first canvas inside `root`.
 pub fn canvas_in(root: &HtmlElement) -> HtmlCanvasElement {
     root.query_selector("canvas").ok().flatten().expect("a canvas").unchecked_into()
