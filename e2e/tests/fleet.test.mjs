@@ -120,9 +120,9 @@ test('filtering, sorting and grouping', async () => {
   await waitRows(page, 'sorted Z to A', (r) => r.map((x) => x.id).join() === 'the-hub,gamma,beta,alpha');
   assert.match(new URL(page.url()).search, /sort=name&desc=1/);
   await page.selectOption('[data-testid="fleet-group"]', 'env');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="fleet-group"]:not([hidden])').length === 3,
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="fleet-heading"]:not([hidden])').length === 3,
     null, { timeout: 5_000 });
-  const headings = await page.$$eval('[data-testid="fleet-group"]:not([hidden])', (groups) => groups
+  const headings = await page.$$eval('[data-testid="fleet-heading"]:not([hidden])', (groups) => groups
     .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
     .map((g) => g.querySelector('.fleet-name').textContent));
   assert.deepEqual(headings, ['prod', 'staging', '(untagged)']);

@@ -93,7 +93,7 @@ pub fn FleetTable(
             view! {
                 <div
                     class="fleet-line"
-                    data-testid=text(|l| if l.group { "fleet-group" } else { "fleet-row" }.to_owned())
+                    data-testid=text(|l| if l.group { "fleet-heading" } else { "fleet-row" }.to_owned())
                     data-host=text(|l| l.id.clone())
                     data-status=text(|l| l.status.to_owned())
                     hidden=Signal::derive(move || line.with(Option::is_none))
