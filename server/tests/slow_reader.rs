@@ -1,5 +1,7 @@
 //! A streaming client that stops reading loses its place within a bounded time at
-//! 1 Hz, over SSE and WebSocket, while a client that reads keeps streaming.
+//! 1 Hz, over SSE and WebSocket, while clients that read keep streaming: one with
+//! an Ethernet-sized segment, as browsers arrive, and one with loopback's 64 KiB
+//! segments, as a local proxy reads (its window can look stuck for 128 KiB).
 
 #[path = "support/server.rs"]
 mod support;
@@ -7,17 +9,49 @@ mod support;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use std::os::fd::AsRawFd;
 use support::TestServer;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 /// How long the test waits for the server to let the non-readers go: the
 /// watchdog's limit plus the time a few KiB of frames take at 1 Hz, with room.
 const WAIT: Duration = Duration::from_secs(90);
 
+/// Ethernet's segment size: what a browser's connection carries.
+const ETHERNET_MSS: libc::c_int = 1448;
+
+/// A connection to the server whose segments are at most `mss` bytes (`None`:
+/// loopback's own).
+async fn connect(server: &TestServer, mss: Option<libc::c_int>) -> TcpStream {
+    let socket = TcpSocket::new_v4().expect("socket");
+    if let Some(mss) = mss {
+        // SAFETY: setsockopt reads one int from a live local for a socket we own.
+        let set = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_MAXSEG,
+                (&mss as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(set, 0, "TCP_MAXSEG");
+    }
+    socket.connect(server.addr).await.expect("connect")
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<TcpStream>;
+
+async fn websocket(server: &TestServer, mss: Option<libc::c_int>) -> Ws {
+    let stream = connect(server, mss).await;
+    tokio_tungstenite::client_async(server.ws_url(""), stream).await.expect("ws").0
+}
+
 /// Opens an SSE stream and reads only its response head.
 async fn sse_that_stops_reading(server: &TestServer) -> TcpStream {
-    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let mut stream = connect(server, Some(ETHERNET_MSS)).await;
     let request = format!("GET /api/v1/sse HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut head = [0u8; 256];
@@ -36,26 +70,31 @@ async fn healthz_connections(client: &reqwest::Client, server: &TestServer) -> u
 async fn clients_that_stop_reading_are_let_go_and_readers_stay() {
     let server = TestServer::start(&["--interval", "1s"]).await;
     let _sse = sse_that_stops_reading(&server).await;
-    let (_ws, _) = tokio_tungstenite::connect_async(server.ws_url("")).await.expect("ws");
+    let _ws = websocket(&server, Some(ETHERNET_MSS)).await;
     // _ws is never polled again: its socket is never read.
-    let (mut reader, _) = tokio_tungstenite::connect_async(server.ws_url("")).await.expect("reader");
+    let mut reader = websocket(&server, Some(ETHERNET_MSS)).await;
+    let mut proxy_like = websocket(&server, None).await;
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut read_frames = 0u32;
-    let mut connections = 3;
-    // Reads the reader's messages while waiting for the other two to be let go
+    let mut connections = 4;
+    // Reads the readers' messages while waiting for the other two to be let go
     // (bounded by WAIT and by a message count).
-    while connections > 1 && started.elapsed() < WAIT && read_frames < 1_000 {
-        match tokio::time::timeout(Duration::from_secs(5), reader.next()).await {
-            Ok(Some(Ok(_))) => read_frames += 1,
-            other => panic!("the reading client lost its stream: {other:?}"),
+    while connections > 2 && started.elapsed() < WAIT && read_frames < 1_000 {
+        for reading in [&mut reader, &mut proxy_like] {
+            match tokio::time::timeout(Duration::from_secs(5), reading.next()).await {
+                Ok(Some(Ok(_))) => read_frames += 1,
+                other => panic!("a reading client lost its stream: {other:?}"),
+            }
         }
         connections = healthz_connections(&client, &server).await;
     }
     let took = started.elapsed();
     eprintln!("non-readers let go after {took:?}; the reader got {read_frames} messages");
-    assert_eq!(connections, 1, "only the reader is left (after {took:?})");
-    // The reader is still served.
-    let next = tokio::time::timeout(Duration::from_secs(10), reader.next()).await;
-    assert!(matches!(next, Ok(Some(Ok(_)))), "the reader keeps streaming: {next:?}");
+    assert_eq!(connections, 2, "only the readers are left (after {took:?})");
+    // The readers are still served.
+    for reading in [&mut reader, &mut proxy_like] {
+        let next = tokio::time::timeout(Duration::from_secs(10), reading.next()).await;
+        assert!(matches!(next, Ok(Some(Ok(_)))), "a reader keeps streaming: {next:?}");
+    }
 }

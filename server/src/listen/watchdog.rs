@@ -133,10 +133,11 @@ impl Watched for Gone {
 
 /// What the kernel says about socket `fd` now.
 fn sample(fd: RawFd) -> Sample {
-    match peer_window(fd) {
+    let info = tcp_info(fd);
+    match info.window {
         // The window decides; the queue is only asked for where it does not.
-        Some(window) => Sample { window: Some(window), queued: 0 },
-        None => Sample { window: None, queued: queued(fd) },
+        Some(window) => Sample { window: Some(window), queued: 0, mss: info.mss },
+        None => Sample { window: None, queued: queued(fd), mss: info.mss },
     }
 }
 
@@ -154,17 +155,26 @@ fn queued(fd: RawFd) -> u64 {
     }
 }
 
-/// The receive window the client advertises, from `TCP_INFO`'s `tcpi_snd_wnd`
-/// (Linux 6.2 and later; `None` before).
-fn peer_window(fd: RawFd) -> Option<u32> {
+/// What `TCP_INFO` says of a connection: the receive window the client advertises
+/// (`tcpi_snd_wnd`, Linux 6.2 and later; `None` before) and our segment size.
+struct Info {
+    window: Option<u32>,
+    mss: u32,
+}
+
+fn tcp_info(fd: RawFd) -> Info {
     let mut info = TcpInfo::default();
     let mut length = std::mem::size_of::<TcpInfo>() as libc::socklen_t;
     // SAFETY: the kernel writes at most `length` bytes into `info` and says how many.
     let done = unsafe {
         libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, (&mut info as *mut TcpInfo).cast(), &mut length)
     };
+    if done != 0 {
+        return Info { window: None, mss: 0 };
+    }
     let reported = std::mem::offset_of!(TcpInfo, snd_wnd) + std::mem::size_of::<u32>();
-    (done == 0 && length as usize >= reported).then_some(info.snd_wnd)
+    // `rto_to_fackets` is rto, ato, snd_mss, …: always reported.
+    Info { window: (length as usize >= reported).then_some(info.snd_wnd), mss: info.rto_to_fackets[2] }
 }
 
 /// `struct tcp_info` from `linux/tcp.h`, up to `tcpi_snd_wnd`.
@@ -210,6 +220,8 @@ mod tests {
         // linux/tcp.h: tcpi_snd_wnd follows tcpi_rcv_ooopack at byte 228.
         assert_eq!(std::mem::offset_of!(TcpInfo, bytes_acked), 120);
         assert_eq!(std::mem::offset_of!(TcpInfo, snd_wnd), 228);
+        // rto, ato, then tcpi_snd_mss at byte 16.
+        assert_eq!(std::mem::offset_of!(TcpInfo, rto_to_fackets) + 2 * 4, 16);
     }
 
     #[tokio::test]
@@ -218,12 +230,14 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let _client_never_reads = tokio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
-        let Some(first) = peer_window(server.as_raw_fd()) else { return }; // old kernel: the queue rule applies
+        // Loopback segments are tens of KiB (32 KiB before data flows, 64 KiB after).
+        assert!(tcp_info(server.as_raw_fd()).mss > 16_000, "{}", tcp_info(server.as_raw_fd()).mss);
+        let Some(first) = tcp_info(server.as_raw_fd()).window else { return }; // old kernel: the queue rule applies
         let (mut largest, mut now) = (first, first);
         // 2 KiB at a time, as frames come; the window may first grow, then it shrinks.
         for _ in 0..64 {
             server.write_all(&[b'x'; 2048]).await.unwrap();
-            now = peer_window(server.as_raw_fd()).unwrap();
+            now = tcp_info(server.as_raw_fd()).window.unwrap();
             largest = largest.max(now);
             if largest - now > reading::SLACK {
                 break;

@@ -12,11 +12,16 @@
 //! window has shrunk by more than [`SLACK`] meanwhile: data went on arriving and
 //! none was read.
 //!
-//! A reader's client acknowledges each frame before its program reads it, so the
-//! window we see is always short by the last frame's buffer (on loopback several
-//! KiB for a small frame) and wobbles with its size. Lower than it was is not
-//! enough; only a window that keeps falling by more than that wobble is a
-//! non-reader.
+//! A reader's window does not come back byte for byte either: its client
+//! acknowledges each frame before its program reads it, and Linux announces freed
+//! space only once it amounts to a segment (the connection's MSS: 1,448 bytes on
+//! Ethernet, 64 KiB on loopback, which is where a local proxy such as the README's
+//! nginx reads from). So a reader's window may sit up to a segment or two below its
+//! largest and fall that far before it jumps back. The margin is therefore the
+//! larger of [`SLACK`] and two segments: behind means more than that below the
+//! largest, stopped means behind for [`LIMIT`] and fallen by more than that since.
+//! On Ethernet a client that stops reading at 1 Hz goes in about 15 s; on loopback,
+//! where a reader can look stuck for 128 KiB, it takes longer, and no reader is cut.
 
 use std::time::Duration;
 
@@ -33,6 +38,15 @@ pub struct Sample {
     pub window: Option<u32>,
     /// Bytes sent or waiting to be, not yet acknowledged.
     pub queued: u64,
+    /// The connection's segment size (`tcpi_snd_mss`; 0 when unknown).
+    pub mss: u32,
+}
+
+impl Sample {
+    /// How far a reader's window may lag (see the module's documentation).
+    pub fn margin(&self) -> u32 {
+        SLACK.max(self.mss.saturating_mul(2))
+    }
 }
 
 /// The verdict on one sample.
@@ -60,7 +74,7 @@ impl Reading {
         let behind = match sample.window {
             Some(window) => {
                 self.largest_window = self.largest_window.max(window);
-                self.largest_window - window > SLACK
+                self.largest_window - window > sample.margin()
             }
             None => sample.queued > 0,
         };
@@ -70,7 +84,7 @@ impl Reading {
         }
         let window = sample.window.unwrap_or(0);
         let (since, window_then) = *self.behind_since.get_or_insert((now, window));
-        let shrunk = sample.window.is_none() || window_then.saturating_sub(window) > SLACK;
+        let shrunk = sample.window.is_none() || window_then.saturating_sub(window) > sample.margin();
         if now.saturating_sub(since) >= LIMIT && shrunk {
             Verdict::Stopped
         } else {
@@ -88,7 +102,7 @@ mod tests {
         let mut reading = Reading::default();
         samples
             .iter()
-            .map(|&(at, window, queued)| reading.observe(Duration::from_secs(at), Sample { window, queued }))
+            .map(|&(at, window, queued)| reading.observe(Duration::from_secs(at), Sample { window, queued, mss: 1448 }))
             .collect()
     }
 
@@ -166,5 +180,29 @@ mod tests {
         let verdicts = run(&samples);
         let first = verdicts.iter().position(|v| *v == Stopped).expect("let go");
         assert!((30..40).contains(&first), "let go at second {first}");
+    }
+
+    #[test]
+    fn on_loopback_a_reader_may_lag_by_two_segments_and_a_non_reader_still_goes() {
+        const LOOPBACK_MSS: u32 = 65_483;
+        let run = |windows: &[(u64, u32)]| {
+            let mut reading = Reading::default();
+            windows
+                .iter()
+                .map(|&(at, window)| {
+                    let sample = Sample { window: Some(window), queued: 0, mss: LOOPBACK_MSS };
+                    reading.observe(Duration::from_secs(at), sample)
+                })
+                .collect::<Vec<_>>()
+        };
+        // A reader whose window falls a segment and a half, 2 KB a second, then jumps back.
+        let reader: Vec<_> = (0..200u64).map(|s| (s, 4_000_000 - (s % 50) as u32 * 2_000)).collect();
+        assert!(run(&reader).iter().all(|v| *v != Stopped), "a reader on loopback was let go");
+        // A non-reader: 2 KB a second, for good.
+        let stopped: Vec<_> = (0..200u64).map(|s| (s, 4_000_000 - s as u32 * 2_000)).collect();
+        let verdicts = run(&stopped);
+        let first = verdicts.iter().position(|v| *v == Stopped).expect("let go");
+        // Behind past 131 KB (second 66), then fallen 131 KB more (second 132).
+        assert!((130..140).contains(&first), "let go at second {first}");
     }
 }
