@@ -18,6 +18,7 @@ mod fleet_view;
 mod legend;
 mod log_drawer;
 mod panels;
+mod segmented;
 mod states;
 mod text_cells;
 mod toolbar;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 
+use super::segmented::Segmented;
 use super::{ChartPanel, ChartView};
 use crate::charts::{ChartSpec, Line};
 use crate::fleet::order::sort_indices;
@@ -83,39 +84,13 @@ pub fn Compare(
         }
     });
     let host = Signal::stored(FLEET_HOST.to_owned());
-    let metric_buttons = Metric::CHARTED
-        .into_iter()
-        .map(|m| {
-            let active = move || metric.get() == m;
-            view! {
-                <button
-                    type="button"
-                    role="radio"
-                    aria-checked=Signal::derive(move || active().to_string())
-                    class:active=Signal::derive(active)
-                    data-testid=format!("metric-{}", m.key())
-                    on:click=move |_| metric.set(m)
-                >
-                    {m.label()}
-                </button>
-            }
-        })
-        .collect_view();
-    let mode_button = |m: CompareMode, label: &'static str| {
-        let active = move || mode.get() == m;
-        view! {
-            <button
-                type="button"
-                role="radio"
-                aria-checked=Signal::derive(move || active().to_string())
-                class:active=Signal::derive(active)
-                data-testid=format!("mode-{}", m.key())
-                on:click=move |_| mode.set(m)
-            >
-                {label}
-            </button>
-        }
-    };
+    let metrics = Metric::CHARTED.iter().map(|m| (m.label(), format!("metric-{}", m.key()))).collect();
+    let chosen_metric = Signal::derive(move || Metric::CHARTED.iter().position(|m| *m == metric.get()).unwrap_or(0));
+    let pick_metric = Callback::new(move |index: usize| metric.set(Metric::CHARTED[index]));
+    let modes = vec![("Each host", "mode-multiples".to_owned()), ("Top 10", "mode-top".to_owned())];
+    let chosen_mode = Signal::derive(move || usize::from(mode.get() == CompareMode::Top));
+    let pick_mode =
+        Callback::new(move |index: usize| mode.set(if index == 1 { CompareMode::Top } else { CompareMode::Multiples }));
     let charts = move || {
         let metric = metric.get();
         let spec = ChartSpec { unit: metric.unit(), warn_at: None, ceiling: None };
@@ -166,11 +141,8 @@ pub fn Compare(
     view! {
         <section class="compare" data-testid="compare">
             <div class="compare-controls">
-                <div class="segmented" role="radiogroup" aria-label="Metric">{metric_buttons}</div>
-                <div class="segmented" role="radiogroup" aria-label="Layout">
-                    {mode_button(CompareMode::Multiples, "Each host")}
-                    {mode_button(CompareMode::Top, "Top 10")}
-                </div>
+                <Segmented choices=metrics chosen=chosen_metric pick=pick_metric label="Metric" />
+                <Segmented choices=modes chosen=chosen_mode pick=pick_mode label="Layout" />
                 <span class="muted compare-note">{shown}</span>
             </div>
             {charts}

@@ -7,6 +7,7 @@ use pulse_protocol::{HostInfo, HostStatus};
 
 use super::compare::{Compare, CompareMode};
 use super::fleet_table::FleetTable;
+use super::segmented::Segmented;
 use super::ChartView;
 use crate::fleet::{arrange, rows, Sort};
 use crate::store::SeriesStore;
@@ -74,21 +75,10 @@ pub fn FleetView(
         });
         keys
     });
-    let tab_button = move |tab: FleetTab, label: &'static str, test_id: &'static str| {
-        let active = move || state.tab.get() == tab;
-        view! {
-            <button
-                type="button"
-                role="tab"
-                aria-selected=Signal::derive(move || active().to_string())
-                class:active=Signal::derive(active)
-                data-testid=test_id
-                on:click=move |_| state.tab.set(tab)
-            >
-                {label}
-            </button>
-        }
-    };
+    let tabs = vec![("Hosts", "tab-hosts".to_owned()), ("Compare", "tab-compare".to_owned())];
+    let chosen_tab = Signal::derive(move || usize::from(state.tab.get() == FleetTab::Compare));
+    let pick_tab =
+        Callback::new(move |index: usize| state.tab.set(if index == 1 { FleetTab::Compare } else { FleetTab::Hosts }));
     let group_options = move || {
         let chosen = state.group.get();
         tag_keys
@@ -121,10 +111,7 @@ pub fn FleetView(
                 <span class="muted" data-testid="fleet-counts">{counts}</span>
             </div>
             <div class="fleet-controls">
-                <div class="segmented tabs" role="tablist" aria-label="Fleet view">
-                    {tab_button(FleetTab::Hosts, "Hosts", "tab-hosts")}
-                    {tab_button(FleetTab::Compare, "Compare", "tab-compare")}
-                </div>
+                <Segmented choices=tabs chosen=chosen_tab pick=pick_tab label="Fleet view" tabs=true />
                 <input
                     type="search"
                     class="fleet-filter"

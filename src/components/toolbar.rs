@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::segmented::Segmented;
 use crate::charts::theme::Theme;
 use crate::charts::Window;
 
@@ -16,32 +17,14 @@ pub fn RangePicker(
     /// Asks the connection to make sure this much history is loaded.
     backfill: Callback<f64>,
 ) -> impl IntoView {
-    let buttons = RANGES
-        .iter()
-        .map(|&(label, ms)| {
-            let active = move || range_ms.get() == ms;
-            view! {
-                <button
-                    type="button"
-                    role="radio"
-                    aria-checked=Signal::derive(move || active().to_string())
-                    class:active=Signal::derive(active)
-                    data-testid=format!("range-{label}")
-                    on:click=move |_| {
-                        range_ms.set(ms);
-                        backfill.run(ms);
-                    }
-                >
-                    {label}
-                </button>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="segmented" role="radiogroup" aria-label="Time range">
-            {buttons}
-        </div>
-    }
+    let choices = RANGES.iter().map(|&(label, _)| (label, format!("range-{label}"))).collect();
+    let chosen = Signal::derive(move || RANGES.iter().position(|&(_, ms)| ms == range_ms.get()).unwrap_or(usize::MAX));
+    let pick = Callback::new(move |index: usize| {
+        let ms = RANGES[index].1;
+        range_ms.set(ms);
+        backfill.run(ms);
+    });
+    view! { <Segmented choices=choices chosen=chosen pick=pick label="Time range" /> }
 }
 
 /// Range picker, pause/resume, zoom reset and the theme toggle.

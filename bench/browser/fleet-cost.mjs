@@ -1,0 +1,177 @@
+// What the fleet overview costs the browser with 1,000 hosts: a hub whose own host
+// is sampled for real, `pulse-fleet` playing 1,000 agents that push that host's
+// frames at 1 Hz over real WebSocket links, and the page on `?view=fleet` in headless
+// Chromium. Measured over N seconds: the page's main thread (CDP ΔTaskDuration /
+// Δwall), long tasks, layouts per update, the summary's bytes a second; then a
+// scroll through the table, an animation frame at a time, counting frames that
+// missed their 60 Hz slot. Writes bench/results/fleet-page.md.
+// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]   (defaults 1000, 60)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
+import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+};
+const hosts = Number(arg('--hosts', 1000));
+const seconds = Number(arg('--seconds', 60));
+if (!(hosts > 0 && seconds > 0)) {
+  console.error('usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]');
+  process.exit(2);
+}
+setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 3 + 300) * 1000).unref();
+const TOKEN = 'fleet-page-bench';
+const VIEWPORT = { width: 1440, height: 1000 };
+const SCROLL_FRAMES = 300;
+const MiB = 1024 * 1024;
+
+/** Injected before the app: long tasks from page start. */
+function instrument() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  addEventListener('TrunkApplicationStarted', (event) => { window.__wasm = event.detail?.wasm; });
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+/** Scrolls the table down an animation frame at a time; the gaps between frames. */
+function scrollThrough(frames) {
+  return new Promise((resolve) => {
+    const box = document.querySelector('[data-testid="fleet-scroll"]');
+    const gaps = [];
+    let last = null;
+    let left = frames;
+    const step = (t) => {
+      if (last !== null) gaps.push(t - last);
+      last = t;
+      box.scrollTop += 37;
+      left -= 1;
+      if (left > 0) requestAnimationFrame(step);
+      else resolve({ gaps, top: box.scrollTop, height: box.scrollHeight });
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+const hub = await PulseServer.start({
+  args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
+    '--max-connections', String(hosts + 500)],
+});
+const work = await fs.mkdtemp(path.join(os.tmpdir(), 'fleet-page-'));
+let fleet;
+let browser;
+let doc;
+try {
+  // A real host's stream for the agents to send: the hub's own, after 5 samples.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const first = await (await fetch(`${hub.url}/api/v1/poll`)).text();
+  const { epoch } = JSON.parse(first);
+  const rest = await (await fetch(`${hub.url}/api/v1/poll?epoch=${epoch}&since=0`)).text();
+  const sample = path.join(work, 'poll.json');
+  await fs.writeFile(sample, `${first}\n${rest}\n`);
+  fleet = spawn(path.join(ROOT, 'target/release/pulse-fleet'), ['--url', `${hub.url}/`, '--sample', sample,
+    '--token', TOKEN, '--agents', String(hosts), '--watchers', '0', '--sources', '2', '--warmup', '10',
+    '--duration', String(seconds * 3 + 60), '--label', 'fleet page'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let fleetLog = '';
+  fleet.stderr.on('data', (d) => { fleetLog += d; });
+  // Every agent listed (bounded: 120 looks, a second apart).
+  let listed = 0;
+  for (let i = 0; i < 120 && listed < hosts; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const list = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
+    listed = list.hosts.filter((h) => h.status === 'up' && !h.local).length;
+  }
+  if (listed < hosts) throw new Error(`only ${listed} of ${hosts} agents up; pulse-fleet said: ${fleetLog.slice(-2000)}`);
+
+  browser = await launchBrowser();
+  const page = await openPage(browser, 'about:blank', { viewport: VIEWPORT });
+  await page.addInitScript(instrument);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let summaryBytes = 0;
+  cdp.on('Network.webSocketFrameReceived', (event) => { summaryBytes += event.response.payloadData.length; });
+  await page.goto(`${hub.url}/?view=fleet`);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  await waitLive(page, 'ws', 30_000);
+  await page.waitForFunction((n) => /(\d+) hosts/.exec(document.querySelector('[data-testid="fleet-count"]')?.textContent ?? '')?.[1] >= n,
+    hosts, { timeout: 30_000 });
+  await waitFrames(page, (await pulseState(page)).frames + 3, 30_000);
+
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap0 = await cdp.send('Runtime.getHeapUsage');
+  const frames0 = (await pulseState(page)).frames;
+  const before = await metrics(cdp);
+  const bytes0 = summaryBytes;
+  const longStart = await page.evaluate(() => performance.now());
+  await page.waitForFunction((n) => (window.__pulse?.frames ?? 0) >= n, frames0 + seconds,
+    { timeout: seconds * 2000 + 30_000, polling: 1000 });
+  const after = await metrics(cdp);
+  const bytes1 = summaryBytes;
+  const frames1 = (await pulseState(page)).frames;
+  const longTasks = await page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t), longStart);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap1 = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => window.__wasm?.memory?.buffer?.byteLength ?? null);
+
+  // Scrolling, with data arriving meanwhile.
+  const scrollLong0 = await page.evaluate(() => performance.now());
+  const scroll = await page.evaluate(scrollThrough, SCROLL_FRAMES);
+  const scrollLong = await page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t), scrollLong0);
+  if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+
+  const d = (name) => after[name] - before[name];
+  const wall = d('Timestamp');
+  const updates = frames1 - frames0;
+  const pct = (x) => `${(x * 100).toFixed(2)} %`;
+  const taskShare = d('TaskDuration') / wall;
+  const sorted = [...scroll.gaps].sort((a, b) => a - b);
+  const missed = scroll.gaps.filter((g) => g > 1000 / 60 * 1.5).length;
+  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+  const row = (what, value, target, met) => `| ${what} | ${value} | ${target} | ${met === null ? '' : met ? 'met' : '**missed**'} |`;
+  const rows = [
+    row('hosts listed on the page', `${listed} agents + the hub`, `${hosts}`, listed >= hosts),
+    row('page main thread CPU (ΔTaskDuration / Δwall)', pct(taskShare), '≤ 5 % of one core', taskShare <= 0.05),
+    row('of which script', pct(d('ScriptDuration') / wall), '', null),
+    row('of which layout + style', pct((d('LayoutDuration') + d('RecalcStyleDuration')) / wall), '', null),
+    row('main-thread time per summary', `${((d('TaskDuration') / updates) * 1000).toFixed(1)} ms`, '', null),
+    row('long tasks (> 50 ms) while live', `${longTasks.length}${longTasks.length ? ` (longest ${Math.round(Math.max(...longTasks.map((t) => t.duration)))} ms)` : ''}`, '0', longTasks.length === 0),
+    row('layouts per summary', `${(d('LayoutCount') / updates).toFixed(2)}`, '', null),
+    row('summary received', `${((bytes1 - bytes0) / wall / 1024).toFixed(1)} KiB/s (${((bytes1 - bytes0) / updates / hosts).toFixed(0)} B per host per frame)`, '', null),
+    row(`scroll: frames over 25 ms of ${scroll.gaps.length}`, `${missed} (p99 ${p99.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms)`, '0 dropped', missed === 0),
+    row('long tasks while scrolling', `${scrollLong.length}`, '0', scrollLong.length === 0),
+    row('JS heap after GC, start → end', `${(heap0.usedSize / MiB).toFixed(2)} → ${(heap1.usedSize / MiB).toFixed(2)} MiB`, '', null),
+    row('wasm linear memory', wasm === null ? 'n/a' : `${(wasm / MiB).toFixed(1)} MiB`, '', null),
+  ];
+  doc = `Command: \`node bench/browser/fleet-cost.mjs --hosts ${hosts} --seconds ${seconds}\`
+(a hub sampling this machine at 1 Hz with \`pulse-fleet\` playing ${hosts} agents that push its frames; the page
+on \`?view=fleet\` in headless Chromium, viewport ${VIEWPORT.width}×${VIEWPORT.height}; ${updates} summaries in ${wall.toFixed(1)} s,
+then ${SCROLL_FRAMES} animation frames of scrolling the table by 37 px each, down to ${scroll.top} px of ${scroll.height}).
+
+| measure | value | target | met |
+|---|---:|---|---|
+${rows.join('\n')}
+
+Method as in the live page's cost (CDP \`Performance.getMetrics\`, a \`PerformanceObserver\` for long
+tasks injected before the app). The summary's bytes are the WebSocket frames' payloads from CDP
+\`Network.webSocketFrameReceived\`. Headless Chromium rasterises in software (\`--disable-gpu\`), on a
+shared ${os.cpus().length}-core machine with the hub and the ${hosts} agents on it too (load average ${os.loadavg()[0].toFixed(1)} at the end).
+`;
+  await page.context().close();
+} finally {
+  await browser?.close();
+  fleet?.kill('SIGTERM');
+  await hub.stop();
+  await fs.rm(work, { recursive: true, force: true });
+}
+await fs.writeFile(path.join(ROOT, 'bench/results/fleet-page.md'), doc);
+console.log(doc);
