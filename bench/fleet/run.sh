@@ -4,14 +4,14 @@
 # from 127.0.1.1-4, with 200 browser-like clients on /api/v1/ws?host=ID.
 # The frames are a real server's: a short-lived `pulse-server` samples this machine
 # first and its /api/v1/poll answer (catalogue and frames) is what every agent sends.
-# Two cases side by side: the default compact window (`--agent-window 5m`, measured
-# once it is full) and every frame whole (`--agent-window 18s`: too short to be
+# Two cases side by side: the default compact window (`--agent-window 3m`, measured
+# once it is full) and every frame whole (`--agent-window 16s`: too short to be
 # compacted, so each frame costs what the old hour-long layout paid per frame).
 # Writes bench/results/fleet.md and appends to bench/results/fleet.runs.jsonl.
 # Usage: bench/fleet/run.sh [--quick]   (1,000 agents, 1-minute window)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-agents=10000; window=5m; window_s=300; measure=60; old_warmup=30
+agents=10000; window=3m; window_s=180; measure=60; old_warmup=30
 if [ "${1:-}" = --quick ]; then agents=1000; window=1m; window_s=60; measure=20; old_warmup=20; fi
 cargo build --release -q -p pulse-server -p pulse-fleet
 server=target/release/pulse-server
@@ -54,7 +54,7 @@ case_run() {
   wait "$pid" 2>/dev/null || true
 }
 case_run "compact $window" "$window" $((window_s + 20))
-case_run "whole, 18 s" 18s "$old_warmup"
+case_run "whole, 16 s" 16s "$old_warmup"
 cat "$work/runs.jsonl" >>bench/results/fleet.runs.jsonl
 
 python3 bench/fleet/report.py "$work/runs.jsonl" "$window" "$measure" "$agents" >bench/results/fleet.md

@@ -291,8 +291,24 @@ impl Hub {
 
 /// Serialises a frame once, for every transport.
 fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
-    let json = to_json(&ServerMessage::Frame(frame.clone()));
+    let json = frame_json(&frame);
     SharedFrame::from_json(epoch, frame, json)
+}
+
+/// `{"type":"frame",…}`, as [`to_json`] writes a [`ServerMessage::Frame`], without
+/// copying the frame into one: its fields follow the tag in the same order.
+fn frame_json(frame: &Frame) -> String {
+    const TAG: &[u8] = br#"{"type":"frame""#;
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(TAG);
+    match serde_json::to_writer(&mut out, frame) {
+        // The frame's own `{` becomes the comma after the tag.
+        Ok(()) if out.get(TAG.len()) == Some(&b'{') => {
+            out[TAG.len()] = b',';
+            String::from_utf8(out).unwrap_or_else(|_| to_json(&ServerMessage::Frame(frame.clone())))
+        }
+        _ => to_json(&ServerMessage::Frame(frame.clone())),
+    }
 }
 
 /// How many frames `timing`'s history holds.

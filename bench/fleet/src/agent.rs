@@ -42,11 +42,21 @@ pub fn host_id(index: usize) -> String {
     format!("fleet-{index:05}")
 }
 
-/// Opens a WebSocket to `path` on the hub from `source`, with `headers`.
-pub async fn open(plan: &Plan, source: Ipv4Addr, path: &str, headers: &[(&'static str, String)]) -> Result<Socket> {
+/// Opens a WebSocket to `path` on the hub from `source`, with `headers`, and a
+/// kernel receive buffer of `receive_buffer` bytes if given.
+pub async fn open(
+    plan: &Plan,
+    source: Ipv4Addr,
+    path: &str,
+    headers: &[(&'static str, String)],
+    receive_buffer: Option<u32>,
+) -> Result<Socket> {
     let opening = async {
         let socket = TcpSocket::new_v4()?;
         set_mss(&socket)?;
+        if let Some(bytes) = receive_buffer {
+            socket.set_recv_buffer_size(bytes)?;
+        }
         socket.bind((source, 0).into())?;
         let stream = socket.connect(plan.hub).await?;
         stream.set_nodelay(true)?;
@@ -72,7 +82,7 @@ pub async fn run(plan: Rc<Plan>, index: usize) -> Result<()> {
         (HEADER_HOST_NAME, id.clone()),
     ];
     let source = plan.args.sources[index % plan.args.sources.len()];
-    let mut socket = open(&plan, source, pulse_protocol::agent::AGENT_PATH, &headers).await?;
+    let mut socket = open(&plan, source, pulse_protocol::agent::AGENT_PATH, &headers, None).await?;
     let first = tokio::time::timeout(RESUME_WAIT, socket.next()).await.map_err(|_| Error::Timeout("resume"))?;
     let resume = match first {
         Some(Ok(Message::Text(text))) => serde_json::from_str::<AgentReply>(&text)?,
@@ -88,7 +98,7 @@ pub async fn run(plan: Rc<Plan>, index: usize) -> Result<()> {
     let name_json = serde_json::to_string(&id)?;
     // Agents' seconds start at evenly spread phases, as independent hosts' would.
     let phase = Duration::from_micros((index as u64 * 1_000_000) / plan.args.agents.max(1) as u64);
-    let mut ticks = tokio::time::interval_at(plan.started + phase, Duration::from_secs(1));
+    let mut ticks = tokio::time::interval_at(plan.frames_from + phase, Duration::from_secs(1));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut pings = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     let mut seq = 0;

@@ -20,8 +20,9 @@ pub struct Plan {
     pub args: Args,
     pub hub: SocketAddr,
     pub sample: Sample,
-    /// When the agents' seconds are counted from.
-    pub started: Instant,
+    /// When the agents send their first frames: once every link is up (at
+    /// `rate`, plus 5 s), so the hub's memory with links alone can be read.
+    pub frames_from: Instant,
     /// When every link stops.
     pub stop_at: Instant,
     pub counters: Counters,
@@ -36,6 +37,8 @@ pub struct Counters {
     pub sent: Cell<u64>,
     /// Links that failed (agents or watchers), and the first reason.
     pub failed: Cell<usize>,
+    /// Of those, watchers.
+    pub watchers_failed: Cell<usize>,
     pub first_error: RefCell<Option<String>>,
     /// Watchers whose WebSocket opened.
     pub watching: Cell<usize>,
@@ -57,6 +60,7 @@ pub struct Report {
     agents: usize,
     live: usize,
     failed: usize,
+    watchers_failed: usize,
     first_error: Option<String>,
     watchers: usize,
     frame_bytes: usize,
@@ -97,23 +101,25 @@ pub async fn measure(args: Args) -> Result<Report> {
     let idle = hub_usage(args.hub_pid)?;
     let started = Instant::now();
     let stop_at = started + args.deadline();
-    let plan = Rc::new(Plan { args, hub, sample, started, stop_at, counters: Counters::default() });
+    let frames_from = started + Duration::from_secs(args.agents as u64 / u64::from(args.rate) + 5);
+    let plan = Rc::new(Plan { args, hub, sample, frames_from, stop_at, counters: Counters::default() });
     let args = &plan.args;
 
     // Agents, at `rate` a second; then wait (bounded) for all to be live.
     let pace = Duration::from_secs(1) / args.rate;
     for index in 0..args.agents {
         tokio::time::sleep_until(started + pace * index as u32).await;
-        spawn(&plan, agent::run(Rc::clone(&plan), index));
+        spawn(&plan, agent::run(Rc::clone(&plan), index), false);
     }
     settle(&plan, || plan.counters.live.get() + plan.counters.failed.get() >= args.agents).await;
+    tokio::time::sleep_until(plan.frames_from - Duration::from_secs(1)).await;
     let connected = hub_usage(args.hub_pid)?;
 
     // Watchers, on hosts spread over the fleet.
     let watchers = args.watchers.min(args.agents);
     let failed_agents = plan.counters.failed.get();
     for n in 0..watchers {
-        spawn(&plan, watcher::run(Rc::clone(&plan), n * args.agents / watchers));
+        spawn(&plan, watcher::run(Rc::clone(&plan), n * args.agents / watchers), true);
     }
     let watchers_done = || plan.counters.watching.get() + plan.counters.failed.get() - failed_agents >= watchers;
     settle(&plan, watchers_done).await;
@@ -129,11 +135,14 @@ pub async fn measure(args: Args) -> Result<Report> {
     Ok(report(&plan, [idle, connected, before, after], sent_after - sent_before, own_after - own_before, window))
 }
 
-fn spawn(plan: &Rc<Plan>, link: impl std::future::Future<Output = Result<()>> + 'static) {
+fn spawn(plan: &Rc<Plan>, link: impl std::future::Future<Output = Result<()>> + 'static, watcher: bool) {
     let plan = Rc::clone(plan);
     tokio::task::spawn_local(async move {
         if let Err(error) = link.await {
             plan.counters.failed.set(plan.counters.failed.get() + 1);
+            if watcher {
+                plan.counters.watchers_failed.set(plan.counters.watchers_failed.get() + 1);
+            }
             plan.counters.first_error.borrow_mut().get_or_insert_with(|| error.to_string());
         }
     });
@@ -163,6 +172,7 @@ fn report(plan: &Plan, [idle, connected, before, after]: [Usage; 4], frames: u64
         agents: plan.args.agents,
         live: counters.live.get(),
         failed: counters.failed.get(),
+        watchers_failed: counters.watchers_failed.get(),
         first_error: counters.first_error.borrow().clone(),
         watchers: counters.watching.get(),
         frame_bytes: plan.sample.frame_bytes,

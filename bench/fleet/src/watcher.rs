@@ -13,6 +13,14 @@ use crate::agent::{host_id, open};
 use crate::error::{Error, Result};
 use crate::run::{now_us, Plan};
 
+/// The watcher's kernel receive buffer. Even at Ethernet's segment size, a
+/// reader's window creeps down at 1 Hz (its kernel acknowledges each frame before
+/// the program reads it and rounds the window it advertises), and the hub's
+/// watchdog lets go a client whose window fell more than 8 KiB below its largest:
+/// a 1 Hz reader with the default buffer was cut within a minute. With this
+/// buffer the window never exceeds 8 KiB, and a frame is 1.1 KB.
+const RECEIVE_BUFFER: u32 = 4096;
+
 /// The fields of a server message this client reads (serde skips the rest).
 #[derive(Deserialize)]
 struct Peek {
@@ -37,7 +45,7 @@ struct Seen {
 /// Watches host `index` until the plan's end.
 pub async fn run(plan: Rc<Plan>, index: usize) -> Result<()> {
     let path = format!("/api/v1/ws?host={}", host_id(index));
-    let mut socket = open(&plan, std::net::Ipv4Addr::LOCALHOST, &path, &[]).await?;
+    let mut socket = open(&plan, std::net::Ipv4Addr::LOCALHOST, &path, &[], Some(RECEIVE_BUFFER)).await?;
     plan.counters.watching.set(plan.counters.watching.get() + 1);
     let mut seen = Seen::default();
     loop {
