@@ -57,6 +57,7 @@ print(f"| frames watched: lost / duplicated / gaps | {compact['frames_watched']:
       f"| {whole['frames_watched']:,}: {whole['lost']} / {whole['duplicated']} / {whole['gaps']} | 0 lost |")
 row("hub CPU per frame (µs, utime + stime ÷ frames)", "hub_cpu_us_per_frame", "{:.1f}", "≤ 20")
 row("hub CPU (share of its core)", "hub_cpu_share", "{:.0%}")
+row("hub ready but waiting for its core (share of the window: other work on core 0)", "hub_waited_share", "{:.1%}")
 print(f"| hub RSS: idle → links up → end (MiB) | {compact['hub_rss_idle_mib']:.0f} → {compact['hub_rss_connected_mib']:.0f} → {compact['hub_rss_end_mib']:.0f} "
       f"| {whole['hub_rss_idle_mib']:.0f} → {whole['hub_rss_connected_mib']:.0f} → {whole['hub_rss_end_mib']:.0f} | |")
 print(f"| hub memory per host (KiB, RSS growth ÷ hosts) | **{compact['hub_kib_per_host']:.1f}** | {whole['hub_kib_per_host']:.1f} | ≤ 100 |")

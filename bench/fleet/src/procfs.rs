@@ -9,6 +9,9 @@ pub struct Usage {
     pub cpu_us: u64,
     /// Resident memory, in KiB.
     pub rss_kib: u64,
+    /// Time its threads spent ready to run but waiting for a CPU, in microseconds
+    /// (`/proc/PID/task/*/schedstat`): what other work on its core cost it.
+    pub waited_us: u64,
 }
 
 /// Process `pid`'s CPU time (`utime + stime` in `/proc/PID/stat`) and `VmRSS`.
@@ -29,7 +32,17 @@ pub fn usage(pid: u32) -> Result<Usage> {
         .ok_or_else(|| Error::Protocol(format!("no VmRSS in /proc/{pid}/status")))?;
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-    Ok(Usage { cpu_us: (utime + stime) * 1_000_000 / hz, rss_kib })
+    Ok(Usage { cpu_us: (utime + stime) * 1_000_000 / hz, rss_kib, waited_us: waited_ns(pid) / 1000 })
+}
+
+/// The run-queue wait of every thread of `pid` (the second field of each
+/// thread's `schedstat`), in nanoseconds; 0 where the kernel does not keep it.
+fn waited_ns(pid: u32) -> u64 {
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    threads
+        .filter_map(|thread| std::fs::read_to_string(thread.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum()
 }
 
 /// This process's own CPU time, in microseconds.

@@ -61,7 +61,7 @@ impl Compact {
     }
 
     /// How many frames are held.
-    pub fn len(&self) -> usize {
+    pub fn held(&self) -> usize {
         self.blocks.iter().map(|block| block.count).sum::<usize>() + self.pending.len()
     }
 
@@ -72,7 +72,7 @@ impl Compact {
 
     /// Drops the oldest blocks while at least `keep` frames would stay.
     pub fn trim(&mut self, keep: usize) {
-        let mut held = self.len();
+        let mut held = self.held();
         while let Some(oldest) = self.blocks.front() {
             if held - oldest.count < keep {
                 break;
