@@ -42,7 +42,7 @@ impl Args {
     /// Reads `--flag value` pairs.
     pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args> {
         let argv: Vec<String> = argv.collect();
-        if argv.iter().any(|a| a == "--help" || a == "-h") || argv.len() % 2 != 0 {
+        if argv.iter().any(|a| a == "--help" || a == "-h") || !argv.len().is_multiple_of(2) {
             return Err(Error::Args(USAGE.into()));
         }
         let mut flags: BTreeMap<&str, &str> = BTreeMap::new();
@@ -106,12 +106,9 @@ fn loopback(url: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    fn parse(line: &str) -> Result<Args> {
-        Args::parse(line.split_whitespace().map(str::to_owned))
-    }
-
     #[test]
     fn flags_and_defaults() {
+        let parse = |line: &str| Args::parse(line.split_whitespace().map(str::to_owned));
         let args = parse("--url http://127.0.0.1:4000/ --sample s.json --agents 20 --sources 2").unwrap();
         assert_eq!(args.host_port, "127.0.0.1:4000");
         assert_eq!((args.agents, args.watchers, args.rate), (20, 200, 500));

@@ -29,42 +29,37 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use args::Args;
+use error::{Error, Result};
 
 fn main() -> ExitCode {
-    let args = match Args::parse(std::env::args().skip(1)) {
-        Ok(args) => args,
+    match measure() {
+        Ok(line) => {
+            println!("{line}");
+            // Exit without closing ten thousand sockets one by one.
+            std::process::exit(0)
+        }
         Err(error) => {
             eprintln!("pulse-fleet: {error}");
-            return ExitCode::from(2);
+            ExitCode::from(if matches!(error, Error::Args(_)) { 2 } else { 1 })
         }
-    };
+    }
+}
+
+/// The whole run, as one JSON line.
+fn measure() -> Result<String> {
+    let args = Args::parse(std::env::args().skip(1))?;
     let open_files = procfs::raise_open_files();
     if (open_files as usize) < args.agents + args.watchers + 64 {
         eprintln!("pulse-fleet: {} links will not fit under the open-file limit of {open_files}", args.agents);
     }
+    // Even a runtime wedged in a bug cannot outlive the run's deadline.
     let hard_stop = args.deadline() + Duration::from_secs(30);
     std::thread::spawn(move || {
         std::thread::sleep(hard_stop);
         eprintln!("pulse-fleet: watchdog fired after {hard_stop:?}");
         std::process::exit(3);
     });
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("pulse-fleet: cannot start the runtime: {error}");
-            return ExitCode::from(1);
-        }
-    };
-    let local = tokio::task::LocalSet::new();
-    match local.block_on(&runtime, run::measure(args)).and_then(|report| Ok(serde_json::to_string(&report)?)) {
-        Ok(line) => {
-            println!("{line}");
-            // Exit without closing ten thousand sockets one by one.
-            std::process::exit(0);
-        }
-        Err(error) => {
-            eprintln!("pulse-fleet: {error}");
-            ExitCode::from(1)
-        }
-    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let report = tokio::task::LocalSet::new().block_on(&runtime, run::measure(args))?;
+    Ok(serde_json::to_string(&report)?)
 }

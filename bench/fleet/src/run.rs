@@ -86,7 +86,7 @@ pub struct Report {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    (now_us() / 1000) as i64
+    now_us() / 1000
 }
 
 /// Microseconds since the Unix epoch.
