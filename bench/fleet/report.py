@@ -68,5 +68,5 @@ print(f"| pulse-fleet's own CPU (share of core 1) | {compact['loadgen_cpu_share'
 print()
 print(f"The old layout (an hour of whole frames per host) would take about {hour_old / 1024:,.1f} MiB a host at "
       f"{per_frame_whole:,.0f} bytes a frame, {hour_old * agents / 1024 / 1024:,.0f} GiB for {agents:,} hosts: it is not run, "
-      f"it would not fit. The compact window holds an hour for about "
+      f"it would not fit. An hour kept compact would take about "
       f"{(link_kib(compact) * 1024 + 3600 * per_frame_compact) / 1024 / 1024:,.1f} MiB a host.")
