@@ -17,9 +17,11 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 use crate::fanout::{encode_text, text_offset};
 use compact::Compact;
 
-/// Frames a compact history keeps whole: the newest, which every client just
-/// caught up with is sent. Older ones are parsed again when asked for (those not
-/// yet deflated cost a parse, about 10 µs, and no inflating).
+/// Frames a compact history keeps whole: the newest one, which a client that fell
+/// a frame behind is sent next. Older ones are rebuilt when asked for: a parse of
+/// their JSON (about 10 µs), and inflating their block once it is sealed. That
+/// happens under the hub's lock, so a `/history` of a whole window holds that
+/// host's ingest for a few milliseconds.
 pub const WHOLE: usize = 1;
 
 /// One frame, serialised once and shared by every connection and transport.
