@@ -1,6 +1,6 @@
 //! The older part of an agent host's history, kept small: of each frame only its
 //! JSON, deflated in blocks of [`BLOCK`] frames (a frame's keys and process names
-//! repeat from frame to frame, so a block of 1.1 KB frames packs to about 170
+//! repeat from frame to frame, so a block of 1.1 KB frames packs to about 240
 //! bytes a frame). A frame asked for again (a client resuming, `/history`) is
 //! parsed back and serialised for every transport as when it arrived: its JSON is
 //! the same bytes, so the client cannot tell.

@@ -20,8 +20,9 @@ thread_local! {
     static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
 }
 
-/// `text`, deflated at the fastest level (within a tenth of the best on frames,
-/// at a third of the time).
+/// `text`, deflated at the fastest level: a block of real 1.1 KB frames packs to
+/// about 240 bytes a frame at 2.6 µs a frame (level 2: 180 bytes at 4.6 µs; level
+/// 6: 145 bytes at 10 µs). Ingest time is what a hub of many hosts runs short of.
 pub fn pack(text: &str) -> Packed {
     let input = text.as_bytes();
     // Deflate's worst case: 5 bytes of header per 16 KiB stored, and a few more.
