@@ -23,8 +23,8 @@ pub struct Config {
     pub history: Duration,
 
     /// How much history to keep of each host an agent pushes, e.g. `10m`: in memory,
-    /// compact (about 12 KiB a minute at 1 Hz, beside about 40 KiB a host for its
-    /// link). A client resuming from further back gets an explicit gap.
+    /// compact (about 14 KiB a minute at 1 Hz, beside about 40 KiB a host for its
+    /// link and newest frames). A client resuming from further back gets an explicit gap.
     #[arg(long, env = "PULSE_AGENT_WINDOW", default_value = "3m", value_parser = duration)]
     pub agent_window: Duration,
 
