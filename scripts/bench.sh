@@ -5,7 +5,7 @@
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
-#                            fanout-rps soak fuzz attack agent-cost (fanout-rps needs root: a private network namespace)
+#                            fanout-rps soak fuzz attack agent-cost fleet (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +18,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -49,6 +49,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     fuzz) bench/fuzz.sh ${quick:+--quick} ;;
     attack) bench/attack/run.sh ${quick:+--quick} ;;
     agent-cost) bench/agent/cost.sh ${quick:+--quick} ;;
+    fleet) bench/fleet/run.sh ${quick:+--quick} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
 done
@@ -84,5 +85,6 @@ section() {
   section fuzz "Fuzz pass: request parsing, WebSocket handshake, JSON reader"
   section attack "Under attack: idle connections, slowloris, streams that stop reading"
   section agent-cost "Fleet: the agent's own cost at 1 Hz"
+  section fleet "Fleet: 10,000 agents on one hub"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"

@@ -22,6 +22,12 @@ pub struct Config {
     #[arg(long, env = "PULSE_HISTORY", default_value = "1h", value_parser = duration)]
     pub history: Duration,
 
+    /// How much history to keep of each host an agent pushes, e.g. `10m`: in memory,
+    /// compact (about 14 KiB a minute at 1 Hz, beside about 40 KiB a host for its
+    /// link and newest frames). A client resuming from further back gets an explicit gap.
+    #[arg(long, env = "PULSE_AGENT_WINDOW", default_value = "3m", value_parser = duration)]
+    pub agent_window: Duration,
+
     /// The longest silence on a stream before the server sends a heartbeat.
     #[arg(long, env = "PULSE_HEARTBEAT", default_value = "5s", value_parser = duration)]
     pub heartbeat: Duration,
@@ -180,6 +186,7 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.interval, Duration::from_secs(1));
         assert_eq!(config.max_connections, 19_000);
+        assert_eq!(config.agent_window, Duration::from_secs(180));
         assert_eq!(config.allow_origins, ["https://a.example", "https://b.example"]);
     }
 }

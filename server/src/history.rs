@@ -1,4 +1,11 @@
 //! The ring of recent frames, each kept with its JSON, and the resume rule.
+//!
+//! A hub's own host keeps every frame whole. An agent host's history is
+//! [`History::compact`]: only its newest [`WHOLE`] frames are kept whole, older
+//! ones as deflated JSON (`compact`), so ten thousand hosts' windows fit in memory.
+
+mod compact;
+mod deflate;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -6,6 +13,16 @@ use std::sync::Arc;
 use bytes::Bytes;
 use pulse_protocol::{Cursor, Epoch, Frame, Gap, GapReason};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
+
+use crate::fanout::{encode_text, text_offset};
+use compact::Compact;
+
+/// Frames a compact history keeps whole: the newest one, which a client that fell
+/// a frame behind is sent next. Older ones are rebuilt when asked for: a parse of
+/// their JSON (about 10 µs), and inflating their block once it is sealed. That
+/// happens under the hub's lock, so a `/history` of a whole window holds that
+/// host's ingest for a few milliseconds.
+pub const WHOLE: usize = 1;
 
 /// One frame, serialised once and shared by every connection and transport.
 #[derive(Debug)]
@@ -20,6 +37,23 @@ pub struct SharedFrame {
     pub sse: Bytes,
 }
 
+impl SharedFrame {
+    /// A frame with `json`, its serialisation, made into every transport's message.
+    /// The JSON is a slice of the WebSocket message's bytes, so it is held once.
+    pub fn from_json(epoch: &Epoch, frame: Frame, json: String) -> Self {
+        // Sized exactly: `format!` would leave spare room (as much again) in every frame.
+        let head = format!("id: {epoch}:{}\ndata: ", frame.seq);
+        let mut sse = String::with_capacity(head.len() + json.len() + 2);
+        sse.push_str(&head);
+        sse.push_str(&json);
+        sse.push_str("\n\n");
+        let sse = Bytes::from(sse);
+        let ws = encode_text(&json);
+        let json = Utf8Bytes::try_from(ws.slice(text_offset(&ws)..)).unwrap_or_else(|_| Utf8Bytes::from(json));
+        SharedFrame { frame, json, ws, sse }
+    }
+}
+
 /// The hole before `frames` (oldest first, all after `last_sent`, as
 /// [`History::after`] gives them) when history no longer holds the frames between: a
 /// client that fell behind is told how many it missed.
@@ -29,11 +63,15 @@ pub fn lagged_gap(last_sent: u64, frames: &[Arc<SharedFrame>]) -> Option<Gap> {
     Some(Gap { reason: GapReason::Lagged, next_seq, missed: Some(missed) })
 }
 
-/// Frames of this epoch, oldest first, at most `capacity` of them.
+/// Frames of this epoch, oldest first, without holes, at most `capacity` of them
+/// (a compact history may hold up to a block more, never fewer).
 #[derive(Debug)]
 pub struct History {
+    /// The newest frames, whole (all of them unless compact).
     frames: VecDeque<Arc<SharedFrame>>,
     capacity: usize,
+    /// The older frames of a compact history.
+    older: Option<Compact>,
 }
 
 /// What a client resuming from a cursor gets before live frames.
@@ -48,20 +86,45 @@ pub struct Resume {
 impl History {
     /// An empty ring of `capacity` frames.
     pub fn new(capacity: usize) -> Self {
-        History { frames: VecDeque::with_capacity(capacity.min(100_000)), capacity: capacity.max(1) }
+        History { frames: VecDeque::with_capacity(capacity.min(100_000)), capacity: capacity.max(1), older: None }
+    }
+
+    /// An empty ring of `capacity` frames of `epoch` that keeps only the newest
+    /// [`WHOLE`] whole and the others compact (a few times smaller, rebuilt when
+    /// asked for). A ring too small to gain from it is a plain one.
+    pub fn compact(capacity: usize, epoch: Epoch) -> Self {
+        if capacity <= WHOLE + compact::BLOCK {
+            return History::new(capacity);
+        }
+        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::new(epoch)) }
     }
 
     /// Adds the newest frame, dropping the oldest when full.
     pub fn push(&mut self, frame: Arc<SharedFrame>) {
-        if self.frames.len() == self.capacity {
-            self.frames.pop_front();
+        let whole = if self.older.is_some() { WHOLE } else { self.capacity };
+        if self.frames.len() == whole {
+            if let (Some(oldest), Some(older)) = (self.frames.pop_front(), self.older.as_mut()) {
+                older.push(&oldest);
+            }
         }
         self.frames.push_back(frame);
+        if let Some(older) = self.older.as_mut() {
+            older.trim(self.capacity.saturating_sub(self.frames.len()));
+        }
     }
 
     /// Forgets every frame (the next one may start anywhere).
     pub fn clear(&mut self) {
         self.frames.clear();
+        if let Some(older) = self.older.as_mut() {
+            older.clear();
+        }
+    }
+
+    /// The oldest seq held, or the one after the newest when empty.
+    fn oldest_seq(&self) -> u64 {
+        let whole = self.frames.front().map(|f| f.frame.seq);
+        self.older.as_ref().and_then(Compact::oldest_seq).or(whole).unwrap_or_else(|| self.newest_seq() + 1)
     }
 
     /// When the newest frame was sampled, or 0 before the first frame.
@@ -76,15 +139,20 @@ impl History {
 
     /// Every frame with `seq > after`, oldest first.
     pub fn after(&self, after: u64) -> Vec<Arc<SharedFrame>> {
+        let mut frames = self.older.as_ref().map_or_else(Vec::new, |older| older.frames(after, i64::MIN));
         let oldest = self.frames.front().map_or(1, |f| f.frame.seq);
         let skip = after.saturating_add(1).saturating_sub(oldest) as usize;
-        self.frames.iter().skip(skip).cloned().collect()
+        frames.extend(self.frames.iter().skip(skip).cloned());
+        frames
     }
 
-    /// Frames with `ts >= from` (all when `from` is `None`).
-    pub fn since_time(&self, from: Option<i64>) -> impl Iterator<Item = &Arc<SharedFrame>> {
-        let start = from.map_or(0, |from| self.frames.partition_point(|f| f.frame.ts < from));
-        self.frames.range(start..)
+    /// Frames with `ts >= from` (all when `from` is `None`), oldest first.
+    pub fn since_time(&self, from: Option<i64>) -> Vec<Arc<SharedFrame>> {
+        let from = from.unwrap_or(i64::MIN);
+        let mut frames = self.older.as_ref().map_or_else(Vec::new, |older| older.frames(0, from));
+        let start = self.frames.partition_point(|f| f.frame.ts < from);
+        frames.extend(self.frames.range(start..).cloned());
+        frames
     }
 
     /// What a client at `cursor` needs, in `epoch`: nothing without a cursor,
@@ -93,7 +161,7 @@ impl History {
         let Some(cursor) = cursor else {
             return Resume::default();
         };
-        let oldest = self.frames.front().map_or(self.newest_seq() + 1, |f| f.frame.seq);
+        let oldest = self.oldest_seq();
         if &cursor.epoch != epoch {
             let gap = Gap { reason: GapReason::EpochChanged, next_seq: oldest, missed: None };
             return Resume { gap: Some(gap), backlog: self.after(0) };

@@ -10,13 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use bytes::Bytes;
 use pulse_protocol::{Catalog, Cursor, Epoch, Frame, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
-use tokio_tungstenite::tungstenite::Utf8Bytes;
 
-use crate::fanout::{encode_text, text_offset, Fanout};
+use crate::fanout::Fanout;
 use crate::history::{History, Resume, SharedFrame};
 use crate::sampler::Sample;
 
@@ -88,15 +86,28 @@ pub struct Start {
 }
 
 impl Hub {
-    /// A hub for `host` with a fresh random epoch.
+    /// A hub for `host` with a fresh random epoch, keeping every frame of its
+    /// history whole.
     pub fn new(host: String, timing: Timing) -> Self {
-        let capacity = (timing.history.as_secs_f64() / timing.interval.as_secs_f64().max(0.001)).ceil() as usize;
+        Hub::with_history(host, random_epoch(), timing, History::new(capacity(&timing)))
+    }
+
+    /// A hub for a host an agent samples: its frames keep the agent's `epoch` and
+    /// seqs, so clients resume the host's stream with the same cursor whichever
+    /// hub or agent restarted (see [`Hub::ingest`]). Its history is compact (see
+    /// [`History::compact`]): a hub holds thousands of these.
+    pub fn mirror(host: String, epoch: Epoch, timing: Timing) -> Self {
+        let history = History::compact(capacity(&timing), epoch.clone());
+        Hub::with_history(host, epoch, timing, history)
+    }
+
+    fn with_history(host: String, epoch: Epoch, timing: Timing, history: History) -> Self {
         Hub {
             host,
-            epoch: random_epoch(),
+            epoch,
             timing,
             inner: Mutex::new(Inner {
-                history: History::new(capacity.max(1)),
+                history,
                 catalog: Arc::default(),
                 catalog_revision: 0,
             }),
@@ -105,13 +116,6 @@ impl Hub {
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
         }
-    }
-
-    /// A hub for a host an agent samples: its frames keep the agent's `epoch` and
-    /// seqs, so clients resume the host's stream with the same cursor whichever
-    /// hub or agent restarted (see [`Hub::ingest`]).
-    pub fn mirror(host: String, epoch: Epoch, timing: Timing) -> Self {
-        Hub { epoch, ..Hub::new(host, timing) }
     }
 
     /// Stores and broadcasts a frame an agent numbered (the caller offers it to the
@@ -239,10 +243,11 @@ impl Hub {
     }
 
     /// The frames with `ts >= from` (all when `None`), and the newest seq. Only the
-    /// `Arc`s are copied under the lock; callers build their answer after it.
+    /// `Arc`s are copied under the lock (and a compact history's older frames
+    /// rebuilt); callers build their answer after it.
     pub fn frames_since_time(&self, from: Option<i64>) -> (Vec<Arc<SharedFrame>>, u64) {
         let inner = self.lock();
-        (inner.history.since_time(from).cloned().collect(), inner.history.newest_seq())
+        (inner.history.since_time(from), inner.history.newest_seq())
     }
 
     /// A receiver that sees `true` when shutdown starts.
@@ -284,14 +289,32 @@ impl Hub {
     }
 }
 
-/// Serialises a frame once, for every transport. The JSON is a slice of the
-/// WebSocket message's bytes, so it is held once.
+/// Serialises a frame once, for every transport.
 fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
-    let json = to_json(&ServerMessage::Frame(frame.clone()));
-    let sse = Bytes::from(format!("id: {epoch}:{}\ndata: {json}\n\n", frame.seq));
-    let ws = encode_text(&json);
-    let json = Utf8Bytes::try_from(ws.slice(text_offset(&ws)..)).unwrap_or_else(|_| Utf8Bytes::from(json));
-    SharedFrame { frame, json, ws, sse }
+    let json = frame_json(&frame);
+    SharedFrame::from_json(epoch, frame, json)
+}
+
+/// `{"type":"frame",…}`, as [`to_json`] writes a [`ServerMessage::Frame`], without
+/// copying the frame into one: its fields follow the tag in the same order.
+fn frame_json(frame: &Frame) -> String {
+    const TAG: &[u8] = br#"{"type":"frame""#;
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(TAG);
+    match serde_json::to_writer(&mut out, frame) {
+        // The frame's own `{` becomes the comma after the tag.
+        Ok(()) if out.get(TAG.len()) == Some(&b'{') => {
+            out[TAG.len()] = b',';
+            String::from_utf8(out).unwrap_or_else(|_| to_json(&ServerMessage::Frame(frame.clone())))
+        }
+        _ => to_json(&ServerMessage::Frame(frame.clone())),
+    }
+}
+
+/// How many frames `timing`'s history holds.
+fn capacity(timing: &Timing) -> usize {
+    let frames = (timing.history.as_secs_f64() / timing.interval.as_secs_f64().max(0.001)).ceil() as usize;
+    frames.max(1)
 }
 
 /// A protocol message as JSON. The protocol's types are plain structs, enums,

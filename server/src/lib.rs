@@ -60,6 +60,7 @@ pub fn state(config: &Config) -> AppState {
     AppState {
         hub,
         fleet,
+        agent_window: config.agent_window,
         agent_tokens: Arc::new(AgentTokens::new(&config.agent_tokens)),
         origins: Arc::new(Origins::new(&own_and_allowed_origins(config))),
         hosts: Arc::new(Hosts::new(config.listen.ip(), &config.allow_hosts, config.public_url.as_ref())),

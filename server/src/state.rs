@@ -20,6 +20,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Every host, the hub's own and those agents push.
     pub fleet: Arc<Fleet>,
+    /// How much history each agent host keeps (`--agent-window`).
+    pub agent_window: Duration,
     /// The tokens agents may push with.
     pub agent_tokens: Arc<AgentTokens>,
     /// Which browser origins may use the API.

@@ -61,7 +61,7 @@ fn the_ring_keeps_only_its_capacity_and_finds_by_time() {
     let h = history(1..=100, 10);
     assert_eq!(h.newest_seq(), 100);
     assert_eq!(h.after(0).len(), 10);
-    let from: Vec<u64> = h.since_time(Some(95_000)).map(|f| f.frame.seq).collect();
+    let from: Vec<u64> = h.since_time(Some(95_000)).iter().map(|f| f.frame.seq).collect();
     assert_eq!(from, vec![95, 96, 97, 98, 99, 100]);
 }
 

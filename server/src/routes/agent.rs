@@ -23,12 +23,16 @@ use super::ws::handshake;
 use crate::error::AppError;
 use crate::fanout::encode_text;
 use crate::fleet::Claim;
-use crate::hub::Hub;
+use crate::hub::{Hub, Timing};
 use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 
 /// The largest message an agent may send (a frame with its process table).
 const MAX_MESSAGE: usize = 256 * 1024;
+/// The link's read buffer: a frame's size, grown only for a larger message.
+/// tungstenite's default (128 KiB, zeroed before every read) would cost more
+/// memory than the host's whole history, and a memset of it per frame.
+const READ_BUFFER: usize = 4 * 1024;
 /// How often the hub acknowledges what it stored.
 const ACK_EVERY: Duration = Duration::from_secs(5);
 /// How long an agent may stay silent (it sends heartbeats) before the link is dropped.
@@ -41,14 +45,18 @@ pub async fn handler(
     mut request: Request,
 ) -> Result<Response, AppError> {
     let who = identity::identify(request.headers(), &state.agent_tokens)?;
-    let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), state.hub.timing())?;
+    let timing = Timing { history: state.agent_window, ..state.hub.timing() };
+    let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), timing)?;
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
     let server_shutdown = state.hub.shutdown_signal();
     tracing::info!(host = %who.id, name = %who.name, protocol = who.protocol, "an agent connected");
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
-        let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE))
+            .max_frame_size(Some(MAX_MESSAGE))
+            .read_buffer_size(READ_BUFFER);
         let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
         let link = Link { claim, _slot: slot };
         let cut = async {

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Fleet figures: one hub (`--no-local`, one worker, pinned to core 0) and
+# `pulse-fleet` (core 1) playing 10,000 agents at 1 Hz over real WebSocket links
+# from 127.0.1.1-4, with 200 browser-like clients on /api/v1/ws?host=ID.
+# The frames are a real server's: a short-lived `pulse-server` samples this machine
+# first and its /api/v1/poll answer (catalogue and frames) is what every agent sends.
+# Two cases side by side: the default compact window (`--agent-window 3m`, measured
+# once it is full) and every frame whole (`--agent-window 16s`: too short to be
+# compacted, so each frame costs what the old hour-long layout paid per frame).
+# Writes bench/results/fleet.md and appends to bench/results/fleet.runs.jsonl.
+# Usage: bench/fleet/run.sh [--quick]   (1,000 agents, 1-minute window)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+agents=10000; window=3m; window_s=180; measure=60; old_warmup=30
+if [ "${1:-}" = --quick ]; then agents=1000; window=1m; window_s=60; measure=20; old_warmup=20; fi
+cargo build --release -q -p pulse-server -p pulse-fleet
+server=target/release/pulse-server
+fleet=target/release/pulse-fleet
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+# Ten thousand links on each side, and the hub's own files (20,000 here: enough).
+ulimit -n "$(ulimit -Hn)"
+
+# Starts a server with "$@", waits (at most 10 s) for its address; sets $url and $pid.
+start() {
+  local out="$work/server.$#.$RANDOM"
+  "$@" >"$out" 2>"$out.err" &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
+  url=$(sed -n 's/^listening on //p' "$out" | head -1)
+  [ -n "$url" ] || { echo "the server did not start: $(cat "$out.err")" >&2; exit 1; }
+}
+
+# A real host's stream: 15 s of this machine's own samples.
+start "$server" --listen 127.0.0.1:0 --interval 1s --dist /nonexistent
+sleep 15
+curl -sf "${url}api/v1/poll" >"$work/poll.json"
+epoch=$(sed -n 's/^{"epoch":"\([0-9a-z]*\)".*/\1/p' "$work/poll.json")
+echo >>"$work/poll.json"
+curl -sf "${url}api/v1/poll?epoch=$epoch&since=0" >>"$work/poll.json"
+kill "$pid"
+
+# One case: label, --agent-window, warm-up seconds after every link is up.
+case_run() {
+  start taskset -c 0 "$server" --listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token \
+    --max-per-address 0 --agent-window "$2" --dist /nonexistent
+  sleep 1  # the hub's idle RSS, before any agent
+  taskset -c 1 "$fleet" --url "$url" --sample "$work/poll.json" --agents "$agents" --watchers 200 --sources 4 \
+    --warmup "$3" --duration "$measure" --hub-pid "$pid" --label "$1" | tee -a "$work/runs.jsonl"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+case_run "compact $window" "$window" $((window_s + 20))
+case_run "whole, 16 s" 16s "$old_warmup"
+cat "$work/runs.jsonl" >>bench/results/fleet.runs.jsonl
+
+python3 bench/fleet/report.py "$work/runs.jsonl" "$window" "$measure" "$agents" >bench/results/fleet.md
+cat bench/results/fleet.md
