@@ -5,7 +5,8 @@
 //! transport and on `/api/v1/history`), so a page watching a fleet subscribes,
 //! falls back, backs off and resumes exactly as it does for one host. Each of its
 //! frames has one value per host and [`Metric`], keyed `{host id}/{metric key}`
-//! (host ids never contain `/` or `@`). A host that is not `up` carries only its
+//! (host ids never contain `/` or `@`). An `up` host has no [`Metric::Seen`] (it
+//! was seen at the frame's time); a host that is not `up` carries only its
 //! [`Metric::Status`] and [`Metric::Seen`]; names and tags come from
 //! `/api/v1/hosts`, which the page reads when a host it does not know appears.
 

@@ -106,11 +106,7 @@ impl Hub {
             host,
             epoch,
             timing,
-            inner: Mutex::new(Inner {
-                history,
-                catalog: Arc::default(),
-                catalog_revision: 0,
-            }),
+            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0 }),
             live: broadcast::channel(BROADCAST_CAPACITY).0,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,

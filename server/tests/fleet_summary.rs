@@ -73,6 +73,7 @@ async fn the_summary_lists_every_host_live_and_a_killed_agent_as_down() {
     assert_eq!(value(&frame, "beta/cpu"), None, "a down host has no live numbers");
     assert!(value(&frame, "beta/seen").is_some_and(|seen| seen > 0.0), "but says when it was last seen");
     assert_eq!(value(&frame, "alpha/status"), Some(status_code(HostStatus::Up)));
+    assert_eq!(value(&frame, "alpha/seen"), None, "an up host was seen at the frame's time");
 
     // The pseudo-host is not a host.
     assert!(hub.hosts().await.iter().all(|host| host.id != FLEET_HOST));

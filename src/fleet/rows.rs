@@ -1,8 +1,8 @@
 //! Builds the overview's rows: names and tags from the hosts list, status and
 //! numbers from the newest summary row (which is newer than the list).
 
-use pulse_protocol::fleet::{series_id, status_from_code, Metric};
-use pulse_protocol::HostInfo;
+use pulse_protocol::fleet::{status_from_code, Metric};
+use pulse_protocol::{HostInfo, HostStatus};
 
 use super::{HostRow, COLUMNS};
 use crate::store::HostSeries;
@@ -15,15 +15,22 @@ pub fn rows(hosts: &[HostInfo], summary: Option<&HostSeries>) -> Vec<HostRow> {
 
 fn row(host: &HostInfo, summary: Option<&HostSeries>) -> HostRow {
     // Only the newest row counts: an older value of a host now down is not live.
-    let newest = |metric: Metric| summary.and_then(|s| s.newest(&series_id(&host.id, metric)));
-    let status = newest(Metric::Status).and_then(status_from_code).unwrap_or(host.status);
-    let last_seen = newest(Metric::Seen).unwrap_or(host.last_seen as f64);
-    let mut values = [None; COLUMNS.len()];
-    if status == pulse_protocol::HostStatus::Up {
-        for (slot, metric) in values.iter_mut().zip(COLUMNS) {
-            *slot = newest(metric);
+    let (mut status, mut last_seen) = (host.status, host.last_seen as f64);
+    let mut newest = [None; COLUMNS.len()];
+    let prefix = format!("{}/", host.id);
+    for (key, value) in summary.into_iter().flat_map(|s| s.newest_under(&prefix)) {
+        match Metric::from_key(key) {
+            Some(Metric::Status) => status = value.and_then(status_from_code).unwrap_or(status),
+            Some(Metric::Seen) => last_seen = value.unwrap_or(last_seen),
+            Some(metric) => {
+                if let Some(i) = COLUMNS.iter().position(|m| *m == metric) {
+                    newest[i] = value;
+                }
+            }
+            None => {}
         }
     }
+    let values = if status == HostStatus::Up { newest } else { [None; COLUMNS.len()] };
     HostRow { id: host.id.clone(), name: host.name.clone(), tags: host.tags.clone(), status, last_seen, values }
 }
 
@@ -31,7 +38,7 @@ fn row(host: &HostInfo, summary: Option<&HostSeries>) -> HostRow {
 mod tests {
     use std::collections::BTreeMap;
 
-    use pulse_protocol::{Frame, HostStatus};
+    use pulse_protocol::Frame;
 
     use super::*;
 

@@ -71,7 +71,9 @@ pub enum Item {
 pub fn arrange(rows: &[HostRow], filter: &str, sort: Sort, group_by: Option<&str>) -> Vec<Item> {
     let terms: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     let mut kept: Vec<usize> = (0..rows.len()).filter(|&i| terms.iter().all(|term| matches(&rows[i], term))).collect();
-    sort_indices(&mut kept, &|a, b| compare(&rows[a], &rows[b], sort));
+    // Lower-cased once, not at every comparison.
+    let names: Vec<String> = rows.iter().map(|row| row.name.to_lowercase()).collect();
+    sort_indices(&mut kept, &|a, b| compare((&rows[a], &names[a]), (&rows[b], &names[b]), sort));
     let Some(tag) = group_by else {
         return kept.into_iter().map(Item::Host).collect();
     };
@@ -107,8 +109,9 @@ fn matches(row: &HostRow, term: &str) -> bool {
         || row.tags.values().any(|v| v.to_lowercase().contains(term))
 }
 
-fn compare(a: &HostRow, b: &HostRow, sort: Sort) -> Ordering {
-    let by_name = || a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.id.cmp(&b.id));
+/// Orders two rows, each with its lower-cased name.
+fn compare((a, a_name): (&HostRow, &String), (b, b_name): (&HostRow, &String), sort: Sort) -> Ordering {
+    let by_name = || a_name.cmp(b_name).then_with(|| a.id.cmp(&b.id));
     let ordered = match sort.key {
         SortKey::Name => by_name(),
         SortKey::Status => rank(a.status).cmp(&rank(b.status)),

@@ -51,15 +51,32 @@ impl HostSeries {
         if self.ts.back().is_some_and(|&last| ts < last) {
             return;
         }
-        self.push_row(ts, |id| frame.values.get(id).copied());
-        for (id, &value) in &frame.values {
-            if !self.columns.contains_key(id) {
-                let mut column = ring(self.capacity, self.ts.iter().map(|_| f64::NAN));
-                if let Some(last) = column.back_mut() {
-                    *last = value;
-                }
-                self.columns.insert(id.clone(), column);
+        if self.ts.len() == self.capacity {
+            self.ts.pop_front();
+            for column in self.columns.values_mut() {
+                column.pop_front();
             }
+        }
+        self.ts.push_back(ts);
+        // The columns and the frame's values are both ordered by id: one pass over
+        // both (a lookup per column would cost a search each, 9,000 of them for a
+        // fleet summary of 1,000 hosts), noting the ids no column has yet.
+        let mut incoming = frame.values.iter().peekable();
+        let mut new: Vec<(&String, f64)> = Vec::new();
+        for (id, column) in self.columns.iter_mut() {
+            while let Some((key, &value)) = incoming.next_if(|(key, _)| key.as_str() < id.as_str()) {
+                new.push((key, value));
+            }
+            let value = incoming.next_if(|(key, _)| *key == id).map_or(f64::NAN, |(_, &value)| value);
+            column.push_back(value);
+        }
+        new.extend(incoming.map(|(key, &value)| (key, value)));
+        for (id, value) in new {
+            let mut column = ring(self.capacity, self.ts.iter().map(|_| f64::NAN));
+            if let Some(last) = column.back_mut() {
+                *last = value;
+            }
+            self.columns.insert(id.clone(), column);
         }
         if !frame.top.is_empty() {
             self.top = frame.top.clone();
@@ -156,6 +173,16 @@ impl HostSeries {
     /// The value of a series in the newest row (`None` if it had none there).
     pub fn newest(&self, id: &str) -> Option<f64> {
         self.columns.get(id)?.back().copied().filter(|v| !v.is_nan())
+    }
+
+    /// Every series whose id starts with `prefix`: the rest of its id and its value
+    /// in the newest row (one search, however many series there are).
+    pub fn newest_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, Option<f64>)> + 'a {
+        use std::ops::Bound;
+        self.columns
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(id, _)| id.starts_with(prefix))
+            .map(move |(id, column)| (&id[prefix.len()..], column.back().copied().filter(|v| !v.is_nan())))
     }
 
     /// The newest non-gap value of a series.

@@ -96,7 +96,8 @@ pub fn now_us() -> i64 {
 
 /// Runs the whole bench.
 pub async fn measure(args: Args) -> Result<Report> {
-    let hub: SocketAddr = args.host_port.parse().map_err(|_| Error::Args(format!("{} is not ip:port", args.host_port)))?;
+    let hub: SocketAddr =
+        args.host_port.parse().map_err(|_| Error::Args(format!("{} is not ip:port", args.host_port)))?;
     let sample = Sample::load(&args.sample)?;
     let hub_usage = |pid: u32| if pid == 0 { Ok(Usage::default()) } else { procfs::usage(pid) };
     let idle = hub_usage(args.hub_pid)?;

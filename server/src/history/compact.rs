@@ -97,7 +97,10 @@ impl Compact {
                 continue;
             }
             let Some(text) = deflate::unpack(&block.packed) else {
-                tracing::error!(first_seq = block.first_seq, "a history block did not inflate; its frames are left out");
+                tracing::error!(
+                    first_seq = block.first_seq,
+                    "a history block did not inflate; its frames are left out"
+                );
                 continue;
             };
             for (seq, line) in (block.first_seq..).zip(text.split('\n')) {
@@ -115,7 +118,9 @@ impl Compact {
     /// One frame from its JSON, serialised again for every transport.
     fn rebuild(&self, json: &str, from: i64) -> Option<Arc<SharedFrame>> {
         match serde_json::from_str::<Frame>(json) {
-            Ok(frame) if frame.ts >= from => Some(Arc::new(SharedFrame::from_json(&self.epoch, frame, json.to_owned()))),
+            Ok(frame) if frame.ts >= from => {
+                Some(Arc::new(SharedFrame::from_json(&self.epoch, frame, json.to_owned())))
+            }
             Ok(_) => None,
             Err(error) => {
                 tracing::error!(%error, "a frame kept in history did not parse; it is left out");

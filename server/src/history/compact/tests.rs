@@ -13,7 +13,8 @@ fn epoch() -> Epoch {
 }
 
 fn frame(seq: u64) -> Arc<SharedFrame> {
-    let values = BTreeMap::from([("cpu.total".to_owned(), seq as f64 / 3.0), ("mem.used".to_owned(), 1e9 + seq as f64)]);
+    let values =
+        BTreeMap::from([("cpu.total".to_owned(), seq as f64 / 3.0), ("mem.used".to_owned(), 1e9 + seq as f64)]);
     let top = vec![ProcessInfo { pid: 7, name: "a \"quoted\"\nname".into(), cpu: 0.5, mem: seq }];
     let frame = Frame { seq, ts: 1_000 * seq as i64, host: "h".into(), values, top };
     let json = serde_json::to_string(&ServerMessage::Frame(frame.clone())).unwrap();
