@@ -9,6 +9,21 @@ import path from 'node:path';
 import { PulseServer, ROOT } from './lib/server.mjs';
 import { launchBrowser, waitLive } from './lib/browser.mjs';
 
+/** Each shot of `base`: its own context (viewport, scale), live, then a screenshot into docs/. */
+async function shoot(base, shots) {
+  for (const shot of shots) {
+    const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale });
+    const page = await context.newPage();
+    await page.goto(`${base}/${shot.query}`);
+    await waitLive(page);
+    await page.waitForFunction(() => (window.__pulse?.frames ?? 0) > 2, null, { timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ROOT, 'docs', shot.name) });
+    await context.close();
+    console.log(`docs/${shot.name}`);
+  }
+}
+
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 40;
 const server = await PulseServer.start({ args: ['--interval', '1s'] });
 const browser = await launchBrowser();
@@ -23,17 +38,7 @@ try {
     { name: 'dashboard-dark.png', query: '?range=1m&theme=dark', viewport: { width: 1440, height: 1100 }, scale: 1 },
     { name: 'dashboard-phone.png', query: '?range=1m', viewport: { width: 400, height: 860 }, scale: 2 },
   ];
-  for (const shot of shots) {
-    const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/${shot.query}`);
-    await waitLive(page);
-    await page.waitForFunction(() => (window.__pulse?.frames ?? 0) > 2, null, { timeout: 10_000 });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(ROOT, 'docs', shot.name) });
-    await context.close();
-    console.log(`docs/${shot.name}`);
-  }
+  await shoot(server.url, shots);
 } finally {
   await server.stop();
 }
@@ -57,17 +62,7 @@ try {
     { name: 'fleet-phone.png', query: '?view=fleet', viewport: { width: 400, height: 760 }, scale: 2 },
     { name: 'compare.png', query: '?view=compare&range=1m&theme=light', viewport: { width: 1440, height: 900 }, scale: 1 },
   ];
-  for (const shot of shots) {
-    const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale });
-    const page = await context.newPage();
-    await page.goto(`${hub.url}/${shot.query}`);
-    await waitLive(page);
-    await page.waitForFunction(() => (window.__pulse?.frames ?? 0) > 2, null, { timeout: 10_000 });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(ROOT, 'docs', shot.name) });
-    await context.close();
-    console.log(`docs/${shot.name}`);
-  }
+  await shoot(hub.url, shots);
 } finally {
   for (const agent of agents) agent.kill('SIGTERM');
   await browser.close();

@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
 import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { instrument, metrics } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -29,20 +30,6 @@ const TOKEN = 'fleet-page-bench';
 const VIEWPORT = { width: 1440, height: 1000 };
 const SCROLL_FRAMES = 300;
 const MiB = 1024 * 1024;
-
-/** Injected before the app: long tasks from page start. */
-function instrument() {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  addEventListener('TrunkApplicationStarted', (event) => { window.__wasm = event.detail?.wasm; });
-}
-
-async function metrics(cdp) {
-  const { metrics: list } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
 
 /** Scrolls the table down an animation frame at a time; the gaps between frames. */
 function scrollThrough(frames) {

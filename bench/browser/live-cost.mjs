@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
 import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { instrument, metrics } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -30,25 +31,6 @@ const VIEWPORT = { width: 1440, height: 3000 };
 const PANELS_WANTED = 12;
 const MiB = 1024 * 1024;
 
-/** Injected before the app: long tasks from page start, and the wasm instance's exports. */
-function instrument() {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  // What the DOM changes per update (text, attributes, nodes), by the nearest data-testid.
-  window.__mutations = {};
-  new MutationObserver((records) => {
-    for (const r of records) {
-      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-      const key = `${el?.closest('[data-testid]')?.dataset.testid ?? el?.tagName?.toLowerCase() ?? '?'} ${r.type === 'attributes' ? `@${r.attributeName}` : r.type}`;
-      window.__mutations[key] = (window.__mutations[key] ?? 0) + 1;
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  // Trunk's loader announces the instance; its exports include the linear memory.
-  addEventListener('TrunkApplicationStarted', (event) => { window.__wasm = event.detail?.wasm; });
-}
-
 /** Waits until the page accepted more than `count` frames, checking once a second. */
 async function quietlyWaitFrames(page, count, timeoutMs) {
   await page.evaluate(({ count, timeoutMs }) => new Promise((resolve, reject) => {
@@ -62,10 +44,6 @@ async function quietlyWaitFrames(page, count, timeoutMs) {
   }), { count, timeoutMs });
 }
 
-async function metrics(cdp) {
-  const { metrics: list } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
 
 /** CPU seconds of every renderer process (there is one page), or null if unsupported. */
 async function rendererCpu(browserCdp) {
