@@ -30,6 +30,7 @@ import sys
 import time
 
 IP_BIND_ADDRESS_NO_PORT = 24  # linux/in.h: pick the port at connect(), per 4-tuple
+ETHERNET_MSS = 1448
 CONNECT_TIMEOUT = 10.0
 # An idle or slow connection the server ends sooner than this was refused, not timed out.
 REFUSED_WITHIN = 0.5
@@ -108,6 +109,11 @@ class Flood:
         sock.setblocking(False)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         sock.setsockopt(socket.IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1)
+        # An attacker comes over a network: Ethernet-sized segments, as the server's
+        # watchdog sees them from anyone but a local proxy (on loopback's 64 KiB
+        # segments a reader's window can look stuck for 128 KiB, so the watchdog
+        # waits that long before it lets a loopback stream go).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, ETHERNET_MSS)
         try:
             sock.bind((self.args.source, 0))
             sock.connect_ex(self.target)
