@@ -26,7 +26,6 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use tokio::net::TcpListener;
 
 use config::Config;
@@ -42,11 +41,6 @@ const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
 
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
-
-/// The router for a state: the API, and the web app from `state.dist`.
-pub fn app(state: AppState) -> Router {
-    routes::router(state)
-}
 
 /// The shared state for a configuration (the hub starts empty; see [`run`]).
 pub fn state(config: &Config) -> AppState {
@@ -135,7 +129,7 @@ pub async fn serve(
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
-    let app = app(state);
+    let app = routes::router(state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!("Pulse is live at {scheme}://{address}/");
 
