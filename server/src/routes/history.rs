@@ -11,6 +11,11 @@ use super::params::{bad, shown, Params};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// The most values one answer holds (rows × series): a fleet summary of 10,000
+/// hosts over its whole minute would be 4.8 million, tens of MB of JSON built for
+/// one request.
+const MAX_VALUES: usize = 2_000_000;
+
 /// Answers a history request.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
     let from = params.from_ms()?;
@@ -22,7 +27,9 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         // fleet summary's catalogue lists patterns such as `*/cpu`).
         None => {
             let mut ids: BTreeSet<&str> = catalog.series.iter().map(|s| s.id.as_str()).collect();
-            ids.extend(rows.iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
+            if catalog.series.iter().any(|s| s.id.starts_with("*/")) {
+                ids.extend(rows.iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
+            }
             ids.into_iter().filter(|id| describes(&catalog, id)).map(str::to_owned).collect()
         }
         Some(list) => list
@@ -34,6 +41,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
             })
             .collect::<Result<_, _>>()?,
     };
+    within_bounds(rows.len(), wanted.len())?;
     let mut series: BTreeMap<String, HistorySeries> = wanted
         .into_iter()
         .map(|id| {
@@ -56,9 +64,41 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
     Ok(Json(response))
 }
 
+/// Refuses an answer of more than [`MAX_VALUES`] values, saying how to ask for less.
+fn within_bounds(rows: usize, series: usize) -> Result<(), AppError> {
+    let values = rows.saturating_mul(series);
+    if values > MAX_VALUES {
+        return Err(bad(format!(
+            "the answer would hold {values} values (at most {MAX_VALUES}): name fewer series with series= or a later from="
+        )));
+    }
+    Ok(())
+}
+
 /// Whether the catalogue describes series `id`: by name, or as a host's summary
 /// series (`web-1/cpu` by the pattern `*/cpu`).
 fn describes(catalog: &Catalog, id: &str) -> bool {
     catalog.get(id).is_some()
         || split_series_id(id).is_some_and(|(_, metric)| catalog.get(&series_id("*", metric)).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_bounded_and_the_refusal_says_how_to_ask_for_less() {
+        assert!(within_bounds(3_600, 40).is_ok(), "an hour of one host");
+        assert!(within_bounds(60, 8 * 1_000).is_ok(), "a minute of a 1,000-host summary");
+        let refused = within_bounds(60, 8 * 10_000).expect_err("a minute of 10,000 hosts");
+        assert!(refused.to_string().contains("series="), "{refused}");
+    }
+
+    #[test]
+    fn summary_series_are_described_by_their_pattern() {
+        let catalog = crate::fleet::summary::catalog();
+        assert!(describes(&catalog, "web-1/cpu"));
+        assert!(!describes(&catalog, "web-1/nope"));
+        assert!(!describes(&catalog, "cpu.total"));
+    }
 }
