@@ -5,7 +5,7 @@
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
-#                            fanout-rps soak fuzz attack agent-cost fleet fleet-page (fanout-rps needs root: a private network namespace)
+#                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +18,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-page)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -50,6 +50,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     attack) bench/attack/run.sh ${quick:+--quick} ;;
     agent-cost) bench/agent/cost.sh ${quick:+--quick} ;;
     fleet) bench/fleet/run.sh ${quick:+--quick} ;;
+    fleet-summary) cargo build --release -q -p pulse-fleet && node --experimental-websocket bench/fleet/summary-cost.mjs ;;
     fleet-page) cargo build --release -q -p pulse-fleet && node bench/browser/fleet-cost.mjs --seconds "$live_seconds" ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
@@ -87,6 +88,7 @@ section() {
   section attack "Under attack: idle connections, slowloris, streams that stop reading"
   section agent-cost "Fleet: the agent's own cost at 1 Hz"
   section fleet "Fleet: 10,000 agents on one hub"
+  section fleet-summary "Fleet: the summary's cost to 100 watching browsers"
   section fleet-page "Fleet: the overview's cost in the browser with 1,000 hosts"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
