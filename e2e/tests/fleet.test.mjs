@@ -107,6 +107,16 @@ test('the page opens on the overview and lists every host live', async () => {
   await page.context().close();
 });
 
+test('the overview is live over SSE and long-poll too (the summary is a stream like any host\'s)', async () => {
+  for (const transport of ['sse', 'longpoll']) {
+    const page = await openPage(browser, `${hub.url}/?view=fleet&transport=${transport}`);
+    await waitLive(page, transport);
+    await waitRows(page, `all up over ${transport}`, (r) => r.length === 4 && r.every((row) => row.status === 'up' && /%/.test(row.cpu)));
+    assert.deepEqual(seqProblems((await pulseState(page)).seqs), []);
+    await page.context().close();
+  }
+});
+
 test('filtering, sorting and grouping', async () => {
   const page = await openPage(browser, `${hub.url}/?view=fleet`);
   await waitLive(page, 'ws');
