@@ -6,13 +6,13 @@
 // scroll through the table, an animation frame at a time, counting frames that
 // missed their 60 Hz slot. Writes bench/results/fleet-page.md.
 // Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]   (defaults 1000, 60)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
 import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { playAgents } from '../fleet/agents.mjs';
 import { instrument, metrics } from './lib.mjs';
 
 const arg = (name, fallback) => {
@@ -54,31 +54,12 @@ const hub = await PulseServer.start({
   args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
     '--max-connections', String(hosts + 500)],
 });
-const work = await fs.mkdtemp(path.join(os.tmpdir(), 'fleet-page-'));
 let fleet;
 let browser;
 let doc;
 try {
-  // A real host's stream for the agents to send: the hub's own, after 5 samples.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const first = await (await fetch(`${hub.url}/api/v1/poll`)).text();
-  const { epoch } = JSON.parse(first);
-  const rest = await (await fetch(`${hub.url}/api/v1/poll?epoch=${epoch}&since=0`)).text();
-  const sample = path.join(work, 'poll.json');
-  await fs.writeFile(sample, `${first}\n${rest}\n`);
-  fleet = spawn(path.join(ROOT, 'target/release/pulse-fleet'), ['--url', `${hub.url}/`, '--sample', sample,
-    '--token', TOKEN, '--agents', String(hosts), '--watchers', '0', '--sources', '2', '--warmup', '10',
-    '--duration', String(seconds * 3 + 60), '--label', 'fleet page'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let fleetLog = '';
-  fleet.stderr.on('data', (d) => { fleetLog += d; });
-  // Every agent listed (bounded: 120 looks, a second apart).
-  let listed = 0;
-  for (let i = 0; i < 120 && listed < hosts; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const list = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
-    listed = list.hosts.filter((h) => h.status === 'up' && !h.local).length;
-  }
-  if (listed < hosts) throw new Error(`only ${listed} of ${hosts} agents up; pulse-fleet said: ${fleetLog.slice(-2000)}`);
+  fleet = await playAgents(hub, { agents: hosts, token: TOKEN, seconds: seconds * 3 + 60, label: 'fleet page' });
+  const listed = hosts;
 
   browser = await launchBrowser();
   const page = await openPage(browser, 'about:blank', { viewport: VIEWPORT });
@@ -158,7 +139,6 @@ shared ${os.cpus().length}-core machine with the hub and the ${hosts} agents on 
   await browser?.close();
   fleet?.kill('SIGTERM');
   await hub.stop();
-  await fs.rm(work, { recursive: true, force: true });
 }
 await fs.writeFile(path.join(ROOT, 'bench/results/fleet-page.md'), doc);
 console.log(doc);

@@ -4,12 +4,12 @@
 // from /proc) over the same window without and with the watchers, side by side, and
 // the bytes each watcher receives. Writes bench/results/fleet-summary.md.
 // Usage: node --experimental-websocket bench/fleet/summary-cost.mjs [--agents N] [--watchers M] [--seconds S]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { playAgents } from './agents.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -39,27 +39,11 @@ const hub = await PulseServer.start({
   args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
     '--max-connections', String(agents + watchers + 500)],
 });
-const work = await fs.mkdtemp(path.join(os.tmpdir(), 'fleet-summary-'));
 let fleet;
 const sockets = [];
 let doc;
 try {
-  await sleep(5_000);
-  const first = await (await fetch(`${hub.url}/api/v1/poll`)).text();
-  const { epoch } = JSON.parse(first);
-  const rest = await (await fetch(`${hub.url}/api/v1/poll?epoch=${epoch}&since=0`)).text();
-  const sample = path.join(work, 'poll.json');
-  await fs.writeFile(sample, `${first}\n${rest}\n`);
-  fleet = spawn(path.join(ROOT, 'target/release/pulse-fleet'), ['--url', `${hub.url}/`, '--sample', sample,
-    '--token', TOKEN, '--agents', String(agents), '--watchers', '0', '--sources', '2', '--warmup', '5',
-    '--duration', String(seconds * 4 + 60), '--label', 'summary cost'], { stdio: 'ignore' });
-  let listed = 0;
-  for (let i = 0; i < 120 && listed < agents; i += 1) {
-    await sleep(1_000);
-    const list = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
-    listed = list.hosts.filter((h) => h.status === 'up' && !h.local).length;
-  }
-  if (listed < agents) throw new Error(`only ${listed} of ${agents} agents up`);
+  fleet = await playAgents(hub, { agents, token: TOKEN, seconds: seconds * 4 + 60, label: 'summary cost' });
   await sleep(10_000); // every agent sending
 
   const without0 = await cpuSeconds(hub.child.pid);
@@ -105,7 +89,6 @@ sends to every page as it is; a page costs the hub a \`send\` of that message a 
   for (const socket of sockets) socket.close();
   fleet?.kill('SIGTERM');
   await hub.stop();
-  await fs.rm(work, { recursive: true, force: true });
 }
 await fs.writeFile(path.join(ROOT, 'bench/results/fleet-summary.md'), doc);
 console.log(doc);
