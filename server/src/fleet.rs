@@ -146,6 +146,24 @@ impl Fleet {
         Ok(Claim { host, id: claim, timing })
     }
 
+    /// Forgets host `id` and its history (a machine gone for good); refused while it
+    /// is connected or is the hub's own. Its open streams are told `bye` and find
+    /// it gone when they come back.
+    pub fn remove(&self, id: &str) -> Result<(), FleetError> {
+        let mut hosts = self.write();
+        let at = hosts.iter().position(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?;
+        {
+            let state = hosts[at].lock();
+            if hosts[at].local || state.claimed_by.is_some() {
+                return Err(FleetError::Connected(state.name.clone()));
+            }
+        }
+        let host = hosts.remove(at);
+        drop(hosts);
+        host.hub().begin_shutdown();
+        Ok(())
+    }
+
     /// Every host as `/api/v1/hosts` lists it, at `now` (ms).
     pub fn list(&self, now: i64) -> Vec<HostInfo> {
         self.read().iter().map(|host| host.info(now)).collect()

@@ -15,7 +15,7 @@ mod ws;
 
 use axum::http::{header, HeaderValue};
 use axum::middleware;
-use axum::routing::{any, get};
+use axum::routing::{any, delete, get};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/series", get(series::handler))
         .route("/api/v1/history", get(history::handler))
         .route("/api/v1/hosts", get(hosts::handler))
+        .route("/api/v1/hosts/{id}", delete(hosts::remove))
         .route("/healthz", get(health::handler))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(timeout::limit));

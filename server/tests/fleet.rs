@@ -152,3 +152,50 @@ async fn an_unknown_host_is_a_json_404_naming_it() {
         assert!(body["detail"].as_str().unwrap().contains("nope"), "{path}: {body}");
     }
 }
+
+/// `DELETE /api/v1/hosts/ID` with `token` (none: no header); the status and body.
+async fn remove(server: &TestServer, id: &str, token: Option<&str>) -> (u16, String) {
+    let mut request = reqwest::Client::new().delete(server.url(&format!("/api/v1/hosts/{id}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("delete");
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn a_host_gone_for_good_is_removed_with_a_token_once_its_agent_is_gone() {
+    let server = TestServer::start(&["--agent-token", "s3cret", "--name", "the-hub"]).await;
+    let mut agent = link(&server, "s3cret", "old-box").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    push(&mut agent, &frame(1)).await;
+    wait_for_host_seq(&server, "old-box", 1).await;
+
+    let (status, body) = remove(&server, "old-box", Some("s3cret")).await;
+    assert_eq!(status, 409, "connected: {body}");
+    assert!(body.contains("host_connected"), "{body}");
+    let (status, _) = remove(&server, "the-hub", Some("s3cret")).await;
+    assert_eq!(status, 409, "the hub's own host");
+
+    drop(agent);
+    // Bounded: 100 looks, 50 ms apart, for the link's end to be noticed.
+    for _ in 0..100 {
+        if hosts(&server).await.hosts.iter().any(|h| h.id == "old-box" && h.status == HostStatus::Down) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (status, body) = remove(&server, "old-box", None).await;
+    assert_eq!(status, 401, "no token: {body}");
+    let (status, _) = remove(&server, "old-box", Some("wrong")).await;
+    assert_eq!(status, 401);
+    let (status, body) = remove(&server, "old-box", Some("s3cret")).await;
+    assert_eq!(status, 204, "{body}");
+    assert!(hosts(&server).await.hosts.iter().all(|h| h.id != "old-box"), "still listed");
+    let history = reqwest::get(server.url("/api/v1/history?host=old-box")).await.expect("history");
+    assert_eq!(history.status(), 404, "its history went with it");
+    let (status, body) = remove(&server, "old-box", Some("s3cret")).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("no_such_host"), "{body}");
+}

@@ -3,7 +3,7 @@
 //! host in the fleet, tells it where to resume, then stores and fans out every
 //! frame it sends into that host's hub, exactly as the hub's own sampler does.
 
-mod identity;
+pub mod identity;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -30,6 +30,13 @@ const MAX_TAGS: usize = 32;
 
 /// Checks the token first (nothing else is read from a stranger), then the rest.
 pub fn identify(headers: &HeaderMap, tokens: &AgentTokens) -> Result<Identity, AppError> {
+    check_token(headers, tokens)?;
+    identity(headers)
+}
+
+/// Whether the request carries one of the hub's agent tokens as `Authorization:
+/// Bearer` (until the hub has users, they are its only credentials).
+pub fn check_token(headers: &HeaderMap, tokens: &AgentTokens) -> Result<(), AppError> {
     if !tokens.any() {
         return Err(AppError::Unauthorized(
             "this hub takes no agents: start it with --agent-token TOKEN (or PULSE_AGENT_TOKENS)".into(),
@@ -48,6 +55,12 @@ pub fn identify(headers: &HeaderMap, tokens: &AgentTokens) -> Result<Identity, A
             ))
         }
     }
+    Ok(())
+}
+
+/// The agent's protocol, host id, name and tags, from its headers.
+fn identity(headers: &HeaderMap) -> Result<Identity, AppError> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let protocol = match text(HEADER_PROTOCOL) {
         None => UNSTATED_PROTOCOL,
         Some(v) => {
