@@ -10,7 +10,7 @@
 //! [`Metric::Status`] and [`Metric::Seen`]; names and tags come from
 //! `/api/v1/hosts`, which the page reads when a host it does not know appears.
 
-use crate::{HostStatus, Unit};
+use crate::{HostStatus, Unit, WireName};
 
 /// The pseudo-host whose stream is the fleet summary.
 pub const FLEET_HOST: &str = "@fleet";
@@ -124,7 +124,7 @@ pub fn status_code(status: HostStatus) -> f64 {
 
 /// The status a [`Metric::Status`] value stands for.
 pub fn status_from_code(code: f64) -> Option<HostStatus> {
-    [HostStatus::Up, HostStatus::Stale, HostStatus::Down].into_iter().find(|status| status_code(*status) == code)
+    HostStatus::ALL.iter().copied().find(|status| status_code(*status) == code)
 }
 
 #[cfg(test)]

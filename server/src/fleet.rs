@@ -130,8 +130,10 @@ impl Fleet {
                 host
             }
         };
-        drop(hosts);
         {
+            // Claimed before the fleet's lock is let go, so `remove` never takes a
+            // host an agent is about to hold (the lock order is the fleet's, then
+            // the host's, as everywhere).
             let mut state = host.lock();
             if host.local {
                 return Err(FleetError::Connected(id.to_owned()));
@@ -143,6 +145,7 @@ impl Fleet {
             state.name = name;
             state.tags = tags;
         }
+        drop(hosts);
         Ok(Claim { host, id: claim, timing })
     }
 

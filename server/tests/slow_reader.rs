@@ -1,7 +1,8 @@
 //! A streaming client that stops reading loses its place within a bounded time at
-//! 1 Hz, over SSE and WebSocket, while clients that read keep streaming: one with
-//! an Ethernet-sized segment, as browsers arrive, and one with loopback's 64 KiB
-//! segments, as a local proxy reads (its window can look stuck for 128 KiB).
+//! 1 Hz, over SSE and WebSocket and from a local proxy (loopback's 64 KiB
+//! segments), while clients that read keep streaming: one with an Ethernet-sized
+//! segment, as browsers arrive, and one with loopback's segments, as a local proxy
+//! reads (its window can look stuck for 128 KiB).
 
 #[path = "support/server.rs"]
 mod support;
@@ -16,8 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 /// How long the test waits for the server to let the non-readers go: the
-/// watchdog's limit plus the time a few KiB of frames take at 1 Hz, with room.
-const WAIT: Duration = Duration::from_secs(90);
+/// watchdog's limit plus the time a few KiB of frames take at 1 Hz (for the local
+/// proxy, half its window: about 70 s), with room.
+const WAIT: Duration = Duration::from_secs(150);
 
 /// Ethernet's segment size: what a browser's connection carries.
 const ETHERNET_MSS: libc::c_int = 1448;
@@ -71,14 +73,16 @@ async fn clients_that_stop_reading_are_let_go_and_readers_stay() {
     let server = TestServer::start(&["--interval", "1s"]).await;
     let _sse = sse_that_stops_reading(&server).await;
     let _ws = websocket(&server, Some(ETHERNET_MSS)).await;
-    // _ws is never polled again: its socket is never read.
+    // A local proxy whose own client stalled: loopback segments, never read.
+    let _stalled_proxy = websocket(&server, None).await;
+    // _ws and _stalled_proxy are never polled again: their sockets are never read.
     let mut reader = websocket(&server, Some(ETHERNET_MSS)).await;
     let mut proxy_like = websocket(&server, None).await;
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut read_frames = 0u32;
-    let mut connections = 4;
-    // Reads the readers' messages while waiting for the other two to be let go
+    let mut connections = 5;
+    // Reads the readers' messages while waiting for the other three to be let go
     // (bounded by WAIT and by a message count).
     while connections > 2 && started.elapsed() < WAIT && read_frames < 1_000 {
         for reading in [&mut reader, &mut proxy_like] {

@@ -26,7 +26,13 @@ pub fn read() -> FleetState {
         filter: RwSignal::new(get("filter").unwrap_or_default()),
         sort: RwSignal::new(sort),
         group: RwSignal::new(get("group")),
-        metric: RwSignal::new(get("metric").as_deref().and_then(Metric::from_key).unwrap_or(Metric::Cpu)),
+        metric: RwSignal::new(
+            get("metric")
+                .as_deref()
+                .and_then(Metric::from_key)
+                .filter(|m| Metric::CHARTED.contains(m))
+                .unwrap_or(Metric::Cpu),
+        ),
         mode: RwSignal::new(get("mode").as_deref().and_then(CompareMode::parse).unwrap_or(CompareMode::Multiples)),
     }
 }

@@ -11,7 +11,7 @@
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
-use pulse_protocol::HostStatus;
+use pulse_protocol::{HostStatus, WireName};
 
 use super::text_cells::TextCells;
 use crate::charts::theme::{css, Theme};
@@ -222,7 +222,7 @@ struct Line {
 
 impl Line {
     fn host(row: &HostRow) -> Line {
-        Line { id: row.id.clone(), name: row.name.clone(), status: status_text(row.status), group: false }
+        Line { id: row.id.clone(), name: row.name.clone(), status: row.status.as_str(), group: false }
     }
 
     fn group(value: Option<&str>) -> Line {
@@ -261,7 +261,7 @@ fn numbers_row(item: &Item, rows: &[HostRow], metrics: &[Metric], now: f64, comp
                     "never seen".to_owned()
                 };
                 // On a phone the dot and the dimmed name say the status.
-                let note = if compact { seen } else { format!("{} · {seen}", status_text(row.status)) };
+                let note = if compact { seen } else { format!("{} · {seen}", row.status.as_str()) };
                 return Row { cells: [vec![note], blank()].concat(), faded: true };
             }
             let tags: Vec<String> = row.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -337,12 +337,4 @@ fn draw_sparks(canvas: &web_sys::HtmlCanvasElement, sparks: &[Vec<f64>], colour:
         }
     }
     context.stroke();
-}
-
-fn status_text(status: HostStatus) -> &'static str {
-    match status {
-        HostStatus::Up => "up",
-        HostStatus::Stale => "stale",
-        HostStatus::Down => "down",
-    }
 }

@@ -38,6 +38,8 @@ struct Watch {
     seen: Vec<(String, f64)>,
     busy: bool,
     again: bool,
+    /// The last read failed: the next summary asks again (at most once a second).
+    failed: bool,
 }
 
 /// Reads the list again whenever the summary in `store` says it is stale, once
@@ -47,7 +49,8 @@ pub fn keep_current(server: ReadSignal<Option<ServerUrl>>, store: Signal<SeriesS
     Effect::new(move |_| {
         let Some(server) = server.get() else { return };
         let signature = store.with(signature);
-        let outdated = hosts.with_untracked(|list| stale(list, &signature, &watch.borrow().seen));
+        let failed = watch.borrow().failed;
+        let outdated = failed || hosts.with_untracked(|list| stale(list, &signature, &watch.borrow().seen));
         watch.borrow_mut().seen = signature;
         if outdated {
             fetch(server, hosts, Rc::clone(&watch));
@@ -65,13 +68,16 @@ fn fetch(server: ServerUrl, hosts: RwSignal<Vec<HostInfo>>, watch: Rc<RefCell<Wa
         state.busy = true;
     }
     spawn_local(async move {
-        // A failed read keeps the old list; the next change asks again.
-        if let Ok(list) = fetch_json::<HostsResponse>(&server.http("/api/v1/hosts"), None).await {
+        // A failed read keeps the old list, and the next summary asks again.
+        let read = fetch_json::<HostsResponse>(&server.http("/api/v1/hosts"), None).await;
+        let failed = read.is_err();
+        if let Ok(list) = read {
             hosts.set(list.hosts);
         }
         let again = {
             let mut state = watch.borrow_mut();
             state.busy = false;
+            state.failed = failed;
             std::mem::take(&mut state.again)
         };
         if again {

@@ -51,12 +51,7 @@ impl HostSeries {
         if self.ts.back().is_some_and(|&last| ts < last) {
             return;
         }
-        if self.ts.len() == self.capacity {
-            self.ts.pop_front();
-            for column in self.columns.values_mut() {
-                column.pop_front();
-            }
-        }
+        self.make_room();
         self.ts.push_back(ts);
         // The columns and the frame's values are both ordered by id: one pass over
         // both (a lookup per column would cost a search each, 9,000 of them for a
@@ -257,13 +252,18 @@ impl HostSeries {
         &self.top
     }
 
-    fn push_row(&mut self, ts: f64, value_of: impl Fn(&str) -> Option<f64>) {
+    /// Drops the oldest row when the ring is full.
+    fn make_room(&mut self) {
         if self.ts.len() == self.capacity {
             self.ts.pop_front();
             for column in self.columns.values_mut() {
                 column.pop_front();
             }
         }
+    }
+
+    fn push_row(&mut self, ts: f64, value_of: impl Fn(&str) -> Option<f64>) {
+        self.make_room();
         self.ts.push_back(ts);
         for (id, column) in self.columns.iter_mut() {
             column.push_back(value_of(id).unwrap_or(f64::NAN));

@@ -13,22 +13,23 @@ use crate::state::AppState;
 
 /// The most values one answer holds (rows × series): a fleet summary of 10,000
 /// hosts over its whole minute would be 4.8 million, tens of MB of JSON built for
-/// one request.
-const MAX_VALUES: usize = 2_000_000;
+/// one request. An answer for everything is cut to its newest rows instead.
+const MAX_VALUES: usize = 1_000_000;
 
 /// Answers a history request.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
     let from = params.from_ms()?;
     let hub = state.hub_for(params.get("host"))?;
     let catalog = hub.catalog();
-    let (rows, newest) = hub.frames_since_time(from);
-    let wanted: Vec<String> = match params.get("series").filter(|s| !s.is_empty()) {
-        // Every series of the catalogue, and any the frames carry beside it (the
-        // fleet summary's catalogue lists patterns such as `*/cpu`).
+    let (mut rows, newest) = hub.frames_since_time(from);
+    let named = params.get("series").filter(|s| !s.is_empty());
+    let wanted: Vec<String> = match named {
+        // Every series of the catalogue; for the fleet summary, whose catalogue lists
+        // patterns such as `*/cpu`, every series its newest frame carries.
         None => {
             let mut ids: BTreeSet<&str> = catalog.series.iter().map(|s| s.id.as_str()).collect();
             if catalog.series.iter().any(|s| s.id.starts_with("*/")) {
-                ids.extend(rows.iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
+                ids.extend(rows.last().into_iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
             }
             ids.into_iter().filter(|id| describes(&catalog, id)).map(str::to_owned).collect()
         }
@@ -41,6 +42,12 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
             })
             .collect::<Result<_, _>>()?,
     };
+    if named.is_none() {
+        // Asked for everything: the newest rows that fit (a large fleet's summary
+        // would not fit whole), so a page's backfill always gets its recent past.
+        let fit = MAX_VALUES / wanted.len().max(1);
+        rows.drain(..rows.len().saturating_sub(fit));
+    }
     within_bounds(rows.len(), wanted.len())?;
     let mut series: BTreeMap<String, HistorySeries> = wanted
         .into_iter()
@@ -89,8 +96,8 @@ mod tests {
     #[test]
     fn answers_are_bounded_and_the_refusal_says_how_to_ask_for_less() {
         assert!(within_bounds(3_600, 40).is_ok(), "an hour of one host");
-        assert!(within_bounds(60, 8 * 1_000).is_ok(), "a minute of a 1,000-host summary");
-        let refused = within_bounds(60, 8 * 10_000).expect_err("a minute of 10,000 hosts");
+        assert!(within_bounds(60, 9 * 1_000).is_ok(), "a minute of a 1,000-host summary");
+        let refused = within_bounds(60, 9 * 10_000).expect_err("a minute of 10,000 hosts, named one by one");
         assert!(refused.to_string().contains("series="), "{refused}");
     }
 

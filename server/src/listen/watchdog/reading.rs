@@ -17,11 +17,14 @@
 //! space only once it amounts to a segment (the connection's MSS: 1,448 bytes on
 //! Ethernet, 64 KiB on loopback, which is where a local proxy such as the README's
 //! nginx reads from). So a reader's window may sit up to a segment or two below its
-//! largest and fall that far before it jumps back. The margin is therefore the
-//! larger of [`SLACK`] and two segments: behind means more than that below the
-//! largest, stopped means behind for [`LIMIT`] and fallen by more than that since.
-//! On Ethernet a client that stops reading at 1 Hz goes in about 15 s; on loopback,
-//! where a reader can look stuck for 128 KiB, it takes longer, and no reader is cut.
+//! largest and fall that far before it jumps back, though never far below half of
+//! its largest: once it is down to half, the reader's next read announces the space.
+//! A non-reader's falls on to zero. So *behind* means more than a margin below the
+//! largest, the margin being the larger of [`SLACK`] and two segments, but at most
+//! half the largest window (plus [`SLACK`]); *stopped* means behind for [`LIMIT`]
+//! and fallen by more than [`SLACK`] since. On Ethernet a client that stops reading
+//! at 1 Hz goes in about 15 s; on loopback it takes longer (its window must first
+//! fall by half), and no reader is cut.
 
 use std::time::Duration;
 
@@ -43,9 +46,10 @@ pub struct Sample {
 }
 
 impl Sample {
-    /// How far a reader's window may lag (see the module's documentation).
-    pub fn margin(&self) -> u32 {
-        SLACK.max(self.mss.saturating_mul(2))
+    /// How far below `largest` a reader's window may lag (see the module's
+    /// documentation).
+    pub fn margin(&self, largest: u32) -> u32 {
+        SLACK.max(self.mss.saturating_mul(2).min(largest / 2 + SLACK))
     }
 }
 
@@ -74,7 +78,7 @@ impl Reading {
         let behind = match sample.window {
             Some(window) => {
                 self.largest_window = self.largest_window.max(window);
-                self.largest_window - window > sample.margin()
+                self.largest_window - window > sample.margin(self.largest_window)
             }
             None => sample.queued > 0,
         };
@@ -84,7 +88,7 @@ impl Reading {
         }
         let window = sample.window.unwrap_or(0);
         let (since, window_then) = *self.behind_since.get_or_insert((now, window));
-        let shrunk = sample.window.is_none() || window_then.saturating_sub(window) > sample.margin();
+        let shrunk = sample.window.is_none() || window_then.saturating_sub(window) > SLACK;
         if now.saturating_sub(since) >= LIMIT && shrunk {
             Verdict::Stopped
         } else {
@@ -202,7 +206,15 @@ mod tests {
         let stopped: Vec<_> = (0..200u64).map(|s| (s, 4_000_000 - s as u32 * 2_000)).collect();
         let verdicts = run(&stopped);
         let first = verdicts.iter().position(|v| *v == Stopped).expect("let go");
-        // Behind past 131 KB (second 66), then fallen 131 KB more (second 132).
-        assert!((130..140).contains(&first), "let go at second {first}");
+        // Behind past 131 KB (second 66), then 10 s and 8 KiB more.
+        assert!((70..80).contains(&first), "let go at second {first}");
+        // A non-reader on loopback whose window never grew (it never read): behind
+        // once it is down by half plus SLACK (second 21), let go 10 s later.
+        let small: Vec<_> = (0..60u64).map(|s| (s, 65_535u32.saturating_sub(s as u32 * 2_000))).collect();
+        let first = run(&small).iter().position(|v| *v == Stopped).expect("a small window is let go too");
+        assert!((30..35).contains(&first), "let go at second {first}");
+        // A reader with that small window: it falls to half, then its read announces space.
+        let reader: Vec<_> = (0..200u64).map(|s| (s, 65_535 - (s % 16) as u32 * 2_000)).collect();
+        assert!(run(&reader).iter().all(|v| *v != Stopped), "a small-window reader on loopback was let go");
     }
 }
