@@ -1,8 +1,11 @@
 //! A streaming client that stops reading loses its place within a bounded time at
-//! 1 Hz, over SSE and WebSocket and from a local proxy (loopback's 64 KiB
-//! segments), while clients that read keep streaming: one with an Ethernet-sized
-//! segment, as browsers arrive, and one with loopback's segments, as a local proxy
-//! reads (its window can look stuck for 128 KiB).
+//! 1 Hz, over SSE and WebSocket with Ethernet-sized segments (as browsers arrive)
+//! and from a local proxy on loopback, while a client that reads on loopback keeps
+//! streaming (as a local proxy reads: its window can sit tens of KiB low).
+//!
+//! There is no Ethernet-segment *reader* here: over loopback the kernel hands the
+//! reader the sender's own buffers, so its window looks nothing like a network
+//! client's, and the network rule (8 KiB) would judge it by what it is not.
 
 #[path = "support/server.rs"]
 mod support;
@@ -76,29 +79,23 @@ async fn clients_that_stop_reading_are_let_go_and_readers_stay() {
     // A local proxy whose own client stalled: loopback segments, never read.
     let _stalled_proxy = websocket(&server, None).await;
     // _ws and _stalled_proxy are never polled again: their sockets are never read.
-    let mut reader = websocket(&server, Some(ETHERNET_MSS)).await;
     let mut proxy_like = websocket(&server, None).await;
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut read_frames = 0u32;
-    let mut connections = 5;
+    let mut connections = 4;
     // Reads the readers' messages while waiting for the other three to be let go
     // (bounded by WAIT and by a message count).
-    while connections > 2 && started.elapsed() < WAIT && read_frames < 1_000 {
-        for reading in [&mut reader, &mut proxy_like] {
-            match tokio::time::timeout(Duration::from_secs(5), reading.next()).await {
-                Ok(Some(Ok(_))) => read_frames += 1,
-                other => panic!("a reading client lost its stream: {other:?}"),
-            }
+    while connections > 1 && started.elapsed() < WAIT && read_frames < 1_000 {
+        match tokio::time::timeout(Duration::from_secs(5), proxy_like.next()).await {
+            Ok(Some(Ok(_))) => read_frames += 1,
+            other => panic!("the reading client lost its stream: {other:?}"),
         }
         connections = healthz_connections(&client, &server).await;
     }
     let took = started.elapsed();
     eprintln!("non-readers let go after {took:?}; the reader got {read_frames} messages");
-    assert_eq!(connections, 2, "only the readers are left (after {took:?})");
-    // The readers are still served.
-    for reading in [&mut reader, &mut proxy_like] {
-        let next = tokio::time::timeout(Duration::from_secs(10), reading.next()).await;
-        assert!(matches!(next, Ok(Some(Ok(_)))), "a reader keeps streaming: {next:?}");
-    }
+    assert_eq!(connections, 1, "only the reader is left (after {took:?})");
+    let next = tokio::time::timeout(Duration::from_secs(10), proxy_like.next()).await;
+    assert!(matches!(next, Ok(Some(Ok(_)))), "the reader keeps streaming: {next:?}");
 }

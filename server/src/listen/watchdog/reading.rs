@@ -17,14 +17,15 @@
 //! space only once it amounts to a segment (the connection's MSS: 1,448 bytes on
 //! Ethernet, 64 KiB on loopback, which is where a local proxy such as the README's
 //! nginx reads from). So a reader's window may sit up to a segment or two below its
-//! largest and fall that far before it jumps back, though never far below half of
-//! its largest: once it is down to half, the reader's next read announces the space.
-//! A non-reader's falls on to zero. So *behind* means more than a margin below the
-//! largest, the margin being the larger of [`SLACK`] and two segments, but at most
-//! half the largest window (plus [`SLACK`]); *stopped* means behind for [`LIMIT`]
-//! and fallen by more than [`SLACK`] since. On Ethernet a client that stops reading
-//! at 1 Hz goes in about 15 s; on loopback it takes longer (its window must first
-//! fall by half), and no reader is cut.
+//! largest and fall that far before it jumps back (and on loopback each unread
+//! frame's buffer counts at the sender's size), though never below half of its
+//! largest: once it is down to half, the reader's next read announces the space. A
+//! non-reader's falls on to zero. So *behind* means more than a margin below the
+//! largest: [`SLACK`] over a network, half the largest window (plus [`SLACK`]) on
+//! a local path ([`LOCAL_MSS`]); *stopped* means behind for [`LIMIT`] and fallen by
+//! more than [`SLACK`] since. Over a network a client that stops reading at 1 Hz
+//! goes in about 25 s; on loopback it takes longer (half its window must go first:
+//! about 70 s for a proxy that never read), and no reader is cut.
 
 use std::time::Duration;
 
@@ -45,11 +46,21 @@ pub struct Sample {
     pub mss: u32,
 }
 
+/// Segments at least this large mean a local path (loopback, a local bridge).
+pub const LOCAL_MSS: u32 = 16 * 1024;
+
 impl Sample {
     /// How far below `largest` a reader's window may lag (see the module's
-    /// documentation).
+    /// documentation): [`SLACK`] over a network; on a local path, where the kernel
+    /// hands over the sender's own buffers and a reader's window can sit tens of KiB
+    /// low at every acknowledgement, half of it (plus [`SLACK`]), which a reader's
+    /// window never falls below.
     pub fn margin(&self, largest: u32) -> u32 {
-        SLACK.max(self.mss.saturating_mul(2).min(largest / 2 + SLACK))
+        if self.mss >= LOCAL_MSS {
+            largest / 2 + SLACK
+        } else {
+            SLACK
+        }
     }
 }
 
@@ -199,15 +210,18 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        // A reader whose window falls a segment and a half, 2 KB a second, then jumps back.
-        let reader: Vec<_> = (0..200u64).map(|s| (s, 4_000_000 - (s % 50) as u32 * 2_000)).collect();
+        // A reader whose window falls a segment and a half, 2 KB a second, then jumps
+        // back, and now and then sits 60 KB low (an unread frame's buffer).
+        let reader: Vec<_> = (0..200u64)
+            .map(|s| (s, 4_000_000 - (s % 50) as u32 * 2_000 - if s % 7 == 0 { 60_000 } else { 0 }))
+            .collect();
         assert!(run(&reader).iter().all(|v| *v != Stopped), "a reader on loopback was let go");
-        // A non-reader: 2 KB a second, for good.
-        let stopped: Vec<_> = (0..200u64).map(|s| (s, 4_000_000 - s as u32 * 2_000)).collect();
+        // A non-reader that had read up to a 400 KB window: 2 KB a second, for good.
+        let stopped: Vec<_> = (0..200u64).map(|s| (s, 400_000 - s as u32 * 2_000)).collect();
         let verdicts = run(&stopped);
         let first = verdicts.iter().position(|v| *v == Stopped).expect("let go");
-        // Behind past 131 KB (second 66), then 10 s and 8 KiB more.
-        assert!((70..80).contains(&first), "let go at second {first}");
+        // Behind past half plus SLACK (208 KB, second 105), then 10 s and 8 KiB more.
+        assert!((110..120).contains(&first), "let go at second {first}");
         // A non-reader on loopback whose window never grew (it never read): behind
         // once it is down by half plus SLACK (second 21), let go 10 s later.
         let small: Vec<_> = (0..60u64).map(|s| (s, 65_535u32.saturating_sub(s as u32 * 2_000))).collect();
