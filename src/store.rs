@@ -99,6 +99,8 @@ mod tests {
         store.push_frame(&live(10));
         store.push_frame(&live(11));
         let history = HistoryResponse {
+            tier: None,
+            step_ms: None,
             epoch: Epoch("e".into()),
             first_seq: 8,
             last_seq: 10,
@@ -117,6 +119,8 @@ mod tests {
     fn history_is_split_by_host() {
         let column = |host: &str, value: f64| HistorySeries { host: host.into(), values: vec![Some(value)] };
         let history = HistoryResponse {
+            tier: None,
+            step_ms: None,
             epoch: Epoch("e".into()),
             first_seq: 1,
             last_seq: 1,

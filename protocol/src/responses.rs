@@ -22,6 +22,13 @@ pub struct PollResponse<M = ServerMessage> {
 }
 
 /// Answer to `GET /api/v1/history`: columns of values, aligned with `ts`.
+///
+/// With `width=PIXELS` the rows are not samples but a picture of the window
+/// `[from, to)` cut into `width` columns of `step_ms` each: a column that holds
+/// data gives two rows, at its start and at its middle, with each series' minimum
+/// and then its maximum in that column (`null` for a series with no value there);
+/// a run of columns without any data gives one row of `null`s at its start, so a
+/// chart draws a break. `tier` names the store tier that answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryResponse {
     /// This server run.
@@ -34,6 +41,13 @@ pub struct HistoryResponse {
     pub ts: Vec<i64>,
     /// Per series id, one value per row (`null` where the series had no value).
     pub series: BTreeMap<String, HistorySeries>,
+    /// With `width=`: the tier that answered: `raw` (every sample), `1m` or `1h`
+    /// (rollups); `live` when the hub's memory window answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// With `width=`: each pixel column's span in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_ms: Option<f64>,
 }
 
 /// One series' column in a [`HistoryResponse`].

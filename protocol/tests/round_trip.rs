@@ -73,6 +73,8 @@ fn poll_and_history_bodies_round_trip() {
     assert_eq!(serde_json::from_str::<PollResponse>(&json).unwrap(), poll);
 
     let history = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: Epoch("ab12".into()),
         first_seq: 5,
         last_seq: 6,
@@ -116,6 +118,8 @@ fn the_web_apps_reader_reads_what_serde_writes() {
     assert_eq!(from_json::<PollResponse>(&serde_json::to_string(&poll).unwrap()), Ok(poll));
 
     let history = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: Epoch("ab12".into()),
         first_seq: 5,
         last_seq: 7,

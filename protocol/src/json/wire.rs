@@ -55,7 +55,7 @@ decode_struct!(Heartbeat { required: [seq, ts] });
 decode_struct!(Gap { required: [reason, next_seq], optional: [missed] });
 decode_struct!(Bye { required: [reason, retry_ms] });
 decode_struct!(PollResponse { required: [epoch, next, messages] });
-decode_struct!(HistoryResponse { required: [epoch, first_seq, last_seq, ts, series] });
+decode_struct!(HistoryResponse { required: [epoch, first_seq, last_seq, ts, series], optional: [tier, step_ms] });
 decode_struct!(HistorySeries { required: [host, values] });
 decode_struct!(ApiError { required: [error, detail] });
 decode_struct!(HostsResponse { required: [hosts] });

@@ -128,6 +128,8 @@ fn history() -> impl Strategy<Value = HistoryResponse> {
         (text(), vec(proptest::option::of(number()), 0..5)).prop_map(|(host, values)| HistorySeries { host, values });
     (epoch(), any::<u64>(), any::<u64>(), vec(any::<i64>(), 0..5), btree_map(text(), column, 0..3)).prop_map(
         |(epoch, first_seq, last_seq, ts, series): (_, _, _, _, BTreeMap<_, _>)| HistoryResponse {
+            tier: None,
+            step_ms: None,
             epoch,
             first_seq,
             last_seq,

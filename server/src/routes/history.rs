@@ -62,6 +62,8 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         }
     }
     let response = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: hub.epoch().clone(),
         first_seq: rows.first().map_or(newest + 1, |f| f.frame.seq),
         last_seq: rows.last().map_or(newest, |f| f.frame.seq),

@@ -33,6 +33,8 @@ fn rings_are_allocated_whole_when_a_series_first_appears() {
     store.push_frame(&frame(1, 1000, &[("a", 1.0)]));
     store.push_frame(&frame(2, 2000, &[("a", 2.0), ("b", 5.0)]));
     let history = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: Epoch("e".into()),
         first_seq: 1,
         last_seq: 1,
@@ -103,6 +105,8 @@ fn value_near_picks_the_closest_row() {
 fn history_replaces_rows_and_keeps_the_newest_when_too_long() {
     let mut store = HostSeries::with_capacity(2);
     let history = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: Epoch("e".into()),
         first_seq: 1,
         last_seq: 3,
@@ -125,6 +129,8 @@ fn history_keeps_live_rows_that_are_newer_than_the_backfill() {
     store.push_frame(&frame(2, 2000, &[("a", 2.0)]));
     store.push_frame(&frame(5, 5000, &[("a", 5.0)]));
     let history = HistoryResponse {
+        tier: None,
+        step_ms: None,
         epoch: Epoch("e".into()),
         first_seq: 1,
         last_seq: 3,
