@@ -125,7 +125,7 @@ fn raw(ints: &[i64]) -> Vec<u8> {
 }
 
 fn unraw(bytes: &[u8]) -> Result<Vec<i64>, CodecError> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(CodecError::Truncated);
     }
     Ok(bytes.chunks_exact(8).map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
