@@ -83,3 +83,78 @@ impl Rollup {
         self.columns.iter().find(|c| c.id == id)
     }
 }
+
+/// Joins blocks (oldest first) into runs: rows of consecutive seqs in one epoch
+/// and one `block_ms`-aligned span of time. A run's columns are the union of its
+/// rows' series (`NaN` where a row lacked one). Rows at or before the previous
+/// row's seq (a replay) are dropped.
+pub fn runs(blocks: &[Block], block_ms: i64) -> Vec<Block> {
+    let block_ms = block_ms.max(1);
+    let mut out: Vec<Block> = Vec::new();
+    for block in blocks {
+        let mut positions: Vec<usize> = Vec::new();
+        let mut positions_of: Option<usize> = None;
+        for (row, &ts) in block.ts.iter().enumerate() {
+            let seq = block.first_seq + row as u64;
+            let joins = out.last().is_some_and(|run| {
+                run.epoch == block.epoch
+                    && seq == run.last_seq() + 1
+                    && ts.div_euclid(block_ms) == run.ts[0].div_euclid(block_ms)
+            });
+            if let Some(run) = out.last() {
+                if run.epoch == block.epoch && seq <= run.last_seq() {
+                    continue;
+                }
+            }
+            if !joins {
+                out.push(Block { epoch: block.epoch.clone(), first_seq: seq, ts: Vec::new(), columns: Vec::new() });
+                positions_of = None;
+            }
+            let run = out.len() - 1;
+            let run = &mut out[run];
+            if positions_of != Some(run.columns.len()) || positions.len() != block.columns.len() {
+                positions = block
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        run.columns.iter().position(|have| have.id == c.id).unwrap_or_else(|| {
+                            run.columns.push(Column {
+                                id: c.id.clone(),
+                                decimals: c.decimals,
+                                values: vec![f64::NAN; run.ts.len()],
+                            });
+                            run.columns.len() - 1
+                        })
+                    })
+                    .collect();
+                positions_of = Some(run.columns.len());
+            }
+            run.ts.push(ts);
+            for (source, &at) in block.columns.iter().zip(&positions) {
+                run.columns[at].values.push(source.values.get(row).copied().unwrap_or(f64::NAN));
+            }
+            let rows = run.ts.len();
+            run.columns.iter_mut().filter(|c| c.values.len() < rows).for_each(|c| c.values.push(f64::NAN));
+        }
+    }
+    out
+}
+
+/// The rows of `block` before `at`, and the rows from `at` on.
+pub fn split_at(block: &Block, at: i64) -> (Block, Block) {
+    let cut = block.ts.partition_point(|&t| t < at);
+    let part = |range: std::ops::Range<usize>| Block {
+        epoch: block.epoch.clone(),
+        first_seq: block.first_seq + range.start as u64,
+        ts: block.ts[range.clone()].to_vec(),
+        columns: block
+            .columns
+            .iter()
+            .map(|c| Column { id: c.id.clone(), decimals: c.decimals, values: c.values[range.clone()].to_vec() })
+            .collect(),
+    };
+    (part(0..cut), part(cut..block.ts.len()))
+}
+
+#[cfg(test)]
+mod tests;

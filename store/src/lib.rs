@@ -9,9 +9,13 @@
 
 pub mod block;
 pub mod codec;
+pub mod engine;
 pub mod picture;
 pub mod rollup;
+pub mod tier;
 
 pub use block::{Block, Column, Rollup, RollupColumn};
 pub use codec::{CodecError, Select};
+pub use engine::{Deleted, HostRecord, Store, StoreError};
 pub use picture::{Drawn, Picture};
+pub use tier::{Tier, Tiers};
