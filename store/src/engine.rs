@@ -85,6 +85,9 @@ pub struct HostRecord {
     pub newest_seq: u64,
     /// When its newest stored sample was taken.
     pub newest_ts: i64,
+    /// Its series catalogue, as the hub serialises it (so a down host's history
+    /// can be asked for by series after a restart).
+    pub catalog: String,
 }
 
 /// What [`Store::enforce`] deleted.
@@ -141,9 +144,9 @@ impl Store {
 
     /// Every host the store has samples of.
     pub fn hosts(&self) -> Result<Vec<HostRecord>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id, name, tags, local, epoch, newest_seq, newest_ts FROM hosts ORDER BY id")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, name, tags, local, epoch, newest_seq, newest_ts, catalog FROM hosts ORDER BY id",
+        )?;
         let rows = statement.query_map([], |r| {
             Ok(HostRecord {
                 id: r.get(0)?,
@@ -153,6 +156,7 @@ impl Store {
                 epoch: r.get(4)?,
                 newest_seq: r.get::<_, i64>(5)? as u64,
                 newest_ts: r.get(6)?,
+                catalog: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -163,9 +167,18 @@ impl Store {
     pub fn write(&mut self, hosts: &[HostRecord], segments: &[(String, Block)]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
-            let mut host = tx.prepare_cached("INSERT OR REPLACE INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+            let mut host = tx.prepare_cached("INSERT OR REPLACE INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
             for h in hosts {
-                host.execute(params![h.id, h.name, h.tags, h.local, h.epoch, h.newest_seq as i64, h.newest_ts])?;
+                host.execute(params![
+                    h.id,
+                    h.name,
+                    h.tags,
+                    h.local,
+                    h.epoch,
+                    h.newest_seq as i64,
+                    h.newest_ts,
+                    h.catalog
+                ])?;
             }
             let mut chunk = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, 0, ?2, ?3, 0, ?4)")?;
             for (id, block) in segments {
@@ -261,6 +274,24 @@ impl Store {
         self.chunks(host, tier, from, to)?.iter().map(|data| Ok(decode_rollup(data, select)?)).collect()
     }
 
+    /// The newest raw samples of `host`: whole chunks, newest first until they
+    /// hold at least `rows` rows, returned oldest first.
+    pub fn latest(&self, host: &str, rows: usize) -> Result<Vec<Block>, StoreError> {
+        let mut query =
+            self.conn.prepare_cached("SELECT data FROM chunks WHERE host = ?1 AND tier = 0 ORDER BY start DESC")?;
+        let mut cursor = query.query([host])?;
+        let mut out = Vec::new();
+        let mut held = 0;
+        while held < rows {
+            let Some(row) = cursor.next()? else { break };
+            let block = decode_block(&row.get::<_, Vec<u8>>(0)?, Select::All)?;
+            held += block.len();
+            out.push(block);
+        }
+        out.reverse();
+        Ok(out)
+    }
+
     fn chunks(&self, host: &str, tier: usize, from: i64, to: i64) -> Result<Vec<Vec<u8>>, StoreError> {
         let span = self.tiers.0.get(tier).map_or(0, |t| t.block_ms);
         let mut query = self.conn.prepare_cached(
@@ -268,6 +299,16 @@ impl Store {
         )?;
         let rows = query.query_map(params![host, tier as i64, from.saturating_sub(span), to, from], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Bytes the file's pages in use take (after writing the journal back): what
+    /// the store costs on disk, free pages left by deleted chunks aside (they are
+    /// reused by the next writes).
+    pub fn used_bytes(&self) -> Result<u64, StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let pragma = |name: &str| self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+        let used = (pragma("page_count")? - pragma("freelist_count")?) * pragma("page_size")?;
+        Ok(used.max(0) as u64)
     }
 
     /// Bytes each tier holds.

@@ -15,10 +15,23 @@ const NONE: u8 = 2;
 /// holds every integer, so fewer decimals are kept for such a column.
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
+/// Columns shorter than this are written as varint deltas: `pco`'s header
+/// (tens of bytes) would outweigh a rollup chunk's few buckets.
+const SHORT: usize = 64;
+
 /// Integers, compressed (nothing for an empty column).
 pub fn encode_ints(ints: &[i64]) -> Vec<u8> {
     if ints.is_empty() {
         return Vec::new();
+    }
+    if ints.len() < SHORT {
+        return deltas(ints);
+    }
+    if ints.iter().all(|&i| i == ints[0]) {
+        let mut w = Writer::default();
+        w.byte(SAME);
+        w.signed(ints[0]);
+        return w.bytes;
     }
     // `pco` refuses only invalid configurations; the default one is valid, so an
     // error here would be a bug in it: keep the numbers uncompressed rather than lose them.
@@ -32,6 +45,10 @@ pub fn decode_ints(bytes: &[u8], rows: usize) -> Result<Vec<i64>, CodecError> {
     }
     let ints = if bytes[0] == RAW {
         unraw(&bytes[1..])?
+    } else if bytes[0] == DELTAS {
+        undeltas(&bytes[1..], rows)?
+    } else if bytes[0] == SAME {
+        vec![Reader::new(&bytes[1..]).signed()?; rows]
     } else {
         pco::standalone::simple_decompress::<i64>(bytes).map_err(|e| CodecError::Numbers(e.to_string()))?
     };
@@ -116,6 +133,33 @@ fn fit(values: &[f64], wanted: u8) -> u8 {
 /// Marks an uncompressed column (never the first byte of a `pco` chunk, whose
 /// magic starts with `p`).
 const RAW: u8 = 0;
+
+/// Marks a short column of zigzag varint deltas.
+const DELTAS: u8 = 1;
+/// Marks a column of one value repeated (a total, an idle interface).
+const SAME: u8 = 2;
+
+fn deltas(ints: &[i64]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.byte(DELTAS);
+    let mut previous = 0i64;
+    for &i in ints {
+        w.signed(i.wrapping_sub(previous));
+        previous = i;
+    }
+    w.bytes
+}
+
+fn undeltas(bytes: &[u8], rows: usize) -> Result<Vec<i64>, CodecError> {
+    let mut r = Reader::new(bytes);
+    let mut previous = 0i64;
+    let mut out = Vec::with_capacity(rows.min(SHORT));
+    for _ in 0..rows {
+        previous = previous.wrapping_add(r.signed()?);
+        out.push(previous);
+    }
+    Ok(out)
+}
 
 fn raw(ints: &[i64]) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + ints.len() * 8);

@@ -14,7 +14,8 @@ const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hosts(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, local INTEGER NOT NULL,
-    epoch TEXT NOT NULL, newest_seq INTEGER NOT NULL, newest_ts INTEGER NOT NULL) WITHOUT ROWID;
+    epoch TEXT NOT NULL, newest_seq INTEGER NOT NULL, newest_ts INTEGER NOT NULL,
+    catalog TEXT NOT NULL) WITHOUT ROWID;
 -- Sealed chunks of every tier, and the raw tier's segments (sealed = 0): each a
 -- compressed run of one host's samples or a rollup.
 CREATE TABLE IF NOT EXISTS chunks(

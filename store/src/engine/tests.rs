@@ -35,6 +35,7 @@ fn host(newest_seq: u64) -> HostRecord {
         epoch: "ep".into(),
         newest_seq,
         newest_ts: 0,
+        catalog: "{}".into(),
     }
 }
 
