@@ -19,8 +19,9 @@ use crate::codec::{decode_block, decode_rollup, encode_block, encode_rollup, Cod
 use crate::rollup;
 use crate::tier::{Tier, Tiers, HOURS, MINUTES, RAW};
 
-/// Chunks deleted at a time while a tier is over its cap.
-const CAP_BATCH: usize = 4;
+/// Chunks deleted at a time while a tier is over its cap: one, so no more goes
+/// than the cap asks.
+const CAP_BATCH: usize = 1;
 
 /// The store's file in the data directory.
 pub const FILE: &str = "pulse.db";
@@ -115,6 +116,9 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // 8 KiB pages hold a rollup chunk in its row rather than in overflow pages
+        // (a new file only: an existing one keeps its page size).
+        conn.execute_batch("PRAGMA page_size = 8192;")?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;")?;
         schema::prepare(&conn)?;
@@ -180,7 +184,7 @@ impl Store {
                     h.catalog
                 ])?;
             }
-            let mut chunk = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, 0, ?2, ?3, 0, ?4)")?;
+            let mut chunk = tx.prepare_cached("INSERT INTO segments VALUES (?1, ?2, ?3, ?4)")?;
             for (id, block) in segments {
                 if let (Some(&start), Some(&end)) = (block.ts.first(), block.ts.last()) {
                     chunk.execute(params![id, start, end, encode_block(block)])?;
@@ -198,9 +202,8 @@ impl Store {
         let tiers = self.tiers;
         let tx = self.conn.transaction()?;
         let segments: Vec<(i64, Vec<u8>)> = {
-            let mut query = tx.prepare_cached(
-                "SELECT start, data FROM chunks WHERE host = ?1 AND tier = 0 AND sealed = 0 AND start < ?2 ORDER BY start",
-            )?;
+            let mut query =
+                tx.prepare_cached("SELECT rowid, data FROM segments WHERE host = ?1 AND start < ?2 ORDER BY start")?;
             let rows = query.query_map(params![host, before], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
@@ -219,15 +222,17 @@ impl Store {
         let sealed = runs(&sealed, tiers.0[RAW].block_ms);
         let count = sealed.iter().map(Block::len).sum();
         {
-            let mut drop =
-                tx.prepare_cached("DELETE FROM chunks WHERE host = ?1 AND tier = 0 AND sealed = 0 AND start = ?2")?;
-            for (start, _) in &segments {
-                drop.execute(params![host, start])?;
+            let mut drop = tx.prepare_cached("DELETE FROM segments WHERE rowid = ?1")?;
+            for (rowid, _) in &segments {
+                drop.execute([rowid])?;
             }
-            let mut put = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-            for block in sealed.iter().chain(&rest).filter(|b| !b.is_empty()) {
-                let is_sealed = block.ts[0] < before;
-                put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], is_sealed, encode_block(block)])?;
+            let mut keep = tx.prepare_cached("INSERT INTO segments VALUES (?1, ?2, ?3, ?4)")?;
+            for block in rest.iter().filter(|b| !b.is_empty()) {
+                keep.execute(params![host, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
+            }
+            let mut put = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for block in sealed.iter().filter(|b| !b.is_empty()) {
+                put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
             }
             for (tier, of) in [(MINUTES, &tiers.0[MINUTES]), (HOURS, &tiers.0[HOURS])] {
                 let fresh = rollup::merge_all(
@@ -247,7 +252,7 @@ impl Store {
                         None => part,
                     };
                     let end = merged.ts.last().map_or(start, |&t| t + of.step_ms - 1);
-                    put.execute(params![host, tier as i64, start, end, true, encode_rollup(&merged)])?;
+                    put.execute(params![host, tier as i64, start, end, encode_rollup(&merged)])?;
                 }
             }
         }
@@ -258,7 +263,13 @@ impl Store {
     /// The raw samples of `host` overlapping `[from, to)`, oldest first, with the
     /// selected series (sealed chunks and segments alike).
     pub fn blocks(&self, host: &str, from: i64, to: i64, select: Select<'_>) -> Result<Vec<Block>, StoreError> {
-        self.chunks(host, RAW, from, to)?.iter().map(|data| Ok(decode_block(data, select)?)).collect()
+        let mut query = self.conn.prepare_cached(
+            "SELECT data FROM segments WHERE host = ?1 AND start >= ?2 AND start < ?3 AND end >= ?4 ORDER BY start",
+        )?;
+        let span = self.tiers.0[RAW].block_ms;
+        let rows = query.query_map(params![host, from.saturating_sub(span), to, from], |r| r.get::<_, Vec<u8>>(0))?;
+        let segments: Vec<Vec<u8>> = rows.collect::<Result<_, _>>()?;
+        self.chunks(host, RAW, from, to)?.iter().chain(&segments).map(|data| Ok(decode_block(data, select)?)).collect()
     }
 
     /// The rollups of tier `tier` (minutes or hours) of `host` overlapping
@@ -277,16 +288,20 @@ impl Store {
     /// The newest raw samples of `host`: whole chunks, newest first until they
     /// hold at least `rows` rows, returned oldest first.
     pub fn latest(&self, host: &str, rows: usize) -> Result<Vec<Block>, StoreError> {
-        let mut query =
-            self.conn.prepare_cached("SELECT data FROM chunks WHERE host = ?1 AND tier = 0 ORDER BY start DESC")?;
-        let mut cursor = query.query([host])?;
         let mut out = Vec::new();
         let mut held = 0;
-        while held < rows {
-            let Some(row) = cursor.next()? else { break };
-            let block = decode_block(&row.get::<_, Vec<u8>>(0)?, Select::All)?;
-            held += block.len();
-            out.push(block);
+        for sql in [
+            "SELECT data FROM segments WHERE host = ?1 ORDER BY start DESC",
+            "SELECT data FROM chunks WHERE host = ?1 AND tier = 0 ORDER BY start DESC",
+        ] {
+            let mut query = self.conn.prepare_cached(sql)?;
+            let mut cursor = query.query([host])?;
+            while held < rows {
+                let Some(row) = cursor.next()? else { break };
+                let block = decode_block(&row.get::<_, Vec<u8>>(0)?, Select::All)?;
+                held += block.len();
+                out.push(block);
+            }
         }
         out.reverse();
         Ok(out)
@@ -336,6 +351,9 @@ impl Store {
                 params![index as i64, now.saturating_sub(tier.retention_ms)],
             )?;
         }
+        let raw_retention = self.tiers.0[RAW].retention_ms;
+        deleted.by_age +=
+            self.conn.execute("DELETE FROM segments WHERE end < ?1", [now.saturating_sub(raw_retention)])?;
         for (index, tier) in self.tiers.0.iter().enumerate() {
             // A few chunks at a time, so no more than needed goes.
             while deleted.by_size < budget && self.bytes()?[index] > tier.cap_bytes {
@@ -357,6 +375,7 @@ impl Store {
     pub fn forget(&mut self, host: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM chunks WHERE host = ?1", [host])?;
+        tx.execute("DELETE FROM segments WHERE host = ?1", [host])?;
         tx.execute("DELETE FROM hosts WHERE id = ?1", [host])?;
         tx.commit()?;
         Ok(())

@@ -37,6 +37,8 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     store.seal("host", i64::MAX).map_err(|e| e.to_string())?;
     let tiers = store.bytes().map_err(|e| e.to_string())?;
     let used = store.used_bytes().map_err(|e| e.to_string())?;
+    let empty_dir = dir.join("empty");
+    let empty = Store::open(&empty_dir, Tiers::default()).and_then(|s| s.used_bytes()).map_err(|e| e.to_string())?;
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     let span_s = (frames.last().map_or(0, |f| f.ts) - frames[0].ts) as f64 / 1e3;
@@ -53,7 +55,12 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     println!("| raw tier (every sample) | {} | {:.3} |", tiers[0], per(tiers[0]));
     println!("| 1-minute rollups | {} | {:.3} |", tiers[1], per(tiers[1]));
     println!("| 1-hour rollups | {} | {:.3} |", tiers[2], per(tiers[2]));
-    println!("| **the SQLite file's pages in use** | {used} | **{:.3}** |", per(used));
+    println!("| the SQLite file's pages in use | {used} | {:.3} |", per(used));
+    println!(
+        "| **the file's growth over an empty store's {empty} B** | {} | **{:.3}** |",
+        used - empty,
+        per(used - empty)
+    );
     Ok(())
 }
 

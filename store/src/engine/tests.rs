@@ -99,14 +99,24 @@ fn retention_and_caps_delete_oldest_first_and_keep_the_rest() {
     let deleted = store.enforce(20 * MIN, 100).unwrap();
     assert_eq!(deleted.by_age, 10, "segments ending before minute 10");
     assert_eq!(all_rows(&store, 0, 20 * MIN).first().map(|r| r.1), Some(10 * MIN));
+}
 
+#[test]
+fn a_tier_over_its_cap_loses_its_oldest_chunks_only() {
+    let dir = Dir::new("cap");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    let segments: Vec<(String, Block)> =
+        (0..40u64).map(|i| ("web-1".to_owned(), segment(1 + i * 60, i as i64 * MIN, 60))).collect();
+    store.write(&[host(2_400)], &segments).unwrap();
+    store.seal("web-1", 40 * MIN).unwrap();
     let bytes = store.bytes().unwrap()[RAW];
-    store.tiers.0[RAW].cap_bytes = bytes / 2;
-    let deleted = store.enforce(20 * MIN, 100).unwrap();
-    assert!(deleted.by_size > 0);
-    assert!(store.bytes().unwrap()[RAW] < bytes);
-    let rows = all_rows(&store, 0, 20 * MIN);
-    assert_eq!(rows.last().map(|r| r.0), Some(1_200), "the newest samples stay");
+    store.tiers.0[RAW].cap_bytes = bytes * 3 / 5;
+    let deleted = store.enforce(40 * MIN, 100).unwrap();
+    assert_eq!(deleted, Deleted { by_age: 0, by_size: 2 }, "two of four 10-minute chunks");
+    assert!(store.bytes().unwrap()[RAW] <= bytes * 3 / 5);
+    let rows = all_rows(&store, 0, 40 * MIN);
+    assert_eq!((rows.first().map(|r| r.1), rows.last().map(|r| r.0)), (Some(20 * MIN), Some(2_400)));
+    assert_eq!(store.rollups("web-1", MINUTES, 0, 40 * MIN, Select::All).unwrap()[0].ts.len(), 40, "other tiers stay");
 }
 
 #[test]
