@@ -83,6 +83,12 @@ pub async fn fetch_history(server: &ServerUrl, from: f64) -> Result<HistoryRespo
     fetch_json(&server.http(&format!("/api/v1/history?from={}", from as i64)), None).await
 }
 
+/// A chart's history picture: `query` is a `/api/v1/history?…&width=` path and
+/// query naming its host itself (see `crate::history::Query::path`).
+pub async fn fetch_picture(server: &ServerUrl, query: &str) -> Result<HistoryResponse, HttpError> {
+    fetch_json(&server.http_as_is(query), None).await
+}
+
 /// The catalogue of every series (`GET /api/v1/series`).
 pub async fn fetch_series(server: &ServerUrl) -> Result<Catalog, HttpError> {
     fetch_json(&server.http("/api/v1/series"), None).await
