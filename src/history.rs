@@ -37,19 +37,26 @@ pub struct Query {
 
 impl Query {
     /// The request for `window` drawn `plot_width` CSS pixels wide, or `None` when
-    /// there is nothing to ask (no series, no width yet). A window that follows the
-    /// live edge ends at the last whole column before it (the page's own samples
-    /// draw the rest); a fixed window is covered to its end.
+    /// there is nothing to ask (no series, no width yet). Its columns are a little
+    /// wider than `window / width`, so that snapped to their step they still cover
+    /// it: a window that follows the live edge ends at the last whole column before
+    /// it (the page's own samples draw the rest), a fixed one starts at the column
+    /// holding its start and reaches past its end.
     pub fn new(host: &str, series: Vec<String>, window: Window, plot_width: f64, follows_now: bool) -> Option<Query> {
         if series.is_empty() || host.is_empty() || plot_width.is_nan() || plot_width < 1.0 {
             return None;
         }
         let width = (plot_width.round() as u32).clamp(MIN_WIDTH, MAX_WIDTH);
-        let step = ((window.span() / f64::from(width)).ceil() as i64).max(1);
-        let columns = (window.to / step as f64).floor() as i64;
-        let end = if follows_now || columns * step == window.to as i64 { columns } else { columns + 1 };
-        let to = end * step;
-        Some(Query { host: host.to_owned(), series, from: to - step * i64::from(width), to, width, step })
+        let step = ((window.span() / f64::from(width - 1)).ceil() as i64).max(1);
+        let span = step * i64::from(width);
+        let (from, to) = if follows_now {
+            let to = (window.to / step as f64).floor() as i64 * step;
+            (to - span, to)
+        } else {
+            let from = (window.from / step as f64).floor() as i64 * step;
+            (from, from + span)
+        };
+        Some(Query { host: host.to_owned(), series, from, to, width, step })
     }
 
     /// The request's path and query, e.g.

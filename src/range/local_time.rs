@@ -2,6 +2,8 @@
 //! the Unix epoch, given the local time zone's offset. Pure: the browser supplies
 //! the offset (`Date.getTimezoneOffset`), these do the calendar.
 
+use crate::format::calendar::{civil_from_days, days_from_civil};
+
 /// Minutes, in ms.
 const MINUTE_MS: i64 = 60_000;
 /// A day, in ms.
@@ -36,30 +38,6 @@ pub fn parse(text: &str, offset_minutes: f64) -> Option<f64> {
     }
     let local = days_from_civil(year, month, day) * DAY_MS + (hours * 60 + minutes) * MINUTE_MS;
     Some(local as f64 + seconds * 1_000.0 - offset_minutes * MINUTE_MS as f64)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day number since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
