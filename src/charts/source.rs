@@ -26,19 +26,23 @@ impl Source {
     }
 
     /// The store drawn now (tracked: a reactive scope re-runs when it changes).
+    /// The signal is chosen first and `f` called in one place: called in each
+    /// branch, every caller's closure (the whole chart drawing) shipped twice.
     pub fn with<R>(&self, f: impl FnOnce(&SeriesStore) -> R) -> R {
-        match self.picture {
-            Some((picture, active)) if active.get() => picture.with(f),
-            _ => self.live.with(f),
-        }
+        let chosen = match self.picture {
+            Some((picture, active)) if active.get() => picture,
+            _ => self.live,
+        };
+        chosen.with(f)
     }
 
     /// The store drawn now, untracked.
     pub fn with_untracked<R>(&self, f: impl FnOnce(&SeriesStore) -> R) -> R {
-        match self.picture {
-            Some((picture, active)) if active.get_untracked() => picture.with_untracked(f),
-            _ => self.live.with_untracked(f),
-        }
+        let chosen = match self.picture {
+            Some((picture, active)) if active.get_untracked() => picture,
+            _ => self.live,
+        };
+        chosen.with_untracked(f)
     }
 
     /// Tracks what a repaint depends on: a picture always (it changes only when

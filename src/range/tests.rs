@@ -17,7 +17,8 @@ fn presets_round_trip_through_the_url() {
 #[test]
 fn the_url_is_read_leniently() {
     let custom = Some(Range::Between(Window { from: 1_000.0, to: 5_000.0 }));
-    let cases: [(Option<&str>, Option<&str>, Option<&str>, Option<Range>); 7] = [
+    type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<Range>);
+    let cases: [Case; 7] = [
         (Some("24h"), None, None, Range::preset("24h")),
         (Some("2h"), None, None, None),
         (None, Some("1000"), Some("5000"), custom),
