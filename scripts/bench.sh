@@ -5,7 +5,8 @@
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
-#                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page (fanout-rps needs root: a private network namespace)
+#                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page
+#                            store-engines (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +19,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page store-engines)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -28,7 +29,7 @@ fi
 mkdir -p bench/results
 if [ "${names[*]}" = report ]; then
   names=()  # only rebuild BENCHMARKS.md from the results already there
-elif [ "${names[*]}" != fuzz ]; then  # the fuzz pass needs nothing but cargo
+elif [ "${names[*]}" != fuzz ] && [ "${names[*]}" != store-engines ]; then  # these need nothing but cargo
   setup_toolchain
   setup_test_tools
   build_all
@@ -52,6 +53,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     fleet) bench/fleet/run.sh ${quick:+--quick} ;;
     fleet-summary) cargo build --release -q -p pulse-fleet && node --experimental-websocket bench/fleet/summary-cost.mjs ;;
     fleet-page) cargo build --release -q -p pulse-fleet && node bench/browser/fleet-cost.mjs --seconds "$live_seconds" ;;
+    store-engines) cargo run --release -q -p pulse-bench-store-engines -- ${quick:+--flushes 120} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
 done
@@ -90,5 +92,6 @@ section() {
   section fleet "Fleet: 10,000 agents on one hub"
   section fleet-summary "Fleet: the summary's cost to 100 watching browsers"
   section fleet-page "Fleet: the overview's cost in the browser with 1,000 hosts"
+  section store-engines "History store: the embedded engine (SQLite, fjall, redb)"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"

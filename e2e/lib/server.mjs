@@ -3,6 +3,8 @@
 // accepts connections; we wait for that line (an event), never for a fixed time.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +20,12 @@ export class PulseServer {
   }
 
   static async start({ listen = '127.0.0.1:0', args = [], timeoutMs = 15_000 } = {}) {
-    const child = spawn(BINARY, ['--listen', listen, '--dist', path.join(ROOT, 'dist'), ...args], {
+    // Each server keeps its history in a fresh directory, unless the test names one
+    // (to restart on the same store) or keeps none.
+    const ownStore = !args.includes('--data') && !args.includes('--no-store');
+    const data = ownStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-data-')) : null;
+    const store = data ? ['--data', data] : [];
+    const child = spawn(BINARY, ['--listen', listen, '--dist', path.join(ROOT, 'dist'), ...store, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });
@@ -42,6 +49,7 @@ export class PulseServer {
     });
     const server = new PulseServer(child, url);
     server.output = output;
+    server.data = data;
     child.stdout.on('data', (chunk) => { server.output += chunk; });
     child.stderr.on('data', (chunk) => { server.output += chunk; });
     return server;
@@ -67,5 +75,6 @@ export class PulseServer {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
+    if (this.data) fs.rmSync(this.data, { recursive: true, force: true });
   }
 }

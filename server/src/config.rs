@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
+pub mod store;
+
 /// Pulse's server: samples this host and streams it to browsers.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "pulse-server", version, about)]
@@ -101,9 +103,38 @@ pub struct Config {
     /// What clients are told to wait before reconnecting after a restart.
     #[arg(long, env = "PULSE_RETRY", default_value = "1s", value_parser = duration)]
     pub retry: Duration,
+
+    /// Where every host's history is kept, for months (made on first start).
+    /// Default: $XDG_DATA_HOME/pulse, else ~/.local/share/pulse.
+    #[arg(long, env = "PULSE_DATA")]
+    pub data: Option<PathBuf>,
+
+    /// Keep history in memory only: nothing is written to disk.
+    #[arg(long, env = "PULSE_NO_STORE", conflicts_with = "data")]
+    pub no_store: bool,
+
+    /// How long a tier keeps history, TIER=DURATION (repeatable, or comma-separated).
+    /// Defaults: raw=14d (every sample), 1m=365d, 1h=5y.
+    #[arg(long, env = "PULSE_RETENTION", value_delimiter = ',', value_parser = store::retention)]
+    pub retention: Vec<(String, Duration)>,
+
+    /// How much a tier may hold on disk, TIER=SIZE; its oldest chunks go beyond it.
+    /// Defaults: raw=64GiB, 1m=16GiB, 1h=4GiB.
+    #[arg(long, env = "PULSE_CAP", value_delimiter = ',', value_parser = store::cap)]
+    pub cap: Vec<(String, u64)>,
 }
 
 impl Config {
+    /// The history store's directory, unless history is kept in memory only.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        (!self.no_store).then(|| self.data.clone().unwrap_or_else(store::default_dir))
+    }
+
+    /// The store's tiers, with `--retention` and `--cap` applied.
+    pub fn tiers(&self) -> pulse_store::Tiers {
+        store::tiers(&self.retention, &self.cap)
+    }
+
     /// The directory of the built web app.
     pub fn dist_dir(&self) -> PathBuf {
         if let Some(dist) = &self.dist {

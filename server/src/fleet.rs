@@ -19,8 +19,11 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Epoch, HostInfo};
 
+use pulse_store::HostRecord;
+
 use crate::history::SharedFrame;
 use crate::hub::{Hub, Timing};
+use crate::persist::Persist;
 
 /// Why a host could not be used or claimed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +46,8 @@ pub struct Fleet {
     claims: AtomicU64,
     /// The `@fleet` stream ([`summary`]).
     summary: Arc<Hub>,
+    /// The history store every host's hub keeps its frames in.
+    persist: Arc<Persist>,
 }
 
 /// One host.
@@ -52,6 +57,8 @@ pub struct Host {
     /// Sampled by the hub itself.
     pub local: bool,
     state: Mutex<HostState>,
+    /// Where a new hub of this host keeps its frames.
+    persist: Arc<Persist>,
 }
 
 struct HostState {
@@ -73,11 +80,41 @@ pub struct Claim {
 impl Fleet {
     /// An empty fleet whose summary stream sends heartbeats every `heartbeat`.
     pub fn new(heartbeat: std::time::Duration) -> Arc<Self> {
+        Fleet::keeping(heartbeat, Persist::none())
+    }
+
+    /// An empty fleet whose hosts keep their history in `persist`.
+    pub fn keeping(heartbeat: std::time::Duration, persist: Arc<Persist>) -> Arc<Self> {
         Arc::new(Fleet {
             hosts: RwLock::default(),
             claims: AtomicU64::new(0),
             summary: Arc::new(summary::hub(heartbeat)),
+            persist,
         })
+    }
+
+    /// Lists a host the store holds from an earlier run, `down` until its agent
+    /// comes back; its hub continues the stored stream (same epoch, next seq).
+    pub fn restore(&self, record: &HostRecord, timing: Timing) {
+        let tags: BTreeMap<String, String> = record
+            .tags
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let epoch = Epoch(record.epoch.clone());
+        let newest = (record.newest_seq, record.newest_ts);
+        let hub =
+            Hub::restored(record.name.clone(), epoch, timing, newest, true).keeping(self.persist.keeper(&record.id));
+        if let Some(catalog) = Persist::parse_catalog(record) {
+            hub.set_catalog(catalog);
+        }
+        let host =
+            Host::new(record.id.clone(), false, record.name.clone(), tags, Arc::new(hub), Arc::clone(&self.persist));
+        let mut hosts = self.write();
+        if !hosts.iter().any(|h| h.id == record.id) {
+            hosts.push(Arc::new(host));
+        }
     }
 
     /// The hub of the `@fleet` summary stream.
@@ -88,7 +125,8 @@ impl Fleet {
     /// Adds the hub's own host.
     pub fn add_local(&self, id: String, hub: Arc<Hub>) {
         let name = hub.host().to_owned();
-        let host = Host::new(id, true, name, BTreeMap::new(), hub);
+        self.persist.describe(&id, &name, &BTreeMap::new(), true);
+        let host = Host::new(id, true, name, BTreeMap::new(), hub, Arc::clone(&self.persist));
         self.write().push(Arc::new(host));
     }
 
@@ -110,6 +148,23 @@ impl Fleet {
         Ok(host.hub())
     }
 
+    /// Host `id`'s id and hub, resolved as [`Fleet::hub`] does (`@fleet` is its
+    /// own id).
+    pub fn host_and_hub(&self, id: Option<&str>) -> Result<(String, Arc<Hub>), FleetError> {
+        if id == Some(FLEET_HOST) {
+            return Ok((FLEET_HOST.to_owned(), self.summary()));
+        }
+        let hub = self.hub(id)?;
+        let id = match id {
+            Some(id) => id.to_owned(),
+            None => {
+                let hosts = self.read();
+                hosts.iter().find(|h| h.local).or_else(|| hosts.first()).map(|h| h.id.clone()).unwrap_or_default()
+            }
+        };
+        Ok((id, hub))
+    }
+
     /// Claims host `id` for an agent's link (adding the host if new), with its
     /// current name and tags; refused while another link holds it.
     pub fn claim(
@@ -125,7 +180,8 @@ impl Fleet {
             Some(host) => Arc::clone(host),
             None => {
                 let hub = Arc::new(Hub::new(name.clone(), timing));
-                let host = Arc::new(Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub));
+                let persist = Arc::clone(&self.persist);
+                let host = Arc::new(Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub, persist));
                 hosts.push(Arc::clone(&host));
                 host
             }
@@ -142,6 +198,7 @@ impl Fleet {
                 return Err(FleetError::Connected(state.name.clone()));
             }
             state.claimed_by = Some(claim);
+            self.persist.describe(id, &name, &tags, false);
             state.name = name;
             state.tags = tags;
         }
@@ -164,6 +221,7 @@ impl Fleet {
         let host = hosts.remove(at);
         drop(hosts);
         host.hub().begin_shutdown();
+        self.persist.forget(id);
         Ok(())
     }
 
@@ -202,8 +260,15 @@ impl Fleet {
 }
 
 impl Host {
-    fn new(id: String, local: bool, name: String, tags: BTreeMap<String, String>, hub: Arc<Hub>) -> Self {
-        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }) }
+    fn new(
+        id: String,
+        local: bool,
+        name: String,
+        tags: BTreeMap<String, String>,
+        hub: Arc<Hub>,
+        persist: Arc<Persist>,
+    ) -> Self {
+        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }), persist }
     }
 
     /// The host's current hub.
@@ -252,7 +317,8 @@ impl Claim {
             return Arc::clone(&state.hub);
         }
         let timing = Timing { interval, ..self.timing };
-        let hub = Arc::new(Hub::mirror(state.name.clone(), epoch.clone(), timing));
+        let keeper = self.host.persist.keeper(&self.host.id);
+        let hub = Arc::new(Hub::mirror(state.name.clone(), epoch.clone(), timing).keeping(keeper));
         let old = std::mem::replace(&mut state.hub, Arc::clone(&hub));
         drop(state);
         old.begin_shutdown();

@@ -72,6 +72,9 @@ pub struct History {
     capacity: usize,
     /// The older frames of a compact history.
     older: Option<Compact>,
+    /// The seq and time of the newest frame before the first held, when this
+    /// history continues one kept elsewhere (the store, after a restart).
+    base: (u64, i64),
 }
 
 /// What a client resuming from a cursor gets before live frames.
@@ -86,7 +89,12 @@ pub struct Resume {
 impl History {
     /// An empty ring of `capacity` frames.
     pub fn new(capacity: usize) -> Self {
-        History { frames: VecDeque::with_capacity(capacity.min(100_000)), capacity: capacity.max(1), older: None }
+        History {
+            frames: VecDeque::with_capacity(capacity.min(100_000)),
+            capacity: capacity.max(1),
+            older: None,
+            base: (0, 0),
+        }
     }
 
     /// An empty ring of `capacity` frames of `epoch` that keeps only the newest
@@ -96,7 +104,7 @@ impl History {
         if capacity <= WHOLE + compact::BLOCK {
             return History::new(capacity);
         }
-        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::new(epoch)) }
+        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::new(epoch)), base: (0, 0) }
     }
 
     /// Adds the newest frame, dropping the oldest when full.
@@ -119,6 +127,14 @@ impl History {
         if let Some(older) = self.older.as_mut() {
             older.clear();
         }
+        self.base = (0, 0);
+    }
+
+    /// Empties the history to continue after frame `seq`, taken at `ts`, which is
+    /// kept elsewhere (the store): the next frame is `seq + 1`.
+    pub fn start_after(&mut self, seq: u64, ts: i64) {
+        self.clear();
+        self.base = (seq, ts);
     }
 
     /// The oldest seq held, or the one after the newest when empty.
@@ -129,12 +145,12 @@ impl History {
 
     /// When the newest frame was sampled, or 0 before the first frame.
     pub fn newest_ts(&self) -> i64 {
-        self.frames.back().map_or(0, |f| f.frame.ts)
+        self.frames.back().map_or(self.base.1, |f| f.frame.ts)
     }
 
     /// The newest seq, or 0 before the first frame.
     pub fn newest_seq(&self) -> u64 {
-        self.frames.back().map_or(0, |f| f.frame.seq)
+        self.frames.back().map_or(self.base.0, |f| f.frame.seq)
     }
 
     /// Every frame with `seq > after`, oldest first.

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use pulse_protocol::{Catalog, Cursor, Epoch, Frame, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION};
+use pulse_protocol::{
+    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION,
+};
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
 
@@ -18,7 +20,10 @@ use crate::fanout::Fanout;
 use crate::history::{History, Resume, SharedFrame};
 use crate::sampler::Sample;
 
+pub mod keeper;
 pub mod publisher;
+
+pub use keeper::Keeper;
 
 /// Live frames buffered per subscriber before it counts as lagging.
 const BROADCAST_CAPACITY: usize = 64;
@@ -52,6 +57,8 @@ pub struct Hub {
     shutdown: watch::Sender<bool>,
     /// Set when the sampler must stop.
     stopped: AtomicBool,
+    /// The history store, when there is one.
+    keeper: Option<Arc<dyn Keeper>>,
 }
 
 struct Inner {
@@ -73,6 +80,8 @@ pub struct Subscription {
     pub live: broadcast::Receiver<Arc<SharedFrame>>,
     /// The newest seq at subscription time.
     pub seq: u64,
+    /// The seq after which the client is sent frames (see [`Start::after`]).
+    pub after: u64,
 }
 
 /// Where a new WebSocket client starts (it takes live frames from the [`Fanout`]).
@@ -83,7 +92,15 @@ pub struct Start {
     pub resume: Resume,
     /// The newest seq now.
     pub seq: u64,
+    /// The seq after which the client is sent frames: the newest, or its cursor
+    /// when that is a little ahead in this epoch (an agent is replaying what a
+    /// restarted hub had not stored; the client has those frames already).
+    pub after: u64,
 }
+
+/// How far ahead of the newest frame a cursor of this epoch may be and still be
+/// waited for (an agent's replay after a hub crash); further is taken as "now".
+const AHEAD: u64 = 600;
 
 impl Hub {
     /// A hub for `host` with a fresh random epoch, keeping every frame of its
@@ -111,7 +128,37 @@ impl Hub {
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
+            keeper: None,
         }
+    }
+
+    /// A hub of `epoch` for `host` that continues a stream the store holds up to
+    /// seq `newest`, taken at `newest_ts` (after a restart): its next frame is
+    /// `newest + 1`, and clients resume from cursors of before the restart.
+    /// `mirror`: an agent's host (compact history), else the hub's own.
+    pub fn restored(host: String, epoch: Epoch, timing: Timing, newest: (u64, i64), mirror: bool) -> Self {
+        let mut history =
+            if mirror { History::compact(capacity(&timing), epoch.clone()) } else { History::new(capacity(&timing)) };
+        history.start_after(newest.0, newest.1);
+        Hub::with_history(host, epoch, timing, history)
+    }
+
+    /// This hub with the history store behind it.
+    pub fn keeping(mut self, keeper: Arc<dyn Keeper>) -> Self {
+        self.keeper = Some(keeper);
+        self
+    }
+
+    /// Whether this hub's frames go to the history store.
+    pub fn keeps(&self) -> bool {
+        self.keeper.is_some()
+    }
+
+    /// The newest seq safely stored: what an agent is acknowledged (without a
+    /// store, the newest in memory).
+    pub fn stored_seq(&self) -> u64 {
+        let newest = self.newest_seq();
+        self.keeper.as_ref().and_then(|k| k.stored(&self.epoch)).map_or(newest, |stored| stored.min(newest))
     }
 
     /// Stores and broadcasts a frame an agent numbered (the caller offers it to the
@@ -126,6 +173,9 @@ impl Hub {
         }
         if newest != 0 && frame.seq != newest + 1 {
             inner.history.clear();
+        }
+        if let Some(keeper) = &self.keeper {
+            keeper.keep(&self.epoch, &frame, &inner.catalog, false);
         }
         let shared = Arc::new(share(&self.epoch, frame));
         inner.history.push(Arc::clone(&shared));
@@ -177,7 +227,6 @@ impl Hub {
         let mut inner = self.lock();
         let seq = inner.history.newest_seq() + 1;
         let frame = Frame { seq, ts: sample.ts, host: self.host.clone(), values: sample.values, top: sample.top };
-        let shared = Arc::new(share(&self.epoch, frame));
         if *inner.catalog != sample.catalog {
             inner.catalog = Arc::new(sample.catalog);
             inner.catalog_revision += 1;
@@ -185,6 +234,12 @@ impl Hub {
                 tracing::info!(revision = inner.catalog_revision, "the series catalogue changed");
             }
         }
+        // Stored before anyone sees it: this host has no agent to replay a frame a
+        // crash lost, and a client must never hold a seq the store does not.
+        if let Some(keeper) = &self.keeper {
+            keeper.keep(&self.epoch, &frame, &inner.catalog, true);
+        }
+        let shared = Arc::new(share(&self.epoch, frame));
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));
         Some(shared)
@@ -194,8 +249,8 @@ impl Hub {
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
         let inner = self.lock();
         let live = self.live.subscribe();
-        let Start { catalog, resume, seq } = self.start_in(&inner, cursor);
-        Subscription { catalog, resume, live, seq }
+        let Start { catalog, resume, seq, after } = self.start_in(&inner, cursor);
+        Subscription { catalog, resume, live, seq, after }
     }
 
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
@@ -205,8 +260,40 @@ impl Hub {
 
     fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
-        let resume = inner.history.resume(&self.epoch, cursor);
-        Start { catalog: Arc::clone(&inner.catalog), resume, seq }
+        let mut resume = inner.history.resume(&self.epoch, cursor);
+        if let (Some(keeper), Some(cursor)) = (&self.keeper, cursor) {
+            self.recall_gap(keeper.as_ref(), cursor, &mut resume);
+        }
+        let after = match cursor {
+            Some(c) if c.epoch == self.epoch && c.seq > seq && c.seq - seq <= AHEAD => c.seq,
+            _ => seq,
+        };
+        Start { catalog: Arc::clone(&inner.catalog), resume, seq, after }
+    }
+
+    /// Fills a resume's hole from the store: a client of this epoch whose cursor
+    /// is older than memory gets the stored frames in between (at most a history
+    /// window of them), and a gap only for what the store lacks too.
+    fn recall_gap(&self, keeper: &dyn Keeper, cursor: &Cursor, resume: &mut Resume) {
+        let Some(gap) = resume.gap.as_ref().filter(|gap| gap.reason == GapReason::TooOld && cursor.epoch == self.epoch)
+        else {
+            return;
+        };
+        let oldest = gap.next_seq;
+        let recalled = keeper.recall(&self.epoch, cursor.seq, oldest, capacity(&self.timing));
+        let Some(first) = recalled.first().map(|f| f.seq) else { return };
+        // Only a run that ends where memory starts joins it without a hole.
+        if recalled.last().is_none_or(|f| f.seq + 1 != oldest) {
+            return;
+        }
+        let missed = first - cursor.seq - 1;
+        resume.gap = (missed > 0).then_some(Gap { reason: GapReason::TooOld, next_seq: first, missed: Some(missed) });
+        let mut backlog: Vec<Arc<SharedFrame>> = recalled
+            .into_iter()
+            .map(|f| Arc::new(share(&self.epoch, Frame { host: self.host.clone(), ..f })))
+            .collect();
+        backlog.append(&mut resume.backlog);
+        resume.backlog = backlog;
     }
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).

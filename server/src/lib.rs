@@ -15,6 +15,7 @@ pub mod hub;
 pub mod limits;
 pub mod listen;
 pub mod origin;
+pub mod persist;
 pub mod quote;
 pub mod routes;
 pub mod sampler;
@@ -34,6 +35,8 @@ use fleet::Fleet;
 use host::Hosts;
 use hub::{Hub, Timing};
 use origin::Origins;
+use persist::Persist;
+use pulse_protocol::Epoch;
 use state::AppState;
 
 /// How long the server waits for the first sample before accepting connections.
@@ -46,14 +49,31 @@ const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 pub fn state(config: &Config) -> AppState {
     let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
     let name = config.name.clone().unwrap_or_else(hostname);
-    let hub = Arc::new(Hub::new(name.clone(), timing));
-    let fleet = Fleet::new(config.heartbeat);
+    let persist = config.data_dir().map_or_else(Persist::none, |dir| Persist::open(&dir, config.tiers()));
+    let stored = persist.hosts().unwrap_or_default();
+    // The hub's own host continues its stored stream: same epoch, next seq, so a
+    // browser's cursor from before a restart still resumes.
+    let own = stored.iter().find(|h| h.local && h.id == name && !config.no_local);
+    let hub = match own {
+        Some(h) => Hub::restored(name.clone(), Epoch(h.epoch.clone()), timing, (h.newest_seq, h.newest_ts), false),
+        None => Hub::new(name.clone(), timing),
+    };
+    if let Some(catalog) = own.and_then(Persist::parse_catalog) {
+        hub.set_catalog(catalog);
+    }
+    let hub = Arc::new(hub.keeping(persist.keeper(&name)));
+    let fleet = Fleet::keeping(config.heartbeat, Arc::clone(&persist));
+    let agent_timing = Timing { history: config.agent_window, ..timing };
+    for record in stored.iter().filter(|h| own.is_none_or(|own| own.id != h.id)) {
+        fleet.restore(record, agent_timing);
+    }
     if !config.no_local {
         fleet.add_local(name, Arc::clone(&hub));
     }
     AppState {
         hub,
         fleet,
+        persist,
         agent_window: config.agent_window,
         agent_tokens: Arc::new(AgentTokens::new(&config.agent_tokens)),
         origins: Arc::new(Origins::new(&own_and_allowed_origins(config))),
@@ -126,6 +146,8 @@ pub async fn serve(
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());
+    let persist = Arc::clone(&state.persist);
+    persist.spawn(hub.shutdown_signal());
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
@@ -152,7 +174,10 @@ pub async fn serve(
     // streams end with `bye` (the hub's signal). One grace period, counted from the
     // signal, bounds the wait for the last of them.
     listen::serve(listener, app, Arc::clone(&settings), hub.shutdown_signal()).await;
-    listen::drained(&settings.clients, GOODBYE_GRACE).await
+    let drained = listen::drained(&settings.clients, GOODBYE_GRACE).await;
+    // What agents sent in the last moments is written before the process ends.
+    let _ = tokio::task::spawn_blocking(move || persist.flush()).await;
+    drained
 }
 
 /// `--allow-origin`'s origins, and `--public-url`'s: the server's own origin even

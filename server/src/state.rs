@@ -11,6 +11,7 @@ use crate::fleet::Fleet;
 use crate::host::Hosts;
 use crate::hub::Hub;
 use crate::origin::Origins;
+use crate::persist::Persist;
 
 /// Shared by every handler (cheap to clone: all `Arc`s).
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Every host, the hub's own and those agents push.
     pub fleet: Arc<Fleet>,
+    /// The history store (memory only when it could not be opened).
+    pub persist: Arc<Persist>,
     /// How much history each agent host keeps (`--agent-window`).
     pub agent_window: Duration,
     /// The tokens agents may push with.

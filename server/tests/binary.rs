@@ -10,7 +10,17 @@ use tokio::process::Command;
 #[tokio::test]
 async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pulse-server"))
-        .args(["--listen", "127.0.0.1:0", "--workers", "1", "--interval", "100ms", "--dist", "/nonexistent"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--workers",
+            "1",
+            "--interval",
+            "100ms",
+            "--dist",
+            "/nonexistent",
+            "--no-store",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

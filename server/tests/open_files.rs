@@ -19,7 +19,7 @@ async fn start(extra: &[&str]) -> (Child, SocketAddr) {
     let mut child = Command::new("prlimit")
         .arg(format!("--nofile={FILES}:{FILES}"))
         .arg(env!("CARGO_BIN_EXE_pulse-server"))
-        .args(["--listen", "127.0.0.1:0", "--interval", "200ms", "--dist", "/nonexistent"])
+        .args(["--listen", "127.0.0.1:0", "--interval", "200ms", "--dist", "/nonexistent", "--no-store"])
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

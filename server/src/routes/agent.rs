@@ -33,7 +33,7 @@ const MAX_MESSAGE: usize = 256 * 1024;
 /// tungstenite's default (128 KiB, zeroed before every read) would cost more
 /// memory than the host's whole history, and a memset of it per frame.
 const READ_BUFFER: usize = 4 * 1024;
-/// How often the hub acknowledges what it stored.
+/// How often the hub acknowledges what it stored (on disk, when it has a store).
 const ACK_EVERY: Duration = Duration::from_secs(5);
 /// How long an agent may stay silent (it sends heartbeats) before the link is dropped.
 const SILENCE: Duration = Duration::from_secs(30);
@@ -104,7 +104,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 return "the hub is shutting down".into();
             }
             _ = ack.tick() => {
-                let newest = hub.as_ref().map_or(0, |hub| hub.newest_seq());
+                let newest = hub.as_ref().map_or(0, |hub| hub.stored_seq());
                 if newest != acked && send(&mut socket, &AgentReply::Ack { seq: newest }).await.is_ok() {
                     acked = newest;
                 }

@@ -56,7 +56,7 @@ impl Feed {
     pub fn new(hub: Arc<Hub>, cursor: Option<&Cursor>, retry: Duration) -> Self {
         let subscription = hub.subscribe(cursor);
         let mut queue = VecDeque::from([Outgoing::Json(hub.hello(&subscription.catalog, subscription.seq))]);
-        let mut last_sent = subscription.seq;
+        let mut last_sent = subscription.after;
         if let Some(gap) = subscription.resume.gap {
             queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));
         }

@@ -7,6 +7,8 @@ use axum::Json;
 use pulse_protocol::fleet::{series_id, split_series_id};
 use pulse_protocol::{Catalog, HistoryResponse, HistorySeries};
 
+mod drawn;
+
 use super::params::{bad, shown, Params};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -18,30 +20,15 @@ const MAX_VALUES: usize = 1_000_000;
 
 /// Answers a history request.
 pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Json<HistoryResponse>, AppError> {
+    if params.get("width").is_some() {
+        return drawn::handler(state, params).await;
+    }
     let from = params.from_ms()?;
     let hub = state.hub_for(params.get("host"))?;
     let catalog = hub.catalog();
     let (mut rows, newest) = hub.frames_since_time(from);
     let named = params.get("series").filter(|s| !s.is_empty());
-    let wanted: Vec<String> = match named {
-        // Every series of the catalogue; for the fleet summary, whose catalogue lists
-        // patterns such as `*/cpu`, every series its newest frame carries.
-        None => {
-            let mut ids: BTreeSet<&str> = catalog.series.iter().map(|s| s.id.as_str()).collect();
-            if catalog.series.iter().any(|s| s.id.starts_with("*/")) {
-                ids.extend(rows.last().into_iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
-            }
-            ids.into_iter().filter(|id| describes(&catalog, id)).map(str::to_owned).collect()
-        }
-        Some(list) => list
-            .split(',')
-            .map(|id| {
-                describes(&catalog, id)
-                    .then(|| id.to_owned())
-                    .ok_or_else(|| bad(format!("unknown series {}; GET /api/v1/series lists them", shown(id))))
-            })
-            .collect::<Result<_, _>>()?,
-    };
+    let wanted = wanted_series(&catalog, named, &rows)?;
     if named.is_none() {
         // Asked for everything: the newest rows that fit (a large fleet's summary
         // would not fit whole), so a page's backfill always gets its recent past.
@@ -71,6 +58,33 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         series,
     };
     Ok(Json(response))
+}
+
+/// The series asked for (`series=`), each checked against the catalogue, or
+/// every series of the catalogue; for the fleet summary, whose catalogue lists
+/// patterns such as `*/cpu`, every series its newest frame carries.
+pub(crate) fn wanted_series(
+    catalog: &Catalog,
+    named: Option<&str>,
+    rows: &[std::sync::Arc<crate::history::SharedFrame>],
+) -> Result<Vec<String>, AppError> {
+    match named {
+        None => {
+            let mut ids: BTreeSet<&str> = catalog.series.iter().map(|s| s.id.as_str()).collect();
+            if catalog.series.iter().any(|s| s.id.starts_with("*/")) {
+                ids.extend(rows.last().into_iter().flat_map(|row| row.frame.values.keys().map(String::as_str)));
+            }
+            Ok(ids.into_iter().filter(|id| describes(catalog, id)).map(str::to_owned).collect())
+        }
+        Some(list) => list
+            .split(',')
+            .map(|id| {
+                describes(catalog, id)
+                    .then(|| id.to_owned())
+                    .ok_or_else(|| bad(format!("unknown series {}; GET /api/v1/series lists them", shown(id))))
+            })
+            .collect(),
+    }
 }
 
 /// Refuses an answer of more than [`MAX_VALUES`] values, saying how to ask for less.

@@ -44,10 +44,10 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
             messages.push(hub.hello(&subscription.catalog, subscription.seq))
         }
         Some(cursor) => {
-            // A cursor ahead of the newest frame (same epoch) is taken as "from now",
-            // as WebSocket and SSE take it: waiting for frames after it could only
-            // ever answer empty.
-            standing = cursor.seq.min(subscription.seq);
+            // A cursor a little ahead of the newest frame (same epoch: an agent is
+            // replaying what a restarted hub lost) waits for the frames after it;
+            // one far ahead is taken as "from now", as WebSocket and SSE take it.
+            standing = cursor.seq.min(subscription.after);
             // A client starting a new poll session resumes with a cursor but still
             // needs to know the server (heartbeat, catalogue): `hello=1` asks for it.
             if params.get("hello").is_some() {

@@ -68,7 +68,7 @@ pub async fn handler(
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
         let start = hub.start(cursor.as_ref());
-        let last_sent = start.resume.backlog.last().map_or(start.seq, |frame| frame.frame.seq);
+        let last_sent = start.resume.backlog.last().map_or(start.after, |frame| frame.frame.seq);
         let (io, subscriber) = if peer.tls {
             ConnIo::tasked(TokioIo::new(upgraded), last_sent)
         } else {

@@ -25,11 +25,39 @@ pub struct Proc {
     pub child: Child,
     log: Arc<Mutex<Vec<String>>>,
     lines: watch::Receiver<usize>,
+    /// A hub's history store, when the test did not name one (removed on drop).
+    data: Option<DataDir>,
+}
+
+/// A fresh store directory for one process, removed when dropped.
+pub struct DataDir(pub std::path::PathBuf);
+
+impl DataDir {
+    pub fn new() -> DataDir {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("pulse-proc-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        DataDir(path)
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Proc {
     fn spawn(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pulse-server"))
+        // A hub keeps its history in a directory of its own unless the test names
+        // one; an agent ignores PULSE_DATA.
+        let data = (!args.contains(&"--data") && !args.contains(&"--no-store")).then(DataDir::new);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pulse-server"));
+        if let Some(dir) = &data {
+            command.env("PULSE_DATA", &dir.0);
+        }
+        let mut child = command
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
@@ -43,7 +71,7 @@ impl Proc {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (count, lines) = watch::channel(0);
         collect(child.stderr.take().expect("stderr"), Arc::clone(&log), count);
-        Proc { child, log, lines }
+        Proc { child, log, lines, data }
     }
 
     /// Everything it logged so far.

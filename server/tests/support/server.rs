@@ -22,6 +22,31 @@ pub struct TestServer {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The history store's directory when the test did not name one (removed on drop).
+    data: Option<TempDir>,
+}
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(what: &str) -> TempDir {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("pulse-test-{what}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temp path")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl TestServer {
@@ -31,6 +56,12 @@ impl TestServer {
         if !args.contains(&"--dist") {
             argv.extend(["--dist", "/nonexistent-pulse-dist"]);
         }
+        // Each server keeps its history in a directory of its own, unless the test
+        // names one (to restart on the same store) or keeps none.
+        let data = (!args.contains(&"--data") && !args.contains(&"--no-store")).then(|| TempDir::new("data"));
+        if let Some(dir) = &data {
+            argv.extend(["--data", dir.path()]);
+        }
         argv.extend_from_slice(args);
         let config = Config::parse_from(argv);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -39,7 +70,7 @@ impl TestServer {
         let done = tokio::spawn(pulse_server::serve(listener, config, async move {
             let _ = stopped.await;
         }));
-        TestServer { addr, stop: Some(stop), done: Some(done) }
+        TestServer { addr, stop: Some(stop), done: Some(done), data }
     }
 
     pub fn url(&self, path: &str) -> String {

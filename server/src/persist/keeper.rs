@@ -1,0 +1,84 @@
+//! One host's [`Keeper`]: the store as its hub sees it.
+
+use std::sync::Arc;
+
+use pulse_protocol::{Catalog, Epoch, Frame};
+use pulse_store::Block;
+
+use super::{pending, Persist};
+use crate::hub::Keeper;
+
+/// The store for host `id`.
+pub struct HostKeeper {
+    persist: Arc<Persist>,
+    id: String,
+}
+
+impl HostKeeper {
+    /// The keeper of host `id`.
+    pub fn new(persist: Arc<Persist>, id: String) -> Self {
+        HostKeeper { persist, id }
+    }
+}
+
+impl Keeper for HostKeeper {
+    fn keep(&self, epoch: &Epoch, frame: &Frame, catalog: &Catalog, durable: bool) {
+        Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
+        if durable {
+            let mut blocks = Vec::with_capacity(1);
+            pending::append(&mut blocks, &epoch.0, frame, catalog);
+            self.persist.write_now(&self.id, blocks);
+        } else {
+            let mut state = self.persist.lock_state();
+            pending::append(state.pending.entry(self.id.clone()).or_default(), &epoch.0, frame, catalog);
+        }
+    }
+
+    fn stored(&self, epoch: &Epoch) -> Option<u64> {
+        if !self.persist.is_open() {
+            return None;
+        }
+        let state = self.persist.lock_state();
+        Some(state.stored.get(&self.id).filter(|(e, ..)| *e == epoch.0).map_or(0, |&(_, seq, _)| seq))
+    }
+
+    fn recall(&self, epoch: &Epoch, after: u64, before: u64, limit: usize) -> Vec<Frame> {
+        let blocks = match self.persist.lock_store().as_ref() {
+            Some(store) => store.latest(&self.id, limit.saturating_mul(2)),
+            None => return Vec::new(),
+        };
+        let blocks = match blocks {
+            Ok(blocks) => blocks,
+            Err(error) => {
+                self.persist.failed(&error);
+                return Vec::new();
+            }
+        };
+        let mut frames: Vec<Frame> =
+            blocks.iter().filter(|b| b.epoch == epoch.0).flat_map(|b| frames_of(b, after, before)).collect();
+        frames.sort_by_key(|f| f.seq);
+        frames.dedup_by_key(|f| f.seq);
+        let extra = frames.len().saturating_sub(limit);
+        frames.drain(..extra);
+        frames
+    }
+}
+
+/// The rows of `block` with `after < seq < before`, as frames (the store keeps
+/// values, not process tables).
+fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Frame> + '_ {
+    (0..block.len()).filter_map(move |row| {
+        let seq = block.first_seq + row as u64;
+        (seq > after && seq < before).then(|| Frame {
+            seq,
+            ts: block.ts[row],
+            host: String::new(),
+            values: block
+                .columns
+                .iter()
+                .filter_map(|c| c.values.get(row).filter(|v| v.is_finite()).map(|&v| (c.id.clone(), v)))
+                .collect(),
+            top: Vec::new(),
+        })
+    })
+}

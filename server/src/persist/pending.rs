@@ -1,0 +1,81 @@
+//! Frames waiting for the next flush, kept as blocks that grow a row at a time,
+//! and the decimals each unit keeps. Pure and table-tested.
+
+use pulse_protocol::{Catalog, Frame, Unit};
+use pulse_store::{Block, Column};
+
+/// Decimals a value of `unit` is stored with: hundredths of a percent, a load
+/// or a second's fraction; whole bytes, bytes per second and counts.
+pub fn decimals(unit: Unit) -> u8 {
+    match unit {
+        Unit::Percent | Unit::Load => 2,
+        Unit::Bytes | Unit::BytesPerSecond | Unit::Count | Unit::Seconds => 0,
+    }
+}
+
+/// Adds a frame of `epoch` to `blocks`: a row of the last block when it follows
+/// that block's last seq in the same epoch, else a new block.
+pub fn append(blocks: &mut Vec<Block>, epoch: &str, frame: &Frame, catalog: &Catalog) {
+    let follows = blocks.last().is_some_and(|b| b.epoch == epoch && b.last_seq() + 1 == frame.seq && !b.is_empty());
+    if !follows {
+        blocks.push(Block { epoch: epoch.to_owned(), first_seq: frame.seq, ts: Vec::new(), columns: Vec::new() });
+    }
+    let Some(block) = blocks.last_mut() else { return };
+    let rows = block.ts.len();
+    block.ts.push(frame.ts);
+    for (id, &value) in &frame.values {
+        match block.columns.iter_mut().find(|c| &c.id == id) {
+            Some(column) => column.values.push(value),
+            None => {
+                let decimals = catalog.get(id).map_or(2, |info| decimals(info.unit));
+                let mut values = vec![f64::NAN; rows];
+                values.push(value);
+                block.columns.push(Column { id: id.clone(), decimals, values });
+            }
+        }
+    }
+    block.columns.iter_mut().filter(|c| c.values.len() == rows).for_each(|c| c.values.push(f64::NAN));
+}
+
+/// Rows held in `blocks`.
+pub fn rows(blocks: &[Block]) -> usize {
+    blocks.iter().map(Block::len).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn frame(seq: u64, values: &[(&str, f64)]) -> Frame {
+        let values: BTreeMap<String, f64> = values.iter().map(|&(k, v)| (k.to_owned(), v)).collect();
+        Frame { seq, ts: seq as i64 * 1_000, host: "h".into(), values, top: Vec::new() }
+    }
+
+    #[test]
+    fn frames_grow_blocks_and_holes_or_epochs_start_new_ones() {
+        let catalog = Catalog::default();
+        let mut blocks = Vec::new();
+        append(&mut blocks, "a", &frame(1, &[("cpu", 1.0)]), &catalog);
+        append(&mut blocks, "a", &frame(2, &[("cpu", 2.0), ("eth0", 5.0)]), &catalog);
+        append(&mut blocks, "a", &frame(3, &[("eth0", 6.0)]), &catalog);
+        assert_eq!(blocks.len(), 1);
+        let cpu = blocks[0].column("cpu").unwrap();
+        assert_eq!((cpu.values[0], cpu.values[1], cpu.values[2].is_nan()), (1.0, 2.0, true));
+        let eth0 = blocks[0].column("eth0").unwrap();
+        assert!(eth0.values[0].is_nan() && eth0.values[1] == 5.0 && eth0.values[2] == 6.0);
+        append(&mut blocks, "a", &frame(5, &[("cpu", 1.0)]), &catalog);
+        append(&mut blocks, "b", &frame(6, &[("cpu", 1.0)]), &catalog);
+        assert_eq!(blocks.iter().map(|b| (b.first_seq, b.len())).collect::<Vec<_>>(), vec![(1, 3), (5, 1), (6, 1)]);
+        assert_eq!(rows(&blocks), 5);
+    }
+
+    #[test]
+    fn each_unit_keeps_its_stated_decimals() {
+        assert_eq!(decimals(Unit::Percent), 2);
+        assert_eq!(decimals(Unit::Load), 2);
+        assert_eq!(decimals(Unit::BytesPerSecond), 0);
+        assert_eq!(decimals(Unit::Bytes), 0);
+    }
+}

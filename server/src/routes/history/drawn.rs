@@ -1,0 +1,94 @@
+//! `GET /api/v1/history?…&from=MS&to=MS&width=PIXELS`: the window drawn at the
+//! chart's resolution, a minimum and maximum per pixel column and series, from
+//! the finest store tier that holds it (see `HistoryResponse` for the rows).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use pulse_protocol::{HistoryResponse, HistorySeries};
+
+use super::wanted_series;
+use crate::error::AppError;
+use crate::hub::now_ms;
+use crate::persist::picture::Window;
+use crate::routes::params::{bad, shown, Params};
+use crate::state::AppState;
+
+/// The widest chart drawn (more columns than any screen has).
+const MAX_WIDTH: usize = 8_192;
+/// How far back memory is read for frames the store may not have yet.
+const UNWRITTEN_MS: i64 = 10_000;
+
+/// Answers a `width=` history request.
+pub async fn handler(state: AppState, params: Params) -> Result<Json<HistoryResponse>, AppError> {
+    let width = parse_width(params.get("width").unwrap_or_default())?;
+    let from =
+        params.from_ms()?.ok_or_else(|| bad("width= needs from=: the window's start, ms since the Unix epoch"))?;
+    let now = now_ms();
+    let to = match params.get("to") {
+        None => now,
+        Some(text) => text
+            .parse::<i64>()
+            .map_err(|_| bad(format!("to must be milliseconds since the Unix epoch, got {}", shown(text))))?,
+    };
+    if to <= from {
+        return Err(bad(format!("to ({to}) must be after from ({from})")));
+    }
+    let host_id = params.get("host");
+    let (id, hub) = state.fleet.host_and_hub(host_id)?;
+    let catalog = hub.catalog();
+    let (memory, _) = hub.frames_since_time(Some(from.max(now - UNWRITTEN_MS)));
+    let series = wanted_series(&catalog, params.get("series").filter(|s| !s.is_empty()), &memory)?;
+    let memory: Vec<_> = memory.into_iter().filter(|f| f.frame.ts < to).collect();
+    let interval_ms = hub.timing().interval.as_millis() as i64;
+    let persist = state.persist.clone();
+    let stored = hub.keeps();
+    let answer = tokio::task::spawn_blocking(move || {
+        let window = Window { host: &id, series: &series, from, to, width, interval_ms, now };
+        persist.picture(&window, &memory, stored).map(|answer| (answer, series))
+    })
+    .await
+    .map_err(|_| AppError::Internal("the history query stopped"))?;
+    let (answer, series) = answer.map_err(|error| {
+        tracing::error!("history store: a query failed: {error}");
+        AppError::Internal("the history store could not be read")
+    })?;
+    let columns: BTreeMap<String, HistorySeries> = series
+        .into_iter()
+        .zip(answer.drawn.values)
+        .map(|(id, values)| {
+            let host = catalog.get(&id).map_or_else(|| hub.host().to_owned(), |info| info.host.clone());
+            (id, HistorySeries { host, values })
+        })
+        .collect();
+    Ok(Json(HistoryResponse {
+        epoch: hub.epoch().clone(),
+        first_seq: 0,
+        last_seq: 0,
+        ts: answer.drawn.ts,
+        series: columns,
+        tier: Some(answer.tier.to_owned()),
+        step_ms: Some(answer.step_ms),
+    }))
+}
+
+fn parse_width(text: &str) -> Result<usize, AppError> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|w| (1..=MAX_WIDTH).contains(w))
+        .ok_or_else(|| bad(format!("width must be a number of pixels from 1 to {MAX_WIDTH}, got {}", shown(text))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_are_pixel_counts_within_reason() {
+        assert_eq!(parse_width("1000").ok(), Some(1_000));
+        for bad in ["0", "-1", "8193", "wide", ""] {
+            let error = parse_width(bad).unwrap_err();
+            assert!(error.to_string().contains("width must be"), "{bad}: {error}");
+        }
+    }
+}

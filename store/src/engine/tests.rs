@@ -1,0 +1,142 @@
+use super::*;
+use crate::block::Column;
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let path = std::env::temp_dir().join(format!("pulse-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Dir(path)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const MIN: i64 = 60_000;
+
+fn segment(first_seq: u64, start_ms: i64, rows: usize) -> Block {
+    let ts: Vec<i64> = (0..rows as i64).map(|i| start_ms + i * 1_000).collect();
+    let cpu = ts.iter().map(|&t| ((t / 1_000) % 97) as f64 / 4.0).collect();
+    Block { epoch: "ep".into(), first_seq, ts, columns: vec![Column { id: "cpu".into(), decimals: 2, values: cpu }] }
+}
+
+fn host(newest_seq: u64) -> HostRecord {
+    HostRecord {
+        id: "web-1".into(),
+        name: "web 1".into(),
+        tags: "role=web".into(),
+        local: false,
+        epoch: "ep".into(),
+        newest_seq,
+        newest_ts: 0,
+        catalog: "{}".into(),
+    }
+}
+
+fn all_rows(store: &Store, from: i64, to: i64) -> Vec<(u64, i64, f64)> {
+    let blocks = store.blocks("web-1", from, to, Select::All).unwrap();
+    blocks
+        .iter()
+        .flat_map(|b| (0..b.len()).map(move |i| (b.first_seq + i as u64, b.ts[i], b.columns[0].values[i])))
+        .collect()
+}
+
+#[test]
+fn segments_sealed_read_back_the_same_with_rollups_written() {
+    let dir = Dir::new("seal");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    // 25 minutes of 5-second segments.
+    let segments: Vec<(String, Block)> =
+        (0..300u64).map(|i| ("web-1".to_owned(), segment(1 + i * 5, i as i64 * 5_000, 5))).collect();
+    store.write(&[host(1_500)], &segments).unwrap();
+    let before = all_rows(&store, 0, 30 * MIN);
+    assert_eq!(before.len(), 1_500);
+    let sealed = store.seal("web-1", 20 * MIN).unwrap();
+    assert_eq!(sealed, 1_200, "everything before minute 20");
+    assert_eq!(all_rows(&store, 0, 30 * MIN), before, "sealing changes nothing a reader sees");
+    let minutes = store.rollups("web-1", MINUTES, 0, 30 * MIN, Select::All).unwrap();
+    let total: u32 = minutes.iter().flat_map(|r| r.columns[0].count.iter()).sum();
+    assert_eq!(total, 1_200, "every sealed sample counted once in the minute tier");
+    let hours = store.rollups("web-1", HOURS, 0, 30 * MIN, Select::All).unwrap();
+    assert_eq!(hours[0].columns[0].count, vec![1_200]);
+    let direct_max = before[..1_200].iter().map(|r| r.2).fold(f64::MIN, f64::max);
+    assert_eq!(hours[0].columns[0].max[0], direct_max);
+    // Sealing the rest later adds to the same hour bucket.
+    store.seal("web-1", 30 * MIN).unwrap();
+    let hours = store.rollups("web-1", HOURS, 0, 30 * MIN, Select::All).unwrap();
+    assert_eq!(hours[0].columns[0].count, vec![1_500]);
+    assert_eq!(store.hosts().unwrap(), vec![host(1_500)]);
+}
+
+#[test]
+fn a_reopened_store_has_everything_committed() {
+    let dir = Dir::new("reopen");
+    {
+        let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+        store.write(&[host(10)], &[("web-1".into(), segment(1, 0, 10))]).unwrap();
+        store.set_meta("epoch", "abc").unwrap();
+    }
+    let store = Store::open(&dir.0, Tiers::default()).unwrap();
+    assert_eq!(all_rows(&store, 0, MIN).len(), 10);
+    assert_eq!(store.meta("epoch").unwrap().as_deref(), Some("abc"));
+}
+
+#[test]
+fn retention_and_caps_delete_oldest_first_and_keep_the_rest() {
+    let dir = Dir::new("retention");
+    let mut tiers = Tiers::default();
+    tiers.0[RAW].retention_ms = 10 * MIN;
+    let mut store = Store::open(&dir.0, tiers).unwrap();
+    let segments: Vec<(String, Block)> =
+        (0..20u64).map(|i| ("web-1".to_owned(), segment(1 + i * 60, i as i64 * MIN, 60))).collect();
+    store.write(&[host(1_200)], &segments).unwrap();
+    let deleted = store.enforce(20 * MIN, 100).unwrap();
+    assert_eq!(deleted.by_age, 10, "segments ending before minute 10");
+    assert_eq!(all_rows(&store, 0, 20 * MIN).first().map(|r| r.1), Some(10 * MIN));
+
+    let bytes = store.bytes().unwrap()[RAW];
+    store.tiers.0[RAW].cap_bytes = bytes / 2;
+    let deleted = store.enforce(20 * MIN, 100).unwrap();
+    assert!(deleted.by_size > 0);
+    assert!(store.bytes().unwrap()[RAW] < bytes);
+    let rows = all_rows(&store, 0, 20 * MIN);
+    assert_eq!(rows.last().map(|r| r.0), Some(1_200), "the newest samples stay");
+}
+
+#[test]
+fn a_foreign_file_and_a_newer_store_are_refused_with_a_clear_error() {
+    let dir = Dir::new("foreign");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    std::fs::write(dir.0.join(FILE), b"this is somebody's notes, not a database at all").unwrap();
+    let error = Store::open(&dir.0, Tiers::default()).unwrap_err();
+    assert!(matches!(error, StoreError::Foreign), "{error}");
+    assert!(error.to_string().contains("not a Pulse store"));
+
+    let other = Dir::new("other-sqlite");
+    std::fs::create_dir_all(&other.0).unwrap();
+    Connection::open(other.0.join(FILE)).unwrap().execute_batch("CREATE TABLE notes(x);").unwrap();
+    assert!(matches!(Store::open(&other.0, Tiers::default()), Err(StoreError::Foreign)));
+
+    let newer = Dir::new("newer");
+    drop(Store::open(&newer.0, Tiers::default()).unwrap());
+    Connection::open(newer.0.join(FILE)).unwrap().execute_batch("PRAGMA user_version = 99;").unwrap();
+    let error = Store::open(&newer.0, Tiers::default()).unwrap_err();
+    assert!(error.to_string().contains("newer Pulse"), "{error}");
+}
+
+#[test]
+fn forgetting_a_host_removes_its_history() {
+    let dir = Dir::new("forget");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    store.write(&[host(10)], &[("web-1".into(), segment(1, 0, 10))]).unwrap();
+    store.forget("web-1").unwrap();
+    assert!(store.hosts().unwrap().is_empty());
+    assert!(all_rows(&store, 0, MIN).is_empty());
+    assert_eq!(store.bytes().unwrap(), [0, 0, 0]);
+}

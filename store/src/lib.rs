@@ -1,0 +1,21 @@
+//! Pulse's history store: every host's samples on the hub's own disk, kept as
+//! compressed column chunks in tiers (every sample, per-minute and per-hour
+//! rollups), each with a retention by age and a cap by size.
+//!
+//! The pure core decides what is kept and how: [`block`] (the data), [`codec`]
+//! (bytes), [`rollup`] (min/max/avg/count buckets), [`picture`] (a window at a
+//! chart's resolution), [`tier`] (what each tier keeps). [`engine`] is the one
+//! edge that does I/O: SQLite, one file in the data directory.
+
+pub mod block;
+pub mod codec;
+pub mod engine;
+pub mod picture;
+pub mod rollup;
+pub mod tier;
+
+pub use block::{Block, Column, Rollup, RollupColumn};
+pub use codec::{CodecError, Select};
+pub use engine::{Deleted, HostRecord, Store, StoreError};
+pub use picture::{Drawn, Picture};
+pub use tier::{Tier, Tiers};
