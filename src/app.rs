@@ -14,15 +14,16 @@ mod url;
 use leptos::prelude::*;
 
 use crate::charts::Window;
-use crate::components::{ChartView, ConnectionBadge, Dashboard, FleetView, LogDrawer, StatusBanner, Toolbar};
+use crate::components::{
+    ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer, StatusBanner, Toolbar,
+};
 use crate::config::Page;
 use crate::connection::LinkState;
+use crate::history::plan::uses_history;
 use crate::live::LiveMetrics;
+use crate::range::{self, Range};
 
 pub use url::UrlState;
-
-/// The default time range: five minutes.
-pub const DEFAULT_RANGE_MS: f64 = 300e3;
 
 /// The page for a given source of live metrics.
 #[component]
@@ -31,7 +32,7 @@ pub fn Shell(
     live: LiveMetrics,
 ) -> impl IntoView {
     let initial = url::read();
-    let range_ms = RwSignal::new(initial.range_ms.unwrap_or(DEFAULT_RANGE_MS));
+    let range = RwSignal::new(initial.range.unwrap_or(range::DEFAULT));
     let hidden = RwSignal::new(initial.hidden.clone());
     let theme = theme::use_theme(initial.theme);
     let paused = RwSignal::new(false);
@@ -44,19 +45,30 @@ pub fn Shell(
     // stays put while data keeps arriving.
     let frozen_end =
         Memo::new(move |_| paused.get().then(|| newest.get_untracked().unwrap_or_else(|| now.get_untracked())));
-    let window = Memo::new(move |_| {
-        if let Some(zoomed) = zoom.get() {
-            return zoomed;
-        }
-        let end = frozen_end.get().or_else(|| newest.get()).unwrap_or_else(|| now.get());
-        Window::ending_at(end, range_ms.get())
-    });
+    let live_edge = Memo::new(move |_| frozen_end.get().or_else(|| newest.get()).unwrap_or_else(|| now.get()));
+    let window = Memo::new(move |_| zoom.get().unwrap_or_else(|| range.get().window(live_edge.get())));
     let stale = Signal::derive(move || live.status.with(|s| s.state != LinkState::Live));
-    let frozen = Signal::derive(move || paused.get() || zoom.with(Option::is_some));
+    let fixed = Signal::derive(move || zoom.with(Option::is_some) || matches!(range.get(), Range::Between(_)));
+    let frozen = Signal::derive(move || paused.get() || fixed.get());
     let view = ChartView { window: window.into(), theme: theme.theme.into(), hover, hidden, zoom, stale, frozen };
+    // The oldest sample every host's rings hold: a zoom or pan of a live range
+    // reaching back before it draws history pictures.
+    let ring_oldest =
+        Memo::new(move |_| live.store.with(|s| s.hosts().filter_map(|(_, h)| h.oldest_ts()).reduce(f64::max)));
+    let history = HistoryView {
+        client: live.history,
+        active: Memo::new(move |_| uses_history(&range.get(), zoom.get(), ring_oldest.get())).into(),
+        follows_now: Signal::derive(move || !frozen.get()),
+    };
 
-    url::sync(range_ms, hidden, theme.chosen);
-    Effect::new(move |_| live.backfill.run(range_ms.get_untracked()));
+    url::sync(range, hidden, theme.chosen);
+    Effect::new(move |_| {
+        if let Range::Last(preset) = range.get_untracked() {
+            if !preset.history {
+                live.backfill.run(preset.ms);
+            }
+        }
+    });
 
     let has_data = Signal::derive(move || newest.get().is_some());
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
@@ -70,7 +82,7 @@ pub fn Shell(
         }
         Some(Page::Host) => view! {
             <Show when=has_catalog>
-                <Dashboard catalog=live.catalog store=live.store view=view />
+                <Dashboard catalog=live.catalog store=live.store view=view history=history />
             </Show>
         }
         .into_any(),
@@ -88,7 +100,15 @@ pub fn Shell(
                 </div>
                 {back}
                 <ConnectionBadge status=live.status now=now retry_now=live.retry_now />
-                <Toolbar range_ms=range_ms paused=paused zoom=zoom theme=theme.theme backfill=live.backfill />
+                <Toolbar
+                    range=range
+                    window=window.into()
+                    live_edge=live_edge.into()
+                    paused=paused
+                    zoom=zoom
+                    theme=theme.theme
+                    backfill=live.backfill
+                />
             </header>
             <main>
                 <StatusBanner status=live.status has_data=has_data />

@@ -11,12 +11,14 @@ pub mod decimate;
 mod draw;
 mod layout;
 mod line_chart;
+mod source;
 pub mod theme;
 pub mod ticks;
 
 pub use draw::{draw, DrawError, DrawInput};
 pub use layout::PlotRect;
 pub use line_chart::LineChart;
+pub use source::Source;
 
 use pulse_protocol::Unit;
 

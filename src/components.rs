@@ -12,6 +12,7 @@ mod chart_panel;
 mod chart_surface;
 mod compare;
 mod connection_badge;
+mod custom_range;
 mod dashboard;
 mod fleet_table;
 mod fleet_view;
@@ -34,7 +35,7 @@ pub use log_drawer::LogDrawer;
 pub use panels::{panels, Panel, PanelDef, Split, PANELS};
 pub use states::StatusBanner;
 pub use text_cells::TextCells;
-pub use toolbar::{RangePicker, Toolbar, RANGES};
+pub use toolbar::{RangePicker, Toolbar};
 pub use top_processes::TopProcesses;
 
 use leptos::prelude::*;
@@ -59,6 +60,18 @@ pub struct ChartView {
     pub stale: Signal<bool>,
     /// True while the window is fixed (paused or zoomed): new samples do not repaint.
     pub frozen: Signal<bool>,
+}
+
+/// What the dashboard's charts need to draw history pictures (see
+/// `crate::hooks::use_history_picture`).
+#[derive(Clone, Copy)]
+pub struct HistoryView {
+    /// Where pictures come from.
+    pub client: crate::hooks::HistoryClient,
+    /// Whether charts draw pictures instead of the rings (`history::plan::uses_history`).
+    pub active: Signal<bool>,
+    /// Whether the window follows the live edge.
+    pub follows_now: Signal<bool>,
 }
 
 impl ChartView {

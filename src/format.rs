@@ -4,6 +4,8 @@
 
 use pulse_protocol::Unit;
 
+pub mod calendar;
+
 const BINARY_PREFIXES: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
 /// A value with its unit, for legends, tooltips and tables.

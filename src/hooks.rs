@@ -9,6 +9,7 @@ mod backfill;
 mod catalog;
 mod debug;
 mod fleet_hosts;
+mod history_picture;
 mod lifecycle;
 mod remember;
 mod runner;
@@ -17,4 +18,5 @@ mod slots;
 mod use_live_metrics;
 
 pub use backfill::INITIAL_BACKFILL_MS;
+pub use history_picture::{use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, DEBOUNCE_MS};
 pub use use_live_metrics::use_live_metrics;

@@ -8,6 +8,7 @@ use pulse_protocol::{Catalog, HostInfo};
 
 use crate::config::Page;
 use crate::connection::ConnectionStatus;
+use crate::hooks::HistoryClient;
 use crate::store::SeriesStore;
 
 /// Live metrics as signals.
@@ -31,6 +32,8 @@ pub struct LiveMetrics {
     /// Makes sure the store holds at least this many milliseconds of history,
     /// fetching it from the server when it does not.
     pub backfill: Callback<f64>,
+    /// Where charts fetch history pictures (`crate::hooks::use_history_picture`).
+    pub history: HistoryClient,
 }
 
 /// Entries kept in the connection log.

@@ -41,13 +41,27 @@ pub fn add(key: &str, amount: f64) {
 
 /// Appends `value` to the array at `key` (made when absent), keeping the last `cap`.
 pub fn push_capped(key: &str, value: f64, cap: u32) {
+    push(key, &JsValue::from_f64(value), cap);
+}
+
+/// Appends an object of `fields` to the array at `key` (made when absent), keeping
+/// the last `cap`.
+pub fn push_record(key: &str, fields: &[(&str, JsValue)], cap: u32) {
+    let record = Object::new();
+    for (name, value) in fields {
+        set(&record, name, value.clone());
+    }
+    push(key, &record, cap);
+}
+
+fn push(key: &str, value: &JsValue, cap: u32) {
     let Some(object) = handle() else { return };
     let values = array(&object, key).unwrap_or_else(|| {
         let values = Array::new();
         set(&object, key, &values);
         values
     });
-    values.push(&JsValue::from_f64(value));
+    values.push(value);
     if values.length() > cap {
         values.shift();
     }

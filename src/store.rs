@@ -53,6 +53,26 @@ impl SeriesStore {
         }
     }
 
+    /// A store of one history picture (`GET /api/v1/history?width=`) of `host`,
+    /// with room for `extra` rows more, appended with [`Self::append_from`]: the
+    /// history overlay a chart draws instead of the rings. Bounded like them.
+    pub fn picture(history: &HistoryResponse, host: &str, extra: usize) -> Self {
+        let mut series = HostSeries::with_capacity(history.ts.len() + extra);
+        series.load_history(history, host);
+        let mut hosts = BTreeMap::new();
+        hosts.insert(host.to_owned(), series);
+        SeriesStore { hosts }
+    }
+
+    /// Appends `source`'s rows of `host` at or after `after` that are newer than
+    /// this store's newest (its own series only); says whether any came.
+    pub fn append_from(&mut self, source: &SeriesStore, host: &str, after: f64) -> bool {
+        match (self.hosts.get_mut(host), source.host(host)) {
+            (Some(mine), Some(theirs)) => mine.append_from(theirs, after) > 0,
+            _ => false,
+        }
+    }
+
     /// The ring of `host`, made when its first sample comes.
     fn entry(&mut self, host: &str) -> &mut HostSeries {
         let capacity = if host == FLEET_HOST { FLEET_CAPACITY } else { DEFAULT_CAPACITY };

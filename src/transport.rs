@@ -16,7 +16,7 @@ use pulse_protocol::{Cursor, ServerMessage};
 
 use crate::connection::TransportKind;
 
-pub use http::{fetch_history, fetch_json, fetch_series, fetch_text, HttpError};
+pub use http::{fetch_history, fetch_json, fetch_picture, fetch_series, fetch_text, HttpError};
 pub use url::{ServerUrl, UrlError};
 
 /// Where a transport reports to.

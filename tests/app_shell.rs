@@ -11,6 +11,7 @@ use pulse_protocol::{Catalog, SeriesInfo, SeriesKind, Unit};
 use pulse_web::app::Shell;
 use pulse_web::config::Page;
 use pulse_web::connection::{ConnectionStatus, LinkState, TransportKind};
+use pulse_web::hooks::HistoryClient;
 use pulse_web::live::LiveMetrics;
 use pulse_web::store::SeriesStore;
 use wasm_bindgen::JsCast;
@@ -60,6 +61,7 @@ fn fake_live() -> Fake {
         log: Signal::stored(Vec::new()),
         retry_now: Callback::new(|_| {}),
         backfill: Callback::new(move |ms| backfills.update(|b| b.push(ms))),
+        history: HistoryClient::none(),
     };
     Fake { live, status, backfills }
 }

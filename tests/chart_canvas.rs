@@ -7,7 +7,7 @@ use common::*;
 use leptos::prelude::*;
 use pulse_protocol::Unit;
 use pulse_web::charts::theme::Theme;
-use pulse_web::charts::{ChartSpec, Line, LineChart, PlotRect, Window};
+use pulse_web::charts::{ChartSpec, Line, LineChart, PlotRect, Source, Window};
 use pulse_web::store::SeriesStore;
 use wasm_bindgen_test::*;
 
@@ -44,7 +44,7 @@ fn mount_chart_at(top: u32, fill: impl FnOnce(&mut SeriesStore)) -> Mounted {
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
             <LineChart
-                store=store
+                store=Source::live(store.into())
                 host="h".to_string()
                 lines=lines.clone()
                 spec=spec.clone()

@@ -1,33 +1,24 @@
-//! The view in the address bar: `?range=15m&hide=cpu.core:3,net.tx&theme=dark`.
+//! The view in the address bar: `?range=15m&hide=cpu.core:3,net.tx&theme=dark`, or
+//! a custom range as `?from=MS&to=MS` (ms since the Unix epoch) instead of `range`.
 //!
-//! Only these three keys are read and written; every other query parameter (such as
+//! Only these keys are read and written; every other query parameter (such as
 //! `server` or `transport`, which the connection engine reads) is kept as it is.
 
 use leptos::prelude::*;
 use web_sys::UrlSearchParams;
 
 use crate::charts::theme::Theme;
-use crate::components::RANGES;
+use crate::range::Range;
 
 /// What the URL says about the view.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UrlState {
-    /// `range=5m`: one of the offered ranges, in ms.
-    pub range_ms: Option<f64>,
+    /// `range=24h` (a preset) or `from=…&to=…` (a custom window).
+    pub range: Option<Range>,
     /// `hide=a,b`: hidden series ids.
     pub hidden: Vec<String>,
     /// `theme=dark`: a theme the user picked.
     pub theme: Option<Theme>,
-}
-
-/// The ms of a range label such as `15m`.
-pub fn range_from_label(label: &str) -> Option<f64> {
-    RANGES.iter().find(|(l, _)| *l == label).map(|&(_, ms)| ms)
-}
-
-/// The label of a range in ms, if it is one of the offered ranges.
-pub fn range_label(ms: f64) -> Option<&'static str> {
-    RANGES.iter().find(|&&(_, m)| m == ms).map(|&(l, _)| l)
 }
 
 /// Splits `hide=` into ids (empty parts dropped).
@@ -41,7 +32,11 @@ pub fn read() -> UrlState {
         return UrlState::default();
     };
     UrlState {
-        range_ms: params.get("range").as_deref().and_then(range_from_label),
+        range: Range::from_query(
+            params.get("range").as_deref(),
+            params.get("from").as_deref(),
+            params.get("to").as_deref(),
+        ),
         hidden: params.get("hide").as_deref().map(parse_hidden).unwrap_or_default(),
         theme: params.get("theme").as_deref().and_then(Theme::parse),
     }
@@ -49,13 +44,15 @@ pub fn read() -> UrlState {
 
 /// Writes range, hidden series and chosen theme back with `history.replaceState`
 /// whenever one of them changes, so a reload or a shared link shows the same view.
-pub fn sync(range_ms: RwSignal<f64>, hidden: RwSignal<Vec<String>>, theme: Signal<Option<Theme>>) {
+pub fn sync(range: RwSignal<Range>, hidden: RwSignal<Vec<String>>, theme: Signal<Option<Theme>>) {
     Effect::new(move |_| {
-        let range = range_ms.get();
+        let (label, from, to) = range.get().to_query();
         let hide = hidden.get().join(",");
         let theme = theme.get();
         let Some(params) = params() else { return };
-        set_or_delete(&params, "range", range_label(range).filter(|&l| l != "5m"));
+        set_or_delete(&params, "range", label);
+        set_or_delete(&params, "from", from.as_deref());
+        set_or_delete(&params, "to", to.as_deref());
         set_or_delete(&params, "hide", Some(hide.as_str()).filter(|h| !h.is_empty()));
         set_or_delete(&params, "theme", theme.map(Theme::as_str));
         replace(&params);
@@ -91,16 +88,6 @@ pub(super) fn replace(params: &UrlSearchParams) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges_round_trip_through_their_labels() {
-        for (label, ms) in RANGES {
-            assert_eq!(range_from_label(label), Some(ms));
-            assert_eq!(range_label(ms), Some(label));
-        }
-        assert_eq!(range_from_label("2h"), None);
-        assert_eq!(range_label(42.0), None);
-    }
 
     #[test]
     fn hidden_ids_split_on_commas() {

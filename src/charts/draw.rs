@@ -111,12 +111,12 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         let text = format::axis(input.spec.unit, value, y_ticks.step);
         label(&text, f64::from(left) - 8.0 * dpr, y, "right", "middle");
     }
-    let (times, step) = time_ticks(from, to, (rect.width() / 90.0).floor().max(2.0) as usize);
+    let (times, step) = time_ticks(from, to, (rect.width() / 90.0).floor().max(2.0) as usize, input.tz_offset_minutes);
     for t in times {
         area.draw(&PathElement::new(vec![(t, 0.0), (t, y_ticks.max)], input.palette.grid.stroke_width(thin)))
             .map_err(fail)?;
         let x = rect.x_of(t, &input.window) * dpr;
-        let text = format::clock(t, input.tz_offset_minutes, step < 60e3);
+        let text = tick_label(t, step, input.tz_offset_minutes);
         // A centred label whose half would run off the canvas is left out (the grid
         // line stays): a clipped "22:41:0" reads worse than none.
         let half_width = context.measure_text(&text).map_or(0.0, |m| m.width()) / 2.0;
@@ -150,4 +150,15 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
     }
     let _ = context.translate(-crisp, -crisp);
     root.present().map_err(fail)
+}
+
+/// A time tick's label: the date at local midnight when ticks are hours or more
+/// apart (a multi-day window), the clock otherwise (with seconds below a minute).
+fn tick_label(t: f64, step: f64, tz_offset_minutes: f64) -> String {
+    let local_ms = t + tz_offset_minutes * 60e3;
+    if step >= 3_600e3 && local_ms.rem_euclid(86_400e3) < 1.0 {
+        format::calendar::day(t, tz_offset_minutes)
+    } else {
+        format::clock(t, tz_offset_minutes, step < 60e3)
+    }
 }

@@ -6,17 +6,15 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::theme::Theme;
-use super::{draw, ChartSpec, DrawInput, Line, Window};
+use super::{draw, ChartSpec, DrawInput, Line, Source, Window};
 use crate::paint::{backing, observe, scheduler};
-use crate::store::SeriesStore;
 
 /// A live line chart on a HiDPI canvas. Effects here only synchronise the canvas
 /// with the signals; hovering and legends live in HTML around it.
 #[component]
 pub fn LineChart(
-    /// Every host's samples.
-    #[prop(into)]
-    store: Signal<SeriesStore>,
+    /// Every host's samples: the rings, or a history picture.
+    store: Source,
     /// The host to draw.
     #[prop(into)]
     host: Signal<String>,
@@ -95,9 +93,7 @@ pub fn LineChart(
     // Every change marks the canvas dirty; the painter paints it once, on a coming frame.
     let job = StoredValue::new_local(scheduler::register(paint));
     Effect::new(move |_| {
-        if !frozen.get() {
-            store.track();
-        }
+        store.track(frozen.get());
         host.track();
         lines.track();
         spec.track();

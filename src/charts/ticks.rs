@@ -2,8 +2,34 @@
 
 use pulse_protocol::Unit;
 
-/// Steps a time axis may use, in milliseconds.
-const TIME_STEPS: [f64; 13] = [1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1_800e3, 3_600e3];
+/// An hour and a day, in milliseconds.
+const HOUR: f64 = 3_600e3;
+const DAY: f64 = 86_400e3;
+
+/// Steps a time axis may use, in milliseconds: seconds for a live minute up to
+/// days for a month of history.
+const TIME_STEPS: [f64; 20] = [
+    1e3,
+    2e3,
+    5e3,
+    10e3,
+    15e3,
+    30e3,
+    60e3,
+    120e3,
+    300e3,
+    600e3,
+    900e3,
+    1_800e3,
+    HOUR,
+    2.0 * HOUR,
+    3.0 * HOUR,
+    6.0 * HOUR,
+    12.0 * HOUR,
+    DAY,
+    2.0 * DAY,
+    7.0 * DAY,
+];
 
 /// Evenly spaced ticks from `0` to `max` (inclusive), with a round step.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,12 +79,15 @@ fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
-/// Round clock times inside `from..=to`, at most `count` of them, and their step.
-pub fn time_ticks(from: f64, to: f64, count: usize) -> (Vec<f64>, f64) {
+/// Round local clock times inside `from..=to`, at most `count` of them, and their
+/// step; `offset_minutes` east of UTC puts hour and day ticks on local hours and
+/// midnights.
+pub fn time_ticks(from: f64, to: f64, count: usize, offset_minutes: f64) -> (Vec<f64>, f64) {
     let span = (to - from).max(1.0);
     let count = count.max(1) as f64;
-    let step = TIME_STEPS.into_iter().find(|&s| span / s <= count).unwrap_or(3_600e3);
-    let first = (from / step).ceil() * step;
+    let step = TIME_STEPS.into_iter().find(|&s| span / s <= count).unwrap_or(7.0 * DAY);
+    let offset = offset_minutes * 60e3;
+    let first = ((from + offset) / step).ceil() * step - offset;
     let ticks = (0..).map(|i| first + i as f64 * step).take_while(|&t| t <= to).collect();
     (ticks, step)
 }
@@ -87,11 +116,28 @@ mod tests {
 
     #[test]
     fn time_ticks_fall_on_round_clock_times() {
-        let (ticks, step) = time_ticks(1_000_500.0, 1_300_000.0, 6);
+        let (ticks, step) = time_ticks(1_000_500.0, 1_300_000.0, 6, 0.0);
         assert_eq!(step, 60e3);
         assert_eq!(ticks, vec![1_020_000.0, 1_080_000.0, 1_140_000.0, 1_200_000.0, 1_260_000.0]);
-        let (ticks, step) = time_ticks(0.0, 60e3, 7);
+        let (ticks, step) = time_ticks(0.0, 60e3, 7, 60.0);
         assert_eq!(step, 10e3);
         assert_eq!(ticks.len(), 7);
+    }
+
+    #[test]
+    fn long_windows_tick_on_local_hours_and_midnights() {
+        // (from, to, count, offset minutes) → (step, first tick)
+        let cases = [
+            (0.0, DAY, 6, 0.0, 6.0 * HOUR, 0.0),
+            (0.0, DAY, 6, 90.0, 6.0 * HOUR, 4.5 * HOUR),
+            (1.0, 7.0 * DAY, 6, 0.0, 2.0 * DAY, 2.0 * DAY),
+            (1.0, 7.0 * DAY, 8, -300.0, DAY, 5.0 * HOUR),
+            (0.0, 30.0 * DAY, 5, 0.0, 7.0 * DAY, 0.0),
+            (0.0, 90.0 * DAY, 3, 0.0, 7.0 * DAY, 0.0),
+        ];
+        for (from, to, count, offset, step, first) in cases {
+            let (ticks, got) = time_ticks(from, to, count, offset);
+            assert_eq!((got, ticks.first().copied()), (step, Some(first)), "{from} {to} {count} {offset}");
+        }
     }
 }

@@ -1,11 +1,16 @@
 //! A dashboard panel: heading, live chart, and a legend with live statistics.
+//!
+//! Given a history [`Picture`], the chart, legend and tooltip read it instead of
+//! the rings while it is active; the heading then names its resolution, and a
+//! failed fetch covers the chart with the reason and a retry button.
 
 use leptos::prelude::*;
 
 use super::chart_surface::ChartSurface;
 use super::{ChartView, Legend};
-use crate::charts::{ChartSpec, Line};
+use crate::charts::{ChartSpec, Line, Source};
 use crate::format;
+use crate::hooks::{Picture, PictureState};
 use crate::store::{SeriesStats, SeriesStore};
 
 /// One chart with its title and legend. Clicking a legend entry hides its series.
@@ -30,15 +35,26 @@ pub fn ChartPanel(
     spec: ChartSpec,
     /// Signals shared by every chart.
     view: ChartView,
+    /// A history picture drawn instead of `store` while active.
+    #[prop(optional)]
+    picture: Option<Picture>,
+    /// The canvas's CSS size (the panel makes one when not given).
+    #[prop(optional)]
+    size: Option<RwSignal<(f64, f64)>>,
 ) -> impl IntoView {
     let unit = spec.unit;
+    let source = match picture {
+        Some(p) => Source::with_picture(store, p.store, p.active),
+        None => Source::live(store),
+    };
+    let size = size.unwrap_or_else(|| RwSignal::new((0.0, 0.0)));
     let visible = Memo::new(move |_| {
         view.hidden.with(|hidden| lines.get().into_iter().filter(|l| !hidden.contains(&l.id)).collect::<Vec<_>>())
     });
     let stats = Memo::new(move |_| {
         let window = view.window.get();
         let ids: Vec<String> = lines.with(|lines| lines.iter().map(|l| l.id.clone()).collect());
-        store.with(|store| {
+        source.with(|store| {
             host.with(|host| {
                 let series = store.host(host);
                 ids.iter().map(|id| series.and_then(|s| s.stats(id, window.from, window.to))).collect::<Vec<_>>()
@@ -57,18 +73,49 @@ pub fn ChartPanel(
             data-testid=format!("panel-{slug}")
             aria-labelledby=heading_id.clone()
         >
-            <h2 id=heading_id.clone()>{title}</h2>
+            <h2 id=heading_id.clone()>
+                {title}
+                {picture.map(|p| resolution(p, &slug))}
+            </h2>
+            <div class="chart-frame">
             <ChartSurface
-                store=store
+                store=source
                 host=host
                 lines=visible
                 spec=spec
                 view=view
                 label=Signal::derive(description)
                 test_id=format!("chart-{slug}")
+                size=size
             />
+            {picture.map(|p| failure(p, &slug))}
+            </div>
             <Legend lines=lines stats=stats unit=unit view=view />
         </section>
+    }
+}
+
+/// The picture's resolution, small and muted beside the heading ("1-min rollups").
+fn resolution(picture: Picture, slug: &str) -> impl IntoView {
+    let text = Signal::derive(move || match picture.state.get() {
+        PictureState::Shown(tier) => tier.to_owned(),
+        PictureState::Loading => "loading…".to_owned(),
+        PictureState::Off | PictureState::Failed(_) => String::new(),
+    });
+    view! { <span class="tier" data-testid=format!("tier-{slug}")>{text}</span> }
+}
+
+/// Over the chart when its picture could not be fetched: the reason and a retry.
+fn failure(picture: Picture, slug: &str) -> impl IntoView {
+    let test_id = format!("chart-error-{slug}");
+    move || match picture.state.get() {
+        PictureState::Failed(reason) => Some(view! {
+            <div class="chart-error" role="alert" data-testid=test_id.clone()>
+                <p>"History could not be loaded: " {reason}</p>
+                <button type="button" class="tool" on:click=move |_| picture.retry.run(())>"Retry"</button>
+            </div>
+        }),
+        _ => None,
     }
 }
 

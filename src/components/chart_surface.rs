@@ -9,9 +9,8 @@ use web_sys::{KeyboardEvent, PointerEvent};
 
 use super::ChartView;
 use crate::charts::theme::css;
-use crate::charts::{ChartSpec, Line, LineChart, PlotRect, Window};
+use crate::charts::{ChartSpec, Line, LineChart, PlotRect, Source, Window};
 use crate::format;
-use crate::store::SeriesStore;
 
 /// Smallest drag, in CSS pixels, that zooms instead of counting as a click.
 const MIN_DRAG: f64 = 8.0;
@@ -19,8 +18,8 @@ const MIN_DRAG: f64 = 8.0;
 /// A [`LineChart`] with pointer and keyboard interaction.
 #[component]
 pub fn ChartSurface(
-    /// Every host's samples.
-    store: Signal<SeriesStore>,
+    /// Every host's samples: the rings, or a history picture.
+    store: Source,
     /// The host to show.
     host: Signal<String>,
     /// The lines drawn (visible ones only).
@@ -34,9 +33,10 @@ pub fn ChartSurface(
     label: Signal<String>,
     /// `data-testid` of the canvas.
     test_id: String,
+    /// The canvas's CSS size, written here.
+    size: RwSignal<(f64, f64)>,
 ) -> impl IntoView {
     let unit = spec.unit;
-    let size = RwSignal::new((0.0, 0.0));
     let pointer_here = RwSignal::new(false);
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     let surface = NodeRef::<html::Div>::new();

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use pulse_protocol::{Catalog, Unit};
 
 use super::text_cells::TextCells;
-use super::{panels, ChartPanel, ChartView, TopProcesses};
+use super::{panels, ChartPanel, ChartView, HistoryView, Panel, TopProcesses};
+use crate::charts::PlotRect;
 use crate::format;
+use crate::hooks::{use_history_picture, Picture, PictureInputs};
 use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
@@ -21,6 +23,8 @@ pub fn Dashboard(
     store: Signal<SeriesStore>,
     /// Signals shared by every chart.
     view: ChartView,
+    /// How the charts fetch history pictures.
+    history: HistoryView,
 ) -> impl IntoView {
     let host = Memo::new(move |_| catalog.with(|c| c.series.first().map(|s| s.host.clone()).unwrap_or_default()));
     // Changes once a minute; drawn on a canvas all the same, so no update lays out.
@@ -59,17 +63,58 @@ pub fn Dashboard(
         </div>
         <div class="grid">
             <For each=move || panels.get() key=|panel| panel.identity() let:panel>
-                <ChartPanel
-                    title=panel.title
-                    slug=panel.key
-                    store=store
-                    host=host
-                    lines=panel.lines
-                    spec=panel.spec
-                    view=view
-                />
+                {
+                    let size = RwSignal::new((0.0, 0.0));
+                    let picture = picture_for(&panel, store, host.into(), view, history, size);
+                    view! {
+                        <ChartPanel
+                            title=panel.title
+                            slug=panel.key
+                            store=store
+                            host=host
+                            lines=panel.lines
+                            spec=panel.spec
+                            view=view
+                            picture=picture
+                            size=size
+                        />
+                    }
+                }
             </For>
             <TopProcesses store=store host=host theme=view.theme />
         </div>
     }
+}
+
+/// A panel's history picture: every series it draws, hidden ones too (showing a
+/// series again needs no fetch), and its ceiling, at its plot's width.
+fn picture_for(
+    panel: &Panel,
+    store: Signal<SeriesStore>,
+    host: Signal<String>,
+    view: ChartView,
+    history: HistoryView,
+    size: RwSignal<(f64, f64)>,
+) -> Picture {
+    let mut series: Vec<String> = panel.lines.iter().map(|l| l.id.clone()).collect();
+    series.extend(panel.spec.ceiling.clone());
+    let plot_width = Signal::derive(move || {
+        let (width, height) = size.get();
+        if width < 1.0 {
+            0.0
+        } else {
+            PlotRect::for_size(width, height).width()
+        }
+    });
+    use_history_picture(PictureInputs {
+        client: history.client,
+        live: store,
+        host,
+        series: Signal::stored(series),
+        window: view.window,
+        plot_width,
+        active: history.active,
+        follows_now: history.follows_now,
+        chart: panel.key.clone(),
+    })
 }

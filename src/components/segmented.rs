@@ -34,8 +34,8 @@ pub fn Segmented(
                 <button
                     type="button"
                     role=role
-                    attr:aria-checked=Signal::derive(move || (!tabs).then(|| active.get().to_string()))
-                    attr:aria-selected=Signal::derive(move || tabs.then(|| active.get().to_string()))
+                    aria-checked=Signal::derive(move || (!tabs).then(|| active.get().to_string()))
+                    aria-selected=Signal::derive(move || tabs.then(|| active.get().to_string()))
                     class:active=active
                     data-testid=test_id
                     on:click=move |_| pick.run(index)

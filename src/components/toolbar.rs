@@ -1,52 +1,96 @@
-//! The toolbar: time range, pause, zoom reset and theme.
+//! The toolbar: time range (live presets, history presets, custom from/to),
+//! panning, pause, zoom reset and theme.
 
 use leptos::prelude::*;
 
+use super::custom_range::CustomRange;
 use super::segmented::Segmented;
 use crate::charts::theme::Theme;
 use crate::charts::Window;
+use crate::range::{pan, Pan, Range, PRESETS};
 
-/// The time ranges on offer: label and length in ms.
-pub const RANGES: [(&str, f64); 4] = [("1m", 60e3), ("5m", 300e3), ("15m", 900e3), ("1h", 3_600e3)];
-
-/// A segmented control choosing how much history the charts show.
+/// A segmented control choosing how much history the charts show, then "Custom",
+/// which opens a from/to form.
 #[component]
 pub fn RangePicker(
-    /// The chosen span in ms.
-    range_ms: RwSignal<f64>,
-    /// Asks the connection to make sure this much history is loaded.
+    /// The chosen range.
+    range: RwSignal<Range>,
+    /// Whether the custom from/to form is open.
+    custom_open: RwSignal<bool>,
+    /// Asks the connection to make sure this much history is loaded in the rings.
     backfill: Callback<f64>,
 ) -> impl IntoView {
-    let choices = RANGES.iter().map(|&(label, _)| (label, format!("range-{label}"))).collect();
-    let chosen = Signal::derive(move || RANGES.iter().position(|&(_, ms)| ms == range_ms.get()).unwrap_or(usize::MAX));
+    let mut choices: Vec<_> = PRESETS.iter().map(|p| (p.label, format!("range-{}", p.label))).collect();
+    choices.push(("Custom", "range-custom".to_owned()));
+    let chosen = Signal::derive(move || range.get().index());
     let pick = Callback::new(move |index: usize| {
-        let ms = RANGES[index].1;
-        range_ms.set(ms);
-        backfill.run(ms);
+        let Some(&preset) = PRESETS.get(index) else {
+            custom_open.update(|open| *open = !*open);
+            return;
+        };
+        custom_open.set(false);
+        range.set(Range::Last(preset));
+        if !preset.history {
+            backfill.run(preset.ms);
+        }
     });
     view! { <Segmented choices=choices chosen=chosen pick=pick label="Time range" /> }
 }
 
-/// Range picker, pause/resume, zoom reset and the theme toggle.
+/// Range picker, panning, pause/resume, zoom reset and the theme toggle.
 #[component]
 pub fn Toolbar(
-    /// The chosen span in ms.
-    range_ms: RwSignal<f64>,
+    /// The chosen range.
+    range: RwSignal<Range>,
+    /// The window on screen.
+    window: Signal<Window>,
+    /// The newest sample's time, where a preset range ends.
+    live_edge: Signal<f64>,
     /// Whether the view is frozen (data keeps arriving).
     paused: RwSignal<bool>,
-    /// A dragged zoom window, if any.
+    /// A dragged or panned window, if any.
     zoom: RwSignal<Option<Window>>,
     /// The colour scheme.
     theme: RwSignal<Theme>,
     /// Asks the connection to make sure this much history is loaded.
     backfill: Callback<f64>,
 ) -> impl IntoView {
+    let custom_open = RwSignal::new(false);
+    let pan_by = move |direction: Pan| {
+        let shown = window.get_untracked();
+        match range.get_untracked() {
+            Range::Last(_) => zoom.set(pan(shown, direction, Some(live_edge.get_untracked()))),
+            Range::Between(_) => {
+                zoom.set(None);
+                range.set(Range::Between(pan(shown, direction, None).unwrap_or(shown)));
+            }
+        }
+    };
+    let at_live_edge = Signal::derive(move || matches!(range.get(), Range::Last(_)) && zoom.with(Option::is_none));
+    let custom = move || {
+        custom_open.get().then(|| {
+            let apply = Callback::new(move |chosen: Window| {
+                zoom.set(None);
+                range.set(Range::Between(chosen));
+                custom_open.set(false);
+            });
+            view! {
+                <CustomRange start=window.get_untracked() apply=apply cancel=Callback::new(move |()| custom_open.set(false)) />
+            }
+        })
+    };
     view! {
         <div class="toolbar">
-            <RangePicker range_ms=range_ms backfill=Callback::new(move |ms| {
+            <RangePicker range=range custom_open=custom_open backfill=Callback::new(move |ms| {
                 zoom.set(None);
                 backfill.run(ms);
             }) />
+            <span class="pan" role="group" aria-label="Move the window">
+                <button type="button" class="tool" data-testid="pan-earlier" aria-label="Earlier" title="Earlier"
+                    on:click=move |_| pan_by(Pan::Earlier)>"◀"</button>
+                <button type="button" class="tool" data-testid="pan-later" aria-label="Later" title="Later"
+                    disabled=at_live_edge on:click=move |_| pan_by(Pan::Later)>"▶"</button>
+            </span>
             <button
                 type="button"
                 class="tool"
@@ -74,6 +118,7 @@ pub fn Toolbar(
             >
                 {Signal::derive(move || if theme.get() == Theme::Dark { "☀" } else { "☾" }.to_owned())}
             </button>
+            {custom}
         </div>
     }
 }

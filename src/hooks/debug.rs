@@ -11,7 +11,12 @@
 //!   that shows a newer sample than its previous paint, `Date.now()` after drawing
 //!   minus that sample's `ts`, in ms; the last 2,000, all charts together;
 //! - `paintFrames`, `paints` (written by `paint::scheduler`): animation frames that
-//!   painted, and canvases painted, since the page started.
+//!   painted, and canvases painted, since the page started;
+//! - `history` (written by `hooks::history_picture`): one record per history
+//!   picture a chart asked for, the last 200: `{chart, from, to, width, step,
+//!   outcome}` where `outcome` is `shown` (then also `tier`, `stepMs` and `rows`,
+//!   as answered), `failed` (then `error`) or `dropped` (answered after the chart
+//!   moved on to another window).
 
 use js_sys::Array;
 use pulse_protocol::{Cursor, Epoch, Frame};

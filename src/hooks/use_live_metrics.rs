@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use pulse_protocol::{Catalog, HostInfo};
 
 use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
+use super::history_picture::HistoryClient;
 use super::lifecycle;
 use super::runner::{Runner, Sinks};
 use crate::config::Page;
@@ -30,6 +31,7 @@ pub fn use_live_metrics() -> LiveMetrics {
     let (page, set_page) = signal(None::<Page>);
     let hosts = RwSignal::new(Vec::<HostInfo>::new());
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
+    let (server, set_server) = signal(None::<ServerUrl>);
     super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
     let sinks = Sinks { set_status, set_catalog, store, set_log };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
@@ -42,6 +44,7 @@ pub fn use_live_metrics() -> LiveMetrics {
             Err(error) => return sinks.fail_to_start(&error.to_string()),
         };
         hosts.set(config.hosts.clone());
+        set_server.set(Some(config.server.clone()));
         if config.page == Page::Fleet {
             set_fleet_server.set(Some(config.server.clone()));
         }
@@ -96,5 +99,6 @@ pub fn use_live_metrics() -> LiveMetrics {
         log: log.into(),
         retry_now,
         backfill,
+        history: HistoryClient::new(server.into()),
     }
 }

@@ -112,6 +112,29 @@ impl HostSeries {
         }
     }
 
+    /// Appends `other`'s rows at or after `after` and newer than this one's newest,
+    /// for the series this one holds (a history picture taking live samples at its
+    /// right edge); returns how many. A gap marker `other` holds at this one's
+    /// newest time is taken too, so a break shows however the rows were split.
+    pub fn append_from(&mut self, other: &HostSeries, after: f64) -> usize {
+        let newest = self.newest_ts().unwrap_or(f64::NEG_INFINITY);
+        let start = other.ts.partition_point(|&t| t < after || t < newest);
+        let mut count = 0;
+        for row in start..other.ts.len() {
+            let value = |id: &str| other.columns.get(id).map(|c| c[row]).filter(|v| !v.is_nan());
+            // A row at the newest time is already here, unless it is a break
+            // this one lacks.
+            let is_break = self.columns.keys().all(|id| value(id).is_none());
+            let ends_in_break = self.columns.values().all(|c| c.back().is_none_or(|v| v.is_nan()));
+            if other.ts[row] <= newest && (!is_break || ends_in_break) {
+                continue;
+            }
+            self.push_row(other.ts[row], value);
+            count += 1;
+        }
+        count
+    }
+
     fn clone_rows_from(&self, start: usize) -> Vec<(f64, BTreeMap<String, f64>)> {
         (start..self.ts.len())
             .map(|row| {

@@ -80,7 +80,19 @@ fn network(error: JsValue) -> HttpError {
 
 /// The history of every series since `from` (ms since the Unix epoch).
 pub async fn fetch_history(server: &ServerUrl, from: f64) -> Result<HistoryResponse, HttpError> {
-    fetch_json(&server.http(&format!("/api/v1/history?from={}", from as i64)), None).await
+    history_at(server.http(&format!("/api/v1/history?from={}", from as i64))).await
+}
+
+/// A chart's history picture: `query` is a `/api/v1/history?…&width=` path and
+/// query naming its host itself (see `crate::history::Query::path`).
+pub async fn fetch_picture(server: &ServerUrl, query: &str) -> Result<HistoryResponse, HttpError> {
+    history_at(server.http_as_is(query)).await
+}
+
+/// Both history requests through one future (each `fetch_json` call site
+/// compiled its own copy of the request and the parse, 6 KB of wasm).
+async fn history_at(url: String) -> Result<HistoryResponse, HttpError> {
+    fetch_json(&url, None).await
 }
 
 /// The catalogue of every series (`GET /api/v1/series`).

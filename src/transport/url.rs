@@ -55,6 +55,11 @@ impl ServerUrl {
         self.with_host_param(format!("{}{path_and_query}", self.base))
     }
 
+    /// An HTTP endpoint whose query already names its host (no `host=` added).
+    pub fn http_as_is(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base)
+    }
+
     /// The WebSocket endpoint with the resume cursor.
     pub fn websocket(&self, cursor: Option<&Cursor>) -> String {
         let base = self.base.replacen("http", "ws", 1);

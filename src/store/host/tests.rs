@@ -158,3 +158,32 @@ fn rows_between_finds_a_window_and_points_walk_it() {
     assert_eq!(points, vec![(5000.0, 5.0), (6000.0, 6.0), (7000.0, 7.0)]);
     assert_eq!(store.points("missing", 0..5).count(), 0);
 }
+
+#[test]
+fn a_picture_takes_newer_rows_and_gap_markers_from_the_rings() {
+    let mut rings = HostSeries::with_capacity(100);
+    for (seq, ts) in [(1, 1_000), (2, 2_000), (3, 3_000)] {
+        rings.push_frame(&frame(seq, ts, &[("a", seq as f64), ("z", 9.0)]));
+    }
+    rings.push_gap();
+    rings.push_frame(&frame(9, 9_000, &[("a", 9.0)]));
+    let mut picture = HostSeries::with_capacity(10);
+    picture.push_frame(&frame(0, 500, &[("a", 0.5)]));
+    // (after, rows appended, the picture's `a` column after)
+    let cases: [(f64, usize, Vec<f64>); 3] =
+        [(2_000.0, 4, vec![0.5, 2.0, 3.0, f64::NAN, 9.0]), (3_500.0, 1, vec![0.5, 9.0]), (10_000.0, 0, vec![0.5])];
+    for (after, count, want) in cases {
+        let mut p = picture.clone();
+        assert_eq!(p.append_from(&rings, after), count, "after {after}");
+        let got = column(&p, "a");
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "after {after}");
+        assert!(p.values("z").is_none(), "only the picture's own series");
+        assert_eq!(p.append_from(&rings, after), 0, "appending again adds nothing");
+    }
+    // Rows split right after a sample: the gap marker at that time still comes.
+    let mut upto3 = HostSeries::with_capacity(10);
+    upto3.push_frame(&frame(0, 500, &[("a", 0.5)]));
+    upto3.push_frame(&frame(3, 3_000, &[("a", 3.0)]));
+    assert_eq!(upto3.append_from(&rings, 0.0), 2);
+    assert_eq!(format!("{:?}", column(&upto3, "a")), format!("{:?}", vec![0.5, 3.0, f64::NAN, 9.0]));
+}
