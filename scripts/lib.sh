@@ -101,8 +101,8 @@ build_web() {
 }
 
 build_server() {
-  say "building the server"
-  (cd "$PULSE_ROOT" && cargo build --release -p pulse-server)
+  say "building the server (and pulse-store-bench, whose fill the end-to-end tests use)"
+  (cd "$PULSE_ROOT" && cargo build --release -p pulse-server -p pulse-bench-store)
 }
 
 build_all() {

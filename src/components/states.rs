@@ -18,7 +18,11 @@ pub fn StatusBanner(
         let s = status.get();
         let (kind, title, hint) = match (s.state, has_data.get()) {
             (LinkState::Live, true) => return None,
-            (LinkState::Live, false) => ("loading", "Connected", "Waiting for the first sample from the server…"),
+            (LinkState::Live, false) => (
+                "loading",
+                "Connected",
+                "Waiting for this host's next sample… A host whose agent is down sends none: its stored history is under 6h, 24h, 7d and 30d.",
+            ),
             (LinkState::Connecting, false) => ("loading", "Connecting to the server…", "The first sample usually arrives within a second."),
             (LinkState::Connecting, true) => return None,
             (LinkState::Reconnecting, _) => (

@@ -1,6 +1,6 @@
 //! A store pre-filled as a hub would have written it: `--days` of 1 Hz samples
 //! for `--hosts` synthetic hosts (daily waves, noise, and one 5-second CPU spike
-//! to 97 % at noon UTC 15 days ago), in sealed chunks with their rollups.
+//! to 97 % at noon UTC 10 days ago), in sealed chunks with their rollups.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,9 +27,9 @@ const SERIES: [(&str, &str, &str, Unit); 12] = [
     ("uptime", "uptime", "uptime", Unit::Seconds),
 ];
 
-/// When the spike starts: noon UTC, 15 days before `now`.
+/// When the spike starts: noon UTC, 10 days before `now` (inside the raw tier).
 pub fn spike_ms(now: i64) -> i64 {
-    now.div_euclid(DAY_MS) * DAY_MS - 15 * DAY_MS + DAY_MS / 2
+    now.div_euclid(DAY_MS) * DAY_MS - 10 * DAY_MS + DAY_MS / 2
 }
 
 /// Fills the store.

@@ -2,7 +2,7 @@
 //!
 //! - `fill --data DIR --hosts N --days D`: pre-fills a store with D days of 1 Hz
 //!   samples for N synthetic hosts (`host-1`…), sealed with their rollups, as a hub
-//!   would have written them; one CPU spike of 5 s sits at noon UTC 15 days ago.
+//!   would have written them; one CPU spike of 5 s sits at noon UTC 10 days ago.
 //! - `bytes --frames FILE`: bytes on disk per sample for real host data recorded
 //!   as an SSE stream (`curl -sN http://HUB/api/v1/sse > FILE`).
 //! - `ingest --hosts N --seconds S`: the hub's CPU per stored sample at N hosts.
