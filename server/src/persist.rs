@@ -154,17 +154,8 @@ impl Persist {
         let pending = std::mem::take(&mut self.lock_state().pending);
         let hosts: Vec<(String, Vec<Block>)> = pending.into_iter().collect();
         for batch in hosts.chunks(HOSTS_PER_WRITE) {
-            let (records, segments) = self.prepare(batch);
-            let result = match self.lock_store().as_mut() {
-                Some(store) => store.write(&records, &segments),
-                None => return,
-            };
-            match result {
-                Ok(()) => self.stored(&records),
-                Err(error) => {
-                    self.failed(&error);
-                    self.requeue(batch);
-                }
+            if !self.write_batch(batch) {
+                return;
             }
         }
     }
@@ -245,19 +236,25 @@ impl Persist {
 
     /// Writes one host's frames now (the hub's own host, before it publishes).
     fn write_now(&self, id: &str, blocks: Vec<Block>) {
-        let batch = [(id.to_owned(), blocks)];
-        let (records, segments) = self.prepare(&batch);
+        self.write_batch(&[(id.to_owned(), blocks)]);
+    }
+
+    /// Writes `batch` in one transaction; what fails waits for the next flush.
+    /// Returns false when there is no store.
+    fn write_batch(&self, batch: &[(String, Vec<Block>)]) -> bool {
+        let (records, segments) = self.prepare(batch);
         let result = match self.lock_store().as_mut() {
             Some(store) => store.write(&records, &segments),
-            None => return,
+            None => return false,
         };
         match result {
             Ok(()) => self.stored(&records),
             Err(error) => {
                 self.failed(&error);
-                self.requeue(&batch);
+                self.requeue(batch);
             }
         }
+        true
     }
 
     fn prepare(&self, batch: &[(String, Vec<Block>)]) -> (Vec<HostRecord>, Vec<(String, Block)>) {

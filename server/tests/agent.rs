@@ -18,23 +18,13 @@ use std::time::Duration;
 use procs::{agent, agent_with_token, Hub, DEADLINE, TOKEN};
 use proxy::Proxy;
 use pulse_protocol::{HistoryResponse, HostStatus};
-use watcher::{Seen, Watcher};
+use watcher::{assert_contiguous, Watcher};
 
 /// How long the hub stays out of reach in the cut-off test (the figure).
 const CUT: Duration = Duration::from_secs(30);
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-/// Asserts the frames are one epoch's seqs, each one more than the one before.
-fn assert_contiguous(frames: &[Seen]) {
-    assert!(!frames.is_empty(), "no frames");
-    for pair in frames.windows(2) {
-        assert_eq!(pair[0].epoch, pair[1].epoch, "the epoch changed: {pair:?}");
-        assert_eq!(pair[1].seq, pair[0].seq + 1, "a hole or a duplicate: {pair:?}");
-        assert!(pair[1].ts >= pair[0].ts, "out of order: {pair:?}");
-    }
 }
 
 #[tokio::test]

@@ -13,22 +13,13 @@ use std::time::Duration;
 
 use procs::{agent, DataDir, Hub, DEADLINE};
 use pulse_protocol::{HistoryResponse, HostStatus};
-use watcher::{Seen, Watcher};
+use watcher::{assert_contiguous, Watcher};
 
 /// How long a restarted hub and its reconnecting clients get.
 const COMEBACK: Duration = Duration::from_secs(40);
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-/// Asserts the frames are one epoch's seqs, each one more than the one before.
-fn assert_contiguous(frames: &[Seen]) {
-    assert!(!frames.is_empty(), "no frames");
-    for pair in frames.windows(2) {
-        assert_eq!(pair[0].epoch, pair[1].epoch, "the epoch changed: {pair:?}");
-        assert_eq!(pair[1].seq, pair[0].seq + 1, "a hole or a duplicate: {pair:?}");
-    }
 }
 
 async fn hub_on(listen: &str, data: &DataDir, extra: &[&str]) -> Hub {

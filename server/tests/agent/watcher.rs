@@ -25,6 +25,16 @@ pub struct Seen {
     pub ts: i64,
 }
 
+/// Asserts the frames are one epoch's seqs, each one more than the one before.
+pub fn assert_contiguous(frames: &[Seen]) {
+    assert!(!frames.is_empty(), "no frames");
+    for pair in frames.windows(2) {
+        assert_eq!(pair[0].epoch, pair[1].epoch, "the epoch changed: {pair:?}");
+        assert_eq!(pair[1].seq, pair[0].seq + 1, "a hole or a duplicate: {pair:?}");
+        assert!(pair[1].ts >= pair[0].ts, "out of order: {pair:?}");
+    }
+}
+
 pub struct Watcher {
     frames: Arc<Mutex<Vec<Seen>>>,
     count: watch::Receiver<usize>,
