@@ -6,6 +6,9 @@ use pulse_protocol::{Frame, HistoryResponse, ProcessInfo};
 
 use super::DEFAULT_CAPACITY;
 
+/// Steps of silence after which the next sample starts a new line.
+pub const BREAK_AFTER: f64 = 3.0;
+
 /// Samples of every series of one host, aligned on shared timestamps.
 #[derive(Debug, Clone)]
 pub struct HostSeries {
@@ -45,11 +48,16 @@ impl HostSeries {
     }
 
     /// Appends one frame as a row. Frames older than the newest row are ignored, so a
-    /// replay can never draw a line backwards in time.
+    /// replay can never draw a line backwards in time. A frame after a silence of
+    /// more than [`BREAK_AFTER`] steps (the host or the hub was down, and the
+    /// stream resumed with no seq missing) comes after a break.
     pub fn push_frame(&mut self, frame: &Frame) {
         let ts = frame.ts as f64;
         if self.ts.back().is_some_and(|&last| ts < last) {
             return;
+        }
+        if self.silence_before(ts) {
+            self.push_gap();
         }
         self.make_room();
         self.ts.push_back(ts);
@@ -76,6 +84,17 @@ impl HostSeries {
         if !frame.top.is_empty() {
             self.top = frame.top.clone();
         }
+    }
+
+    /// Whether a row at `ts` would follow the newest after more than
+    /// [`BREAK_AFTER`] times the step between the two newest rows.
+    fn silence_before(&self, ts: f64) -> bool {
+        let n = self.ts.len();
+        if n < 2 {
+            return false;
+        }
+        let step = self.ts[n - 1] - self.ts[n - 2];
+        step > 0.0 && ts - self.ts[n - 1] > BREAK_AFTER * step
     }
 
     /// Marks a break: the charts draw no line across it.

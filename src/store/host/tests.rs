@@ -187,3 +187,21 @@ fn a_picture_takes_newer_rows_and_gap_markers_from_the_rings() {
     assert_eq!(upto3.append_from(&rings, 0.0), 2);
     assert_eq!(format!("{:?}", column(&upto3, "a")), format!("{:?}", vec![0.5, 3.0, f64::NAN, 9.0]));
 }
+
+#[test]
+fn a_silence_of_more_than_three_steps_is_a_break() {
+    let cases: [(&str, &[i64], usize); 4] = [
+        ("steady 1 Hz", &[0, 1_000, 2_000, 3_000], 0),
+        ("jitter is no break", &[0, 1_000, 2_100, 3_050, 5_900], 0),
+        ("a hub down for 10 s", &[0, 1_000, 2_000, 12_000], 1),
+        ("one break, not one per row after it", &[0, 1_000, 11_000, 12_000, 13_000], 1),
+    ];
+    for (name, times, breaks) in cases {
+        let mut store = HostSeries::with_capacity(16);
+        for (i, &ts) in times.iter().enumerate() {
+            store.push_frame(&frame(i as u64 + 1, ts, &[("cpu", 1.0)]));
+        }
+        let nans = column(&store, "cpu").iter().filter(|v| v.is_nan()).count();
+        assert_eq!(nans, breaks, "{name}");
+    }
+}
