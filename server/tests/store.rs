@@ -65,6 +65,20 @@ async fn after_kill_9_the_hubs_own_host_resumes_from_the_same_cursor_with_its_hi
         .count();
     assert!(drawn_before > 0, "the first samples are drawn after the restart: {history:?}");
     assert!(history.ts.len() <= 2 * 200 + 200, "at most two rows a column and a break per gap");
+
+    // Without width=, every stored sample from before the crash, joined to memory's
+    // without a hole; to= ends the window.
+    let url = format!("{}/api/v1/history?host=the-hub&series=cpu.total&from={}", second.url(), started - 1_000);
+    let rows: HistoryResponse = reqwest::get(url).await.expect("history").json().await.expect("json");
+    assert!(rows.ts.first().is_some_and(|&ts| ts <= first_ts), "reaches back before the restart");
+    assert_eq!(rows.ts.len() as u64, rows.last_seq - rows.first_seq + 1, "one row per seq, no hole");
+    assert_eq!(rows.epoch.0, frames[0].epoch, "in the epoch the browser resumed");
+    let cut = rows.ts[rows.ts.len() / 2];
+    let url =
+        format!("{}/api/v1/history?host=the-hub&series=cpu.total&from={}&to={cut}", second.url(), started - 1_000);
+    let early: HistoryResponse = reqwest::get(url).await.expect("history").json().await.expect("json");
+    assert!(early.ts.iter().all(|&ts| ts < cut) && !early.ts.is_empty(), "to= is the end, exclusive");
+    assert_eq!(early.first_seq, rows.first_seq);
 }
 
 #[tokio::test]

@@ -66,7 +66,7 @@ impl Keeper for HostKeeper {
 
 /// The rows of `block` with `after < seq < before`, as frames (the store keeps
 /// values, not process tables).
-fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Frame> + '_ {
+pub(super) fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Frame> + '_ {
     (0..block.len()).filter_map(move |row| {
         let seq = block.first_seq + row as u64;
         (seq > after && seq < before).then(|| Frame {

@@ -1,11 +1,13 @@
-//! `GET /api/v1/history?series=a,b&from=MS`: backfill as columns aligned on `ts`.
+//! `GET /api/v1/history?series=a,b&from=MS[&to=MS]`: backfill as columns aligned
+//! on `ts`, from memory and, older than memory holds, from the store; with
+//! `width=`, a window drawn at a chart's resolution (`drawn`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::State;
 use axum::Json;
 use pulse_protocol::fleet::{series_id, split_series_id};
-use pulse_protocol::{Catalog, HistoryResponse, HistorySeries};
+use pulse_protocol::{Catalog, Frame, HistoryResponse, HistorySeries};
 
 mod drawn;
 
@@ -24,15 +26,39 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         return drawn::handler(state, params).await;
     }
     let from = params.from_ms()?;
-    let hub = state.hub_for(params.get("host"))?;
+    let to = params.to_ms()?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if to <= from {
+            return Err(bad(format!("to ({to}) must be after from ({from})")));
+        }
+    }
+    let (id, hub) = state.fleet.host_and_hub(params.get("host"))?;
     let catalog = hub.catalog();
-    let (mut rows, newest) = hub.frames_since_time(from);
+    let (mut memory, newest) = hub.frames_since_time(from);
+    if let Some(to) = to {
+        memory.retain(|f| f.frame.ts < to);
+    }
     let named = params.get("series").filter(|s| !s.is_empty());
-    let wanted = wanted_series(&catalog, named, &rows)?;
+    let wanted = wanted_series(&catalog, named, &memory)?;
+    let fit = MAX_VALUES / wanted.len().max(1);
+    // Older than memory holds: from the store, in this epoch, joining memory's rows
+    // without a hole (at most a million values: more is a 400 or cut, as below).
+    let older = match from {
+        Some(from) if hub.keeps() => {
+            let end = memory.first().map_or(to.unwrap_or(i64::MAX), |f| f.frame.ts);
+            let before_seq = memory.first().map(|f| f.frame.seq);
+            let persist = state.persist.clone();
+            let epoch = hub.epoch().clone();
+            tokio::task::spawn_blocking(move || persist.frames(&id, &epoch, from, end, before_seq, fit + 1))
+                .await
+                .map_err(|_| AppError::Internal("the history query stopped"))?
+        }
+        _ => Vec::new(),
+    };
+    let mut rows: Vec<&Frame> = older.iter().chain(memory.iter().map(|f| &f.frame)).collect();
     if named.is_none() {
         // Asked for everything: the newest rows that fit (a large fleet's summary
         // would not fit whole), so a page's backfill always gets its recent past.
-        let fit = MAX_VALUES / wanted.len().max(1);
         rows.drain(..rows.len().saturating_sub(fit));
     }
     within_bounds(rows.len(), wanted.len())?;
@@ -45,16 +71,16 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
         .collect();
     for row in &rows {
         for (id, column) in series.iter_mut() {
-            column.values.push(row.frame.values.get(id).copied());
+            column.values.push(row.values.get(id).copied());
         }
     }
     let response = HistoryResponse {
         tier: None,
         step_ms: None,
         epoch: hub.epoch().clone(),
-        first_seq: rows.first().map_or(newest + 1, |f| f.frame.seq),
-        last_seq: rows.last().map_or(newest, |f| f.frame.seq),
-        ts: rows.iter().map(|f| f.frame.ts).collect(),
+        first_seq: rows.first().map_or(newest + 1, |f| f.seq),
+        last_seq: rows.last().map_or(newest, |f| f.seq),
+        ts: rows.iter().map(|f| f.ts).collect(),
         series,
     };
     Ok(Json(response))

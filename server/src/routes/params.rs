@@ -56,6 +56,16 @@ impl Params {
         }
     }
 
+    /// `to=`, in ms since the Unix epoch (the end, exclusive).
+    pub fn to_ms(&self) -> Result<Option<i64>, AppError> {
+        self.get("to")
+            .map(|text| {
+                text.parse::<i64>()
+                    .map_err(|_| bad(format!("to must be milliseconds since the Unix epoch, got {}", shown(text))))
+            })
+            .transpose()
+    }
+
     /// `from` in ms since the Unix epoch, if given.
     pub fn from_ms(&self) -> Result<Option<i64>, AppError> {
         self.get("from")
@@ -100,5 +110,7 @@ mod tests {
         assert_eq!(params(&[("wait", "99")]).wait_seconds(30.0).unwrap(), 30.0);
         assert_eq!(params(&[("wait", "0.5")]).wait_seconds(30.0).unwrap(), 0.5);
         assert!(params(&[("from", "x")]).from_ms().is_err());
+        assert!(params(&[("to", "soon")]).to_ms().is_err());
+        assert_eq!(params(&[("to", "5")]).to_ms().unwrap(), Some(5));
     }
 }
