@@ -26,7 +26,7 @@ mod toolbar;
 mod top_processes;
 
 pub use chart_panel::ChartPanel;
-pub use compare::{top, CompareMode};
+pub use compare::CompareMode;
 pub use connection_badge::ConnectionBadge;
 pub use dashboard::Dashboard;
 pub use fleet_view::{FleetState, FleetTab, FleetView};

@@ -233,13 +233,7 @@ impl Fleet {
     /// Every host as listed at `now`, with its newest frame.
     pub fn newest(&self, now: i64) -> Vec<(HostInfo, Option<Arc<SharedFrame>>)> {
         let hosts: Vec<Arc<Host>> = self.read().clone();
-        hosts
-            .iter()
-            .map(|host| {
-                let hub = host.hub();
-                (host.info(now), hub.frames_after(hub.newest_seq().saturating_sub(1)).pop())
-            })
-            .collect()
+        hosts.iter().map(|host| (host.info(now), host.hub().newest_frame())).collect()
     }
 
     /// Tells every host's clients, and the summary's, the server is going away.

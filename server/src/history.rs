@@ -153,6 +153,12 @@ impl History {
         self.frames.back().map_or(self.base.0, |f| f.frame.seq)
     }
 
+    /// The newest frame, or `None` while none is held. A compact history keeps its
+    /// newest frame whole, so this never rebuilds one.
+    pub fn newest(&self) -> Option<Arc<SharedFrame>> {
+        self.frames.back().cloned()
+    }
+
     /// Every frame with `seq > after`, oldest first.
     pub fn after(&self, after: u64) -> Vec<Arc<SharedFrame>> {
         let mut frames = self.older.as_ref().map_or_else(Vec::new, |older| older.frames(after, i64::MIN));

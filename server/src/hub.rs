@@ -315,6 +315,12 @@ impl Hub {
         self.lock().history.newest_seq()
     }
 
+    /// The newest frame still in history, read under one lock (the fleet listing
+    /// asks every host for it).
+    pub fn newest_frame(&self) -> Option<Arc<SharedFrame>> {
+        self.lock().history.newest()
+    }
+
     /// The current catalogue.
     pub fn catalog(&self) -> Arc<Catalog> {
         Arc::clone(&self.lock().catalog)

@@ -34,7 +34,7 @@ pub fn frame_bytes(frame: &SharedFrame) -> usize {
 /// that takes at the size of its newest frame.
 pub fn describe(hub: &Hub, buffer: Duration) -> String {
     let frames = (buffer.as_secs_f64() / hub.timing().interval.as_secs_f64()).ceil() as usize;
-    match hub.frames_after(hub.newest_seq().saturating_sub(1)).first() {
+    match hub.newest_frame().as_deref() {
         Some(frame) => {
             let each = frame_bytes(frame);
             let total = each.saturating_mul(frames.max(1)) as f64 / (1024.0 * 1024.0);

@@ -8,7 +8,10 @@ use pulse_protocol::{Cursor, Epoch, Frame, GapReason};
 use super::{lagged_gap, History, SharedFrame};
 
 fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
-    let mut history = History::new(capacity);
+    filled(History::new(capacity), seqs)
+}
+
+fn filled(mut history: History, seqs: std::ops::RangeInclusive<u64>) -> History {
     for seq in seqs {
         let frame = Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] };
         history.push(Arc::new(SharedFrame {
@@ -72,4 +75,30 @@ fn a_lagging_client_is_told_only_of_frames_history_no_longer_holds() {
     assert_eq!((gap.reason, gap.next_seq, gap.missed), (GapReason::Lagged, 10, Some(3)));
     assert!(lagged_gap(9, &held.after(9)).is_none(), "10 follows 9: no hole");
     assert!(lagged_gap(12, &held.after(12)).is_none(), "nothing after the newest");
+}
+
+#[test]
+fn the_newest_frame_is_the_last_pushed_whole_or_compact() {
+    let epoch = Epoch("now".into());
+    let after_restart = || {
+        let mut h = History::compact(100, epoch.clone());
+        h.start_after(500, 500_000);
+        h
+    };
+    let cases = [
+        // what, history, newest seq (None: no frame held)
+        ("empty ring", History::new(5), None),
+        ("ring not yet full", history(1..=3, 5), Some(3)),
+        ("ring that dropped its oldest", history(1..=100, 10), Some(100)),
+        ("compact, one frame", filled(History::compact(100, epoch.clone()), 1..=1), Some(1)),
+        ("compact, older frames deflated", filled(History::compact(100, epoch.clone()), 1..=250), Some(250)),
+        ("restored, nothing new yet", after_restart(), None),
+        ("restored, then a frame", filled(after_restart(), 501..=501), Some(501)),
+    ];
+    for (what, h, want) in cases {
+        assert_eq!(h.newest().map(|f| f.frame.seq), want, "{what}");
+        if let Some(seq) = want {
+            assert_eq!(h.newest_seq(), seq, "{what}: agrees with newest_seq");
+        }
+    }
 }

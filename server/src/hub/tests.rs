@@ -103,3 +103,15 @@ fn a_frame_is_written_as_its_message_is() {
         assert_eq!(super::frame_json(&frame), super::to_json(&ServerMessage::Frame(frame.clone())));
     }
 }
+
+#[test]
+fn the_newest_frame_is_the_one_published_last() {
+    let hub = hub();
+    assert!(hub.newest_frame().is_none(), "nothing before the first frame");
+    for want in 1..=3 {
+        let published = hub.publish(sample(&["a"])).expect("published");
+        let newest = hub.newest_frame().expect("a frame");
+        assert_eq!(newest.frame.seq, want);
+        assert!(std::sync::Arc::ptr_eq(&newest, &published), "the frame shared, not a copy");
+    }
+}
