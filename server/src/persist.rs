@@ -24,7 +24,7 @@ use pulse_store::{Block, HostRecord, Store, StoreError, Tiers};
 pub use keeper::HostKeeper;
 
 /// How often agents' frames are written.
-pub const FLUSH_EVERY: Duration = Duration::from_secs(2);
+pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// How often segments are sealed into chunks.
 const SEAL_EVERY: Duration = Duration::from_secs(10);
 /// How often retention and caps are enforced.

@@ -1,5 +1,5 @@
 //! Bytes on disk per sample, on real host data: the recorded frames go through
-//! the store as a hub writes them (2-second segments, sealed every 10 minutes
+//! the store as a hub writes them (5-second segments, sealed every 10 minutes
 //! with their rollups), then the file's pages in use are counted.
 
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     for (i, frame) in frames.iter().enumerate() {
         samples += frame.values.len();
         pending::append(&mut pending, "rec", frame, &catalog);
-        if i % 2 == 1 {
+        if i % 5 == 4 {
             let segments: Vec<_> = pending.drain(..).map(|b| ("host".to_owned(), b)).collect();
             store.write(&[], &segments).map_err(|e| e.to_string())?;
         }
