@@ -37,6 +37,10 @@ fi
 
 for name in "${names[@]+"${names[@]}"}"; do
   say "benchmark: $name"
+  # Every server a benchmark starts keeps its history in a fresh directory, never
+  # in the user's own store (~/.local/share/pulse).
+  PULSE_DATA=$(mktemp -d -t pulse-bench-data.XXXXXX)
+  export PULSE_DATA
   case "$name" in
     size) { echo 'Command: `./pulse bench size`'; echo; bench/size.sh; } > bench/results/size.md || true ;;
     render) bench/render/build.sh && node bench/render/run.mjs --rounds "$render_rounds" ;;
@@ -57,6 +61,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     store-engines) cargo run --release -q -p pulse-bench-store-engines -- ${quick:+--flushes 120} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
+  rm -rf "$PULSE_DATA"
 done
 
 section() {

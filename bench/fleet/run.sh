@@ -26,7 +26,9 @@ ulimit -n "$(ulimit -Hn)"
 # Starts a server with "$@", waits (at most 10 s) for its address; sets $url and $pid.
 start() {
   local out="$work/server.$#.$RANDOM"
-  "$@" >"$out" 2>"$out.err" &
+  # Each hub keeps its history in a store of its own (a second case must not
+  # inherit the first's hosts).
+  PULSE_DATA="$out.data" "$@" >"$out" 2>"$out.err" &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done

@@ -109,8 +109,8 @@ pub struct Config {
     #[arg(long, env = "PULSE_DATA")]
     pub data: Option<PathBuf>,
 
-    /// Keep history in memory only: nothing is written to disk.
-    #[arg(long, env = "PULSE_NO_STORE", conflicts_with = "data")]
+    /// Keep history in memory only: nothing is written to disk (wins over --data).
+    #[arg(long, env = "PULSE_NO_STORE")]
     pub no_store: bool,
 
     /// How long a tier keeps history, TIER=DURATION (repeatable, or comma-separated).
