@@ -12,6 +12,8 @@
 mod keeper;
 pub mod pending;
 pub mod picture;
+mod read;
+mod rounds;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -160,80 +162,6 @@ impl Persist {
         }
     }
 
-    /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the segments of blocks that
-    /// have ended by `now`.
-    pub fn seal(&self, now: i64) {
-        let Some(block_ms) = self.lock_store().as_ref().map(|s| s.tiers().0[pulse_store::tier::RAW].block_ms) else {
-            return;
-        };
-        let before = now.div_euclid(block_ms) * block_ms;
-        let due: Vec<String> = {
-            let state = self.lock_state();
-            state.unsealed.iter().filter(|(_, &t)| t < before).map(|(id, _)| id.clone()).take(SEALS_PER_ROUND).collect()
-        };
-        for id in due {
-            let result = match self.lock_store().as_mut() {
-                Some(store) => store.seal(&id, before),
-                None => return,
-            };
-            match result {
-                Ok(_) => {
-                    let mut state = self.lock_state();
-                    if state.unsealed.get(&id).is_some_and(|&t| t < before) {
-                        state.unsealed.insert(id, before);
-                    }
-                }
-                Err(error) => self.failed(&error),
-            }
-        }
-    }
-
-    /// Deletes what is past retention or over a cap.
-    pub fn enforce(&self, now: i64) {
-        let result = match self.lock_store().as_mut() {
-            Some(store) => store.enforce(now, CAP_BUDGET),
-            None => return,
-        };
-        match result {
-            Ok(deleted) if deleted.by_size > 0 => {
-                tracing::warn!(
-                    chunks = deleted.by_size,
-                    "history store: a tier is over its cap; its oldest chunks went"
-                );
-            }
-            Ok(_) => {}
-            Err(error) => self.failed(&error),
-        }
-    }
-
-    /// Runs the flush, seal and retention rounds until the server stops (a last
-    /// flush then, so a graceful restart loses nothing).
-    pub fn spawn(self: &Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
-        let me = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut flush = tokio::time::interval(FLUSH_EVERY);
-            let mut seal = tokio::time::interval(SEAL_EVERY);
-            let mut enforce = tokio::time::interval(ENFORCE_EVERY);
-            loop {
-                let job: fn(&Persist) = tokio::select! {
-                    _ = flush.tick() => |p| p.flush(),
-                    _ = seal.tick() => |p| p.seal(crate::hub::now_ms()),
-                    _ = enforce.tick() => |p| p.enforce(crate::hub::now_ms()),
-                    changed = stop.changed() => {
-                        if changed.is_ok() && !*stop.borrow() {
-                            continue;
-                        }
-                        let me = Arc::clone(&me);
-                        let _ = tokio::task::spawn_blocking(move || me.flush()).await;
-                        return;
-                    }
-                };
-                let me = Arc::clone(&me);
-                let _ = tokio::task::spawn_blocking(move || job(&me)).await;
-            }
-        });
-    }
-
     /// Writes one host's frames now (the hub's own host, before it publishes).
     fn write_now(&self, id: &str, blocks: Vec<Block>) {
         self.write_batch(&[(id.to_owned(), blocks)]);
@@ -316,57 +244,6 @@ impl Persist {
             }
             state.pending.insert(id.clone(), all);
         }
-    }
-
-    /// Draws a `width=` answer for `window` from `memory`, the hub's recent
-    /// frames, and from the store when `stored` (the host's frames are kept) and
-    /// there is one.
-    pub fn picture(
-        &self,
-        window: &picture::Window<'_>,
-        memory: &[Arc<crate::history::SharedFrame>],
-        stored: bool,
-    ) -> Result<picture::Answer, StoreError> {
-        let store = self.lock_store();
-        picture::draw(store.as_ref().filter(|_| stored), window, memory)
-    }
-
-    /// Host `id`'s stored frames of `epoch` taken in `[from, to)`, oldest first:
-    /// the newest run without a hole, ending just before `before_seq` when given
-    /// (the first frame memory holds), at most `limit` of them (the newest).
-    pub fn frames(
-        &self,
-        id: &str,
-        epoch: &pulse_protocol::Epoch,
-        from: i64,
-        to: i64,
-        before_seq: Option<u64>,
-        limit: usize,
-    ) -> Vec<pulse_protocol::Frame> {
-        let blocks = match self.lock_store().as_ref().map(|s| s.blocks(id, from, to, pulse_store::Select::All)) {
-            Some(Ok(blocks)) => blocks,
-            Some(Err(error)) => {
-                self.failed(&error);
-                return Vec::new();
-            }
-            None => return Vec::new(),
-        };
-        let mut frames: Vec<pulse_protocol::Frame> = blocks
-            .iter()
-            .filter(|b| b.epoch == epoch.0)
-            .flat_map(|b| keeper::frames_of(b, 0, before_seq.unwrap_or(u64::MAX)))
-            .filter(|f| f.ts >= from && f.ts < to)
-            .collect();
-        frames.sort_by_key(|f| f.seq);
-        frames.dedup_by_key(|f| f.seq);
-        // Only a run that ends where memory starts joins it.
-        if before_seq.is_some_and(|next| frames.last().is_some_and(|f| f.seq + 1 != next)) {
-            return Vec::new();
-        }
-        let run = frames.windows(2).rposition(|w| w[1].seq != w[0].seq + 1).map_or(0, |at| at + 1);
-        let start = run.max(frames.len().saturating_sub(limit));
-        frames.drain(..start);
-        frames
     }
 
     fn lock_store(&self) -> MutexGuard<'_, Option<Store>> {

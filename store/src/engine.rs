@@ -9,15 +9,15 @@
 //! same transaction, so rollups are written as time passes, never at query time.
 
 mod schema;
+mod seal;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
-use crate::block::{runs, split_at, Block, Rollup};
-use crate::codec::{decode_block, decode_rollup, encode_block, encode_rollup, CodecError, Select};
-use crate::rollup;
-use crate::tier::{Tier, Tiers, HOURS, MINUTES, RAW};
+use crate::block::{Block, Rollup};
+use crate::codec::{decode_block, decode_rollup, encode_block, CodecError, Select};
+use crate::tier::{Tiers, RAW};
 
 /// Chunks deleted at a time while a tier is over its cap: one, so no more goes
 /// than the cap asks.
@@ -195,71 +195,6 @@ impl Store {
         Ok(())
     }
 
-    /// Seals `host`'s segments before `before`: sealed raw chunks of one block
-    /// each, and their rollups merged into the minute and hour tiers. Returns how
-    /// many samples were sealed.
-    pub fn seal(&mut self, host: &str, before: i64) -> Result<usize, StoreError> {
-        let tiers = self.tiers;
-        let tx = self.conn.transaction()?;
-        let segments: Vec<(i64, Vec<u8>)> = {
-            let mut query =
-                tx.prepare_cached("SELECT rowid, data FROM segments WHERE host = ?1 AND start < ?2 ORDER BY start")?;
-            let rows = query.query_map(params![host, before], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        if segments.is_empty() {
-            return Ok(0);
-        }
-        let mut sealed = Vec::new();
-        let mut rest = Vec::new();
-        for (_, data) in &segments {
-            let (old, new) = split_at(&decode_block(data, Select::All)?, before);
-            sealed.push(old);
-            if !new.is_empty() {
-                rest.push(new);
-            }
-        }
-        let sealed = runs(&sealed, tiers.0[RAW].block_ms);
-        let count = sealed.iter().map(Block::len).sum();
-        {
-            let mut drop = tx.prepare_cached("DELETE FROM segments WHERE rowid = ?1")?;
-            for (rowid, _) in &segments {
-                drop.execute([rowid])?;
-            }
-            let mut keep = tx.prepare_cached("INSERT INTO segments VALUES (?1, ?2, ?3, ?4)")?;
-            for block in rest.iter().filter(|b| !b.is_empty()) {
-                keep.execute(params![host, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
-            }
-            let mut put = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for block in sealed.iter().filter(|b| !b.is_empty()) {
-                put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
-            }
-            for (tier, of) in [(MINUTES, &tiers.0[MINUTES]), (HOURS, &tiers.0[HOURS])] {
-                let fresh = rollup::merge_all(
-                    &sealed.iter().map(|b| rollup::of_block(b, of.step_ms)).collect::<Vec<_>>(),
-                    of.step_ms,
-                );
-                for (start, part) in by_block(&fresh, of) {
-                    let old: Option<Vec<u8>> = tx
-                        .query_row(
-                            "SELECT data FROM chunks WHERE host = ?1 AND tier = ?2 AND start = ?3",
-                            params![host, tier as i64, start],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
-                    let merged = match old {
-                        Some(bytes) => rollup::merge_all(&[decode_rollup(&bytes, Select::All)?, part], of.step_ms),
-                        None => part,
-                    };
-                    let end = merged.ts.last().map_or(start, |&t| t + of.step_ms - 1);
-                    put.execute(params![host, tier as i64, start, end, encode_rollup(&merged)])?;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(count)
-    }
-
     /// The raw samples of `host` overlapping `[from, to)`, oldest first, with the
     /// selected series (sealed chunks and segments alike).
     pub fn blocks(&self, host: &str, from: i64, to: i64, select: Select<'_>) -> Result<Vec<Block>, StoreError> {
@@ -380,39 +315,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-}
-
-/// A rollup cut into the chunks of `tier` its buckets fall in.
-fn by_block(rollup: &Rollup, tier: &Tier) -> Vec<(i64, Rollup)> {
-    let mut out: Vec<(i64, Rollup)> = Vec::new();
-    for (row, &ts) in rollup.ts.iter().enumerate() {
-        let start = ts.div_euclid(tier.block_ms) * tier.block_ms;
-        if out.last().is_none_or(|(s, _)| *s != start) {
-            let columns = rollup
-                .columns
-                .iter()
-                .map(|c| crate::block::RollupColumn {
-                    id: c.id.clone(),
-                    decimals: c.decimals,
-                    min: Vec::new(),
-                    max: Vec::new(),
-                    avg: Vec::new(),
-                    count: Vec::new(),
-                })
-                .collect();
-            out.push((start, Rollup { step_ms: rollup.step_ms, ts: Vec::new(), columns }));
-        }
-        if let Some((_, part)) = out.last_mut() {
-            part.ts.push(ts);
-            for (to, from) in part.columns.iter_mut().zip(&rollup.columns) {
-                to.min.push(from.min[row]);
-                to.max.push(from.max[row]);
-                to.avg.push(from.avg[row]);
-                to.count.push(from.count[row]);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

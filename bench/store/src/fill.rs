@@ -1,5 +1,6 @@
 //! A store pre-filled as a hub would have written it: `--days` of 1 Hz samples
-//! for `--hosts` synthetic hosts (daily waves, noise, and one 5-second CPU spike
+//! for `--hosts` synthetic hosts (`host-FIRST`… with `--first`, so a store can
+//! hold a few hosts of 30 days among many of one) (daily waves, noise, and one 5-second CPU spike
 //! to 97 % at noon UTC 10 days ago), in sealed chunks with their rollups.
 
 use std::collections::{BTreeMap, HashMap};
@@ -36,6 +37,7 @@ pub fn spike_ms(now: i64) -> i64 {
 pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let dir = std::path::PathBuf::from(required(flags, "data")?);
     let hosts = number(flags, "hosts", 3)?;
+    let first = number(flags, "first", 1)?;
     let days = number(flags, "days", 30)? as i64;
     let now = flags
         .get("now")
@@ -45,7 +47,7 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let start = end - days * DAY_MS;
     let spike = spike_ms(now);
     let started = std::time::Instant::now();
-    for h in 1..=hosts {
+    for h in first..first + hosts {
         let id = format!("host-{h}");
         let catalog = catalog(&id);
         let mut seq = 0u64;

@@ -18,7 +18,16 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let dir = std::path::PathBuf::from(required(flags, "data")?);
     let rounds = number(flags, "rounds", 100)? as usize;
     let persist = Persist::open(&dir, Tiers::default());
-    let hosts = persist.hosts().map_err(|e| e.to_string())?;
+    let all = persist.hosts().map_err(|e| e.to_string())?;
+    // `--pick N`: ask only of host-1 … host-N (the ones filled with the most days).
+    let pick = number(flags, "pick", 0)?;
+    let hosts: Vec<_> = all
+        .iter()
+        .filter(|h| {
+            pick == 0 || h.id.strip_prefix("host-").and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n <= pick)
+        })
+        .cloned()
+        .collect();
     if hosts.is_empty() {
         return Err(format!("{} holds no hosts: fill it first", dir.display()));
     }

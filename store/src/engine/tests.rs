@@ -1,5 +1,6 @@
 use super::*;
 use crate::block::Column;
+use crate::tier::{HOURS, MINUTES};
 
 /// A fresh directory under the system's temp dir, removed when dropped.
 struct Dir(PathBuf);
