@@ -33,7 +33,8 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     }
     let series: Vec<String> = SERIES.iter().map(|s| (*s).to_owned()).collect();
     println!(
-        "{} hosts in the store; {rounds} queries per range, 4 series, 1,000 px, each on a random host.",
+        "{} hosts in the store; {rounds} queries per range, 4 series, 1,000 px, each on a random one of {}.",
+        all.len(),
         hosts.len()
     );
     println!();
