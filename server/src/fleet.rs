@@ -322,10 +322,15 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        let mut state = self.host.lock();
-        if state.claimed_by == Some(self.id) {
-            state.claimed_by = None;
+        {
+            let mut state = self.host.lock();
+            if state.claimed_by == Some(self.id) {
+                state.claimed_by = None;
+            }
         }
+        // The link is gone, and with it the agent that would replay what a crash
+        // lost: what it sent is written now.
+        self.host.persist.flush_host(&self.host.id);
     }
 }
 

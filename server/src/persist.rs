@@ -18,21 +18,26 @@ mod rounds;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pulse_protocol::Catalog;
 use pulse_store::{Block, HostRecord, Store, StoreError, Tiers};
 
 pub use keeper::HostKeeper;
 
-/// How often agents' frames are written.
+/// How long an agent host's frames wait before they are written: each host's
+/// own clock, so ten thousand hosts' writes spread over the interval instead of
+/// landing at once.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
+/// How often the store's thread looks for hosts due to be written.
+const TICK: Duration = Duration::from_millis(250);
 /// How often segments are sealed into chunks.
-const SEAL_EVERY: Duration = Duration::from_secs(10);
+const SEAL_EVERY: Duration = Duration::from_secs(1);
 /// How often retention and caps are enforced.
 const ENFORCE_EVERY: Duration = Duration::from_secs(60);
-/// Hosts sealed per round (so a round stays short at ten thousand hosts).
-const SEALS_PER_ROUND: usize = 500;
+/// Hosts sealed per round (a round stays short; ten thousand hosts are sealed
+/// within a few minutes of a block's end).
+const SEALS_PER_ROUND: usize = 50;
 /// Chunks deleted per enforcement round for caps.
 const CAP_BUDGET: usize = 1_024;
 /// Hosts written per transaction, so the hub's own host never waits long.
@@ -49,18 +54,31 @@ pub struct Persist {
 
 #[derive(Default)]
 struct State {
-    /// Frames waiting for the next flush, per host id.
-    pending: BTreeMap<String, Vec<Block>>,
+    /// Frames waiting to be written, per host id.
+    pending: BTreeMap<String, Waiting>,
     /// Per host id: name, tags, whether local.
     hosts: HashMap<String, (String, String, bool)>,
     /// Per host id: the epoch, seq and time of its newest stored frame.
     stored: HashMap<String, (String, u64, i64)>,
     /// Per host id: the oldest time not yet sealed.
     unsealed: HashMap<String, i64>,
-    /// Per host id: its catalogue, and as stored.
-    catalogs: HashMap<String, (Catalog, String)>,
+    /// Per host id: its catalogue (the hub's own `Arc`), and whether the store
+    /// has it yet.
+    catalogs: HashMap<String, (Arc<Catalog>, bool)>,
     /// The last error, so it is said once rather than every flush.
     failing: Option<String>,
+}
+
+/// One host's frames waiting to be written, and since when.
+pub(crate) struct Waiting {
+    blocks: Vec<Block>,
+    since: Instant,
+}
+
+impl Waiting {
+    fn new() -> Self {
+        Waiting { blocks: Vec::new(), since: Instant::now() }
+    }
 }
 
 impl Persist {
@@ -87,7 +105,7 @@ impl Persist {
                 state.hosts.insert(host.id.clone(), (host.name.clone(), host.tags.clone(), host.local));
                 state.stored.insert(host.id.clone(), (host.epoch.clone(), host.newest_seq, host.newest_ts));
                 if let Ok(catalog) = serde_json::from_str::<Catalog>(&host.catalog) {
-                    state.catalogs.insert(host.id.clone(), (catalog, host.catalog.clone()));
+                    state.catalogs.insert(host.id.clone(), (Arc::new(catalog), true));
                 }
                 state.unsealed.insert(host.id, i64::MIN);
             }
@@ -107,10 +125,10 @@ impl Persist {
 
     /// Notes host `id`'s catalogue, when it changed, to be stored with its next
     /// frames.
-    fn catalog(state: &mut State, id: &str, catalog: &Catalog) {
-        if state.catalogs.get(id).is_none_or(|(known, _)| known != catalog) {
-            let json = serde_json::to_string(catalog).unwrap_or_else(|_| String::from("{\"series\":[]}"));
-            state.catalogs.insert(id.to_owned(), (catalog.clone(), json));
+    fn catalog(state: &mut State, id: &str, catalog: &Arc<Catalog>) {
+        let known = state.catalogs.get(id).is_some_and(|(known, _)| Arc::ptr_eq(known, catalog) || known == catalog);
+        if !known {
+            state.catalogs.insert(id.to_owned(), (Arc::clone(catalog), false));
         }
     }
 
@@ -153,9 +171,34 @@ impl Persist {
 
     /// Writes every host's waiting frames now.
     pub fn flush(&self) {
-        let pending = std::mem::take(&mut self.lock_state().pending);
-        let hosts: Vec<(String, Vec<Block>)> = pending.into_iter().collect();
-        for batch in hosts.chunks(HOSTS_PER_WRITE) {
+        self.flush_due(None);
+    }
+
+    /// Writes host `id`'s waiting frames now (its agent is gone: nobody would
+    /// replay them after a crash).
+    pub fn flush_host(&self, id: &str) {
+        let waiting = self.lock_state().pending.remove(id);
+        if let Some(waiting) = waiting {
+            self.write_batch(vec![(id.to_owned(), waiting.blocks)]);
+        }
+    }
+
+    /// Writes the frames of every host that has waited [`FLUSH_EVERY`] by `now`
+    /// (every host when `None`), a thousand hosts per transaction.
+    pub fn flush_due(&self, now: Option<Instant>) {
+        let due: Vec<(String, Vec<Block>)> = {
+            let mut state = self.lock_state();
+            let ids: Vec<String> = state
+                .pending
+                .iter()
+                .filter(|(_, w)| now.is_none_or(|now| now.duration_since(w.since) >= FLUSH_EVERY))
+                .map(|(id, _)| id.clone())
+                .collect();
+            ids.into_iter().filter_map(|id| state.pending.remove(&id).map(|w| (id, w.blocks))).collect()
+        };
+        let mut due = due.into_iter().peekable();
+        while due.peek().is_some() {
+            let batch: Vec<(String, Vec<Block>)> = due.by_ref().take(HOSTS_PER_WRITE).collect();
             if !self.write_batch(batch) {
                 return;
             }
@@ -164,13 +207,17 @@ impl Persist {
 
     /// Writes one host's frames now (the hub's own host, before it publishes).
     fn write_now(&self, id: &str, blocks: Vec<Block>) {
-        self.write_batch(&[(id.to_owned(), blocks)]);
+        self.write_batch(vec![(id.to_owned(), blocks)]);
     }
 
     /// Writes `batch` in one transaction; what fails waits for the next flush.
     /// Returns false when there is no store.
-    fn write_batch(&self, batch: &[(String, Vec<Block>)]) -> bool {
-        let (records, segments) = self.prepare(batch);
+    fn write_batch(&self, batch: Vec<(String, Vec<Block>)>) -> bool {
+        let records = self.records(&batch);
+        let segments: Vec<(String, Block)> = batch
+            .into_iter()
+            .flat_map(|(id, blocks)| blocks.into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b)))
+            .collect();
         let result = match self.lock_store().as_mut() {
             Some(store) => store.write(&records, &segments),
             None => return false,
@@ -179,35 +226,38 @@ impl Persist {
             Ok(()) => self.stored(&records),
             Err(error) => {
                 self.failed(&error);
-                self.requeue(batch);
+                self.requeue(segments);
             }
         }
         true
     }
 
-    fn prepare(&self, batch: &[(String, Vec<Block>)]) -> (Vec<HostRecord>, Vec<(String, Block)>) {
+    /// The host records to write with `batch`: names, tags and the newest frame;
+    /// the catalogue only when the store does not have it yet (`""` keeps it).
+    fn records(&self, batch: &[(String, Vec<Block>)]) -> Vec<HostRecord> {
         let state = self.lock_state();
-        let mut records = Vec::with_capacity(batch.len());
-        let mut segments = Vec::new();
-        for (id, blocks) in batch {
-            let Some(last) = blocks.iter().rev().find(|b| !b.is_empty()) else { continue };
-            let (name, tags, local) =
-                state.hosts.get(id).cloned().unwrap_or_else(|| (id.clone(), String::new(), false));
-            let catalog =
-                state.catalogs.get(id).map_or_else(|| String::from("{\"series\":[]}"), |(_, json)| json.clone());
-            records.push(HostRecord {
-                id: id.clone(),
-                name,
-                tags,
-                local,
-                epoch: last.epoch.clone(),
-                newest_seq: last.last_seq(),
-                newest_ts: last.ts.last().copied().unwrap_or(0),
-                catalog,
-            });
-            segments.extend(blocks.iter().filter(|b| !b.is_empty()).map(|b| (id.clone(), b.clone())));
-        }
-        (records, segments)
+        batch
+            .iter()
+            .filter_map(|(id, blocks)| {
+                let last = blocks.iter().rev().find(|b| !b.is_empty())?;
+                let (name, tags, local) =
+                    state.hosts.get(id).cloned().unwrap_or_else(|| (id.clone(), String::new(), false));
+                let catalog = match state.catalogs.get(id) {
+                    Some((catalog, false)) => serde_json::to_string(&**catalog).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                Some(HostRecord {
+                    id: id.clone(),
+                    name,
+                    tags,
+                    local,
+                    epoch: last.epoch.clone(),
+                    newest_seq: last.last_seq(),
+                    newest_ts: last.ts.last().copied().unwrap_or(0),
+                    catalog,
+                })
+            })
+            .collect()
     }
 
     fn stored(&self, records: &[HostRecord]) {
@@ -216,6 +266,11 @@ impl Persist {
         for record in records {
             state.stored.insert(record.id.clone(), (record.epoch.clone(), record.newest_seq, record.newest_ts));
             state.unsealed.entry(record.id.clone()).or_insert(i64::MIN);
+            if !record.catalog.is_empty() {
+                if let Some((_, written)) = state.catalogs.get_mut(&record.id) {
+                    *written = true;
+                }
+            }
         }
         drop(state);
         if cleared.is_some() {
@@ -234,15 +289,20 @@ impl Persist {
 
     /// Puts frames that could not be written back in front of newer ones,
     /// keeping at most [`MAX_PENDING`] rows per host.
-    fn requeue(&self, batch: &[(String, Vec<Block>)]) {
+    fn requeue(&self, segments: Vec<(String, Block)>) {
         let mut state = self.lock_state();
-        for (id, blocks) in batch {
-            let newer = state.pending.remove(id).unwrap_or_default();
-            let mut all: Vec<Block> = blocks.iter().cloned().chain(newer).collect();
-            while pending::rows(&all) > MAX_PENDING && all.len() > 1 {
-                all.remove(0);
+        let mut failed: BTreeMap<String, Vec<Block>> = BTreeMap::new();
+        for (id, block) in segments {
+            failed.entry(id).or_default().push(block);
+        }
+        for (id, mut blocks) in failed {
+            let newer = state.pending.remove(&id);
+            let since = newer.as_ref().map_or_else(Instant::now, |w| w.since);
+            blocks.extend(newer.into_iter().flat_map(|w| w.blocks));
+            while pending::rows(&blocks) > MAX_PENDING && blocks.len() > 1 {
+                blocks.remove(0);
             }
-            state.pending.insert(id.clone(), all);
+            state.pending.insert(id, Waiting { blocks, since });
         }
     }
 

@@ -87,7 +87,8 @@ pub struct HostRecord {
     /// When its newest stored sample was taken.
     pub newest_ts: i64,
     /// Its series catalogue, as the hub serialises it (so a down host's history
-    /// can be asked for by series after a restart).
+    /// can be asked for by series after a restart); written as `""`, the stored
+    /// one is kept.
     pub catalog: String,
 }
 
@@ -171,7 +172,12 @@ impl Store {
     pub fn write(&mut self, hosts: &[HostRecord], segments: &[(String, Block)]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
-            let mut host = tx.prepare_cached("INSERT OR REPLACE INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+            let mut host = tx.prepare_cached(
+                "INSERT INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET
+                   name = excluded.name, tags = excluded.tags, local = excluded.local, epoch = excluded.epoch,
+                   newest_seq = excluded.newest_seq, newest_ts = excluded.newest_ts,
+                   catalog = CASE WHEN excluded.catalog = '' THEN hosts.catalog ELSE excluded.catalog END",
+            )?;
             for h in hosts {
                 host.execute(params![
                     h.id,

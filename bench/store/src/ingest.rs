@@ -24,6 +24,7 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let persist = Persist::open(&dir, Tiers::default());
     let keepers: Vec<_> = (0..hosts).map(|h| persist.keeper(&format!("host-{h}"))).collect();
     let epoch = Epoch("bench".into());
+    let catalog = std::sync::Arc::new(catalog);
     let start = 1_800_000_000_000i64;
     let mut template = frames[0].clone();
     let mut pass = |store: bool| {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use pulse_protocol::{Catalog, Epoch, Frame};
 use pulse_store::Block;
 
-use super::{pending, Persist};
+use super::{pending, Persist, Waiting};
 use crate::hub::Keeper;
 
 /// The store for host `id`.
@@ -22,15 +22,23 @@ impl HostKeeper {
 }
 
 impl Keeper for HostKeeper {
-    fn keep(&self, epoch: &Epoch, frame: &Frame, catalog: &Catalog, durable: bool) {
-        Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
+    fn keep(&self, epoch: &Epoch, frame: &Frame, catalog: &Arc<Catalog>, durable: bool) {
         if durable {
+            Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
             let mut blocks = Vec::with_capacity(1);
             pending::append(&mut blocks, &epoch.0, frame, catalog);
             self.persist.write_now(&self.id, blocks);
         } else {
             let mut state = self.persist.lock_state();
-            pending::append(state.pending.entry(self.id.clone()).or_default(), &epoch.0, frame, catalog);
+            Persist::catalog(&mut state, &self.id, catalog);
+            match state.pending.get_mut(&self.id) {
+                Some(waiting) => pending::append(&mut waiting.blocks, &epoch.0, frame, catalog),
+                None => {
+                    let mut waiting = Waiting::new();
+                    pending::append(&mut waiting.blocks, &epoch.0, frame, catalog);
+                    state.pending.insert(self.id.clone(), waiting);
+                }
+            }
         }
     }
 

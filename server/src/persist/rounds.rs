@@ -1,10 +1,12 @@
-//! The rounds that run beside the hub: flushing agents' frames, sealing finished
-//! blocks, enforcing retention and caps; and the task that runs them until the
-//! server stops (a last flush then, so a graceful restart loses nothing).
+//! The rounds that run beside the hub: writing agents' frames, sealing finished
+//! blocks, enforcing retention and caps; and the low-priority thread that runs
+//! them until the server stops (a last flush then, so a graceful restart loses
+//! nothing).
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, FLUSH_EVERY, SEALS_PER_ROUND, SEAL_EVERY};
+use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
     /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the segments of blocks that
@@ -53,31 +55,43 @@ impl Persist {
         }
     }
 
-    /// Runs the flush, seal and retention rounds until the server stops (a last
-    /// flush then, so a graceful restart loses nothing).
-    pub fn spawn(self: &Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    /// Runs the rounds on a thread of their own at a lower priority (nice 10),
+    /// so that writing thousands of hosts never delays a frame on its way to a
+    /// browser: the kernel gives the hub's own threads the core first. Every
+    /// [`TICK`] it writes the hosts due; seals every [`SEAL_EVERY`]; enforces
+    /// retention and caps every [`ENFORCE_EVERY`]. It ends with the server (a
+    /// last flush then, so a graceful restart loses nothing).
+    pub fn spawn(self: &Arc<Self>, stop: tokio::sync::watch::Receiver<bool>) {
         let me = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut flush = tokio::time::interval(FLUSH_EVERY);
-            let mut seal = tokio::time::interval(SEAL_EVERY);
-            let mut enforce = tokio::time::interval(ENFORCE_EVERY);
-            loop {
-                let job: fn(&Persist) = tokio::select! {
-                    _ = flush.tick() => |p| p.flush(),
-                    _ = seal.tick() => |p| p.seal(crate::hub::now_ms()),
-                    _ = enforce.tick() => |p| p.enforce(crate::hub::now_ms()),
-                    changed = stop.changed() => {
-                        if changed.is_ok() && !*stop.borrow() {
-                            continue;
-                        }
-                        let me = Arc::clone(&me);
-                        let _ = tokio::task::spawn_blocking(move || me.flush()).await;
-                        return;
-                    }
-                };
-                let me = Arc::clone(&me);
-                let _ = tokio::task::spawn_blocking(move || job(&me)).await;
+        let started = std::thread::Builder::new().name("pulse-store".into()).spawn(move || {
+            lower_priority();
+            let mut sealed = Instant::now();
+            let mut enforced = Instant::now();
+            while !*stop.borrow() {
+                std::thread::sleep(TICK);
+                me.flush_due(Some(Instant::now()));
+                if sealed.elapsed() >= SEAL_EVERY {
+                    me.seal(crate::hub::now_ms());
+                    sealed = Instant::now();
+                }
+                if enforced.elapsed() >= ENFORCE_EVERY {
+                    me.enforce(crate::hub::now_ms());
+                    enforced = Instant::now();
+                }
             }
+            me.flush();
         });
+        if let Err(error) = started {
+            tracing::error!("history store: its thread did not start ({error}); frames wait in memory");
+        }
+    }
+}
+
+/// Lowers this thread's scheduling priority (nice 10; Linux sets it per thread).
+fn lower_priority() {
+    // SAFETY: setpriority on this thread's own id changes nothing but its priority.
+    let failed = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10) } != 0;
+    if failed {
+        tracing::debug!("history store: could not lower its thread's priority");
     }
 }

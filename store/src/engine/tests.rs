@@ -76,6 +76,20 @@ fn segments_sealed_read_back_the_same_with_rollups_written() {
 }
 
 #[test]
+fn a_host_written_without_a_catalogue_keeps_the_stored_one() {
+    let dir = Dir::new("catalog");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    let mut record = host(10);
+    record.catalog = r#"{"series":[1]}"#.into();
+    store.write(&[record.clone()], &[]).unwrap();
+    record.catalog = String::new();
+    record.newest_seq = 20;
+    store.write(&[record], &[]).unwrap();
+    let stored = store.hosts().unwrap();
+    assert_eq!((stored[0].newest_seq, stored[0].catalog.as_str()), (20, r#"{"series":[1]}"#));
+}
+
+#[test]
 fn a_reopened_store_has_everything_committed() {
     let dir = Dir::new("reopen");
     {
