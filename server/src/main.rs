@@ -15,6 +15,12 @@ use pulse_server::agent::config::AgentConfig;
 use pulse_server::config::Config;
 use tracing_subscriber::EnvFilter;
 
+mod alloc;
+
+/// mimalloc for a hub, the system's allocator for an agent (see `alloc`).
+#[global_allocator]
+static ALLOCATOR: alloc::Chosen = alloc::Chosen;
+
 fn main() -> ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|arg| arg == "agent") {
