@@ -46,7 +46,12 @@ impl Store {
             for block in rest.iter().filter(|b| !b.is_empty()) {
                 keep.execute(params![host, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
             }
-            let mut put = tx.prepare_cached("INSERT OR REPLACE INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            // An upsert, not INSERT OR REPLACE: a replace deletes without firing the
+            // delete trigger, and the tier's byte count would only ever grow.
+            let mut put = tx.prepare_cached(
+                "INSERT INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(host, tier, start) DO UPDATE SET end = excluded.end, data = excluded.data",
+            )?;
             for block in sealed.iter().filter(|b| !b.is_empty()) {
                 put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
             }

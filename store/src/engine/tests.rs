@@ -1,6 +1,6 @@
 use super::*;
 use crate::block::Column;
-use crate::tier::{HOURS, MINUTES};
+use crate::tier::{HOURS, MINUTES, RAW};
 
 /// A fresh directory under the system's temp dir, removed when dropped.
 struct Dir(PathBuf);
@@ -68,8 +68,21 @@ fn segments_sealed_read_back_the_same_with_rollups_written() {
     assert_eq!(hours[0].columns[0].count, vec![1_200]);
     let direct_max = before[..1_200].iter().map(|r| r.2).fold(f64::MIN, f64::max);
     assert_eq!(hours[0].columns[0].max[0], direct_max);
-    // Sealing the rest later adds to the same hour bucket.
+    // Sealing the rest later adds to the same hour bucket, and each tier's byte
+    // count is what its chunks hold (a rewritten chunk counted once).
     store.seal("web-1", 30 * MIN).unwrap();
+    for tier in [RAW, MINUTES, HOURS] {
+        let held: i64 = store
+            .conn
+            .query_row("SELECT coalesce(sum(length(data)), 0) FROM chunks WHERE tier = ?1", [tier as i64], |r| r.get(0))
+            .unwrap();
+        let segments: i64 = if tier == RAW {
+            store.conn.query_row("SELECT coalesce(sum(length(data)), 0) FROM segments", [], |r| r.get(0)).unwrap()
+        } else {
+            0
+        };
+        assert_eq!(store.bytes().unwrap()[tier] as i64, held + segments, "tier {tier}");
+    }
     let hours = store.rollups("web-1", HOURS, 0, 30 * MIN, Select::All).unwrap();
     assert_eq!(hours[0].columns[0].count, vec![1_500]);
     assert_eq!(store.hosts().unwrap(), vec![host(1_500)]);
