@@ -49,6 +49,9 @@ const MAX_PENDING: usize = 3_600;
 /// The store, what waits to be written, and what is safely stored.
 pub struct Persist {
     store: Mutex<Option<Store>>,
+    /// Whether the store opened (asked on the hub's thread, which must not wait for
+    /// the store's lock while a write holds it).
+    open: bool,
     state: Mutex<State>,
 }
 
@@ -98,7 +101,8 @@ impl Persist {
                 None
             }
         };
-        let persist = Persist { store: Mutex::new(store), state: Mutex::default() };
+        let open = store.is_some();
+        let persist = Persist { store: Mutex::new(store), open, state: Mutex::default() };
         if let Ok(hosts) = persist.hosts() {
             let mut state = persist.lock_state();
             for host in hosts {
@@ -115,12 +119,12 @@ impl Persist {
 
     /// A store that keeps nothing (memory only).
     pub fn none() -> Arc<Persist> {
-        Arc::new(Persist { store: Mutex::new(None), state: Mutex::default() })
+        Arc::new(Persist { store: Mutex::new(None), open: false, state: Mutex::default() })
     }
 
     /// Whether a store is open.
     pub fn is_open(&self) -> bool {
-        self.lock_store().is_some()
+        self.open
     }
 
     /// Notes host `id`'s catalogue, when it changed, to be stored with its next

@@ -51,30 +51,26 @@ impl Keeper for HostKeeper {
     }
 
     fn recall(&self, epoch: &Epoch, after: u64, before: u64, limit: usize) -> Vec<Frame> {
-        let blocks = match self.persist.lock_store().as_ref() {
-            Some(store) => store.latest(&self.id, limit.saturating_mul(2)),
-            None => return Vec::new(),
-        };
-        let blocks = match blocks {
-            Ok(blocks) => blocks,
-            Err(error) => {
-                self.persist.failed(&error);
-                return Vec::new();
-            }
-        };
-        let mut frames: Vec<Frame> =
-            blocks.iter().filter(|b| b.epoch == epoch.0).flat_map(|b| frames_of(b, after, before)).collect();
-        frames.sort_by_key(|f| f.seq);
-        frames.dedup_by_key(|f| f.seq);
+        let blocks = self.persist.read(|store| store.latest(&self.id, limit.saturating_mul(2)));
+        let mut frames = frames_in(&blocks, epoch, after, before);
         let extra = frames.len().saturating_sub(limit);
         frames.drain(..extra);
         frames
     }
 }
 
-/// The rows of `block` with `after < seq < before`, as frames (the store keeps
-/// values, not process tables).
-pub(super) fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Frame> + '_ {
+/// The rows of `blocks` in `epoch` with `after < seq < before`, as frames in seq
+/// order, each seq once (the store keeps values, not process tables).
+pub(super) fn frames_in(blocks: &[Block], epoch: &Epoch, after: u64, before: u64) -> Vec<Frame> {
+    let mut frames: Vec<Frame> =
+        blocks.iter().filter(|b| b.epoch == epoch.0).flat_map(|b| frames_of(b, after, before)).collect();
+    frames.sort_by_key(|f| f.seq);
+    frames.dedup_by_key(|f| f.seq);
+    frames
+}
+
+/// The rows of `block` with `after < seq < before`, as frames.
+fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Frame> + '_ {
     (0..block.len()).filter_map(move |row| {
         let seq = block.first_seq + row as u64;
         (seq > after && seq < before).then(|| Frame {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use pulse_store::StoreError;
+use pulse_store::{Store, StoreError};
 
 use super::{keeper, picture, Persist};
 
@@ -21,6 +21,19 @@ impl Persist {
         picture::draw(store.as_ref().filter(|_| stored), window, memory)
     }
 
+    /// What `query` reads from the store; nothing without a store, and nothing
+    /// (the error said once) when it fails.
+    pub(super) fn read<T>(&self, query: impl FnOnce(&Store) -> Result<Vec<T>, StoreError>) -> Vec<T> {
+        let result = match self.lock_store().as_ref() {
+            Some(store) => query(store),
+            None => return Vec::new(),
+        };
+        result.unwrap_or_else(|error| {
+            self.failed(&error);
+            Vec::new()
+        })
+    }
+
     /// Host `id`'s stored frames of `epoch` taken in `[from, to)`, oldest first:
     /// the newest run without a hole, ending just before `before_seq` when given
     /// (the first frame memory holds), at most `limit` of them (the newest).
@@ -33,22 +46,9 @@ impl Persist {
         before_seq: Option<u64>,
         limit: usize,
     ) -> Vec<pulse_protocol::Frame> {
-        let blocks = match self.lock_store().as_ref().map(|s| s.blocks(id, from, to, pulse_store::Select::All)) {
-            Some(Ok(blocks)) => blocks,
-            Some(Err(error)) => {
-                self.failed(&error);
-                return Vec::new();
-            }
-            None => return Vec::new(),
-        };
-        let mut frames: Vec<pulse_protocol::Frame> = blocks
-            .iter()
-            .filter(|b| b.epoch == epoch.0)
-            .flat_map(|b| keeper::frames_of(b, 0, before_seq.unwrap_or(u64::MAX)))
-            .filter(|f| f.ts >= from && f.ts < to)
-            .collect();
-        frames.sort_by_key(|f| f.seq);
-        frames.dedup_by_key(|f| f.seq);
+        let blocks = self.read(|store| store.blocks(id, from, to, pulse_store::Select::All));
+        let mut frames = keeper::frames_in(&blocks, epoch, 0, before_seq.unwrap_or(u64::MAX));
+        frames.retain(|f| f.ts >= from && f.ts < to);
         // Only a run that ends where memory starts joins it.
         if before_seq.is_some_and(|next| frames.last().is_some_and(|f| f.seq + 1 != next)) {
             return Vec::new();

@@ -28,9 +28,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Js
     let from = params.from_ms()?;
     let to = params.to_ms()?;
     if let (Some(from), Some(to)) = (from, to) {
-        if to <= from {
-            return Err(bad(format!("to ({to}) must be after from ({from})")));
-        }
+        ordered(from, to)?;
     }
     let (id, hub) = state.fleet.host_and_hub(params.get("host"))?;
     let catalog = hub.catalog();
@@ -111,6 +109,14 @@ pub(crate) fn wanted_series(
             })
             .collect(),
     }
+}
+
+/// Refuses a window whose end is not after its start.
+fn ordered(from: i64, to: i64) -> Result<(), AppError> {
+    if to <= from {
+        return Err(bad(format!("to ({to}) must be after from ({from})")));
+    }
+    Ok(())
 }
 
 /// Refuses an answer of more than [`MAX_VALUES`] values, saying how to ask for less.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use pulse_protocol::{HistoryResponse, HistorySeries};
 
-use super::wanted_series;
+use super::{ordered, wanted_series};
 use crate::error::AppError;
 use crate::hub::now_ms;
 use crate::persist::picture::Window;
@@ -25,15 +25,8 @@ pub async fn handler(state: AppState, params: Params) -> Result<Json<HistoryResp
     let from =
         params.from_ms()?.ok_or_else(|| bad("width= needs from=: the window's start, ms since the Unix epoch"))?;
     let now = now_ms();
-    let to = match params.get("to") {
-        None => now,
-        Some(text) => text
-            .parse::<i64>()
-            .map_err(|_| bad(format!("to must be milliseconds since the Unix epoch, got {}", shown(text))))?,
-    };
-    if to <= from {
-        return Err(bad(format!("to ({to}) must be after from ({from})")));
-    }
+    let to = params.to_ms()?.unwrap_or(now);
+    ordered(from, to)?;
     let host_id = params.get("host");
     let (id, hub) = state.fleet.host_and_hub(host_id)?;
     let catalog = hub.catalog();
