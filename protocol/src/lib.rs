@@ -8,6 +8,7 @@
 //! The server writes with serde; the web app reads with [`json::from_json`], a
 //! reader for exactly these types that keeps `serde_json` out of the browser.
 
+pub mod access;
 pub mod agent;
 mod catalog;
 mod cursor;
