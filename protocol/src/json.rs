@@ -20,10 +20,12 @@ mod number;
 mod reader;
 mod string;
 mod wire;
+mod write;
 
 pub use decode::Decode;
 pub use error::{JsonError, JsonErrorKind};
 pub use reader::Reader;
+pub use write::{object, quote};
 
 /// Reads one `T` from `text`, which must hold that value and nothing else.
 pub fn from_json<T: Decode>(text: &str) -> Result<T, JsonError> {

@@ -60,3 +60,5 @@ decode_struct!(HistorySeries { required: [host, values] });
 decode_struct!(ApiError { required: [error, detail] });
 decode_struct!(HostsResponse { required: [hosts] });
 decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optional: [local, interval_ms] });
+
+mod access;
