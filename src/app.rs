@@ -15,7 +15,8 @@ use leptos::prelude::*;
 
 use crate::charts::Window;
 use crate::components::{
-    ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer, StatusBanner, Toolbar,
+    AccountMenu, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer, ShareBanner, StatusBanner,
+    Toolbar,
 };
 use crate::config::Page;
 use crate::connection::LinkState;
@@ -25,11 +26,25 @@ use crate::range::{self, Range};
 
 pub use url::UrlState;
 
+/// Who is signed in, for the top bar.
+#[derive(Clone)]
+pub struct Account {
+    /// Who the hub says this page is.
+    pub session: Signal<Option<pulse_protocol::access::Session>>,
+    /// Signs out.
+    pub sign_out: Callback<()>,
+    /// The admin screens' address.
+    pub admin_href: String,
+}
+
 /// The page for a given source of live metrics.
 #[component]
 pub fn Shell(
     /// Where the data comes from.
     live: LiveMetrics,
+    /// Who is signed in (none: the top bar names no one, as in browser tests).
+    #[prop(optional, into)]
+    account: Option<Account>,
 ) -> impl IntoView {
     let initial = url::read();
     let range = RwSignal::new(initial.range.unwrap_or(range::DEFAULT));
@@ -88,11 +103,15 @@ pub fn Shell(
         .into_any(),
         None => ().into_any(),
     };
-    let back = fleet_url::names_a_host().then(|| {
+    let shared = account.as_ref().is_some_and(|a| {
+        a.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.via == pulse_protocol::access::Via::Share))
+    });
+    // A share link shows only what it names: no way to the other hosts.
+    let back = (fleet_url::names_a_host() && !shared).then(|| {
         view! { <a class="tool back" href=fleet_url::fleet_link() data-testid="fleet-link">"← All hosts"</a> }
     });
     view! {
-        <div class="app" class:paused=paused>
+        <div class="app" class:paused=paused class:shared=shared>
             <header class="topbar">
                 <div class="brand" aria-label="Pulse">
                     <span class="brand-mark" aria-hidden="true"></span>
@@ -109,8 +128,10 @@ pub fn Shell(
                     theme=theme.theme
                     backfill=live.backfill
                 />
+                {account.clone().map(|a| view! { <AccountMenu session=a.session admin_href=a.admin_href sign_out=a.sign_out /> })}
             </header>
             <main>
+                {account.map(|a| view! { <ShareBanner session=a.session /> })}
                 <StatusBanner status=live.status has_data=has_data />
                 {move || {
                     paused.get().then(|| {

@@ -8,6 +8,8 @@
 //! into the wasm, while every `Signal<String>` shares one (about 160 B of gzipped
 //! download per closure).
 
+mod account;
+mod admin;
 mod chart_panel;
 mod chart_surface;
 mod compare;
@@ -20,11 +22,14 @@ mod legend;
 mod log_drawer;
 mod panels;
 mod segmented;
+mod sign_in;
 mod states;
 mod text_cells;
 mod toolbar;
 mod top_processes;
 
+pub use account::{AccountMenu, ShareBanner};
+pub use admin::AdminPage;
 pub use chart_panel::ChartPanel;
 pub use compare::CompareMode;
 pub use connection_badge::ConnectionBadge;
@@ -33,6 +38,7 @@ pub use fleet_view::{FleetState, FleetTab, FleetView};
 pub use legend::Legend;
 pub use log_drawer::LogDrawer;
 pub use panels::{panels, Panel, PanelDef, Split, PANELS};
+pub use sign_in::{RevokedPage, SignInPage};
 pub use states::StatusBanner;
 pub use text_cells::TextCells;
 pub use toolbar::{RangePicker, Toolbar};

@@ -15,7 +15,7 @@ use pulse_protocol::{HostInfo, HostsResponse};
 use serde::Deserialize;
 
 use crate::connection::TransportKind;
-use crate::transport::{fetch_json, fetch_text, ServerUrl, UrlError};
+use crate::transport::{fetch_json, fetch_static, ServerUrl, UrlError};
 pub use page::Page;
 
 /// What the page was told.
@@ -76,26 +76,45 @@ impl Decode for ConfigFile {
     }
 }
 
-/// Reads the configuration from the page's URL and, when needed, `config.json`.
-pub async fn load() -> Result<ClientConfig, ConfigError> {
+/// The page's URL parameters.
+fn params() -> Option<web_sys::UrlSearchParams> {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    web_sys::UrlSearchParams::new_with_str(&search).ok()
+}
+
+/// A URL parameter, if given and not empty.
+pub fn param(name: &str) -> Option<String> {
+    params().and_then(|p| p.get(name)).filter(|v| !v.is_empty())
+}
+
+/// Finds the server (`?server=`, `config.json`, the page's directory) and a forced
+/// transport; the page is chosen later by [`choose_page`], once the page may ask
+/// the hub (it may need to sign in first).
+pub async fn locate() -> Result<ClientConfig, ConfigError> {
     let location = web_sys::window().map(|w| w.location());
-    let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let param = |name: &str| params.as_ref().and_then(|p| p.get(name)).filter(|v| !v.is_empty());
     let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
     let pathname = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
     let server_param = param("server");
     let file = match server_param {
         Some(_) => None,
         // No file (any error status, or no answer) means the page's own server.
-        None => match fetch_text("config.json", None).await {
+        None => match fetch_static("config.json").await {
             Ok(text) => read_file(&text)?,
             Err(_) => None,
         },
     };
-    let config =
-        resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))?;
-    let (host, view) = (param("host"), param("view"));
+    resolve(server_param.as_deref(), param("transport").as_deref(), file, &page_directory(&origin, &pathname))
+}
+
+/// Chooses the page (`?host=`, `?view=`, or by the number of hosts the hub lists)
+/// for a located server. A share link shows only what it names (`shared`: a host
+/// id, or `@fleet`), whatever the URL says.
+pub async fn choose_page(config: ClientConfig, shared: Option<&str>) -> Result<ClientConfig, ConfigError> {
+    let (host, view) = match shared {
+        Some(FLEET_HOST) => (None, Some("fleet".to_owned())),
+        Some(id) => (Some(id.to_owned()), None),
+        None => (param("host"), param("view")),
+    };
     let config = choose_host(config, host.as_deref())?;
     let hosts = if page::needs_host_count(host.as_deref(), view.as_deref()) {
         // An older server has no list: it is one host.

@@ -5,6 +5,8 @@
 //! listeners, and hands components signals (`crate::live::LiveMetrics`). It also
 //! maintains `window.__pulse` for end-to-end tests (fields listed in `hooks/debug.rs`).
 
+pub mod access;
+mod admin;
 mod backfill;
 mod catalog;
 mod debug;
@@ -17,6 +19,8 @@ mod sinks;
 mod slots;
 mod use_live_metrics;
 
+pub use access::{use_access, Access, SignInForm};
+pub use admin::{page_for, use_admin, Admin, Revealed};
 pub use backfill::INITIAL_BACKFILL_MS;
 pub use history_picture::{use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, DEBOUNCE_MS};
 pub use use_live_metrics::use_live_metrics;

@@ -1,9 +1,13 @@
 //! The only code that touches `WebSocket`, `EventSource` or `fetch`.
 //!
+//! Every request and stream carries the bearer the page holds, if any
+//! ([`credential`]).
+//!
 //! Each transport delivers parsed [`ServerMessage`]s and at most one failure to
 //! its [`Sink`], and stops delivering once closed. Which transport to open, and
 //! what a failure means, is the engine's business (`crate::connection`).
 
+pub mod credential;
 mod http;
 mod poll;
 mod sse;
@@ -16,7 +20,7 @@ use pulse_protocol::{Cursor, ServerMessage};
 
 use crate::connection::TransportKind;
 
-pub use http::{fetch_history, fetch_json, fetch_picture, fetch_series, fetch_text, HttpError};
+pub use http::{fetch_history, fetch_json, fetch_picture, fetch_series, fetch_static, fetch_text, send, HttpError};
 pub use url::{ServerUrl, UrlError};
 
 /// Where a transport reports to.
@@ -30,6 +34,9 @@ pub struct Sink {
     pub malformed: Rc<dyn Fn(String)>,
     /// The transport failed or closed: a reason, and a server hint in ms if any.
     pub failed: Rc<dyn Fn(String, Option<f64>)>,
+    /// The server refused the credential (401), with its explanation: not a
+    /// failure to retry or fall back from.
+    pub unauthorized: Rc<dyn Fn(String)>,
 }
 
 /// An open transport; dropping it without [`Transport::close`] also closes it.

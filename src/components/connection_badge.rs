@@ -29,6 +29,7 @@ pub fn ConnectionBadge(
         LinkState::Reconnecting => "Reconnecting",
         LinkState::Offline => "Offline",
         LinkState::Stopped => "Not connected",
+        LinkState::SignedOut => "Signed out",
     };
     let detail = move || {
         let s = status.get();

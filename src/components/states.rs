@@ -31,6 +31,11 @@ pub fn StatusBanner(
                 "Pulse keeps retrying by itself. Check that pulse-server is running (./pulse run) and reachable, or press Retry now.",
             ),
             (LinkState::Offline, _) => ("offline", "You are offline", "Pulse reconnects as soon as the network is back."),
+            (LinkState::SignedOut, _) => (
+                "error",
+                "Sign-in needed",
+                "The server no longer accepts this page's credential.",
+            ),
             (LinkState::Stopped, _) => (
                 "error",
                 "Pulse cannot start",

@@ -114,6 +114,10 @@ impl Engine {
     /// Handles one event at `now` (ms, wall clock); `random` in `[0, 1)` jitters delays.
     pub fn handle(&mut self, event: Event, now: f64, random: f64) -> Vec<Command> {
         let mut out = Vec::new();
+        if self.status.state == LinkState::SignedOut {
+            // Signed out is final for this engine: signing in starts a new one.
+            return out;
+        }
         match event {
             Event::Start { remembered } => self.start(remembered, now, &mut out),
             Event::Opened { attempt } => self.on_opened(attempt, now, &mut out),
@@ -130,6 +134,7 @@ impl Engine {
                     self.fail(&reason, retry_after_ms, false, now, random, &mut out);
                 }
             }
+            Event::Unauthorized { attempt, reason } => self.on_unauthorized(attempt, &reason, &mut out),
             Event::Timer(timer) => self.on_timer(timer, now, random, &mut out),
             Event::Offline => self.on_offline(&mut out),
             Event::Online => self.on_online(now, &mut out),
@@ -173,6 +178,30 @@ impl Engine {
         let attempt = *attempt;
         let timer = if is_probe { Timer::ProbeDeadline } else { Timer::Connect };
         out.push(Command::SetTimer(timer, (self.connect_deadline_at(&attempt) - now).max(0.0)));
+    }
+
+    /// The credential was refused: close everything, stop every timer, and wait for
+    /// the page to sign in (a new engine starts then). Any attempt counts, the probe
+    /// included: a revoked credential is revoked on every transport.
+    fn on_unauthorized(&mut self, id: Option<AttemptId>, reason: &str, out: &mut Vec<Command>) {
+        let by = match id {
+            Some(id) => match self.attempt(id) {
+                Some(attempt) => attempt.transport.label(),
+                None => return,
+            },
+            None => "the hub",
+        };
+        out.push(Command::Log(format!("{by}: not signed in ({reason})")));
+        self.close_active(out);
+        self.close_probe(out);
+        for timer in [Timer::Retry, Timer::ProbeDeadline] {
+            out.push(Command::CancelTimer(timer));
+        }
+        self.retry_at = None;
+        self.status.state = LinkState::SignedOut;
+        self.status.next_retry_at = None;
+        self.status.last_error = Some(format!("sign-in needed: {reason}"));
+        out.push(Command::SignedOut);
     }
 
     fn attempt(&self, id: AttemptId) -> Option<Attempt> {

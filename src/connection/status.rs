@@ -66,6 +66,9 @@ pub enum LinkState {
     /// The page cannot start (its configuration is unusable): nothing connects until
     /// it is fixed and the page reloaded. Set by the app, never by the engine.
     Stopped,
+    /// The server wants a credential this page does not have (or no longer has):
+    /// nothing connects until it signs in again.
+    SignedOut,
 }
 
 impl LinkState {
@@ -77,6 +80,7 @@ impl LinkState {
             LinkState::Reconnecting => "reconnecting",
             LinkState::Offline => "offline",
             LinkState::Stopped => "stopped",
+            LinkState::SignedOut => "signed-out",
         }
     }
 }

@@ -13,5 +13,6 @@ mod fallback;
 mod lifecycle;
 mod probe;
 mod resume;
+mod signed_out;
 mod status;
 mod up;

@@ -61,6 +61,16 @@ pub enum Event {
         /// A server hint: come back after this many ms (WS close 1012/1013, `Retry-After`).
         retry_after_ms: Option<f64>,
     },
+    /// The server refused the attempt's credential (HTTP 401, or a session check
+    /// after a cut stream said so): the page is not signed in, or its token or share
+    /// link was revoked or expired. Not a transport failure: no retry, no fallback.
+    Unauthorized {
+        /// Which attempt (none: the hub said so of the page's credential itself,
+        /// asked after a stream was cut).
+        attempt: Option<AttemptId>,
+        /// In words, for the log.
+        reason: String,
+    },
     /// A timer fired.
     Timer(Timer),
     /// The browser went offline.
@@ -103,4 +113,7 @@ pub enum Command {
     Remember(Option<TransportKind>),
     /// A line for the connection log.
     Log(String),
+    /// Nothing connects until the page signs in again (or its share link is
+    /// replaced): show the sign-in page.
+    SignedOut,
 }

@@ -18,7 +18,7 @@ use super::slots::Slots;
 use super::{debug, remember};
 use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, LinkState, Timer};
 use crate::store::SeriesStore;
-use crate::transport::{fetch_series, ServerUrl, Sink, Transport};
+use crate::transport::{fetch_series, fetch_text, HttpError, ServerUrl, Sink, Transport};
 
 /// The engine and everything it drives.
 pub struct Runner {
@@ -31,6 +31,8 @@ pub struct Runner {
     /// Why the server refused this page (a 403), shown until data flows again:
     /// WebSocket and SSE cannot read a refusal, so their failures would hide it.
     refusal: RefCell<Option<String>>,
+    /// Whether a credential check is in flight (see [`Runner::check_credential`]).
+    checking: Cell<bool>,
     /// Whether the last published state was live: a failed history fetch is made
     /// again when it becomes live.
     live: Cell<bool>,
@@ -51,6 +53,7 @@ impl Runner {
             catalog: RefCell::default(),
             listeners: RefCell::default(),
             refusal: RefCell::default(),
+            checking: Cell::new(false),
             live: Cell::new(false),
             backfill,
             sinks,
@@ -162,6 +165,7 @@ impl Runner {
             }
             Command::Remember(transport) => remember::save(&self.server, transport),
             Command::Log(text) => self.log(&text),
+            Command::SignedOut => self.sinks.signed_out.run(()),
         }
     }
 
@@ -202,13 +206,41 @@ impl Runner {
                 }
             })
         };
-        let (on_opened, on_messages, on_malformed, on_failed) = (send.clone(), send.clone(), send.clone(), send);
+        let (on_opened, on_messages, on_malformed, on_unauthorized) =
+            (send.clone(), send.clone(), send.clone(), send.clone());
+        let me = self.me.clone();
         Sink {
             opened: Rc::new(move || on_opened(Event::Opened { attempt })),
             messages: Rc::new(move |messages| on_messages(Event::Messages { attempt, messages })),
             malformed: Rc::new(move |error| on_malformed(Event::Malformed { attempt, error })),
-            failed: Rc::new(move |reason, retry_after_ms| on_failed(Event::Failed { attempt, reason, retry_after_ms })),
+            failed: Rc::new(move |reason, retry_after_ms| {
+                send(Event::Failed { attempt, reason, retry_after_ms });
+                if let Some(runner) = me.upgrade() {
+                    runner.check_credential();
+                }
+            }),
+            unauthorized: Rc::new(move |reason| on_unauthorized(Event::Unauthorized { attempt: Some(attempt), reason })),
         }
+    }
+
+    /// A stream that was cut cannot say why (a WebSocket or an `EventSource` never
+    /// shows the status): asks the hub whether the page's credential still holds,
+    /// and tells the engine when it does not (revoked, expired, signed out
+    /// elsewhere). One question at a time; no answer (a hub that is down) says nothing.
+    fn check_credential(&self) {
+        if self.checking.replace(true) {
+            return;
+        }
+        let me = self.me.clone();
+        let url = self.server.http_as_is("/api/v1/session");
+        spawn_local(async move {
+            let result = fetch_text(&url, None).await;
+            let Some(runner) = me.upgrade() else { return };
+            runner.checking.set(false);
+            if let Err(HttpError::Status { status: 401, detail, .. }) = result {
+                runner.event(Event::Unauthorized { attempt: None, reason: detail });
+            }
+        });
     }
 
     /// Handles an event on the next turn of the event loop (never re-entrantly).

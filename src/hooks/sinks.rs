@@ -19,6 +19,9 @@ pub struct Sinks {
     pub store: RwSignal<SeriesStore>,
     /// The connection log.
     pub set_log: WriteSignal<Vec<LogEntry>>,
+    /// The server refused the page's credential: the access layer shows sign-in
+    /// (or, for a share link, that it was revoked or expired).
+    pub signed_out: Callback<()>,
 }
 
 impl Sinks {

@@ -10,20 +10,27 @@ use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
 use super::history_picture::HistoryClient;
 use super::lifecycle;
 use super::runner::{Runner, Sinks};
-use crate::config::Page;
+use crate::config::{ClientConfig, Page};
 use crate::connection::{ConnectionStatus, EngineConfig, Event};
 use crate::live::{LiveMetrics, LogEntry};
 use crate::store::SeriesStore;
 use crate::transport::ServerUrl;
 
-/// Connects to the configured server (see [`crate::config`]) and keeps the returned
-/// signals live until the calling component is cleaned up.
+/// Connects to the located server (see [`crate::config`]; `located` is
+/// `crate::hooks::use_access`'s) and keeps the returned signals live until the
+/// calling component is cleaned up. `shared` is what a share link shows (a host
+/// id or `@fleet`), which decides the page; `signed_out` is told when the hub
+/// refuses the page's credential.
 ///
-/// On start it loads the configuration, opens the best transport at once, and
+/// On start it chooses the page, opens the best transport at once, and
 /// loads [`INITIAL_BACKFILL_MS`] of history (or more, if `backfill` asked for more
 /// before the server was known) at the same time. A configuration error shows in
 /// `status.last_error` and the log, and nothing connects.
-pub fn use_live_metrics() -> LiveMetrics {
+pub fn use_live_metrics(
+    located: Result<ClientConfig, String>,
+    shared: Option<String>,
+    signed_out: Callback<()>,
+) -> LiveMetrics {
     let (status, set_status) = signal(ConnectionStatus::default());
     let (catalog, set_catalog) = signal(Catalog::default());
     let store = RwSignal::new(SeriesStore::default());
@@ -33,15 +40,19 @@ pub fn use_live_metrics() -> LiveMetrics {
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
     let (server, set_server) = signal(None::<ServerUrl>);
     super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
-    let sinks = Sinks { set_status, set_catalog, store, set_log };
+    let sinks = Sinks { set_status, set_catalog, store, set_log, signed_out };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
     let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
     super::debug::reset();
 
     spawn_local(async move {
-        let config = match crate::config::load().await {
+        let chosen = match located {
+            Ok(located) => crate::config::choose_page(located, shared.as_deref()).await.map_err(|e| e.to_string()),
+            Err(error) => Err(error),
+        };
+        let config = match chosen {
             Ok(config) => config,
-            Err(error) => return sinks.fail_to_start(&error.to_string()),
+            Err(error) => return sinks.fail_to_start(&error),
         };
         hosts.set(config.hosts.clone());
         set_server.set(Some(config.server.clone()));

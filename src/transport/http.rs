@@ -5,7 +5,7 @@ use pulse_protocol::json::Decode;
 use pulse_protocol::{from_json, ApiError, Catalog, HistoryResponse};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use super::ServerUrl;
 
@@ -36,11 +36,49 @@ pub async fn fetch_json<T: Decode>(url: &str, signal: Option<&AbortSignal>) -> R
     from_json(&text).map_err(|e| HttpError::Body(e.to_string()))
 }
 
-/// GETs `url` and returns its body. Apart from [`fetch_json`] so that the request is
-/// compiled once, not once per body type.
+/// GETs `url` from the server and returns its body, with the bearer held. Apart
+/// from [`fetch_json`] so that the request is compiled once, not once per body type.
+/// A 401 is also told to the access hook (`credential::on_unauthorized`).
 pub async fn fetch_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, HttpError> {
+    let result = request("GET", url, None, signal, true).await;
+    if matches!(result, Err(HttpError::Status { status: 401, .. })) {
+        super::credential::unauthorized();
+    }
+    result
+}
+
+/// GETs a file beside the page (`config.json`): no bearer, which is for the server.
+pub async fn fetch_static(url: &str) -> Result<String, HttpError> {
+    request("GET", url, None, None, false).await
+}
+
+/// Sends `method` (`POST`, `DELETE`) to the server with a JSON `body`, and the
+/// bearer held; returns the answer's body (empty for a 204). A 401 here is the
+/// caller's to explain (a wrong password), so it is only returned.
+pub async fn send(method: &str, url: &str, body: Option<&str>) -> Result<String, HttpError> {
+    request(method, url, body, None, true).await
+}
+
+/// One request: `authorize` adds the bearer held, if any.
+async fn request(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    signal: Option<&AbortSignal>,
+    authorize: bool,
+) -> Result<String, HttpError> {
     let init = RequestInit::new();
+    init.set_method(method);
     init.set_signal(signal);
+    let headers = Headers::new().map_err(network)?;
+    if let Some(secret) = super::credential::bearer().filter(|_| authorize) {
+        headers.set("authorization", &super::credential::authorization(&secret)).map_err(network)?;
+    }
+    if let Some(body) = body {
+        headers.set("content-type", "application/json").map_err(network)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
     let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".to_owned()))?;
     let response: Response = settle(window.fetch_with_str_and_init(url, &init)).await?.unchecked_into();
     if !response.ok() {
@@ -55,6 +93,11 @@ impl HttpError {
     pub fn is_refusal(&self) -> bool {
         matches!(self, HttpError::Status { status: 403, .. })
     }
+
+    /// Whether the server wants a credential this page does not have (401).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, HttpError::Status { status: 401, .. })
+    }
 }
 
 /// The body of `response` as text.
@@ -64,13 +107,13 @@ async fn text(response: &Response) -> Result<String, HttpError> {
 }
 
 /// Awaits a promise; a rejection is a network error.
-async fn settle(promise: Promise) -> Result<JsValue, HttpError> {
+pub(super) async fn settle(promise: Promise) -> Result<JsValue, HttpError> {
     JsFuture::from(promise).await.map_err(network)
 }
 
 /// A rejected fetch or body read in words: the error's `toString()`, e.g.
 /// `TypeError: Failed to fetch` or `AbortError: signal is aborted without reason`.
-fn network(error: JsValue) -> HttpError {
+pub(super) fn network(error: JsValue) -> HttpError {
     let text = match error.dyn_ref::<js_sys::Error>() {
         Some(error) => error.to_string().into(),
         None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
@@ -106,7 +149,8 @@ pub fn retry_after_ms(header: &str) -> Option<f64> {
     header.trim().parse::<u32>().ok().map(|seconds| f64::from(seconds) * 1000.0)
 }
 
-async fn status_error(response: Response) -> HttpError {
+/// The error for a response that is not ok: its `ApiError` detail and `Retry-After`.
+pub(super) async fn status_error(response: Response) -> HttpError {
     let status = response.status();
     let retry_after_ms = response.headers().get("retry-after").ok().flatten().as_deref().and_then(retry_after_ms);
     let body = text(&response).await.ok();

@@ -57,6 +57,10 @@ impl PollTransport {
                 }
                 let response = match result {
                     Ok(response) => response,
+                    Err(HttpError::Status { status: 401, detail, .. }) => {
+                        (sink.unauthorized)(detail);
+                        return;
+                    }
                     Err(error) => {
                         let hint = match &error {
                             HttpError::Status { retry_after_ms, .. } => *retry_after_ms,

@@ -5,7 +5,7 @@ use pulse_protocol::{Cursor, ServerMessage};
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::{parse, ServerUrl, Sink};
+use super::{credential, parse, ServerUrl, Sink};
 
 /// An open WebSocket and the callbacks that keep it alive.
 pub struct WebSocketTransport {
@@ -19,8 +19,19 @@ pub struct WebSocketTransport {
 impl WebSocketTransport {
     /// Connects; failures arrive through the sink.
     pub fn open(server: &ServerUrl, cursor: Option<&Cursor>, sink: Sink) -> Result<Self, String> {
-        let socket =
-            WebSocket::new(&server.websocket(cursor)).map_err(|e| format!("cannot open a WebSocket: {e:?}"))?;
+        let url = server.websocket(cursor);
+        // A browser cannot set headers on a WebSocket: the bearer rides as a subprotocol.
+        let socket = match credential::bearer() {
+            Some(secret) => {
+                let protocols = js_sys::Array::new();
+                for protocol in credential::websocket_protocols(&secret) {
+                    protocols.push(&JsValue::from_str(&protocol));
+                }
+                WebSocket::new_with_str_sequence(&url, &protocols)
+            }
+            None => WebSocket::new(&url),
+        }
+        .map_err(|e| format!("cannot open a WebSocket: {e:?}"))?;
         let ping_socket = socket.clone();
         let messages = sink.messages.clone();
         let malformed = sink.malformed.clone();

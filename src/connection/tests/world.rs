@@ -232,6 +232,7 @@ impl World {
             Command::Gap => self.delivered.push(-1),
             Command::Remember(transport) => self.remembered = Some(transport),
             Command::Log(text) => self.log.push(format!("{:>7.0} {text}", self.now)),
+            Command::SignedOut => self.log.push(format!("{:>7.0} signed out", self.now)),
         }
     }
 

@@ -1,0 +1,85 @@
+//! Who is signed in, in the top bar (with sign-out and, for admins, the admin
+//! screens), and the banner of a shared read-only view.
+
+use leptos::prelude::*;
+use pulse_protocol::access::{Role, Session, Via};
+
+use crate::access::words;
+
+/// The user and role, a link to the admin screens for an admin, and sign-out.
+/// Nothing on an open hub without users.
+#[component]
+pub fn AccountMenu(
+    /// Who the hub says this page is.
+    #[prop(into)]
+    session: Signal<Option<Session>>,
+    /// The admin screens' address (`?view=admin`).
+    admin_href: String,
+    /// Signs out.
+    sign_out: Callback<()>,
+) -> impl IntoView {
+    let shown = move || session.with(|s| s.as_ref().filter(|s| words::shows_account(s) && s.via != Via::Share).cloned());
+    view! {
+        {move || {
+            shown()
+                .map(|s| {
+                    let admin = (s.role == Role::Admin)
+                        .then(|| {
+                            view! {
+                                <a class="tool" href=admin_href.clone() data-testid="admin-link">"Admin"</a>
+                            }
+                        });
+                    let signed_in = s.via != Via::Open;
+                    view! {
+                        <div class="account" data-testid="account">
+                            <span class="account-who">
+                                <span class="account-user" data-testid="account-user">{words::who(&s)}</span>
+                                <span class="role-chip" data-role=words::role_label(s.role) data-testid="account-role">
+                                    {words::role_label(s.role)}
+                                </span>
+                            </span>
+                            {admin}
+                            {signed_in
+                                .then(|| {
+                                    view! {
+                                        <button class="tool" on:click=move |_| sign_out.run(()) data-testid="sign-out">
+                                            "Sign out"
+                                        </button>
+                                    }
+                                })}
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// "Shared read-only view, expires …" for a page opened from a share link.
+#[component]
+pub fn ShareBanner(
+    /// Who the hub says this page is.
+    #[prop(into)]
+    session: Signal<Option<Session>>,
+) -> impl IntoView {
+    let offset = -js_sys::Date::new_0().get_timezone_offset();
+    let text = move || {
+        session.with(|s| {
+            let s = s.as_ref().filter(|s| s.via == Via::Share)?;
+            let expires = s.expires.map(|ms| format!(", expires {}", words::when(ms, offset))).unwrap_or_default();
+            Some(format!("Shared read-only view{expires}"))
+        })
+    };
+    view! {
+        {move || {
+            text()
+                .map(|text| {
+                    view! {
+                        <div class="share-banner" role="note" data-testid="share-banner">
+                            <span class="share-icon" aria-hidden="true"></span>
+                            {text}
+                        </div>
+                    }
+                })
+        }}
+    }
+}
