@@ -20,7 +20,7 @@ mod slots;
 mod use_live_metrics;
 
 pub use access::{use_access, Access, SignInForm};
-pub use admin::{page_for, use_admin, Admin, Revealed};
+pub use admin::{page_for, use_admin, Admin, Change, Revealed};
 pub use backfill::INITIAL_BACKFILL_MS;
 pub use history_picture::{use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, DEBOUNCE_MS};
 pub use use_live_metrics::use_live_metrics;

@@ -6,48 +6,53 @@ use pulse_protocol::access::{Role, Session, Via};
 
 use crate::access::words;
 
-/// The user and role, a link to the admin screens for an admin, and sign-out.
-/// Nothing on an open hub without users.
+/// The user and role, as a small menu in the top bar: who, until when, a link to
+/// the admin screens for an admin, and sign-out. Nothing on an open hub without
+/// users, and nothing for a share link (its banner says what it is).
 #[component]
 pub fn AccountMenu(
     /// Who the hub says this page is.
     #[prop(into)]
     session: Signal<Option<Session>>,
-    /// The admin screens' address (`?view=admin`).
+    /// The admin screens' address (`?view=admin`; empty: on them already).
     admin_href: String,
     /// Signs out.
     sign_out: Callback<()>,
 ) -> impl IntoView {
+    let offset = -js_sys::Date::new_0().get_timezone_offset();
     let shown = move || session.with(|s| s.as_ref().filter(|s| words::shows_account(s) && s.via != Via::Share).cloned());
     view! {
         {move || {
             shown()
                 .map(|s| {
-                    let admin = (s.role == Role::Admin)
+                    let role = words::role_label(s.role);
+                    let admin = (s.role == Role::Admin && !admin_href.is_empty())
                         .then(|| {
                             view! {
-                                <a class="tool" href=admin_href.clone() data-testid="admin-link">"Admin"</a>
+                                <a class="menu-item" href=admin_href.clone() data-testid="admin-link">"Users, tokens & share links"</a>
                             }
                         });
+                    let until = s.expires.map(|ms| format!("Signed in until {}", words::when(ms, offset)));
                     let signed_in = s.via != Via::Open;
                     view! {
-                        <div class="account" data-testid="account">
-                            <span class="account-who">
+                        <details class="account" data-testid="account">
+                            <summary class="tool account-button" aria-label="Account">
                                 <span class="account-user" data-testid="account-user">{words::who(&s)}</span>
-                                <span class="role-chip" data-role=words::role_label(s.role) data-testid="account-role">
-                                    {words::role_label(s.role)}
-                                </span>
-                            </span>
-                            {admin}
-                            {signed_in
-                                .then(|| {
-                                    view! {
-                                        <button class="tool" on:click=move |_| sign_out.run(()) data-testid="sign-out">
-                                            "Sign out"
-                                        </button>
-                                    }
-                                })}
-                        </div>
+                                <span class="role-chip" data-role=role data-testid="account-role">{role}</span>
+                            </summary>
+                            <div class="account-menu" role="menu">
+                                <p class="muted">{until}</p>
+                                {admin}
+                                {signed_in
+                                    .then(|| {
+                                        view! {
+                                            <button class="menu-item" on:click=move |_| sign_out.run(()) data-testid="sign-out">
+                                                "Sign out"
+                                            </button>
+                                        }
+                                    })}
+                            </div>
+                        </details>
                     }
                 })
         }}

@@ -2,6 +2,7 @@
 //! users, each a form and a list; a secret just created is shown once.
 
 mod secret;
+mod section;
 mod shares;
 mod tokens;
 mod users;
@@ -29,21 +30,22 @@ pub fn AdminPage(
     }
 }
 
-/// A `<select>` of roles.
-fn role_select(node: NodeRef<leptos::html::Select>, roles: &'static [&'static str], testid: &'static str) -> impl IntoView {
-    view! {
-        <select node_ref=node data-testid=testid aria-label="Role">
-            {roles.iter().map(|r| view! { <option value=*r>{*r}</option> }).collect_view()}
-        </select>
+/// A list's label, or a placeholder when it has none.
+fn label_or_none(label: &str) -> String {
+    if label.is_empty() {
+        "(no label)".to_owned()
+    } else {
+        label.to_owned()
     }
 }
 
-/// The value of an input or select, empty when it is gone.
-fn value_of<E: Into<web_sys::Element> + Clone + 'static>(node: impl Fn() -> Option<E>) -> String {
-    node()
-        .map(|element| {
-            let element: web_sys::Element = element.into();
-            js_sys::Reflect::get(&element, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
-        })
-        .unwrap_or_default()
+/// Choices whose values are their labels.
+fn choices(names: &[&str]) -> Signal<Vec<(String, String)>> {
+    Signal::stored(names.iter().map(|n| ((*n).to_owned(), (*n).to_owned())).collect())
+}
+
+/// The form's values as `N` strings (missing ones empty).
+fn take<const N: usize>(values: Vec<String>) -> [String; N] {
+    let mut values = values.into_iter();
+    std::array::from_fn(|_| values.next().unwrap_or_default())
 }

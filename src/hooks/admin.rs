@@ -4,13 +4,16 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::access::{ShareInfo, TokenInfo, UserInfo};
+use pulse_protocol::access::{
+    Created, ShareInfo, SharesResponse, TokenInfo, TokensResponse, UserInfo, UsersResponse,
+};
+use pulse_protocol::from_json;
+use pulse_protocol::json::object;
 use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{HostInfo, HostsResponse};
 
-use super::access::api;
 use crate::access::fragment;
-use crate::transport::{fetch_json, HttpError, ServerUrl};
+use crate::transport::{fetch_text, send, HttpError, ServerUrl};
 
 /// A secret just created, shown once.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +22,38 @@ pub struct Revealed {
     pub what: &'static str,
     /// What to copy: the token, or the whole link.
     pub text: String,
+}
+
+/// A change an admin makes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A new API token.
+    CreateToken {
+        /// `viewer`, `admin` or `agent`.
+        role: String,
+        /// What to call it.
+        label: String,
+    },
+    /// A new share link.
+    CreateShare {
+        /// A host id, or `@fleet`.
+        host: String,
+        /// How long it works.
+        seconds: u64,
+        /// What to call it.
+        label: String,
+    },
+    /// A new user.
+    AddUser {
+        /// Their name.
+        name: String,
+        /// `viewer` or `admin`.
+        role: String,
+        /// Their password.
+        password: String,
+    },
+    /// Removes what a path names (`/api/v1/tokens/ID`, `/api/v1/shares/ID`, `/api/v1/users/NAME`).
+    Delete(String),
 }
 
 /// The admin screens' signals and actions.
@@ -36,16 +71,55 @@ pub struct Admin {
     pub error: Signal<Option<String>>,
     /// The secret just created.
     pub revealed: Signal<Option<Revealed>>,
-    /// Creates an API token: (role, label).
-    pub create_token: Callback<(String, String)>,
-    /// Creates a share link: (host id or `@fleet`, seconds, label).
-    pub create_share: Callback<(String, u64, String)>,
-    /// Adds a user: (name, role, password).
-    pub add_user: Callback<(String, String, String)>,
-    /// Deletes an item by its path, e.g. `/api/v1/tokens/ID`.
+    /// Makes a change, then lists again.
+    pub change: Callback<Change>,
+    /// Deletes what a path names (a [`Change::Delete`]).
     pub delete: Callback<String>,
     /// Hides the revealed secret.
     pub dismiss: Callback<()>,
+}
+
+/// The lists the admin screens show, in the order `use_admin` reads them.
+const LISTS: [&str; 4] = ["/api/v1/tokens", "/api/v1/shares", "/api/v1/users", "/api/v1/hosts"];
+
+/// Makes `change`; a created secret comes back to be shown once.
+async fn apply(server: &ServerUrl, change: Change) -> Result<Option<Revealed>, HttpError> {
+    let (method, path, body) = request_for(&change);
+    let text = send(method, &server.http_as_is(&path), body.as_deref()).await?;
+    let body = |e: pulse_protocol::JsonError| HttpError::Body(e.to_string());
+    Ok(match change {
+        Change::CreateToken { .. } => {
+            let created = from_json::<Created<TokenInfo>>(&text).map_err(body)?;
+            Some(Revealed { what: "API token", text: created.secret })
+        }
+        Change::CreateShare { .. } => {
+            let created = from_json::<Created<ShareInfo>>(&text).map_err(body)?;
+            let link = fragment::share_link(&page_for(&created.info.host), &created.secret);
+            Some(Revealed { what: "Share link", text: link })
+        }
+        Change::AddUser { .. } | Change::Delete(_) => None,
+    })
+}
+
+/// The request that makes `change`: method, path and JSON body.
+fn request_for(change: &Change) -> (&'static str, String, Option<String>) {
+    match change {
+        Change::CreateToken { role, label } => {
+            ("POST", "/api/v1/tokens".to_owned(), Some(object(&[("role", role), ("label", label)])))
+        }
+        Change::CreateShare { host, seconds, label } => {
+            let body = object(&[("host", host), ("label", label)]);
+            // One number among the strings: spliced in before the closing brace.
+            let body = format!("{},\"expires_in\":{seconds}}}", &body[..body.len() - 1]);
+            ("POST", "/api/v1/shares".to_owned(), Some(body))
+        }
+        Change::AddUser { name, role, password } => (
+            "POST",
+            "/api/v1/users".to_owned(),
+            Some(object(&[("name", name), ("role", role), ("password", password)])),
+        ),
+        Change::Delete(path) => ("DELETE", path.clone(), None),
+    }
 }
 
 /// The hub's explanation of a failure (its `detail`), else the failure in words.
@@ -89,67 +163,39 @@ pub fn use_admin(server: ServerUrl) -> Admin {
     let reload = move || {
         let server = server.get_value();
         spawn_local(async move {
-            let (t, s, u) = (api::tokens(&server).await, api::shares(&server).await, api::users(&server).await);
-            match (t, s, u) {
-                (Ok(t), Ok(s), Ok(u)) => {
-                    tokens.set(t);
-                    shares.set(s);
-                    users.set(u.users);
+            // One request at a time through one call site: each list's own fetch
+            // future would compile the whole request again.
+            for (i, path) in LISTS.iter().enumerate() {
+                let read = fetch_text(&server.http_as_is(path), None).await;
+                let stored = read.and_then(|text| {
+                    let body = |e: pulse_protocol::JsonError| HttpError::Body(e.to_string());
+                    match i {
+                        0 => tokens.set(from_json::<TokensResponse>(&text).map_err(body)?.tokens),
+                        1 => shares.set(from_json::<SharesResponse>(&text).map_err(body)?.shares),
+                        2 => users.set(from_json::<UsersResponse>(&text).map_err(body)?.users),
+                        _ => hosts.set(from_json::<HostsResponse>(&text).map_err(body)?.hosts),
+                    }
+                    Ok(())
+                });
+                // The host list only fills the share link's choice: its failure is not shown.
+                match stored {
+                    Err(e) if i < LISTS.len() - 1 => error.set(Some(explain(&e))),
+                    _ => {}
                 }
-                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => error.set(Some(explain(&e))),
-            }
-            if let Ok(list) = fetch_json::<HostsResponse>(&server.http_as_is("/api/v1/hosts"), None).await {
-                hosts.set(list.hosts);
             }
         });
     };
     reload();
 
-    let create_token = Callback::new(move |(role, label): (String, String)| {
+    let change = Callback::new(move |change: Change| {
         let server = server.get_value();
         spawn_local(async move {
-            match api::create_token(&server, &role, &label).await {
-                Ok(created) => {
+            match apply(&server, change).await {
+                Ok(secret) => {
                     error.set(None);
-                    revealed.set(Some(Revealed { what: "API token", text: created.secret }));
-                    reload();
-                }
-                Err(e) => error.set(Some(explain(&e))),
-            }
-        });
-    });
-    let create_share = Callback::new(move |(host, seconds, label): (String, u64, String)| {
-        let server = server.get_value();
-        spawn_local(async move {
-            match api::create_share(&server, &host, seconds, &label).await {
-                Ok(created) => {
-                    error.set(None);
-                    let link = fragment::share_link(&page_for(&created.info.host), &created.secret);
-                    revealed.set(Some(Revealed { what: "Share link", text: link }));
-                    reload();
-                }
-                Err(e) => error.set(Some(explain(&e))),
-            }
-        });
-    });
-    let add_user = Callback::new(move |(name, role, password): (String, String, String)| {
-        let server = server.get_value();
-        spawn_local(async move {
-            match api::add_user(&server, &name, &role, &password).await {
-                Ok(()) => {
-                    error.set(None);
-                    reload();
-                }
-                Err(e) => error.set(Some(explain(&e))),
-            }
-        });
-    });
-    let delete = Callback::new(move |path: String| {
-        let server = server.get_value();
-        spawn_local(async move {
-            match api::delete(&server, &path).await {
-                Ok(()) => {
-                    error.set(None);
+                    if secret.is_some() {
+                        revealed.set(secret);
+                    }
                     reload();
                 }
                 Err(e) => error.set(Some(explain(&e))),
@@ -164,10 +210,8 @@ pub fn use_admin(server: ServerUrl) -> Admin {
         hosts: hosts.into(),
         error: error.into(),
         revealed: revealed.into(),
-        create_token,
-        create_share,
-        add_user,
-        delete,
+        change,
+        delete: Callback::new(move |path| change.run(Change::Delete(path))),
         dismiss: Callback::new(move |()| revealed.set(None)),
     }
 }

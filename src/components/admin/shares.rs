@@ -1,16 +1,18 @@
 //! Share links: a read-only link to one host's page or the fleet overview, that
 //! expires and can be revoked at once.
 
-use leptos::html::{Input, Select};
 use leptos::prelude::*;
 use pulse_protocol::fleet::FLEET_HOST;
 
-use super::value_of;
+use super::section::{Cell, Field, Row, Section, SectionText};
 use crate::access::words;
-use crate::hooks::Admin;
+use crate::hooks::{Admin, Change};
 
-/// How long a new link works: (label, seconds).
-const EXPIRIES: [(&str, u64); 4] = [("1 hour", 3_600), ("1 day", 86_400), ("7 days", 604_800), ("30 days", 2_592_000)];
+/// How long a new link works: (label, seconds), the default first.
+const EXPIRIES: [(&str, u64); 4] = [("7 days", 604_800), ("1 hour", 3_600), ("1 day", 86_400), ("30 days", 2_592_000)];
+
+/// What the fleet overview is called in the host choice and the list.
+const FLEET_NAME: &str = "All hosts (fleet overview)";
 
 /// The share links section.
 #[component]
@@ -18,59 +20,52 @@ pub fn SharesSection(
     /// The lists and the calls that change them.
     admin: Admin,
 ) -> impl IntoView {
-    let host: NodeRef<Select> = NodeRef::new();
-    let expiry: NodeRef<Select> = NodeRef::new();
-    let label: NodeRef<Input> = NodeRef::new();
     let offset = -js_sys::Date::new_0().get_timezone_offset();
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let seconds = value_of(|| expiry.get_untracked()).parse().unwrap_or(EXPIRIES[2].1);
-        admin.create_share.run((value_of(|| host.get_untracked()), seconds, value_of(|| label.get_untracked())));
-    };
-    let host_options = move || {
-        admin.hosts.get().into_iter().map(|h| view! { <option value=h.id.clone()>{h.name.clone()}</option> }).collect_view()
-    };
     let name_of = move |id: &str| {
         if id == FLEET_HOST {
-            return "All hosts (fleet overview)".to_owned();
+            return FLEET_NAME.to_owned();
         }
         admin.hosts.with(|hosts| hosts.iter().find(|h| h.id == id).map_or_else(|| id.to_owned(), |h| h.name.clone()))
     };
-    let rows = move || {
-        admin.shares.get().into_iter().map(|share| {
-            let path = format!("/api/v1/shares/{}", share.id);
-            view! {
-                <tr data-testid="share-row">
-                    <td>{if share.label.is_empty() { "(no label)".to_owned() } else { share.label.clone() }}</td>
-                    <td>{name_of(&share.host)}</td>
-                    <td class="muted">{words::when(share.created, offset)}</td>
-                    <td class="muted">{words::when(share.expires, offset)}</td>
-                    <td class="actions">
-                        <button class="tool danger" on:click=move |_| admin.delete.run(path.clone()) data-testid="share-revoke">"Revoke"</button>
-                    </td>
-                </tr>
-            }
-        }).collect_view()
+    let rows = Signal::derive(move || {
+        admin.shares.with(|shares| {
+            shares
+                .iter()
+                .map(|s| Row {
+                    cells: vec![
+                        Cell::text(super::label_or_none(&s.label)),
+                        Cell::text(name_of(&s.host)),
+                        Cell::muted(words::when(s.created, offset)),
+                        Cell::muted(words::when(s.expires, offset)),
+                    ],
+                    delete: format!("/api/v1/shares/{}", s.id),
+                })
+                .collect()
+        })
+    });
+    let hosts = Signal::derive(move || {
+        let mut choices = vec![(FLEET_HOST.to_owned(), FLEET_NAME.to_owned())];
+        admin.hosts.with(|hosts| choices.extend(hosts.iter().map(|h| (h.id.clone(), h.name.clone()))));
+        choices
+    });
+    let expiries = Signal::stored(EXPIRIES.iter().map(|(name, s)| (s.to_string(), (*name).to_owned())).collect());
+    let create = Callback::new(move |values: Vec<String>| {
+        let [host, seconds, label] = super::take::<3>(values);
+        let seconds = seconds.parse().unwrap_or(EXPIRIES[0].1);
+        admin.change.run(Change::CreateShare { host, seconds, label });
+    });
+    let text = SectionText {
+        id: "share",
+        title: "Share links",
+        blurb: "A read-only view of one host or the fleet, for anyone with the link, until it expires or is revoked.",
+        submit: "Create link",
+        remove: "Revoke",
+        columns: &["Label", "Shows", "Created", "Expires"],
     };
-    view! {
-        <section class="admin-section" data-testid="shares">
-            <h2>"Share links"</h2>
-            <p class="muted">"A read-only view of one host or the fleet, for anyone with the link, until it expires or is revoked."</p>
-            <form class="admin-form" on:submit=submit>
-                <select node_ref=host aria-label="What to share" data-testid="share-host">
-                    <option value=FLEET_HOST>"All hosts (fleet overview)"</option>
-                    {host_options}
-                </select>
-                <select node_ref=expiry aria-label="Expires after" data-testid="share-expiry">
-                    {EXPIRIES.iter().map(|(name, s)| view! { <option value=s.to_string() selected=*s == EXPIRIES[2].1>{*name}</option> }).collect_view()}
-                </select>
-                <input node_ref=label placeholder="Label, e.g. status screen" aria-label="Label" data-testid="share-label" />
-                <button class="tool primary" type="submit" data-testid="share-create">"Create link"</button>
-            </form>
-            <table class="admin-table">
-                <thead><tr><th>"Label"</th><th>"Shows"</th><th>"Created"</th><th>"Expires"</th><th></th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </section>
-    }
+    let fields = vec![
+        Field::Choice("share-host", hosts),
+        Field::Choice("share-expiry", expiries),
+        Field::Text("share-label", "Label, e.g. status screen"),
+    ];
+    view! { <Section text=text fields=fields rows=rows create=create delete=admin.delete /> }
 }
