@@ -17,6 +17,7 @@ pub mod book;
 pub mod credential;
 pub mod db;
 pub mod grant;
+mod hasher;
 pub mod limiter;
 pub mod password;
 pub mod secret;
@@ -49,8 +50,6 @@ pub const PER_ADDRESS: Rule = Rule { burst: 10, refill_ms: 6_000 };
 pub const PER_USER: Rule = Rule { burst: 5, refill_ms: 30_000 };
 /// Most keys each limiter remembers.
 const LIMITER_KEYS: usize = 100_000;
-/// Password checks at once (each takes a core for tens of ms).
-const HASHING_AT_ONCE: usize = 2;
 
 /// What can go wrong with the access file or a request to change it.
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +127,7 @@ pub struct Access {
     book: RwLock<Arc<Book>>,
     agent_flags: AgentTokens,
     limits: Mutex<(Limiter<IpAddr>, Limiter<String>)>,
-    hashing: tokio::sync::Semaphore,
+    hasher: hasher::Hasher,
     streams: Streams,
     used: Mutex<Vec<(String, u64)>>,
 }
@@ -170,7 +169,7 @@ impl Access {
             db: Mutex::new(db),
             book: RwLock::new(Arc::new(book)),
             limits: Mutex::new((Limiter::new(PER_ADDRESS, LIMITER_KEYS), Limiter::new(PER_USER, LIMITER_KEYS))),
-            hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
+            hasher: hasher::Hasher::spawn(),
             streams: Streams::default(),
             used: Mutex::new(Vec::new()),
         });
@@ -347,9 +346,10 @@ impl Access {
             return Err(AccessError::Conflict(format!("user {name} exists; remove them first to change them")));
         }
         let owned = password.to_owned();
-        let phc = tokio::task::spawn_blocking(move || password::hash(&owned))
-            .await
-            .map_err(|e| AccessError::Hash(e.to_string()))??;
+        let phc =
+            self.hasher.run(move || password::hash(&owned)).await.map_err(|_| {
+                AccessError::Conflict("the hub is busy checking passwords; try again in a moment".into())
+            })??;
         let info = UserInfo { name: name.to_owned(), role, created: now() };
         self.with_db(|db| db.put_user(name, role, &phc, info.created))?;
         self.reload();

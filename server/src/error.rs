@@ -120,6 +120,7 @@ impl From<crate::access::SignInError> for AppError {
         match error {
             E::Limited(seconds) => AppError::TooManyAttempts(seconds),
             E::Wrong => AppError::Unauthorized(error.to_string()),
+            E::Busy => AppError::Unavailable { reason: "the hub is busy checking passwords", retry_after: 1 },
             E::Access(error) => error.into(),
         }
     }

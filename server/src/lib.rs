@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod agent;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod error;

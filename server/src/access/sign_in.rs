@@ -1,5 +1,5 @@
 //! Signing in: the rate limits first (per address, and per user name whatever the
-//! address), then the password check on a blocking thread (at most two at once),
+//! address), then the password check on the low-priority password thread (`hasher`),
 //! then a new session in the access file.
 
 use std::net::IpAddr;
@@ -16,6 +16,9 @@ pub enum SignInError {
     /// Too many attempts: come back after this many seconds.
     #[error("too many sign-in attempts; try again in {0} s")]
     Limited(u64),
+    /// The password thread's queue is full: try again in a second.
+    #[error("the hub is busy checking passwords; try again in a moment")]
+    Busy,
     /// Unknown user or wrong password (never saying which).
     #[error("wrong user name or password")]
     Wrong,
@@ -41,11 +44,9 @@ impl Access {
             }
         }
         let phc = self.book().user(&name).map(|(_, phc)| phc.clone());
-        let permit = self.hashing.acquire().await.map_err(|_| SignInError::Wrong)?;
         let offered = password.to_owned();
         let matches =
-            tokio::task::spawn_blocking(move || password::verify(&offered, phc.as_deref())).await.unwrap_or(false);
-        drop(permit);
+            self.hasher.run(move || password::verify(&offered, phc.as_deref())).await.map_err(|_| SignInError::Busy)?;
         if !matches {
             return Err(SignInError::Wrong);
         }
