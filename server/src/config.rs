@@ -84,6 +84,15 @@ pub struct Config {
     #[arg(long = "agent-token", env = "PULSE_AGENT_TOKENS", value_delimiter = ',', hide_env_values = true)]
     pub agent_tokens: Vec<String>,
 
+    /// Let everyone read every host without signing in (admins still sign in to
+    /// manage). Needed to serve a non-loopback address before any user exists.
+    #[arg(long, env = "PULSE_PUBLIC_READ_ONLY")]
+    pub public_read_only: bool,
+
+    /// How long a sign-in lasts, e.g. `12h`, `7d`.
+    #[arg(long, env = "PULSE_SESSION_TTL", default_value = "7d", value_parser = duration)]
+    pub session_ttl: Duration,
+
     /// The hub's own host's name (default: the machine's hostname); also its id.
     #[arg(long, env = "PULSE_NAME")]
     pub name: Option<String>,
@@ -128,6 +137,16 @@ impl Config {
     /// The history store's directory, unless history is kept in memory only.
     pub fn data_dir(&self) -> Option<PathBuf> {
         (!self.no_store).then(|| self.data.clone().unwrap_or_else(store::default_dir))
+    }
+
+    /// Where users, tokens and share links are kept: `--data` (also with
+    /// `--no-store`, when given), else the default data directory unless `--no-store`.
+    pub fn access_dir(&self) -> Option<PathBuf> {
+        match (&self.data, self.no_store) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, false) => Some(store::default_dir()),
+            (None, true) => None,
+        }
     }
 
     /// The store's tiers, with `--retention` and `--cap` applied.

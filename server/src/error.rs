@@ -60,9 +60,18 @@ pub enum AppError {
     /// held by another agent.
     #[error(transparent)]
     Fleet(#[from] crate::fleet::FleetError),
-    /// An agent without an accepted token.
+    /// No usable credential (an agent's token, a session, an API token).
     #[error("{0}")]
     Unauthorized(String),
+    /// A credential that may not do this; the text says why.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many sign-in attempts: come back after the given seconds.
+    #[error("too many sign-in attempts; try again in {0} s")]
+    TooManyAttempts(u64),
+    /// A change that clashes with what exists; the text says what.
+    #[error("{0}")]
+    Conflict(String),
     /// An agent that speaks a newer protocol than this hub.
     #[error("the agent speaks protocol {agent}, this hub protocol {hub}: upgrade the hub first")]
     ProtocolTooNew {
@@ -89,6 +98,34 @@ pub enum AppError {
 /// change only when someone upgrades, so trying sooner only adds load.
 pub const VERSION_RETRY_AFTER: u64 = 300;
 
+impl From<crate::access::AccessError> for AppError {
+    fn from(error: crate::access::AccessError) -> Self {
+        use crate::access::AccessError as E;
+        match error {
+            E::Invalid(why) => AppError::BadRequest(why),
+            E::NotFound(what) => AppError::NotFound(what),
+            E::Conflict(why) => AppError::Conflict(why),
+            E::NoFile => AppError::Conflict(error.to_string()),
+            other => {
+                tracing::error!(error = %other, "the access file failed");
+                AppError::Internal("the access file failed; the hub's log says why")
+            }
+        }
+    }
+}
+
+impl From<crate::access::SignInError> for AppError {
+    fn from(error: crate::access::SignInError) -> Self {
+        use crate::access::SignInError as E;
+        match error {
+            E::Limited(seconds) => AppError::TooManyAttempts(seconds),
+            E::Wrong => AppError::Unauthorized(error.to_string()),
+            E::Busy => AppError::Unavailable { reason: "the hub is busy checking passwords", retry_after: 1 },
+            E::Access(error) => error.into(),
+        }
+    }
+}
+
 impl AppError {
     /// The status and the `error` code of the JSON body.
     pub(crate) fn code(&self) -> (StatusCode, &'static str) {
@@ -105,6 +142,9 @@ impl AppError {
             AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
             AppError::Fleet(crate::fleet::FleetError::HostNeeded) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::ProtocolTooNew { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_new"),
             AppError::ProtocolTooOld { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_old"),
         }
@@ -118,8 +158,11 @@ impl IntoResponse for AppError {
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
         match self {
-            AppError::Unavailable { retry_after, .. } => {
+            AppError::Unavailable { retry_after, .. } | AppError::TooManyAttempts(retry_after) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            AppError::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"pulse\""));
             }
             AppError::ProtocolTooNew { .. } | AppError::ProtocolTooOld { .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(VERSION_RETRY_AFTER));

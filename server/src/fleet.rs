@@ -10,7 +10,6 @@
 
 pub mod status;
 pub mod summary;
-pub mod tokens;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,11 +4,15 @@
 //! [`app`] builds the router from a state (tests call it directly); [`run`] is the
 //! whole server: bind, sample, serve, shut down gracefully.
 
+pub mod access;
 pub mod agent;
+pub mod background;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fanout;
 pub mod fleet;
+pub mod gate;
 pub mod history;
 pub mod host;
 pub mod hub;
@@ -29,8 +33,8 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use access::Access;
 use config::Config;
-use fleet::tokens::AgentTokens;
 use fleet::Fleet;
 use host::Hosts;
 use hub::{Hub, Timing};
@@ -45,8 +49,25 @@ const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 
+/// The access state for a configuration served on `address`: fails when the
+/// access file cannot be read, or when the hub would serve a non-loopback address
+/// without sign-in (see `Access::check_start`).
+pub fn access(config: &Config, address: std::net::SocketAddr) -> std::io::Result<Arc<Access>> {
+    let settings = access::Settings {
+        dir: config.access_dir(),
+        loopback: address.ip().is_loopback(),
+        public_read_only: config.public_read_only,
+        session_ttl: config.session_ttl,
+        agent_tokens: config.agent_tokens.clone(),
+    };
+    let invalid = |text: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, text);
+    let access = Access::open(settings).map_err(|e| invalid(e.to_string()))?;
+    access.check_start(address).map_err(invalid)?;
+    Ok(access)
+}
+
 /// The shared state for a configuration (the hub starts empty; see [`run`]).
-pub fn state(config: &Config) -> AppState {
+pub fn state(config: &Config, access: Arc<Access>) -> AppState {
     let timing = Timing { interval: config.interval, heartbeat: config.heartbeat, history: config.history };
     let name = config.name.clone().unwrap_or_else(hostname);
     let persist = config.data_dir().map_or_else(Persist::none, |dir| Persist::open(&dir, config.tiers()));
@@ -75,7 +96,10 @@ pub fn state(config: &Config) -> AppState {
         fleet,
         persist,
         agent_window: config.agent_window,
-        agent_tokens: Arc::new(AgentTokens::new(&config.agent_tokens)),
+        access,
+        session_ttl: config.session_ttl,
+        secure_cookies: config.tls_cert.is_some()
+            || config.public_url.as_ref().is_some_and(|u| u.origin.starts_with("https:")),
         origins: Arc::new(Origins::new(&own_and_allowed_origins(config))),
         hosts: Arc::new(Hosts::new(config.listen.ip(), &config.allow_hosts, config.public_url.as_ref())),
         connections: Arc::new(AtomicUsize::new(0)),
@@ -88,6 +112,8 @@ pub fn state(config: &Config) -> AppState {
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> std::io::Result<()> {
     limits::raise_open_files();
+    // Before binding: a hub that would serve without sign-in opens no socket.
+    drop(access(&config, config.listen)?);
     let listener = listen_on(config.listen).map_err(|error| {
         let hint = match error.kind() {
             std::io::ErrorKind::AddrInUse => {
@@ -136,7 +162,8 @@ pub async fn serve(
             "the open-file limit holds fewer clients than --max-connections; raise `ulimit -Hn` for more"
         );
     }
-    let mut state = state(&config);
+    let access = access(&config, address)?;
+    let mut state = state(&config, access);
     state.max_connections = caps.streams;
     let hub = state.hub.clone();
     if !config.no_local {

@@ -1,5 +1,6 @@
 //! `pulse-server`: samples this host and serves Pulse's live dashboard; or, as
-//! `pulse-server agent`, pushes this host's samples to a hub.
+//! `pulse-server agent`, pushes this host's samples to a hub; `pulse-server user …`
+//! and `pulse-server token …` manage who may sign in and which tokens work.
 //!
 //! Run it from the repository with `./pulse run` (which builds the web app first),
 //! or `cargo run -p pulse-server -- --listen 127.0.0.1:8080 --dist dist`. An agent:
@@ -29,6 +30,27 @@ fn main() -> ExitCode {
         init_logging();
         // One link and one sampler: a single thread is plenty.
         return run(tokio::runtime::Builder::new_current_thread(), pulse_server::agent::run(config));
+    }
+    if args.get(1).is_some_and(|arg| arg == "user" || arg == "token") {
+        let command = args.remove(1);
+        args[0] = format!("pulse-server {}", command.to_string_lossy()).into();
+        let done = if command == "user" {
+            pulse_server::cli::UserCommand::parse_from(args).run()
+        } else {
+            pulse_server::cli::TokenCommand::parse_from(args).run()
+        };
+        return match done {
+            Ok(said) => {
+                if !said.is_empty() {
+                    println!("{said}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("pulse-server: {error}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let config = Config::parse();
     init_logging();

@@ -1,6 +1,7 @@
 //! The HTTP surface: one file per endpoint, assembled here.
 
 mod agent;
+mod body;
 pub(crate) mod feed;
 mod health;
 mod history;
@@ -8,38 +9,104 @@ mod hosts;
 pub mod params;
 mod poll;
 mod series;
+mod session;
+mod shares;
 mod site;
 mod sse;
 mod timeout;
+mod tokens;
+mod users;
 mod ws;
 
+use std::collections::BTreeMap;
+
+use axum::http::Method;
 use axum::http::{header, HeaderValue};
 use axum::middleware;
-use axum::routing::{any, delete, get};
+use axum::routing::{any, delete, get, post, MethodRouter};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::access::grant::Need;
+use crate::gate::{self, Gate};
 use crate::state::AppState;
 use crate::{host, origin};
 
-/// Every route. Streams (WebSocket, SSE, long-poll) are neither compressed nor
-/// timed out (long-polls cap their own wait); plain answers are both. Every request,
-/// whatever its path, must name a host the server answers to (`host::allow`), and
-/// every answer says `X-Content-Type-Options: nosniff`, so no JSON (which may quote
-/// what a client sent) is ever taken for a page or a script.
+/// One route: its method and path, what it needs (see `crate::access::grant`),
+/// and whether it is a stream. [`table`] lists them all; [`router`] is built from
+/// it, so a route cannot be added without stating what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// Its method.
+    pub method: &'static str,
+    /// Its path, as axum writes it (`{id}` for a parameter).
+    pub path: &'static str,
+    /// What a caller needs.
+    pub need: Need,
+    /// Whether it streams (neither compressed nor timed out; kept under its
+    /// credential, to be cut when that ends).
+    pub stream: bool,
+}
+
+/// Every API route and `/healthz` (the site's files are public: the page must
+/// load to show its sign-in form).
+pub fn table() -> Vec<Route> {
+    entries().into_iter().map(|(route, _)| route).collect()
+}
+
+fn entries() -> Vec<(Route, MethodRouter<AppState>)> {
+    use Need::*;
+    let route = |method, path, need, stream| Route { method, path, need, stream };
+    vec![
+        (route("GET", "/api/v1/ws", ReadHost, true), get(ws::handler)),
+        (route("GET", "/api/v1/sse", ReadHost, true), get(sse::handler)),
+        (route("GET", "/api/v1/poll", ReadHost, true), get(poll::handler)),
+        (route("GET", "/api/v1/agent", Agent, true), get(agent::handler)),
+        (route("GET", "/api/v1/series", ReadHost, false), get(series::handler)),
+        (route("GET", "/api/v1/history", ReadHost, false), get(history::handler)),
+        (route("GET", "/api/v1/hosts", Read, false), get(hosts::handler)),
+        (route("DELETE", "/api/v1/hosts/{id}", Admin, false), delete(hosts::remove)),
+        (route("GET", "/api/v1/session", Public, false), get(session::current)),
+        (route("POST", "/api/v1/session", Public, false), post(session::sign_in)),
+        (route("DELETE", "/api/v1/session", Public, false), delete(session::sign_out)),
+        (route("GET", "/api/v1/tokens", Admin, false), get(tokens::list)),
+        (route("POST", "/api/v1/tokens", Admin, false), post(tokens::create)),
+        (route("DELETE", "/api/v1/tokens/{id}", Admin, false), delete(tokens::revoke)),
+        (route("GET", "/api/v1/shares", Admin, false), get(shares::list)),
+        (route("POST", "/api/v1/shares", Admin, false), post(shares::create)),
+        (route("DELETE", "/api/v1/shares/{id}", Admin, false), delete(shares::revoke)),
+        (route("GET", "/api/v1/users", Admin, false), get(users::list)),
+        (route("POST", "/api/v1/users", Admin, false), post(users::add)),
+        (route("DELETE", "/api/v1/users/{name}", Admin, false), delete(users::remove)),
+        (route("GET", "/healthz", Public, false), get(health::handler)),
+    ]
+}
+
+/// Every route, each behind its access check (`crate::gate`). Streams (WebSocket,
+/// SSE, long-poll) are neither compressed nor timed out (long-polls cap their own
+/// wait); plain answers are both. Every request, whatever its path, must name a
+/// host the server answers to (`host::allow`), and every answer says
+/// `X-Content-Type-Options: nosniff`, so no JSON (which may quote what a client
+/// sent) is ever taken for a page or a script.
 pub fn router(state: AppState) -> Router {
-    let streams = Router::new()
-        .route("/api/v1/ws", get(ws::handler))
-        .route("/api/v1/sse", get(sse::handler))
-        .route("/api/v1/poll", get(poll::handler))
-        .route("/api/v1/agent", get(agent::handler));
-    let plain = Router::new()
-        .route("/api/v1/series", get(series::handler))
-        .route("/api/v1/history", get(history::handler))
-        .route("/api/v1/hosts", get(hosts::handler))
-        .route("/api/v1/hosts/{id}", delete(hosts::remove))
-        .route("/healthz", get(health::handler))
+    let mut streams: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    let mut plain: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    for (route, handler) in entries() {
+        debug_assert!(route.method.parse::<Method>().is_ok());
+        let gate = Gate { access: state.access.clone(), need: route.need, stream: route.stream };
+        let handler = handler.route_layer(middleware::from_fn_with_state(gate, gate::check));
+        let group = if route.stream { &mut streams } else { &mut plain };
+        let merged = match group.remove(route.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        group.insert(route.path, merged);
+    }
+    let streams = streams.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler));
+    let plain = plain
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(timeout::limit));
     let api = streams

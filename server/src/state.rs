@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::access::Access;
 use crate::error::AppError;
-use crate::fleet::tokens::AgentTokens;
 use crate::fleet::Fleet;
 use crate::host::Hosts;
 use crate::hub::Hub;
@@ -25,8 +25,13 @@ pub struct AppState {
     pub persist: Arc<Persist>,
     /// How much history each agent host keeps (`--agent-window`).
     pub agent_window: Duration,
-    /// The tokens agents may push with.
-    pub agent_tokens: Arc<AgentTokens>,
+    /// Who may see what: users, sessions, tokens, share links, agents' tokens.
+    pub access: Arc<Access>,
+    /// How long a session lasts (`--session-ttl`).
+    pub session_ttl: Duration,
+    /// Whether session cookies are `Secure` (the hub serves TLS, or its public URL
+    /// is https).
+    pub secure_cookies: bool,
     /// Which browser origins may use the API.
     pub origins: Arc<Origins>,
     /// Which host names requests may carry (against DNS rebinding).

@@ -15,7 +15,7 @@ mod watcher;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use procs::{agent, agent_with_token, Hub, DEADLINE, TOKEN};
+use procs::{agent, agent_with_token, command, DataDir, Hub, DEADLINE, TOKEN};
 use proxy::Proxy;
 use pulse_protocol::{HistoryResponse, HostStatus};
 use watcher::{assert_contiguous, Watcher};
@@ -66,6 +66,31 @@ async fn a_hub_without_agent_tokens_says_which_flag_it_needs() {
     let log = agent.wait_for_line("the hub refused the token").await;
     assert!(log.contains("--agent-token"), "the refusal names the flag:\n{log}");
     assert!(!log.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn an_agent_token_made_on_the_command_line_pushes_to_a_hub_with_users() {
+    let data = DataDir::new();
+    let dir = data.0.to_str().expect("utf-8 path");
+    command(&["user", "add", "ann", "--role", "admin", "--data", dir], "a long password\n").await;
+    let last = |out: String| out.lines().last().expect("a last line").to_owned();
+    let pushing = last(command(&["token", "create", "--role", "agent", "--data", dir], "").await);
+    let reading = last(command(&["token", "create", "--role", "viewer", "--data", dir], "").await);
+    // No --agent-token: the agent's token is the access file's.
+    let hub = Hub::start_with("127.0.0.1:0", &["--data", dir]).await.reading_with(&reading);
+    let anonymous = reqwest::get(format!("{}/api/v1/hosts", hub.url())).await.expect("hosts");
+    assert_eq!(anonymous.status(), 401, "a hub with users serves no one anonymously");
+    let mut agent = agent_with_token(&pushing, &["--hub", &hub.url(), "--name", "pushed"]);
+    hub.wait_for_status("pushed", HostStatus::Up, DEADLINE).await;
+    let log = agent.wait_for_line("connected to the hub").await;
+    assert!(!log.contains(&pushing) && !hub.proc.log().contains(&pushing), "a token in a log");
+    let with_agent_token = reqwest::Client::new()
+        .get(format!("{}/api/v1/hosts", hub.url()))
+        .bearer_auth(&pushing)
+        .send()
+        .await
+        .expect("hosts");
+    assert_eq!(with_agent_token.status(), 403, "an agent token pushes and reads nothing");
 }
 
 #[tokio::test]

@@ -121,3 +121,35 @@ fn a_missing_or_wrong_key_is_a_clear_error() {
         pulse_server::listen::tls::acceptor(&dir.join("san.ext"), &dir.join("server.key")).err().expect("refused");
     assert!(error.to_string().contains("--tls-cert"), "{error}");
 }
+
+#[tokio::test]
+async fn a_session_cookie_over_https_is_secure() {
+    let dir = certs::make();
+    let server = start(&dir, &[]).await;
+    let body = r#"{"name":"ann","role":"admin","password":"a long password"}"#;
+    let add = format!(
+        "POST /api/v1/users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let sign_in = r#"{"user":"ann","password":"a long password"}"#;
+    let sign_in = format!(
+        "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{sign_in}",
+        sign_in.len()
+    );
+    let mut answers = Vec::new();
+    for request in [add, sign_in] {
+        let mut tls = tls_to(&server, &dir).await;
+        tls.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        tokio::time::timeout(DEADLINE, tls.read_to_string(&mut answer)).await.expect("in time").ok();
+        answers.push(answer);
+    }
+    assert!(answers[0].starts_with("HTTP/1.1 201"), "{}", answers[0]);
+    let cookie = answers[1].lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).expect("a cookie");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+}

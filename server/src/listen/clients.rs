@@ -110,6 +110,12 @@ impl Clients {
 }
 
 impl Ticket {
+    /// The address it counts against (a /64 for IPv6; behind a trusted proxy, the
+    /// browser's once a request named it).
+    pub fn address(&self) -> Option<IpAddr> {
+        self.address
+    }
+
     /// Counts this connection against `address` from now on (a proxy's request
     /// named its client). On refusal the ticket keeps counting where it did.
     pub fn move_to(&mut self, address: IpAddr) -> Result<(), Refusal> {

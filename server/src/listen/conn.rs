@@ -100,6 +100,11 @@ impl Link {
         notified.await;
     }
 
+    /// The client address the connection counts against (see `Ticket::address`).
+    pub fn client(&self) -> Option<IpAddr> {
+        self.ticket.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).address()
+    }
+
     /// Counts the connection against `client` from now on (a trusted proxy named
     /// the browser it speaks for).
     pub fn speaks_for(&self, client: IpAddr) -> Result<(), Refusal> {

@@ -64,7 +64,7 @@ impl Persist {
     pub fn spawn(self: &Arc<Self>, stop: tokio::sync::watch::Receiver<bool>) {
         let me = Arc::clone(self);
         let started = std::thread::Builder::new().name("pulse-store".into()).spawn(move || {
-            lower_priority();
+            crate::background::lower_priority("history store");
             let mut sealed = Instant::now();
             let mut enforced = Instant::now();
             while !*stop.borrow() {
@@ -84,14 +84,5 @@ impl Persist {
         if let Err(error) = started {
             tracing::error!("history store: its thread did not start ({error}); frames wait in memory");
         }
-    }
-}
-
-/// Lowers this thread's scheduling priority (nice 10; Linux sets it per thread).
-fn lower_priority() {
-    // SAFETY: setpriority on this thread's own id changes nothing but its priority.
-    let failed = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10) } != 0;
-    if failed {
-        tracing::debug!("history store: could not lower its thread's priority");
     }
 }

@@ -44,7 +44,7 @@ pub async fn handler(
     peer: Option<Extension<ConnectInfo<Peer>>>,
     mut request: Request,
 ) -> Result<Response, AppError> {
-    let who = identity::identify(request.headers(), &state.agent_tokens)?;
+    let who = identity::identify(request.headers())?;
     let timing = Timing { history: state.agent_window, ..state.hub.timing() };
     let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), timing)?;
     let (response, upgrade) = handshake::accept(&mut request)?;

@@ -133,6 +133,8 @@ pub struct Hub {
     pub addr: SocketAddr,
     /// `http://ADDR` or `https://ADDR`.
     base: String,
+    /// The bearer the test reads the hub's API with (a hub with users).
+    reader: Option<String>,
 }
 
 impl Hub {
@@ -155,7 +157,13 @@ impl Hub {
             .and_then(|url| url.strip_suffix('/'))
             .unwrap_or_else(|| panic!("unexpected line {line:?}"));
         let addr = base.split_once("://").map(|(_, addr)| addr).unwrap_or_else(|| panic!("unexpected line {line:?}"));
-        Hub { addr: addr.parse().expect("an address"), base: base.to_owned(), proc }
+        Hub { addr: addr.parse().expect("an address"), base: base.to_owned(), proc, reader: None }
+    }
+
+    /// Reads the hub's API with `token` from now on (a hub with users).
+    pub fn reading_with(mut self, token: &str) -> Self {
+        self.reader = Some(token.to_owned());
+        self
     }
 
     /// The base URL, as an agent's `--hub` takes it.
@@ -165,7 +173,11 @@ impl Hub {
 
     /// `GET /api/v1/hosts`.
     pub async fn hosts(&self) -> Vec<HostInfo> {
-        let response = reqwest::get(format!("{}/api/v1/hosts", self.url())).await.expect("hosts");
+        let mut request = reqwest::Client::new().get(format!("{}/api/v1/hosts", self.url()));
+        if let Some(token) = &self.reader {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("hosts");
         assert!(response.status().is_success(), "GET /api/v1/hosts: {}", response.status());
         response.json::<HostsResponse>().await.expect("hosts json").hosts
     }
@@ -200,4 +212,23 @@ pub fn agent_with_token(token: &str, args: &[&str]) -> Proc {
     let mut argv = vec!["agent", "--token", token, "--interval", INTERVAL];
     argv.extend_from_slice(args);
     Proc::spawn(&argv)
+}
+
+/// Runs `pulse-server ARGS` (`user …`, `token …`) with `input` on its standard
+/// input; its standard output. Panics when it fails.
+pub async fn command(args: &[&str], input: &str) -> String {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pulse-server"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pulse-server");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).await.expect("write stdin");
+    drop(stdin);
+    let output = tokio::time::timeout(DEADLINE, child.wait_with_output()).await.expect("in time").expect("output");
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf8")
 }

@@ -1,14 +1,13 @@
-//! Who an agent says it is: the headers of its upgrade request, checked (token,
-//! protocol, host id, name, tags). Every refusal names the header or flag.
+//! Who an agent says it is: the headers of its upgrade request, checked (protocol,
+//! host id, name, tags; its token is `crate::gate`'s). Every refusal names the header or flag.
 
 use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
-use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL, HEADER_TOKEN};
+use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL};
 use pulse_protocol::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 
 use crate::error::AppError;
-use crate::fleet::tokens::AgentTokens;
 use crate::quote::shown;
 use crate::routes::params::bad;
 
@@ -28,34 +27,10 @@ pub struct Identity {
 /// The most tags one host may carry.
 const MAX_TAGS: usize = 32;
 
-/// Checks the token first (nothing else is read from a stranger), then the rest.
-pub fn identify(headers: &HeaderMap, tokens: &AgentTokens) -> Result<Identity, AppError> {
-    check_token(headers, tokens)?;
+/// The agent's protocol, host id, name and tags, from its headers (its token was
+/// checked before, by `crate::gate`: nothing is read from a stranger).
+pub fn identify(headers: &HeaderMap) -> Result<Identity, AppError> {
     identity(headers)
-}
-
-/// Whether the request carries one of the hub's agent tokens as `Authorization:
-/// Bearer` (until the hub has users, they are its only credentials).
-pub fn check_token(headers: &HeaderMap, tokens: &AgentTokens) -> Result<(), AppError> {
-    if !tokens.any() {
-        return Err(AppError::Unauthorized(
-            "this hub takes no agents: start it with --agent-token TOKEN (or PULSE_AGENT_TOKENS)".into(),
-        ));
-    }
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let token = text(HEADER_TOKEN).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-    match token {
-        Some(token) if tokens.accepts(token) => {}
-        Some(_) => {
-            return Err(AppError::Unauthorized("the agent's token is not one of this hub's --agent-token".into()))
-        }
-        None => {
-            return Err(AppError::Unauthorized(
-                "no token: send `Authorization: Bearer TOKEN` with one of this hub's --agent-token".into(),
-            ))
-        }
-    }
-    Ok(())
 }
 
 /// The agent's protocol, host id, name and tags, from its headers.
@@ -133,20 +108,6 @@ mod tests {
         map
     }
 
-    fn tokens() -> AgentTokens {
-        AgentTokens::new(&["t0k".into()])
-    }
-
-    #[test]
-    fn the_token_is_checked_first_and_refusals_name_the_flag() {
-        let none = identify(&headers(&[("pulse-host-id", "a")]), &AgentTokens::new(&[])).unwrap_err();
-        assert!(none.to_string().contains("--agent-token"), "{none}");
-        let wrong = identify(&headers(&[("authorization", "Bearer nope")]), &tokens()).unwrap_err();
-        assert!(matches!(wrong, AppError::Unauthorized(_)) && !wrong.to_string().contains("nope"), "{wrong}");
-        let missing = identify(&headers(&[("pulse-host-id", "a")]), &tokens()).unwrap_err();
-        assert!(missing.to_string().contains("Authorization: Bearer"), "{missing}");
-    }
-
     #[test]
     fn a_hub_takes_agents_of_every_protocol_it_reads_and_names_the_rest() {
         let newer = (PROTOCOL_VERSION + 1).to_string();
@@ -167,38 +128,33 @@ mod tests {
         for (header, want) in cases {
             let mut pairs = vec![("authorization", "Bearer t0k"), ("pulse-host-id", "a")];
             pairs.extend(header.map(|value| ("pulse-protocol", value)));
-            let got = identify(&headers(&pairs), &tokens()).map(|who| who.protocol).map_err(|e| e.code().1);
+            let got = identify(&headers(&pairs)).map(|who| who.protocol).map_err(|e| e.code().1);
             assert_eq!(got, want, "{header:?}");
         }
     }
 
     #[test]
     fn identity_headers() {
-        let ok = identify(
-            &headers(&[
-                ("authorization", "Bearer t0k"),
-                ("pulse-host-id", "web-1"),
-                ("pulse-host-name", "web%201"),
-                ("pulse-host-tags", "role=web, dc=eu%2Cwest"),
-                ("pulse-protocol", "1"),
-            ]),
-            &tokens(),
-        )
+        let ok = identify(&headers(&[
+            ("authorization", "Bearer t0k"),
+            ("pulse-host-id", "web-1"),
+            ("pulse-host-name", "web%201"),
+            ("pulse-host-tags", "role=web, dc=eu%2Cwest"),
+            ("pulse-protocol", "1"),
+        ]))
         .unwrap();
         assert_eq!(ok.name, "web 1");
         assert_eq!(ok.tags["dc"], "eu,west");
         assert_eq!(ok.tags["role"], "web");
         let base = [("authorization", "Bearer t0k")];
-        let with = |extra: (&'static str, &str)| identify(&headers(&[base[0], extra]), &tokens());
+        let with = |extra: (&'static str, &str)| identify(&headers(&[base[0], extra]));
         assert!(with(("pulse-host-id", "a b")).is_err());
         assert!(with(("pulse-host-id", &"x".repeat(65))).is_err());
         assert!(matches!(
-            identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-protocol", "99")]), &tokens()),
+            identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-protocol", "99")])),
             Err(AppError::ProtocolTooNew { agent: 99, .. })
         ));
-        assert!(
-            identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-host-tags", "novalue")]), &tokens()).is_err()
-        );
-        assert_eq!(identify(&headers(&[base[0], ("pulse-host-id", "a")]), &tokens()).unwrap().name, "a");
+        assert!(identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-host-tags", "novalue")])).is_err());
+        assert_eq!(identify(&headers(&[base[0], ("pulse-host-id", "a")])).unwrap().name, "a");
     }
 }

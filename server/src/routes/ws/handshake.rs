@@ -10,6 +10,8 @@ use base64::Engine;
 use hyper::upgrade::OnUpgrade;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
+use pulse_protocol::access::WS_PROTOCOL;
+
 use crate::error::AppError;
 
 /// Checks that `request` opens a WebSocket and takes its upgrade: the `101`
@@ -35,12 +37,18 @@ pub fn accept(request: &mut Request) -> Result<(Response, OnUpgrade), AppError> 
     if !is_key(key) {
         return Err(refuse("Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters)"));
     }
+    let offers_pulse = headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|protocol| protocol.trim() == WS_PROTOCOL);
     let accept = HeaderValue::from_str(&derive_accept_key(key.as_bytes()))
         .map_err(|_| refuse("the Sec-WebSocket-Key header is unusable"))?;
     let Some(upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
         return Err(refuse("this connection cannot be upgraded"));
     };
-    let response = (
+    let mut response = (
         StatusCode::SWITCHING_PROTOCOLS,
         [
             (header::CONNECTION, HeaderValue::from_static("upgrade")),
@@ -49,6 +57,11 @@ pub fn accept(request: &mut Request) -> Result<(Response, OnUpgrade), AppError> 
         ],
     )
         .into_response();
+    // A browser offers `pulse` beside `pulse.bearer.SECRET` (its credential, read by
+    // `crate::gate`); the answer names `pulse`, never the secret.
+    if offers_pulse {
+        response.headers_mut().insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(WS_PROTOCOL));
+    }
     Ok((response, upgrade))
 }
 

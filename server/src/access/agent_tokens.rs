@@ -1,11 +1,13 @@
-//! The agent tokens a hub accepts (`--agent-token`), kept only as SHA-256 digests:
+//! The agent tokens a hub accepts from its flags (`--agent-token`; those made with
+//! `pulse-server token create --role agent` are in the access file), kept only as
+//! SHA-256 digests:
 //! checking needs nothing more, and a memory dump then shows no token.
 
-use ring::digest::{digest, SHA256};
+use super::secret::{digest as hash, Digest};
 
 /// The accepted tokens' digests.
 #[derive(Default)]
-pub struct AgentTokens(Vec<[u8; 32]>);
+pub struct AgentTokens(Vec<Digest>);
 
 impl AgentTokens {
     /// From the configured tokens (empty ones are ignored).
@@ -30,12 +32,6 @@ impl std::fmt::Debug for AgentTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AgentTokens({} configured)", self.0.len())
     }
-}
-
-fn hash(token: &str) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest(&SHA256, token.as_bytes()).as_ref());
-    out
 }
 
 #[cfg(test)]
