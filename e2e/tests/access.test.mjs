@@ -1,0 +1,168 @@
+// Who may see what, in a real browser against a real hub with users: the sign-in
+// page, roles (a viewer never reaches the admin screens), share links (one host,
+// cut off when revoked), and the static copy on another origin signing in and
+// going live on every transport with the session's secret as a bearer.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { Nginx } from '../lib/nginx.mjs';
+import { ROOT, PulseServer } from '../lib/server.mjs';
+import { launchBrowser, openPage, waitLive } from '../lib/browser.mjs';
+
+const BINARY = path.join(ROOT, 'target/release/pulse-server');
+const ADMIN = { user: 'ada', password: 'correct-horse-battery' };
+const VIEWER = { user: 'vic', password: 'staple-viewer-pass' };
+
+let browser;
+let data;
+let server;
+let site;
+let siteDir;
+
+/** Runs `pulse-server ARGS` with `stdin`; resolves to its standard output. */
+function cli(args, stdin = '') {
+  return new Promise((resolve, reject) => {
+    const child = execFile(BINARY, args, (error, stdout, stderr) => (error ? reject(new Error(`${error}\n${stderr}`)) : resolve(stdout)));
+    child.stdin.end(stdin);
+  });
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  data = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-access-'));
+  await cli(['user', 'add', ADMIN.user, '--role', 'admin', '--data', data], `${ADMIN.password}\n`);
+  await cli(['user', 'add', VIEWER.user, '--role', 'viewer', '--data', data], `${VIEWER.password}\n`);
+  siteDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-static-'));
+  await fs.cp(path.join(ROOT, 'dist'), siteDir, { recursive: true });
+  site = await Nginx.start({ mode: 'static', root: siteDir });
+  server = await PulseServer.start({ args: ['--data', data, '--interval', '500ms', '--allow-origin', site.url] });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+  await server?.stop();
+  if (data) await fs.rm(data, { recursive: true, force: true });
+  if (siteDir) await fs.rm(siteDir, { recursive: true, force: true });
+});
+
+/** Fills the sign-in form and submits it. */
+async function signIn(page, { user, password }) {
+  await page.waitForSelector('[data-testid="sign-in"]', { timeout: 15_000 });
+  await page.fill('[data-testid="sign-in-user"]', user);
+  await page.fill('[data-testid="sign-in-password"]', password);
+  await page.click('[data-testid="sign-in-submit"]');
+}
+
+/** The page's errors, less the 401s a signed-out page is expected to meet. */
+function unexpectedErrors(page) {
+  return page.errors.filter((e) => !/status of 401|status of 403/.test(e));
+}
+
+test('a hub with users shows the sign-in page; a wrong password says so; signing in shows the fleet, live', async () => {
+  const page = await openPage(browser, `${server.url}/?view=fleet`);
+  await signIn(page, { user: ADMIN.user, password: 'not-the-password' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="sign-in-error"]')?.textContent.length > 0);
+  assert.match(await page.textContent('[data-testid="sign-in-error"]'), /password|user/i);
+  assert.equal(await page.$('[data-testid="fleet"]'), null, 'nothing of the fleet before signing in');
+
+  await signIn(page, ADMIN);
+  await page.waitForSelector('[data-testid="fleet-row"]', { timeout: 15_000 });
+  await waitLive(page, 'ws');
+  assert.equal(await page.textContent('[data-testid="account-user"]'), ADMIN.user);
+  assert.equal(await page.textContent('[data-testid="account-role"]'), 'admin');
+  const stored = await page.evaluate(() => ({ ...sessionStorage }));
+  assert.deepEqual(stored, {}, 'on its own origin the session lives in the HttpOnly cookie only');
+
+  // Reloading keeps the session (the cookie); signing out ends it.
+  await page.reload();
+  await waitLive(page, 'ws');
+  await page.click('[data-testid="account"] summary');
+  await page.click('[data-testid="sign-out"]');
+  await page.waitForSelector('[data-testid="sign-in"]');
+  await page.reload();
+  await page.waitForSelector('[data-testid="sign-in"]');
+  assert.deepEqual(unexpectedErrors(page), []);
+  await page.context().close();
+});
+
+test('a viewer sees the dashboard but never the admin screens', async () => {
+  const page = await openPage(browser, `${server.url}/`);
+  await signIn(page, VIEWER);
+  await waitLive(page, 'ws');
+  assert.equal(await page.textContent('[data-testid="account-role"]'), 'viewer');
+  await page.click('[data-testid="account"] summary');
+  assert.equal(await page.$('[data-testid="admin-link"]'), null, 'no way to the admin screens');
+
+  await page.goto(`${server.url}/?view=admin`);
+  await page.waitForSelector('[data-testid="admin-refused"]', { timeout: 15_000 });
+  assert.equal(await page.$('[data-testid="admin"]'), null);
+  // And the hub refuses the admin API to a viewer's session anyway.
+  const status = await page.evaluate(async () => (await fetch('/api/v1/users')).status);
+  assert.equal(status, 403);
+  await page.context().close();
+});
+
+test('a share link shows one host without an account, and an open page is cut off when it is revoked', async () => {
+  const admin = await openPage(browser, `${server.url}/?view=admin`);
+  await signIn(admin, ADMIN);
+  await admin.waitForSelector('[data-testid="share"] select[data-testid="share-host"] option:nth-child(2)', { state: 'attached', timeout: 15_000 });
+  const hostId = await admin.$eval('[data-testid="share-host"] option:nth-child(2)', (o) => o.value);
+  await admin.selectOption('[data-testid="share-host"]', hostId);
+  await admin.fill('[data-testid="share-label"]', 'e2e');
+  await admin.click('[data-testid="share-create"]');
+  await admin.waitForSelector('[data-testid="secret-text"]');
+  const link = await admin.textContent('[data-testid="secret-text"]');
+  assert.match(link, new RegExp(`\\?host=${hostId}#share=`), link);
+  await admin.waitForSelector('[data-testid="share-row"]');
+
+  // Another browser profile: no cookie, only the link.
+  const shared = await openPage(browser, link);
+  await waitLive(shared, 'ws');
+  await shared.waitForSelector('[data-testid="share-banner"]');
+  assert.match(await shared.textContent('[data-testid="share-banner"]'), /read-only.*expires/i);
+  assert.ok(!shared.url().includes('share='), `the secret left the address bar: ${shared.url()}`);
+  assert.equal(await shared.$('[data-testid="fleet-link"]'), null, 'no way to the other hosts');
+  assert.equal(await shared.$('[data-testid="account"]'), null, 'no account to show');
+  // The link names one host: the host list names only it, and the fleet's stream
+  // and the admin API are refused.
+  const seen = await shared.evaluate(async () => {
+    const secret = sessionStorage.getItem('pulse.share');
+    const get = (p) => fetch(p, { headers: { authorization: `Bearer ${secret}` } });
+    const hosts = await (await get('/api/v1/hosts')).json();
+    return {
+      hosts: hosts.hosts.map((h) => h.id),
+      statuses: [(await get('/api/v1/poll?host=@fleet&wait=0')).status, (await get('/api/v1/users')).status],
+    };
+  });
+  assert.deepEqual(seen.hosts, [hostId]);
+  assert.ok(seen.statuses.every((s) => s === 401 || s === 403), `refused: ${seen.statuses}`);
+
+  // Revoked: the open page is cut off and says so.
+  await admin.click('[data-testid="share-delete"]');
+  await shared.waitForSelector('[data-testid="share-revoked"]', { timeout: 15_000 });
+  const again = await openPage(browser, link);
+  await again.waitForSelector('[data-testid="share-revoked"]', { timeout: 15_000 });
+  for (const page of [admin, shared, again]) await page.context().close();
+});
+
+for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
+  test(`the static copy on another origin signs in and goes live over ${transport}, with the secret as a bearer`, async () => {
+    const url = `${site.url}/?transport=${transport}&server=${encodeURIComponent(server.url)}`;
+    const page = await openPage(browser, url);
+    await signIn(page, ADMIN);
+    await waitLive(page, transport, 20_000);
+    const secret = await page.evaluate(() => sessionStorage.getItem('pulse.session'));
+    assert.ok(secret, 'the page keeps the session secret for this tab');
+    assert.ok(!page.url().includes(secret), 'never in the address');
+    // A reload in the same tab stays signed in.
+    await page.reload();
+    await waitLive(page, transport, 20_000);
+    assert.deepEqual(unexpectedErrors(page), []);
+    await page.context().close();
+  });
+}
