@@ -166,3 +166,31 @@ for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
     await page.context().close();
   });
 }
+
+test('too many wrong passwords: the page says how long to wait', async () => {
+  // A hub of its own: the limit per address would hold the other tests back.
+  const own = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-limit-'));
+  await cli(['user', 'add', ADMIN.user, '--role', 'admin', '--data', own], `${ADMIN.password}\n`);
+  const hub = await PulseServer.start({ args: ['--data', own, '--interval', '500ms'] });
+  try {
+    const page = await openPage(browser, `${hub.url}/`);
+    await signIn(page, { user: 'mallory', password: 'guess-number-one' });
+    await page.waitForFunction(
+      () => {
+        const error = document.querySelector('[data-testid="sign-in-error"]')?.textContent ?? '';
+        if (/Too many attempts/.test(error)) return true;
+        const button = document.querySelector('[data-testid="sign-in-submit"]');
+        if (!button.disabled) button.click();
+        return false;
+      },
+      null,
+      { timeout: 30_000, polling: 100 },
+    );
+    assert.match(await page.textContent('[data-testid="sign-in-error"]'), /^Too many attempts, try again in \d+ s\.$/);
+    assert.equal(await page.$('[data-testid="connection-badge"]'), null, 'still signed out');
+    await page.context().close();
+  } finally {
+    await hub.stop();
+    await fs.rm(own, { recursive: true, force: true });
+  }
+});

@@ -35,7 +35,7 @@ pub fn role_label(role: Role) -> &'static str {
 
 /// Whether the header shows who is signed in (nothing on an open hub without users).
 pub fn shows_account(session: &Session) -> bool {
-    !(session.via == Via::Open && !session.users)
+    session.via != Via::Open || session.users
 }
 
 /// What the header calls the caller: the user, or how they came in.
@@ -82,7 +82,10 @@ mod tests {
             (status(401, "wrong user name or password", None), "Wrong user name or password."),
             (status(401, "", None), "Wrong user name or password."),
             (status(403, "origin http://x is not allowed", None), "Origin http://x is not allowed."),
-            (HttpError::Network("TypeError".into()), "The server did not answer. Check that it is running and reachable."),
+            (
+                HttpError::Network("TypeError".into()),
+                "The server did not answer. Check that it is running and reachable.",
+            ),
         ];
         for (error, want) in cases {
             assert_eq!(sign_in_error(&error), want, "{error:?}");

@@ -20,7 +20,8 @@ pub fn AccountMenu(
     sign_out: Callback<()>,
 ) -> impl IntoView {
     let offset = -js_sys::Date::new_0().get_timezone_offset();
-    let shown = move || session.with(|s| s.as_ref().filter(|s| words::shows_account(s) && s.via != Via::Share).cloned());
+    let shown =
+        move || session.with(|s| s.as_ref().filter(|s| words::shows_account(s) && s.via != Via::Share).cloned());
     view! {
         {move || {
             shown()

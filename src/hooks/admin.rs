@@ -4,12 +4,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::access::{
-    Created, ShareInfo, SharesResponse, TokenInfo, TokensResponse, UserInfo, UsersResponse,
-};
+use pulse_protocol::access::{Created, ShareInfo, SharesResponse, TokenInfo, TokensResponse, UserInfo, UsersResponse};
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::from_json;
 use pulse_protocol::json::object;
-use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{HostInfo, HostsResponse};
 
 use crate::access::fragment;

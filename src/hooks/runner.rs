@@ -219,7 +219,9 @@ impl Runner {
                     runner.check_credential();
                 }
             }),
-            unauthorized: Rc::new(move |reason| on_unauthorized(Event::Unauthorized { attempt: Some(attempt), reason })),
+            unauthorized: Rc::new(move |reason| {
+                on_unauthorized(Event::Unauthorized { attempt: Some(attempt), reason })
+            }),
         }
     }
 

@@ -47,7 +47,9 @@ mod tests {
 
     #[test]
     fn strings_are_quoted_as_serde_quotes_them() {
-        for text in ["", "ada", "pass \"word\"", "back\\slash", "tab\tnew\nline\r", "\u{1}\u{1f}", "é 日本 🦀", "</script>"] {
+        for text in
+            ["", "ada", "pass \"word\"", "back\\slash", "tab\tnew\nline\r", "\u{1}\u{1f}", "é 日本 🦀", "</script>"]
+        {
             assert_eq!(quote(text), serde_json::to_string(text).expect("serde"), "{text:?}");
             assert_eq!(crate::from_json::<String>(&quote(text)).as_deref(), Ok(text), "read back: {text:?}");
         }

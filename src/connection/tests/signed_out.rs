@@ -21,7 +21,10 @@ fn a_401_stops_every_attempt_and_asks_for_sign_in_on_every_transport() {
             let out = unauthorized(&mut s, id);
             assert!(out.contains(&Command::Close(id)), "{transport} up={up}: {out:?}");
             assert!(out.contains(&Command::SignedOut), "{transport} up={up}");
-            assert!(opened(&out).is_none() && timer(&out, Timer::Retry).is_none(), "{transport}: no retry, no fallback");
+            assert!(
+                opened(&out).is_none() && timer(&out, Timer::Retry).is_none(),
+                "{transport}: no retry, no fallback"
+            );
             assert!(out.contains(&Command::CancelTimer(Timer::Connect)));
             assert_eq!(s.engine.status().state, LinkState::SignedOut);
             assert!(s.engine.status().last_error.as_deref().is_some_and(|e| e.starts_with("sign-in needed")));

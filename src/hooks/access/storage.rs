@@ -19,11 +19,7 @@ pub fn land_share() -> Option<String> {
     let hash = location.hash().unwrap_or_default();
     if let Some(secret) = fragment::share_secret(&hash) {
         let kept = fragment::without_share(&hash);
-        let url = format!(
-            "{}{}{kept}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        );
+        let url = format!("{}{}{kept}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }

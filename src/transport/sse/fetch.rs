@@ -8,7 +8,9 @@ use std::rc::Rc;
 use js_sys::{Reflect, Uint8Array};
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response, TextDecodeOptions, TextDecoder};
+use web_sys::{
+    AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response, TextDecodeOptions, TextDecoder,
+};
 
 use super::super::http::{network, settle, status_error, HttpError};
 use super::super::{credential, parse, Sink};

@@ -45,7 +45,8 @@ mod tests {
 
     #[test]
     fn events_are_read_across_any_cut() {
-        let stream = "retry: 1000\n\ndata: {\"a\":1}\n\n: keep-alive\nid: e:3\ndata: {\"b\":2}\r\n\r\ndata: x\ndata: y\n\n";
+        let stream =
+            "retry: 1000\n\ndata: {\"a\":1}\n\n: keep-alive\nid: e:3\ndata: {\"b\":2}\r\n\r\ndata: x\ndata: y\n\n";
         let want = vec![r#"{"a":1}"#.to_owned(), r#"{"b":2}"#.to_owned(), "x\ny".to_owned()];
         for cut in 1..stream.len() {
             let mut parser = EventParser::default();

@@ -3,9 +3,7 @@
 //! `secret` side by side (serde's `flatten`), read here field for field.
 
 use super::{Decode, JsonError, Reader};
-use crate::access::{
-    Created, Session, ShareInfo, SharesResponse, TokenInfo, TokensResponse, UserInfo, UsersResponse,
-};
+use crate::access::{Created, Session, ShareInfo, SharesResponse, TokenInfo, TokensResponse, UserInfo, UsersResponse};
 
 // `Option` fields are optional, as serde's derive reads a missing `Option` as `None`.
 decode_struct!(Session { required: [role, via, users], optional: [user, expires, host, token] });

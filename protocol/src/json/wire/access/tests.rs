@@ -54,7 +54,8 @@ fn sessions_read_as_serde_writes_them() {
         users: true,
         token: None,
     };
-    let open = Session { user: None, role: Role::Admin, via: Via::Open, expires: None, host: None, users: false, token: None };
+    let open =
+        Session { user: None, role: Role::Admin, via: Via::Open, expires: None, host: None, users: false, token: None };
     for session in [signed_in, shared, open] {
         round_trip(&session);
     }
@@ -64,9 +65,7 @@ fn sessions_read_as_serde_writes_them() {
 fn admin_lists_and_created_secrets_read_as_serde_writes_them() {
     round_trip(&TokensResponse { tokens: vec![token("t1", None), token("t2", Some(1_765_000_060_000))] });
     round_trip(&SharesResponse { shares: vec![share("web-1"), share("@fleet")] });
-    round_trip(&UsersResponse {
-        users: vec![UserInfo { name: "ada".into(), role: Role::Admin, created: 3 }],
-    });
+    round_trip(&UsersResponse { users: vec![UserInfo { name: "ada".into(), role: Role::Admin, created: 3 }] });
     round_trip(&Created { info: token("t3", None), secret: "pulse_t_abc".into() });
     round_trip(&Created { info: share("web-1"), secret: "pulse_s_abc".into() });
     round_trip(&TokensResponse { tokens: vec![] });
