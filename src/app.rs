@@ -128,7 +128,17 @@ pub fn Shell(
                     theme=theme.theme
                     backfill=live.backfill
                 />
-                {account.clone().map(|a| view! { <AccountMenu session=a.session admin_href=a.admin_href sign_out=a.sign_out /> })}
+                {account.clone().map(|a| {
+                    let admin_href = a.admin_href.clone();
+                    let share_href = Signal::derive(move || {
+                        let target = match live.page.get()? {
+                            Page::Fleet => pulse_protocol::fleet::FLEET_HOST.to_owned(),
+                            Page::Host => live.catalog.with(|c| c.series.first().map(|s| s.host.clone()))?,
+                        };
+                        Some(format!("{admin_href}&share={target}"))
+                    });
+                    view! { <AccountMenu session=a.session admin_href=a.admin_href share_href=share_href sign_out=a.sign_out /> }
+                })}
             </header>
             <main>
                 {account.map(|a| view! { <ShareBanner session=a.session /> })}

@@ -16,6 +16,10 @@ pub fn AccountMenu(
     session: Signal<Option<Session>>,
     /// The admin screens' address (`?view=admin`; empty: on them already).
     admin_href: String,
+    /// The admin screens with a share link of the page on view chosen
+    /// (`?view=admin&share=ID`), when there is a page to share.
+    #[prop(optional, into)]
+    share_href: Signal<Option<String>>,
     /// Signs out.
     sign_out: Callback<()>,
 ) -> impl IntoView {
@@ -33,6 +37,12 @@ pub fn AccountMenu(
                                 <a class="menu-item" href=admin_href.clone() data-testid="admin-link">"Users, tokens & share links"</a>
                             }
                         });
+                    let share = (s.role == Role::Admin)
+                        .then(|| {
+                            view! {
+                                <a class="menu-item" href=share_href data-testid="share-this">"Share this view…"</a>
+                            }
+                        });
                     let until = s.expires.map(|ms| format!("Signed in until {}", words::when(ms, offset)));
                     let signed_in = s.via != Via::Open;
                     view! {
@@ -43,6 +53,7 @@ pub fn AccountMenu(
                             </summary>
                             <div class="account-menu" role="menu">
                                 <p class="muted">{until}</p>
+                                {share}
                                 {admin}
                                 {signed_in
                                     .then(|| {

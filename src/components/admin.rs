@@ -1,6 +1,7 @@
 //! The admin screens (`?view=admin`, admins only): API tokens, share links and
 //! users, each a form and a list; a secret just created is shown once.
 
+mod html;
 mod secret;
 mod section;
 mod shares;

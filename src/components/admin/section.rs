@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::html;
+
 /// One input of a section's form.
 #[derive(Clone)]
 pub enum Field {
@@ -67,7 +69,8 @@ pub struct SectionText {
     pub columns: &'static [&'static str],
 }
 
-/// A section: the form sends its values in field order to `create`.
+/// A section: the form sends its values in field order to `create`; a remove
+/// button sends its row's path to `delete`.
 #[component]
 pub fn Section(
     /// Its words and test ids.
@@ -88,77 +91,42 @@ pub fn Section(
         let Ok(inputs) = form.query_selector_all("input, select") else { return };
         let values = (0..inputs.length())
             .filter_map(|i| inputs.item(i))
-            .map(|node| {
-                js_sys::Reflect::get(&node, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
-            })
+            .map(|node| js_sys::Reflect::get(&node, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default())
             .collect();
         create.run(values);
     };
-    let inputs = fields
-        .into_iter()
-        .map(|field| match field {
-            Field::Text(testid, placeholder) | Field::Password(testid, placeholder) => {
-                let kind = if matches!(field, Field::Password(..)) { "password" } else { "text" };
-                view! { <input type=kind placeholder=placeholder aria-label=placeholder autocomplete="off" data-testid=testid /> }
-                    .into_any()
-            }
-            Field::Choice(testid, options) => view! {
-                <select data-testid=testid aria-label=testid>
-                    {move || {
-                        options
-                            .get()
-                            .into_iter()
-                            .map(|(value, label)| view! { <option value=value>{label}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            }
-            .into_any(),
-        })
-        .collect_view();
-    let row_id = format!("{id}-row");
-    let delete_id = format!("{id}-delete");
-    let body = move || {
-        rows.get()
-            .into_iter()
-            .map(|row| {
-                let path = row.delete;
-                let cells = row
-                    .cells
-                    .into_iter()
-                    .map(|cell| {
-                        let role = cell.chip.then(|| cell.text.clone());
-                        view! {
-                            <td class:muted=cell.muted>
-                                <span class:role-chip=cell.chip data-role=role>{cell.text}</span>
-                            </td>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <tr data-testid=row_id.clone()>
-                        {cells}
-                        <td class="actions">
-                            <button class="tool danger" on:click=move |_| delete.run(path.clone()) data-testid=delete_id.clone()>{remove}</button>
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view()
+    // One listener for every remove button: the clicked one names its path.
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let button = target.and_then(|t| t.closest("[data-delete]").ok().flatten());
+        if let Some(path) = button.and_then(|b| b.get_attribute("data-delete")) {
+            delete.run(path);
+        }
     };
+    // The form is written again only when a choice's options change (the host
+    // list arrives once, before anyone types).
+    let form = Signal::derive(move || {
+        let filled: Vec<(Field, Vec<(String, String)>)> = fields
+            .iter()
+            .map(|f| {
+                let options = match f {
+                    Field::Choice(_, options) => options.get(),
+                    _ => Vec::new(),
+                };
+                (f.clone(), options)
+            })
+            .collect();
+        html::form(id, &filled, submit)
+    });
+    let body = Signal::derive(move || rows.with(|rows| html::rows(id, rows, remove)));
     view! {
         <section class="admin-section" data-testid=id>
             <h2>{title}</h2>
             <p class="muted">{blurb}</p>
-            <form class="admin-form" on:submit=on_submit>
-                {inputs}
-                <button class="tool primary" type="submit" data-testid=format!("{id}-create")>{submit}</button>
-            </form>
+            <form class="admin-form" on:submit=on_submit inner_html=form></form>
             <table class="admin-table">
-                <thead>
-                    <tr>{columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}<th></th></tr>
-                </thead>
-                <tbody>{body}</tbody>
+                <thead inner_html=html::head(columns)></thead>
+                <tbody on:click=on_click inner_html=body></tbody>
             </table>
         </section>
     }

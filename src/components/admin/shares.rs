@@ -43,9 +43,15 @@ pub fn SharesSection(
                 .collect()
         })
     });
+    // `?share=ID` (from "Share this view…") is offered first, so it is chosen.
+    let asked = crate::config::param("share");
     let hosts = Signal::derive(move || {
         let mut choices = vec![(FLEET_HOST.to_owned(), FLEET_NAME.to_owned())];
         admin.hosts.with(|hosts| choices.extend(hosts.iter().map(|h| (h.id.clone(), h.name.clone()))));
+        if let Some(at) = choices.iter().position(|(id, _)| Some(id) == asked.as_ref()) {
+            let chosen = choices.remove(at);
+            choices.insert(0, chosen);
+        }
         choices
     });
     let expiries = Signal::stored(EXPIRIES.iter().map(|(name, s)| (s.to_string(), (*name).to_owned())).collect());
