@@ -35,7 +35,7 @@ pub enum ProblemKind {
     #[error("{}", .0.trim_end())]
     Syntax(String),
     /// A key this table does not have.
-    #[error("unknown key `{key}` in a {table}{}", hint(.expected))]
+    #[error("unknown key `{key}` in a {table}{}", hint(.key, .expected))]
     UnknownKey {
         /// The key as written.
         key: String,
@@ -145,17 +145,54 @@ fn list(problems: &[Problem]) -> String {
     problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("\n")
 }
 
-fn hint(expected: &[&str]) -> String {
-    if expected.is_empty() {
-        String::new()
-    } else {
-        format!(" (expected one of: {})", expected.join(", "))
+/// "did you mean `series`?" for a near miss, else the keys the table may have.
+fn hint(key: &str, expected: &[&str]) -> String {
+    let nearest = expected.iter().map(|known| (distance(key, known), known)).min();
+    match nearest {
+        Some((distance, known)) if distance <= 2 && distance < key.chars().count() => {
+            format!(" (did you mean `{known}`?)")
+        }
+        _ if expected.is_empty() => String::new(),
+        _ => format!(" (expected one of: {})", expected.join(", ")),
     }
+}
+
+/// The edit distance between two words (insertions, deletions, substitutions).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_misses_are_named() {
+        let keys: &[&str] = &["series", "above", "recover_below", "for"];
+        let cases = [
+            ("serie", " (did you mean `series`?)"),
+            ("abvoe", " (did you mean `above`?)"),
+            ("recover_bellow", " (did you mean `recover_below`?)"),
+            ("fr", " (did you mean `for`?)"),
+            ("x", " (expected one of: series, above, recover_below, for)"),
+            ("threshold", " (expected one of: series, above, recover_below, for)"),
+        ];
+        for (key, expected) in cases {
+            assert_eq!(hint(key, keys), expected, "{key}");
+        }
+        assert_eq!(hint("x", &[]), "");
+    }
 
     #[test]
     fn positions() {
