@@ -198,3 +198,43 @@ test('too many wrong passwords: the page says how long to wait', async () => {
     await fs.rm(own, { recursive: true, force: true });
   }
 });
+
+test('a public read-only hub shows its data to anyone, and an admin may still sign in', async () => {
+  const own = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-public-'));
+  await cli(['user', 'add', ADMIN.user, '--role', 'admin', '--data', own], `${ADMIN.password}\n`);
+  const hub = await PulseServer.start({ args: ['--data', own, '--interval', '500ms', '--public-read-only'] });
+  try {
+    const page = await openPage(browser, `${hub.url}/`);
+    await waitLive(page, 'ws');
+    assert.equal(await page.textContent('[data-testid="account-role"]'), 'viewer');
+    await page.click('[data-testid="account"] summary');
+    await page.click('[data-testid="sign-in-link"]');
+    await signIn(page, ADMIN);
+    await waitLive(page, 'ws');
+    assert.equal(await page.textContent('[data-testid="account-user"]'), ADMIN.user);
+    assert.equal(await page.textContent('[data-testid="account-role"]'), 'admin');
+    await page.context().close();
+  } finally {
+    await hub.stop();
+    await fs.rm(own, { recursive: true, force: true });
+  }
+});
+
+test('a share link to the fleet shows the fleet overview and nothing else', async () => {
+  const admin = await openPage(browser, `${server.url}/?view=admin`);
+  await signIn(admin, ADMIN);
+  await admin.waitForSelector('[data-testid="share-host"]');
+  await admin.selectOption('[data-testid="share-host"]', '@fleet');
+  await admin.click('[data-testid="share-create"]');
+  await admin.waitForSelector('[data-testid="secret-text"]');
+  const link = await admin.textContent('[data-testid="secret-text"]');
+  assert.ok(!link.includes('?'), `the fleet's link is the page itself: ${link}`);
+  const shared = await openPage(browser, link);
+  await shared.waitForSelector('[data-testid="fleet-row"]', { timeout: 15_000 });
+  await waitLive(shared, 'ws');
+  await shared.waitForSelector('[data-testid="share-banner"]');
+  // A host's name is no way out of the fleet: the shared view ignores ?host=.
+  await shared.goto(`${new URL(link).origin}/?host=elsewhere`);
+  await shared.waitForSelector('[data-testid="fleet-row"]', { timeout: 15_000 });
+  for (const page of [admin, shared]) await page.context().close();
+});

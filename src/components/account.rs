@@ -20,7 +20,7 @@ pub fn AccountMenu(
     /// (`?view=admin&share=ID`), when there is a page to share.
     #[prop(optional, into)]
     share_href: Signal<Option<String>>,
-    /// Signs out.
+    /// Signs out (on an open hub with users: goes to the sign-in page).
     sign_out: Callback<()>,
 ) -> impl IntoView {
     let offset = -js_sys::Date::new_0().get_timezone_offset();
@@ -44,7 +44,9 @@ pub fn AccountMenu(
                             }
                         });
                     let until = s.expires.map(|ms| format!("Signed in until {}", words::when(ms, offset)));
-                    let signed_in = s.via != Via::Open;
+                    // An open hub with users (`--public-read-only`) still lets an admin sign in.
+                    let (action, testid) =
+                        if s.via == Via::Open { ("Sign in", "sign-in-link") } else { ("Sign out", "sign-out") };
                     view! {
                         <details class="account" data-testid="account">
                             <summary class="tool account-button" aria-label="Account">
@@ -55,14 +57,9 @@ pub fn AccountMenu(
                                 <p class="muted">{until}</p>
                                 {share}
                                 {admin}
-                                {signed_in
-                                    .then(|| {
-                                        view! {
-                                            <button class="menu-item" on:click=move |_| sign_out.run(()) data-testid="sign-out">
-                                                "Sign out"
-                                            </button>
-                                        }
-                                    })}
+                                <button class="menu-item" on:click=move |_| sign_out.run(()) data-testid=testid>
+                                    {action}
+                                </button>
                             </div>
                         </details>
                     }

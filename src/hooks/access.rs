@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::access::Session;
+use pulse_protocol::access::{Session, Via};
 
 use crate::access::{after_refusal, words, Phase};
 use crate::config::{self, ClientConfig};
@@ -33,7 +33,8 @@ pub struct Access {
     pub form: SignInForm,
     /// Signs in with a user name and password.
     pub sign_in: Callback<(String, String)>,
-    /// Signs out (and drops any bearer held).
+    /// Signs out (and drops any bearer held); on an open hub that has users
+    /// (`--public-read-only`), opens the sign-in page instead.
     pub sign_out: Callback<()>,
     /// The hub refused the page's credential: to sign-in, or to the revoked state.
     pub refused: Callback<()>,
@@ -126,6 +127,10 @@ pub fn use_access() -> Access {
     });
 
     let sign_out = Callback::new(move |()| {
+        if session.with_untracked(|s| s.as_ref().is_some_and(|s| s.via == Via::Open)) {
+            set_notice.set(None);
+            return set_phase.set(Phase::SignIn);
+        }
         let Some(Ok(located)) = config.get_untracked() else { return };
         spawn_local(async move {
             // Signed out here whatever the hub answers: the secret is dropped.

@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn every_value_is_escaped() {
-        assert_eq!(escape(r#"<img src=x onerror="a('b')">&"#), "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
+        assert_eq!(
+            escape(r#"<img src=x onerror="a('b')">&"#),
+            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
+        );
         let row = Row {
             cells: vec![Cell::text("<b>web</b>"), Cell::chip("admin"), Cell::muted("6 Dec 14:05")],
             delete: "/api/v1/users/a\"b".into(),

@@ -91,7 +91,9 @@ pub fn Section(
         let Ok(inputs) = form.query_selector_all("input, select") else { return };
         let values = (0..inputs.length())
             .filter_map(|i| inputs.item(i))
-            .map(|node| js_sys::Reflect::get(&node, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default())
+            .map(|node| {
+                js_sys::Reflect::get(&node, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+            })
             .collect();
         create.run(values);
     };
