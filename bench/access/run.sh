@@ -3,9 +3,11 @@
 # check's cost per plain request, per WebSocket opening and per stream message,
 # against real release `pulse-server` processes on 127.0.0.1.
 #
-#   bench/access/run.sh            full: about 8 minutes
+#   bench/access/run.sh            full: about 8 minutes (longer on a busy machine)
 #   bench/access/run.sh --quick    smoke: about 2 minutes
 #
+# 0. the check alone: `Access::recognise` and `allows` called in a loop in-process
+#    (pulse-access-bench links pulse-server), no HTTP around it.
 # 1. sign-in: a hub with one admin (`--trusted-proxy 127.0.0.1`, each attempt from
 #    its own X-Forwarded-For address, so the rate limits never answer instead of
 #    the password check), its default workers on both cores; right passwords, one
@@ -31,9 +33,9 @@ for arg in "$@"; do
   esac
 done
 if [ -n "$quick" ]; then
-  sign_ins=40; requests=5000; request_rounds=2; opens=300; open_rounds=1; fan_n=1000; fan_s=10; fan_rounds=1
+  checks=20000; sign_ins=40; requests=5000; request_rounds=2; opens=300; open_rounds=1; fan_n=1000; fan_s=10; fan_rounds=1
 else
-  sign_ins=200; requests=20000; request_rounds=5; opens=2000; open_rounds=3; fan_n=5000; fan_s=20; fan_rounds=3
+  checks=200000; sign_ins=200; requests=20000; request_rounds=5; opens=2000; open_rounds=3; fan_n=5000; fan_s=20; fan_rounds=3
 fi
 
 cargo build --release -q -p pulse-server -p pulse-loadgen -p pulse-access-bench
@@ -80,6 +82,10 @@ start() {
   url=$(wait_for_url "$log" "$hub_pid")
   hub_addr=${url#http://}; hub_addr=${hub_addr%/}
 }
+
+echo "access: the check alone, in-process" >&2
+wait_quiet
+taskset -c 1 "$bench" check --checks "$checks" --rounds 5 | tee -a "$results" >&2
 
 echo "access: sign-in ($sign_ins, 1 then 4 at once; $phc)" >&2
 start free "$work/users" --trusted-proxy 127.0.0.1

@@ -6,7 +6,11 @@
 //! pulse-access-bench requests --target 'LABEL|127.0.0.1:PORT|PID|HEADER' ... --path /api/v1/series \
 //!                             --requests 20000 --connections 4 --rounds 5
 //! pulse-access-bench opens    --target 'LABEL|127.0.0.1:PORT|PID|BEARER' ... --count 1000 --concurrency 8 --rounds 3
+//! pulse-access-bench check    --checks 200000 --rounds 5
 //! ```
+//!
+//! `check` times the hub's own check in-process (`pulse_server::access`), with no
+//! HTTP around it: the part of a request's cost that access control adds.
 //!
 //! Each prints one JSON line per measurement. `requests` and `opens` take several
 //! targets and alternate them round by round (the order turned each round), so
@@ -14,6 +18,7 @@
 //! watchdog thread ends the process after `--timeout` seconds (default 300).
 
 mod args;
+mod check;
 mod http;
 mod opens;
 mod requests;
@@ -28,7 +33,7 @@ use args::Args;
 fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1);
     let Some(command) = argv.next() else {
-        eprintln!("usage: pulse-access-bench sign-in|requests|opens --flag value ...");
+        eprintln!("usage: pulse-access-bench sign-in|requests|opens|check --flag value ...");
         return ExitCode::from(2);
     };
     let args = match Args::parse(argv) {
@@ -57,7 +62,8 @@ fn main() -> ExitCode {
             "sign-in" => sign_in::run(&args).await,
             "requests" => requests::run(&args).await,
             "opens" => opens::run(&args).await,
-            _ => Err(format!("unknown command {command:?}: sign-in, requests or opens")),
+            "check" => check::run(&args).await,
+            _ => Err(format!("unknown command {command:?}: sign-in, requests, opens or check")),
         }
     });
     match outcome {
