@@ -58,11 +58,16 @@ pub struct Args {
     pub timeout: Duration,
     /// A free-form label copied into the output (e.g. `pulse`, `socketio`).
     pub label: String,
+    /// An API token or session secret every client presents (a hub with users
+    /// serves no one without one): as the subprotocol `pulse.bearer.SECRET` beside
+    /// `pulse` on a WebSocket, as a browser does, and as `Authorization: Bearer`
+    /// on SSE and long-poll.
+    pub bearer: Option<String>,
 }
 
 const USAGE: &str = "usage: pulse-loadgen --url http://HOST:PORT/ --transport ws|sse|longpoll|socketio \
 --clients N [--duration S] [--settle S] [--baseline S] [--rate R] [--concurrency C] [--server-pid PID] \
-[--interval-ms MS] [--poll-wait S] [--timeout S] [--label TEXT]";
+[--interval-ms MS] [--poll-wait S] [--timeout S] [--label TEXT] [--bearer SECRET]";
 
 impl Args {
     /// Parses `std::env::args()`-style arguments (without the program name).
@@ -80,6 +85,7 @@ impl Args {
         let mut poll_wait_s = 25;
         let mut timeout = None;
         let mut label = String::new();
+        let mut bearer = None;
         while let Some(flag) = argv.next() {
             if flag == "--help" || flag == "-h" {
                 return Err(Error::Args(USAGE.into()));
@@ -99,6 +105,7 @@ impl Args {
                 "--poll-wait" => poll_wait_s = number(&flag, &value)?,
                 "--timeout" => timeout = Some(number::<f64>(&flag, &value)?),
                 "--label" => label = value,
+                "--bearer" => bearer = Some(value),
                 _ => return Err(Error::Args(format!("unknown flag {flag}; {USAGE}"))),
             }
         }
@@ -124,6 +131,7 @@ impl Args {
             poll_wait_s,
             timeout: Duration::from_secs_f64(timeout),
             label,
+            bearer,
         })
     }
 }
@@ -167,6 +175,9 @@ mod tests {
         assert_eq!(args.transport, Transport::Sse);
         assert_eq!(args.clients, 50);
         assert_eq!(args.duration, Duration::from_secs(5));
+        assert_eq!(args.bearer, None);
+        let args = parse("--url http://127.0.0.1:4000/ --transport ws --clients 5 --bearer pt_abc").unwrap();
+        assert_eq!(args.bearer.as_deref(), Some("pt_abc"));
     }
 
     #[test]

@@ -175,6 +175,7 @@ async fn baseline_cpu(pid: u32, span: Duration) -> Option<f64> {
 async fn ramp(args: &Args, stats: &Rc<Stats>) {
     let permits = Arc::new(Semaphore::new(args.concurrency));
     let addr: Rc<str> = Rc::from(args.addr.as_str());
+    let bearer: Option<Rc<str>> = args.bearer.as_deref().map(Rc::from);
     let start = Instant::now();
     let per_client = Duration::from_secs_f64(1.0 / f64::from(args.rate));
     for i in 0..args.clients {
@@ -186,7 +187,13 @@ async fn ramp(args: &Args, stats: &Rc<Stats>) {
             break; // The semaphore is never closed; this cannot happen.
         };
         let client = Client::new(stats.clone(), permit);
-        tokio::task::spawn_local(transport::run(args.transport, addr.clone(), args.poll_wait_s, client));
+        tokio::task::spawn_local(transport::run(
+            args.transport,
+            addr.clone(),
+            bearer.clone(),
+            args.poll_wait_s,
+            client,
+        ));
     }
     let grace_end = Instant::now() + RAMP_GRACE;
     while Instant::now() < grace_end {

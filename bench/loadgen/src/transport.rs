@@ -55,12 +55,14 @@ impl Client {
 }
 
 /// Runs one client of `transport` against `addr` until its connection ends,
-/// then counts how it ended.
-pub async fn run(transport: Transport, addr: Rc<str>, poll_wait_s: u32, mut client: Client) {
+/// then counts how it ended. `bearer`: the secret to present (see `Args::bearer`;
+/// Socket.IO ignores it).
+pub async fn run(transport: Transport, addr: Rc<str>, bearer: Option<Rc<str>>, poll_wait_s: u32, mut client: Client) {
+    let bearer = bearer.as_deref();
     let result = match transport {
-        Transport::Ws => ws::run(&addr, &mut client).await,
-        Transport::Sse => sse::run(&addr, &mut client).await,
-        Transport::LongPoll => longpoll::run(&addr, poll_wait_s, &mut client).await,
+        Transport::Ws => ws::run(&addr, bearer, &mut client).await,
+        Transport::Sse => sse::run(&addr, bearer, &mut client).await,
+        Transport::LongPoll => longpoll::run(&addr, bearer, poll_wait_s, &mut client).await,
         Transport::SocketIo => socketio::run(&addr, &mut client).await,
     };
     let stats = &client.stats;
@@ -77,4 +79,9 @@ pub async fn run(transport: Transport, addr: Rc<str>, poll_wait_s: u32, mut clie
         let phase = if client.up { "after connect" } else { "connecting" };
         stats.note_error(format!("{phase}: {error}"));
     }
+}
+
+/// The request header line that presents `bearer` over plain HTTP (empty without one).
+pub fn authorization(bearer: Option<&str>) -> String {
+    bearer.map(|secret| format!("Authorization: Bearer {secret}\r\n")).unwrap_or_default()
 }

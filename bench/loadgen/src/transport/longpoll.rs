@@ -8,15 +8,16 @@ use crate::http::{self, Conn};
 use crate::msg;
 
 /// Connects and polls until the connection ends.
-pub async fn run(addr: &str, wait_s: u32, client: &mut Client) -> Result<()> {
+pub async fn run(addr: &str, bearer: Option<&str>, wait_s: u32, client: &mut Client) -> Result<()> {
     let mut conn = Conn::new(http::connect(addr).await?);
+    let headers = super::authorization(bearer);
     let mut cursor: Option<(String, u64)> = None;
     loop {
         let path = match &cursor {
             None => "/api/v1/poll?wait=0".to_owned(),
             Some((epoch, next)) => format!("/api/v1/poll?since={next}&epoch={epoch}&wait={wait_s}"),
         };
-        conn.get(addr, &path, "").await?;
+        conn.get(addr, &path, &headers).await?;
         let limit = http::CONNECT_TIMEOUT + std::time::Duration::from_secs(u64::from(wait_s));
         let (head, body) = tokio::time::timeout(limit, async {
             let head = conn.read_head().await?;

@@ -11,7 +11,7 @@ use crate::msg;
 
 /// Connects, joins the default namespace and reads until the connection ends.
 pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
-    let mut socket = ws::open(addr, "/socket.io/?EIO=4&transport=websocket").await?;
+    let mut socket = ws::open(addr, "/socket.io/?EIO=4&transport=websocket", None).await?;
     let mut opened = false;
     while let Some(message) = socket.next().await {
         let text = match message? {

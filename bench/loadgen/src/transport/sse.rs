@@ -9,9 +9,10 @@ use crate::http::{self, Conn};
 const MAX_EVENT: usize = 1024 * 1024;
 
 /// Connects and reads events until the connection ends.
-pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
+pub async fn run(addr: &str, bearer: Option<&str>, client: &mut Client) -> Result<()> {
     let mut conn = Conn::new(http::connect(addr).await?);
-    conn.get(addr, "/api/v1/sse", "Accept: text/event-stream\r\n").await?;
+    let headers = format!("Accept: text/event-stream\r\n{}", super::authorization(bearer));
+    conn.get(addr, "/api/v1/sse", &headers).await?;
     let head = tokio::time::timeout(http::CONNECT_TIMEOUT, conn.read_head())
         .await
         .map_err(|_| Error::Timeout("sse response head"))??;

@@ -2,6 +2,8 @@
 
 use futures_util::StreamExt;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
@@ -11,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::http;
 
 /// Connects and reads until the connection ends.
-pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
-    let mut ws = open(addr, "/api/v1/ws").await?;
+pub async fn run(addr: &str, bearer: Option<&str>, client: &mut Client) -> Result<()> {
+    let mut ws = open(addr, "/api/v1/ws", bearer).await?;
     client.up();
     while let Some(message) = ws.next().await {
         match message? {
@@ -26,11 +28,19 @@ pub async fn run(addr: &str, client: &mut Client) -> Result<()> {
 
 /// Opens a WebSocket at `path` with small buffers (the default 128 KiB read
 /// buffer would be zero-filled on every read and cost far more than the frames).
-pub async fn open(addr: &str, path: &str) -> Result<WebSocketStream<TcpStream>> {
+/// With `bearer`, it offers the subprotocols `pulse, pulse.bearer.SECRET`, as the
+/// web app does (a browser cannot set headers on a WebSocket).
+pub async fn open(addr: &str, path: &str, bearer: Option<&str>) -> Result<WebSocketStream<TcpStream>> {
     let stream = http::connect(addr).await?;
     let config = WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
-    let url = format!("ws://{addr}{path}");
-    let handshake = tokio_tungstenite::client_async_with_config(url, stream, Some(config));
+    let mut request = format!("ws://{addr}{path}").into_client_request()?;
+    if let Some(secret) = bearer {
+        let protocols = format!("pulse, pulse.bearer.{secret}");
+        let value =
+            HeaderValue::from_str(&protocols).map_err(|_| Error::Protocol("the bearer is not header-safe".into()))?;
+        request.headers_mut().insert("sec-websocket-protocol", value);
+    }
+    let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
     let (ws, _response) = tokio::time::timeout(http::CONNECT_TIMEOUT, handshake)
         .await
         .map_err(|_| Error::Timeout("websocket handshake"))??;
