@@ -94,7 +94,12 @@ pub fn router(state: AppState) -> Router {
     let mut plain: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
     for (route, handler) in entries() {
         debug_assert!(route.method.parse::<Method>().is_ok());
-        let gate = Gate { access: state.access.clone(), need: route.need, stream: route.stream };
+        let gate = Gate {
+            access: state.access.clone(),
+            need: route.need,
+            stream: route.stream,
+            origins: state.origins.clone(),
+        };
         let handler = handler.route_layer(middleware::from_fn_with_state(gate, gate::check));
         let group = if route.stream { &mut streams } else { &mut plain };
         let merged = match group.remove(route.path) {

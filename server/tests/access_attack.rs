@@ -1,0 +1,175 @@
+//! Attacks on the access gate, over real sockets: each test is a way in that was
+//! open once, kept shut.
+
+#[path = "support/server.rs"]
+mod support;
+
+use pulse_protocol::access::{Created, Session, ShareInfo};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use support::*;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const HOST: &str = "attack-host";
+const PASSWORD: &str = "correct horse battery";
+
+/// A hub with its own data directory and one admin, `ann`.
+async fn hub_with_admin(extra: &[&str]) -> (TestServer, TempDir) {
+    let dir = TempDir::new("access-attack");
+    let mut args = vec!["--interval", "100ms", "--name", HOST, "--data", dir.path()];
+    args.extend_from_slice(extra);
+    let server = TestServer::start(&args).await;
+    let made = Client::new()
+        .post(server.url("/api/v1/users"))
+        .json(&json!({"name": "ann", "role": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("add the first user");
+    assert_eq!(made.status(), StatusCode::CREATED);
+    (server, dir)
+}
+
+async fn sign_in(server: &TestServer) -> String {
+    let response = Client::new()
+        .post(server.url("/api/v1/session"))
+        .json(&json!({"user": "ann", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), StatusCode::OK);
+    let session: Session = response.json().await.expect("a session");
+    session.token.expect("a client without Origin gets the secret")
+}
+
+async fn share(server: &TestServer, admin: &str, host: &str) -> String {
+    let response = Client::new()
+        .post(server.url("/api/v1/shares"))
+        .bearer_auth(admin)
+        .json(&json!({"host": host, "expires_in": 600}))
+        .send()
+        .await
+        .expect("share");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Created<ShareInfo> = response.json().await.expect("a share link");
+    created.secret
+}
+
+async fn get(server: &TestServer, path: &str, bearer: &str) -> (StatusCode, String) {
+    let response = Client::new().get(server.url(path)).bearer_auth(bearer).send().await.expect("response");
+    let status = response.status();
+    // A stream that was let through would never end: read its start only.
+    let text = if status == StatusCode::OK && path.starts_with("/api/v1/sse") {
+        String::new()
+    } else {
+        response.text().await.expect("body")
+    };
+    (status, text)
+}
+
+/// The gate read the first `host=`, the handlers the last: a fleet share link
+/// asking `host=@fleet&host=HOST` read HOST's every series, history and stream.
+#[tokio::test]
+async fn a_repeated_host_cannot_widen_a_share_link() {
+    let (server, _dir) = hub_with_admin(&[]).await;
+    server.wait_for_seq(2).await;
+    let admin = sign_in(&server).await;
+    let fleet = share(&server, &admin, "@fleet").await;
+    let (status, _) = get(&server, &format!("/api/v1/series?host={HOST}"), &fleet).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the fleet link alone cannot read the host");
+    for query in [
+        format!("host=@fleet&host={HOST}"),
+        format!("host=%40fleet&host={HOST}"),
+        format!("host=@fleet&ho%73t={HOST}"),
+        format!("host=@fleet&series=cpu.total&host={HOST}"),
+    ] {
+        for path in ["/api/v1/series", "/api/v1/history", "/api/v1/poll", "/api/v1/sse"] {
+            let (status, body) = get(&server, &format!("{path}?{query}"), &fleet).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{query}: {body}");
+            assert!(!body.contains("cpu.total"), "{path}?{query} leaked the host's series: {body}");
+        }
+        let mut request = server.ws_url(&format!("?{query}")).into_client_request().expect("request");
+        let offer = format!("pulse, pulse.bearer.{fleet}");
+        request.headers_mut().insert("sec-websocket-protocol", offer.parse().expect("header"));
+        match tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request)).await.expect("in time") {
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                assert_eq!(response.status(), StatusCode::BAD_REQUEST, "ws?{query}")
+            }
+            Ok(_) => panic!("ws?{query}: a fleet share link opened the host's WebSocket"),
+            Err(other) => panic!("ws?{query}: {other}"),
+        }
+    }
+    // The admin's own repeated host= is refused the same way (one rule for all).
+    let (status, _) = get(&server, &format!("/api/v1/series?host={HOST}&host={HOST}"), &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = get(&server, "/api/v1/series?host=@fleet", &fleet).await;
+    assert_eq!(status, StatusCode::OK, "the link still shows what it names");
+}
+
+/// With `--allow-origin *` (or any allowed origin on the same site: another port
+/// of the same machine, a sibling name), a page there had the browser add the
+/// session cookie to a `text/plain` form-like POST (no preflight) and carried an
+/// allowed `Origin`: it made itself an admin. Its WebSocket read every host too.
+#[tokio::test]
+async fn a_page_on_another_origin_never_rides_the_session_cookie() {
+    let (server, _dir) = hub_with_admin(&["--allow-origin", "*"]).await;
+    let secret = sign_in(&server).await;
+    let cookie = format!("pulse_session={secret}");
+    let same_site = "http://127.0.0.1:1";
+    let made = Client::new()
+        .post(server.url("/api/v1/users"))
+        .header("origin", same_site)
+        .header("cookie", &cookie)
+        .header("content-type", "text/plain")
+        .body(r#"{"name":"eve","role":"admin","password":"eve's own password"}"#)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(made.status(), StatusCode::FORBIDDEN, "a foreign page added an admin with the cookie");
+    let eve = Client::new()
+        .post(server.url("/api/v1/session"))
+        .json(&json!({"user": "eve", "password": "eve's own password"}))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(eve.status(), StatusCode::UNAUTHORIZED, "no user eve");
+    // Reads too: an EventSource or WebSocket with credentials from that page.
+    let read = Client::new()
+        .get(server.url("/api/v1/series"))
+        .header("origin", same_site)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(read.status(), StatusCode::FORBIDDEN, "a foreign page read with the cookie");
+    let mut request = server.ws_url("").into_client_request().expect("request");
+    request.headers_mut().insert("origin", same_site.parse().expect("header"));
+    request.headers_mut().insert("cookie", cookie.parse().expect("header"));
+    match tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request)).await.expect("in time") {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::FORBIDDEN)
+        }
+        Ok(_) => panic!("a foreign page opened a WebSocket with the cookie"),
+        Err(other) => panic!("{other}"),
+    }
+    // The hub's own page with its cookie, and the foreign page with its bearer, still work.
+    let own = format!("http://{}", server.addr);
+    let ok = Client::new()
+        .get(server.url("/api/v1/series"))
+        .header("origin", &own)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ok = Client::new()
+        .get(server.url("/api/v1/series"))
+        .header("origin", same_site)
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let value: Value = ok.json().await.expect("json");
+    assert!(value["series"].is_array());
+    let _ = Method::GET;
+}
