@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use axum::http::Method;
 use axum::http::{header, HeaderValue};
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{any, delete, get, post, MethodRouter};
 use axum::Router;
@@ -113,7 +114,11 @@ pub fn router(state: AppState) -> Router {
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(timeout::limit));
+        .layer(middleware::from_fn(timeout::limit))
+        // A body is read whole before its handler sees it, and sign-in needs no
+        // credential: without this cap every connection could make the hub hold
+        // axum's default 2 MB (400 connections held 860 MB).
+        .layer(DefaultBodyLimit::max(body::MAX_BODY));
     let api = streams
         .merge(plain)
         .route("/api", any(site::not_found))
