@@ -142,8 +142,12 @@ impl Access {
     /// is; one that exists but cannot be read is an error (a hub that had users
     /// must never start open).
     pub fn open(settings: Settings) -> Result<Arc<Access>, AccessError> {
+        let exists = |dir: &Path| {
+            let path = dir.join(db::FILE);
+            path.try_exists().map_err(|e| AccessError::file(&path, e))
+        };
         let db = match &settings.dir {
-            Some(dir) if dir.join(db::FILE).exists() => Some(Db::open(dir)?),
+            Some(dir) if exists(dir)? => Some(Db::open(dir)?),
             Some(dir) => match Db::open(dir) {
                 Ok(db) => Some(db),
                 Err(error) => {

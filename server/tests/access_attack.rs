@@ -211,3 +211,30 @@ async fn a_huge_body_is_refused_before_it_is_read() {
     // An ordinary body still works.
     sign_in(&server).await;
 }
+
+/// An access file that is there but empty (truncated, or a copy that failed on a
+/// full disk) was adopted as a new one: the hub found no users and started open,
+/// every caller an admin. It must refuse to start instead.
+#[tokio::test]
+async fn an_emptied_access_file_never_starts_the_hub_open() {
+    use clap::Parser;
+    let dir = TempDir::new("emptied");
+    let config = || pulse_server::config::Config::parse_from(["pulse-server", "--data", dir.path(), "--no-store"]);
+    let loopback: std::net::SocketAddr = "127.0.0.1:8080".parse().expect("address");
+    // A hub that had users, then lost the file's contents.
+    {
+        let access = pulse_server::access(&config(), loopback).expect("a fresh file");
+        access.add_user("ann", pulse_protocol::access::Role::Admin, PASSWORD).await.expect("a user");
+        assert!(access.open_grant().is_none(), "closed once it has a user");
+    }
+    let file = dir.0.join("access.db");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.0.join(format!("access.db{suffix}")));
+    }
+    std::fs::write(&file, b"").expect("truncate");
+    match pulse_server::access(&config(), loopback) {
+        Ok(access) => assert!(access.open_grant().is_none(), "an emptied access file started the hub open"),
+        Err(refusal) => assert!(refusal.to_string().contains("access.db"), "{refusal}"),
+    }
+    assert_eq!(std::fs::metadata(&file).expect("file").len(), 0, "the file is left as it was found");
+}

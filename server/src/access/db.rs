@@ -64,7 +64,9 @@ impl Db {
     /// Opens (or makes) `dir/access.db`.
     pub fn open(dir: &Path) -> Result<Db, AccessError> {
         let path = dir.join(FILE);
-        let fresh = !path.exists();
+        // `exists` says false when it cannot look (a directory it may not search):
+        // such a file may hold users, so not knowing is an error, never "fresh".
+        let fresh = !path.try_exists().map_err(|e| AccessError::file(&path, e))?;
         if fresh {
             std::fs::create_dir_all(dir).map_err(|e| AccessError::file(&path, e))?;
         }
@@ -86,6 +88,17 @@ impl Db {
         let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(e)?;
         if app != APPLICATION_ID && (app != 0 || tables != 0) {
             return Err(AccessError::Foreign(self.path.clone()));
+        }
+        // Pulse stamps the file as it makes it, so one that was there before this
+        // open and is unstamped (empty: truncated, or a copy that failed on a full
+        // disk) may have lost its users; adopting it would start the hub open.
+        if !fresh && app != APPLICATION_ID {
+            return Err(AccessError::File {
+                path: self.path.clone(),
+                reason: "it is empty, or not yet a Pulse access file, so its users may have been lost; restore it \
+                         from a backup, or remove it if this hub never had users"
+                    .into(),
+            });
         }
         if version > SCHEMA {
             return Err(AccessError::Newer { path: self.path.clone(), found: version, known: SCHEMA });
