@@ -238,3 +238,47 @@ async fn an_emptied_access_file_never_starts_the_hub_open() {
     }
     assert_eq!(std::fs::metadata(&file).expect("file").len(), 0, "the file is left as it was found");
 }
+
+/// `pulse-server user add NAME` for an existing user sets a new password, but
+/// the user's sessions went on: resetting the password of an account whose
+/// session was stolen left the thief signed in. Saving a user now ends them.
+#[tokio::test]
+async fn a_new_password_ends_the_users_sessions() {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let (server, dir) = hub_with_admin(&[]).await;
+    let stolen = sign_in(&server).await;
+    let mut request = server.ws_url("").into_client_request().expect("request");
+    let offer = format!("pulse, pulse.bearer.{stolen}");
+    request.headers_mut().insert("sec-websocket-protocol", offer.parse().expect("header"));
+    let (mut ws, _) = tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request))
+        .await
+        .expect("in time")
+        .expect("the session opens a WebSocket");
+    let mut reset = tokio::process::Command::new(env!("CARGO_BIN_EXE_pulse-server"))
+        .args(["user", "add", "ann", "--role", "admin", "--data", dir.path()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut stdin = reset.stdin.take().expect("stdin");
+    stdin.write_all(b"a brand new password\n").await.expect("write");
+    drop(stdin);
+    let output = tokio::time::timeout(DEADLINE, reset.wait_with_output()).await.expect("in time").expect("output");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // The hub notices the file changed and cuts the session's stream.
+    let mut cut = false;
+    for _ in 0..MAX_MESSAGES {
+        match tokio::time::timeout(DEADLINE, ws.next()).await.expect("the stolen session's stream is cut in time") {
+            None | Some(Err(_)) | Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) => {
+                cut = true;
+                break;
+            }
+            Some(Ok(_)) => continue,
+        }
+    }
+    assert!(cut, "the stolen session's stream went on");
+    let (status, _) = get(&server, "/api/v1/users", &stolen).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the stolen session still works after a password reset");
+}

@@ -152,6 +152,9 @@ impl Db {
 
     /// Adds a user, or replaces their role and password.
     pub fn put_user(&self, name: &str, role: Role, phc: &str, now: u64) -> Result<(), AccessError> {
+        // A new password (or role) ends the user's sessions: resetting the password
+        // of an account whose session was stolen must shut the thief out.
+        self.conn.execute("DELETE FROM sessions WHERE user = ?1", [name]).map_err(|e| self.sql(e))?;
         self.conn
             .execute(
                 "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
