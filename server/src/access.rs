@@ -439,8 +439,13 @@ impl Access {
         let book = self.book();
         let now = now();
         let open = self.open_grant().is_some();
-        for id in self.streams.ids() {
-            let live = if id == streams::OPEN { open } else { book.is_live(&id, now) };
+        let ids = self.streams.ids();
+        if ids.is_empty() {
+            return;
+        }
+        let live_ids = book.live_ids(now);
+        for id in ids {
+            let live = if id == streams::OPEN { open } else { live_ids.contains(id.as_str()) };
             if !live {
                 let cut = self.streams.cut(&id);
                 tracing::info!(streams = cut, "cut the streams of a credential that ended");
