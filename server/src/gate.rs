@@ -5,9 +5,9 @@
 //! session cookie must carry an `Origin` (which `crate::origin` has already checked):
 //! a cookie rides along by itself, a bearer does not, so cross-site request forgery
 //! needs the former and is stopped here. A cookie counts only on the hub's own
-//! pages: a page on another origin (even an allowed one, which is given a token to
-//! send as a bearer) never rides it, since a same-site page, another port or a
-//! sibling name, would have the browser add it by itself.
+//! pages: from a page on another origin (even an allowed one, which is given a
+//! token to send as a bearer) it is ignored, since the browser adds it by itself
+//! to a same-site page's requests (another port, a sibling name).
 //!
 //! A share link's scope is checked against the request's one `host=`: a query that
 //! repeats it is refused, so the check and the handler can never read different
@@ -45,11 +45,19 @@ pub struct Gate {
 
 /// The check; see the module's documentation.
 pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
-    let grant = match gate.access.recognise(request.headers()) {
+    let mut grant = match gate.access.recognise(request.headers()) {
         Ok(grant) => grant,
         Err(Unrecognised) if gate.need == Need::Public => None,
         Err(Unrecognised) => return unknown_credential(&gate).into_response(),
     };
+    let has_origin = request.headers().contains_key(header::ORIGIN);
+    if grant.as_ref().is_some_and(|g| g.cookie)
+        && has_origin
+        && !matches!(gate.origins.check(request.headers()), Ok(None))
+    {
+        // A page on another origin: the browser added the cookie by itself.
+        grant = gate.access.open_grant();
+    }
     let host = match host_param(request.uri().query()) {
         Ok(host) => host,
         Err(repeated) => return repeated.into_response(),
@@ -61,15 +69,6 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
         };
     }
     let cookie = grant.as_ref().is_some_and(|g| g.cookie);
-    let has_origin = request.headers().contains_key(header::ORIGIN);
-    if cookie && has_origin && !matches!(gate.origins.check(request.headers()), Ok(None)) {
-        return AppError::Forbidden(
-            "the session cookie counts only on this hub's own pages; a page on another origin sends the token it \
-             was given at sign-in as Authorization: Bearer (or the WebSocket subprotocol)"
-                .into(),
-        )
-        .into_response();
-    }
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && cookie && !has_origin {
         return AppError::Forbidden(

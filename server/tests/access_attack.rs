@@ -124,7 +124,7 @@ async fn a_page_on_another_origin_never_rides_the_session_cookie() {
         .send()
         .await
         .expect("response");
-    assert_eq!(made.status(), StatusCode::FORBIDDEN, "a foreign page added an admin with the cookie");
+    assert_eq!(made.status(), StatusCode::UNAUTHORIZED, "a foreign page added an admin with the cookie");
     let eve = Client::new()
         .post(server.url("/api/v1/session"))
         .json(&json!({"user": "eve", "password": "eve's own password"}))
@@ -140,18 +140,28 @@ async fn a_page_on_another_origin_never_rides_the_session_cookie() {
         .send()
         .await
         .expect("response");
-    assert_eq!(read.status(), StatusCode::FORBIDDEN, "a foreign page read with the cookie");
+    assert_eq!(read.status(), StatusCode::UNAUTHORIZED, "a foreign page read with the cookie");
     let mut request = server.ws_url("").into_client_request().expect("request");
     request.headers_mut().insert("origin", same_site.parse().expect("header"));
     request.headers_mut().insert("cookie", cookie.parse().expect("header"));
     match tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request)).await.expect("in time") {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            assert_eq!(response.status(), StatusCode::FORBIDDEN)
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED)
         }
         Ok(_) => panic!("a foreign page opened a WebSocket with the cookie"),
         Err(other) => panic!("{other}"),
     }
-    // The hub's own page with its cookie, and the foreign page with its bearer, still work.
+    // That page can still sign in (the cookie does not get in its way), and the
+    // hub's own page with its cookie and the foreign page with its bearer still work.
+    let signed_in = Client::new()
+        .post(server.url("/api/v1/session"))
+        .header("origin", same_site)
+        .header("cookie", &cookie)
+        .json(&json!({"user": "ann", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(signed_in.status(), StatusCode::OK);
     let own = format!("http://{}", server.addr);
     let ok = Client::new()
         .get(server.url("/api/v1/series"))
@@ -281,4 +291,50 @@ async fn a_new_password_ends_the_users_sessions() {
     assert!(cut, "the stolen session's stream went on");
     let (status, _) = get(&server, "/api/v1/users", &stolen).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the stolen session still works after a password reset");
+}
+
+/// NOT FIXED (see the review report): a hub listening on loopback without users is
+/// open, everyone an admin, even when it says it is served to others through a
+/// reverse proxy (`--trusted-proxy`, `--public-url`): the usual nginx setup puts
+/// an open admin hub on the internet, and a browser anywhere mints admin tokens.
+/// Such a hub should start only as a non-loopback one does (a user, or
+/// `--public-read-only`).
+#[tokio::test]
+#[ignore = "finding: a loopback hub behind a reverse proxy is open to the internet; see the review report"]
+async fn a_loopback_hub_behind_a_proxy_is_not_open_to_the_world() {
+    let server = TestServer::start(&[
+        "--interval",
+        "100ms",
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--public-url",
+        "https://pulse.example.com/",
+    ])
+    .await;
+    let minted = Client::new()
+        .post(server.url("/api/v1/tokens"))
+        .header("host", "pulse.example.com")
+        .header("x-forwarded-for", "203.0.113.9")
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .expect("response");
+    assert_ne!(minted.status(), StatusCode::CREATED, "a browser on the internet minted an admin token");
+}
+
+/// The data directory was made with the default mode (0755 under the usual umask)
+/// and the history store in it readable by all (0644): any local account read
+/// every host's samples, process names included, without signing in. Pulse now
+/// makes the directory private to the hub's account.
+#[tokio::test]
+async fn a_new_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = TempDir::new("private");
+    std::fs::create_dir_all(&parent.0).expect("parent");
+    let data = parent.0.join("data");
+    let server = TestServer::start(&["--data", data.to_str().expect("utf-8")]).await;
+    server.wait_for_seq(1).await;
+    let mode = std::fs::metadata(&data).expect("the data directory").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the data directory is {mode:o}");
 }

@@ -68,7 +68,15 @@ impl Db {
         // such a file may hold users, so not knowing is an error, never "fresh".
         let fresh = !path.try_exists().map_err(|e| AccessError::file(&path, e))?;
         if fresh {
-            std::fs::create_dir_all(dir).map_err(|e| AccessError::file(&path, e))?;
+            // The data directory also holds the history store, every host's samples
+            // (process names included): made private, or any local account reads
+            // what the hub asks a sign-in for.
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| AccessError::file(&path, e))?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| AccessError::sql(&path, e))?;
