@@ -20,9 +20,9 @@ mod ws;
 
 use std::collections::BTreeMap;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::http::{header, HeaderValue};
-use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{any, delete, get, post, MethodRouter};
 use axum::Router;
