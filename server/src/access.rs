@@ -141,8 +141,12 @@ impl Access {
     /// is; one that exists but cannot be read is an error (a hub that had users
     /// must never start open).
     pub fn open(settings: Settings) -> Result<Arc<Access>, AccessError> {
+        let exists = |dir: &Path| {
+            let path = dir.join(db::FILE);
+            path.try_exists().map_err(|e| AccessError::file(&path, e))
+        };
         let db = match &settings.dir {
-            Some(dir) if dir.join(db::FILE).exists() => Some(Db::open(dir)?),
+            Some(dir) if exists(dir)? => Some(Db::open(dir)?),
             Some(dir) => match Db::open(dir) {
                 Ok(db) => Some(db),
                 Err(error) => {
@@ -435,8 +439,13 @@ impl Access {
         let book = self.book();
         let now = now();
         let open = self.open_grant().is_some();
-        for id in self.streams.ids() {
-            let live = if id == streams::OPEN { open } else { book.is_live(&id, now) };
+        let ids = self.streams.ids();
+        if ids.is_empty() {
+            return;
+        }
+        let live_ids = book.live_ids(now);
+        for id in ids {
+            let live = if id == streams::OPEN { open } else { live_ids.contains(id.as_str()) };
             if !live {
                 let cut = self.streams.cut(&id);
                 tracing::info!(streams = cut, "cut the streams of a credential that ended");

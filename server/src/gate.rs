@@ -4,7 +4,14 @@
 //! credential that may not do this). A state-changing request that relies on the
 //! session cookie must carry an `Origin` (which `crate::origin` has already checked):
 //! a cookie rides along by itself, a bearer does not, so cross-site request forgery
-//! needs the former and is stopped here.
+//! needs the former and is stopped here. A cookie counts only on the hub's own
+//! pages: from a page on another origin (even an allowed one, which is given a
+//! token to send as a bearer) it is ignored, since the browser adds it by itself
+//! to a same-site page's requests (another port, a sibling name).
+//!
+//! A share link's scope is checked against the request's one `host=`: a query that
+//! repeats it is refused, so the check and the handler can never read different
+//! values.
 //!
 //! The check runs once per request (a stream's opening included), never per
 //! message: a stream opened with a credential is kept under it (`Access::hold`) and
@@ -21,6 +28,7 @@ use crate::access::grant::{allows, Need, Refusal};
 use crate::access::{Access, Unrecognised};
 use crate::error::AppError;
 use crate::listen::conn::Peer;
+use crate::origin::Origins;
 
 /// What one route's check needs.
 #[derive(Clone)]
@@ -31,24 +39,38 @@ pub struct Gate {
     pub need: Need,
     /// Whether the route is a stream (kept under its credential, to be cut).
     pub stream: bool,
+    /// The origins the hub knows, to tell its own pages from others.
+    pub origins: Arc<Origins>,
 }
 
 /// The check; see the module's documentation.
 pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
-    let grant = match gate.access.recognise(request.headers()) {
+    let mut grant = match gate.access.recognise(request.headers()) {
         Ok(grant) => grant,
         Err(Unrecognised) if gate.need == Need::Public => None,
         Err(Unrecognised) => return unknown_credential(&gate).into_response(),
     };
-    let host = host_param(request.uri().query());
+    let has_origin = request.headers().contains_key(header::ORIGIN);
+    if grant.as_ref().is_some_and(|g| g.cookie)
+        && has_origin
+        && !matches!(gate.origins.check(request.headers()), Ok(None))
+    {
+        // A page on another origin: the browser added the cookie by itself.
+        grant = gate.access.open_grant();
+    }
+    let host = match host_param(request.uri().query()) {
+        Ok(host) => host,
+        Err(repeated) => return repeated.into_response(),
+    };
     if let Err(refusal) = allows(grant.as_ref(), gate.need, host.as_deref()) {
         return match refusal {
             Refusal::SignIn => no_credential(&gate).into_response(),
             Refusal::Forbidden(why) => AppError::Forbidden(why).into_response(),
         };
     }
+    let cookie = grant.as_ref().is_some_and(|g| g.cookie);
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && grant.as_ref().is_some_and(|g| g.cookie) && !request.headers().contains_key(header::ORIGIN) {
+    if changes_state && cookie && !has_origin {
         return AppError::Forbidden(
             "a request that changes something with the session cookie must carry the page's Origin \
              (scripts: send Authorization: Bearer TOKEN instead)"
@@ -67,9 +89,17 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
     next.run(request).await
 }
 
-/// The first `host=` of a query.
-fn host_param(query: Option<&str>) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(key, _)| key == "host").map(|(_, value)| value.into_owned())
+/// The one `host=` of a query; a 400 when it is repeated (the handlers read the
+/// query as a map whose last value wins, this check would read another: a share
+/// link for `@fleet` asking `host=@fleet&host=web-1` read web-1).
+fn host_param(query: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(query) = query else { return Ok(None) };
+    let mut hosts = form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == "host");
+    let first = hosts.next().map(|(_, value)| value.into_owned());
+    if hosts.next().is_some() {
+        return Err(AppError::BadRequest("host= may be given once".into()));
+    }
+    Ok(first)
 }
 
 fn no_credential(gate: &Gate) -> AppError {
@@ -109,9 +139,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_host_parameter_is_read_decoded_and_first() {
-        assert_eq!(host_param(Some("series=a&host=web%2D1&host=db")), Some("web-1".into()));
-        assert_eq!(host_param(Some("hostx=a")), None);
-        assert_eq!(host_param(None), None);
+    fn the_host_parameter_is_read_decoded_and_once() {
+        assert_eq!(host_param(Some("series=a&host=web%2D1")).unwrap(), Some("web-1".into()));
+        assert!(host_param(Some("host=@fleet&host=web-1")).is_err(), "a repeated host= is refused");
+        assert!(host_param(Some("host=web-1&host=web-1")).is_err());
+        assert!(host_param(Some("host=%40fleet&ho%73t=web-1")).is_err(), "however it is spelled");
+        assert_eq!(host_param(Some("hostx=a")).unwrap(), None);
+        assert_eq!(host_param(None).unwrap(), None);
     }
 }

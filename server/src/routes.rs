@@ -20,6 +20,7 @@ mod ws;
 
 use std::collections::BTreeMap;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::http::{header, HeaderValue};
 use axum::middleware;
@@ -94,7 +95,12 @@ pub fn router(state: AppState) -> Router {
     let mut plain: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
     for (route, handler) in entries() {
         debug_assert!(route.method.parse::<Method>().is_ok());
-        let gate = Gate { access: state.access.clone(), need: route.need, stream: route.stream };
+        let gate = Gate {
+            access: state.access.clone(),
+            need: route.need,
+            stream: route.stream,
+            origins: state.origins.clone(),
+        };
         let handler = handler.route_layer(middleware::from_fn_with_state(gate, gate::check));
         let group = if route.stream { &mut streams } else { &mut plain };
         let merged = match group.remove(route.path) {
@@ -108,7 +114,11 @@ pub fn router(state: AppState) -> Router {
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(timeout::limit));
+        .layer(middleware::from_fn(timeout::limit))
+        // A body is read whole before its handler sees it, and sign-in needs no
+        // credential: without this cap every connection could make the hub hold
+        // axum's default 2 MB (400 connections held 860 MB).
+        .layer(DefaultBodyLimit::max(body::MAX_BODY));
     let api = streams
         .merge(plain)
         .route("/api", any(site::not_found))

@@ -2,7 +2,7 @@
 //! and every live credential by its digest, loaded from the access file and
 //! replaced whole (copy on write) when it changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulse_protocol::access::{Role, Via};
 
@@ -59,16 +59,21 @@ impl Book {
         Some(Grant { role, via, user, id: Some(row.id.clone()), host, expires: row.expires, cookie })
     }
 
-    /// Whether the credential `id` is still live at `now`.
-    pub fn is_live(&self, id: &str, now: u64) -> bool {
-        self.entries.values().any(|row| {
-            row.id == id
-                && row.expires.is_none_or(|expires| expires > now)
-                && match &row.what {
-                    RowKind::Session { user } => self.users.contains_key(user),
-                    _ => true,
-                }
-        })
+    /// The ids of every credential still live at `now`, in one pass (asking about
+    /// each stream's id in turn scanned every entry per id: with ten thousand
+    /// sessions each holding a stream, 10^8 comparisons every tick).
+    pub fn live_ids(&self, now: u64) -> HashSet<&str> {
+        self.entries
+            .values()
+            .filter(|row| {
+                row.expires.is_none_or(|expires| expires > now)
+                    && match &row.what {
+                        RowKind::Session { user } => self.users.contains_key(user),
+                        _ => true,
+                    }
+            })
+            .map(|row| row.id.as_str())
+            .collect()
     }
 
     /// This book with `row` added (a session or credential the hub itself made).

@@ -64,9 +64,19 @@ impl Db {
     /// Opens (or makes) `dir/access.db`.
     pub fn open(dir: &Path) -> Result<Db, AccessError> {
         let path = dir.join(FILE);
-        let fresh = !path.exists();
+        // `exists` says false when it cannot look (a directory it may not search):
+        // such a file may hold users, so not knowing is an error, never "fresh".
+        let fresh = !path.try_exists().map_err(|e| AccessError::file(&path, e))?;
         if fresh {
-            std::fs::create_dir_all(dir).map_err(|e| AccessError::file(&path, e))?;
+            // The data directory also holds the history store, every host's samples
+            // (process names included): made private, or any local account reads
+            // what the hub asks a sign-in for.
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| AccessError::file(&path, e))?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| AccessError::sql(&path, e))?;
@@ -86,6 +96,17 @@ impl Db {
         let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(e)?;
         if app != APPLICATION_ID && (app != 0 || tables != 0) {
             return Err(AccessError::Foreign(self.path.clone()));
+        }
+        // Pulse stamps the file as it makes it, so one that was there before this
+        // open and is unstamped (empty: truncated, or a copy that failed on a full
+        // disk) may have lost its users; adopting it would start the hub open.
+        if !fresh && app != APPLICATION_ID {
+            return Err(AccessError::File {
+                path: self.path.clone(),
+                reason: "it is empty, or not yet a Pulse access file, so its users may have been lost; restore it \
+                         from a backup, or remove it if this hub never had users"
+                    .into(),
+            });
         }
         if version > SCHEMA {
             return Err(AccessError::Newer { path: self.path.clone(), found: version, known: SCHEMA });
@@ -139,6 +160,9 @@ impl Db {
 
     /// Adds a user, or replaces their role and password.
     pub fn put_user(&self, name: &str, role: Role, phc: &str, now: u64) -> Result<(), AccessError> {
+        // A new password (or role) ends the user's sessions: resetting the password
+        // of an account whose session was stolen must shut the thief out.
+        self.conn.execute("DELETE FROM sessions WHERE user = ?1", [name]).map_err(|e| self.sql(e))?;
         self.conn
             .execute(
                 "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
