@@ -19,6 +19,7 @@ pub mod db;
 pub mod grant;
 mod hasher;
 pub mod limiter;
+pub mod local;
 pub mod password;
 pub mod secret;
 mod sign_in;
@@ -200,7 +201,7 @@ impl Access {
     pub fn recognise(&self, headers: &HeaderMap) -> Result<Option<Grant>, Unrecognised> {
         let now = now();
         let Some(presented) = credential::presented(headers) else {
-            return Ok(self.open_grant());
+            return Ok(self.open_grant_for(headers));
         };
         let digest = secret::digest(presented.secret);
         if let Some(grant) = self.book().grant(&digest, now, presented.cookie) {
@@ -226,9 +227,20 @@ impl Access {
         }
         if presented.cookie {
             // A stale cookie is not a claim: the browser sends it by itself.
-            return Ok(self.open_grant());
+            return Ok(self.open_grant_for(headers));
         }
         Err(Unrecognised)
+    }
+
+    /// What a request without a credential may do: admin on a loopback hub without
+    /// users when the request comes from this machine (`local`: not through a
+    /// proxy, not by a public name), read with `--public-read-only`, else nothing.
+    pub fn open_grant_for(&self, headers: &HeaderMap) -> Option<Grant> {
+        let grant = self.open_grant()?;
+        if grant.role == Role::Admin && !local::from_this_machine(headers) {
+            return self.settings.public_read_only.then_some(Grant { role: Role::Viewer, ..grant });
+        }
+        Some(grant)
     }
 
     /// What anyone may do without a credential: admin on a loopback hub without

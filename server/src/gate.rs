@@ -56,7 +56,7 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
         && !matches!(gate.origins.check(request.headers()), Ok(None))
     {
         // A page on another origin: the browser added the cookie by itself.
-        grant = gate.access.open_grant();
+        grant = gate.access.open_grant_for(request.headers());
     }
     let host = match host_param(request.uri().query()) {
         Ok(host) => host,

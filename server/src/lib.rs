@@ -63,6 +63,15 @@ pub fn access(config: &Config, address: std::net::SocketAddr) -> std::io::Result
     let invalid = |text: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, text);
     let access = Access::open(settings).map_err(|e| invalid(e.to_string()))?;
     access.check_start(address).map_err(invalid)?;
+    let behind_proxy =
+        !config.trusted_proxies.is_empty() || config.public_url.is_some() || !config.allow_hosts.is_empty();
+    if address.ip().is_loopback() && behind_proxy && !access.has_users() && !config.public_read_only {
+        tracing::warn!(
+            "this hub has no users: it serves requests made on this machine, but refuses those that come \
+             through a proxy or by a public name until one exists (`pulse-server user add NAME --role admin`), \
+             or until it is started with --public-read-only"
+        );
+    }
     Ok(access)
 }
 

@@ -96,6 +96,9 @@ async fn the_servers_own_names_are_served() {
         "*.dash.test",
         "--public-url",
         "https://public.test/pulse/",
+        // Requests by a public name come from beyond the machine: without users they
+        // are served only to a hub told it is public and read-only.
+        "--public-read-only",
     ])
     .await;
     let port = server.addr.port();
