@@ -2,8 +2,8 @@
 //! endpoints, and how a client carries a credential on every transport.
 //!
 //! - `POST /api/v1/session` with [`SignIn`] signs in: 200 with [`Session`] and the
-//!   cookie [`SESSION_COOKIE`] (`HttpOnly`, `SameSite=Strict`, `Secure` under
-//!   TLS); 401 otherwise; 429 with `Retry-After` when the address or the user
+//!   cookie [`SESSION_COOKIE`] (`HttpOnly`, `SameSite=Strict`; under TLS it is
+//!   [`SECURE_SESSION_COOKIE`], also `Secure`); 401 otherwise; 429 with `Retry-After` when the address or the user
 //!   tried too often. A page on another (allowed) origin, and a client that sends
 //!   no `Origin`, get the session's secret in [`Session::token`] instead of relying
 //!   on a cookie, and send it as a bearer. `GET` says who the caller is (401 when
@@ -21,8 +21,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::names::wire_names;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP (loopback, or a proxy's inside).
 pub const SESSION_COOKIE: &str = "pulse_session";
+/// The session cookie's name when it is `Secure` (TLS, or a proxy saying
+/// `https`): the `__Host-` prefix makes browsers refuse the same name set by a
+/// sibling subdomain or without `Secure`, so no other site can plant a session.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-pulse_session";
 /// The WebSocket subprotocol the hub answers with when a client offered it.
 pub const WS_PROTOCOL: &str = "pulse";
 /// A WebSocket subprotocol starting with this carries a bearer secret.

@@ -3,7 +3,7 @@
 //! WebSocket), else the session cookie. Never the URL. Pure.
 
 use axum::http::{header, HeaderMap};
-use pulse_protocol::access::{BEARER_PROTOCOL_PREFIX, SESSION_COOKIE};
+use pulse_protocol::access::{BEARER_PROTOCOL_PREFIX, SECURE_SESSION_COOKIE, SESSION_COOKIE};
 
 /// A presented secret and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,13 @@ fn subprotocol(headers: &HeaderMap) -> Option<&str> {
         .filter(|secret| !secret.is_empty())
 }
 
+/// The session cookie: the `__Host-` one when the browser sent it (nobody else can
+/// have set it), else the plain one.
 fn cookie(headers: &HeaderMap) -> Option<&str> {
+    named(headers, SECURE_SESSION_COOKIE).or_else(|| named(headers, SESSION_COOKIE))
+}
+
+fn named<'a>(headers: &'a HeaderMap, wanted: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -47,7 +53,7 @@ fn cookie(headers: &HeaderMap) -> Option<&str> {
         .flat_map(|value| value.split(';'))
         .find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE).then(|| value.trim().trim_matches('"'))
+            (name == wanted).then(|| value.trim().trim_matches('"'))
         })
         .filter(|secret| !secret.is_empty())
 }
@@ -83,6 +89,11 @@ mod tests {
         assert_eq!(secret(&[("sec-websocket-protocol", "pulse.bearer.")]), None);
         assert_eq!(secret(&[("cookie", "a=b; pulse_session=s1; c=d")]), found("s1", true));
         assert_eq!(secret(&[("cookie", "xpulse_session=s1")]), None);
+        assert_eq!(
+            secret(&[("cookie", "pulse_session=planted; __Host-pulse_session=mine")]),
+            found("mine", true),
+            "the __Host- cookie wins: no other site can have set it"
+        );
         assert_eq!(
             secret(&[("cookie", "pulse_session=s1"), ("authorization", "Bearer t")]),
             found("t", false),

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use bytes::Bytes;
-use pulse_protocol::access::{Session, SignIn, Via, SESSION_COOKIE};
+use pulse_protocol::access::{Session, SignIn, Via, SECURE_SESSION_COOKIE, SESSION_COOKIE};
 
 use super::body;
 use crate::access::grant::Grant;
@@ -37,8 +37,11 @@ pub async fn sign_in(
         session.token = Some(secret.clone());
     }
     let max_age = state.session_ttl.as_secs();
-    let secure = if state.secure_cookies || forwarded_https(&headers) { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    let cookie = if state.secure_cookies || forwarded_https(&headers) {
+        format!("{SECURE_SESSION_COOKIE}={secret}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    } else {
+        format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    };
     let mut response = Json(session).into_response();
     let out = response.headers_mut();
     out.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal("cookie"))?);
@@ -62,11 +65,14 @@ pub async fn sign_out(State(state): State<AppState>, grant: Option<Extension<Gra
     if let Some(Extension(grant)) = grant {
         state.access.end_session(&grant)?;
     }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(|_| AppError::Internal("cookie"))?);
+    for clear in [
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        format!("{SECURE_SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
+    ] {
+        let value = HeaderValue::from_str(&clear).map_err(|_| AppError::Internal("cookie"))?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
     Ok(response)
 }
 
