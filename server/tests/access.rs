@@ -4,11 +4,14 @@
 //! (cookie, expiry, restart, sign-out), cross-site request forgery, the sign-in
 //! rate limits, and a non-loopback hub without users refusing to start.
 
+#[path = "support/access.rs"]
+mod access_support;
 #[path = "support/server.rs"]
 mod support;
 
+use access_support::{share, sign_in, PASSWORD};
 use futures_util::StreamExt;
-use pulse_protocol::access::{Created, Session, ShareInfo, TokenInfo};
+use pulse_protocol::access::{Created, Session, TokenInfo};
 use pulse_server::access::grant::Need;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
@@ -16,36 +19,9 @@ use support::*;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const HOST: &str = "access-host";
-const PASSWORD: &str = "correct horse battery";
 
-/// A hub with its own data directory and one admin, `ann`, made through the API
-/// while the hub was still open (loopback, no users).
 async fn hub_with_admin(extra: &[&str]) -> (TestServer, TempDir) {
-    let dir = TempDir::new("access");
-    let mut args = vec!["--interval", "100ms", "--name", HOST, "--data", dir.path()];
-    args.extend_from_slice(extra);
-    let server = TestServer::start(&args).await;
-    let made = Client::new()
-        .post(server.url("/api/v1/users"))
-        .json(&json!({"name": "ann", "role": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("add the first user");
-    assert_eq!(made.status(), StatusCode::CREATED, "an open loopback hub lets its first user be made");
-    (server, dir)
-}
-
-/// Signs in; the session's secret (a client without `Origin` is given it).
-async fn sign_in(server: &TestServer, user: &str, password: &str) -> String {
-    let response = Client::new()
-        .post(server.url("/api/v1/session"))
-        .json(&json!({"user": user, "password": password}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), StatusCode::OK);
-    let session: Session = response.json().await.expect("a session");
-    session.token.expect("a client without Origin gets the secret")
+    access_support::hub_with_admin(HOST, extra).await
 }
 
 async fn call(
@@ -73,13 +49,6 @@ async fn token(server: &TestServer, admin: &str, role: &str) -> Created<TokenInf
         call(server, Method::POST, "/api/v1/tokens", Some(admin), Some(json!({"role": role, "label": "test"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     serde_json::from_value(body).expect("a created token")
-}
-
-async fn share(server: &TestServer, admin: &str, host: &str, seconds: u64) -> Created<ShareInfo> {
-    let body = json!({"host": host, "expires_in": seconds});
-    let (status, body) = call(server, Method::POST, "/api/v1/shares", Some(admin), Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    serde_json::from_value(body).expect("a created share link")
 }
 
 /// A WebSocket on `query` carrying `bearer` as the browser does (a subprotocol).

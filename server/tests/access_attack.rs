@@ -1,57 +1,29 @@
 //! Attacks on the access gate, over real sockets: each test is a way in that was
 //! open once, kept shut.
 
+#[path = "support/access.rs"]
+mod access_support;
 #[path = "support/server.rs"]
 mod support;
 
-use pulse_protocol::access::{Created, Session, ShareInfo};
+use access_support::PASSWORD;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use support::*;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const HOST: &str = "attack-host";
-const PASSWORD: &str = "correct horse battery";
 
-/// A hub with its own data directory and one admin, `ann`.
 async fn hub_with_admin(extra: &[&str]) -> (TestServer, TempDir) {
-    let dir = TempDir::new("access-attack");
-    let mut args = vec!["--interval", "100ms", "--name", HOST, "--data", dir.path()];
-    args.extend_from_slice(extra);
-    let server = TestServer::start(&args).await;
-    let made = Client::new()
-        .post(server.url("/api/v1/users"))
-        .json(&json!({"name": "ann", "role": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("add the first user");
-    assert_eq!(made.status(), StatusCode::CREATED);
-    (server, dir)
+    access_support::hub_with_admin(HOST, extra).await
 }
 
 async fn sign_in(server: &TestServer) -> String {
-    let response = Client::new()
-        .post(server.url("/api/v1/session"))
-        .json(&json!({"user": "ann", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), StatusCode::OK);
-    let session: Session = response.json().await.expect("a session");
-    session.token.expect("a client without Origin gets the secret")
+    access_support::sign_in(server, "ann", PASSWORD).await
 }
 
 async fn share(server: &TestServer, admin: &str, host: &str) -> String {
-    let response = Client::new()
-        .post(server.url("/api/v1/shares"))
-        .bearer_auth(admin)
-        .json(&json!({"host": host, "expires_in": 600}))
-        .send()
-        .await
-        .expect("share");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let created: Created<ShareInfo> = response.json().await.expect("a share link");
-    created.secret
+    access_support::share(server, admin, host, 600).await.secret
 }
 
 async fn get(server: &TestServer, path: &str, bearer: &str) -> (StatusCode, String) {
