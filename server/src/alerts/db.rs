@@ -294,6 +294,14 @@ impl Db {
         Ok(())
     }
 
+    /// Settles row `seq` as `status` without an attempt (its webhook was disabled).
+    pub fn settle(&self, seq: i64, status: &str, why: &str) -> Result<(), DbError> {
+        let connection = self.lock();
+        connection
+            .execute("UPDATE outbox SET status = ?2, last_error = ?3 WHERE seq = ?1", params![seq, status, why])?;
+        Ok(())
+    }
+
     /// Puts row `seq` off until `next_attempt` without counting an attempt (its
     /// webhook is not in the rules file now).
     pub fn postpone(&self, seq: i64, next_attempt: i64, why: &str) -> Result<(), DbError> {

@@ -104,13 +104,7 @@ impl Sender {
         };
         let digest = url_digest(&webhook.url);
         if self.db.is_disabled(&webhook.name, &digest).unwrap_or(false) {
-            let _ = self.db.attempted(
-                head.seq,
-                "disabled",
-                head.first_attempt.unwrap_or(now_ms()),
-                0,
-                Some("disabled: the receiver answered 410 Gone"),
-            );
+            let _ = self.db.settle(head.seq, "disabled", "not sent: the receiver answered 410 Gone before");
             return;
         }
         let started = now_ms();
