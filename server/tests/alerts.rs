@@ -327,3 +327,61 @@ async fn a_resolve_waits_for_the_firing_before_it_and_the_past_alert_is_listed()
     let current: AlertsResponse = get(server.url("/api/v1/alerts")).await;
     assert!(current.alerts.iter().all(|a| a.until.is_none()), "past ones only with history=1: {current:?}");
 }
+
+#[tokio::test]
+async fn without_allow_private_a_loopback_webhook_is_refused_and_never_posted() {
+    let mut receiver = Receiver::start(Vec::new(), Reply::status(200)).await;
+    let dir = TempDir::new("alerts-private");
+    let path = write_rules(&dir, &rules(&receiver.url("/"), ""));
+    let server = TestServer::start(&["--alerts", &path, "--interval", "100ms", "--name", "alert-host"]).await;
+
+    let log = wait_for_deliveries(&server.url(""), "a failed row", |log| {
+        log.deliveries.iter().any(|d| d.status == DeliveryStatus::Failed)
+    })
+    .await;
+    let why = log.deliveries[0].last_error.clone().unwrap_or_default();
+    assert!(why.contains("loopback") && why.contains("--webhook-allow-private"), "{why}");
+    assert!(receiver.try_next().is_none(), "nothing reached the loopback receiver");
+}
+
+#[tokio::test]
+async fn a_preset_webhook_gets_its_services_body() {
+    let mut receiver = Receiver::start(Vec::new(), Reply::status(200)).await;
+    let dir = TempDir::new("alerts-preset");
+    let text = rules(&receiver.url("/slack"), "").replace(&format!("secret = \"{SECRET}\""), "preset = \"slack\"");
+    let path = write_rules(&dir, &text);
+    let _server = hub(&path).await;
+
+    let request = receiver.next(ARRIVAL).await;
+    let body = request.json();
+    assert!(body["text"].as_str().is_some_and(|text| text.contains("cpu hot")), "{body}");
+    assert_eq!(body["blocks"][0]["type"], "header", "{body}");
+    assert!(request.header("webhook-id").starts_with("msg_"), "the id still travels, for de-duplication");
+    assert_eq!(request.header("webhook-signature"), "", "no secret, no signature");
+}
+
+#[tokio::test]
+async fn an_agents_host_is_judged_by_the_rule_for_its_tag() {
+    let mut receiver = Receiver::start(Vec::new(), Reply::status(200)).await;
+    let dir = TempDir::new("alerts-agent");
+    let text = rules(&receiver.url("/"), "").replace("above = -1.0", "hosts = \"tag:env=prod\"\nabove = -1.0");
+    let path = write_rules(&dir, &text);
+    let hub = procs::Hub::start_with(
+        "127.0.0.1:0",
+        &["--agent-token", procs::TOKEN, "--alerts", path.as_str(), "--webhook-allow-private"],
+    )
+    .await;
+    let _agent = procs::agent(&["--hub", &hub.url(), "--name", "tagged", "--tag", "env=prod"]);
+
+    let request = receiver.next(ARRIVAL).await;
+    let body = request.json();
+    assert_eq!(
+        (body["type"].as_str(), body["data"]["host"].as_str()),
+        (Some("alert.firing"), Some("tagged")),
+        "{body}"
+    );
+    assert_signed(&request);
+    let listed: AlertsResponse = get(format!("{}/api/v1/alerts", hub.url())).await;
+    let hosts: Vec<&str> = listed.alerts.iter().map(|a| a.host.as_str()).collect();
+    assert_eq!(hosts, ["tagged"], "the hub's own host has no such tag");
+}
