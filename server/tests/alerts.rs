@@ -385,3 +385,47 @@ async fn an_agents_host_is_judged_by_the_rule_for_its_tag() {
     let hosts: Vec<&str> = listed.alerts.iter().map(|a| a.host.as_str()).collect();
     assert_eq!(hosts, ["tagged"], "the hub's own host has no such tag");
 }
+
+#[tokio::test]
+async fn a_host_down_rule_fires_when_its_agent_is_killed_and_resolves_when_it_returns() {
+    let mut receiver = Receiver::start(Vec::new(), Reply::status(200)).await;
+    let dir = TempDir::new("alerts-down");
+    let text = format!(
+        r#"[[webhook]]
+name = "ops"
+url = "{}"
+secret = "{SECRET}"
+
+[[rule]]
+name = "host gone"
+condition = "down"
+hosts = "tag:env=prod"
+severity = "critical"
+"#,
+        receiver.url("/")
+    );
+    let path = write_rules(&dir, &text);
+    let hub = procs::Hub::start_with(
+        "127.0.0.1:0",
+        &["--agent-token", procs::TOKEN, "--alerts", path.as_str(), "--webhook-allow-private"],
+    )
+    .await;
+    let args = ["--hub", &hub.url(), "--name", "tagged", "--tag", "env=prod"];
+    let mut agent = procs::agent(&args);
+    hub.wait_for_status("tagged", pulse_protocol::HostStatus::Up, procs::DEADLINE).await;
+    agent.kill().await;
+
+    let firing = receiver.next(ARRIVAL).await;
+    let body = firing.json();
+    assert_eq!(
+        (body["type"].as_str(), body["data"]["rule"].as_str()),
+        (Some("alert.firing"), Some("host gone")),
+        "{body}"
+    );
+    assert_eq!((body["data"]["host"].as_str(), &body["data"]["value"]), (Some("tagged"), &serde_json::Value::Null));
+    assert_signed(&firing);
+
+    let _back = procs::agent(&args);
+    let resolved = receiver.next(ARRIVAL).await;
+    assert_eq!(resolved.json()["type"], "alert.resolved", "{}", resolved.json());
+}

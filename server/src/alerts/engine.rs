@@ -150,11 +150,26 @@ impl Engine {
         }
     }
 
-    /// Reads the fleet: names, tags, and each status change as an input.
+    /// Reads the fleet: names, tags, and each status change as an input. A host
+    /// the fleet no longer lists (an admin removed it) takes its states with it.
     fn refresh_hosts(&mut self, round: &mut Round) {
         let now = now_ms();
         let mut changed = Vec::new();
-        for info in self.fleet.list(now) {
+        let listed = self.fleet.list(now);
+        let gone: Vec<String> =
+            self.hosts.keys().filter(|id| !listed.iter().any(|info| &info.id == *id)).cloned().collect();
+        if !gone.is_empty() {
+            let mut states = lock(&self.states);
+            for id in gone {
+                self.hosts.remove(&id);
+                let keys: Vec<Key> = states.keys().filter(|key| key.1 == id).cloned().collect();
+                for key in keys {
+                    states.remove(&key);
+                    round.states.push((key, None));
+                }
+            }
+        }
+        for info in listed {
             let status = match info.status {
                 WireStatus::Up => HostStatus::Up,
                 WireStatus::Stale => HostStatus::Stale,
@@ -212,6 +227,17 @@ impl Engine {
                 round.states.push((key, None));
             } else if before != Some(rule) {
                 self.apply(&mut states, key, Input::Edited { at_ms: now }, rule, round);
+            }
+        }
+        // A status rule new to a host that is away already starts now, not at the
+        // host's next change.
+        for rule in new.rules.iter().filter(|rule| matches!(rule.condition, Condition::Status { .. })) {
+            for (host, meta) in &self.hosts {
+                let Some(status) = meta.status.filter(|status| *status != HostStatus::Up) else { continue };
+                let key = (rule.name.clone(), host.clone());
+                if !states.contains_key(&key) && self.applies(rule, host) {
+                    self.apply(&mut states, key, Input::Status { at_ms: now, status }, rule, round);
+                }
             }
         }
     }
