@@ -70,6 +70,10 @@ pub struct Engine {
     /// Every host, for statuses, names and tags.
     pub fleet: Arc<Fleet>,
     hosts: HashMap<String, HostMeta>,
+    /// What could not be written yet (the file failed), written before the next round.
+    unwritten: Option<Round>,
+    /// The last write error logged, so a failing disk is said once, not every second.
+    failing: Option<String>,
 }
 
 impl Engine {
@@ -83,7 +87,18 @@ impl Engine {
         base_url: String,
         fleet: Arc<Fleet>,
     ) -> Engine {
-        Engine { rules, updates, states, db, outbox, base_url, fleet, hosts: HashMap::new() }
+        Engine {
+            rules,
+            updates,
+            states,
+            db,
+            outbox,
+            base_url,
+            fleet,
+            hosts: HashMap::new(),
+            unwritten: None,
+            failing: None,
+        }
     }
 
     /// Runs until the taps are gone.
@@ -286,17 +301,40 @@ impl Engine {
         }
     }
 
-    /// Writes a round, then wakes the sender if it queued anything.
-    fn commit(&self, round: Round) {
+    /// Writes a round (after any earlier one that could not be written), then wakes
+    /// the sender if it queued anything. A round that fails is kept and written with
+    /// the next: the states in memory already say the receivers were told, so a
+    /// notification dropped here would never be made again.
+    fn commit(&mut self, round: Round) {
+        let round = match self.unwritten.take() {
+            Some(mut earlier) => {
+                earlier.states.extend(round.states);
+                earlier.episodes.extend(round.episodes);
+                earlier.queued.extend(round.queued);
+                earlier
+            }
+            None => round,
+        };
         if round.states.is_empty() && round.episodes.is_empty() && round.queued.is_empty() {
             return;
         }
-        if let Err(error) = self.db.write(&round.states, &round.episodes, &round.queued, now_ms()) {
-            tracing::error!("alerts: cannot write the alerts file: {error}");
-            return;
-        }
-        if !round.queued.is_empty() {
-            self.outbox.notify_one();
+        match self.db.write(&round.states, &round.episodes, &round.queued, now_ms()) {
+            Ok(()) => {
+                if self.failing.take().is_some() {
+                    tracing::info!("alerts: writing the alerts file again");
+                }
+                if !round.queued.is_empty() {
+                    self.outbox.notify_one();
+                }
+            }
+            Err(error) => {
+                let text = error.to_string();
+                if self.failing.as_deref() != Some(text.as_str()) {
+                    tracing::error!("alerts: cannot write the alerts file: {text}; notifications wait in memory");
+                    self.failing = Some(text);
+                }
+                self.unwritten = Some(round);
+            }
         }
     }
 
