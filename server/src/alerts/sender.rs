@@ -1,8 +1,9 @@
 //! The sender task: delivers the outbox. It reads the head of each line (the oldest
 //! pending notification of one webhook, rule and host: a line is delivered in
 //! order, the next only once the one before is done or given up), sends those that
-//! are due, each in a task of its own, and writes down what each attempt gave
-//! before the line moves on. Every attempt signs afresh (a new `webhook-timestamp`).
+//! are due, each in a task of its own (at most 64 at once), and writes down what
+//! each attempt gave before the line moves on. Every attempt signs afresh (a new
+//! `webhook-timestamp`).
 //! The retry schedule is `pulse_alerts::retry`: 2xx delivered, 410 disables the
 //! webhook, other 4xx fail for good, the rest is retried over `--webhook-horizon`.
 
@@ -23,6 +24,10 @@ use crate::hub::now_ms;
 
 /// The longest the sender sleeps without looking at the outbox again.
 const IDLE: Duration = Duration::from_secs(1);
+
+/// The most attempts in flight at once (a storm after a restart opens no more
+/// connections than this; the rest wait their turn).
+const MAX_IN_FLIGHT: usize = 64;
 
 /// How long a notification to a webhook missing from the rules file waits before
 /// it is looked at again.
@@ -67,7 +72,7 @@ impl Sender {
             let mut next = now + IDLE.as_millis() as i64;
             for head in heads {
                 let line = (head.webhook.clone(), head.rule.clone(), head.host.clone());
-                if busy.contains(&line) {
+                if busy.contains(&line) || busy.len() >= MAX_IN_FLIGHT {
                     continue;
                 }
                 if head.next_attempt > now {
