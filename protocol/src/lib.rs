@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod agent;
+pub mod alerts;
 mod catalog;
 mod cursor;
 mod error;

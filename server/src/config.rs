@@ -131,6 +131,21 @@ pub struct Config {
     /// Defaults: raw=64GiB, 1m=16GiB, 1h=4GiB.
     #[arg(long, env = "PULSE_CAP", value_delimiter = ',', value_parser = store::cap)]
     pub cap: Vec<(String, u64)>,
+
+    /// The alert rules and webhooks (TOML; see README's "Alerts"). Read again when it
+    /// changes and on SIGHUP; a file with problems is logged line by line and the
+    /// rules before it are kept.
+    #[arg(long, env = "PULSE_ALERTS")]
+    pub alerts: Option<PathBuf>,
+
+    /// Let webhooks reach loopback, private, link-local and unique-local addresses
+    /// (refused by default, against SSRF).
+    #[arg(long, env = "PULSE_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+
+    /// How long a webhook delivery is retried before it is given up, e.g. `1d`, `3d`.
+    #[arg(long, env = "PULSE_WEBHOOK_HORIZON", default_value = "1d", value_parser = duration)]
+    pub webhook_horizon: Duration,
 }
 
 impl Config {

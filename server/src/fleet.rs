@@ -13,7 +13,7 @@ pub mod summary;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Epoch, HostInfo};
@@ -21,6 +21,7 @@ use pulse_protocol::{Epoch, HostInfo};
 use pulse_store::HostRecord;
 
 use crate::history::SharedFrame;
+use crate::hub::watcher::{Watcher, Watchers};
 use crate::hub::{Hub, Timing};
 use crate::persist::Persist;
 
@@ -47,6 +48,8 @@ pub struct Fleet {
     summary: Arc<Hub>,
     /// The history store every host's hub keeps its frames in.
     persist: Arc<Persist>,
+    /// Makes each host's frame watcher (the alerts engine's), once set.
+    watchers: OnceLock<Watchers>,
 }
 
 /// One host.
@@ -58,6 +61,8 @@ pub struct Host {
     state: Mutex<HostState>,
     /// Where a new hub of this host keeps its frames.
     persist: Arc<Persist>,
+    /// Who a new hub of this host tells of its frames.
+    watcher: Option<Arc<dyn Watcher>>,
 }
 
 struct HostState {
@@ -89,7 +94,19 @@ impl Fleet {
             claims: AtomicU64::new(0),
             summary: Arc::new(summary::hub(heartbeat)),
             persist,
+            watchers: OnceLock::new(),
         })
+    }
+
+    /// Has every host made from now on tell `watchers`' watcher of its frames (set
+    /// once, before hosts are restored or claimed).
+    pub fn watch_with(&self, watchers: Watchers) {
+        let _ = self.watchers.set(watchers);
+    }
+
+    /// Host `id`'s frame watcher, if the fleet is watched.
+    fn watcher(&self, id: &str) -> Option<Arc<dyn Watcher>> {
+        self.watchers.get().map(|make| make(id))
     }
 
     /// Lists a host the store holds from an earlier run, `down` until its agent
@@ -103,13 +120,16 @@ impl Fleet {
             .collect();
         let epoch = Epoch(record.epoch.clone());
         let newest = (record.newest_seq, record.newest_ts);
-        let hub =
-            Hub::restored(record.name.clone(), epoch, timing, newest, true).keeping(self.persist.keeper(&record.id));
+        let watcher = self.watcher(&record.id);
+        let hub = Hub::restored(record.name.clone(), epoch, timing, newest, true)
+            .keeping(self.persist.keeper(&record.id))
+            .watched(watcher.clone());
         if let Some(catalog) = Persist::parse_catalog(record) {
             hub.set_catalog(catalog);
         }
         let host =
-            Host::new(record.id.clone(), false, record.name.clone(), tags, Arc::new(hub), Arc::clone(&self.persist));
+            Host::new(record.id.clone(), false, record.name.clone(), tags, Arc::new(hub), Arc::clone(&self.persist))
+                .watched(watcher);
         let mut hosts = self.write();
         if !hosts.iter().any(|h| h.id == record.id) {
             hosts.push(Arc::new(host));
@@ -180,7 +200,8 @@ impl Fleet {
             None => {
                 let hub = Arc::new(Hub::new(name.clone(), timing));
                 let persist = Arc::clone(&self.persist);
-                let host = Arc::new(Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub, persist));
+                let host = Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub, persist);
+                let host = Arc::new(host.watched(self.watcher(id)));
                 hosts.push(Arc::clone(&host));
                 host
             }
@@ -261,7 +282,13 @@ impl Host {
         hub: Arc<Hub>,
         persist: Arc<Persist>,
     ) -> Self {
-        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }), persist }
+        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }), persist, watcher: None }
+    }
+
+    /// This host with its hubs' frames told to `watcher`.
+    fn watched(mut self, watcher: Option<Arc<dyn Watcher>>) -> Self {
+        self.watcher = watcher;
+        self
     }
 
     /// The host's current hub.
@@ -311,7 +338,8 @@ impl Claim {
         }
         let timing = Timing { interval, ..self.timing };
         let keeper = self.host.persist.keeper(&self.host.id);
-        let hub = Arc::new(Hub::mirror(state.name.clone(), epoch.clone(), timing).keeping(keeper));
+        let hub = Hub::mirror(state.name.clone(), epoch.clone(), timing).keeping(keeper);
+        let hub = Arc::new(hub.watched(self.host.watcher.clone()));
         let old = std::mem::replace(&mut state.hub, Arc::clone(&hub));
         drop(state);
         old.begin_shutdown();

@@ -22,8 +22,10 @@ use crate::sampler::Sample;
 
 pub mod keeper;
 pub mod publisher;
+pub mod watcher;
 
 pub use keeper::Keeper;
+pub use watcher::Watcher;
 
 /// Live frames buffered per subscriber before it counts as lagging.
 const BROADCAST_CAPACITY: usize = 64;
@@ -59,6 +61,8 @@ pub struct Hub {
     stopped: AtomicBool,
     /// The history store, when there is one.
     keeper: Option<Arc<dyn Keeper>>,
+    /// Told of every frame (the alerts engine), when there is one.
+    watcher: Option<Arc<dyn Watcher>>,
 }
 
 struct Inner {
@@ -129,6 +133,7 @@ impl Hub {
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
             keeper: None,
+            watcher: None,
         }
     }
 
@@ -146,6 +151,12 @@ impl Hub {
     /// This hub with the history store behind it.
     pub fn keeping(mut self, keeper: Arc<dyn Keeper>) -> Self {
         self.keeper = Some(keeper);
+        self
+    }
+
+    /// This hub with `watcher` told of every frame (none: nobody is).
+    pub fn watched(mut self, watcher: Option<Arc<dyn Watcher>>) -> Self {
+        self.watcher = watcher;
         self
     }
 
@@ -180,6 +191,9 @@ impl Hub {
         let shared = Arc::new(share(&self.epoch, frame));
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));
+        if let Some(watcher) = &self.watcher {
+            watcher.saw(&shared);
+        }
         Some(shared)
     }
 
@@ -242,6 +256,9 @@ impl Hub {
         let shared = Arc::new(share(&self.epoch, frame));
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));
+        if let Some(watcher) = &self.watcher {
+            watcher.saw(&shared);
+        }
         Some(shared)
     }
 

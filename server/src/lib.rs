@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod agent;
+pub mod alerts;
 pub mod background;
 pub mod cli;
 pub mod config;
@@ -91,8 +92,10 @@ pub fn state(config: &Config, access: Arc<Access>) -> AppState {
     if let Some(catalog) = own.and_then(Persist::parse_catalog) {
         hub.set_catalog(catalog);
     }
-    let hub = Arc::new(hub.keeping(persist.keeper(&name)));
+    let alerts = alerts::Alerts::open(config);
+    let hub = Arc::new(hub.keeping(persist.keeper(&name)).watched(alerts.watcher(&name)));
     let fleet = Fleet::keeping(config.heartbeat, Arc::clone(&persist));
+    alerts.watch(&fleet);
     let agent_timing = Timing { history: config.agent_window, ..timing };
     for record in stored.iter().filter(|h| own.is_none_or(|own| own.id != h.id)) {
         fleet.restore(record, agent_timing);
@@ -104,6 +107,7 @@ pub fn state(config: &Config, access: Arc<Access>) -> AppState {
         hub,
         fleet,
         persist,
+        alerts,
         agent_window: config.agent_window,
         access,
         session_ttl: config.session_ttl,
@@ -182,6 +186,7 @@ pub async fn serve(
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());
+    state.alerts.spawn(fleet.clone());
     let persist = Arc::clone(&state.persist);
     persist.spawn(hub.shutdown_signal());
     if !state.dist.join("index.html").is_file() {

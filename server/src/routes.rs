@@ -1,6 +1,7 @@
 //! The HTTP surface: one file per endpoint, assembled here.
 
 mod agent;
+mod alerts;
 mod body;
 pub(crate) mod feed;
 mod health;
@@ -68,6 +69,8 @@ fn entries() -> Vec<(Route, MethodRouter<AppState>)> {
         (route("GET", "/api/v1/history", ReadHost, false), get(history::handler)),
         (route("GET", "/api/v1/hosts", Read, false), get(hosts::handler)),
         (route("DELETE", "/api/v1/hosts/{id}", Admin, false), delete(hosts::remove)),
+        (route("GET", "/api/v1/alerts", Read, false), get(alerts::list)),
+        (route("GET", "/api/v1/alerts/deliveries", Admin, false), get(alerts::deliveries)),
         (route("GET", "/api/v1/session", Public, false), get(session::current)),
         (route("POST", "/api/v1/session", Public, false), post(session::sign_in)),
         (route("DELETE", "/api/v1/session", Public, false), delete(session::sign_out)),

@@ -23,6 +23,8 @@ pub struct AppState {
     pub fleet: Arc<Fleet>,
     /// The history store (memory only when it could not be opened).
     pub persist: Arc<Persist>,
+    /// Alert rules, their states and the webhook outbox (off without `--alerts`).
+    pub alerts: Arc<crate::alerts::Alerts>,
     /// How much history each agent host keeps (`--agent-window`).
     pub agent_window: Duration,
     /// Who may see what: users, sessions, tokens, share links, agents' tokens.

@@ -1,0 +1,244 @@
+//! Alerts on the hub (issue 17): the edges around the pure `pulse_alerts` crate.
+//!
+//! - `tap`: every host's hub hands each frame to a bounded channel (never waits).
+//! - `engine`: one task evaluates every rule on every host (frames, host statuses,
+//!   a tick each second) and writes states, past alerts and notifications to
+//!   `alerts.db` (`db`) before anything is sent.
+//! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
+//!   refuses private addresses (`address`) unless `--webhook-allow-private`.
+//! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
+//!
+//! [`Alerts`] is what the rest of the hub holds: the fleet's watchers, and what
+//! `GET /api/v1/alerts` and `/api/v1/alerts/deliveries` answer.
+
+pub mod address;
+pub mod db;
+pub mod engine;
+pub mod http;
+pub mod rules_file;
+pub mod sender;
+pub mod tap;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use pulse_alerts::retry::Schedule;
+use pulse_alerts::rules::Rules;
+use pulse_alerts::state::Phase;
+use pulse_alerts::Severity;
+use pulse_protocol::alerts::{Alert, AlertSeverity, AlertState, Delivery, DeliveryStatus};
+use tokio::sync::{mpsc, watch, Notify};
+
+use crate::config::Config;
+use crate::fleet::Fleet;
+use crate::hub::watcher::Watcher;
+use db::Db;
+use engine::{Engine, States};
+use tap::{Seen, Taps};
+
+/// The most past alerts and delivery-log rows an answer lists.
+pub const LIST_LIMIT: usize = 1_000;
+
+/// Alerts, as the hub holds them.
+pub struct Alerts {
+    /// Every rule's state on every host (pending, firing, resolved are listed).
+    states: States,
+    /// The alerts file; none when alerts are off or it could not be opened.
+    db: Option<Arc<Db>>,
+    /// The taps' sending end (none when alerts are off).
+    taps: Option<Arc<Taps>>,
+    /// What the tasks need, taken when they start.
+    parts: Mutex<Option<Parts>>,
+}
+
+/// What [`Alerts::spawn`] starts the tasks with.
+struct Parts {
+    db: Arc<Db>,
+    frames: mpsc::Receiver<Seen>,
+    rules: Arc<Rules>,
+    file: std::path::PathBuf,
+    client: http::Client,
+    schedule: Schedule,
+    base_url: String,
+}
+
+impl Alerts {
+    /// Alerts off: no rules file.
+    pub fn off() -> Arc<Alerts> {
+        Arc::new(Alerts { states: States::default(), db: None, taps: None, parts: Mutex::new(None) })
+    }
+
+    /// Alerts as `config` asks: off without `--alerts`; otherwise the rules file
+    /// read (its problems logged), `alerts.db` opened in the data directory (in
+    /// memory without one) and its states restored. Starts no task (see
+    /// [`Alerts::spawn`]).
+    pub fn open(config: &Config) -> Arc<Alerts> {
+        let Some(file) = config.alerts.clone() else { return Alerts::off() };
+        let (rules, read) = rules_file::first(&file);
+        let dir = config.data_dir();
+        let db = match Db::open(dir.as_deref()) {
+            Ok(db) => db,
+            Err(error) => {
+                tracing::error!("{error}; alerts are kept in memory only until it is fixed");
+                match Db::open(None) {
+                    Ok(db) => db,
+                    Err(error) => {
+                        tracing::error!("alerts are off: {error}");
+                        return Alerts::off();
+                    }
+                }
+            }
+        };
+        let db = Arc::new(db);
+        let mut states = BTreeMap::new();
+        match db.states() {
+            Ok(stored) => {
+                states.extend(stored.into_iter().filter(|((rule, _), _)| !read || rules.rule(rule).is_some()))
+            }
+            Err(error) => tracing::error!("{error}; rule states start afresh"),
+        }
+        let (taps, frames) = Taps::new();
+        let tls = match crate::agent::tls::connector(None) {
+            Ok(tls) => Some(tls),
+            Err(error) => {
+                tracing::warn!("webhooks to https:// URLs will fail: {error}");
+                None
+            }
+        };
+        let parts = Parts {
+            db: Arc::clone(&db),
+            frames,
+            rules,
+            file,
+            client: http::Client { allow_private: config.webhook_allow_private, tls },
+            schedule: Schedule::with_horizon(config.webhook_horizon),
+            base_url: base_url(config),
+        };
+        Arc::new(Alerts {
+            states: Arc::new(Mutex::new(states)),
+            db: Some(db),
+            taps: Some(taps),
+            parts: Mutex::new(Some(parts)),
+        })
+    }
+
+    /// Host `id`'s frame watcher (none when alerts are off).
+    pub fn watcher(&self, id: &str) -> Option<Arc<dyn Watcher>> {
+        self.taps.as_ref().map(|taps| taps.tap(id))
+    }
+
+    /// Has every host of `fleet` made from now on watched.
+    pub fn watch(&self, fleet: &Fleet) {
+        if let Some(taps) = &self.taps {
+            fleet.watch_with(taps.watchers());
+        }
+    }
+
+    /// Starts the file watcher, the engine and the sender (once; nothing when off).
+    pub fn spawn(&self, fleet: Arc<Fleet>) {
+        let parts = self.parts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        let Some(parts) = parts else { return };
+        let (updates_tx, updates) = watch::channel(Arc::clone(&parts.rules));
+        let sender_rules = updates.clone();
+        rules_file::spawn(parts.file, updates_tx);
+        let wake = Arc::new(Notify::new());
+        let engine = Engine::new(
+            parts.rules,
+            Some(updates),
+            Arc::clone(&self.states),
+            Arc::clone(&parts.db),
+            Arc::clone(&wake),
+            parts.base_url,
+            fleet,
+        );
+        tokio::spawn(engine.run(parts.frames));
+        let sender =
+            sender::Sender { db: parts.db, rules: sender_rules, wake, client: parts.client, schedule: parts.schedule };
+        tokio::spawn(sender.run());
+    }
+
+    /// The current alerts (pending, firing, resolved not yet back to ok), then with
+    /// `history` the past ones, newest first.
+    pub fn list(&self, history: bool) -> Vec<Alert> {
+        let mut alerts: Vec<Alert> = engine::lock(&self.states)
+            .iter()
+            .filter_map(|((rule, host), state)| {
+                let phase = match state.phase {
+                    Phase::Ok => return None,
+                    Phase::Pending => AlertState::Pending,
+                    Phase::Firing => AlertState::Firing,
+                    Phase::Resolved => AlertState::Resolved,
+                };
+                Some(Alert {
+                    rule: rule.clone(),
+                    host: host.clone(),
+                    state: phase,
+                    severity: state.severity.map(severity),
+                    since: state.since_ms as i64,
+                    value: state.last_value,
+                    until: None,
+                })
+            })
+            .collect();
+        if let (true, Some(db)) = (history, &self.db) {
+            match db.past(LIST_LIMIT) {
+                Ok(past) => alerts.extend(past.into_iter().map(|row| Alert {
+                    rule: row.rule,
+                    host: row.host,
+                    state: AlertState::Resolved,
+                    severity: row.severity.as_deref().and_then(Severity::from_name).map(severity),
+                    since: row.since,
+                    value: row.value,
+                    until: Some(row.until),
+                })),
+                Err(error) => tracing::error!("alerts: cannot read past alerts: {error}"),
+            }
+        }
+        alerts
+    }
+
+    /// The delivery log, newest first.
+    pub fn deliveries(&self) -> Result<Vec<Delivery>, db::DbError> {
+        let Some(db) = &self.db else { return Ok(Vec::new()) };
+        Ok(db
+            .log(LIST_LIMIT)?
+            .into_iter()
+            .map(|row| Delivery {
+                status: match row.status.as_str() {
+                    "delivered" => DeliveryStatus::Delivered,
+                    "failed" => DeliveryStatus::Failed,
+                    "disabled" => DeliveryStatus::Disabled,
+                    _ => DeliveryStatus::Pending,
+                },
+                id: row.id,
+                webhook: row.webhook,
+                rule: row.rule,
+                host: row.host,
+                kind: row.kind,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                next_attempt: row.next_attempt,
+                created: row.created,
+            })
+            .collect())
+    }
+}
+
+fn severity(severity: Severity) -> AlertSeverity {
+    match severity {
+        Severity::Warning => AlertSeverity::Warning,
+        Severity::Critical => AlertSeverity::Critical,
+    }
+}
+
+/// The hub's page, which notifications link to: `--public-url`'s origin, else the
+/// listening address.
+fn base_url(config: &Config) -> String {
+    match &config.public_url {
+        Some(url) => format!("{}/", url.origin),
+        None => {
+            let scheme = if config.tls_cert.is_some() { "https" } else { "http" };
+            format!("{scheme}://{}/", config.listen)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The outbox's rows: the head of each (webhook, rule, host) line, what each
+//! attempt gave, the webhooks a 410 disabled, and the delivery log.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Db, DbError};
+
+/// A pending notification at the head of its line.
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// Its row.
+    pub seq: i64,
+    /// The message id.
+    pub id: String,
+    /// The webhook's name.
+    pub webhook: String,
+    /// The rule.
+    pub rule: String,
+    /// The host's id.
+    pub host: String,
+    /// The envelope's JSON.
+    pub body: Vec<u8>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When the first attempt was made.
+    pub first_attempt: Option<i64>,
+    /// When it is due.
+    pub next_attempt: i64,
+}
+
+/// One row of the delivery log.
+pub struct LogRow {
+    /// The message id.
+    pub id: String,
+    /// The webhook's name.
+    pub webhook: String,
+    /// The rule.
+    pub rule: String,
+    /// The host's id.
+    pub host: String,
+    /// `alert.firing`, …
+    pub kind: String,
+    /// `pending`, `delivered`, `failed`, `disabled`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it is due (pending).
+    pub next_attempt: Option<i64>,
+    /// When it was queued.
+    pub created: i64,
+}
+
+impl Db {
+    /// Makes every pending notification due by `now` (a hub starting again tries
+    /// them at once, whatever their schedule said).
+    pub fn due_now(&self, now: i64) -> Result<usize, DbError> {
+        let connection = self.lock();
+        Ok(connection.execute(
+            "UPDATE outbox SET next_attempt = ?1 WHERE status = 'pending' AND next_attempt > ?1",
+            params![now],
+        )?)
+    }
+
+    /// The oldest pending notification of each (webhook, rule, host): the only one
+    /// of its line that may be sent, so each line is delivered in order.
+    pub fn heads(&self) -> Result<Vec<Head>, DbError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT seq, id, webhook, rule, host, body, attempts, first_attempt, next_attempt FROM outbox
+             WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE status = 'pending' GROUP BY webhook, rule, host)",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(Head {
+                seq: row.get(0)?,
+                id: row.get(1)?,
+                webhook: row.get(2)?,
+                rule: row.get(3)?,
+                host: row.get(4)?,
+                body: row.get(5)?,
+                attempts: row.get(6)?,
+                first_attempt: row.get(7)?,
+                next_attempt: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Notes an attempt of row `seq`: its new status, when it is due next (pending),
+    /// and the error, if any.
+    pub fn attempted(
+        &self,
+        seq: i64,
+        status: &str,
+        first_attempt: i64,
+        next_attempt: i64,
+        error: Option<&str>,
+    ) -> Result<(), DbError> {
+        let connection = self.lock();
+        connection.execute(
+            "UPDATE outbox SET status = ?2, attempts = attempts + 1, first_attempt = ?3, next_attempt = ?4,
+             last_error = ?5 WHERE seq = ?1",
+            params![seq, status, first_attempt, next_attempt, error],
+        )?;
+        Ok(())
+    }
+
+    /// Settles row `seq` as `status` without an attempt (its webhook was disabled).
+    pub fn settle(&self, seq: i64, status: &str, why: &str) -> Result<(), DbError> {
+        let connection = self.lock();
+        connection
+            .execute("UPDATE outbox SET status = ?2, last_error = ?3 WHERE seq = ?1", params![seq, status, why])?;
+        Ok(())
+    }
+
+    /// Puts row `seq` off until `next_attempt` without counting an attempt (its
+    /// webhook is not in the rules file now).
+    pub fn postpone(&self, seq: i64, next_attempt: i64, why: &str) -> Result<(), DbError> {
+        let connection = self.lock();
+        connection.execute(
+            "UPDATE outbox SET next_attempt = ?2, last_error = ?3 WHERE seq = ?1",
+            params![seq, next_attempt, why],
+        )?;
+        Ok(())
+    }
+
+    /// Disables `webhook` at `url_digest` (its receiver said 410): every pending
+    /// notification to it is marked disabled.
+    pub fn disable(&self, webhook: &str, url_digest: &str, now: i64) -> Result<(), DbError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            "INSERT OR IGNORE INTO disabled (webhook, url_digest, at) VALUES (?1, ?2, ?3)",
+            params![webhook, url_digest, now],
+        )?;
+        transaction.execute(
+            "UPDATE outbox SET status = 'disabled' WHERE webhook = ?1 AND status = 'pending'",
+            params![webhook],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Whether `webhook` at `url_digest` was disabled.
+    pub fn is_disabled(&self, webhook: &str, url_digest: &str) -> Result<bool, DbError> {
+        let connection = self.lock();
+        let found: Option<i64> = connection
+            .query_row(
+                "SELECT at FROM disabled WHERE webhook = ?1 AND url_digest = ?2",
+                params![webhook, url_digest],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// The newest `limit` rows of the delivery log.
+    pub fn log(&self, limit: usize) -> Result<Vec<LogRow>, DbError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT id, webhook, rule, host, kind, status, attempts, last_error, next_attempt, created
+             FROM outbox ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map(params![limit as i64], |row| {
+            let status: String = row.get(5)?;
+            let next: i64 = row.get(8)?;
+            Ok(LogRow {
+                id: row.get(0)?,
+                webhook: row.get(1)?,
+                rule: row.get(2)?,
+                host: row.get(3)?,
+                kind: row.get(4)?,
+                next_attempt: (status == "pending").then_some(next),
+                status,
+                attempts: row.get(6)?,
+                last_error: row.get(7)?,
+                created: row.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Queued;
+    use super::*;
+
+    fn queued(id: &str, rule: &str) -> Queued {
+        let owned = |text: &str| text.to_owned();
+        Queued {
+            id: owned(id),
+            webhook: owned("ops"),
+            rule: owned(rule),
+            host: owned("h"),
+            kind: "alert.firing",
+            body: b"{}".to_vec(),
+        }
+    }
+
+    #[test]
+    fn heads_are_the_oldest_pending_of_each_line_and_a_notification_is_queued_once() {
+        let db = Db::open(None).expect("open");
+        db.write(&[], &[], &[queued("a1", "a"), queued("a2", "a"), queued("b1", "b")], 10).expect("write");
+        db.write(&[], &[], &[queued("a1", "a")], 11).expect("again");
+        let heads: Vec<String> = db.heads().expect("heads").into_iter().map(|h| h.id).collect();
+        assert_eq!(heads, ["a1", "b1"]);
+        let first = db.heads().expect("heads")[0].seq;
+        db.attempted(first, "delivered", 12, 12, None).expect("attempted");
+        let heads: Vec<String> = db.heads().expect("heads").into_iter().map(|h| h.id).collect();
+        assert_eq!(heads, ["a2", "b1"]);
+        assert_eq!(db.log(10).expect("log").len(), 3);
+    }
+}

@@ -1,0 +1,380 @@
+//! The engine task: the only place rules are evaluated. It takes every host's
+//! frames from the taps, the hosts' status (read from the fleet once a second,
+//! with their names and tags) and a tick once a second, and moves each rule on each
+//! host with `pulse_alerts::state::step`. What a round changes (states, past alerts,
+//! notifications) is written to `alerts.db` in one transaction, and only then is
+//! the sender woken: a notification is on disk before it is first sent.
+//!
+//! A state is written when its phase, severity or what the receivers were told
+//! changes, not on every sample (the count toward `for` starts again after a
+//! restart, as after any gap).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use pulse_alerts::rules::{Condition, Rule, Rules};
+use pulse_alerts::state::{self, Event, HostStatus, Input, Phase, State};
+use pulse_alerts::webhook::{id_of, type_name, Envelope, Subject};
+use pulse_protocol::HostStatus as WireStatus;
+use tokio::sync::{mpsc, watch, Notify};
+
+use super::db::{Db, Episode, Key, Queued};
+use super::tap::Seen;
+use crate::fleet::Fleet;
+use crate::hub::now_ms;
+
+/// How often statuses are read and every state ticked.
+const TICK: Duration = Duration::from_secs(1);
+
+/// The most frames taken in one round (one transaction).
+const ROUND: usize = 4_096;
+
+/// Every rule's state on every host, shared with the API.
+pub type States = Arc<Mutex<BTreeMap<Key, State>>>;
+
+/// Locks `states`.
+pub fn lock(states: &States) -> MutexGuard<'_, BTreeMap<Key, State>> {
+    states.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What the engine knows of a host.
+struct HostMeta {
+    name: String,
+    tags: BTreeMap<String, String>,
+    status: Option<HostStatus>,
+}
+
+/// What one round changed, to be written at once.
+#[derive(Default)]
+struct Round {
+    states: Vec<(Key, Option<State>)>,
+    episodes: Vec<Episode>,
+    queued: Vec<Queued>,
+}
+
+/// The engine's state (owned by its task).
+pub struct Engine {
+    /// The rules in force.
+    pub rules: Arc<Rules>,
+    /// New rules from the file's watcher (none without one).
+    pub updates: Option<watch::Receiver<Arc<Rules>>>,
+    /// The states, shared with the API.
+    pub states: States,
+    /// The alerts file.
+    pub db: Arc<Db>,
+    /// Wakes the sender.
+    pub outbox: Arc<Notify>,
+    /// The hub's page, for the links in notifications (`…/?host=ID`).
+    pub base_url: String,
+    /// Every host, for statuses, names and tags.
+    pub fleet: Arc<Fleet>,
+    hosts: HashMap<String, HostMeta>,
+    /// What could not be written yet (the file failed), written before the next round.
+    unwritten: Option<Round>,
+    /// The last write error logged, so a failing disk is said once, not every second.
+    failing: Option<String>,
+}
+
+impl Engine {
+    /// An engine over `states` (restored from `db`).
+    pub fn new(
+        rules: Arc<Rules>,
+        updates: Option<watch::Receiver<Arc<Rules>>>,
+        states: States,
+        db: Arc<Db>,
+        outbox: Arc<Notify>,
+        base_url: String,
+        fleet: Arc<Fleet>,
+    ) -> Engine {
+        Engine {
+            rules,
+            updates,
+            states,
+            db,
+            outbox,
+            base_url,
+            fleet,
+            hosts: HashMap::new(),
+            unwritten: None,
+            failing: None,
+        }
+    }
+
+    /// Runs until the taps are gone.
+    pub async fn run(mut self, mut frames: mpsc::Receiver<Seen>) {
+        let mut ticks = tokio::time::interval(TICK);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let mut round = Round::default();
+            let watching = self.updates.is_some();
+            tokio::select! {
+                seen = frames.recv() => {
+                    let Some(seen) = seen else { return };
+                    self.frame(&seen, &mut round);
+                    for _ in 1..ROUND {
+                        let Ok(seen) = frames.try_recv() else { break };
+                        self.frame(&seen, &mut round);
+                    }
+                }
+                _ = ticks.tick() => self.tick(&mut round),
+                changed = changed(&mut self.updates), if watching => match changed {
+                    Some(rules) => self.reload(rules, &mut round),
+                    None => self.updates = None,
+                },
+            }
+            self.commit(round);
+        }
+    }
+
+    /// One frame: every threshold rule that applies to its host.
+    fn frame(&mut self, seen: &Seen, round: &mut Round) {
+        let host: &str = &seen.host;
+        if !self.hosts.contains_key(host) {
+            self.refresh_hosts(round);
+        }
+        let at_ms = seen.frame.frame.ts.max(0) as u64;
+        let rules = Arc::clone(&self.rules);
+        let mut states = lock(&self.states);
+        for rule in &rules.rules {
+            let Condition::Threshold(threshold) = &rule.condition else { continue };
+            if !self.applies(rule, host) {
+                continue;
+            }
+            let value = seen.frame.frame.values.get(&threshold.series).copied();
+            let key = (rule.name.clone(), host.to_owned());
+            if value.is_none() && !states.contains_key(&key) {
+                continue;
+            }
+            self.apply(&mut states, key, Input::Sample { at_ms, value }, rule, round);
+        }
+    }
+
+    /// Once a second: statuses, then every state's tick (reminders, status rules' `for`).
+    fn tick(&mut self, round: &mut Round) {
+        self.refresh_hosts(round);
+        let now = now_ms().max(0) as u64;
+        let rules = Arc::clone(&self.rules);
+        let by_name: HashMap<&str, &Rule> = rules.rules.iter().map(|rule| (rule.name.as_str(), rule)).collect();
+        let mut states = lock(&self.states);
+        let keys: Vec<Key> = states.keys().cloned().collect();
+        for key in keys {
+            if let Some(rule) = by_name.get(key.0.as_str()) {
+                self.apply(&mut states, key, Input::Tick { now_ms: now }, rule, round);
+            }
+        }
+    }
+
+    /// Reads the fleet: names, tags, and each status change as an input. A host
+    /// the fleet no longer lists (an admin removed it) takes its states with it.
+    fn refresh_hosts(&mut self, round: &mut Round) {
+        let now = now_ms();
+        let mut changed = Vec::new();
+        let listed = self.fleet.list(now);
+        let gone: Vec<String> =
+            self.hosts.keys().filter(|id| !listed.iter().any(|info| &info.id == *id)).cloned().collect();
+        if !gone.is_empty() {
+            let mut states = lock(&self.states);
+            for id in gone {
+                self.hosts.remove(&id);
+                let keys: Vec<Key> = states.keys().filter(|key| key.1 == id).cloned().collect();
+                for key in keys {
+                    states.remove(&key);
+                    round.states.push((key, None));
+                }
+            }
+        }
+        for info in listed {
+            let status = match info.status {
+                WireStatus::Up => HostStatus::Up,
+                WireStatus::Stale => HostStatus::Stale,
+                WireStatus::Down => HostStatus::Down,
+            };
+            let meta = self.hosts.entry(info.id.clone()).or_insert_with(|| HostMeta {
+                name: info.name.clone(),
+                tags: BTreeMap::new(),
+                status: None,
+            });
+            meta.name = info.name;
+            meta.tags = info.tags;
+            if meta.status != Some(status) {
+                meta.status = Some(status);
+                changed.push((info.id, status));
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        let at_ms = now.max(0) as u64;
+        let rules = Arc::clone(&self.rules);
+        let mut states = lock(&self.states);
+        for (host, status) in changed {
+            for rule in &rules.rules {
+                if !self.applies(rule, &host) {
+                    continue;
+                }
+                let key = (rule.name.clone(), host.clone());
+                let status_rule = matches!(rule.condition, Condition::Status { .. });
+                if states.contains_key(&key) || (status_rule && status != HostStatus::Up) {
+                    self.apply(&mut states, key, Input::Status { at_ms, status }, rule, round);
+                }
+            }
+        }
+    }
+
+    /// New rules: states of rules gone, or whose series or kind changed, are
+    /// forgotten; those of edited rules are judged again at once.
+    fn reload(&mut self, new: Arc<Rules>, round: &mut Round) {
+        let old = std::mem::replace(&mut self.rules, Arc::clone(&new));
+        let now = now_ms().max(0) as u64;
+        let mut states = lock(&self.states);
+        let keys: Vec<Key> = states.keys().cloned().collect();
+        for key in keys {
+            let Some(rule) = new.rule(&key.0) else {
+                states.remove(&key);
+                round.states.push((key, None));
+                continue;
+            };
+            let before = old.rule(&key.0);
+            let known = self.hosts.contains_key(&key.1);
+            if before.is_some_and(|before| !same_kind(before, rule)) || (known && !self.applies(rule, &key.1)) {
+                states.remove(&key);
+                round.states.push((key, None));
+            } else if before != Some(rule) {
+                self.apply(&mut states, key, Input::Edited { at_ms: now }, rule, round);
+            }
+        }
+        // A status rule new to a host that is away already starts now, not at the
+        // host's next change.
+        for rule in new.rules.iter().filter(|rule| matches!(rule.condition, Condition::Status { .. })) {
+            for (host, meta) in &self.hosts {
+                let Some(status) = meta.status.filter(|status| *status != HostStatus::Up) else { continue };
+                let key = (rule.name.clone(), host.clone());
+                if !states.contains_key(&key) && self.applies(rule, host) {
+                    self.apply(&mut states, key, Input::Status { at_ms: now, status }, rule, round);
+                }
+            }
+        }
+    }
+
+    /// Moves one state by one input, noting what changed in `round`.
+    fn apply(&self, states: &mut BTreeMap<Key, State>, key: Key, input: Input, rule: &Rule, round: &mut Round) {
+        let old = states.get(&key).cloned().unwrap_or_else(|| State::new(input.at_ms()));
+        let (new, events) = state::step(old.clone(), input, rule);
+        if old.phase == Phase::Firing && new.phase == Phase::Resolved {
+            round.episodes.push(Episode {
+                rule: key.0.clone(),
+                host: key.1.clone(),
+                severity: old.severity.map(|severity| severity.as_str()),
+                since: old.firing_since_ms.unwrap_or(old.since_ms) as i64,
+                until: new.since_ms as i64,
+                value: new.last_value,
+            });
+        }
+        if !events.is_empty() || !same_phase(&old, &new) {
+            round.states.push((key.clone(), Some(new.clone())));
+        }
+        for event in &events {
+            self.queue(rule, &key.1, event, round);
+        }
+        states.insert(key, new);
+    }
+
+    /// One notification of `event` per webhook the rule notifies.
+    fn queue(&self, rule: &Rule, host: &str, event: &Event, round: &mut Round) {
+        let host_name = self.hosts.get(host).map_or(host, |meta| meta.name.as_str());
+        let url = format!("{}?host={}", self.base_url, percent_encoding::utf8_percent_encode(host, QUERY));
+        let subject = Subject { rule: &rule.name, host, host_name, url: &url };
+        let id = id_of(subject, event);
+        let kind = type_name(event.kind);
+        tracing::info!(rule = %rule.name, host, severity = %event.severity, id, "{kind}");
+        let body = Envelope::new(subject, event).body();
+        for webhook in &rule.notify {
+            round.queued.push(Queued {
+                id: id.clone(),
+                webhook: webhook.clone(),
+                rule: rule.name.clone(),
+                host: host.to_owned(),
+                kind,
+                body: body.clone(),
+            });
+        }
+    }
+
+    /// Writes a round (after any earlier one that could not be written), then wakes
+    /// the sender if it queued anything. A round that fails is kept and written with
+    /// the next: the states in memory already say the receivers were told, so a
+    /// notification dropped here would never be made again.
+    fn commit(&mut self, round: Round) {
+        let round = match self.unwritten.take() {
+            Some(mut earlier) => {
+                earlier.states.extend(round.states);
+                earlier.episodes.extend(round.episodes);
+                earlier.queued.extend(round.queued);
+                earlier
+            }
+            None => round,
+        };
+        if round.states.is_empty() && round.episodes.is_empty() && round.queued.is_empty() {
+            return;
+        }
+        match self.db.write(&round.states, &round.episodes, &round.queued, now_ms()) {
+            Ok(()) => {
+                if self.failing.take().is_some() {
+                    tracing::info!("alerts: writing the alerts file again");
+                }
+                if !round.queued.is_empty() {
+                    self.outbox.notify_one();
+                }
+            }
+            Err(error) => {
+                let text = error.to_string();
+                if self.failing.as_deref() != Some(text.as_str()) {
+                    tracing::error!("alerts: cannot write the alerts file: {text}; notifications wait in memory");
+                    self.failing = Some(text);
+                }
+                self.unwritten = Some(round);
+            }
+        }
+    }
+
+    /// Whether `rule` applies to host `id` (by its name and tags as last read).
+    fn applies(&self, rule: &Rule, id: &str) -> bool {
+        match self.hosts.get(id) {
+            Some(meta) => rule.hosts.matches(id, &meta.name, &meta.tags),
+            None => rule.hosts.matches(id, id, &BTreeMap::new()),
+        }
+    }
+}
+
+/// The characters escaped in a host id put in a query.
+const QUERY: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// The next rules, or `None` when the watcher is gone.
+async fn changed(updates: &mut Option<watch::Receiver<Arc<Rules>>>) -> Option<Arc<Rules>> {
+    let updates = updates.as_mut()?;
+    updates.changed().await.ok()?;
+    Some(Arc::clone(&updates.borrow_and_update()))
+}
+
+/// Whether two rules watch the same thing (the same series, or both a host status).
+fn same_kind(a: &Rule, b: &Rule) -> bool {
+    match (&a.condition, &b.condition) {
+        (Condition::Threshold(a), Condition::Threshold(b)) => a.series == b.series,
+        (Condition::Status { .. }, Condition::Status { .. }) => true,
+        _ => false,
+    }
+}
+
+/// Whether two states differ only in what every sample changes.
+fn same_phase(a: &State, b: &State) -> bool {
+    a.phase == b.phase
+        && a.since_ms == b.since_ms
+        && a.severity == b.severity
+        && a.firing_since_ms == b.firing_since_ms
+        && a.host == b.host
+        && a.notified == b.notified
+        && a.last_notified_ms == b.last_notified_ms
+        && a.muted_until_ms == b.muted_until_ms
+}
