@@ -26,6 +26,14 @@ pub struct Grant {
     pub cookie: bool,
 }
 
+impl Grant {
+    /// The one host a share link narrows host lists to (`/hosts`, `/alerts`); none
+    /// for a fleet link and for every other credential, which see every host.
+    pub fn only_host(&self) -> Option<&str> {
+        self.host.as_deref().filter(|host| *host != FLEET_HOST)
+    }
+}
+
 /// What a route needs: every route in `routes::table` states one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {

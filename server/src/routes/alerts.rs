@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::{Extension, Json};
 use pulse_protocol::alerts::{AlertsResponse, DeliveriesResponse};
-use pulse_protocol::fleet::FLEET_HOST;
 
 use super::params::{shown, Params};
 use crate::access::grant::Grant;
@@ -25,7 +24,7 @@ pub async fn list(
         Some(other) => return Err(AppError::BadRequest(format!("history must be 1 or 0, got {}", shown(other)))),
     };
     let mut alerts = state.alerts.list(history);
-    if let Some(shared) = grant.and_then(|Extension(grant)| grant.host).filter(|host| host != FLEET_HOST) {
+    if let Some(shared) = grant.as_ref().and_then(|Extension(grant)| grant.only_host()) {
         alerts.retain(|alert| alert.host == shared);
     }
     Ok(Json(AlertsResponse { alerts }))

@@ -5,7 +5,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::HostsResponse;
 
 use crate::access::grant::Grant;
@@ -16,7 +15,7 @@ use crate::state::AppState;
 /// `{"hosts":[{"id","name","status","last_seen","tags",…}]}`.
 pub async fn handler(State(state): State<AppState>, grant: Option<Extension<Grant>>) -> Json<HostsResponse> {
     let mut hosts = state.fleet.list(now_ms());
-    if let Some(shared) = grant.and_then(|Extension(grant)| grant.host).filter(|host| host != FLEET_HOST) {
+    if let Some(shared) = grant.as_ref().and_then(|Extension(grant)| grant.only_host()) {
         hosts.retain(|host| host.id == shared);
     }
     Json(HostsResponse { hosts })
