@@ -58,6 +58,9 @@ pub struct Shared {
     wake: Notify,
     /// The appender's connection, once made (claims borrow it).
     conn: Mutex<Option<MultiplexedConnection>>,
+    /// The description of each host whose agent is linked here, written again
+    /// whenever the appender reconnects (a restarted Redis may have lost it).
+    linked: Mutex<BTreeMap<String, Described>>,
     /// Turns true when the hub shuts down.
     stop: watch::Receiver<bool>,
 }
@@ -100,6 +103,7 @@ impl Redis {
             outbox: Mutex::new(Outbox::new(outbox::CAPACITY)),
             wake: Notify::new(),
             conn: Mutex::new(None),
+            linked: Mutex::new(BTreeMap::new()),
             stop,
         });
         tokio::spawn(append::run(Arc::clone(&shared)));
@@ -140,8 +144,9 @@ impl AgentLink {
             catalog: digest.iter().take(8).map(|b| format!("{b:02x}")).collect(),
             hub: self.shared.hub_id.clone(),
         };
-        let meta = serde_json::to_string(&meta).unwrap_or_default();
-        self.shared.lock_outbox().describe(&self.id, Described { meta, catalog });
+        let described = Described { meta: serde_json::to_string(&meta).unwrap_or_default(), catalog };
+        self.shared.lock_linked().insert(self.id.clone(), described.clone());
+        self.shared.lock_outbox().describe(&self.id, described);
         self.shared.wake.notify_one();
     }
 
@@ -159,7 +164,26 @@ impl AgentLink {
     }
 }
 
+impl Drop for AgentLink {
+    fn drop(&mut self) {
+        self.shared.lock_linked().remove(&self.id);
+    }
+}
+
 impl Shared {
+    fn lock_linked(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Described>> {
+        self.linked.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues the description of every host linked here again.
+    fn describe_linked(&self) {
+        let linked = self.lock_linked().clone();
+        let mut outbox = self.lock_outbox();
+        for (id, described) in linked {
+            outbox.describe(&id, described);
+        }
+    }
+
     fn lock_outbox(&self) -> std::sync::MutexGuard<'_, Outbox> {
         self.outbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

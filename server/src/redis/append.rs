@@ -66,6 +66,7 @@ async fn connected(shared: &Shared, script: &Script) -> Option<MultiplexedConnec
     match made.await {
         Ok(conn) => {
             shared.health.ok();
+            shared.describe_linked();
             shared.set_connection(Some(conn.clone()));
             Some(conn)
         }
