@@ -39,6 +39,9 @@ struct Followed {
     catalog: Option<(String, Catalog)>,
     /// The hub the catalogue was last given to (by address).
     applied: usize,
+    /// The hub its frames went to last, while it is the host's (asked of the fleet
+    /// again only when it was replaced or the epoch changed).
+    hub: Option<Arc<Hub>>,
 }
 
 /// Follows every host's stream until the hub shuts down.
@@ -110,6 +113,7 @@ async fn list(
             meta: meta.clone(),
             catalog: None,
             applied: 0,
+            hub: None,
         });
         if followed.catalog.as_ref().is_none_or(|(digest, _)| *digest != meta.catalog) {
             let text: Option<String> = conn.get(keys::catalog(&id)).await?;
@@ -137,13 +141,21 @@ async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, 
     let Some(json) = entry.frame else { return };
     let Ok(ServerMessage::Frame(frame)) = serde_json::from_str::<ServerMessage>(&json) else { return };
     let epoch = Epoch(entry.epoch);
-    let remote = Remote {
-        name: &followed.meta.name,
-        tags: &followed.meta.tags,
-        epoch: &epoch,
-        interval: Duration::from_millis(followed.meta.interval_ms.max(1)),
+    let current = followed.hub.take().filter(|hub| hub.epoch() == &epoch && !*hub.shutdown_signal().borrow());
+    let hub = match current {
+        Some(hub) => hub,
+        None => {
+            let remote = Remote {
+                name: &followed.meta.name,
+                tags: &followed.meta.tags,
+                epoch: &epoch,
+                interval: Duration::from_millis(followed.meta.interval_ms.max(1)),
+            };
+            let Some(hub) = fleet.followed(id, &remote, timing) else { return };
+            hub
+        }
     };
-    let Some(hub) = fleet.followed(id, &remote, timing) else { return };
+    followed.hub = Some(Arc::clone(&hub));
     apply_catalog(&hub, followed, &epoch);
     if let Some(shared) = hub.ingest(frame) {
         hub.fanout().deliver_frame(shared.frame.seq, &shared.ws).await;
