@@ -9,37 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 agents=${1:-1000}; warmup=20; measure=30
-cargo build --release -q -p pulse-server -p pulse-fleet
-server=target/release/pulse-server
-fleet=target/release/pulse-fleet
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)"
-
-# Starts a server with "$@", waits (at most 10 s) for its address; sets $url and $pid.
-start() {
-  local out="$work/server.$RANDOM"
-  PULSE_DATA="$out.data" "$@" >"$out" 2>"$out.err" &
-  pid=$!
-  pids+=("$pid")
-  for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$out" | head -1)
-  [ -n "$url" ] || { echo "the server did not start: $(cat "$out.err")" >&2; exit 1; }
-}
+source bench/fleet/common.sh
 
 # CPU time of process $1 in microseconds (utime + stime).
 cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' "/proc/$1/stat"; }
 
-# A real host's stream: 10 s of this machine's own samples.
-start "$server" --listen 127.0.0.1:0 --interval 1s --dist /nonexistent
-sleep 10
-curl -sf "${url}api/v1/poll" >"$work/poll.json"
-epoch=$(sed -n 's/^{"epoch":"\([0-9a-z]*\)".*/\1/p' "$work/poll.json")
-echo >>"$work/poll.json"
-curl -sf "${url}api/v1/poll?epoch=$epoch&since=0" >>"$work/poll.json"
-kill "$pid"
+record_sample 10
 
 hub_flags=(--listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token --max-per-address 0 --dist /nonexistent)
 play() { # label, then the hub's pid

@@ -15,6 +15,7 @@ mod watcher;
 use std::time::Duration;
 
 use procs::{agent, Hub, DEADLINE, TOKEN};
+use pulse_protocol::HostStatus;
 use server::Redis;
 use watcher::{assert_contiguous, Watcher};
 
@@ -46,6 +47,8 @@ async fn a_host_is_live_on_every_hub_and_a_cursor_resumes_on_another() {
     assert_contiguous(&on_b.frames());
     assert_eq!(on_a.frames()[0].epoch, on_b.frames()[0].epoch, "one epoch everywhere: the agent's");
     assert_eq!(redis_health(&b).await["status"], "ok");
+    let listed = b.wait_for_status("db-1", HostStatus::Up, DEADLINE).await;
+    assert_eq!(listed.name, "db 1", "hub B lists the host its agent holds on hub A");
 
     // A cursor taken on hub A means the same on hub B: exactly the frames after it.
     let cursor = on_a.frames()[4].clone();
