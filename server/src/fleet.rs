@@ -38,6 +38,9 @@ pub enum FleetError {
     /// Another agent's link holds this host.
     #[error("host {0} is already connected by another agent; give each agent its own --name")]
     Connected(String),
+    /// An agent holds this host on another hub of the fleet (`--redis`).
+    #[error("host {0} is connected to another hub; when that hub stops, its hold runs out within 3 s")]
+    HeldElsewhere(String),
 }
 
 /// The hosts, in the order they first appeared, and the summary of them all.

@@ -120,7 +120,7 @@ impl Redis {
     /// agent holds it on another hub. While Redis is down the link is taken (this
     /// hub keeps serving), and the claim is made once Redis answers.
     pub async fn claim(&self, id: &str, name: &str, tags: &BTreeMap<String, String>) -> Result<AgentLink, FleetError> {
-        let hold = claim::take(&self.shared, id).await.ok_or_else(|| FleetError::Connected(name.to_owned()))?;
+        let hold = claim::take(&self.shared, id).await.ok_or_else(|| FleetError::HeldElsewhere(name.to_owned()))?;
         Ok(AgentLink {
             shared: Arc::clone(&self.shared),
             id: id.to_owned(),

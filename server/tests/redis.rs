@@ -61,7 +61,7 @@ async fn a_host_is_live_on_every_hub_and_a_cursor_resumes_on_another() {
 
     // One agent per host across the hubs: a second one on hub B is refused.
     let mut twin = agent(&["--hub", &b.url(), "--name", "db 1"]);
-    twin.wait_for_line("already connected").await;
+    twin.wait_for_line("is connected to another hub").await;
     b.proc.wait_for_line("sharing hosts with the other hubs").await;
     a.proc.wait_for_line("sharing hosts with the other hubs").await;
 }
