@@ -58,6 +58,19 @@ async fn a_host_is_live_on_every_hub_and_a_cursor_resumes_on_another() {
     assert_eq!(frames[0].seq, cursor.seq + 1, "resumed right after the cursor: {frames:?}");
     assert_contiguous(&frames);
     assert!(moved.gaps().is_empty(), "{:?}", moved.gaps());
+    // And over polling, the same cursor on hub B.
+    let url = format!("{}/api/v1/poll?host=db-1&epoch={}&since={}", b.url(), cursor.epoch, cursor.seq);
+    let polled: serde_json::Value = reqwest::get(url).await.expect("poll").json().await.expect("json");
+    let seqs: Vec<u64> = polled["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["type"] == "frame")
+        .filter_map(|m| m["seq"].as_u64())
+        .collect();
+    assert_eq!(seqs.first(), Some(&(cursor.seq + 1)), "{polled}");
+    assert!(seqs.windows(2).all(|pair| pair[1] == pair[0] + 1), "{seqs:?}");
+    assert!(polled["messages"].as_array().expect("messages").iter().all(|m| m["type"] != "gap"), "{polled}");
 
     // One agent per host across the hubs: a second one on hub B is refused.
     let mut twin = agent(&["--hub", &b.url(), "--name", "db 1"]);
