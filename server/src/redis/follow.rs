@@ -139,7 +139,6 @@ async fn list(
 async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, timing: Timing) {
     followed.last_id = entry.id;
     let Some(json) = entry.frame else { return };
-    let Ok(ServerMessage::Frame(frame)) = serde_json::from_str::<ServerMessage>(&json) else { return };
     let epoch = Epoch(entry.epoch);
     let current = followed.hub.take().filter(|hub| hub.epoch() == &epoch && !*hub.shutdown_signal().borrow());
     let hub = match current {
@@ -157,6 +156,11 @@ async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, 
     };
     followed.hub = Some(Arc::clone(&hub));
     apply_catalog(&hub, followed, &epoch);
+    // Frames this hub has (its own agents', back from Redis) are not even parsed.
+    if entry.seq <= hub.newest_seq() {
+        return;
+    }
+    let Ok(ServerMessage::Frame(frame)) = serde_json::from_str::<ServerMessage>(&json) else { return };
     if let Some(shared) = hub.ingest(frame) {
         hub.fanout().deliver_frame(shared.frame.seq, &shared.ws).await;
     }
