@@ -69,6 +69,19 @@ after(async () => {
   await redis?.stop();
 });
 
+/** Waits (polling each 100 ms, at most 15 s) until every hub lists host `id` as up. */
+async function upEverywhere(id) {
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    const listed = await Promise.all(hubs.map(async (hub) => {
+      const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
+      return hosts.some((host) => host.id === id && host.status === 'up');
+    }));
+    if (listed.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`host ${id} is not up on every hub after 15 s; agent:\n${agent.log}`);
+}
+
 /** The hub that holds the page's stream: the one whose /healthz counts a connection. */
 async function hubOfPage() {
   const counts = await Promise.all(hubs.map(async (hub) => {
@@ -82,6 +95,7 @@ async function hubOfPage() {
 }
 
 test('the page follows the host through the balancer, across the loss of its hub and of the agent\'s', async () => {
+  await upEverywhere('web');
   const page = await openLive(browser, `${proxy.url}/?host=web`, 'ws');
   const first = await pulseState(page);
 
