@@ -21,6 +21,11 @@ pub struct Hold {
     _release: oneshot::Sender<()>,
 }
 
+/// Whether a claim's `holder` (its value) is a link of the hub `hub_id`.
+pub fn is_ours(holder: &str, hub_id: &str) -> bool {
+    holder.strip_prefix(hub_id).is_some_and(|rest| rest.starts_with(':'))
+}
+
 /// Takes host `id`'s claim: `None` when another hub's agent holds it. While Redis
 /// is down the claim is granted here and taken in Redis once it answers.
 pub async fn take(shared: &Arc<Shared>, id: &str) -> Option<Hold> {
@@ -70,5 +75,23 @@ async fn hold(shared: Arc<Shared>, key: String, token: String, mut released: one
     }
     if let Some(mut conn) = shared.connection() {
         let _: Result<i64, _> = scripts::release().key(&key).arg(&token).invoke_async(&mut conn).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_is_ours_only_with_our_whole_hub_id() {
+        let cases = [
+            ("hub:0a1b2c3d:00000000000000ff", "hub:0a1b2c3d", true),
+            ("hub:0a1b2c3d:00000000000000ff", "hub:0a1b2c3e", false),
+            ("hub:0a1b2c3d0:00000000000000ff", "hub:0a1b2c3d", false),
+            ("", "hub:0a1b2c3d", false),
+        ];
+        for (holder, hub, ours) in cases {
+            assert_eq!(is_ours(holder, hub), ours, "{holder} / {hub}");
+        }
     }
 }

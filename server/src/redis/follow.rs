@@ -15,7 +15,7 @@ use pulse_protocol::{Catalog, Epoch, ServerMessage};
 use tokio::time::Instant;
 
 use super::keys::{self, Entry, HostMeta};
-use super::Shared;
+use super::{claim, Shared};
 use crate::fleet::remote::Remote;
 use crate::fleet::Fleet;
 use crate::hub::{Hub, Timing};
@@ -26,6 +26,12 @@ const BLOCK: Duration = Duration::from_secs(1);
 const COUNT: usize = 1024;
 /// How often the host list and the claims are read again.
 const LIST_EVERY: Duration = Duration::from_secs(1);
+/// The least time between two reads. Each read names every followed stream, and a
+/// blocked read is woken by the first frame of any of them: without this pause a
+/// thousand hosts at 1 Hz made a thousand reads a second of a thousand keys each
+/// (Redis spent 590 µs a frame). It adds at most this much to a frame's way to a
+/// browser on another hub.
+const READ_GAP: Duration = Duration::from_millis(25);
 /// The wait before trying a Redis that failed again.
 const RETRY: Duration = Duration::from_secs(1);
 
@@ -42,6 +48,9 @@ struct Followed {
     /// The hub its frames went to last, while it is the host's (asked of the fleet
     /// again only when it was replaced or the epoch changed).
     hub: Option<Arc<Hub>>,
+    /// Its agent is linked to this hub: its frames reach the hub first, so its
+    /// stream is not read meanwhile (and is read from where it was left after).
+    ours: bool,
 }
 
 /// Follows every host's stream until the hub shuts down.
@@ -69,22 +78,26 @@ async fn follow(
     known: &mut BTreeMap<String, Followed>,
 ) -> Result<(), RedisError> {
     let mut listed: Option<Instant> = None;
+    let mut read_at = Instant::now();
     while !shared.stopping() {
         if listed.is_none_or(|at| at.elapsed() >= LIST_EVERY) {
-            list(conn, fleet, known).await?;
+            list(conn, fleet, known, &shared.hub_id).await?;
             shared.health.ok();
             listed = Some(Instant::now());
         }
-        if known.is_empty() {
+        if known.values().all(|followed| followed.ours) {
             shared.pause(LIST_EVERY).await;
             continue;
         }
+        tokio::time::sleep_until(read_at + READ_GAP).await;
+        read_at = Instant::now();
         let mut read = ::redis::cmd("XREAD");
         read.arg("COUNT").arg(COUNT).arg("BLOCK").arg(BLOCK.as_millis() as u64).arg("STREAMS");
-        for id in known.keys() {
+        let followed = || known.iter().filter(|(_, followed)| !followed.ours);
+        for (id, _) in followed() {
             read.arg(keys::frames(id));
         }
-        for followed in known.values() {
+        for (_, followed) in followed() {
             read.arg(&followed.last_id);
         }
         let reply: Value = read.query_async(conn).await?;
@@ -104,6 +117,7 @@ async fn list(
     conn: &mut MultiplexedConnection,
     fleet: &Fleet,
     known: &mut BTreeMap<String, Followed>,
+    hub_id: &str,
 ) -> Result<(), RedisError> {
     let hosts: HashMap<String, String> = conn.hgetall(keys::HOSTS).await?;
     for (id, json) in hosts {
@@ -114,6 +128,7 @@ async fn list(
             catalog: None,
             applied: 0,
             hub: None,
+            ours: false,
         });
         if followed.catalog.as_ref().is_none_or(|(digest, _)| *digest != meta.catalog) {
             let text: Option<String> = conn.get(keys::catalog(&id)).await?;
@@ -127,7 +142,8 @@ async fn list(
     if !known.is_empty() {
         let claims: Vec<String> = known.keys().map(|id| keys::claim(id)).collect();
         let held: Vec<Option<String>> = ::redis::cmd("MGET").arg(&claims).query_async(conn).await?;
-        for (id, holder) in known.keys().zip(held) {
+        for ((id, followed), holder) in known.iter_mut().zip(held) {
+            followed.ours = holder.as_deref().is_some_and(|holder| claim::is_ours(holder, hub_id));
             fleet.set_held_elsewhere(id, holder.is_some());
         }
     }
