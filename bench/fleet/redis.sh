@@ -43,9 +43,10 @@ b0=$(cpu_us "$b"); r0=$(cpu_us "$redis")
 sleep "$measure"
 b1=$(cpu_us "$b"); r1=$(cpu_us "$redis")
 wait "$player"
+redis-cli -p "$port" info commandstats >"$work/commandstats"
 
-python3 - "$work/embedded.json" "$work/redis.json" "$((b1 - b0))" "$((r1 - r0))" "$agents" >bench/results/fleet-redis.md <<'PY'
-import json, sys, time, platform
+python3 - "$work/embedded.json" "$work/redis.json" "$((b1 - b0))" "$((r1 - r0))" "$agents" "$work/commandstats" >bench/results/fleet-redis.md <<'PY'
+import json, sys, time, platform, re
 embedded, redis = (json.loads(open(p).read().strip().splitlines()[-1]) for p in sys.argv[1:3])
 b_us, r_us, agents = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 frames = redis["frames_per_s"] * redis["window_s"]
@@ -57,6 +58,12 @@ print(f"| hub A with `--redis` (its agents' frames: ingest, append to Redis, rea
 print(f"| added on the agents' hub | {a - e:+.1f} |")
 print(f"| hub B (follows every host, no agents) | {b_us / max(frames, 1):.1f} |")
 print(f"| redis-server (append script, trimming, two readers) | {r_us / max(frames, 1):.1f} |")
+stats = {m[1]: (int(m[2]), float(m[3])) for m in re.finditer(r"cmdstat_(\w+):calls=(\d+),usec=\d+,usec_per_call=([\d.]+)", open(sys.argv[6]).read())}
+top = sorted(stats.items(), key=lambda kv: -kv[1][0] * kv[1][1])[:6]
+print("\nWhere Redis spent it over the whole run (`INFO commandstats`; a script's inner commands counted apart):\n")
+print("| command | calls | µs a call |\n|---|---|---|")
+for name, (calls, per) in top:
+    print(f"| {name} | {calls} | {per:.1f} |")
 print(f"\nLatency sample → watcher on hub A: p99 {embedded['latency_p99_ms']:.0f} ms embedded, {redis['latency_p99_ms']:.0f} ms with Redis; lost {redis['lost']}, duplicated {redis['duplicated']}.")
 PY
 cat bench/results/fleet-redis.md
