@@ -5,8 +5,8 @@
 //! [`outbox`]) with a script that keeps a frame only if it is newer than the
 //! stream's last (`scripts`), so a sample two hubs write is stored once. Every hub
 //! reads every host's stream (`follow`) and ingests its frames into that host's
-//! local [`Hub`](crate::hub::Hub) exactly as if an agent had pushed them; frames of
-//! its own agents reach that hub first and come back as duplicates, dropped by seq.
+//! local [`Hub`](crate::hub::Hub) exactly as if an agent had pushed them (the
+//! streams of its own agents' hosts are not read: their frames reach it first).
 //! One agent per host across the fleet: its link holds a claim key with a short TTL
 //! (`claim`). Without Redis, a hub keeps serving its own agents' hosts, queues
 //! their frames, and says so in `/healthz` ([`health`]).

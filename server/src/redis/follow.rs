@@ -3,7 +3,8 @@
 //! ingesting each frame into that host's hub in the fleet, as an agent's link
 //! would. A new hub starts each stream at its oldest entry, so it holds the
 //! retained window at once. It learns of hosts from `pulse:hosts` and of their
-//! agents' claims (connected somewhere, or down) once a [`LIST_EVERY`].
+//! agents' claims (connected somewhere, or down) once a [`LIST_EVERY`]; a host whose
+//! agent is linked to this hub is not read until the agent leaves.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
