@@ -27,6 +27,21 @@ apt_install() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Installs packages without starting their services: Debian's maintainer scripts
+# ask `policy-rc.d`, and 101 means "not now" (tests start their own redis-server on
+# a port of their choosing). An existing policy-rc.d is left as it was.
+apt_install_quiet() {
+  dpkg -s "$@" >/dev/null 2>&1 && return 0
+  local policy=/usr/sbin/policy-rc.d made=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made=1
+  fi
+  local status=0
+  apt_install "$@" || status=$?
+  [ -n "$made" ] && rm -f "$policy"
+  return "$status"
+}
+
 setup_toolchain() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32 target"
@@ -67,6 +82,7 @@ setup_toolchain() {
 # What the browser tests and end-to-end tests need beyond the toolchain.
 setup_test_tools() {
   apt_install chromium chromium-driver nginx-light
+  apt_install_quiet redis-server
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d "$PULSE_ROOT/e2e/node_modules/playwright-core" ]; then
     say "installing the end-to-end test driver (playwright-core, npm)"

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
+pub mod redis;
 pub mod store;
 
 /// Pulse's server: samples this host and streams it to browsers.
@@ -146,6 +147,10 @@ pub struct Config {
     /// How long a webhook delivery is retried before it is given up, e.g. `1d`, `3d`.
     #[arg(long, env = "PULSE_WEBHOOK_HORIZON", default_value = "1d", value_parser = duration)]
     pub webhook_horizon: Duration,
+
+    /// `--redis` and `--redis-window`: scale-out over Redis Streams.
+    #[command(flatten)]
+    pub redis: redis::RedisFlags,
 }
 
 impl Config {

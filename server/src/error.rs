@@ -138,7 +138,9 @@ impl AppError {
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-            AppError::Fleet(crate::fleet::FleetError::Connected(_)) => (StatusCode::CONFLICT, "host_connected"),
+            AppError::Fleet(crate::fleet::FleetError::Connected(_) | crate::fleet::FleetError::HeldElsewhere(_)) => {
+                (StatusCode::CONFLICT, "host_connected")
+            }
             AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
             AppError::Fleet(crate::fleet::FleetError::HostNeeded) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),

@@ -8,6 +8,7 @@
 //! restarted), its host gets a new hub with that epoch; clients of the old one are
 //! told `bye` and resume on the new one with an explicit `epoch_changed` gap.
 
+pub mod remote;
 pub mod status;
 pub mod summary;
 
@@ -37,6 +38,9 @@ pub enum FleetError {
     /// Another agent's link holds this host.
     #[error("host {0} is already connected by another agent; give each agent its own --name")]
     Connected(String),
+    /// An agent holds this host on another hub of the fleet (`--redis`).
+    #[error("host {0} is connected to another hub; when that hub stops, its hold runs out within 3 s")]
+    HeldElsewhere(String),
 }
 
 /// The hosts, in the order they first appeared, and the summary of them all.
@@ -71,6 +75,8 @@ struct HostState {
     hub: Arc<Hub>,
     /// The claim holding the host (agents only).
     claimed_by: Option<u64>,
+    /// An agent holds the host on another hub of the fleet (`--redis`; see [`remote`]).
+    held_elsewhere: bool,
 }
 
 /// An agent's hold on its host while its link is open; dropping it marks the
@@ -282,7 +288,13 @@ impl Host {
         hub: Arc<Hub>,
         persist: Arc<Persist>,
     ) -> Self {
-        Host { id, local, state: Mutex::new(HostState { name, tags, hub, claimed_by: None }), persist, watcher: None }
+        Host {
+            id,
+            local,
+            state: Mutex::new(HostState { name, tags, hub, claimed_by: None, held_elsewhere: false }),
+            persist,
+            watcher: None,
+        }
     }
 
     /// This host with its hubs' frames told to `watcher`.
@@ -298,7 +310,7 @@ impl Host {
 
     fn info(&self, now: i64) -> HostInfo {
         let state = self.lock();
-        let connected = self.local || state.claimed_by.is_some();
+        let connected = self.local || state.claimed_by.is_some() || state.held_elsewhere;
         let interval_ms = state.hub.timing().interval.as_millis() as u64;
         let last_seen = state.hub.newest_ts();
         HostInfo {

@@ -22,6 +22,7 @@ pub mod listen;
 pub mod origin;
 pub mod persist;
 pub mod quote;
+pub mod redis;
 pub mod routes;
 pub mod sampler;
 pub mod shutdown;
@@ -119,6 +120,7 @@ pub fn state(config: &Config, access: Arc<Access>) -> AppState {
         max_connections: config.max_connections,
         retry: config.retry,
         dist: config.dist_dir().into(),
+        redis: None,
     }
 }
 
@@ -183,6 +185,19 @@ pub async fn serve(
         let samples = sampler::spawn(hub.host().to_owned(), config.interval)?;
         tokio::spawn(hub::publisher::run(hub.clone(), samples));
         hub.first_frame(FIRST_FRAME_WAIT).await;
+    }
+    if let Some(url) = &config.redis.url {
+        let agent_timing = Timing { history: config.agent_window, ..hub.timing() };
+        let redis = redis::Redis::start(
+            url,
+            config.redis.redis_window,
+            state.fleet.clone(),
+            agent_timing,
+            hub.shutdown_signal(),
+            hub.host(),
+        )
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        state.redis = Some(redis);
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());

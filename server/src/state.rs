@@ -46,6 +46,8 @@ pub struct AppState {
     pub retry: Duration,
     /// The built web app served at `/` (may not exist: `/` then says how to build it).
     pub dist: Arc<Path>,
+    /// The hosts shared with other hubs through Redis (`--redis`), when this hub is one of several.
+    pub redis: Option<Arc<crate::redis::Redis>>,
 }
 
 /// A counted streaming connection; dropping it frees the slot.

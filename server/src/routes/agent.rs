@@ -47,6 +47,11 @@ pub async fn handler(
     let who = identity::identify(request.headers())?;
     let timing = Timing { history: state.agent_window, ..state.hub.timing() };
     let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), timing)?;
+    // With `--redis`, one agent per host across every hub (dropping `claim` on refusal).
+    let shared = match &state.redis {
+        Some(redis) => Some(redis.claim(&who.id, &who.name, &who.tags).await?),
+        None => None,
+    };
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
     let server_shutdown = state.hub.shutdown_signal();
@@ -58,7 +63,7 @@ pub async fn handler(
             .max_frame_size(Some(MAX_MESSAGE))
             .read_buffer_size(READ_BUFFER);
         let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-        let link = Link { claim, _slot: slot };
+        let link = Link { claim, shared, _slot: slot };
         let cut = async {
             match &peer {
                 Some(Extension(ConnectInfo(peer))) => peer.link.cut_off().await,
@@ -75,9 +80,11 @@ pub async fn handler(
     Ok(response)
 }
 
-/// What an agent's task holds: its host (released when the link ends) and its place.
+/// What an agent's task holds: its host (released when the link ends), where its
+/// frames are shared with other hubs (`--redis`), and its place.
 struct Link {
     claim: Claim,
+    shared: Option<crate::redis::AgentLink>,
     _slot: Slot,
 }
 
@@ -135,6 +142,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
             ServerMessage::Hello(hello) => {
                 let interval = Duration::from_millis(hello.interval_ms.max(1));
                 let adopted = link.claim.adopt(&hello.epoch, interval);
+                if let Some(shared) = &link.shared {
+                    shared.hello(&hello.epoch, interval, &hello.catalog);
+                }
                 adopted.set_catalog(hello.catalog);
                 hub = Some(adopted);
             }
@@ -144,6 +154,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                     return "a frame before hello".into();
                 };
                 if let Some(shared) = hub.ingest(frame) {
+                    if let Some(redis) = &link.shared {
+                        redis.frame(hub.epoch(), &shared);
+                    }
                     hub.fanout().deliver_frame(shared.frame.seq, &shared.ws).await;
                 }
             }

@@ -8,13 +8,18 @@ use serde_json::{json, Value};
 
 use crate::state::AppState;
 
-/// `{"status":"ok","epoch":…,"seq":…,"connections":…,"catalog_revision":…}`.
+/// `{"status":"ok","epoch":…,"seq":…,"connections":…,"catalog_revision":…}`, and
+/// with `--redis`, `"redis":{"status":"ok"}` or `{"status":"down","error":…}`.
 pub async fn handler(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({
+    let mut health = json!({
         "status": "ok",
         "epoch": state.hub.epoch(),
         "seq": state.hub.newest_seq(),
         "connections": state.connections.load(Ordering::Relaxed),
         "catalog_revision": state.hub.catalog_revision(),
-    }))
+    });
+    if let (Some(redis), Some(fields)) = (&state.redis, health.as_object_mut()) {
+        fields.insert("redis".into(), redis.health());
+    }
+    Json(health)
 }

@@ -1,6 +1,7 @@
 //! A browser-like client of one host's stream on a hub: `/api/v1/ws?host=ID`, and
-//! after a close, again from its cursor (`since`, `epoch`), as the web app does. It
-//! records every frame it is given, in order.
+//! after a close, again from its cursor (`since`, `epoch`), as the web app does (on
+//! the next of its hubs, when given several). It records every frame it is given,
+//! in order, and every gap.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -37,6 +38,7 @@ pub fn assert_contiguous(frames: &[Seen]) {
 
 pub struct Watcher {
     frames: Arc<Mutex<Vec<Seen>>>,
+    gaps: Arc<Mutex<Vec<String>>>,
     count: watch::Receiver<usize>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -44,10 +46,23 @@ pub struct Watcher {
 impl Watcher {
     /// Watches `host` on the hub at `hub` from now on.
     pub fn start(hub: SocketAddr, host: &str) -> Self {
+        Watcher::start_on(vec![hub], host, None)
+    }
+
+    /// Watches `host` on the first of `hubs` from `cursor` (`(epoch, seq)`; none:
+    /// from now), moving to the next hub whenever a connection ends or fails.
+    pub fn start_on(hubs: Vec<SocketAddr>, host: &str, cursor: Option<(String, u64)>) -> Self {
         let frames = Arc::new(Mutex::new(Vec::new()));
+        let gaps = Arc::new(Mutex::new(Vec::new()));
         let (count, counted) = watch::channel(0);
-        let task = tokio::spawn(watch_host(hub, host.to_owned(), Arc::clone(&frames), count));
-        Watcher { frames, count: counted, task }
+        let seen = Record { frames: Arc::clone(&frames), gaps: Arc::clone(&gaps), count };
+        let task = tokio::spawn(watch_host(hubs, host.to_owned(), cursor, seen));
+        Watcher { frames, gaps, count: counted, task }
+    }
+
+    /// Every gap so far, as sent.
+    pub fn gaps(&self) -> Vec<String> {
+        self.gaps.lock().expect("gaps").clone()
     }
 
     /// Every frame so far.
@@ -76,10 +91,18 @@ impl Drop for Watcher {
     }
 }
 
-async fn watch_host(hub: SocketAddr, host: String, frames: Arc<Mutex<Vec<Seen>>>, count: watch::Sender<usize>) {
-    let mut cursor: Option<(String, u64)> = None;
+/// Where a watcher's task records what it is sent.
+struct Record {
+    frames: Arc<Mutex<Vec<Seen>>>,
+    gaps: Arc<Mutex<Vec<String>>>,
+    count: watch::Sender<usize>,
+}
+
+async fn watch_host(hubs: Vec<SocketAddr>, host: String, mut cursor: Option<(String, u64)>, seen: Record) {
+    let Record { frames, gaps, count } = seen;
     let mut read = 0;
-    for _ in 0..MAX_CONNECTS {
+    for attempt in 0..MAX_CONNECTS {
+        let hub = hubs[attempt % hubs.len()];
         let query = match &cursor {
             Some((epoch, seq)) => format!("?host={host}&since={seq}&epoch={epoch}"),
             None => format!("?host={host}"),
@@ -109,6 +132,7 @@ async fn watch_host(hub: SocketAddr, host: String, frames: Arc<Mutex<Vec<Seen>>>
                     };
                     count.send_replace(total);
                 }
+                Ok(ServerMessage::Gap(_)) => gaps.lock().expect("gaps").push(text.to_string()),
                 _ => {}
             }
         }

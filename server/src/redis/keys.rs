@@ -1,0 +1,162 @@
+//! The fleet's layout in Redis, and reading it back. Pure: names and decoding only.
+//!
+//! Every host has its own keys, tagged `{ID}` so that in Redis Cluster they share a
+//! slot: `pulse:host:{ID}:frames` (the stream: one entry per frame, fields `epoch`,
+//! `seq`, `ts` and `frame`, the frame's JSON as the hub serialised it),
+//! `pulse:host:{ID}:claim` (which hub holds its agent, with a TTL) and
+//! `pulse:host:{ID}:catalog` (its series catalogue, JSON). `pulse:hosts` is a hash
+//! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
+
+use std::collections::BTreeMap;
+
+use ::redis::Value;
+use serde::{Deserialize, Serialize};
+
+/// The hash listing every host.
+pub const HOSTS: &str = "pulse:hosts";
+
+/// Host `id`'s stream of frames.
+pub fn frames(id: &str) -> String {
+    format!("pulse:host:{{{id}}}:frames")
+}
+
+/// Host `id`'s claim: the hub that holds its agent now.
+pub fn claim(id: &str) -> String {
+    format!("pulse:host:{{{id}}}:claim")
+}
+
+/// Host `id`'s series catalogue.
+pub fn catalog(id: &str) -> String {
+    format!("pulse:host:{{{id}}}:catalog")
+}
+
+/// The host id a stream key names, if it is one.
+pub fn host_of(key: &str) -> Option<&str> {
+    key.strip_prefix("pulse:host:{")?.strip_suffix("}:frames")
+}
+
+/// What `pulse:hosts` says of a host (hub to hub, in Redis only; browsers never see it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostMeta {
+    /// Its name.
+    pub name: String,
+    /// Its tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// The epoch its agent numbers frames in now.
+    pub epoch: String,
+    /// How often its agent samples, ms.
+    pub interval_ms: u64,
+    /// A digest of its catalogue (`pulse:host:{ID}:catalog`), to fetch it only when new.
+    pub catalog: String,
+    /// The hub its agent last linked to.
+    pub hub: String,
+}
+
+/// One stream entry, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The entry's id (`ms-n`), where the next read of the stream starts after.
+    pub id: String,
+    /// The frame's epoch.
+    pub epoch: String,
+    /// The frame's seq.
+    pub seq: u64,
+    /// The frame's JSON (`{"type":"frame",…}`), or `None` when the entry is not a
+    /// readable frame (skipped, its id still moves the reader on).
+    pub frame: Option<String>,
+}
+
+/// An `XREAD` answer as (stream key, entries) pairs; anything unreadable is left out.
+pub fn read_reply(value: Value) -> Vec<(String, Vec<Entry>)> {
+    // RESP2 (the client's default): an array of [key, entries] pairs.
+    let Value::Array(streams) = value else { return Vec::new() };
+    streams
+        .into_iter()
+        .filter_map(|stream| {
+            let Value::Array(mut parts) = stream else { return None };
+            if parts.len() != 2 {
+                return None;
+            }
+            let entries = parts.pop()?;
+            let key = text(parts.pop()?)?;
+            let Value::Array(entries) = entries else { return None };
+            Some((key, entries.into_iter().filter_map(entry).collect()))
+        })
+        .collect()
+}
+
+fn entry(value: Value) -> Option<Entry> {
+    let Value::Array(mut parts) = value else { return None };
+    if parts.len() != 2 {
+        return None;
+    }
+    let fields = parts.pop()?;
+    let id = text(parts.pop()?)?;
+    let fields: Vec<String> = match fields {
+        Value::Array(fields) => fields.into_iter().filter_map(text).collect(),
+        _ => Vec::new(),
+    };
+    let field = |name: &str| fields.chunks(2).find(|pair| pair[0] == name).and_then(|pair| pair.get(1)).cloned();
+    let seq = field("seq").and_then(|s| s.parse().ok());
+    let (epoch, frame) = (field("epoch"), field("frame"));
+    match (epoch, seq, frame) {
+        (Some(epoch), Some(seq), Some(frame)) => Some(Entry { id, epoch, seq, frame: Some(frame) }),
+        _ => Some(Entry { id, epoch: String::new(), seq: 0, frame: None }),
+    }
+}
+
+fn text(value: Value) -> Option<String> {
+    match value {
+        Value::BulkString(bytes) => String::from_utf8(bytes).ok(),
+        Value::SimpleString(text) => Some(text),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(text: &str) -> Value {
+        Value::BulkString(text.as_bytes().to_vec())
+    }
+
+    fn stream(key: &str, entries: Vec<Value>) -> Value {
+        Value::Array(vec![bulk(key), Value::Array(entries)])
+    }
+
+    fn entry_of(id: &str, fields: &[&str]) -> Value {
+        Value::Array(vec![bulk(id), Value::Array(fields.iter().map(|f| bulk(f)).collect())])
+    }
+
+    #[test]
+    fn keys_share_the_hosts_slot_and_name_it_back() {
+        assert_eq!(frames("db-1"), "pulse:host:{db-1}:frames");
+        assert_eq!(claim("db-1"), "pulse:host:{db-1}:claim");
+        assert_eq!(catalog("db-1"), "pulse:host:{db-1}:catalog");
+        assert_eq!(host_of(&frames("db-1")), Some("db-1"));
+        assert_eq!(host_of("pulse:hosts"), None);
+    }
+
+    #[test]
+    fn read_replies_keep_every_id_and_skip_what_is_not_a_frame() {
+        let frame = r#"{"type":"frame","seq":7}"#;
+        let reply = Value::Array(vec![stream(
+            "pulse:host:{a}:frames",
+            vec![
+                entry_of("1-0", &["epoch", "e1", "seq", "7", "ts", "5", "frame", frame]),
+                entry_of("2-0", &["epoch", "e1", "seq", "x", "frame", frame]),
+                entry_of("3-0", &["epoch", "e1"]),
+            ],
+        )]);
+        let read = read_reply(reply);
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].0, "pulse:host:{a}:frames");
+        let entries = &read[0].1;
+        assert_eq!(entries[0], Entry { id: "1-0".into(), epoch: "e1".into(), seq: 7, frame: Some(frame.into()) });
+        assert_eq!(entries[1].frame, None);
+        assert_eq!(entries[2].id, "3-0");
+        assert!(read_reply(Value::Nil).is_empty(), "a blocked read that timed out");
+    }
+}

@@ -1,0 +1,68 @@
+//! The Lua scripts the hubs run in Redis, each atomic there: appending a frame once
+//! however many hubs write it, and holding an agent's claim.
+
+use ::redis::Script;
+
+/// `KEYS[1]` the host's stream; `ARGV` epoch, seq, ts, frame JSON, window (ms).
+/// Appends only a frame newer than the stream's last: a higher seq in the same
+/// epoch, or a later sample in another (a restarted agent). Trims by age (`MINID ~`,
+/// entry ids are Redis's clock in ms). Returns 1 when appended, 0 for a duplicate.
+const APPEND: &str = r"
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last > 0 then
+  local fields, epoch, seq, ts = last[1][2], nil, 0, 0
+  for i = 1, #fields, 2 do
+    if fields[i] == 'epoch' then epoch = fields[i + 1]
+    elseif fields[i] == 'seq' then seq = tonumber(fields[i + 1])
+    elseif fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
+  end
+  if epoch == ARGV[1] then
+    if tonumber(ARGV[2]) <= seq then return 0 end
+  elseif tonumber(ARGV[3]) <= ts then
+    return 0
+  end
+end
+local now = redis.call('TIME')
+local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[5])
+redis.call('XADD', KEYS[1], 'MINID', '~', oldest, '*',
+  'epoch', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3], 'frame', ARGV[4])
+return 1
+";
+
+/// `KEYS[1]` a claim; `ARGV` the holder's token, TTL (ms). Extends the claim if
+/// the token holds it, takes it if nobody does; 1 when held, 0 when another has it.
+const REFRESH: &str = r"
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+elseif not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// `KEYS[1]` a claim; `ARGV[1]` the holder's token. Deletes it only if still held
+/// by that token (an expired claim may be another hub's by now).
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// The append script.
+pub fn append() -> Script {
+    Script::new(APPEND)
+}
+
+/// The claim-refresh script.
+pub fn refresh() -> Script {
+    Script::new(REFRESH)
+}
+
+/// The claim-release script.
+pub fn release() -> Script {
+    Script::new(RELEASE)
+}

@@ -1,0 +1,126 @@
+//! Several hubs sharing one real `redis-server` (`--redis`), with real agent
+//! processes and browser-like WebSocket clients, all on 127.0.0.1: a host whose
+//! agent is on one hub is live on another; a cursor from one hub resumes on
+//! another; when the agent's hub is killed the agent moves and nothing is lost or
+//! repeated; when Redis restarts the hubs say so, recover, and lose nothing of a
+//! host whose agent stayed connected.
+
+#[path = "agent/procs.rs"]
+mod procs;
+#[path = "redis/server.rs"]
+mod server;
+#[path = "agent/watcher.rs"]
+mod watcher;
+
+use std::time::Duration;
+
+use procs::{agent, Hub, DEADLINE, TOKEN};
+use pulse_protocol::HostStatus;
+use server::Redis;
+use watcher::{assert_contiguous, Watcher};
+
+/// How long an agent may take to move to another hub: its claim on the dead hub
+/// runs out (3 s) and its backoff grows meanwhile.
+const MOVE: Duration = Duration::from_secs(40);
+
+async fn hub(redis: &Redis) -> Hub {
+    Hub::start_with("127.0.0.1:0", &["--agent-token", TOKEN, "--redis", &redis.url()]).await
+}
+
+/// `/healthz`'s `redis` field.
+async fn redis_health(hub: &Hub) -> serde_json::Value {
+    let url = format!("{}/healthz", hub.url());
+    let health: serde_json::Value = reqwest::get(url).await.expect("healthz").json().await.expect("json");
+    health["redis"].clone()
+}
+
+#[tokio::test]
+async fn a_host_is_live_on_every_hub_and_a_cursor_resumes_on_another() {
+    let redis = Redis::start().await;
+    let (mut a, mut b) = (hub(&redis).await, hub(&redis).await);
+    let _agent = agent(&["--hub", &a.url(), "--name", "db 1"]);
+    let mut on_a = Watcher::start(a.addr, "db-1");
+    let mut on_b = Watcher::start(b.addr, "db-1");
+    on_a.wait_for_count(10, DEADLINE).await;
+    on_b.wait_for_count(10, DEADLINE).await;
+    assert_contiguous(&on_a.frames());
+    assert_contiguous(&on_b.frames());
+    assert_eq!(on_a.frames()[0].epoch, on_b.frames()[0].epoch, "one epoch everywhere: the agent's");
+    assert_eq!(redis_health(&b).await["status"], "ok");
+    let listed = b.wait_for_status("db-1", HostStatus::Up, DEADLINE).await;
+    assert_eq!(listed.name, "db 1", "hub B lists the host its agent holds on hub A");
+
+    // A cursor taken on hub A means the same on hub B: exactly the frames after it.
+    let cursor = on_a.frames()[4].clone();
+    let mut moved = Watcher::start_on(vec![b.addr], "db-1", Some((cursor.epoch.clone(), cursor.seq)));
+    moved.wait_for_count(5, DEADLINE).await;
+    let frames = moved.frames();
+    assert_eq!(frames[0].seq, cursor.seq + 1, "resumed right after the cursor: {frames:?}");
+    assert_contiguous(&frames);
+    assert!(moved.gaps().is_empty(), "{:?}", moved.gaps());
+    // And over polling, the same cursor on hub B.
+    let url = format!("{}/api/v1/poll?host=db-1&epoch={}&since={}", b.url(), cursor.epoch, cursor.seq);
+    let polled: serde_json::Value = reqwest::get(url).await.expect("poll").json().await.expect("json");
+    let seqs: Vec<u64> = polled["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["type"] == "frame")
+        .filter_map(|m| m["seq"].as_u64())
+        .collect();
+    assert_eq!(seqs.first(), Some(&(cursor.seq + 1)), "{polled}");
+    assert!(seqs.windows(2).all(|pair| pair[1] == pair[0] + 1), "{seqs:?}");
+    assert!(polled["messages"].as_array().expect("messages").iter().all(|m| m["type"] != "gap"), "{polled}");
+
+    // One agent per host across the hubs: a second one on hub B is refused.
+    let mut twin = agent(&["--hub", &b.url(), "--name", "db 1"]);
+    twin.wait_for_line("is connected to another hub").await;
+    b.proc.wait_for_line("sharing hosts with the other hubs").await;
+    a.proc.wait_for_line("sharing hosts with the other hubs").await;
+}
+
+#[tokio::test]
+async fn when_the_agents_hub_dies_the_agent_moves_and_nothing_is_lost_or_repeated() {
+    let redis = Redis::start().await;
+    let (mut a, mut b) = (hub(&redis).await, hub(&redis).await);
+    let _agent = agent(&["--hub", &a.url(), "--hub", &b.url(), "--name", "web"]);
+    let mut on_b = Watcher::start(b.addr, "web");
+    on_b.wait_for_count(10, DEADLINE).await;
+    assert!(!b.proc.log().contains("an agent connected"), "the agent is on hub A");
+
+    a.proc.kill().await;
+    let killed_at = on_b.frames().last().expect("frames").seq;
+    b.proc.wait_for_lines("an agent connected", 1, MOVE).await;
+    on_b.wait_for("20 after the kill", DEADLINE, |seen| seen.seq >= killed_at + 20).await;
+    let frames = on_b.frames();
+    assert_contiguous(&frames);
+    assert!(on_b.gaps().is_empty(), "{:?}", on_b.gaps());
+}
+
+#[tokio::test]
+async fn when_redis_restarts_the_hubs_say_so_recover_and_lose_nothing() {
+    let mut redis = Redis::start().await;
+    let (mut a, mut b) = (hub(&redis).await, hub(&redis).await);
+    let _agent = agent(&["--hub", &a.url(), "--name", "cache"]);
+    let mut on_b = Watcher::start(b.addr, "cache");
+    on_b.wait_for_count(5, DEADLINE).await;
+
+    redis.kill().await;
+    a.proc.wait_for_line("redis is unreachable").await;
+    b.proc.wait_for_line("redis is unreachable").await;
+    let down = redis_health(&a).await;
+    assert_eq!(down["status"], "down", "{down}");
+    assert!(down["error"].as_str().is_some_and(|e| !e.is_empty()), "{down}");
+    // Hub A still serves its agent's host live.
+    let mut on_a = Watcher::start(a.addr, "cache");
+    on_a.wait_for_count(5, DEADLINE).await;
+
+    redis.restart().await;
+    a.proc.wait_for_lines("sharing hosts with the other hubs", 2, DEADLINE).await;
+    b.proc.wait_for_lines("sharing hosts with the other hubs", 2, DEADLINE).await;
+    assert_eq!(redis_health(&a).await["status"], "ok");
+    let newest = on_a.frames().last().expect("frames").seq;
+    on_b.wait_for("5 after the restart", DEADLINE, |seen| seen.seq >= newest + 5).await;
+    assert_contiguous(&on_b.frames());
+    assert!(on_b.gaps().is_empty(), "{:?}", on_b.gaps());
+}
