@@ -106,17 +106,13 @@ impl Default for RuleHosts {
 
 wire_names! {
     /// Where a rule (or a webhook) comes from.
+    #[derive(Default)]
     pub enum RuleSource {
         /// The rules file (`--alerts FILE`).
         File = "file",
         /// Made by an admin in the UI, kept in `alerts.db`.
+        #[default]
         Ui = "ui",
-    }
-}
-
-impl Default for RuleSource {
-    fn default() -> Self {
-        RuleSource::Ui
     }
 }
 
