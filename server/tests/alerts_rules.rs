@@ -15,13 +15,11 @@ mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use access::{hub_with_admin, sign_in, PASSWORD};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use access::{call_at as call, hub_with_admin, sign_in, PASSWORD};
 use pulse_protocol::alerts::{
     AlertState, AlertsResponse, DeliveriesResponse, DeliveryStatus, RuleInfo, RuleSource, RulesResponse, TestQueued,
 };
-use receiver::{Received, Receiver, Reply};
+use receiver::{Receiver, Reply};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use support::TempDir;
@@ -46,26 +44,6 @@ const FILE_RULE: &str = "\n[[rule]]\nname = \"cpu file\"\nseries = \"cpu.total\"
 
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_millis() as i64
-}
-
-async fn call(
-    base: &str,
-    method: Method,
-    path: &str,
-    bearer: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = Client::new().request(method, format!("{base}{path}"));
-    if let Some(bearer) = bearer {
-        request = request.bearer_auth(bearer);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("response");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 async fn raw(base: &str, path: &str, bearer: &str, body: &'static str) -> (StatusCode, Value) {
@@ -105,19 +83,6 @@ async fn wait_for_deliveries(base: &str, what: &str, done: impl Fn(&DeliveriesRe
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the delivery log never showed {what}: {last:?}");
-}
-
-/// Checks the Standard Webhooks headers of `request` by an HMAC of our own.
-fn assert_signed(request: &Received) {
-    let id = request.header("webhook-id");
-    let timestamp = request.header("webhook-timestamp");
-    let key = STANDARD.decode(SECRET.trim_start_matches("whsec_")).expect("base64 key");
-    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
-    let mut signed = format!("{id}.{timestamp}.").into_bytes();
-    signed.extend_from_slice(&request.body);
-    let expected = format!("v1,{}", STANDARD.encode(ring::hmac::sign(&key, &signed).as_ref()));
-    let header = request.header("webhook-signature");
-    assert!(header.split(' ').any(|signature| signature == expected), "signature {header:?}, expected {expected}");
 }
 
 /// A rule made in the UI that fires at once on any host (`cpu.total` above -1).
@@ -269,7 +234,7 @@ async fn a_ui_rule_fires_survives_a_restart_muted_and_notifies_again_when_unmute
             .await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let firing = receiver.next(ARRIVAL).await;
-    assert_signed(&firing);
+    firing.assert_signed(SECRET);
     let body = firing.json();
     assert_eq!(
         (body["type"].as_str(), body["data"]["rule"].as_str()),
@@ -339,7 +304,7 @@ async fn the_test_button_sends_a_signed_alert_test_through_the_outbox() {
     assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
     let queued: TestQueued = serde_json::from_value(answer).expect("the test's id");
     let request = receiver.next(ARRIVAL).await;
-    assert_signed(&request);
+    request.assert_signed(SECRET);
     assert_eq!(request.header("webhook-id"), queued.id);
     let body = request.json();
     assert_eq!(body["type"], "alert.test", "{body}");

@@ -12,6 +12,7 @@ use pulse_protocol::alerts::{
 };
 use pulse_protocol::from_json;
 
+use super::admin::explain;
 use crate::transport::{fetch_series, fetch_text, send, HttpError, ServerUrl};
 
 /// How often the rules and the delivery log are read again.
@@ -158,13 +159,5 @@ fn request_for(action: &AlertAction) -> (&'static str, String, Option<String>) {
         AlertAction::Test(name) => {
             ("POST", format!("/api/v1/alerts/webhooks/{}/test", String::from(js_sys::encode_uri_component(name))), None)
         }
-    }
-}
-
-/// The hub's explanation of a failure (its `detail`), else the failure in words.
-fn explain(error: &HttpError) -> String {
-    match error {
-        HttpError::Status { detail, .. } => detail.clone(),
-        other => other.to_string(),
     }
 }

@@ -63,3 +63,5 @@ decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optiona
 
 mod access;
 mod alert_rules;
+#[cfg(test)]
+mod both;

@@ -1,26 +1,7 @@
 //! The alerts admin bodies read as serde writes them, by both readers.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
-use super::super::super::{from_json, Decode};
+use super::super::both::{round_trip, same};
 use crate::alerts::*;
-
-fn round_trip<T>(value: &T)
-where
-    T: Serialize + DeserializeOwned + Decode + PartialEq + std::fmt::Debug,
-{
-    let text = serde_json::to_string(value).expect("serialise");
-    assert_eq!(from_json::<T>(&text).as_ref(), Ok(value), "ours: {text}");
-    assert_eq!(serde_json::from_str::<T>(&text).ok().as_ref(), Some(value), "serde: {text}");
-}
-
-fn same<T>(json: &str)
-where
-    T: DeserializeOwned + Decode + PartialEq + std::fmt::Debug,
-{
-    assert_eq!(serde_json::from_str::<T>(json).ok(), from_json::<T>(json).ok(), "{json}");
-}
 
 #[test]
 fn rules_listings_round_trip() {
