@@ -15,7 +15,7 @@ mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use access::{call_at as call, hub_with_admin, sign_in, PASSWORD};
+use access::{call_at as call, hub_with_admin, share, sign_in, PASSWORD};
 use pulse_protocol::alerts::{
     AlertState, AlertsResponse, DeliveriesResponse, DeliveryStatus, RuleInfo, RuleSource, RulesResponse, TestQueued,
 };
@@ -113,6 +113,10 @@ async fn viewers_read_admins_change_and_every_bad_body_names_its_field() {
     assert_eq!(listed.webhooks.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["ops"]);
     let text = serde_json::to_string(&listed).expect("json");
     assert!(!text.contains("whsec_") && !text.contains("127.0.0.1:9"), "{text}");
+    // A share link shows one host: no rules (they name other hosts and the webhooks).
+    let link = share(&server, &admin, "rules-host", 600).await;
+    let shared = listing(&base, Some(&link.secret)).await;
+    assert!(shared.rules.is_empty() && shared.webhooks.is_empty(), "{shared:?}");
 
     // A viewer changes nothing.
     let changes = [

@@ -47,7 +47,7 @@ pub struct AlertsAdmin {
     pub webhooks: Signal<Vec<WebhookInfo>>,
     /// The delivery log, newest first.
     pub deliveries: Signal<Vec<Delivery>>,
-    /// The series a rule may watch: (id, label), from the catalogue.
+    /// The series a rule may watch: (id, words), from the catalogue.
     pub series: Signal<Vec<(String, String)>>,
     /// The last error, as the hub explained it.
     pub error: Signal<Option<String>>,
@@ -96,7 +96,7 @@ pub fn use_alert_rules(server: ServerUrl) -> AlertsAdmin {
         let mut seen: Vec<(String, String)> = Vec::new();
         for info in catalog.series {
             if !seen.iter().any(|(id, _)| *id == info.id) {
-                seen.push((info.id, info.label));
+                seen.push((info.id, format!("{} {}", info.group, info.label)));
             }
         }
         series.set(seen);

@@ -9,7 +9,7 @@ mod view;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use bytes::Bytes;
 use pulse_alerts::rules::parse_duration;
 use pulse_alerts::ruleset::Refusal;
@@ -17,6 +17,7 @@ use pulse_protocol::alerts::{MuteRequest, MuteResponse, RulesResponse, TestQueue
 use serde_json::Value;
 
 use super::body;
+use crate::access::grant::Grant;
 use crate::alerts::rules_store::{RulesStore, StoreError};
 use crate::error::AppError;
 use crate::hub::now_ms;
@@ -26,12 +27,14 @@ use crate::state::AppState;
 /// The shape of a rule body, for a 400 about unreadable JSON.
 const RULE_SHAPE: &str = r#"a rule: {"name": "…", "series": "…", "above": 90, "for": "30s", …}"#;
 
-/// `{"rules":[…],"webhooks":[…]}`; empty while alerts are off.
-pub async fn list(State(state): State<AppState>) -> Json<RulesResponse> {
+/// `{"rules":[…],"webhooks":[…]}`; empty while alerts are off, and for a share
+/// link (it shows one host, and rules name other hosts and the webhooks).
+pub async fn list(State(state): State<AppState>, grant: Option<Extension<Grant>>) -> Json<RulesResponse> {
     let now = now_ms().max(0) as u64;
+    let shared = grant.as_ref().is_some_and(|Extension(grant)| grant.only_host().is_some());
     Json(match state.alerts.store() {
-        Some(store) => view::listing(&store.current(), now),
-        None => RulesResponse { rules: Vec::new(), webhooks: Vec::new(), set_aside: Vec::new() },
+        Some(store) if !shared => view::listing(&store.current(), now),
+        _ => RulesResponse { rules: Vec::new(), webhooks: Vec::new(), set_aside: Vec::new() },
     })
 }
 

@@ -62,6 +62,12 @@ pub fn AlertsSection(
         alerts.act.run(AlertAction::Save { editing: editing.get_untracked(), body });
         editing.set(None);
     };
+    let cancel = move |_| {
+        if let Some(form) = form_ref.get() {
+            form.reset();
+        }
+        editing.set(None);
+    };
     let on_rules = move |event: leptos::ev::MouseEvent| {
         let Some((act, rule, arg)) = clicked(&event) else { return };
         match act.as_str() {
@@ -111,7 +117,12 @@ pub fn AlertsSection(
             <p class="muted rule-heading" data-testid="rule-heading">{heading}</p>
             <form class="admin-form rule-form" node_ref=form_ref on:submit=on_submit>
                 <div class="rule-fields" inner_html=form></div>
-                <button class="tool primary" type="submit" data-testid="rule-save">{submit_label}</button>
+                <div class="rule-buttons">
+                    <button class="tool primary" type="submit" data-testid="rule-save">{submit_label}</button>
+                    <button class="tool" type="button" data-testid="rule-cancel" hidden=move || editing.get().is_none() on:click=cancel>
+                        "Cancel"
+                    </button>
+                </div>
             </form>
             <h3>"Webhooks"</h3>
             <table class="admin-table">

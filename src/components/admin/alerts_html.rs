@@ -88,32 +88,28 @@ pub fn delivery_rows(deliveries: &[Delivery], limit: usize, when: &dyn Fn(i64) -
     out
 }
 
-/// The rule form's inputs: each has a `name` the body is read by.
+/// The rule form's inputs, each under its label: each has a `name` the body is
+/// read by. `series` are (id, words) from the catalogue.
 pub fn rule_form(series: &[(String, String)], webhooks: &[WebhookInfo]) -> String {
     let mut out = String::new();
-    out.push_str(&text("name", "Name, e.g. disk almost full", ""));
-    out.push_str("<select name=\"series\" data-testid=\"rule-series\" aria-label=\"Series\">");
-    for (id, label) in series {
-        out.push_str(&format!("<option value=\"{}\">{} ({})</option>", escape(id), escape(label), escape(id)));
-    }
-    out.push_str(
-        "<option value=\"@down\">Host down</option><option value=\"@stale\">Host stale or down</option></select>",
-    );
-    out.push_str(&choice("direction", "Direction", &[("above", "above"), ("below", "below")]));
-    out.push_str(&text("threshold", "Threshold, e.g. 90", ""));
-    out.push_str(&text("recover", "Recovers past (optional)", ""));
-    out.push_str(&text("for", "For, e.g. 30s", "30s"));
-    out.push_str(&choice("severity", "Severity", &[("warning", "warning"), ("critical", "critical")]));
-    out.push_str(&text("hosts", "Hosts: *, web1, web2 or tag:env=prod", "*"));
-    out.push_str(&text("repeat", "Repeat, e.g. 1h (optional)", ""));
-    let mut targets = vec![(String::new(), "Notify every webhook".to_owned())];
-    targets.extend(webhooks.iter().map(|w| (w.name.clone(), format!("Notify {} only", w.name))));
-    targets.push(("-".to_owned(), "Notify none (shown here only)".to_owned()));
-    out.push_str("<select name=\"notify\" data-testid=\"rule-notify\" aria-label=\"Notify\">");
-    for (value, label) in &targets {
-        out.push_str(&format!("<option value=\"{}\">{}</option>", escape(value), escape(label)));
-    }
-    out.push_str("</select>");
+    out.push_str(&text("name", "Name", "e.g. disk almost full", ""));
+    let mut watched: Vec<(String, String)> =
+        series.iter().map(|(id, words)| (id.clone(), format!("{id} ({words})"))).collect();
+    watched.push(("@down".to_owned(), "Host down".to_owned()));
+    watched.push(("@stale".to_owned(), "Host stale or down".to_owned()));
+    out.push_str(&choice("series", "Watches", &watched));
+    let pairs = |names: &[&str]| names.iter().map(|n| ((*n).to_owned(), (*n).to_owned())).collect::<Vec<_>>();
+    out.push_str(&choice("direction", "Fires when", &pairs(&["above", "below"])));
+    out.push_str(&text("threshold", "Threshold", "e.g. 90", ""));
+    out.push_str(&text("recover", "Recovers past", "optional, e.g. 80", ""));
+    out.push_str(&text("for", "For", "e.g. 30s", "30s"));
+    out.push_str(&choice("severity", "Severity", &pairs(&["warning", "critical"])));
+    out.push_str(&text("hosts", "Hosts", "*, web1, web2 or tag:env=prod", "*"));
+    out.push_str(&text("repeat", "Remind every", "optional, e.g. 1h", ""));
+    let mut targets = vec![(String::new(), "every webhook".to_owned())];
+    targets.extend(webhooks.iter().map(|w| (w.name.clone(), format!("{} only", w.name))));
+    targets.push(("-".to_owned(), "none (shown here only)".to_owned()));
+    out.push_str(&choice("notify", "Notifies", &targets));
     out
 }
 
@@ -266,20 +262,21 @@ fn button(act: &str, name: &str, arg: &str, label: &str, testid: &str) -> String
     )
 }
 
-fn text(name: &str, placeholder: &str, value: &str) -> String {
-    let placeholder = escape(placeholder);
+fn text(name: &str, label: &str, placeholder: &str, value: &str) -> String {
     format!(
-        "<input type=\"text\" name=\"{name}\" value=\"{}\" placeholder=\"{placeholder}\" aria-label=\"{placeholder}\" autocomplete=\"off\" data-testid=\"rule-{name}\">",
-        escape(value)
+        "<label class=\"rule-field\"><span>{label}</span><input type=\"text\" name=\"{name}\" value=\"{}\" placeholder=\"{}\" autocomplete=\"off\" data-testid=\"rule-{name}\"></label>",
+        escape(value),
+        escape(placeholder)
     )
 }
 
-fn choice(name: &str, label: &str, options: &[(&str, &str)]) -> String {
-    let mut out = format!("<select name=\"{name}\" data-testid=\"rule-{name}\" aria-label=\"{label}\">");
+fn choice(name: &str, label: &str, options: &[(String, String)]) -> String {
+    let mut out =
+        format!("<label class=\"rule-field\"><span>{label}</span><select name=\"{name}\" data-testid=\"rule-{name}\">");
     for (value, text) in options {
-        out.push_str(&format!("<option value=\"{value}\">{text}</option>"));
+        out.push_str(&format!("<option value=\"{}\">{}</option>", escape(value), escape(text)));
     }
-    out.push_str("</select>");
+    out.push_str("</select></label>");
     out
 }
 
@@ -343,6 +340,11 @@ mod tests {
         let hooks = [WebhookInfo { name: "o\"ps".into(), source: RuleSource::File, preset: Some("slack".into()) }];
         let html = webhook_rows(&hooks);
         assert!(html.contains("data-rule=\"o&quot;ps\"") && html.contains("slack preset"), "{html}");
+        let form = rule_form(&[("cpu.total".into(), "CPU <total>".into())], &hooks);
+        assert!(form.contains("<option value=\"cpu.total\">cpu.total (CPU &lt;total&gt;)</option>"), "{form}");
+        assert!(form.contains("<option value=\"@down\">Host down</option>"), "{form}");
+        assert!(form.contains("<option value=\"o&quot;ps\">o&quot;ps only</option>"), "{form}");
+        assert!(form.contains("<span>Threshold</span><input type=\"text\" name=\"threshold\""), "{form}");
         let delivery = Delivery {
             id: "msg_1".into(),
             webhook: "ops".into(),
