@@ -131,7 +131,7 @@ pub fn AlertsSection(
             </table>
             <h3>"Delivery log"</h3>
             <table class="admin-table delivery-log">
-                <thead inner_html=super::html::head(&["Status", "Type", "Webhook", "Rule", "Host", "Attempts", "Last error", "Queued"])></thead>
+                <thead inner_html=html::LOG_HEAD></thead>
                 <tbody inner_html=log data-testid="deliveries"></tbody>
             </table>
         </section>

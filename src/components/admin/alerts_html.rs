@@ -62,6 +62,10 @@ pub fn webhook_rows(webhooks: &[WebhookInfo]) -> String {
     out
 }
 
+/// The delivery log's heading row (no actions column).
+pub const LOG_HEAD: &str = "<tr><th>Status</th><th>Type</th><th>Webhook</th><th>Rule</th><th>Host</th>\
+<th>Attempts</th><th>Last error</th><th>Queued</th></tr>";
+
 /// The delivery log's body, the newest `limit` rows.
 pub fn delivery_rows(deliveries: &[Delivery], limit: usize, when: &dyn Fn(i64) -> String) -> String {
     let mut out = String::new();
