@@ -7,6 +7,7 @@
 
 pub mod access;
 mod admin;
+mod alert_rules;
 mod backfill;
 mod catalog;
 mod debug;
@@ -21,6 +22,7 @@ mod use_live_metrics;
 
 pub use access::{use_access, Access, SignInForm};
 pub use admin::{page_for, use_admin, Admin, Change, Revealed};
+pub use alert_rules::{use_alert_rules, AlertAction, AlertsAdmin};
 pub use backfill::INITIAL_BACKFILL_MS;
 pub use history_picture::{use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, DEBOUNCE_MS};
 pub use use_live_metrics::use_live_metrics;

@@ -1,7 +1,9 @@
 //! Pulse's alerts, the pure core: nothing here reads a clock, a file or a socket.
 //!
 //! - [`rules`]: the rules file (`--alerts FILE`, TOML) read into [`rules::Rules`], with
-//!   every problem reported by line and column.
+//!   every problem reported by line and column; one rule from the UI read the same way.
+//! - [`ruleset`]: the file's rules and the UI's merged into the set in force, with
+//!   the mutes, and which changes an admin may make.
 //! - [`state`]: the state machine of one rule on one host: samples, host status and
 //!   time in, notifications ([`state::Event`]) out.
 //! - [`webhook`]: Standard Webhooks 1.0: the JSON envelope, the stable message id and
@@ -17,6 +19,7 @@
 pub mod presets;
 pub mod retry;
 pub mod rules;
+pub mod ruleset;
 pub mod severity;
 pub mod state;
 pub mod webhook;

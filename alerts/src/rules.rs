@@ -33,10 +33,16 @@
 //! Every problem is reported with its line and column ([`RulesError`]), all of them
 //! at once: unknown keys, wrong types, bad durations and secrets, both `above` and
 //! `below`, a recovery threshold on the wrong side, a `notify` naming no webhook.
+//!
+//! **One rule from the UI.** [`table_from_json`] turns a JSON rule (the same keys)
+//! into one `[[rule]]` table's TOML, and [`read_rule`] reads it with this same reader
+//! against the file's webhooks: a rule means the same from either source.
 
 mod duration;
 mod endpoint;
 mod hosts;
+mod json;
+mod one;
 mod problem;
 mod read;
 mod rule;
@@ -48,6 +54,9 @@ use toml::de::DeTable;
 
 pub use duration::{format_duration, parse_duration, DurationError};
 pub use hosts::Hosts;
+pub use json::{table_from_json, ShapeError, READ_ONLY};
+pub(crate) use one::read_lenient;
+pub use one::read_rule;
 pub use problem::{Problem, ProblemKind, RulesError};
 pub use secret::{Secret, SecretError};
 

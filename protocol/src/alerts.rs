@@ -1,9 +1,16 @@
 //! The alerts' wire types: `GET /api/v1/alerts` (the current alerts and, with
 //! `?history=1`, past ones) and `GET /api/v1/alerts/deliveries` (the webhook
 //! delivery log, for admins). Times are ms since the Unix epoch, as everywhere on
-//! the wire. The web app's readers (`json/`) come with its alerts page.
+//! the wire. The web app's readers (`json/`) come with its alerts page. The rules'
+//! API (listing, changes, mutes, tests) is `rules`.
+
+mod rules;
 
 use serde::{Deserialize, Serialize};
+
+pub use rules::{
+    MuteRequest, MuteResponse, RuleHosts, RuleInfo, RuleSource, RulesResponse, SetAsideInfo, TestQueued, WebhookInfo,
+};
 
 use crate::names::wire_names;
 

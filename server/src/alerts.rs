@@ -7,6 +7,8 @@
 //! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
 //!   refuses private addresses (`address`) unless `--webhook-allow-private`.
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
+//! - `rules_store`: the set in force: the file's rules, those admins make in the UI
+//!   and the mutes, merged; the API's changes go through it.
 //!
 //! [`Alerts`] is what the rest of the hub holds: the fleet's watchers, and what
 //! `GET /api/v1/alerts` and `/api/v1/alerts/deliveries` answer.
@@ -16,6 +18,7 @@ pub mod db;
 pub mod engine;
 pub mod http;
 pub mod rules_file;
+pub mod rules_store;
 pub mod sender;
 pub mod tap;
 
@@ -34,6 +37,7 @@ use crate::fleet::Fleet;
 use crate::hub::watcher::Watcher;
 use db::Db;
 use engine::{Engine, States};
+use rules_store::RulesStore;
 use tap::{Seen, Taps};
 
 /// The most past alerts and delivery-log rows an answer lists.
@@ -47,6 +51,8 @@ pub struct Alerts {
     db: Option<Arc<Db>>,
     /// The taps' sending end (none when alerts are off).
     taps: Option<Arc<Taps>>,
+    /// The rule set in force and its sources (none when alerts are off).
+    store: Option<Arc<RulesStore>>,
     /// What the tasks need, taken when they start.
     parts: Mutex<Option<Parts>>,
 }
@@ -60,12 +66,13 @@ struct Parts {
     client: http::Client,
     schedule: Schedule,
     base_url: String,
+    wake: Arc<Notify>,
 }
 
 impl Alerts {
     /// Alerts off: no rules file.
     pub fn off() -> Arc<Alerts> {
-        Arc::new(Alerts { states: States::default(), db: None, taps: None, parts: Mutex::new(None) })
+        Arc::new(Alerts { states: States::default(), db: None, taps: None, store: None, parts: Mutex::new(None) })
     }
 
     /// Alerts as `config` asks: off without `--alerts`; otherwise the rules file
@@ -90,11 +97,13 @@ impl Alerts {
             }
         };
         let db = Arc::new(db);
+        let wake = Arc::new(Notify::new());
+        let store =
+            Arc::new(RulesStore::open(Arc::clone(&db), Arc::clone(&rules), Arc::clone(&wake), base_url(config)));
+        let set = store.current();
         let mut states = BTreeMap::new();
         match db.states() {
-            Ok(stored) => {
-                states.extend(stored.into_iter().filter(|((rule, _), _)| !read || rules.rule(rule).is_some()))
-            }
+            Ok(stored) => states.extend(stored.into_iter().filter(|((rule, _), _)| !read || set.rule(rule).is_some())),
             Err(error) => tracing::error!("{error}; rule states start afresh"),
         }
         let (taps, frames) = Taps::new();
@@ -113,11 +122,13 @@ impl Alerts {
             client: http::Client { allow_private: config.webhook_allow_private, tls },
             schedule: Schedule::with_horizon(config.webhook_horizon),
             base_url: base_url(config),
+            wake,
         };
         Arc::new(Alerts {
             states: Arc::new(Mutex::new(states)),
             db: Some(db),
             taps: Some(taps),
+            store: Some(store),
             parts: Mutex::new(Some(parts)),
         })
     }
@@ -137,14 +148,20 @@ impl Alerts {
     /// Starts the file watcher, the engine and the sender (once; nothing when off).
     pub fn spawn(&self, fleet: Arc<Fleet>) {
         let parts = self.parts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-        let Some(parts) = parts else { return };
-        let (updates_tx, updates) = watch::channel(Arc::clone(&parts.rules));
-        let sender_rules = updates.clone();
-        rules_file::spawn(parts.file, updates_tx);
-        let wake = Arc::new(Notify::new());
+        let (Some(parts), Some(store)) = (parts, self.store.clone()) else { return };
+        let (file_tx, mut file_rx) = watch::channel(Arc::clone(&parts.rules));
+        rules_file::spawn(parts.file, file_tx);
+        let forwarded = Arc::clone(&store);
+        tokio::spawn(async move {
+            while file_rx.changed().await.is_ok() {
+                let rules = Arc::clone(&file_rx.borrow_and_update());
+                forwarded.file_changed(rules);
+            }
+        });
+        let wake = parts.wake;
         let engine = Engine::new(
-            parts.rules,
-            Some(updates),
+            store.current(),
+            Some(store.subscribe()),
             Arc::clone(&self.states),
             Arc::clone(&parts.db),
             Arc::clone(&wake),
@@ -152,8 +169,13 @@ impl Alerts {
             fleet,
         );
         tokio::spawn(engine.run(parts.frames));
-        let sender =
-            sender::Sender { db: parts.db, rules: sender_rules, wake, client: parts.client, schedule: parts.schedule };
+        let sender = sender::Sender {
+            db: parts.db,
+            rules: store.subscribe(),
+            wake,
+            client: parts.client,
+            schedule: parts.schedule,
+        };
         tokio::spawn(sender.run());
     }
 
@@ -195,6 +217,11 @@ impl Alerts {
             }
         }
         alerts
+    }
+
+    /// The rule set in force and its sources; none when alerts are off.
+    pub fn store(&self) -> Option<&Arc<RulesStore>> {
+        self.store.as_ref()
     }
 
     /// The delivery log, newest first.

@@ -17,6 +17,9 @@ pub enum AppError {
     /// No such endpoint or file (the path as the client sent it).
     #[error("no such path: {}", shown(.0))]
     NotFound(String),
+    /// What the request names (a rule, a webhook) does not exist; the text says what.
+    #[error("{0}")]
+    Missing(String),
     /// The endpoint exists but not for this method.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -131,7 +134,7 @@ impl AppError {
     pub(crate) fn code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::NotFound(_) | AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
             AppError::UnknownHost { .. } => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),

@@ -1,6 +1,7 @@
 //! The HTTP surface: one file per endpoint, assembled here.
 
 mod agent;
+mod alert_rules;
 mod alerts;
 mod body;
 pub(crate) mod feed;
@@ -25,7 +26,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::http::{header, HeaderValue};
 use axum::middleware;
-use axum::routing::{any, delete, get, post, MethodRouter};
+use axum::routing::{any, delete, get, post, put, MethodRouter};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,6 +72,13 @@ fn entries() -> Vec<(Route, MethodRouter<AppState>)> {
         (route("DELETE", "/api/v1/hosts/{id}", Admin, false), delete(hosts::remove)),
         (route("GET", "/api/v1/alerts", Read, false), get(alerts::list)),
         (route("GET", "/api/v1/alerts/deliveries", Admin, false), get(alerts::deliveries)),
+        (route("GET", "/api/v1/alerts/rules", Read, false), get(alert_rules::list)),
+        (route("POST", "/api/v1/alerts/rules", Admin, false), post(alert_rules::create)),
+        (route("PUT", "/api/v1/alerts/rules/{name}", Admin, false), put(alert_rules::edit)),
+        (route("DELETE", "/api/v1/alerts/rules/{name}", Admin, false), delete(alert_rules::remove)),
+        (route("POST", "/api/v1/alerts/rules/{name}/mute", Admin, false), post(alert_rules::mute)),
+        (route("DELETE", "/api/v1/alerts/rules/{name}/mute", Admin, false), delete(alert_rules::unmute)),
+        (route("POST", "/api/v1/alerts/webhooks/{name}/test", Admin, false), post(alert_rules::test)),
         (route("GET", "/api/v1/session", Public, false), get(session::current)),
         (route("POST", "/api/v1/session", Public, false), post(session::sign_in)),
         (route("DELETE", "/api/v1/session", Public, false), delete(session::sign_out)),

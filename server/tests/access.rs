@@ -31,17 +31,7 @@ async fn call(
     bearer: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = Client::new().request(method, server.url(path));
-    if let Some(bearer) = bearer {
-        request = request.bearer_auth(bearer);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("response");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    access_support::call_at(&server.url(""), method, path, bearer, body).await
 }
 
 async fn token(server: &TestServer, admin: &str, role: &str) -> Created<TokenInfo> {

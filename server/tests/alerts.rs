@@ -13,12 +13,10 @@ mod receiver;
 #[path = "support/server.rs"]
 mod support;
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use pulse_protocol::alerts::{AlertSeverity, AlertState, AlertsResponse, DeliveriesResponse, DeliveryStatus};
-use receiver::{Received, Receiver, Reply};
+use receiver::{Receiver, Reply};
 use support::{TempDir, TestServer};
 
 /// The Standard Webhooks specification's example secret.
@@ -71,25 +69,6 @@ async fn hub(path: &str) -> TestServer {
         .await
 }
 
-fn now_s() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
-}
-
-/// Checks the Standard Webhooks headers of `request` by an HMAC of our own.
-fn assert_signed(request: &Received) {
-    let id = request.header("webhook-id");
-    assert!(id.starts_with("msg_") && id.len() == 36, "webhook-id {id:?}");
-    let timestamp: u64 = request.header("webhook-timestamp").parse().expect("a timestamp in seconds");
-    assert!(timestamp.abs_diff(now_s()) <= 60, "a fresh timestamp: {timestamp}");
-    let key = STANDARD.decode(SECRET.trim_start_matches("whsec_")).expect("base64 key");
-    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
-    let mut signed = format!("{id}.{timestamp}.").into_bytes();
-    signed.extend_from_slice(&request.body);
-    let expected = format!("v1,{}", STANDARD.encode(ring::hmac::sign(&key, &signed).as_ref()));
-    let header = request.header("webhook-signature");
-    assert!(header.split(' ').any(|signature| signature == expected), "signature {header:?}, expected {expected}");
-}
-
 async fn get<T: serde::de::DeserializeOwned>(url: String) -> T {
     let response = reqwest::get(&url).await.expect("GET");
     assert!(response.status().is_success(), "GET {url}: {}", response.status());
@@ -120,7 +99,7 @@ async fn a_firing_alert_reaches_the_receiver_signed_and_is_listed() {
     let request = receiver.next(ARRIVAL).await;
     assert_eq!(request.path, "/hook?k=1");
     assert_eq!(request.header("content-type"), "application/json");
-    assert_signed(&request);
+    request.assert_signed(SECRET);
     let body = request.json();
     assert_eq!(body["type"], "alert.firing", "{body}");
     assert_eq!(body["data"]["rule"], "cpu hot");
@@ -162,7 +141,7 @@ async fn a_500_is_retried_with_the_same_id_and_a_fresh_signature_until_delivered
     let second = receiver.next(ARRIVAL).await;
     let third = receiver.next(ARRIVAL).await;
     for request in [&first, &second, &third] {
-        assert_signed(request);
+        request.assert_signed(SECRET);
         assert_eq!(request.header("webhook-id"), first.header("webhook-id"), "one id on every attempt");
     }
     assert_eq!((first.answered, second.answered, third.answered), (500, 500, 200));
@@ -238,7 +217,7 @@ async fn the_outbox_survives_kill_9_and_the_restarted_hub_sends_the_same_id() {
         let request = receiver.next(ARRIVAL).await;
         assert_eq!(request.header("webhook-id"), id, "only the one notification, by its id");
         if request.answered == 200 {
-            assert_signed(&request);
+            request.assert_signed(SECRET);
             delivered = Some(request);
             break;
         }
@@ -313,7 +292,7 @@ async fn a_resolve_waits_for_the_firing_before_it_and_the_past_alert_is_listed()
         }
     }
     let resolved = resolved.expect("the resolve arrived");
-    assert_signed(&resolved);
+    resolved.assert_signed(SECRET);
     assert_ne!(resolved.header("webhook-id"), first.header("webhook-id"));
     assert_eq!(resolved.json()["data"]["threshold"], 1e12);
 
@@ -380,7 +359,7 @@ async fn an_agents_host_is_judged_by_the_rule_for_its_tag() {
         (Some("alert.firing"), Some("tagged")),
         "{body}"
     );
-    assert_signed(&request);
+    request.assert_signed(SECRET);
     let listed: AlertsResponse = get(format!("{}/api/v1/alerts", hub.url())).await;
     let hosts: Vec<&str> = listed.alerts.iter().map(|a| a.host.as_str()).collect();
     assert_eq!(hosts, ["tagged"], "the hub's own host has no such tag");
@@ -423,7 +402,7 @@ severity = "critical"
         "{body}"
     );
     assert_eq!((body["data"]["host"].as_str(), &body["data"]["value"]), (Some("tagged"), &serde_json::Value::Null));
-    assert_signed(&firing);
+    firing.assert_signed(SECRET);
 
     let _back = procs::agent(&args);
     let resolved = receiver.next(ARRIVAL).await;

@@ -1,6 +1,9 @@
 //! The admin screens (`?view=admin`, admins only): API tokens, share links and
-//! users, each a form and a list; a secret just created is shown once.
+//! users, each a form and a list; a secret just created is shown once; and the
+//! alerts (`alerts`: rules, mutes, webhook tests, the delivery log).
 
+mod alerts;
+mod alerts_html;
 mod html;
 mod secret;
 mod section;
@@ -10,13 +13,15 @@ mod users;
 
 use leptos::prelude::*;
 
-use crate::hooks::Admin;
+use crate::hooks::{Admin, AlertsAdmin};
 
 /// The admin page.
 #[component]
 pub fn AdminPage(
     /// The lists and the calls that change them.
     admin: Admin,
+    /// The alerts' lists and the call that changes them.
+    alerts: AlertsAdmin,
 ) -> impl IntoView {
     let error = Signal::derive(move || admin.error.get().unwrap_or_default());
     view! {
@@ -27,6 +32,7 @@ pub fn AdminPage(
             <tokens::TokensSection admin=admin />
             <shares::SharesSection admin=admin />
             <users::UsersSection admin=admin />
+            <alerts::AlertsSection alerts=alerts />
         </div>
     }
 }

@@ -121,7 +121,7 @@ fn request_for(change: &Change) -> (&'static str, String, Option<String>) {
 }
 
 /// The hub's explanation of a failure (its `detail`), else the failure in words.
-fn explain(error: &HttpError) -> String {
+pub(super) fn explain(error: &HttpError) -> String {
     match error {
         HttpError::Status { detail, .. } => detail.clone(),
         other => other.to_string(),

@@ -13,6 +13,7 @@ pub(super) fn title(envelope: &Envelope) -> String {
         (Some(EventKind::Firing), None) => "FIRING",
         (Some(EventKind::Resolved), _) => "RESOLVED",
         (Some(EventKind::Reminder), _) => "STILL FIRING",
+        (None, _) if envelope.kind == crate::webhook::TEST_TYPE => "TEST",
         (None, _) => "ALERT",
     };
     format!("[{what}] {}: {} on {}", data.severity, data.rule, data.host_name)

@@ -112,6 +112,25 @@ pub enum ProblemKind {
     },
 }
 
+impl ProblemKind {
+    /// The key the problem is about, when it is about one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            ProblemKind::UnknownKey { key, .. }
+            | ProblemKind::WrongType { key, .. }
+            | ProblemKind::RecoverWrongSide { key, .. }
+            | ProblemKind::Duration { key, .. }
+            | ProblemKind::Invalid { key, .. } => Some(key),
+            ProblemKind::Missing { key, .. } => Some(key),
+            ProblemKind::Duplicate { .. } => Some("name"),
+            ProblemKind::UnknownWebhook(_) => Some("notify"),
+            ProblemKind::Conflict(first, _) => Some(first),
+            ProblemKind::Secret(_) => Some("secret"),
+            ProblemKind::Syntax(_) | ProblemKind::Condition(_) => None,
+        }
+    }
+}
+
 impl RulesError {
     /// Places each problem (a byte span in `text`) at its line and column, sorted.
     pub(crate) fn new(text: &str, problems: Vec<(Range<usize>, ProblemKind)>) -> RulesError {

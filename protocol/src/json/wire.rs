@@ -62,3 +62,6 @@ decode_struct!(HostsResponse { required: [hosts] });
 decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optional: [local, interval_ms] });
 
 mod access;
+mod alert_rules;
+#[cfg(test)]
+mod both;

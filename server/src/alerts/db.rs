@@ -3,10 +3,12 @@
 //! directory. It holds the state of every rule on every host (`states`), the past
 //! alerts (`episodes`), the outbox (`outbox`: one row per notification and webhook,
 //! with its delivery status) and the webhooks a receiver disabled with 410
-//! (`disabled`, by a digest of the URL: a URL may carry a token). No secret is
-//! written here; the body is the Standard Webhooks envelope, signed at each attempt.
+//! (`disabled`, by a digest of the URL: a URL may carry a token), and the rules
+//! admins made in the UI with every rule's mute (`db/rules`). No secret is written
+//! here; the body is the Standard Webhooks envelope, signed at each attempt.
 
 mod outbox;
+mod rules;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -136,6 +138,7 @@ impl Db {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "busy_timeout", 5_000)?;
         connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(rules::SCHEMA)?;
         connection.pragma_update(None, "application_id", APPLICATION_ID)?;
         connection.pragma_update(None, "user_version", VERSION)?;
         Ok(Db { connection: Mutex::new(connection) })

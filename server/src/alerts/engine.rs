@@ -5,6 +5,9 @@
 //! notifications) is written to `alerts.db` in one transaction, and only then is
 //! the sender woken: a notification is on disk before it is first sent.
 //!
+//! The rules come from `rules_store` (the file's and the UI's, merged), and so
+//! does each rule's mute, which every state of the rule takes before its next input.
+//!
 //! A state is written when its phase, severity or what the receivers were told
 //! changes, not on every sample (the count toward `for` starts again after a
 //! restart, as after any gap).
@@ -13,7 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use pulse_alerts::rules::{Condition, Rule, Rules};
+use pulse_alerts::rules::{Condition, Rule};
+use pulse_alerts::ruleset::RuleSet;
 use pulse_alerts::state::{self, Event, HostStatus, Input, Phase, State};
 use pulse_alerts::webhook::{id_of, type_name, Envelope, Subject};
 use pulse_protocol::HostStatus as WireStatus;
@@ -55,10 +59,10 @@ struct Round {
 
 /// The engine's state (owned by its task).
 pub struct Engine {
-    /// The rules in force.
-    pub rules: Arc<Rules>,
-    /// New rules from the file's watcher (none without one).
-    pub updates: Option<watch::Receiver<Arc<Rules>>>,
+    /// The rules in force (the file's and the UI's, with their mutes).
+    pub rules: Arc<RuleSet>,
+    /// New rule sets from `rules_store` (none without one).
+    pub updates: Option<watch::Receiver<Arc<RuleSet>>>,
     /// The states, shared with the API.
     pub states: States,
     /// The alerts file.
@@ -79,8 +83,8 @@ pub struct Engine {
 impl Engine {
     /// An engine over `states` (restored from `db`).
     pub fn new(
-        rules: Arc<Rules>,
-        updates: Option<watch::Receiver<Arc<Rules>>>,
+        rules: Arc<RuleSet>,
+        updates: Option<watch::Receiver<Arc<RuleSet>>>,
         states: States,
         db: Arc<Db>,
         outbox: Arc<Notify>,
@@ -224,7 +228,7 @@ impl Engine {
 
     /// New rules: states of rules gone, or whose series or kind changed, are
     /// forgotten; those of edited rules are judged again at once.
-    fn reload(&mut self, new: Arc<Rules>, round: &mut Round) {
+    fn reload(&mut self, new: Arc<RuleSet>, round: &mut Round) {
         let old = std::mem::replace(&mut self.rules, Arc::clone(&new));
         let now = now_ms().max(0) as u64;
         let mut states = lock(&self.states);
@@ -242,6 +246,9 @@ impl Engine {
                 round.states.push((key, None));
             } else if before != Some(rule) {
                 self.apply(&mut states, key, Input::Edited { at_ms: now }, rule, round);
+            } else if old.muted_until(&key.0, now) != new.muted_until(&key.0, now) {
+                // Muted or unmuted: `apply` takes the new mute before this tick.
+                self.apply(&mut states, key, Input::Tick { now_ms: now }, rule, round);
             }
         }
         // A status rule new to a host that is away already starts now, not at the
@@ -257,10 +264,21 @@ impl Engine {
         }
     }
 
-    /// Moves one state by one input, noting what changed in `round`.
+    /// Moves one state by one input, noting what changed in `round`. The rule's mute
+    /// in the set, if the state does not have it yet, is an input first.
     fn apply(&self, states: &mut BTreeMap<Key, State>, key: Key, input: Input, rule: &Rule, round: &mut Round) {
         let old = states.get(&key).cloned().unwrap_or_else(|| State::new(input.at_ms()));
-        let (new, events) = state::step(old.clone(), input, rule);
+        let mut events = Vec::new();
+        let mut current = old.clone();
+        let at = input.at_ms();
+        let muted = self.rules.muted_until(&rule.name, at);
+        if current.muted_until_ms.filter(|until| at < *until) != muted {
+            let (next, told) = state::step(current, Input::Mute { at_ms: at, until_ms: muted }, rule);
+            current = next;
+            events.extend(told);
+        }
+        let (new, more) = state::step(current, input, rule);
+        events.extend(more);
         if old.phase == Phase::Firing && new.phase == Phase::Resolved {
             round.episodes.push(Episode {
                 rule: key.0.clone(),
@@ -352,7 +370,7 @@ const QUERY: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// The next rules, or `None` when the watcher is gone.
-async fn changed(updates: &mut Option<watch::Receiver<Arc<Rules>>>) -> Option<Arc<Rules>> {
+async fn changed(updates: &mut Option<watch::Receiver<Arc<RuleSet>>>) -> Option<Arc<RuleSet>> {
     let updates = updates.as_mut()?;
     updates.changed().await.ok()?;
     Some(Arc::clone(&updates.borrow_and_update()))

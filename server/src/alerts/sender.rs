@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use pulse_alerts::presets::Body;
 use pulse_alerts::retry::{Answer, Next, Schedule};
-use pulse_alerts::rules::{Rules, Webhook};
+use pulse_alerts::rules::Webhook;
+use pulse_alerts::ruleset::RuleSet;
 use pulse_alerts::webhook::{headers, Envelope};
 use ring::digest;
 use tokio::sync::{mpsc, watch, Notify};
@@ -38,7 +39,7 @@ pub struct Sender {
     /// The alerts file.
     pub db: Arc<Db>,
     /// The rules in force (for each webhook's URL, secrets and preset).
-    pub rules: watch::Receiver<Arc<Rules>>,
+    pub rules: watch::Receiver<Arc<RuleSet>>,
     /// Woken when the engine queued something.
     pub wake: Arc<Notify>,
     /// How to post.

@@ -50,6 +50,25 @@ impl Received {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("a JSON body")
     }
+
+    /// Checks the Standard Webhooks headers by an HMAC of our own (ring, not the
+    /// hub's code): a `msg_` id, a fresh timestamp, and a `v1,` signature by `secret`.
+    pub fn assert_signed(&self, secret: &str) {
+        use base64::engine::general_purpose::STANDARD;
+        use base64::Engine;
+        let id = self.header("webhook-id");
+        assert!(id.starts_with("msg_") && id.len() == 36, "webhook-id {id:?}");
+        let timestamp: u64 = self.header("webhook-timestamp").parse().expect("a timestamp in seconds");
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+        assert!(timestamp.abs_diff(now) <= 60, "a fresh timestamp: {timestamp}");
+        let key = STANDARD.decode(secret.trim_start_matches("whsec_")).expect("base64 key");
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
+        let mut signed = format!("{id}.{timestamp}.").into_bytes();
+        signed.extend_from_slice(&self.body);
+        let expected = format!("v1,{}", STANDARD.encode(ring::hmac::sign(&key, &signed).as_ref()));
+        let header = self.header("webhook-signature");
+        assert!(header.split(' ').any(|signature| signature == expected), "signature {header:?}, expected {expected}");
+    }
 }
 
 struct Script {

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use pulse_protocol::access::{Created, Session, ShareInfo};
-use reqwest::{Client, StatusCode};
-use serde_json::json;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
 
 use crate::support::{TempDir, TestServer};
 
@@ -51,4 +51,26 @@ pub async fn share(server: &TestServer, admin: &str, host: &str, seconds: u64) -
         .expect("share");
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.expect("a created share link")
+}
+
+/// `method` on `base` + `path`, with a bearer and a JSON body if given: the status
+/// and the JSON answer (`null` when it is not JSON).
+pub async fn call_at(
+    base: &str,
+    method: Method,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = Client::new().request(method, format!("{base}{path}"));
+    if let Some(bearer) = bearer {
+        request = request.bearer_auth(bearer);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("response");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
