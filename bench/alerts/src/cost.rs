@@ -1,10 +1,12 @@
 //! Figure b, in a real hub: its CPU per ingested sample with 1,000 agents at 1 Hz,
 //! with alerts off, with a rules file of no rules (the taps and the engine task,
-//! nothing to judge) and with 100 rules on every host. Each case is a fresh hub
+//! nothing to judge) and with 100 rules on every host (and, with `--before-server`,
+//! 100 rules on another build of the hub). Each case is a fresh hub
 //! (pinned to `--hub-cpu`, one worker), the agents played from this process; the
 //! cases alternate round by round. The difference between the cases is what the
 //! alert engine costs per sample.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,10 +27,11 @@ const CPU: f64 = 12.0;
 /// New links a second while the agents connect.
 const OPEN_RATE: u64 = 250;
 
-/// One case: a label and its rules (`None`: alerts off).
+/// One case: a label, its rules (`None`: alerts off) and its hub binary.
 struct Case {
     label: &'static str,
     rules: Option<usize>,
+    binary: PathBuf,
 }
 
 /// Runs every case `rounds` times; one JSON object per case and round.
@@ -40,17 +43,21 @@ pub async fn run(mut flags: Flags) -> Result<Vec<Value>> {
     let seconds: u64 = flags.get("seconds", 60)?;
     let rounds: usize = flags.get("rounds", 2)?;
     let cpu: i64 = flags.get("hub-cpu", 0)?;
+    let before = flags.text("before-server", "");
     flags.done()?;
-    let cases = [
-        Case { label: "alerts off", rules: None },
-        Case { label: "rules file, no rules", rules: Some(0) },
-        Case { label: "100 rules", rules: Some(count) },
+    let mut cases = vec![
+        Case { label: "alerts off", rules: None, binary: binary.clone() },
+        Case { label: "rules file, no rules", rules: Some(0), binary: binary.clone() },
+        Case { label: "100 rules", rules: Some(count), binary: binary.clone() },
     ];
+    if !before.is_empty() {
+        // Another build of the hub, e.g. before a change to the engine.
+        cases.push(Case { label: "100 rules, --before-server", rules: Some(count), binary: PathBuf::from(before) });
+    }
     let receiver = Receiver::start().await?;
     let mut lines = Vec::new();
     for round in 0..rounds {
-        let order: Vec<&Case> =
-            if round % 2 == 0 { cases.iter().collect() } else { cases.iter().rev().collect() };
+        let order: Vec<&Case> = if round % 2 == 0 { cases.iter().collect() } else { cases.iter().rev().collect() };
         for case in order {
             let scratch = Scratch::new("cost")?;
             let rules_path = match case.rules {
@@ -62,7 +69,7 @@ pub async fn run(mut flags: Flags) -> Result<Vec<Value>> {
                 None => None,
             };
             let spec = Spec {
-                binary: binary.clone(),
+                binary: case.binary.clone(),
                 port: free_port()?,
                 data: scratch.join("data"),
                 rules: rules_path,

@@ -110,7 +110,8 @@ pub fn cpu_us(pid: u32) -> Result<u64> {
     // The command name (in parentheses) may hold spaces; after it, utime is the
     // 12th field and stime the 13th.
     let after = stat.rfind(')').map_or("", |end| &stat[end + 1..]);
-    let ticks: u64 = after.split(' ').filter(|field| !field.is_empty()).skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum();
+    let ticks: u64 =
+        after.split(' ').filter(|field| !field.is_empty()).skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum();
     // SAFETY: sysconf reads a constant of the system.
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     Ok(ticks * 1_000_000 / per_second)

@@ -19,10 +19,10 @@ use crate::clock::{now_ms, until_ms};
 use crate::error::{Error, Result};
 use crate::hub::{free_port, Spec};
 use crate::receiver::Receiver;
+use crate::rules;
 use crate::scratch::Scratch;
 use crate::stats::spread;
 use crate::watcher::{self, Arrivals};
-use crate::rules;
 
 const HIGH: f64 = 80.0;
 const LOW: f64 = 20.0;

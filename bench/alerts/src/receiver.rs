@@ -147,7 +147,10 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
     let id = request.headers().get("webhook-id").and_then(|value| value.to_str().ok()).unwrap_or("").to_owned();
     let body = request.into_body().collect().await.map(|body| body.to_bytes()).unwrap_or_default();
     let received_ms = now_ms();

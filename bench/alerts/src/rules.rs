@@ -10,7 +10,9 @@ use crate::host::SERIES;
 
 /// The webhook every rule notifies (the spec's example secret).
 fn webhook(url: &str) -> String {
-    format!("[[webhook]]\nname = \"receiver\"\nurl = \"{url}\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n\n")
+    format!(
+        "[[webhook]]\nname = \"receiver\"\nurl = \"{url}\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n\n"
+    )
 }
 
 /// One `cpu.total above` rule with `for` and hysteresis.

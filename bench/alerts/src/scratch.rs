@@ -13,7 +13,11 @@ pub struct Scratch {
 impl Scratch {
     /// Makes `pulse-alerts-bench-NAME-PID-N` in the temporary directory.
     pub fn new(name: &str) -> Result<Scratch> {
-        let path = std::env::temp_dir().join(format!("pulse-alerts-bench-{name}-{}-{}", std::process::id(), rand::random::<u32>()));
+        let path = std::env::temp_dir().join(format!(
+            "pulse-alerts-bench-{name}-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
         std::fs::create_dir_all(&path)?;
         Ok(Scratch { path })
     }

@@ -73,7 +73,13 @@ pub async fn run(mut flags: Flags) -> Result<Value> {
     for index in 0..hosts {
         let stream = Stream::new(format!("storm-{index:03}"), "storm");
         links.push(tokio::spawn(agent::link(addr.clone(), Arc::clone(&stream), stop.clone())));
-        tokio::spawn(play(Arc::clone(&stream), start + (index * 1000 / hosts) as i64, flip, Arc::clone(&storming), stop.clone()));
+        tokio::spawn(play(
+            Arc::clone(&stream),
+            start + (index * 1000 / hosts) as i64,
+            flip,
+            Arc::clone(&storming),
+            stop.clone(),
+        ));
         streams.push(stream);
     }
 

@@ -11,10 +11,13 @@ use serde::Deserialize;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::clock::now_ms;
-use crate::error::{Error, Result};
 
 /// Arrival times by seq (ms since the Unix epoch).
 pub type Arrivals = Arc<Mutex<HashMap<u64, i64>>>;
+
+/// The most times a watcher opens its socket (a host's first `hello` from its agent
+/// ends the placeholder stream a watcher may have opened before it, with a `bye`).
+const OPENS: usize = 100;
 
 #[derive(Deserialize)]
 struct Head {
@@ -24,28 +27,23 @@ struct Head {
     seq: u64,
 }
 
-/// Watches host `id` until the socket ends; opening is tried for up to 10 s (the
-/// host appears when its agent's `hello` has arrived).
-pub async fn watch(hub: SocketAddr, id: String, arrivals: Arrivals) -> Result<()> {
+/// Watches host `id`, opening the socket again whenever it ends (at most
+/// [`OPENS`] times, 100 ms apart).
+pub async fn watch(hub: SocketAddr, id: String, arrivals: Arrivals) {
     let url = format!("ws://{hub}/api/v1/ws?host={id}");
-    let mut socket = None;
-    for _ in 0..100 {
+    for _ in 0..OPENS {
         if let Ok(tcp) = tokio::net::TcpStream::connect(hub).await {
-            if let Ok((opened, _)) = tokio_tungstenite::client_async(url.as_str(), tcp).await {
-                socket = Some(opened);
-                break;
+            if let Ok((mut socket, _)) = tokio_tungstenite::client_async(url.as_str(), tcp).await {
+                while let Some(Ok(message)) = socket.next().await {
+                    let Message::Text(text) = message else { continue };
+                    let at = now_ms();
+                    let Ok(head) = serde_json::from_str::<Head>(&text) else { continue };
+                    if head.kind == "frame" {
+                        arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(head.seq).or_insert(at);
+                    }
+                }
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let mut socket = socket.ok_or_else(|| Error::Timeout(format!("opening a watcher of {id}")))?;
-    while let Some(message) = socket.next().await {
-        let Message::Text(text) = message? else { continue };
-        let at = now_ms();
-        let Ok(parsed) = serde_json::from_str::<Head>(&text) else { continue };
-        if parsed.kind == "frame" {
-            arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(parsed.seq).or_insert(at);
-        }
-    }
-    Ok(())
 }
