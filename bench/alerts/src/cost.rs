@@ -17,7 +17,7 @@ use crate::agent::{self, Stream};
 use crate::args::Flags;
 use crate::clock::{now_ms, until_ms};
 use crate::error::Result;
-use crate::hub::{free_port, Spec};
+use crate::hub::Spec;
 use crate::receiver::Receiver;
 use crate::rules;
 use crate::scratch::Scratch;
@@ -60,22 +60,8 @@ pub async fn run(mut flags: Flags) -> Result<Vec<Value>> {
         let order: Vec<&Case> = if round % 2 == 0 { cases.iter().collect() } else { cases.iter().rev().collect() };
         for case in order {
             let scratch = Scratch::new("cost")?;
-            let rules_path = match case.rules {
-                Some(count) => {
-                    let path = scratch.join("alerts.toml");
-                    std::fs::write(&path, rules::quiet(&receiver.url(), count)?)?;
-                    Some(path)
-                }
-                None => None,
-            };
-            let spec = Spec {
-                binary: case.binary.clone(),
-                port: free_port()?,
-                data: scratch.join("data"),
-                rules: rules_path,
-                cpu: u32::try_from(cpu).ok(),
-                log: scratch.join("hub.log"),
-            };
+            let text = case.rules.map(|count| rules::quiet(&receiver.url(), count)).transpose()?;
+            let spec = Spec::in_scratch(case.binary.clone(), &scratch, text.as_deref(), u32::try_from(cpu).ok())?;
             let mut line = one(&spec, agents, warmup, seconds).await?;
             line["label"] = json!(case.label);
             line["rules"] = json!(case.rules.unwrap_or(0));

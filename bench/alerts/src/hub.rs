@@ -12,6 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::error::{Error, Result};
+use crate::scratch::Scratch;
 
 /// The agents' token every hub of the bench takes.
 pub const TOKEN: &str = "bench-token";
@@ -46,6 +47,20 @@ pub struct Hub {
 }
 
 impl Spec {
+    /// A hub on a free port, its data and log in `scratch`, with `rules` (a rules
+    /// file's text written there; none: alerts off), pinned to `cpu` if given.
+    pub fn in_scratch(binary: PathBuf, scratch: &Scratch, rules: Option<&str>, cpu: Option<u32>) -> Result<Spec> {
+        let rules = match rules {
+            Some(text) => {
+                let path = scratch.join("alerts.toml");
+                std::fs::write(&path, text)?;
+                Some(path)
+            }
+            None => None,
+        };
+        Ok(Spec { binary, port: free_port()?, data: scratch.join("data"), rules, cpu, log: scratch.join("hub.log") })
+    }
+
     /// Starts the hub and waits until it listens.
     pub async fn start(&self) -> Result<Hub> {
         let mut command = match self.cpu {

@@ -17,7 +17,7 @@ use crate::agent::{self, Stream};
 use crate::args::Flags;
 use crate::clock::{now_ms, until_ms};
 use crate::error::{Error, Result};
-use crate::hub::{free_port, Spec};
+use crate::hub::Spec;
 use crate::receiver::Receiver;
 use crate::rules;
 use crate::scratch::Scratch;
@@ -50,16 +50,8 @@ pub async fn run(mut flags: Flags) -> Result<Value> {
     flags.done()?;
     let scratch = Scratch::new("latency")?;
     let receiver = Receiver::start().await?;
-    let rules_path = scratch.join("alerts.toml");
-    std::fs::write(&rules_path, rules::crossing(&receiver.url(), 50.0, 40.0, hold_ms)?)?;
-    let spec = Spec {
-        binary,
-        port: free_port()?,
-        data: scratch.join("data"),
-        rules: Some(rules_path),
-        cpu: None,
-        log: scratch.join("hub.log"),
-    };
+    let rules = rules::crossing(&receiver.url(), 50.0, 40.0, hold_ms)?;
+    let spec = Spec::in_scratch(binary, &scratch, Some(&rules), None)?;
     let hub = spec.start().await?;
     let (_addr_tx, addr) = watch::channel(hub.addr);
     let (stop_tx, stop) = watch::channel(false);

@@ -36,10 +36,11 @@ pub fn run(mut flags: Flags) -> Result<Value> {
     for round in 0..rounds {
         let from = round as u64 * samples * 1000;
         alone.push(timed(|| step_alone(&rules, hosts, samples, from)) / judged);
+        let work = Work { rules: &rules, ids: &ids, values: &values, samples, from };
         let mut states = BTreeMap::new();
-        written.push(timed(|| as_written(&mut states, &rules, &ids, &values, samples, from)) / judged);
+        written.push(timed(|| as_written(&mut states, &work)) / judged);
         let mut states = BTreeMap::new();
-        in_place.push(timed(|| in_place_loop(&mut states, &rules, &ids, &values, samples, from)) / judged);
+        in_place.push(timed(|| in_place_loop(&mut states, &work)) / judged);
     }
     let best = |runs: &[f64]| runs.iter().copied().fold(f64::INFINITY, f64::min);
     Ok(json!({
@@ -80,62 +81,62 @@ fn step_alone(rules: &Rules, hosts: usize, samples: u64, from: u64) {
 }
 
 /// The engine's loop as first written: key and state cloned, two lookups.
-fn as_written(
-    states: &mut BTreeMap<Key, State>,
-    rules: &Rules,
-    ids: &[String],
-    values: &BTreeMap<String, f64>,
-    samples: u64,
-    from: u64,
-) {
-    for sample in 0..samples {
-        let at_ms = from + sample * 1000;
-        for host in ids {
-            for rule in &rules.rules {
-                let Some(value) = applies(rule, host, values) else { continue };
-                let key = (rule.name.clone(), host.clone());
-                let old = states.get(&key).cloned().unwrap_or_else(|| State::new(at_ms));
-                let (new, events) = step(old.clone(), Input::Sample { at_ms, value: Some(value) }, rule);
-                if !events.is_empty() || old.phase != new.phase || old.since_ms != new.since_ms {
-                    black_box(new.clone());
-                }
-                black_box((old.phase == Phase::Firing, events));
-                states.insert(key, new);
-            }
+fn as_written(states: &mut BTreeMap<Key, State>, work: &Work) {
+    work.each(|rule, host, at_ms, value| {
+        let key = (rule.name.clone(), host.to_owned());
+        let old = states.get(&key).cloned().unwrap_or_else(|| State::new(at_ms));
+        let (new, events) = step(old.clone(), Input::Sample { at_ms, value: Some(value) }, rule);
+        if !events.is_empty() || old.phase != new.phase || old.since_ms != new.since_ms {
+            black_box(new.clone());
         }
-    }
+        black_box((old.phase == Phase::Firing, events));
+        states.insert(key, new);
+    });
 }
 
 /// The same loop judging each state where it lies: one lookup, nothing cloned but
 /// the key of a state not seen before.
-fn in_place_loop(
-    states: &mut BTreeMap<Key, State>,
-    rules: &Rules,
-    ids: &[String],
-    values: &BTreeMap<String, f64>,
+fn in_place_loop(states: &mut BTreeMap<Key, State>, work: &Work) {
+    let mut key: Key = (String::new(), String::new());
+    work.each(|rule, host, at_ms, value| {
+        key.0.clone_from(&rule.name);
+        key.1.clear();
+        key.1.push_str(host);
+        let state = match states.get_mut(&key) {
+            Some(state) => state,
+            None => states.entry(key.clone()).or_insert_with(|| State::new(at_ms)),
+        };
+        let before = (state.phase, state.since_ms);
+        let (new, events) = step(state.clone(), Input::Sample { at_ms, value: Some(value) }, rule);
+        *state = new;
+        if !events.is_empty() || before != (state.phase, state.since_ms) {
+            black_box(state.clone());
+        }
+        black_box(events);
+    });
+}
+
+/// One round's samples: every host's, `samples` a host from `from`.
+struct Work<'a> {
+    rules: &'a Rules,
+    ids: &'a [String],
+    values: &'a BTreeMap<String, f64>,
     samples: u64,
     from: u64,
-) {
-    let mut key: Key = (String::new(), String::new());
-    for sample in 0..samples {
-        let at_ms = from + sample * 1000;
-        for host in ids {
-            for rule in &rules.rules {
-                let Some(value) = applies(rule, host, values) else { continue };
-                key.0.clone_from(&rule.name);
-                key.1.clone_from(host);
-                let state = match states.get_mut(&key) {
-                    Some(state) => state,
-                    None => states.entry(key.clone()).or_insert_with(|| State::new(at_ms)),
-                };
-                let before = (state.phase, state.since_ms);
-                let old = std::mem::replace(state, State::new(at_ms));
-                let (new, events) = step(old, Input::Sample { at_ms, value: Some(value) }, rule);
-                *state = new;
-                if !events.is_empty() || before != (state.phase, state.since_ms) {
-                    black_box(state.clone());
+}
+
+impl Work<'_> {
+    /// Calls `judge(rule, host, at_ms, value)` for every sample of every host and
+    /// every rule that applies to it, as the engine's frame loop walks them.
+    fn each(&self, mut judge: impl FnMut(&Rule, &str, u64, f64)) {
+        for sample in 0..self.samples {
+            let at_ms = self.from + sample * 1000;
+            for host in self.ids {
+                for rule in &self.rules.rules {
+                    if let Some(value) = applies(rule, host, self.values) {
+                        judge(rule, host, at_ms, value);
+                    }
                 }
-                black_box(events);
             }
         }
     }

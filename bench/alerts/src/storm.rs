@@ -24,7 +24,7 @@ use crate::agent::{self, Sample, Stream};
 use crate::args::Flags;
 use crate::clock::{now_ms, until_ms};
 use crate::error::{Error, Result};
-use crate::hub::{free_port, Spec};
+use crate::hub::Spec;
 use crate::receiver::{Received, Receiver};
 use crate::rules;
 use crate::scratch::Scratch;
@@ -53,16 +53,7 @@ pub async fn run(mut flags: Flags) -> Result<Value> {
     flags.done()?;
     let scratch = Scratch::new("storm")?;
     let mut receiver = Receiver::start().await?;
-    let rules_path = scratch.join("alerts.toml");
-    std::fs::write(&rules_path, rules::storm(&receiver.url())?)?;
-    let spec = Spec {
-        binary,
-        port: free_port()?,
-        data: scratch.join("data"),
-        rules: Some(rules_path),
-        cpu: None,
-        log: scratch.join("hub.log"),
-    };
+    let spec = Spec::in_scratch(binary, &scratch, Some(&rules::storm(&receiver.url())?), None)?;
     let mut hub = spec.start().await?;
     let (_addr_tx, addr) = watch::channel(hub.addr);
     let (stop_tx, stop) = watch::channel(false);
