@@ -25,7 +25,7 @@ print()
 
 for run in by_kind.get("latency", []):
     print(f"**Threshold crossed → webhook received, beyond the rule's `for`** ({run['agents']} agents, a")
-    print(f"`cpu.total above 50` rule with `for = \"{run['for_ms']} ms\"`, each crossing at a known sample time;")
+    print(f"`cpu.total above 50` rule with `for = \"{run['for_ms'] / 1000:g}s\"`, each crossing at a known sample time;")
     print("the latency is the firing webhook's arrival − (the crossing sample's time + `for`); the resolve is")
     print("timed from the sample that recovered; anchor: the same firing samples' arrival at a browser-like")
     print("client of `/api/v1/ws` in the same run):")
