@@ -7,7 +7,7 @@
 //! pulse-alerts-bench latency [--agents 10] [--crossings 60] [--for-ms 2000]
 //! pulse-alerts-bench cost    [--agents 1000] [--rules 100] [--warmup 20] [--seconds 60] [--rounds 2] [--hub-cpu 0]
 //! pulse-alerts-bench step    [--hosts 1000] [--rules 100] [--samples 20] [--rounds 5]
-//! pulse-alerts-bench storm   [--hosts 30] [--kills 20] [--flip 0.35] [--settle 600]
+//! pulse-alerts-bench storm   [--hosts 30] [--kills 20] [--flip 0.35] [--settle 600] [--answer-ms 200]
 //! ```
 //!
 //! Every one but `step` takes `--server PATH` (default `target/release/pulse-server`).

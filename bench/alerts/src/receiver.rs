@@ -1,7 +1,8 @@
 //! The webhook receiver: a real HTTP/1.1 server on 127.0.0.1 that records every
 //! POST (its `webhook-id`, the envelope's type, rule, host and event time, and when
-//! it arrived) and answers 204. It can answer 503 for a while, or go away
-//! altogether (its port refuses connections) and come back on the same port.
+//! it arrived) and answers 204, after up to a set time (as a real receiver takes a
+//! while to answer). It can answer 503 for a while, or go away altogether (its port
+//! refuses connections) and come back on the same port.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -60,6 +61,8 @@ struct Shared {
     refused: AtomicU64,
     arrived: Notify,
     malformed: AtomicU64,
+    /// The longest an answer takes (a random time up to it), in ms.
+    answer_ms: AtomicU64,
 }
 
 /// The receiver.
@@ -83,6 +86,11 @@ impl Receiver {
     /// The URL a rules file names.
     pub fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
+    }
+
+    /// Takes a random time up to `ms` to answer each POST (after recording it).
+    pub fn answer_within(&self, ms: u64) {
+        self.shared.answer_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Answers 503 (true) or 204 (false) from now on.
@@ -169,6 +177,11 @@ async fn answer(
         }
         StatusCode::NO_CONTENT
     };
+    let slowest = shared.answer_ms.load(Ordering::Relaxed);
+    if slowest > 0 {
+        let wait = rand::Rng::random_range(&mut rand::rng(), 0..=slowest);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    }
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = status;
     Ok(response)

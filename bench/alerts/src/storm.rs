@@ -50,9 +50,13 @@ pub async fn run(mut flags: Flags) -> Result<Value> {
     let kills: usize = flags.get("kills", 20)?;
     let flip: f64 = flags.get("flip", 0.35)?;
     let settle: u64 = flags.get("settle", 600)?;
+    let answer_ms: u64 = flags.get("answer-ms", 200)?;
     flags.done()?;
     let scratch = Scratch::new("storm")?;
     let mut receiver = Receiver::start().await?;
+    // A receiver that takes a while to answer, so some kills land while a delivery
+    // is in flight: the notification arrived, the hub never learnt it.
+    receiver.answer_within(answer_ms);
     let spec = Spec::in_scratch(binary, &scratch, Some(&rules::storm(&receiver.url())?), None)?;
     let mut hub = spec.start().await?;
     let (_addr_tx, addr) = watch::channel(hub.addr);
@@ -138,6 +142,7 @@ pub async fn run(mut flags: Flags) -> Result<Value> {
         "kind": "storm",
         "passed": passed,
         "hosts": hosts,
+        "answer_ms": answer_ms,
         "kills": killed,
         "receiver_outages": outages,
         "answered_503": receiver.refused(),
