@@ -52,7 +52,7 @@ pub async fn run(mut flags: Flags) -> Result<Vec<Value>> {
     ];
     if !before.is_empty() {
         // Another build of the hub, e.g. before a change to the engine.
-        cases.push(Case { label: "100 rules, --before-server", rules: Some(count), binary: PathBuf::from(before) });
+        cases.push(Case { label: "100 rules, the --before hub", rules: Some(count), binary: PathBuf::from(before) });
     }
     let receiver = Receiver::start().await?;
     let mut lines = Vec::new();
