@@ -6,7 +6,7 @@
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
 #                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis
-#                            store store-engines access (fanout-rps needs root: a private network namespace)
+#                            store store-engines access alerts (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,7 +19,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis store store-engines access)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis store store-engines access alerts)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -29,7 +29,8 @@ fi
 mkdir -p bench/results
 if [ "${names[*]}" = report ]; then
   names=()  # only rebuild BENCHMARKS.md from the results already there
-elif [ "${names[*]}" != fuzz ] && [ "${names[*]}" != store-engines ] && [ "${names[*]}" != access ]; then  # these need nothing but cargo
+elif [ "${names[*]}" != fuzz ] && [ "${names[*]}" != store-engines ] && [ "${names[*]}" != access ] \
+  && [ "${names[*]}" != alerts ]; then  # these need nothing but cargo
   setup_toolchain
   setup_test_tools
   build_all
@@ -61,6 +62,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     store) bench/store/run.sh ${quick:+--quick} ;;
     store-engines) cargo run --release -q -p pulse-bench-store-engines -- ${quick:+--flushes 120} ;;
     access) bench/access/run.sh ${quick:+--quick} ;;
+    alerts) bench/alerts/run.sh ${quick:+--quick} ;;
     *) echo "unknown benchmark $name" >&2; exit 2 ;;
   esac
   rm -rf "$PULSE_DATA"
@@ -104,5 +106,6 @@ section() {
   section store "History store: bytes per sample, ingest, queries, restart"
   section store-engines "History store: the embedded engine (SQLite, fjall, redb)"
   section access "Access control: sign-in time and the check's cost per request, stream and message"
+  section alerts "Alerts: crossing to webhook, the engine's cost per sample, nothing lost through kills"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"

@@ -140,17 +140,20 @@ impl Engine {
         let at_ms = seen.frame.frame.ts.max(0) as u64;
         let rules = Arc::clone(&self.rules);
         let mut states = lock(&self.states);
+        // One key for every rule: only its rule part is rewritten (into the same
+        // buffer), so judging a sample allocates nothing per rule.
+        let mut key: Key = (String::new(), host.to_owned());
         for rule in &rules.rules {
             let Condition::Threshold(threshold) = &rule.condition else { continue };
             if !self.applies(rule, host) {
                 continue;
             }
             let value = seen.frame.frame.values.get(&threshold.series).copied();
-            let key = (rule.name.clone(), host.to_owned());
+            key.0.clone_from(&rule.name);
             if value.is_none() && !states.contains_key(&key) {
                 continue;
             }
-            self.apply(&mut states, key, Input::Sample { at_ms, value }, rule, round);
+            self.apply(&mut states, &key, Input::Sample { at_ms, value }, rule, round);
         }
     }
 
@@ -161,10 +164,9 @@ impl Engine {
         let rules = Arc::clone(&self.rules);
         let by_name: HashMap<&str, &Rule> = rules.rules.iter().map(|rule| (rule.name.as_str(), rule)).collect();
         let mut states = lock(&self.states);
-        let keys: Vec<Key> = states.keys().cloned().collect();
-        for key in keys {
+        for (key, state) in states.iter_mut() {
             if let Some(rule) = by_name.get(key.0.as_str()) {
-                self.apply(&mut states, key, Input::Tick { now_ms: now }, rule, round);
+                self.move_state(state, key, Input::Tick { now_ms: now }, rule, round);
             }
         }
     }
@@ -220,7 +222,7 @@ impl Engine {
                 let key = (rule.name.clone(), host.clone());
                 let status_rule = matches!(rule.condition, Condition::Status { .. });
                 if states.contains_key(&key) || (status_rule && status != HostStatus::Up) {
-                    self.apply(&mut states, key, Input::Status { at_ms, status }, rule, round);
+                    self.apply(&mut states, &key, Input::Status { at_ms, status }, rule, round);
                 }
             }
         }
@@ -245,10 +247,10 @@ impl Engine {
                 states.remove(&key);
                 round.states.push((key, None));
             } else if before != Some(rule) {
-                self.apply(&mut states, key, Input::Edited { at_ms: now }, rule, round);
+                self.apply(&mut states, &key, Input::Edited { at_ms: now }, rule, round);
             } else if old.muted_until(&key.0, now) != new.muted_until(&key.0, now) {
                 // Muted or unmuted: `apply` takes the new mute before this tick.
-                self.apply(&mut states, key, Input::Tick { now_ms: now }, rule, round);
+                self.apply(&mut states, &key, Input::Tick { now_ms: now }, rule, round);
             }
         }
         // A status rule new to a host that is away already starts now, not at the
@@ -258,18 +260,30 @@ impl Engine {
                 let Some(status) = meta.status.filter(|status| *status != HostStatus::Up) else { continue };
                 let key = (rule.name.clone(), host.clone());
                 if !states.contains_key(&key) && self.applies(rule, host) {
-                    self.apply(&mut states, key, Input::Status { at_ms: now, status }, rule, round);
+                    self.apply(&mut states, &key, Input::Status { at_ms: now, status }, rule, round);
                 }
             }
         }
     }
 
-    /// Moves one state by one input, noting what changed in `round`. The rule's mute
-    /// in the set, if the state does not have it yet, is an input first.
-    fn apply(&self, states: &mut BTreeMap<Key, State>, key: Key, input: Input, rule: &Rule, round: &mut Round) {
-        let old = states.get(&key).cloned().unwrap_or_else(|| State::new(input.at_ms()));
+    /// Moves one state by one input, noting what changed in `round`. The state is
+    /// judged where it lies (one lookup; the key is cloned only for a new state).
+    fn apply(&self, states: &mut BTreeMap<Key, State>, key: &Key, input: Input, rule: &Rule, round: &mut Round) {
+        match states.get_mut(key) {
+            Some(state) => self.move_state(state, key, input, rule, round),
+            None => {
+                let mut state = State::new(input.at_ms());
+                self.move_state(&mut state, key, input, rule, round);
+                states.insert(key.clone(), state);
+            }
+        }
+    }
+
+    /// [`Engine::apply`] on the state itself. The rule's mute in the set, if the
+    /// state does not have it yet, is an input first.
+    fn move_state(&self, state: &mut State, key: &Key, input: Input, rule: &Rule, round: &mut Round) {
         let mut events = Vec::new();
-        let mut current = old.clone();
+        let mut current = state.clone();
         let at = input.at_ms();
         let muted = self.rules.muted_until(&rule.name, at);
         if current.muted_until_ms.filter(|until| at < *until) != muted {
@@ -277,8 +291,10 @@ impl Engine {
             current = next;
             events.extend(told);
         }
-        let (new, more) = state::step(current, input, rule);
+        let (next, more) = state::step(current, input, rule);
         events.extend(more);
+        let old = std::mem::replace(state, next);
+        let new = &*state;
         if old.phase == Phase::Firing && new.phase == Phase::Resolved {
             round.episodes.push(Episode {
                 rule: key.0.clone(),
@@ -289,13 +305,12 @@ impl Engine {
                 value: new.last_value,
             });
         }
-        if !events.is_empty() || !same_phase(&old, &new) {
+        if !events.is_empty() || !same_phase(&old, new) {
             round.states.push((key.clone(), Some(new.clone())));
         }
         for event in &events {
             self.queue(rule, &key.1, event, round);
         }
-        states.insert(key, new);
     }
 
     /// One notification of `event` per webhook the rule notifies.
