@@ -62,3 +62,4 @@ decode_struct!(HostsResponse { required: [hosts] });
 decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optional: [local, interval_ms] });
 
 mod access;
+mod alerts;
