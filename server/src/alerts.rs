@@ -7,6 +7,8 @@
 //! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
 //!   refuses private addresses (`address`) unless `--webhook-allow-private`.
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
+//! - `live`: the pending and firing alerts as one stream message, published by the
+//!   engine when the set changes, for every stream that asks (`alerts=REV`).
 //!
 //! [`Alerts`] is what the rest of the hub holds: the fleet's watchers, and what
 //! `GET /api/v1/alerts` and `/api/v1/alerts/deliveries` answer.
@@ -15,6 +17,7 @@ pub mod address;
 pub mod db;
 pub mod engine;
 pub mod http;
+pub mod live;
 pub mod rules_file;
 pub mod sender;
 pub mod tap;
@@ -49,6 +52,8 @@ pub struct Alerts {
     taps: Option<Arc<Taps>>,
     /// What the tasks need, taken when they start.
     parts: Mutex<Option<Parts>>,
+    /// The live alerts every stream that asks is sent.
+    live: live::Publisher,
 }
 
 /// What [`Alerts::spawn`] starts the tasks with.
@@ -65,7 +70,13 @@ struct Parts {
 impl Alerts {
     /// Alerts off: no rules file.
     pub fn off() -> Arc<Alerts> {
-        Arc::new(Alerts { states: States::default(), db: None, taps: None, parts: Mutex::new(None) })
+        Arc::new(Alerts {
+            states: States::default(),
+            db: None,
+            taps: None,
+            parts: Mutex::new(None),
+            live: live::Publisher::off(),
+        })
     }
 
     /// Alerts as `config` asks: off without `--alerts`; otherwise the rules file
@@ -97,6 +108,7 @@ impl Alerts {
             }
             Err(error) => tracing::error!("{error}; rule states start afresh"),
         }
+        let live = live::Publisher::new(live::collect(&states, &rules), crate::hub::now_ms());
         let (taps, frames) = Taps::new();
         let tls = match crate::agent::tls::connector(None) {
             Ok(tls) => Some(tls),
@@ -119,7 +131,13 @@ impl Alerts {
             db: Some(db),
             taps: Some(taps),
             parts: Mutex::new(Some(parts)),
+            live,
         })
+    }
+
+    /// The live alerts, for a stream to send and follow.
+    pub fn live(&self) -> tokio::sync::watch::Receiver<Arc<live::Snapshot>> {
+        self.live.subscribe()
     }
 
     /// Host `id`'s frame watcher (none when alerts are off).
@@ -142,7 +160,7 @@ impl Alerts {
         let sender_rules = updates.clone();
         rules_file::spawn(parts.file, updates_tx);
         let wake = Arc::new(Notify::new());
-        let engine = Engine::new(
+        let mut engine = Engine::new(
             parts.rules,
             Some(updates),
             Arc::clone(&self.states),
@@ -151,6 +169,7 @@ impl Alerts {
             parts.base_url,
             fleet,
         );
+        engine.live = Some(self.live.clone());
         tokio::spawn(engine.run(parts.frames));
         let sender =
             sender::Sender { db: parts.db, rules: sender_rules, wake, client: parts.client, schedule: parts.schedule };
