@@ -63,7 +63,7 @@ pub fn rows(live: Option<&[LiveAlert]>, fetched: &[Alert]) -> Vec<Row> {
         None => fetched
             .iter()
             .filter(|a| a.until.is_none() && a.state != AlertState::Resolved)
-            .map(|a| from_answer(a))
+            .map(from_answer)
             .collect(),
     };
     let past = fetched.iter().filter(|a| a.until.is_some()).map(from_answer);
