@@ -63,3 +63,5 @@ decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optiona
 
 mod access;
 mod alerts;
+#[cfg(test)]
+mod check;

@@ -1,30 +1,9 @@
 //! The access bodies read as serde writes them, and malformed ones are refused by
 //! both readers.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
-use super::super::super::{from_json, Decode};
+use super::super::check::{round_trip, same};
 use crate::access::*;
 use crate::names::WireName;
-
-/// Serde writes `value`; both readers read it back to the same value.
-fn round_trip<T>(value: &T)
-where
-    T: Serialize + DeserializeOwned + Decode + PartialEq + std::fmt::Debug,
-{
-    let text = serde_json::to_string(value).expect("serialise");
-    assert_eq!(from_json::<T>(&text).as_ref(), Ok(value), "ours: {text}");
-    assert_eq!(serde_json::from_str::<T>(&text).ok().as_ref(), Some(value), "serde: {text}");
-}
-
-/// Both readers read `json` to the same value, or both refuse it.
-fn same<T>(json: &str)
-where
-    T: DeserializeOwned + Decode + PartialEq + std::fmt::Debug,
-{
-    assert_eq!(serde_json::from_str::<T>(json).ok(), from_json::<T>(json).ok(), "{json}");
-}
 
 fn token(id: &str, last_used: Option<u64>) -> TokenInfo {
     TokenInfo { id: id.into(), role: Role::Viewer, label: "grafana".into(), created: 1_765_000_000_000, last_used }
