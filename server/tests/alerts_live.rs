@@ -223,11 +223,9 @@ async fn alerts_of(server: &TestServer, bearer: &str, host: &str) -> Option<Live
 async fn a_share_link_for_one_host_is_sent_that_hosts_alerts_only() {
     let dir = TempDir::new("alerts-live-share");
     let rules = write_rules(&dir, RULE);
-    let (server, _data) = access_support::hub_with_admin(
-        "alert-host",
-        &["--alerts", rules.as_str(), "--agent-token", "agent-s3cret"],
-    )
-    .await;
+    let (server, _data) =
+        access_support::hub_with_admin("alert-host", &["--alerts", rules.as_str(), "--agent-token", "agent-s3cret"])
+            .await;
     let admin = access_support::sign_in(&server, "ann", access_support::PASSWORD).await;
     let _agent = agent(&server).await;
     let own: pulse_protocol::HostsResponse = reqwest::Client::new()

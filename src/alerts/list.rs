@@ -60,11 +60,9 @@ pub fn rows(live: Option<&[LiveAlert]>, fetched: &[Alert]) -> Vec<Row> {
                 value: a.value,
             })
             .collect(),
-        None => fetched
-            .iter()
-            .filter(|a| a.until.is_none() && a.state != AlertState::Resolved)
-            .map(from_answer)
-            .collect(),
+        None => {
+            fetched.iter().filter(|a| a.until.is_none() && a.state != AlertState::Resolved).map(from_answer).collect()
+        }
     };
     let past = fetched.iter().filter(|a| a.until.is_some()).map(from_answer);
     current.into_iter().chain(past).collect()

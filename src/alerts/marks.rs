@@ -4,7 +4,7 @@
 use pulse_protocol::alerts::{AlertSeverity, AlertState, LiveAlert};
 
 /// One alert drawn on a chart.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
     /// The threshold's value, drawn as a line across the plot.
     pub threshold: Option<f64>,
@@ -12,6 +12,8 @@ pub struct Mark {
     pub firing_since: Option<f64>,
     /// Drawn in the critical colour (else the warning one).
     pub critical: bool,
+    /// The rule's name, written by its threshold line.
+    pub rule: String,
 }
 
 /// The marks of `alerts` (one host's) on a chart drawing the series `ids`.
@@ -23,6 +25,7 @@ pub fn marks<'a>(alerts: &[LiveAlert], ids: impl Iterator<Item = &'a str> + Clon
             threshold: alert.threshold,
             firing_since: (alert.state == AlertState::Firing).then_some(alert.since as f64),
             critical: alert.severity == Some(AlertSeverity::Critical),
+            rule: alert.rule.clone(),
         })
         .collect()
 }
@@ -51,8 +54,14 @@ mod tests {
         let ids = ["cpu.total", "cpu.core:0"];
         // (alert, marks)
         let cases = [
-            (alert(Some("cpu.total"), Firing, Critical), vec![Mark { threshold: Some(90.0), firing_since: Some(1_000.0), critical: true }]),
-            (alert(Some("cpu.core:0"), Pending, Warning), vec![Mark { threshold: Some(90.0), firing_since: None, critical: false }]),
+            (
+                alert(Some("cpu.total"), Firing, Critical),
+                vec![Mark { threshold: Some(90.0), firing_since: Some(1_000.0), critical: true, rule: "r".into() }],
+            ),
+            (
+                alert(Some("cpu.core:0"), Pending, Warning),
+                vec![Mark { threshold: Some(90.0), firing_since: None, critical: false, rule: "r".into() }],
+            ),
             (alert(Some("mem.used_pct"), Firing, Critical), vec![]),
             (alert(None, Firing, Critical), vec![]),
         ];

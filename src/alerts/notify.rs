@@ -48,7 +48,8 @@ mod tests {
     fn only_alerts_that_newly_fire_notify_and_never_the_first_set() {
         use AlertState::*;
         let before = [alert("cpu", "a", Firing), alert("cpu", "b", Pending)];
-        let now = [alert("cpu", "a", Firing), alert("cpu", "b", Firing), alert("mem", "a", Firing), alert("x", "c", Pending)];
+        let now =
+            [alert("cpu", "a", Firing), alert("cpu", "b", Firing), alert("mem", "a", Firing), alert("x", "c", Pending)];
         let rules_hosts =
             |set: Vec<&LiveAlert>| set.into_iter().map(|a| (a.rule.clone(), a.host.clone())).collect::<Vec<_>>();
         assert_eq!(

@@ -140,6 +140,13 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         if let Some(value) = mark.threshold.filter(|v| (0.0..=y_ticks.max).contains(v)) {
             let style = color.stroke_width(((1.5 * dpr).round() as u32).max(1));
             area.draw(&PathElement::new(vec![(from, value), (to, value)], style)).map_err(fail)?;
+            // The rule's name just above the line's right end (below it near the top).
+            let y = bottom as f64 - value / y_ticks.max * (bottom - top) as f64;
+            let above = y - f64::from(top) > 16.0 * dpr;
+            context.set_fill_style_str(&theme::css(color));
+            let (y, baseline) = if above { (y - 3.0 * dpr, "bottom") } else { (y + 3.0 * dpr, "top") };
+            label(&mark.rule, f64::from(right) - 4.0 * dpr, y, "right", baseline);
+            context.set_fill_style_str(&theme::css(input.palette.text));
         }
     }
 

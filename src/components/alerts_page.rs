@@ -149,4 +149,3 @@ fn NotifyButton(notifications: Notifications) -> impl IntoView {
         </button>
     }
 }
-

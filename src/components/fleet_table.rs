@@ -10,8 +10,8 @@
 
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
-use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::alerts::LiveAlert;
+use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::{HostStatus, WireName};
 
 use super::text_cells::TextCells;
@@ -251,11 +251,12 @@ impl Line {
 
 /// The canvas's columns: tags (or what a host that is not up last did), then the
 /// numbers.
-/// A row's badge: the worst severity, and how many fire when more than one.
+/// A row's badge, in the worst severity's colour: that severity for one alert,
+/// the count for several (of mixed levels, perhaps).
 fn alert_words(badge: Badge) -> String {
     match badge.firing {
         0 | 1 => badge.severity_name().to_owned(),
-        n => format!("{n} {}", badge.severity_name()),
+        n => format!("{n} alerts"),
     }
 }
 

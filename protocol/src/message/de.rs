@@ -148,6 +148,8 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         Tag::Bye => {
             ServerMessage::Bye(Bye { reason: need(f.reason, "reason")?, retry_ms: need(f.retry_ms, "retry_ms")? })
         }
-        Tag::Alerts => ServerMessage::Alerts(LiveAlerts { rev: need(f.rev, "rev")?, alerts: need(f.alerts, "alerts")? }),
+        Tag::Alerts => {
+            ServerMessage::Alerts(LiveAlerts { rev: need(f.rev, "rev")?, alerts: need(f.alerts, "alerts")? })
+        }
     })
 }

@@ -127,7 +127,9 @@ fn same_set(a: &[LiveAlert], b: &[LiveAlert]) -> bool {
         (alert.rule.clone(), alert.host.clone(), alert.state, alert.severity, alert.since, alert.series.clone())
     };
     a.len() == b.len()
-        && a.iter().zip(b).all(|(a, b)| key(a) == key(b) && a.threshold.map(f64::to_bits) == b.threshold.map(f64::to_bits))
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| key(a) == key(b) && a.threshold.map(f64::to_bits) == b.threshold.map(f64::to_bits))
 }
 
 #[cfg(test)]

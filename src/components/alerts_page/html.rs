@@ -24,7 +24,7 @@ pub fn rows(rows: &[&Row], link: &dyn Fn(&str) -> String, tz: f64) -> String {
             Some(until) => (when(row.since), format::duration((until - row.since) as f64 / 1e3)),
             None => (when(row.since), String::new()),
         };
-        let value = row.value.map(|v| format::fixed(v, 2)).unwrap_or_default();
+        let value = row.value.map(compact).unwrap_or_default();
         out.push_str(&format!(
             "<tr data-testid=\"alert-row\" data-state=\"{state}\" data-severity=\"{severity}\">\
              <td><span class=\"alert-state\" data-state=\"{state}\">{state}</span></td>\
@@ -36,6 +36,28 @@ pub fn rows(rows: &[&Row], link: &dyn Fn(&str) -> String, tz: f64) -> String {
         ));
     }
     out
+}
+
+/// A value whose unit the page may not know (another host's series): two decimals
+/// below a thousand, else three digits and a decimal prefix (`1.34 G`).
+fn compact(value: f64) -> String {
+    let mut scaled = value;
+    for prefix in ["", " k", " M", " G", " T", " P"] {
+        if scaled.abs() < 999.5 || prefix == " P" {
+            let decimals = if prefix.is_empty() {
+                2
+            } else if scaled.abs() < 9.995 {
+                2
+            } else if scaled.abs() < 99.95 {
+                1
+            } else {
+                0
+            };
+            return format!("{}{prefix}", format::fixed(scaled, decimals));
+        }
+        scaled /= 1000.0;
+    }
+    format::fixed(value, 2)
 }
 
 /// A filter's `<option>`s: "any" (the empty value) then each choice, `chosen` selected.
@@ -82,6 +104,22 @@ mod tests {
         assert!(html.contains("data-state=\"resolved\""), "{html}");
         assert!(html.contains("<td class=\"num\">97.50</td>"), "{html}");
         assert!(current(&firing) && !current(&past));
+    }
+
+    #[test]
+    fn values_of_unknown_unit_are_written_short() {
+        let cases = [
+            (97.5, "97.50"),
+            (0.0, "0.00"),
+            (-3.25, "-3.25"),
+            (1_341_927_424.0, "1.34 G"),
+            (45_600.0, "45.6 k"),
+            (999_999.0, "1.00 M"),
+            (512e3, "512 k"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(compact(value), want, "{value}");
+        }
     }
 
     #[test]

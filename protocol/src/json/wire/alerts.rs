@@ -8,10 +8,7 @@ use crate::alerts::{Alert, AlertsResponse, DeliveriesResponse, Delivery, LiveAle
 decode_struct!(AlertsResponse { required: [alerts] });
 decode_struct!(Alert { required: [rule, host, state, since], optional: [severity, value, until] });
 decode_struct!(LiveAlerts { required: [rev, alerts] });
-decode_struct!(LiveAlert {
-    required: [rule, host, state, since],
-    optional: [severity, value, series, threshold]
-});
+decode_struct!(LiveAlert { required: [rule, host, state, since], optional: [severity, value, series, threshold] });
 decode_struct!(DeliveriesResponse { required: [deliveries] });
 
 /// `type` is the field's name on the wire (serde's `rename`).
