@@ -44,9 +44,7 @@ fn compact(value: f64) -> String {
     let mut scaled = value;
     for prefix in ["", " k", " M", " G", " T", " P"] {
         if scaled.abs() < 999.5 || prefix == " P" {
-            let decimals = if prefix.is_empty() {
-                2
-            } else if scaled.abs() < 9.995 {
+            let decimals = if prefix.is_empty() || scaled.abs() < 9.995 {
                 2
             } else if scaled.abs() < 99.95 {
                 1
