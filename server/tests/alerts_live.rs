@@ -6,6 +6,8 @@
 
 #[path = "support/access.rs"]
 mod access_support;
+#[path = "alerts/rules_file.rs"]
+mod rules_file;
 #[path = "support/server.rs"]
 mod support;
 
@@ -14,6 +16,7 @@ use std::collections::BTreeMap;
 use futures_util::SinkExt;
 use pulse_protocol::alerts::{AlertSeverity, AlertState, LiveAlerts};
 use pulse_protocol::{Catalog, Epoch, Frame, Hello, PollResponse, ServerMessage};
+use rules_file::write_rules;
 use support::*;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -27,14 +30,6 @@ above = -1.0
 severity = "critical"
 notify = []
 "#;
-
-/// Writes the rules file in `dir`; its path.
-fn write_rules(dir: &TempDir, text: &str) -> String {
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, text).expect("write rules");
-    path.to_str().expect("utf-8").to_owned()
-}
 
 /// A hub sampling every 100 ms with [`RULE`].
 async fn hub(dir: &TempDir, extra: &[&str]) -> TestServer {

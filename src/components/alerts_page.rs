@@ -74,33 +74,26 @@ pub fn AlertsPage(
                 <NotifyButton notifications=notifications />
             </div>
             <div class="alerts-filters">
-                <label>
-                    "Host"
-                    <select
-                        data-testid="filter-host"
-                        inner_html=hosts
-                        on:change=move |ev| filter.update(|f| f.host = event_target_value(&ev))
-                    ></select>
-                </label>
-                <label>
-                    "Severity"
-                    <select
-                        data-testid="filter-severity"
-                        inner_html=severities
-                        on:change=move |ev| {
-                            let chosen = event_target_value(&ev);
-                            filter.update(|f| f.severity = pulse_protocol::WireName::from_name(&chosen));
-                        }
-                    ></select>
-                </label>
-                <label>
-                    "Rule"
-                    <select
-                        data-testid="filter-rule"
-                        inner_html=rules
-                        on:change=move |ev| filter.update(|f| f.rule = event_target_value(&ev))
-                    ></select>
-                </label>
+                <FilterSelect
+                    label="Host"
+                    test_id="filter-host"
+                    options=hosts
+                    choose=Callback::new(move |host| filter.update(|f| f.host = host))
+                />
+                <FilterSelect
+                    label="Severity"
+                    test_id="filter-severity"
+                    options=severities
+                    choose=Callback::new(move |chosen: String| {
+                        filter.update(|f| f.severity = pulse_protocol::WireName::from_name(&chosen))
+                    })
+                />
+                <FilterSelect
+                    label="Rule"
+                    test_id="filter-rule"
+                    options=rules
+                    choose=Callback::new(move |rule| filter.update(|f| f.rule = rule))
+                />
             </div>
             <p class="error-note" role="alert" hidden=Signal::derive(move || failed.with(String::is_empty))>{failed}</p>
             <table class="alerts-table">
@@ -119,6 +112,26 @@ pub fn AlertsPage(
             </table>
             <p class="muted" data-testid="alerts-empty" hidden=empty>"No alerts match."</p>
         </section>
+    }
+}
+
+/// One filter: a labelled choice whose options are given as HTML.
+#[component]
+fn FilterSelect(
+    /// What it filters by.
+    label: &'static str,
+    /// `data-testid` of the `<select>`.
+    test_id: &'static str,
+    /// Its `<option>`s (`html::options`).
+    options: Signal<String>,
+    /// Told the chosen value (empty: any).
+    choose: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select data-testid=test_id inner_html=options on:change=move |ev| choose.run(event_target_value(&ev))></select>
+        </label>
     }
 }
 
