@@ -15,8 +15,8 @@ use leptos::prelude::*;
 
 use crate::charts::Window;
 use crate::components::{
-    AccountMenu, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer, ShareBanner, StatusBanner,
-    Toolbar,
+    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer,
+    ShareBanner, StatusBanner, Toolbar,
 };
 use crate::config::Page;
 use crate::connection::LinkState;
@@ -65,7 +65,29 @@ pub fn Shell(
     let stale = Signal::derive(move || live.status.with(|s| s.state != LinkState::Live));
     let fixed = Signal::derive(move || zoom.with(Option::is_some) || matches!(range.get(), Range::Between(_)));
     let frozen = Signal::derive(move || paused.get() || fixed.get());
-    let view = ChartView { window: window.into(), theme: theme.theme.into(), hover, hidden, zoom, stale, frozen };
+    // The host page's own alerts, for its charts: by the id in `?host=`, else the
+    // hub's own host (whose id is the name its series carry).
+    let shown_host = crate::config::param("host");
+    let host_alerts = Memo::new(move |_| {
+        if live.page.get() != Some(Page::Host) {
+            return Vec::new();
+        }
+        let host = shown_host.clone().or_else(|| live.catalog.with(|c| c.series.first().map(|s| s.host.clone())));
+        live.alerts.with(|set| {
+            set.iter().flatten().filter(|alert| Some(&alert.host) == host.as_ref()).cloned().collect::<Vec<_>>()
+        })
+    });
+    let view = ChartView {
+        window: window.into(),
+        theme: theme.theme.into(),
+        hover,
+        hidden,
+        zoom,
+        stale,
+        frozen,
+        alerts: host_alerts.into(),
+    };
+    let notifications = crate::hooks::use_alert_notifications(live.alerts);
     // The oldest sample every host's rings hold: a zoom or pan of a live range
     // reaching back before it draws history pictures.
     let ring_oldest =
@@ -92,8 +114,14 @@ pub fn Shell(
     let page = move || match live.page.get() {
         Some(Page::Fleet) => {
             fleet_url::sync(fleet);
-            view! { <FleetView hosts=live.hosts store=live.store state=fleet view=view now=now link=host_link /> }
-                .into_any()
+            view! {
+                <FleetView hosts=live.hosts store=live.store state=fleet view=view now=now link=host_link alerts=live.alerts />
+            }
+            .into_any()
+        }
+        Some(Page::Alerts) => {
+            let past = crate::hooks::use_past_alerts(live.history, live.alerts);
+            view! { <AlertsPage live=live.alerts past=past link=host_link notifications=notifications /> }.into_any()
         }
         Some(Page::Host) => view! {
             <Show when=has_catalog>
@@ -118,6 +146,7 @@ pub fn Shell(
                     "Pulse"
                 </div>
                 {back}
+                <AlertsCount alerts=live.alerts href=fleet_url::alerts_link() />
                 <ConnectionBadge status=live.status now=now retry_now=live.retry_now />
                 <Toolbar
                     range=range
@@ -132,7 +161,7 @@ pub fn Shell(
                     let admin_href = a.admin_href.clone();
                     let share_href = Signal::derive(move || {
                         let target = match live.page.get()? {
-                            Page::Fleet => pulse_protocol::fleet::FLEET_HOST.to_owned(),
+                            Page::Fleet | Page::Alerts => pulse_protocol::fleet::FLEET_HOST.to_owned(),
                             Page::Host => live.catalog.with(|c| c.series.first().map(|s| s.host.clone()))?,
                         };
                         Some(format!("{admin_href}&share={target}"))

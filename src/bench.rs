@@ -62,6 +62,7 @@ impl RenderBench {
                 css_size,
                 dpr,
                 tz_offset_minutes: 0.0,
+                alerts: &[],
             };
             draw(&canvas, &input).map_err(|e| JsValue::from_str(&e.to_string()))?;
         }

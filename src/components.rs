@@ -10,6 +10,8 @@
 
 mod account;
 mod admin;
+mod alerts_count;
+mod alerts_page;
 mod chart_panel;
 mod chart_surface;
 mod compare;
@@ -30,6 +32,8 @@ mod top_processes;
 
 pub use account::{AccountMenu, ShareBanner};
 pub use admin::AdminPage;
+pub use alerts_count::AlertsCount;
+pub use alerts_page::AlertsPage;
 pub use chart_panel::ChartPanel;
 pub use compare::CompareMode;
 pub use connection_badge::ConnectionBadge;
@@ -66,6 +70,9 @@ pub struct ChartView {
     pub stale: Signal<bool>,
     /// True while the window is fixed (paused or zoomed): new samples do not repaint.
     pub frozen: Signal<bool>,
+    /// The alerts the charts mark (a threshold line, the firing time shaded): the
+    /// shown host's on its page, none elsewhere.
+    pub alerts: Signal<Vec<pulse_protocol::alerts::LiveAlert>>,
 }
 
 /// What the dashboard's charts need to draw history pictures (see

@@ -125,7 +125,7 @@ pub async fn choose_page(config: ClientConfig, shared: Option<&str>) -> Result<C
     };
     let page = page::decide(host.as_deref(), view.as_deref(), hosts.as_ref().map(Vec::len));
     let server = match page {
-        Page::Fleet => config.server.with_host(FLEET_HOST),
+        Page::Fleet | Page::Alerts => config.server.with_host(FLEET_HOST),
         Page::Host => config.server,
     };
     Ok(ClientConfig { server, page, hosts: hosts.unwrap_or_default(), ..config })

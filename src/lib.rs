@@ -3,6 +3,7 @@
 //! `main.rs` only mounts [`app::App`]; everything lives here so tests can reach it.
 
 pub mod access;
+pub mod alerts;
 pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;

@@ -4,6 +4,7 @@
 //! here knows how the data travels.
 
 use leptos::prelude::*;
+use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::{Catalog, HostInfo};
 
 use crate::config::Page;
@@ -27,6 +28,9 @@ pub struct LiveMetrics {
     pub hosts: Signal<Vec<HostInfo>>,
     /// The connection log, oldest first (at most [`LOG_CAPACITY`] entries).
     pub log: Signal<Vec<LogEntry>>,
+    /// The fleet's pending and firing alerts as the stream last sent them (`None`
+    /// until it sent a set: an older hub, or alerts off, never does).
+    pub alerts: Signal<Option<Vec<LiveAlert>>>,
     /// Starts the next attempt now instead of waiting for the backoff.
     pub retry_now: Callback<()>,
     /// Makes sure the store holds at least this many milliseconds of history,

@@ -59,6 +59,7 @@ fn fake_live() -> Fake {
         page: Signal::stored(Some(Page::Host)),
         hosts: Signal::stored(Vec::new()),
         log: Signal::stored(Vec::new()),
+        alerts: Signal::stored(None),
         retry_now: Callback::new(|_| {}),
         backfill: Callback::new(move |ms| backfills.update(|b| b.push(ms))),
         history: HistoryClient::none(),

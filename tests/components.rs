@@ -74,6 +74,7 @@ async fn clicking_a_legend_entry_hides_its_series() {
         zoom: RwSignal::new(None),
         stale: Signal::stored(false),
         frozen: Signal::stored(false),
+        alerts: Signal::stored(Vec::new()),
     };
     let lines = vec![
         Line { id: "net.rx".into(), label: "receive".into(), color: 0 },

@@ -1,9 +1,10 @@
 //! The alerts' wire types: `GET /api/v1/alerts` (the current alerts and, with
 //! `?history=1`, past ones) and `GET /api/v1/alerts/deliveries` (the webhook
 //! delivery log, for admins). Times are ms since the Unix epoch, as everywhere on
-//! the wire. The web app's readers (`json/`) come with its alerts page. The rules'
-//! API (listing, changes, mutes, tests) is `rules`.
+//! the wire. The rules' API (listing, changes, mutes, tests) is `rules`; `live` is
+//! the stream message that carries the current ones.
 
+mod live;
 mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,8 @@ pub use rules::{
 };
 
 use crate::names::wire_names;
+
+pub use live::{LiveAlert, LiveAlerts};
 
 /// Answer to `GET /api/v1/alerts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

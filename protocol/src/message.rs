@@ -5,6 +5,7 @@ pub(crate) mod tag;
 
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::LiveAlerts;
 use crate::names::wire_names;
 use crate::{Catalog, Epoch, Frame};
 
@@ -26,6 +27,9 @@ pub enum ServerMessage {
     Gap(Gap),
     /// The server is going away (restart or overload); come back after `retry_ms`.
     Bye(Bye),
+    /// The fleet's pending and firing alerts (only to a client that asked, with
+    /// `alerts=REV`); not a frame: it moves no cursor.
+    Alerts(LiveAlerts),
 }
 
 /// Opens a stream: who the server is and what it streams.

@@ -7,7 +7,10 @@
 //! [`MIN_AGENT_PROTOCOL`] up to its own version ([`agent_version`]), so an older
 //! agent keeps pushing to a newer hub while the hub still reads what it sends.
 
-/// The protocol version this crate speaks.
+/// The protocol version this crate speaks. The live alerts message (`alerts`) came
+/// without a bump: a stream sends it only to a client that asks (`alerts=REV`), so
+/// an older page or agent never meets it, and a newer page reading an older hub
+/// simply gets none.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The oldest agent protocol a hub of this version still reads. Raise it only when

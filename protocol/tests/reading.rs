@@ -153,4 +153,25 @@ fn every_name_of_a_wire_enum_reads_the_same_in_both_readers() {
     check::<Unit>();
     check::<SeriesKind>();
     check::<GapReason>();
+    check::<pulse_protocol::alerts::AlertState>();
+    check::<pulse_protocol::alerts::AlertSeverity>();
+    check::<pulse_protocol::alerts::DeliveryStatus>();
+}
+
+#[test]
+fn a_poll_answer_carrying_the_live_alerts_reads_like_serde_and_a_bad_one_is_refused_by_both() {
+    let alert = r#"{"rule":"cpu","host":"h","state":"firing","severity":"critical","since":5,"value":97.5,"series":"cpu.total","threshold":90.0}"#;
+    let cases = [
+        format!(
+            r#"{{"epoch":"e","next":3,"messages":[{{"type":"alerts","rev":9,"alerts":[{alert}]}},{{"type":"heartbeat","seq":3,"ts":1}}]}}"#
+        ),
+        format!(r#"{{"epoch":"e","next":3,"messages":[{{"alerts":[{alert}],"rev":9,"type":"alerts"}}]}}"#),
+        r#"{"epoch":"e","next":3,"messages":[{"type":"alerts","rev":9,"alerts":[{"rule":"cpu"}]}]}"#.to_owned(),
+        r#"{"epoch":"e","next":3,"messages":[{"type":"alerts","rev":"9","alerts":[]}]}"#.to_owned(),
+    ];
+    for json in &cases {
+        same::<PollResponse>(json);
+    }
+    let read: PollResponse = from_json(&cases[0]).expect("ours reads it");
+    assert!(matches!(&read.messages[0], ServerMessage::Alerts(live) if live.rev == 9 && live.alerts.len() == 1));
 }

@@ -9,6 +9,8 @@
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
 //! - `rules_store`: the set in force: the file's rules, those admins make in the UI
 //!   and the mutes, merged; the API's changes go through it.
+//! - `live`: the pending and firing alerts as one stream message, published by the
+//!   engine when the set changes, for every stream that asks (`alerts=REV`).
 //!
 //! [`Alerts`] is what the rest of the hub holds: the fleet's watchers, and what
 //! `GET /api/v1/alerts` and `/api/v1/alerts/deliveries` answer.
@@ -17,6 +19,7 @@ pub mod address;
 pub mod db;
 pub mod engine;
 pub mod http;
+pub mod live;
 pub mod rules_file;
 pub mod rules_store;
 pub mod sender;
@@ -55,6 +58,8 @@ pub struct Alerts {
     store: Option<Arc<RulesStore>>,
     /// What the tasks need, taken when they start.
     parts: Mutex<Option<Parts>>,
+    /// The live alerts every stream that asks is sent.
+    live: live::Publisher,
 }
 
 /// What [`Alerts::spawn`] starts the tasks with.
@@ -72,7 +77,14 @@ struct Parts {
 impl Alerts {
     /// Alerts off: no rules file.
     pub fn off() -> Arc<Alerts> {
-        Arc::new(Alerts { states: States::default(), db: None, taps: None, store: None, parts: Mutex::new(None) })
+        Arc::new(Alerts {
+            states: States::default(),
+            db: None,
+            taps: None,
+            store: None,
+            parts: Mutex::new(None),
+            live: live::Publisher::off(),
+        })
     }
 
     /// Alerts as `config` asks: off without `--alerts`; otherwise the rules file
@@ -106,6 +118,7 @@ impl Alerts {
             Ok(stored) => states.extend(stored.into_iter().filter(|((rule, _), _)| !read || set.rule(rule).is_some())),
             Err(error) => tracing::error!("{error}; rule states start afresh"),
         }
+        let live = live::Publisher::new(live::collect(&states, &set), crate::hub::now_ms());
         let (taps, frames) = Taps::new();
         let tls = match crate::agent::tls::connector(None) {
             Ok(tls) => Some(tls),
@@ -130,7 +143,13 @@ impl Alerts {
             taps: Some(taps),
             store: Some(store),
             parts: Mutex::new(Some(parts)),
+            live,
         })
+    }
+
+    /// The live alerts, for a stream to send and follow.
+    pub fn live(&self) -> tokio::sync::watch::Receiver<Arc<live::Snapshot>> {
+        self.live.subscribe()
     }
 
     /// Host `id`'s frame watcher (none when alerts are off).
@@ -159,7 +178,7 @@ impl Alerts {
             }
         });
         let wake = parts.wake;
-        let engine = Engine::new(
+        let mut engine = Engine::new(
             store.current(),
             Some(store.subscribe()),
             Arc::clone(&self.states),
@@ -168,6 +187,7 @@ impl Alerts {
             parts.base_url,
             fleet,
         );
+        engine.live = Some(self.live.clone());
         tokio::spawn(engine.run(parts.frames));
         let sender = sender::Sender {
             db: parts.db,

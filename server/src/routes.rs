@@ -8,6 +8,7 @@ pub(crate) mod feed;
 mod health;
 mod history;
 mod hosts;
+mod live_alerts;
 pub mod params;
 mod poll;
 mod series;

@@ -10,6 +10,8 @@
 mod procs;
 #[path = "alerts/receiver.rs"]
 mod receiver;
+#[path = "alerts/rules_file.rs"]
+mod rules_file;
 #[path = "support/server.rs"]
 mod support;
 
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use pulse_protocol::alerts::{AlertSeverity, AlertState, AlertsResponse, DeliveriesResponse, DeliveryStatus};
 use receiver::{Receiver, Reply};
+use rules_file::write_rules;
 use support::{TempDir, TestServer};
 
 /// The Standard Webhooks specification's example secret.
@@ -54,14 +57,6 @@ series = "cpu.total"
 above = -2.0
 notify = ["ops"]
 "#;
-
-/// Writes `text` as the rules file in `dir`; its path.
-fn write_rules(dir: &TempDir, text: &str) -> String {
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, text).expect("write rules");
-    path.to_str().expect("utf-8").to_owned()
-}
 
 /// An in-process hub sampling every 100 ms with the rules file at `path`.
 async fn hub(path: &str) -> TestServer {

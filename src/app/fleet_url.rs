@@ -72,6 +72,18 @@ pub fn names_a_host() -> bool {
     params().is_some_and(|p| p.has("host"))
 }
 
+/// The link to the alerts page, from any page.
+pub fn alerts_link() -> String {
+    let Some(params) = params() else { return "?view=alerts".to_owned() };
+    for key in FLEET_KEYS {
+        params.delete(key);
+    }
+    params.delete("host");
+    params.delete("hide");
+    params.set("view", "alerts");
+    format!("?{}", String::from(params.to_string()))
+}
+
 /// The link from a host's page back to the fleet.
 pub fn fleet_link() -> String {
     let Some(params) = params() else { return "?view=fleet".to_owned() };

@@ -16,6 +16,7 @@ use super::decimate::{m4, segments};
 use super::theme::{self, Palette};
 use super::ticks::{time_ticks, value_ticks};
 use super::{ChartSpec, Line, PlotRect, Window};
+use crate::alerts::marks::Mark;
 use crate::format;
 use crate::paint::backing;
 use crate::store::HostSeries;
@@ -52,6 +53,8 @@ pub struct DrawInput<'a> {
     pub dpr: f64,
     /// Local time-zone offset in minutes east of UTC, for time labels.
     pub tz_offset_minutes: f64,
+    /// The host's alerts on these series: threshold lines and firing time.
+    pub alerts: &'a [Mark],
 }
 
 /// Draws one frame.
@@ -82,9 +85,11 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
         .collect();
     let ceiling = input.spec.ceiling.as_deref().and_then(|id| input.host?.latest(id));
     let data_max = decimated.iter().flatten().map(|p| p.1).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    // An alert's threshold is on the axis, so its line shows where the data stands.
+    let threshold_max = input.alerts.iter().filter_map(|m| m.threshold).fold(0.0, f64::max);
     let axis_max = match input.spec.unit {
         pulse_protocol::Unit::Percent => data_max.max(100.0),
-        _ => (data_max * 1.05).max(ceiling.unwrap_or(0.0)),
+        _ => (data_max * 1.05).max(ceiling.unwrap_or(0.0)).max(threshold_max * 1.05),
     };
     let y_ticks = value_ticks(input.spec.unit, axis_max, (rect.height() / 36.0).floor().max(2.0) as usize);
 
@@ -124,6 +129,25 @@ pub fn draw(canvas: &HtmlCanvasElement, input: &DrawInput) -> Result<(), DrawErr
             continue;
         }
         label(&text, x, f64::from(bottom) + 6.0 * dpr, "center", "top");
+    }
+
+    for mark in input.alerts {
+        let color = if mark.critical { input.palette.critical } else { input.palette.warning };
+        if let Some(since) = mark.firing_since.filter(|since| *since < to) {
+            let band = [(since.max(from), 0.0), (to, y_ticks.max)];
+            area.draw(&Rectangle::new(band, color.mix(0.14).filled())).map_err(fail)?;
+        }
+        if let Some(value) = mark.threshold.filter(|v| (0.0..=y_ticks.max).contains(v)) {
+            let style = color.stroke_width(((1.5 * dpr).round() as u32).max(1));
+            area.draw(&PathElement::new(vec![(from, value), (to, value)], style)).map_err(fail)?;
+            // The rule's name just above the line's right end (below it near the top).
+            let y = bottom as f64 - value / y_ticks.max * (bottom - top) as f64;
+            let above = y - f64::from(top) > 16.0 * dpr;
+            context.set_fill_style_str(&theme::css(color));
+            let (y, baseline) = if above { (y - 3.0 * dpr, "bottom") } else { (y + 3.0 * dpr, "top") };
+            label(&mark.rule, f64::from(right) - 4.0 * dpr, y, "right", baseline);
+            context.set_fill_style_str(&theme::css(input.palette.text));
+        }
     }
 
     let dash = (5.0 * dpr) as i32;

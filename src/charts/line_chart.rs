@@ -5,8 +5,11 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use pulse_protocol::alerts::LiveAlert;
+
 use super::theme::Theme;
 use super::{draw, ChartSpec, DrawInput, Line, Source, Window};
+use crate::alerts::marks::marks;
 use crate::paint::{backing, observe, scheduler};
 
 /// A live line chart on a HiDPI canvas. Effects here only synchronise the canvas
@@ -33,6 +36,9 @@ pub fn LineChart(
     /// While true, new samples do not repaint (the window is paused or zoomed).
     #[prop(into)]
     frozen: Signal<bool>,
+    /// The host's live alerts: those on a drawn series are marked.
+    #[prop(into, optional)]
+    alerts: Signal<Vec<LiveAlert>>,
     /// The canvas's CSS size, written here from a `ResizeObserver` for overlays to read.
     size: RwSignal<(f64, f64)>,
     /// What a screen reader hears instead of the picture (current values).
@@ -61,6 +67,7 @@ pub fn LineChart(
         let tz_offset_minutes = -js_sys::Date::new_0().get_timezone_offset();
         let spec = spec.get_untracked();
         let lines = lines.get_untracked();
+        let marks = alerts.with_untracked(|alerts| marks(alerts, lines.iter().map(|line| line.id.as_str())));
         let result = store.with_untracked(|store| {
             host.with_untracked(|host| {
                 let input = DrawInput {
@@ -72,6 +79,7 @@ pub fn LineChart(
                     css_size,
                     dpr,
                     tz_offset_minutes,
+                    alerts: &marks,
                 };
                 draw(&canvas, &input)
             })
@@ -99,6 +107,7 @@ pub fn LineChart(
         spec.track();
         window.track();
         theme.track();
+        alerts.track();
         size.track();
         if on_screen.get() {
             job.with_value(scheduler::PaintJob::mark_dirty);

@@ -62,6 +62,8 @@ pub struct Palette {
     pub border: RGBColor,
     /// Threshold lines (e.g. CPU 90 %).
     pub warning: RGBColor,
+    /// Critical alerts: their threshold line and firing time.
+    pub critical: RGBColor,
     /// Series colours, used in order.
     pub series: [RGBColor; 8],
 }
@@ -85,6 +87,7 @@ static LIGHT: Palette = Palette {
     ink: RGBColor(29, 35, 48),
     border: RGBColor(227, 231, 238),
     warning: RGBColor(214, 120, 20),
+    critical: RGBColor(204, 48, 48),
     series: [
         RGBColor(46, 110, 204),
         RGBColor(22, 150, 120),
@@ -104,6 +107,7 @@ static DARK: Palette = Palette {
     ink: RGBColor(228, 231, 236),
     border: RGBColor(42, 47, 56),
     warning: RGBColor(240, 160, 60),
+    critical: RGBColor(240, 96, 96),
     series: [
         RGBColor(110, 160, 240),
         RGBColor(80, 200, 160),

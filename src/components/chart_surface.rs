@@ -176,6 +176,7 @@ pub fn ChartSurface(
                 window=view.window
                 theme=view.theme
                 frozen=view.frozen
+                alerts=view.alerts
                 size=size
                 label=label
                 test_id=test_id

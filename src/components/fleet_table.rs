@@ -10,10 +10,12 @@
 
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
+use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::{HostStatus, WireName};
 
 use super::text_cells::TextCells;
+use crate::alerts::summary::{badge, Badge};
 use crate::charts::theme::{css, Theme};
 use crate::fleet::{HostRow, Item, Sort, SortKey, COLUMNS};
 use crate::format;
@@ -53,6 +55,10 @@ pub fn FleetTable(
     theme: Signal<Theme>,
     /// The link to a host's page, from its id.
     link: Callback<String, String>,
+    /// The fleet's live alerts: a host with firing ones gets a badge (a status,
+    /// like its dot; it changes only when an alert does).
+    #[prop(into)]
+    alerts: Signal<Option<Vec<LiveAlert>>>,
 ) -> impl IntoView {
     // A phone shows names, CPU and when a host was last seen; the layout is chosen
     // once, on mount.
@@ -80,7 +86,9 @@ pub fn FleetTable(
         Memo::new(move |_| {
             window.with(|w| {
                 w.get(slot).map(|(_, item)| match item {
-                    Item::Host(i) => rows.with(|rows| rows.get(*i).map(Line::host)).unwrap_or_default(),
+                    Item::Host(i) => rows
+                        .with(|rows| rows.get(*i).map(|row| alerts.with(|set| Line::host(row, set.as_deref()))))
+                        .unwrap_or_default(),
                     Item::Group { value, .. } => Line::group(value.as_deref()),
                 })
             })
@@ -103,6 +111,14 @@ pub fn FleetTable(
                     <a class="fleet-name" href=Signal::derive(move || line.with(|l| l.as_ref().filter(|l| !l.group).map(|l| link.run(l.id.clone()))))>
                         {text(|l| l.name.clone())}
                     </a>
+                    <span
+                        class="fleet-alert"
+                        data-testid="fleet-alert"
+                        data-severity=text(|l| l.alert.severity_name().to_owned())
+                        hidden=Signal::derive(move || line.with(|l| l.as_ref().is_none_or(|l| l.alert.firing == 0)))
+                    >
+                        {text(|l| alert_words(l.alert))}
+                    </span>
                 </div>
             }
         })
@@ -218,11 +234,14 @@ struct Line {
     name: String,
     status: &'static str,
     group: bool,
+    /// The host's firing alerts.
+    alert: Badge,
 }
 
 impl Line {
-    fn host(row: &HostRow) -> Line {
-        Line { id: row.id.clone(), name: row.name.clone(), status: row.status.as_str(), group: false }
+    fn host(row: &HostRow, alerts: Option<&[LiveAlert]>) -> Line {
+        let alert = alerts.map(|set| badge(set, Some(&row.id))).unwrap_or_default();
+        Line { id: row.id.clone(), name: row.name.clone(), status: row.status.as_str(), group: false, alert }
     }
 
     fn group(value: Option<&str>) -> Line {
@@ -232,6 +251,15 @@ impl Line {
 
 /// The canvas's columns: tags (or what a host that is not up last did), then the
 /// numbers.
+/// A row's badge, in the worst severity's colour: that severity for one alert,
+/// the count for several (of mixed levels, perhaps).
+fn alert_words(badge: Badge) -> String {
+    match badge.firing {
+        0 | 1 => badge.severity_name().to_owned(),
+        n => format!("{n} alerts"),
+    }
+}
+
 fn layout(metrics: &[Metric]) -> CellLayout {
     let mut columns = vec![Column { width: Width::Fill, align: Align::Left, tone: Tone::Muted }];
     for metric in metrics {

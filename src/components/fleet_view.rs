@@ -56,6 +56,9 @@ pub fn FleetView(
     now: Signal<f64>,
     /// The link to a host's page, from its id.
     link: Callback<String, String>,
+    /// The fleet's live alerts (each row's badge).
+    #[prop(into)]
+    alerts: Signal<Option<Vec<pulse_protocol::alerts::LiveAlert>>>,
 ) -> impl IntoView {
     let rows = Memo::new(move |_| hosts.with(|hosts| store.with(|store| rows(hosts, store.host(FLEET_HOST)))));
     let items = Memo::new(move |_| {
@@ -144,6 +147,7 @@ pub fn FleetView(
                         now=now
                         theme=view.theme
                         link=link
+                        alerts=alerts
                     />
                 }
                 .into_any(),

@@ -1,7 +1,8 @@
 //! Which page opens: one host's dashboard, or the fleet (the overview and one
 //! metric across hosts, both fed by the `@fleet` summary).
 //!
-//! `?host=ID` always opens that host; `?view=fleet` or `?view=compare` the fleet;
+//! `?host=ID` always opens that host; `?view=fleet` or `?view=compare` the fleet,
+//! `?view=alerts` the alerts page;
 //! otherwise a hub with several hosts opens on the fleet and a single host opens
 //! straight on its dashboard, as Pulse always did.
 
@@ -13,6 +14,8 @@ pub enum Page {
     Host,
     /// The fleet: every host's summary.
     Fleet,
+    /// The alerts page (`?view=alerts`), fed by the `@fleet` stream's live alerts.
+    Alerts,
 }
 
 /// Whether the page must ask the hub how many hosts it has to decide.
@@ -28,6 +31,7 @@ pub fn decide(host_param: Option<&str>, view_param: Option<&str>, hosts: Option<
     }
     match view_param {
         Some("fleet" | "compare") => Page::Fleet,
+        Some("alerts") => Page::Alerts,
         Some(_) => Page::Host,
         None if hosts.is_some_and(|n| n > 1) => Page::Fleet,
         None => Page::Host,
@@ -46,6 +50,8 @@ mod tests {
             (Some("web-1"), Some("fleet"), Some(5), Page::Host),
             (None, Some("fleet"), None, Page::Fleet),
             (None, Some("compare"), Some(1), Page::Fleet),
+            (None, Some("alerts"), None, Page::Alerts),
+            (Some("web-1"), Some("alerts"), None, Page::Host),
             (None, Some("host"), Some(5), Page::Host),
             (None, None, Some(5), Page::Fleet),
             (None, None, Some(1), Page::Host),

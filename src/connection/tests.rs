@@ -6,6 +6,7 @@
 mod support;
 mod world;
 
+mod alerts;
 mod attempts;
 mod backoff;
 mod dead;

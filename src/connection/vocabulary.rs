@@ -1,5 +1,6 @@
 //! What goes into the engine (events) and what comes out (commands).
 
+use pulse_protocol::alerts::LiveAlerts;
 use pulse_protocol::{Cursor, Frame, Hello, ServerMessage};
 
 use super::TransportKind;
@@ -109,6 +110,8 @@ pub enum Command {
     Frames(Vec<Frame>),
     /// Samples are missing here: draw a break.
     Gap,
+    /// The fleet's pending and firing alerts, as the hub now has them.
+    Alerts(LiveAlerts),
     /// Remember this transport for the next page load (None: forget, the best one works).
     Remember(Option<TransportKind>),
     /// A line for the connection log.

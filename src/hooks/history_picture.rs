@@ -44,6 +44,11 @@ impl HistoryClient {
         HistoryClient { server }
     }
 
+    /// The server, once known (the alerts page's history asks it too).
+    pub fn server(&self) -> Signal<Option<ServerUrl>> {
+        self.server
+    }
+
     /// No server: pictures are never fetched (browser tests of the page).
     pub fn none() -> Self {
         HistoryClient { server: Signal::stored(None) }

@@ -163,6 +163,7 @@ impl Runner {
                 debug::gap();
                 self.sinks.store.update(SeriesStore::push_gap);
             }
+            Command::Alerts(live) => self.sinks.set_alerts.set(Some(live.alerts)),
             Command::Remember(transport) => remember::save(&self.server, transport),
             Command::Log(text) => self.log(&text),
             Command::SignedOut => self.sinks.signed_out.run(()),

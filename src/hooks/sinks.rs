@@ -1,6 +1,7 @@
 //! The signals the hook hands out, as the runner writes them.
 
 use leptos::prelude::*;
+use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::Catalog;
 
 use super::debug;
@@ -19,6 +20,8 @@ pub struct Sinks {
     pub store: RwSignal<SeriesStore>,
     /// The connection log.
     pub set_log: WriteSignal<Vec<LogEntry>>,
+    /// The fleet's pending and firing alerts, as the stream last sent them.
+    pub set_alerts: WriteSignal<Option<Vec<LiveAlert>>>,
     /// The server refused the page's credential: the access layer shows sign-in
     /// (or, for a share link, that it was revoked or expired).
     pub signed_out: Callback<()>,

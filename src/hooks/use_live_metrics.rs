@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::{Catalog, HostInfo};
 
 use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
@@ -35,12 +36,13 @@ pub fn use_live_metrics(
     let (catalog, set_catalog) = signal(Catalog::default());
     let store = RwSignal::new(SeriesStore::default());
     let (log, set_log) = signal(Vec::<LogEntry>::new());
+    let (alerts, set_alerts) = signal(None::<Vec<LiveAlert>>);
     let (page, set_page) = signal(None::<Page>);
     let hosts = RwSignal::new(Vec::<HostInfo>::new());
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
     let (server, set_server) = signal(None::<ServerUrl>);
     super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
-    let sinks = Sinks { set_status, set_catalog, store, set_log, signed_out };
+    let sinks = Sinks { set_status, set_catalog, store, set_log, set_alerts, signed_out };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
     let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
     super::debug::reset();
@@ -108,6 +110,7 @@ pub fn use_live_metrics(
         page: page.into(),
         hosts: hosts.read_only().into(),
         log: log.into(),
+        alerts: alerts.into(),
         retry_now,
         backfill,
         history: HistoryClient::new(server.into()),

@@ -6,6 +6,7 @@
 //! and a second pass over a small object costs less than buffering it.
 
 use super::{Decode, JsonError, JsonErrorKind, Reader};
+use crate::alerts::LiveAlerts;
 use crate::message::tag::Tag;
 use crate::{Bye, Frame, Gap, Heartbeat, Hello, ServerMessage};
 
@@ -22,6 +23,7 @@ impl Decode for ServerMessage {
             Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat::decode(reader)?),
             Tag::Gap => ServerMessage::Gap(Gap::decode(reader)?),
             Tag::Bye => ServerMessage::Bye(Bye::decode(reader)?),
+            Tag::Alerts => ServerMessage::Alerts(LiveAlerts::decode(reader)?),
         };
         debug_assert_eq!(reader.position(), end, "both passes read the same object");
         Ok(message)

@@ -63,5 +63,6 @@ decode_struct!(HostInfo { required: [id, name, status, last_seen, tags], optiona
 
 mod access;
 mod alert_rules;
+mod alerts;
 #[cfg(test)]
 mod both;

@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor}
 
 use super::tag::Tag;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+use crate::alerts::{LiveAlert, LiveAlerts};
 use crate::names::name_to_value;
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
 
@@ -43,6 +44,8 @@ struct Fields {
     next_seq: Option<u64>,
     missed: Option<Option<u64>>,
     retry_ms: Option<u64>,
+    rev: Option<u64>,
+    alerts: Option<Vec<LiveAlert>>,
 }
 
 struct MessageVisitor;
@@ -87,6 +90,8 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "next_seq" => fill(m, &mut f.next_seq, "next_seq")?,
                 "missed" => fill(m, &mut f.missed, "missed")?,
                 "retry_ms" => fill(m, &mut f.retry_ms, "retry_ms")?,
+                "rev" => fill(m, &mut f.rev, "rev")?,
+                "alerts" => fill(m, &mut f.alerts, "alerts")?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -142,6 +147,9 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         }
         Tag::Bye => {
             ServerMessage::Bye(Bye { reason: need(f.reason, "reason")?, retry_ms: need(f.retry_ms, "retry_ms")? })
+        }
+        Tag::Alerts => {
+            ServerMessage::Alerts(LiveAlerts { rev: need(f.rev, "rev")?, alerts: need(f.alerts, "alerts")? })
         }
     })
 }

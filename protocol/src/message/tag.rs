@@ -16,6 +16,8 @@ wire_names! {
         Gap = "gap",
         /// [`crate::Bye`].
         Bye = "bye",
+        /// [`crate::alerts::LiveAlerts`].
+        Alerts = "alerts",
     }
 }
 
@@ -30,6 +32,7 @@ impl Tag {
             Tag::Heartbeat => &["seq", "ts"],
             Tag::Gap => &["reason", "next_seq", "missed"],
             Tag::Bye => &["reason", "retry_ms"],
+            Tag::Alerts => &["rev", "alerts"],
         };
         fields.contains(&key)
     }

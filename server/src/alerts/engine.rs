@@ -24,6 +24,7 @@ use pulse_protocol::HostStatus as WireStatus;
 use tokio::sync::{mpsc, watch, Notify};
 
 use super::db::{Db, Episode, Key, Queued};
+use super::live::Publisher;
 use super::tap::Seen;
 use crate::fleet::Fleet;
 use crate::hub::now_ms;
@@ -73,6 +74,8 @@ pub struct Engine {
     pub base_url: String,
     /// Every host, for statuses, names and tags.
     pub fleet: Arc<Fleet>,
+    /// Where the live alerts are published when a round moved a state (none: not).
+    pub live: Option<Publisher>,
     hosts: HashMap<String, HostMeta>,
     /// What could not be written yet (the file failed), written before the next round.
     unwritten: Option<Round>,
@@ -99,6 +102,7 @@ impl Engine {
             outbox,
             base_url,
             fleet,
+            live: None,
             hosts: HashMap::new(),
             unwritten: None,
             failing: None,
@@ -127,8 +131,19 @@ impl Engine {
                     None => self.updates = None,
                 },
             }
+            let moved = !round.states.is_empty();
             self.commit(round);
+            if moved {
+                self.publish();
+            }
         }
+    }
+
+    /// Publishes the pending and firing alerts (the publisher drops an unchanged set).
+    fn publish(&self) {
+        let Some(live) = &self.live else { return };
+        let alerts = super::live::collect(&lock(&self.states), &self.rules);
+        live.publish(alerts, now_ms());
     }
 
     /// One frame: every threshold rule that applies to its host.

@@ -2,7 +2,9 @@
 //!
 //! `wait=0` answers at once; `wait>0` holds the request until a frame arrives or
 //! the wait (at most [`MAX_WAIT`] s) runs out, then answers with no messages: that
-//! empty answer is the long-poll heartbeat. The body is a [`PollResponse`] whose
+//! empty answer is the long-poll heartbeat. With `alerts=REV` an answer also
+//! carries the live alerts when they are another revision than `REV`, and a new
+//! set ends a long-poll's wait; `next` counts frames only. The body is a [`PollResponse`] whose
 //! messages are the JSON the hub serialised, written as they are.
 
 use std::sync::Arc;
@@ -11,12 +13,14 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use pulse_protocol::{Epoch, PollResponse, ServerMessage};
 use serde_json::value::RawValue;
 
 use super::feed::json;
+use super::live_alerts::AlertsFeed;
 use super::params::Params;
+use crate::access::grant::Grant;
 use crate::error::AppError;
 use crate::history::SharedFrame;
 use crate::state::AppState;
@@ -25,8 +29,13 @@ use crate::state::AppState;
 pub const MAX_WAIT: f64 = 30.0;
 
 /// Answers a poll.
-pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Response, AppError> {
+pub async fn handler(
+    State(state): State<AppState>,
+    grant: Option<Extension<Grant>>,
+    params: Params,
+) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
+    let mut alerts = AlertsFeed::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     let wait = params.wait_seconds(MAX_WAIT)?;
     let hub = &state.hub_for(params.get("host"))?;
     let mut subscription = hub.subscribe(cursor.as_ref());
@@ -58,6 +67,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
     if let Some(gap) = subscription.resume.gap {
         messages.push(json(&ServerMessage::Gap(gap)));
     }
+    messages.extend(alerts.due());
 
     if messages.is_empty() && frames.is_empty() && wait > 0.0 {
         let _slot = state.slot()?;
@@ -65,6 +75,7 @@ pub async fn handler(State(state): State<AppState>, params: Params) -> Result<Re
         let deadline = Duration::from_secs_f64(wait);
         tokio::select! {
             _ = tokio::time::timeout(deadline, subscription.live.recv()) => {}
+            () = alerts.changed() => messages.extend(alerts.due()),
             _ = shutdown.changed() => {
                 return Err(AppError::Unavailable { reason: "the server is restarting", retry_after: state.retry_secs() });
             }

@@ -2,8 +2,10 @@
 //!
 //! Every message is a default-type `data:` event, so `EventSource.onmessage` sees
 //! all of them, heartbeats included (comments never reach the page). Frames carry
-//! `id: EPOCH:SEQ`, so the browser's own `Last-Event-ID` resumes exactly. Events are
-//! written as they come: the body is a stream, never buffered or compressed.
+//! `id: EPOCH:SEQ`, so the browser's own `Last-Event-ID` resumes exactly; the live
+//! alerts (`alerts=REV`) come after `hello` and on every change, without an `id`,
+//! so they never move that cursor. Events are written as they come: the body is a
+//! stream, never buffered or compressed.
 
 use std::convert::Infallible;
 
@@ -16,7 +18,9 @@ use futures_util::{stream, Stream, StreamExt};
 use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
+use super::live_alerts::AlertsFeed;
 use super::params::{bad, shown, Params};
+use crate::access::grant::Grant;
 use crate::error::AppError;
 use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
@@ -26,9 +30,11 @@ use crate::state::{AppState, Slot};
 pub async fn handler(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<Peer>>>,
+    grant: Option<Extension<Grant>>,
     headers: HeaderMap,
     params: Params,
 ) -> Result<Response, AppError> {
+    let alerts = AlertsFeed::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     // An empty Last-Event-ID means "no event seen yet": fall back to the query.
     let cursor = match headers.get("last-event-id").filter(|value| !value.is_empty()) {
         Some(value) => Some(parse_last_event_id(value)?),
@@ -41,7 +47,7 @@ pub async fn handler(
     }
     let feed = Feed::new(state.hub_for(params.get("host"))?, cursor.as_ref(), state.retry);
     let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
-    let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, slot));
+    let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, alerts, slot));
     let mut response = Body::from_stream(body).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -55,14 +61,26 @@ fn parse_last_event_id(value: &HeaderValue) -> Result<Cursor, AppError> {
     text.parse::<Cursor>().map_err(|e| bad(format!("Last-Event-ID {} is not a resume token: {e}", shown(text))))
 }
 
-/// The feed as body chunks; the connection slot lives as long as the stream.
-fn events(feed: Feed, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-    stream::unfold((feed, slot), |(mut feed, slot)| async move {
-        let chunk = match feed.next().await? {
+/// The feed as body chunks, with the live alerts once `hello` is out; the
+/// connection slot lives as long as the stream.
+fn events(feed: Feed, alerts: AlertsFeed, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    let hello_sent = false;
+    stream::unfold((feed, alerts, hello_sent, slot), |(mut feed, mut alerts, hello_sent, slot)| async move {
+        let outgoing = loop {
+            if let Some(json) = hello_sent.then(|| alerts.due()).flatten() {
+                return Some((Ok(Bytes::from(format!("data: {json}\n\n"))), (feed, alerts, hello_sent, slot)));
+            }
+            tokio::select! {
+                biased;
+                outgoing = feed.next() => break outgoing?,
+                () = alerts.changed(), if hello_sent => {}
+            }
+        };
+        let chunk = match outgoing {
             Outgoing::Json(json) => Bytes::from(format!("data: {json}\n\n")),
             Outgoing::Frame(frame) => frame.sse.clone(),
             Outgoing::Bye(json) => Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms())),
         };
-        Some((Ok(chunk), (feed, slot)))
+        Some((Ok(chunk), (feed, alerts, true, slot)))
     })
 }

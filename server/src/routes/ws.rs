@@ -4,7 +4,9 @@
 //! hands the client to the fan-out, which writes live frames and heartbeats to the
 //! socket itself (`crate::fanout`): the task does not run for them. It runs when the
 //! client says something, when the fan-out skipped a frame (it catches up from
-//! history), when bytes wait for a slow socket, and to say `bye`. A client whose
+//! history), when bytes wait for a slow socket, to say `bye`, and to send the live
+//! alerts (`alerts=REV`: after the backlog, then when the set changes; rare, and
+//! not frames, so the fan-out's seq rule never sees them). A client whose
 //! socket takes nothing for [`crate::listen::conn::WRITE_STALL`], or lets
 //! [`crate::fanout::MAX_QUEUED_BYTES`] pile up, is dropped, so a slow client never
 //! makes the server buffer without bound; it resumes from its cursor.
@@ -27,7 +29,9 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
 use super::feed::json;
+use super::live_alerts::AlertsFeed;
 use super::params::Params;
+use crate::access::grant::Grant;
 use crate::error::AppError;
 use crate::fanout::Subscriber;
 use crate::history::lagged_gap;
@@ -55,6 +59,8 @@ pub async fn handler(
     mut request: Request,
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
+    let grant = request.extensions().get::<Grant>();
+    let alerts = AlertsFeed::new(&state, &params, grant)?;
     let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0.clone());
     let (response, upgrade) = handshake::accept(&mut request)?;
     let Some(peer) = peer else {
@@ -86,7 +92,7 @@ pub async fn handler(
         let client = Client { hub, subscriber, retry_ms, _slot: slot };
         // Cut (the client stopped reading): dropping the socket ends it.
         tokio::select! {
-            () = serve(socket, client, start) => {}
+            () = serve(socket, client, start, alerts) => {}
             () = peer.link.cut_off() => {}
         }
     });
@@ -108,11 +114,13 @@ enum Event {
     Shutdown,
     /// The fan-out queued bytes, skipped a frame, or gave up on the client.
     Fanout,
+    /// A new set of live alerts.
+    Alerts,
     /// What the client sent (`None`: the connection is gone).
     Incoming(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
 }
 
-async fn serve(mut socket: Socket, client: Client, start: Start) {
+async fn serve(mut socket: Socket, client: Client, start: Start, mut alerts: AlertsFeed) {
     let mut opening = vec![client.hub.hello(&start.catalog, start.seq)];
     opening.extend(start.resume.gap.map(|gap| json(&ServerMessage::Gap(gap))));
     for message in opening {
@@ -122,6 +130,11 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
     }
     for frame in &start.resume.backlog {
         if !send(&mut socket, Message::Text(frame.json.clone())).await {
+            return;
+        }
+    }
+    if let Some(message) = alerts.due() {
+        if !send(&mut socket, Message::Text(message.into())).await {
             return;
         }
     }
@@ -136,6 +149,7 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
             biased;
             _ = shutdown.wait_for(|stopping| *stopping) => Event::Shutdown,
             () = client.subscriber.notified() => Event::Fanout,
+            () = alerts.changed() => Event::Alerts,
             incoming = socket.next() => Event::Incoming(incoming),
         };
         catching_up = false;
@@ -158,6 +172,13 @@ async fn serve(mut socket: Socket, client: Client, start: Start) {
                 if needs.heartbeat && client.subscriber.take_heartbeat() {
                     let heartbeat = client.hub.heartbeat(client.subscriber.last_sent());
                     if !send(&mut socket, Message::Text(heartbeat.into())).await {
+                        return;
+                    }
+                }
+            }
+            Event::Alerts => {
+                if let Some(message) = alerts.due() {
+                    if !send(&mut socket, Message::Text(message.into())).await {
                         return;
                     }
                 }

@@ -1,5 +1,7 @@
-//! Messages from a transport: hello, frames, heartbeats, gaps and goodbyes. A
-//! transport is up only when hello and then data (a frame or heartbeat) arrived.
+//! Messages from a transport: hello, frames, heartbeats, gaps, goodbyes and the
+//! live alerts. A transport is up only when hello and then data (a frame or
+//! heartbeat) arrived; the alerts are handed on as they are, and are not data: they
+//! neither make a link live nor move the cursor.
 
 use pulse_protocol::{ServerMessage, PROTOCOL_VERSION};
 
@@ -35,6 +37,7 @@ impl Engine {
                 }
                 ServerMessage::Heartbeat(_) => data = true,
                 ServerMessage::Gap(gap) => self.resume.server_gap(&gap, out),
+                ServerMessage::Alerts(alerts) => out.push(Command::Alerts(alerts)),
                 ServerMessage::Bye(bye) => {
                     let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
                     if is_probe {

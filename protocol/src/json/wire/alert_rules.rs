@@ -1,17 +1,15 @@
 //! [`Decode`] for the admin screen's alerts bodies (`crate::alerts`): the rules
-//! listing, a queued test, and the delivery log. A rule's `for` and a delivery's
-//! `type` are keywords in Rust, so those two are read field for field here.
+//! listing and a queued test (the delivery log's reader is with the other alerts
+//! bodies, in `alerts`). A rule's `for` is a keyword in Rust, so a rule is read
+//! field by field here.
 
 use super::{Decode, JsonError, Reader};
-use crate::alerts::{
-    DeliveriesResponse, Delivery, RuleHosts, RuleInfo, RulesResponse, SetAsideInfo, TestQueued, WebhookInfo,
-};
+use crate::alerts::{RuleHosts, RuleInfo, RulesResponse, SetAsideInfo, TestQueued, WebhookInfo};
 
 decode_struct!(RulesResponse { required: [rules, webhooks], optional: [set_aside] });
 decode_struct!(WebhookInfo { required: [name, source], optional: [preset] });
 decode_struct!(SetAsideInfo { required: [name, source, why] });
 decode_struct!(TestQueued { required: [id, webhook] });
-decode_struct!(DeliveriesResponse { required: [deliveries] });
 
 impl Decode for RuleHosts {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
@@ -68,41 +66,6 @@ impl Decode for RuleInfo {
         rule.hold = reader.require(hold, "for")?;
         rule.notify = reader.require(notify, "notify")?;
         Ok(rule)
-    }
-}
-
-impl Decode for Delivery {
-    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let (mut id, mut webhook, mut rule, mut host, mut kind, mut status) = (None, None, None, None, None, None);
-        let (mut attempts, mut last_error, mut next_attempt, mut created) = (None, None, None, None);
-        reader.begin_object()?;
-        while let Some(key) = reader.next_key()? {
-            match &*key {
-                "id" => reader.field(&mut id, "id")?,
-                "webhook" => reader.field(&mut webhook, "webhook")?,
-                "rule" => reader.field(&mut rule, "rule")?,
-                "host" => reader.field(&mut host, "host")?,
-                "type" => reader.field(&mut kind, "type")?,
-                "status" => reader.field(&mut status, "status")?,
-                "attempts" => reader.field(&mut attempts, "attempts")?,
-                "last_error" => reader.field(&mut last_error, "last_error")?,
-                "next_attempt" => reader.field(&mut next_attempt, "next_attempt")?,
-                "created" => reader.field(&mut created, "created")?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Delivery {
-            id: reader.require(id, "id")?,
-            webhook: reader.require(webhook, "webhook")?,
-            rule: reader.require(rule, "rule")?,
-            host: reader.require(host, "host")?,
-            kind: reader.require(kind, "type")?,
-            status: reader.require(status, "status")?,
-            attempts: reader.require(attempts, "attempts")?,
-            last_error: last_error.unwrap_or_default(),
-            next_attempt: next_attempt.unwrap_or_default(),
-            created: reader.require(created, "created")?,
-        })
     }
 }
 
