@@ -129,6 +129,14 @@ async function eventually(condition, ms, what) {
   }
 }
 
+/** Waits until the top bar's alert count reads `text` in the `severity` colour. */
+async function headerCount(page, text, severity) {
+  await page.waitForFunction(([want, colour]) => {
+    const count = document.querySelector('[data-testid="alerts-count"]');
+    return count && !count.hidden && count.textContent.trim() === want && count.dataset.severity === colour;
+  }, [text, severity], { timeout: 15_000 });
+}
+
 /** The CPU legend's current value as the page reads it out (`total: now 12.3 %, …`). */
 async function pageCpu(page) {
   const label = await page.locator('[data-testid="panel-cpu"] .legend-values').getAttribute('aria-label');
@@ -174,8 +182,8 @@ test('two busy processes fire the CPU alert (webhook, API, page) and it resolves
   assert.equal(listed.severity, 'critical');
   // The page shows the load the alert fired on.
   await eventually(async () => (await pageCpu(page)) > ABOVE, 10_000, `the page's CPU legend above ${ABOVE} %`);
-  // TODO(lead, after merging the alerts page): assert the header's firing count
-  // reads 1 and the alerts page lists "cpu busy" on cpu-host as firing.
+  // The page heard it live: the top bar counts it, in the critical colour.
+  await headerCount(page, '1 firing', 'critical');
 
   for (const child of load) child.kill('SIGKILL');
   const resolved = await notification(
@@ -193,8 +201,14 @@ test('two busy processes fire the CPU alert (webhook, API, page) and it resolves
     10_000, 'the alert among the past ones',
   );
   assert.equal(past.state, 'resolved');
-  // TODO(lead, after merging the alerts page): assert the header's count is back to 0
-  // and the alerts page lists it under past alerts.
+  // The page follows: nothing firing in the top bar, and the alerts page lists the
+  // episode among the past ones.
+  await headerCount(page, 'No alerts firing', '');
+  const alertsPage = await openPage(browser, `${server.url}/?view=alerts`);
+  await alertsPage.waitForFunction((rule) => [...document.querySelectorAll('[data-testid="alert-row"]')]
+    .some((row) => row.dataset.state === 'resolved' && row.querySelectorAll('td')[2]?.textContent === rule),
+  RULE, { timeout: 15_000 });
+  await alertsPage.context().close();
 
   assert.deepEqual(notifications.filter((n) => n.invalid), [], 'every webhook verified');
   await page.context().close();
