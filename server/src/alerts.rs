@@ -32,6 +32,7 @@ use tokio::sync::{mpsc, watch, Notify};
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::hub::watcher::Watcher;
+use crate::redis::lease::gate::Gate;
 use db::Db;
 use engine::{Engine, States};
 use tap::{Seen, Taps};
@@ -134,15 +135,16 @@ impl Alerts {
         }
     }
 
-    /// Starts the file watcher, the engine and the sender (once; nothing when off).
-    pub fn spawn(&self, fleet: Arc<Fleet>) {
+    /// Starts the file watcher, the engine and the sender (once; nothing when off);
+    /// with `gate` (`--redis`) notifications are queued only while it lets them.
+    pub fn spawn(&self, fleet: Arc<Fleet>, gate: Option<Arc<Gate<db::Queued>>>) {
         let parts = self.parts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let Some(parts) = parts else { return };
         let (updates_tx, updates) = watch::channel(Arc::clone(&parts.rules));
         let sender_rules = updates.clone();
         rules_file::spawn(parts.file, updates_tx);
         let wake = Arc::new(Notify::new());
-        let engine = Engine::new(
+        let mut engine = Engine::new(
             parts.rules,
             Some(updates),
             Arc::clone(&self.states),
@@ -151,6 +153,7 @@ impl Alerts {
             parts.base_url,
             fleet,
         );
+        engine.gate = gate;
         tokio::spawn(engine.run(parts.frames));
         let sender =
             sender::Sender { db: parts.db, rules: sender_rules, wake, client: parts.client, schedule: parts.schedule };

@@ -201,7 +201,8 @@ pub async fn serve(
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());
-    state.alerts.spawn(fleet.clone());
+    let gate = state.redis.as_ref().filter(|_| config.alerts.is_some()).map(|redis| redis.alerts_lease());
+    state.alerts.spawn(fleet.clone(), gate);
     let persist = Arc::clone(&state.persist);
     persist.spawn(hub.shutdown_signal());
     if !state.dist.join("index.html").is_file() {

@@ -23,6 +23,7 @@ use super::db::{Db, Episode, Key, Queued};
 use super::tap::Seen;
 use crate::fleet::Fleet;
 use crate::hub::now_ms;
+use crate::redis::lease::gate::Gate;
 
 /// How often statuses are read and every state ticked.
 const TICK: Duration = Duration::from_secs(1);
@@ -69,6 +70,8 @@ pub struct Engine {
     pub base_url: String,
     /// Every host, for statuses, names and tags.
     pub fleet: Arc<Fleet>,
+    /// With `--redis`, the alerts lease: only its holder queues notifications.
+    pub gate: Option<Arc<Gate<Queued>>>,
     hosts: HashMap<String, HostMeta>,
     /// What could not be written yet (the file failed), written before the next round.
     unwritten: Option<Round>,
@@ -95,6 +98,7 @@ impl Engine {
             outbox,
             base_url,
             fleet,
+            gate: None,
             hosts: HashMap::new(),
             unwritten: None,
             failing: None,
@@ -305,7 +309,10 @@ impl Engine {
     /// the sender if it queued anything. A round that fails is kept and written with
     /// the next: the states in memory already say the receivers were told, so a
     /// notification dropped here would never be made again.
-    fn commit(&mut self, round: Round) {
+    fn commit(&mut self, mut round: Round) {
+        if let Some(gate) = &self.gate {
+            round.queued = gate.pass(std::mem::take(&mut round.queued), now_ms().max(0) as u64);
+        }
         let round = match self.unwritten.take() {
             Some(mut earlier) => {
                 earlier.states.extend(round.states);
