@@ -132,8 +132,7 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
         shared.pause(RENEW).await;
     }
     if let Some(mut conn) = shared.connection() {
-        let _: Result<i64, _> =
-            scripts::release().key(keys::ALERTS_LEASE).arg(&token).invoke_async(&mut conn).await;
+        let _: Result<i64, _> = scripts::release().key(keys::ALERTS_LEASE).arg(&token).invoke_async(&mut conn).await;
     }
 }
 
@@ -162,9 +161,10 @@ mod tests {
             // An owner without answers stays one while its lease may live, no longer.
             (&[(Held, 0), (Unreachable, 4_999), (Unreachable, 5_000)], &[Owner, Owner, Alone]),
             // A follower waits a whole TTL of silence before going alone, then stays so.
-            (&[(Other, 0), (Unreachable, 4_000), (Unreachable, 5_000), (Unreachable, 5_100)], &[
-                Follower, Follower, Alone, Alone,
-            ]),
+            (
+                &[(Other, 0), (Unreachable, 4_000), (Unreachable, 5_000), (Unreachable, 5_100)],
+                &[Follower, Follower, Alone, Alone],
+            ),
             // Redis answers again: the lease decides once more.
             (&[(Unreachable, 6_000), (Other, 7_000)], &[Alone, Follower]),
             (&[(Unreachable, 6_000), (Held, 7_000)], &[Alone, Owner]),

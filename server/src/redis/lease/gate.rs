@@ -25,6 +25,8 @@ pub struct Gate<T> {
 
 struct Inner<T> {
     role: Role,
+    /// Whether a role was set yet (the first is reported as a change).
+    set: bool,
     /// The role changed to one that judges, and the replay is not out yet.
     took: bool,
     /// What the follower would have queued, with when (ms), oldest first.
@@ -34,7 +36,7 @@ struct Inner<T> {
 impl<T> Gate<T> {
     /// A follower's gate (until the lease says otherwise).
     pub fn new() -> Gate<T> {
-        Gate { inner: Mutex::new(Inner { role: Role::Follower, took: false, recent: VecDeque::new() }) }
+        Gate { inner: Mutex::new(Inner { role: Role::Follower, set: false, took: false, recent: VecDeque::new() }) }
     }
 
     /// The role now.
@@ -42,10 +44,10 @@ impl<T> Gate<T> {
         self.lock().role
     }
 
-    /// Sets the role at `now_ms`; whether it changed.
+    /// Sets the role at `now_ms`; whether it changed (the first one set does).
     pub fn set_role(&self, role: Role, now_ms: u64) -> bool {
         let mut inner = self.lock();
-        let changed = inner.role != role;
+        let changed = inner.role != role || !std::mem::replace(&mut inner.set, true);
         if !inner.role.judges() && role.judges() {
             inner.took = true;
         }
@@ -110,6 +112,13 @@ mod tests {
         assert!(!gate.set_role(Role::Owner, 14_000));
         assert!(gate.set_role(Role::Follower, 15_000));
         assert_eq!(gate.pass(vec!["e"], 15_000), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn the_first_role_set_is_a_change_even_a_follower() {
+        let gate: Gate<()> = Gate::new();
+        assert!(gate.set_role(Role::Follower, 0));
+        assert!(!gate.set_role(Role::Follower, 1_000));
     }
 
     #[test]
