@@ -108,6 +108,7 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
     let refresh = scripts::refresh();
     let mut decider = Decider::new(now_ms().max(0) as u64);
     while !shared.stopping() {
+        let asked = now_ms().max(0) as u64;
         let answer = match shared.connection() {
             None => Answer::Unreachable,
             Some(mut conn) => {
@@ -124,9 +125,8 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
                 }
             }
         };
-        let now = now_ms().max(0) as u64;
-        let role = decider.step(answer, now);
-        if gate.set_role(role, now) {
+        let role = decider.step(answer, asked);
+        if gate.set_role(role, asked) {
             tracing::info!(role = role.name(), "alerts: {}", said(role));
         }
         shared.pause(RENEW).await;

@@ -25,6 +25,9 @@ pub struct Gate<T> {
 
 struct Inner<T> {
     role: Role,
+    /// Until when (ms) an owner's lease surely holds: asked + TTL. Past it (the hub
+    /// paused, the renewal late) the owner queues nothing until it renews.
+    until_ms: u64,
     /// Whether a role was set yet (the first is reported as a change).
     set: bool,
     /// The role changed to one that judges, and the replay is not out yet.
@@ -36,7 +39,15 @@ struct Inner<T> {
 impl<T> Gate<T> {
     /// A follower's gate (until the lease says otherwise).
     pub fn new() -> Gate<T> {
-        Gate { inner: Mutex::new(Inner { role: Role::Follower, set: false, took: false, recent: VecDeque::new() }) }
+        Gate {
+            inner: Mutex::new(Inner {
+                role: Role::Follower,
+                until_ms: 0,
+                set: false,
+                took: false,
+                recent: VecDeque::new(),
+            }),
+        }
     }
 
     /// The role now.
@@ -44,15 +55,20 @@ impl<T> Gate<T> {
         self.lock().role
     }
 
-    /// Sets the role at `now_ms`; whether it changed (the first one set does).
-    pub fn set_role(&self, role: Role, now_ms: u64) -> bool {
+    /// Sets the role as Redis answered a request sent at `asked_ms`; whether it
+    /// changed (the first one set does).
+    pub fn set_role(&self, role: Role, asked_ms: u64) -> bool {
         let mut inner = self.lock();
-        let changed = inner.role != role || !std::mem::replace(&mut inner.set, true);
+        if role == Role::Owner {
+            inner.until_ms = asked_ms + super::TTL.as_millis() as u64;
+        }
+        let first = !std::mem::replace(&mut inner.set, true);
+        let changed = first || inner.role != role;
         if !inner.role.judges() && role.judges() {
             inner.took = true;
         }
         inner.role = role;
-        prune(&mut inner.recent, now_ms);
+        prune(&mut inner.recent, asked_ms);
         changed
     }
 
@@ -62,7 +78,10 @@ impl<T> Gate<T> {
     pub fn pass(&self, queued: Vec<T>, now_ms: u64) -> Vec<T> {
         let mut inner = self.lock();
         prune(&mut inner.recent, now_ms);
-        if !inner.role.judges() {
+        let lapsed = inner.role == Role::Owner && now_ms >= inner.until_ms;
+        if lapsed || !inner.role.judges() {
+            // A lapsed owner that renews replays what it held back meanwhile.
+            inner.took |= lapsed;
             inner.recent.extend(queued.into_iter().map(|item| (now_ms, item)));
             while inner.recent.len() > REPLAY_CAP {
                 inner.recent.pop_front();
@@ -112,6 +131,16 @@ mod tests {
         assert!(!gate.set_role(Role::Owner, 14_000));
         assert!(gate.set_role(Role::Follower, 15_000));
         assert_eq!(gate.pass(vec!["e"], 15_000), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn an_owner_whose_lease_may_have_run_out_holds_back_until_it_renews() {
+        let gate = Gate::new();
+        gate.set_role(Role::Owner, 0);
+        assert_eq!(gate.pass(vec![1], 4_999), vec![1]);
+        assert!(gate.pass(vec![2], 5_000).is_empty(), "paused past the TTL");
+        gate.set_role(Role::Owner, 6_000);
+        assert_eq!(gate.pass(vec![3], 6_000), vec![2, 3]);
     }
 
     #[test]
