@@ -152,10 +152,12 @@ mod tests {
     use Answer::{Held, Other, Unreachable};
     use Role::{Alone, Follower, Owner};
 
+    /// Steps of (answer, at ms), and the role after each.
+    type Case = (&'static [(Answer, u64)], &'static [Role]);
+
     #[test]
     fn the_role_follows_the_answers_and_the_clock() {
-        // (steps of (answer, at ms), the role after each)
-        let cases: &[(&[(Answer, u64)], &[Role])] = &[
+        let cases: &[Case] = &[
             (&[(Held, 0), (Held, 1_000)], &[Owner, Owner]),
             (&[(Other, 0), (Held, 6_000)], &[Follower, Owner]),
             // An owner without answers stays one while its lease may live, no longer.
