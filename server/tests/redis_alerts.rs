@@ -26,20 +26,12 @@ const TAKEOVER: Duration = Duration::from_secs(10);
 /// The rules: every host's `cpu.total` above -1 (so it fires on the first sample),
 /// notifying the test's receiver at `url`.
 fn rules(url: &str) -> String {
-    format!(
-        r#"[[webhook]]
-name = "ops"
-url = "{url}"
-secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-[[rule]]
-name = "cpu hot"
-series = "cpu.total"
-above = -1.0
-notify = ["ops"]
-"#
-    )
+    let webhook = format!("[[webhook]]\nname = \"ops\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n");
+    format!("{webhook}\n[[rule]]\nname = \"cpu hot\"\nseries = \"cpu.total\"\nabove = -1.0\nnotify = [\"ops\"]\n")
 }
+
+/// The Standard Webhooks specification's example secret.
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 async fn hub(redis: &Redis, rules: &str) -> Hub {
     let args =
