@@ -208,6 +208,7 @@ pub async fn serve(
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
+    let shared_with = state.redis.clone();
     let app = routes::router(state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!("Pulse is live at {scheme}://{address}/");
@@ -234,6 +235,9 @@ pub async fn serve(
     let drained = listen::drained(&settings.clients, GOODBYE_GRACE).await;
     // What agents sent in the last moments is written before the process ends.
     let _ = tokio::task::spawn_blocking(move || persist.flush()).await;
+    if let Some(redis) = shared_with {
+        redis.finish().await;
+    }
     drained
 }
 

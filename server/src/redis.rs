@@ -46,6 +46,8 @@ pub struct Redis {
     shared: Arc<Shared>,
     /// The alerts lease's gate, once alerts asked for it.
     lease: OnceLock<Arc<dyn HasRole>>,
+    /// The lease's task, awaited on shutdown so that the lease is released.
+    lease_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 /// A gate's role, whatever it holds.
@@ -125,7 +127,7 @@ impl Redis {
         });
         tokio::spawn(append::run(Arc::clone(&shared)));
         tokio::spawn(follow::run(Arc::clone(&shared), fleet, timing));
-        Ok(Arc::new(Redis { shared, lease: OnceLock::new() }))
+        Ok(Arc::new(Redis { shared, lease: OnceLock::new(), lease_task: Mutex::new(None) }))
     }
 
     /// `/healthz`'s `redis` field; with alerts, `"alerts"` says this hub's part in
@@ -144,9 +146,20 @@ impl Redis {
         let gate = Arc::new(Gate::new());
         let shown: Arc<dyn HasRole> = gate.clone();
         if self.lease.set(shown).is_ok() {
-            tokio::spawn(lease::run(Arc::clone(&self.shared), Arc::clone(&gate)));
+            let task = tokio::spawn(lease::run(Arc::clone(&self.shared), Arc::clone(&gate)));
+            *self.lease_task.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(task);
         }
         gate
+    }
+
+    /// Once the hub is shutting down: waits (at most [`lease::RELEASE_WAIT`]) for the
+    /// alerts lease to be released, so another hub takes it at its next try rather
+    /// than when it runs out.
+    pub async fn finish(&self) {
+        let task = self.lease_task.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let Some(task) = task {
+            let _ = tokio::time::timeout(lease::RELEASE_WAIT, task).await;
+        }
     }
 
     /// Claims host `id` for an agent's link across the fleet; refused while an

@@ -3,7 +3,8 @@
 //! all on 127.0.0.1. Only the hub holding the alerts lease sends: an alert reaches
 //! the receiver once, while the other hub judges it too (its `/api/v1/alerts` shows
 //! it) without queueing anything. When the owner is killed with `kill -9`, the
-//! other hub takes the lease within its TTL and a later alert goes out exactly once.
+//! other hub takes the lease within its TTL and a later alert goes out exactly once;
+//! a hub shutting down releases the lease for the other to take at its next try.
 
 #[path = "agent/procs.rs"]
 mod procs;
@@ -151,4 +152,23 @@ async fn an_alert_goes_out_once_and_the_lease_moves_when_its_owner_dies() {
     assert_eq!(by_id[&first_id].0, "db-1");
     assert!(by_id[&first_id].1 <= 2, "{by_id:?}");
     eprintln!("takeover after kill -9: {took:?}; deliveries of the first alert: {}", by_id[&first_id].1);
+}
+
+#[tokio::test]
+async fn a_hub_shutting_down_hands_the_lease_over_at_once() {
+    let redis = Redis::start().await;
+    let dir = DataDir::new();
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    let path = dir.0.join("alerts.toml");
+    std::fs::write(&path, rules("http://127.0.0.1:9/hook")).expect("rules");
+    let path = path.to_str().expect("utf-8");
+    let mut a = hub(&redis, path).await;
+    a.proc.wait_for_line("this hub holds the alerts lease").await;
+    let mut b = hub(&redis, path).await;
+    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    let stopped = Instant::now();
+    a.proc.terminate().await;
+    a.proc.wait_for_line("released the alerts lease").await;
+    b.proc.wait_for_line("this hub holds the alerts lease").await;
+    eprintln!("takeover after a graceful shutdown: {:?}", stopped.elapsed());
 }

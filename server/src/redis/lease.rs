@@ -19,6 +19,10 @@ use gate::Gate;
 pub const TTL: Duration = Duration::from_secs(5);
 /// How often the lease is renewed (or, by the others, tried).
 pub const RENEW: Duration = Duration::from_secs(1);
+/// The longest a hub shutting down waits for its lease to be released.
+pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
+/// How long an attempt waits for Redis's answer (well inside the TTL).
+const ANSWER: Duration = Duration::from_secs(1);
 
 /// What Redis said to one attempt at taking or renewing the lease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,26 +106,30 @@ impl Decider {
 }
 
 /// Takes and renews the lease until the hub shuts down, telling `gate` the role
-/// after each attempt; then releases it.
+/// after each attempt, on a connection of its own (the lease does not wait behind
+/// the frames the appender writes); then releases it.
 pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
     let token = format!("{}:{:016x}", shared.hub_id, rand::random::<u64>());
     let refresh = scripts::refresh();
     let mut decider = Decider::new(now_ms().max(0) as u64);
+    let mut conn = None;
     while !shared.stopping() {
         let asked = now_ms().max(0) as u64;
-        let answer = match shared.connection() {
+        if conn.is_none() {
+            conn = shared.connect(ANSWER).await.ok();
+        }
+        let answer = match conn.as_mut() {
             None => Answer::Unreachable,
-            Some(mut conn) => {
-                let held: Result<i64, _> = refresh
-                    .key(keys::ALERTS_LEASE)
-                    .arg(&token)
-                    .arg(TTL.as_millis() as u64)
-                    .invoke_async(&mut conn)
-                    .await;
+            Some(link) => {
+                let held: Result<i64, _> =
+                    refresh.key(keys::ALERTS_LEASE).arg(&token).arg(TTL.as_millis() as u64).invoke_async(link).await;
                 match held {
                     Ok(1) => Answer::Held,
                     Ok(_) => Answer::Other,
-                    Err(_) => Answer::Unreachable,
+                    Err(_) => {
+                        conn = None;
+                        Answer::Unreachable
+                    }
                 }
             }
         };
@@ -131,8 +139,12 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
         }
         shared.pause(RENEW).await;
     }
-    if let Some(mut conn) = shared.connection() {
-        let _: Result<i64, _> = scripts::release().key(keys::ALERTS_LEASE).arg(&token).invoke_async(&mut conn).await;
+    if let Some(mut conn) = conn {
+        let released: Result<i64, _> =
+            scripts::release().key(keys::ALERTS_LEASE).arg(&token).invoke_async(&mut conn).await;
+        if released == Ok(1) {
+            tracing::info!("alerts: released the alerts lease for another hub to take");
+        }
     }
 }
 
@@ -140,7 +152,9 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
 fn said(role: Role) -> &'static str {
     match role {
         Role::Owner => "this hub holds the alerts lease: it evaluates alerts and sends notifications",
-        Role::Follower => "another hub holds the alerts lease: this one follows and sends nothing",
+        Role::Follower => {
+            "another hub holds the alerts lease (or redis has not answered yet): this one follows and sends nothing"
+        }
         Role::Alone => "redis is silent: this hub evaluates alerts and sends notifications on its own",
     }
 }
