@@ -38,6 +38,7 @@ use tokio::sync::{mpsc, watch, Notify};
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::hub::watcher::Watcher;
+use crate::redis::lease::gate::Gate;
 use db::Db;
 use engine::{Engine, States};
 use rules_store::RulesStore;
@@ -164,8 +165,9 @@ impl Alerts {
         }
     }
 
-    /// Starts the file watcher, the engine and the sender (once; nothing when off).
-    pub fn spawn(&self, fleet: Arc<Fleet>) {
+    /// Starts the file watcher, the engine and the sender (once; nothing when off);
+    /// with `gate` (`--redis`) notifications are queued only while it lets them.
+    pub fn spawn(&self, fleet: Arc<Fleet>, gate: Option<Arc<Gate<db::Queued>>>) {
         let parts = self.parts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let (Some(parts), Some(store)) = (parts, self.store.clone()) else { return };
         let (file_tx, mut file_rx) = watch::channel(Arc::clone(&parts.rules));
@@ -188,6 +190,7 @@ impl Alerts {
             fleet,
         );
         engine.live = Some(self.live.clone());
+        engine.gate = gate;
         tokio::spawn(engine.run(parts.frames));
         let sender = sender::Sender {
             db: parts.db,

@@ -201,12 +201,14 @@ pub async fn serve(
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());
-    state.alerts.spawn(fleet.clone());
+    let gate = state.redis.as_ref().filter(|_| config.alerts.is_some()).map(|redis| redis.alerts_lease());
+    state.alerts.spawn(fleet.clone(), gate);
     let persist = Arc::clone(&state.persist);
     persist.spawn(hub.shutdown_signal());
     if !state.dist.join("index.html").is_file() {
         tracing::warn!(dist = %state.dist.display(), "the web app is not built; / explains how to build it");
     }
+    let shared_with = state.redis.clone();
     let app = routes::router(state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!("Pulse is live at {scheme}://{address}/");
@@ -233,6 +235,9 @@ pub async fn serve(
     let drained = listen::drained(&settings.clients, GOODBYE_GRACE).await;
     // What agents sent in the last moments is written before the process ends.
     let _ = tokio::task::spawn_blocking(move || persist.flush()).await;
+    if let Some(redis) = shared_with {
+        redis.finish().await;
+    }
     drained
 }
 

@@ -9,18 +9,20 @@
 //! streams of its own agents' hosts are not read: their frames reach it first).
 //! One agent per host across the fleet: its link holds a claim key with a short TTL
 //! (`claim`). Without Redis, a hub keeps serving its own agents' hosts, queues
-//! their frames, and says so in `/healthz` ([`health`]).
+//! their frames, and says so in `/healthz` ([`health`]). Alerts are evaluated and
+//! sent by one hub at a time, the holder of a lease ([`lease`]).
 
 pub mod append;
 pub mod claim;
 pub mod follow;
 pub mod health;
 pub mod keys;
+pub mod lease;
 pub mod outbox;
 pub mod scripts;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
@@ -35,11 +37,28 @@ use crate::history::SharedFrame;
 use crate::hub::Timing;
 use health::Health;
 use keys::HostMeta;
+use lease::gate::Gate;
+use lease::Role;
 use outbox::{Described, Outbox, Pending};
 
 /// This hub's side of the shared streams.
 pub struct Redis {
     shared: Arc<Shared>,
+    /// The alerts lease's gate, once alerts asked for it.
+    lease: OnceLock<Arc<dyn HasRole>>,
+    /// The lease's task, awaited on shutdown so that the lease is released.
+    lease_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// A gate's role, whatever it holds.
+trait HasRole: Send + Sync {
+    fn role(&self) -> Role;
+}
+
+impl<T: Send> HasRole for Gate<T> {
+    fn role(&self) -> Role {
+        Gate::role(self)
+    }
 }
 
 /// What the appender, the follower and the claims share.
@@ -108,12 +127,39 @@ impl Redis {
         });
         tokio::spawn(append::run(Arc::clone(&shared)));
         tokio::spawn(follow::run(Arc::clone(&shared), fleet, timing));
-        Ok(Arc::new(Redis { shared }))
+        Ok(Arc::new(Redis { shared, lease: OnceLock::new(), lease_task: Mutex::new(None) }))
     }
 
-    /// `/healthz`'s `redis` field.
+    /// `/healthz`'s `redis` field; with alerts, `"alerts"` says this hub's part in
+    /// them: `"owner"` (holds the lease), `"follower"` or `"alone"`.
     pub fn health(&self) -> serde_json::Value {
-        self.shared.health.json()
+        let mut health = self.shared.health.json();
+        if let (Some(lease), Some(fields)) = (self.lease.get(), health.as_object_mut()) {
+            fields.insert("alerts".into(), lease.role().name().into());
+        }
+        health
+    }
+
+    /// Starts competing for the alerts lease (call once, when alerts are on); the
+    /// gate the alert engine asks. A second call gives a gate that always follows.
+    pub fn alerts_lease<T: Send + 'static>(&self) -> Arc<Gate<T>> {
+        let gate = Arc::new(Gate::new());
+        let shown: Arc<dyn HasRole> = gate.clone();
+        if self.lease.set(shown).is_ok() {
+            let task = tokio::spawn(lease::run(Arc::clone(&self.shared), Arc::clone(&gate)));
+            *self.lease_task.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(task);
+        }
+        gate
+    }
+
+    /// Once the hub is shutting down: waits (at most [`lease::RELEASE_WAIT`]) for the
+    /// alerts lease to be released, so another hub takes it at its next try rather
+    /// than when it runs out.
+    pub async fn finish(&self) {
+        let task = self.lease_task.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let Some(task) = task {
+            let _ = tokio::time::timeout(lease::RELEASE_WAIT, task).await;
+        }
     }
 
     /// Claims host `id` for an agent's link across the fleet; refused while an

@@ -28,6 +28,7 @@ use super::live::Publisher;
 use super::tap::Seen;
 use crate::fleet::Fleet;
 use crate::hub::now_ms;
+use crate::redis::lease::gate::Gate;
 
 /// How often statuses are read and every state ticked.
 const TICK: Duration = Duration::from_secs(1);
@@ -76,6 +77,8 @@ pub struct Engine {
     pub fleet: Arc<Fleet>,
     /// Where the live alerts are published when a round moved a state (none: not).
     pub live: Option<Publisher>,
+    /// With `--redis`, the alerts lease: only its holder queues notifications.
+    pub gate: Option<Arc<Gate<Queued>>>,
     hosts: HashMap<String, HostMeta>,
     /// What could not be written yet (the file failed), written before the next round.
     unwritten: Option<Round>,
@@ -103,6 +106,7 @@ impl Engine {
             base_url,
             fleet,
             live: None,
+            gate: None,
             hosts: HashMap::new(),
             unwritten: None,
             failing: None,
@@ -353,7 +357,10 @@ impl Engine {
     /// the sender if it queued anything. A round that fails is kept and written with
     /// the next: the states in memory already say the receivers were told, so a
     /// notification dropped here would never be made again.
-    fn commit(&mut self, round: Round) {
+    fn commit(&mut self, mut round: Round) {
+        if let Some(gate) = &self.gate {
+            round.queued = gate.pass(std::mem::take(&mut round.queued), now_ms().max(0) as u64);
+        }
         let round = match self.unwritten.take() {
             Some(mut earlier) => {
                 earlier.states.extend(round.states);

@@ -6,6 +6,7 @@
 //! `pulse:host:{ID}:claim` (which hub holds its agent, with a TTL) and
 //! `pulse:host:{ID}:catalog` (its series catalogue, JSON). `pulse:hosts` is a hash
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
+//! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,9 @@ use serde::{Deserialize, Serialize};
 
 /// The hash listing every host.
 pub const HOSTS: &str = "pulse:hosts";
+
+/// The lease of the hub that evaluates alerts and sends notifications (`lease`).
+pub const ALERTS_LEASE: &str = "pulse:lease:alerts";
 
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {

@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 use crate::state::AppState;
 
 /// `{"status":"ok","epoch":…,"seq":…,"connections":…,"catalog_revision":…}`, and
-/// with `--redis`, `"redis":{"status":"ok"}` or `{"status":"down","error":…}`.
+/// with `--redis`, `"redis":{"status":"ok"}` or `{"status":"down","error":…}`, and
+/// with `--alerts` too, `"alerts"` in it: `"owner"` when this hub holds the alerts
+/// lease, else `"follower"` (or `"alone"` while Redis is silent).
 pub async fn handler(State(state): State<AppState>) -> Json<Value> {
     let mut health = json!({
         "status": "ok",
