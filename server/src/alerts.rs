@@ -3,7 +3,8 @@
 //! - `tap`: every host's hub hands each frame to a bounded channel (never waits).
 //! - `engine`: one task evaluates every rule on every host (frames, host statuses,
 //!   a tick each second) and writes states, past alerts and notifications to
-//!   `alerts.db` (`db`) before anything is sent.
+//!   `alerts.db` (`db`) before anything is sent. The states it shares with the API
+//!   are laid out by host and rule position (`states`).
 //! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
 //!   refuses private addresses (`address`) unless `--webhook-allow-private`.
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
@@ -23,6 +24,7 @@ pub mod live;
 pub mod rules_file;
 pub mod rules_store;
 pub mod sender;
+pub mod states;
 pub mod tap;
 
 use std::collections::BTreeMap;
@@ -139,7 +141,7 @@ impl Alerts {
             wake,
         };
         Arc::new(Alerts {
-            states: Arc::new(Mutex::new(states)),
+            states: Arc::new(Mutex::new(states::Table::new(states, &set))),
             db: Some(db),
             taps: Some(taps),
             store: Some(store),

@@ -25,6 +25,7 @@ use tokio::sync::{mpsc, watch, Notify};
 
 use super::db::{Db, Episode, Key, Queued};
 use super::live::Publisher;
+use super::states::{Entry, Table};
 use super::tap::Seen;
 use crate::fleet::Fleet;
 use crate::hub::now_ms;
@@ -37,10 +38,10 @@ const TICK: Duration = Duration::from_secs(1);
 const ROUND: usize = 4_096;
 
 /// Every rule's state on every host, shared with the API.
-pub type States = Arc<Mutex<BTreeMap<Key, State>>>;
+pub type States = Arc<Mutex<Table>>;
 
 /// Locks `states`.
-pub fn lock(states: &States) -> MutexGuard<'_, BTreeMap<Key, State>> {
+pub fn lock(states: &States) -> MutexGuard<'_, Table> {
     states.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -97,6 +98,7 @@ impl Engine {
         base_url: String,
         fleet: Arc<Fleet>,
     ) -> Engine {
+        lock(&states).lay_out(&rules);
         Engine {
             rules,
             updates,
@@ -146,11 +148,13 @@ impl Engine {
     /// Publishes the pending and firing alerts (the publisher drops an unchanged set).
     fn publish(&self) {
         let Some(live) = &self.live else { return };
-        let alerts = super::live::collect(&lock(&self.states), &self.rules);
+        let alerts = super::live::collect(lock(&self.states).iter(), &self.rules);
         live.publish(alerts, now_ms());
     }
 
-    /// One frame: every threshold rule that applies to its host.
+    /// One frame: every threshold rule that applies to its host. The host's
+    /// states are found once; each rule's is then its slot (no key compared), and
+    /// a key is made only for a state not seen before.
     fn frame(&mut self, seen: &Seen, round: &mut Round) {
         let host: &str = &seen.host;
         if !self.hosts.contains_key(host) {
@@ -158,21 +162,25 @@ impl Engine {
         }
         let at_ms = seen.frame.frame.ts.max(0) as u64;
         let rules = Arc::clone(&self.rules);
+        let meta = self.hosts.get(host);
         let mut states = lock(&self.states);
-        // One key for every rule: only its rule part is rewritten (into the same
-        // buffer), so judging a sample allocates nothing per rule.
-        let mut key: Key = (String::new(), host.to_owned());
-        for rule in &rules.rules {
+        for (rule, slot) in rules.rules.iter().zip(states.slots(host).iter_mut()) {
             let Condition::Threshold(threshold) = &rule.condition else { continue };
-            if !self.applies(rule, host) {
+            if !applies(rule, host, meta) {
                 continue;
             }
             let value = seen.frame.frame.values.get(&threshold.series).copied();
-            key.0.clone_from(&rule.name);
-            if value.is_none() && !states.contains_key(&key) {
-                continue;
+            let input = Input::Sample { at_ms, value };
+            match slot {
+                Some(entry) => self.move_state(&mut entry.state, &entry.key, input, rule, round),
+                None if value.is_none() => {}
+                None => {
+                    let key = (rule.name.clone(), host.to_owned());
+                    let mut state = State::new(at_ms);
+                    self.move_state(&mut state, &key, input, rule, round);
+                    *slot = Some(Entry { key, state });
+                }
             }
-            self.apply(&mut states, &key, Input::Sample { at_ms, value }, rule, round);
         }
     }
 
@@ -182,12 +190,11 @@ impl Engine {
         let now = now_ms().max(0) as u64;
         let rules = Arc::clone(&self.rules);
         let by_name: HashMap<&str, &Rule> = rules.rules.iter().map(|rule| (rule.name.as_str(), rule)).collect();
-        let mut states = lock(&self.states);
-        for (key, state) in states.iter_mut() {
+        lock(&self.states).for_each_placed(|key, state| {
             if let Some(rule) = by_name.get(key.0.as_str()) {
                 self.move_state(state, key, Input::Tick { now_ms: now }, rule, round);
             }
-        }
+        });
     }
 
     /// Reads the fleet: names, tags, and each status change as an input. A host
@@ -202,9 +209,7 @@ impl Engine {
             let mut states = lock(&self.states);
             for id in gone {
                 self.hosts.remove(&id);
-                let keys: Vec<Key> = states.keys().filter(|key| key.1 == id).cloned().collect();
-                for key in keys {
-                    states.remove(&key);
+                for key in states.remove_host(&id) {
                     round.states.push((key, None));
                 }
             }
@@ -253,8 +258,8 @@ impl Engine {
         let old = std::mem::replace(&mut self.rules, Arc::clone(&new));
         let now = now_ms().max(0) as u64;
         let mut states = lock(&self.states);
-        let keys: Vec<Key> = states.keys().cloned().collect();
-        for key in keys {
+        states.lay_out(&new);
+        for key in states.keys() {
             let Some(rule) = new.rule(&key.0) else {
                 states.remove(&key);
                 round.states.push((key, None));
@@ -287,7 +292,7 @@ impl Engine {
 
     /// Moves one state by one input, noting what changed in `round`. The state is
     /// judged where it lies (one lookup; the key is cloned only for a new state).
-    fn apply(&self, states: &mut BTreeMap<Key, State>, key: &Key, input: Input, rule: &Rule, round: &mut Round) {
+    fn apply(&self, states: &mut Table, key: &Key, input: Input, rule: &Rule, round: &mut Round) {
         match states.get_mut(key) {
             Some(state) => self.move_state(state, key, input, rule, round),
             None => {
@@ -395,10 +400,15 @@ impl Engine {
 
     /// Whether `rule` applies to host `id` (by its name and tags as last read).
     fn applies(&self, rule: &Rule, id: &str) -> bool {
-        match self.hosts.get(id) {
-            Some(meta) => rule.hosts.matches(id, &meta.name, &meta.tags),
-            None => rule.hosts.matches(id, id, &BTreeMap::new()),
-        }
+        applies(rule, id, self.hosts.get(id))
+    }
+}
+
+/// Whether `rule` applies to host `id`, known as `meta` (or not yet).
+fn applies(rule: &Rule, id: &str, meta: Option<&HostMeta>) -> bool {
+    match meta {
+        Some(meta) => rule.hosts.matches(id, &meta.name, &meta.tags),
+        None => rule.hosts.matches(id, id, &BTreeMap::new()),
     }
 }
 

@@ -7,6 +7,7 @@
 //! streams nothing per sample. `collect` is pure and table-tested.
 
 use std::borrow::Cow;
+#[cfg(test)] // the table tests' states
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -85,9 +86,9 @@ impl Publisher {
 
 /// The pending and firing alerts among `states`, each with its rule's series and
 /// the threshold of its level.
-pub fn collect(states: &BTreeMap<Key, State>, rules: &RuleSet) -> Vec<LiveAlert> {
+pub fn collect<'a>(states: impl IntoIterator<Item = (&'a Key, &'a State)>, rules: &RuleSet) -> Vec<LiveAlert> {
     states
-        .iter()
+        .into_iter()
         .filter_map(|((rule, host), state)| {
             let phase = match state.phase {
                 Phase::Pending => AlertState::Pending,
