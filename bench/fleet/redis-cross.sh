@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sample → browser when the agent and the browser are on different hubs: two hubs
+# share a local redis-server; pulse-fleet's agents (real WebSocket links at 1 Hz)
+# all connect to hub A, its 200 watchers all to hub B (`--watch-url`), so every
+# watched frame goes agent → hub A → Redis → hub B's follower → watcher. Played at
+# each agent count given. Writes bench/results/redis-cross.md.
+# Usage: bench/fleet/redis-cross.sh [AGENTS...] (default 1000 3000 5000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1000 3000 5000)
+warmup=20; measure=30
+source bench/fleet/common.sh
+
+# CPU time of process $1 in microseconds (utime + stime).
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' "/proc/$1/stat"; }
+
+record_sample 10
+hub_flags=(--listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token --max-per-address 0 --dist /nonexistent)
+for agents in "${counts[@]}"; do
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$work/redis.$agents"
+  taskset -c 1 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis.$agents" \
+    >"$work/redis.$agents.log" &
+  redis=$!
+  pids+=("$redis")
+  for _ in $(seq 100); do grep -q 'Ready to accept' "$work/redis.$agents.log" && break; sleep 0.1; done
+  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+  b=$pid; b_url=$url
+  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+  a=$pid; a_url=$url
+  taskset -c 1 "$fleet" --url "$a_url" --watch-url "$b_url" --sample "$work/poll.json" --agents "$agents" \
+    --watchers 200 --sources 4 --warmup "$warmup" --duration "$measure" --hub-pid "$a" \
+    --label "$agents agents on hub A, watchers on hub B" >"$work/cross.$agents.json" &
+  player=$!
+  sleep $(( agents / 500 + 3 + warmup ))
+  b0=$(cpu_us "$b"); r0=$(cpu_us "$redis")
+  sleep "$measure"
+  b1=$(cpu_us "$b"); r1=$(cpu_us "$redis")
+  wait "$player"
+  echo "$agents $((b1 - b0)) $((r1 - r0)) $(tail -1 "$work/cross.$agents.json")" >>"$work/rows"
+  kill "$a" "$b" "$redis"; wait "$a" "$b" "$redis" 2>/dev/null || true
+done
+
+python3 - "$work/rows" "$measure" "$(uptime | sed 's/.*load average: //')" >bench/results/redis-cross.md <<'PY'
+import json, sys, time, platform
+rows, window, load = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+print(f"Machine: {platform.node()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average at the end {load}; "
+      "two hubs `--workers 1` on core 0, pulse-fleet and redis-server on core 1; agents at 1 Hz on hub A, 200 watchers on hub B, "
+      f"{window:.0f} s measured. Command: `./pulse bench redis-cross` (`bench/fleet/redis-cross.sh [AGENTS...]`).\n")
+print("| agents (hub A) | sample → watcher on hub B p50 / p99 / max ms | frames watched | lost | duplicated | gaps | hub A CPU | hub B CPU | redis-server CPU |")
+print("|---|---|---|---|---|---|---|---|---|")
+for line in open(rows):
+    agents, b_us, r_us, js = line.split(" ", 3)
+    r = json.loads(js)
+    pct = lambda us: f"{int(us) / (window * 1e6) * 100:.0f} %"
+    print(f"| {int(agents):,} | {r['latency_p50_ms']:.0f} / {r['latency_p99_ms']:.0f} / {r['latency_max_ms']:.0f} | "
+          f"{r['frames_watched']:,} | {r['lost']} | {r['duplicated']} | {r['gaps']} | {r['hub_cpu_share'] * 100:.0f} % | {pct(b_us)} | {pct(r_us)} |")
+PY
+cat bench/results/redis-cross.md
