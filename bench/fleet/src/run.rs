@@ -121,7 +121,13 @@ pub async fn measure(args: Args) -> Result<Report> {
     tokio::time::sleep_until(plan.frames_from - Duration::from_secs(1)).await;
     let connected = hub_usage(args.hub_pid)?;
 
-    // Watchers, on hosts spread over the fleet.
+    // Watchers, on hosts spread over the fleet. On another hub (`--watch-url`) a
+    // host exists once that hub's follower has read it from Redis (it lists hosts
+    // once a second, and a host's stream starts with its first frame): open them
+    // 5 s after the frames start.
+    if plan.watch_hub != plan.hub {
+        tokio::time::sleep_until(plan.frames_from + Duration::from_secs(5)).await;
+    }
     let watchers = args.watchers.min(args.agents);
     let failed_agents = plan.counters.failed.get();
     for n in 0..watchers {
