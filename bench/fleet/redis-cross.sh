@@ -11,33 +11,19 @@ counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1000 3000 5000)
 warmup=20; measure=30
 source bench/fleet/common.sh
 
-# CPU time of process $1 in microseconds (utime + stime).
-cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' "/proc/$1/stat"; }
-
 record_sample 10
 hub_flags=(--listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token --max-per-address 0 --dist /nonexistent)
 for agents in "${counts[@]}"; do
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  mkdir -p "$work/redis.$agents"
-  taskset -c 1 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis.$agents" \
-    >"$work/redis.$agents.log" &
-  redis=$!
-  pids+=("$redis")
-  for _ in $(seq 100); do grep -q 'Ready to accept' "$work/redis.$agents.log" && break; sleep 0.1; done
-  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+  start_redis
+  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "$redis_url"
   b=$pid; b_url=$url
-  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+  start taskset -c 0 "$server" "${hub_flags[@]}" --redis "$redis_url"
   a=$pid; a_url=$url
   taskset -c 1 "$fleet" --url "$a_url" --watch-url "$b_url" --sample "$work/poll.json" --agents "$agents" \
     --watchers 200 --sources 4 --warmup "$warmup" --duration "$measure" --hub-pid "$a" \
     --label "$agents agents on hub A, watchers on hub B" >"$work/cross.$agents.json" &
-  player=$!
-  sleep $(( agents / 500 + 3 + warmup ))
-  b0=$(cpu_us "$b"); r0=$(cpu_us "$redis")
-  sleep "$measure"
-  b1=$(cpu_us "$b"); r1=$(cpu_us "$redis")
-  wait "$player"
-  echo "$agents $((b1 - b0)) $((r1 - r0)) $(tail -1 "$work/cross.$agents.json")" >>"$work/rows"
+  cpu_beside $! "$agents" "$b" "$redis"
+  echo "$agents ${cpu_used[0]} ${cpu_used[1]} $(tail -1 "$work/cross.$agents.json")" >>"$work/rows"
   kill "$a" "$b" "$redis"; wait "$a" "$b" "$redis" 2>/dev/null || true
 done
 
