@@ -35,3 +35,35 @@ record_sample() {
   curl -sf "${url}api/v1/poll?epoch=$epoch&since=0" >>"$work/poll.json"
   kill "$pid"
 }
+
+# CPU time of process $1 in microseconds (utime + stime).
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' "/proc/$1/stat"; }
+
+# A redis-server on 127.0.0.1 pinned to core 1, nothing saved, in a directory of
+# its own under $work; waits (at most 10 s) until it accepts. Sets $redis (its pid)
+# and $redis_url.
+start_redis() {
+  local port dir
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  dir=$(mktemp -d "$work/redis.XXXX")
+  taskset -c 1 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" >"$dir.log" &
+  redis=$!
+  pids+=("$redis")
+  for _ in $(seq 100); do grep -q 'Ready to accept' "$dir.log" 2>/dev/null && break; sleep 0.1; done
+  redis_url="redis://127.0.0.1:$port"
+}
+
+# While pulse-fleet (pid $1, playing $2 agents) measures, the CPU microseconds the
+# other processes ($3…) spend over a window of the same length ($measure s, after
+# $warmup): pulse-fleet connects at 500 links a second, settles, warms up, then
+# measures. Waits for pulse-fleet; sets $cpu_used (one figure per process).
+cpu_beside() {
+  local player=$1 agents=$2 before=() p i=0
+  shift 2
+  sleep $(( agents / 500 + 3 + warmup ))
+  for p in "$@"; do before+=("$(cpu_us "$p")"); done
+  sleep "$measure"
+  cpu_used=()
+  for p in "$@"; do cpu_used+=("$(( $(cpu_us "$p") - before[i] ))"); i=$((i + 1)); done
+  wait "$player"
+}

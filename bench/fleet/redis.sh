@@ -11,9 +11,6 @@ cd "$(dirname "$0")/../.."
 agents=${1:-1000}; warmup=20; measure=30
 source bench/fleet/common.sh
 
-# CPU time of process $1 in microseconds (utime + stime).
-cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' "/proc/$1/stat"; }
-
 record_sample 10
 
 hub_flags=(--listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token --max-per-address 0 --dist /nonexistent)
@@ -26,26 +23,16 @@ start taskset -c 0 "$server" "${hub_flags[@]}"
 play embedded "$pid" >"$work/embedded.json"
 kill "$pid"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-taskset -c 1 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" &
-redis=$!
-pids+=("$redis")
-for _ in $(seq 100); do grep -q 'Ready to accept' "$work/redis.log" && break; sleep 0.1; done
-start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+start_redis
+start taskset -c 0 "$server" "${hub_flags[@]}" --redis "$redis_url"
 b=$pid
-start taskset -c 0 "$server" "${hub_flags[@]}" --redis "redis://127.0.0.1:$port"
+start taskset -c 0 "$server" "${hub_flags[@]}" --redis "$redis_url"
 a=$pid
 play "redis, hub A" "$a" >"$work/redis.json" &
-player=$!
-# pulse-fleet connects (500 links a second), settles, warms up, then measures.
-sleep $(( agents / 500 + 3 + warmup ))
-b0=$(cpu_us "$b"); r0=$(cpu_us "$redis")
-sleep "$measure"
-b1=$(cpu_us "$b"); r1=$(cpu_us "$redis")
-wait "$player"
-redis-cli -p "$port" info commandstats >"$work/commandstats"
+cpu_beside $! "$agents" "$b" "$redis"
+redis-cli -u "$redis_url" info commandstats >"$work/commandstats"
 
-python3 - "$work/embedded.json" "$work/redis.json" "$((b1 - b0))" "$((r1 - r0))" "$agents" "$work/commandstats" >bench/results/fleet-redis.md <<'PY'
+python3 - "$work/embedded.json" "$work/redis.json" "${cpu_used[0]}" "${cpu_used[1]}" "$agents" "$work/commandstats" >bench/results/fleet-redis.md <<'PY'
 import json, sys, time, platform, re
 embedded, redis = (json.loads(open(p).read().strip().splitlines()[-1]) for p in sys.argv[1:3])
 b_us, r_us, agents = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

@@ -42,10 +42,19 @@ pub fn host_id(index: usize) -> String {
     format!("fleet-{index:05}")
 }
 
-/// Opens a WebSocket to `path` on the hub from `source`, with `headers`, and a
+/// Which hub a link opens: the agents' or the watchers' (the same one unless
+/// `--watch-url`).
+#[derive(Clone, Copy)]
+pub enum Hub {
+    Agents,
+    Watchers,
+}
+
+/// Opens a WebSocket to `path` on hub `to` from `source`, with `headers`, and a
 /// kernel receive buffer of `receive_buffer` bytes if given.
 pub async fn open(
     plan: &Plan,
+    to: Hub,
     source: Ipv4Addr,
     path: &str,
     headers: &[(&'static str, String)],
@@ -58,9 +67,13 @@ pub async fn open(
             socket.set_recv_buffer_size(bytes)?;
         }
         socket.bind((source, 0).into())?;
-        let stream = socket.connect(plan.hub).await?;
+        let (address, host_port) = match to {
+            Hub::Agents => (plan.hub, &plan.args.host_port),
+            Hub::Watchers => (plan.watch_hub, &plan.args.watch_host_port),
+        };
+        let stream = socket.connect(address).await?;
         stream.set_nodelay(true)?;
-        let mut request = format!("ws://{}{path}", plan.args.host_port).into_client_request()?;
+        let mut request = format!("ws://{host_port}{path}").into_client_request()?;
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).map_err(|e| Error::Protocol(e.to_string()))?;
             request.headers_mut().insert(*name, value);
@@ -82,7 +95,7 @@ pub async fn run(plan: Rc<Plan>, index: usize) -> Result<()> {
         (HEADER_HOST_NAME, id.clone()),
     ];
     let source = plan.args.sources[index % plan.args.sources.len()];
-    let mut socket = open(&plan, source, pulse_protocol::agent::AGENT_PATH, &headers, None).await?;
+    let mut socket = open(&plan, Hub::Agents, source, pulse_protocol::agent::AGENT_PATH, &headers, None).await?;
     let first = tokio::time::timeout(RESUME_WAIT, socket.next()).await.map_err(|_| Error::Timeout("resume"))?;
     let resume = match first {
         Some(Ok(Message::Text(text))) => serde_json::from_str::<AgentReply>(&text)?,

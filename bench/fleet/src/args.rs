@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// How to run.
 pub const USAGE: &str = "pulse-fleet --url http://127.0.0.1:PORT/ --sample SAMPLE.json [--token T] [--agents N] \
-[--watchers W] [--sources S] [--rate R] [--warmup SECONDS] [--duration SECONDS] [--hub-pid PID] [--label L]";
+[--watchers W] [--watch-url http://127.0.0.1:PORT/] [--sources S] [--rate R] [--warmup SECONDS] [--duration SECONDS] [--hub-pid PID] [--label L]";
 
 /// What to play and for how long.
 #[derive(Debug, Clone)]
@@ -24,6 +24,9 @@ pub struct Args {
     pub agents: usize,
     /// Hosts a browser-like client watches over `/api/v1/ws?host=ID` (default 200).
     pub watchers: usize,
+    /// The hub the watchers open, `127.x.y.z:PORT` (default: the agents' hub; with
+    /// `--redis`, another hub watches hosts whose agents are not on it).
+    pub watch_host_port: String,
     /// Loopback source addresses the agents are spread over, 127.0.1.1 on (default 4).
     pub sources: Vec<Ipv4Addr>,
     /// New links a second while connecting (default 500).
@@ -52,6 +55,7 @@ impl Args {
         let url = take(&mut flags, "url").ok_or_else(|| Error::Args(format!("--url is required; {USAGE}")))?;
         let host_port = loopback(url)?;
         let sample = take(&mut flags, "sample").ok_or_else(|| Error::Args(format!("--sample is required; {USAGE}")))?;
+        let watch_host_port = take(&mut flags, "watch-url").map_or_else(|| Ok(host_port.clone()), loopback)?;
         let sources: usize = number(&mut flags, "sources", 4)?;
         let args = Args {
             host_port,
@@ -59,6 +63,7 @@ impl Args {
             token: take(&mut flags, "token").unwrap_or("bench-token").to_owned(),
             agents: number(&mut flags, "agents", 10_000)?,
             watchers: number(&mut flags, "watchers", 200)?,
+            watch_host_port,
             sources: (1..=sources.clamp(1, 250)).map(|i| Ipv4Addr::new(127, 0, 1, i as u8)).collect(),
             rate: number(&mut flags, "rate", 500)?.max(1),
             warmup: Duration::from_secs(number(&mut flags, "warmup", 30)?),
@@ -112,6 +117,10 @@ mod tests {
         let args = parse("--url http://127.0.0.1:4000/ --sample s.json --agents 20 --sources 2").unwrap();
         assert_eq!(args.host_port, "127.0.0.1:4000");
         assert_eq!((args.agents, args.watchers, args.rate), (20, 200, 500));
+        assert_eq!(args.watch_host_port, "127.0.0.1:4000", "watchers on the agents' hub by default");
+        let apart = parse("--url http://127.0.0.1:4000/ --watch-url http://127.0.0.1:4001/ --sample s.json").unwrap();
+        assert_eq!((apart.host_port.as_str(), apart.watch_host_port.as_str()), ("127.0.0.1:4000", "127.0.0.1:4001"));
+        assert!(parse("--url http://127.0.0.1:4000/ --watch-url http://10.0.0.1:4001/ --sample s.json").is_err());
         assert_eq!(args.sources, [Ipv4Addr::new(127, 0, 1, 1), Ipv4Addr::new(127, 0, 1, 2)]);
         assert!(parse("--url http://10.0.0.1:4000/ --sample s.json").is_err(), "loopback only");
         assert!(parse("--url http://127.0.0.1:4000/ --sample s.json --agent 3").is_err(), "unknown flag");

@@ -19,6 +19,8 @@ use crate::{agent, watcher};
 pub struct Plan {
     pub args: Args,
     pub hub: SocketAddr,
+    /// Where the watchers connect (`hub` unless `--watch-url`).
+    pub watch_hub: SocketAddr,
     pub sample: Sample,
     /// When the agents send their first frames: once every link is up (at
     /// `rate`, plus 5 s), so the hub's memory with links alone can be read.
@@ -98,13 +100,15 @@ pub fn now_us() -> i64 {
 pub async fn measure(args: Args) -> Result<Report> {
     let hub: SocketAddr =
         args.host_port.parse().map_err(|_| Error::Args(format!("{} is not ip:port", args.host_port)))?;
+    let watch_hub: SocketAddr =
+        args.watch_host_port.parse().map_err(|_| Error::Args(format!("{} is not ip:port", args.watch_host_port)))?;
     let sample = Sample::load(&args.sample)?;
     let hub_usage = |pid: u32| if pid == 0 { Ok(Usage::default()) } else { procfs::usage(pid) };
     let idle = hub_usage(args.hub_pid)?;
     let started = Instant::now();
     let stop_at = started + args.deadline();
     let frames_from = started + Duration::from_secs(args.agents as u64 / u64::from(args.rate) + 5);
-    let plan = Rc::new(Plan { args, hub, sample, frames_from, stop_at, counters: Counters::default() });
+    let plan = Rc::new(Plan { args, hub, watch_hub, sample, frames_from, stop_at, counters: Counters::default() });
     let args = &plan.args;
 
     // Agents, at `rate` a second; then wait (bounded) for all to be live.
@@ -117,7 +121,13 @@ pub async fn measure(args: Args) -> Result<Report> {
     tokio::time::sleep_until(plan.frames_from - Duration::from_secs(1)).await;
     let connected = hub_usage(args.hub_pid)?;
 
-    // Watchers, on hosts spread over the fleet.
+    // Watchers, on hosts spread over the fleet. On another hub (`--watch-url`) a
+    // host exists once that hub's follower has read it from Redis (it lists hosts
+    // once a second, and a host's stream starts with its first frame): open them
+    // 5 s after the frames start.
+    if plan.watch_hub != plan.hub {
+        tokio::time::sleep_until(plan.frames_from + Duration::from_secs(5)).await;
+    }
     let watchers = args.watchers.min(args.agents);
     let failed_agents = plan.counters.failed.get();
     for n in 0..watchers {

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::agent::{host_id, open};
+use crate::agent::{host_id, open, Hub};
 use crate::error::{Error, Result};
 use crate::run::{now_us, Plan};
 
@@ -45,7 +45,8 @@ struct Seen {
 /// Watches host `index` until the plan's end.
 pub async fn run(plan: Rc<Plan>, index: usize) -> Result<()> {
     let path = format!("/api/v1/ws?host={}", host_id(index));
-    let mut socket = open(&plan, std::net::Ipv4Addr::LOCALHOST, &path, &[], Some(RECEIVE_BUFFER)).await?;
+    let mut socket =
+        open(&plan, Hub::Watchers, std::net::Ipv4Addr::LOCALHOST, &path, &[], Some(RECEIVE_BUFFER)).await?;
     plan.counters.watching.set(plan.counters.watching.get() + 1);
     let mut seen = Seen::default();
     loop {
