@@ -6,6 +6,8 @@
 
 #[path = "support/access.rs"]
 mod access_support;
+#[path = "agent/hello.rs"]
+mod agent_hello;
 #[path = "alerts/rules_file.rs"]
 mod rules_file;
 #[path = "support/server.rs"]
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 
 use futures_util::SinkExt;
 use pulse_protocol::alerts::{AlertSeverity, AlertState, LiveAlerts};
-use pulse_protocol::{Catalog, Epoch, Frame, Hello, PollResponse, ServerMessage};
+use pulse_protocol::{Frame, PollResponse, ServerMessage};
 use rules_file::write_rules;
 use support::*;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -185,16 +187,7 @@ async fn agent(server: &TestServer) -> Ws {
         .await
         .expect("in time")
         .expect("an agent links");
-    let hello = ServerMessage::Hello(Hello {
-        protocol: 1,
-        epoch: Epoch("agentepoch1".into()),
-        seq: 0,
-        catalog: Catalog::default(),
-        heartbeat_ms: 5000,
-        interval_ms: 1000,
-        history_ms: 600_000,
-        server_time: 0,
-    });
+    let hello = agent_hello::hello("agentepoch1");
     let values = BTreeMap::from([("cpu.total".to_owned(), 50.0)]);
     let frame = Frame { seq: 1, ts: pulse_server::hub::now_ms(), host: "web-1".into(), values, top: Vec::new() };
     for message in [hello, ServerMessage::Frame(frame)] {

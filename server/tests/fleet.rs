@@ -2,13 +2,16 @@
 //! the agent protocol by hand (server/tests/agent.rs runs real agent processes):
 //! tokens, one live agent per host, resume cursors, `/api/v1/hosts` and `host=`.
 
+#[path = "agent/hello.rs"]
+mod agent_hello;
 #[path = "support/server.rs"]
 mod support;
 
 use std::collections::BTreeMap;
 
+use agent_hello::hello;
 use futures_util::{SinkExt, StreamExt};
-use pulse_protocol::{AgentReply, Catalog, Epoch, Frame, Hello, HostStatus, HostsResponse, ServerMessage};
+use pulse_protocol::{AgentReply, Epoch, Frame, HostStatus, HostsResponse, ServerMessage};
 use support::*;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -41,19 +44,6 @@ async fn reply(link: &mut Link) -> AgentReply {
 
 async fn push(link: &mut Link, message: &ServerMessage) {
     link.send(Message::Text(serde_json::to_string(message).unwrap().into())).await.expect("send");
-}
-
-fn hello(epoch: &str) -> ServerMessage {
-    ServerMessage::Hello(Hello {
-        protocol: 1,
-        epoch: Epoch(epoch.into()),
-        seq: 0,
-        catalog: Catalog::default(),
-        heartbeat_ms: 5000,
-        interval_ms: 1000,
-        history_ms: 600_000,
-        server_time: 0,
-    })
 }
 
 fn frame(seq: u64) -> ServerMessage {
