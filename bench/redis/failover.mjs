@@ -9,7 +9,7 @@
 //   move    a plain resuming WebSocket client (not the web app's engine: it retries
 //           at once, with its cursor `epoch` + `since`) watches a host whose agent is
 //           on hub 0; it reaches hubs 1 and 2 through nginx (upstream over the three
-//           hubs, configured as e2e/tests/scale-out.test.mjs does) or directly, and
+//           hubs: `Nginx.balance`, as e2e/tests/scale-out.test.mjs runs it) or directly, and
 //           its hub is SIGKILLed `--moves` times: time from the kill to the client's
 //           close (nginx or the client noticing), to the next hello, to the next
 //           frame, and samples lost or duplicated across the move.
@@ -207,23 +207,7 @@ async function kills(redis) {
 async function moves(redis, via) {
   const hubs = [new Hub(redis.url), new Hub(redis.url), new Hub(redis.url)];
   for (const hub of hubs) await hub.start();
-  const proxy = via === 'nginx' ? await Nginx.startWith((port) => `
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  upstream hubs { ${hubs.map((hub) => `server ${hub.address} max_fails=1 fail_timeout=30s;`).join(' ')} }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://hubs;
-      proxy_http_version 1.1;
-      proxy_set_header Host $http_host;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_buffering off;
-      proxy_read_timeout 3600s;
-      proxy_next_upstream error timeout;
-      proxy_connect_timeout 1s;
-    }
-  }`) : null;
+  const proxy = via === 'nginx' ? await Nginx.balance(hubs.map((hub) => hub.address)) : null;
   // The agent stays on hub 0, which is never killed: the time measured is the
   // client's move alone. Its samples at 1 Hz, as a browser's page shows them.
   const child = spawn(path.join(ROOT, 'target/release/pulse-server'),

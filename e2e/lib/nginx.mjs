@@ -63,6 +63,32 @@ export class Nginx {
   }`);
   }
 
+  /**
+   * A load balancer over several hubs (`host:port` each), as the issue's scale-out
+   * proof runs it: round robin, WebSocket upgrades passed, responses unbuffered, and
+   * a hub that fails to answer is skipped (`proxy_next_upstream`) and marked down for
+   * 30 s, so a killed hub's clients reconnect to a live one.
+   */
+  static async balance(addresses) {
+    return Nginx.startWith((port) => `
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  upstream hubs { ${addresses.map((address) => `server ${address} max_fails=1 fail_timeout=30s;`).join(' ')} }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://hubs;
+      proxy_http_version 1.1;
+      proxy_set_header Host $http_host;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_buffering off;
+      proxy_read_timeout 3600s;
+      proxy_next_upstream error timeout;
+      proxy_connect_timeout 1s;
+    }
+  }`);
+  }
+
   /** nginx with `http(port)` as the body of its `http { }` block (port: where to listen). */
   static async startWith(http) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-nginx-'));

@@ -12,12 +12,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Webhook } from 'standardwebhooks';
 
 import { launchBrowser, openPage, waitLive } from '../lib/browser.mjs';
+import { WebhookReceiver } from '../lib/receiver.mjs';
 import { PulseServer } from '../lib/server.mjs';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -34,38 +33,15 @@ let server;
 let browser;
 let dir;
 const load = [];
-/** Every verified notification, in order of arrival. */
-const notifications = [];
-const waiters = new Set();
 
 before(async () => {
-  receiver = http.createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = {
-        'webhook-id': request.headers['webhook-id'],
-        'webhook-timestamp': request.headers['webhook-timestamp'],
-        'webhook-signature': request.headers['webhook-signature'],
-      };
-      try {
-        notifications.push({ id: headers['webhook-id'], payload: new Webhook(SECRET).verify(body, headers) });
-        response.writeHead(204).end();
-      } catch (error) {
-        notifications.push({ id: headers['webhook-id'], invalid: String(error) });
-        response.writeHead(400).end();
-      }
-      for (const wake of waiters) wake();
-    });
-  });
-  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiver = await WebhookReceiver.start({ secret: SECRET });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-alerts-cpu-'));
   const rules = path.join(dir, 'alerts.toml');
   await fs.writeFile(rules, [
     '[[webhook]]',
     'name = "receiver"',
-    `url = "http://127.0.0.1:${receiver.address().port}/hook"`,
+    `url = "${receiver.url}"`,
     `secret = "${SECRET}"`,
     '',
     '[[rule]]',
@@ -88,28 +64,12 @@ after(async () => {
   for (const child of load) child.kill('SIGKILL');
   await browser?.close();
   await server?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** Resolves with the first notification `match` accepts, awaiting arrivals until `ms`. */
-function notification(match, ms, what) {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const found = notifications.find(match);
-      if (!found) return false;
-      waiters.delete(check);
-      clearTimeout(timer);
-      resolve(found);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(check);
-      reject(new Error(`no ${what} in ${ms} ms; received ${JSON.stringify(notifications)}\n${server.output}`));
-    }, ms);
-    if (!check()) waiters.add(check);
-  });
-}
+/** Resolves with the first verified notification `match` accepts, awaiting arrivals until `ms`. */
+const notification = (match, ms, what) => receiver.waitFor(match, ms, what, server.output);
 
 /** The rule's alerts as `GET /api/v1/alerts` lists them (with the past ones if `history`). */
 async function alerts(history = false) {
@@ -210,6 +170,6 @@ test('two busy processes fire the CPU alert (webhook, API, page) and it resolves
   RULE, { timeout: 15_000 });
   await alertsPage.context().close();
 
-  assert.deepEqual(notifications.filter((n) => n.invalid), [], 'every webhook verified');
+  assert.deepEqual(receiver.deliveries.filter((n) => n.invalid), [], 'every webhook verified');
   await page.context().close();
 });

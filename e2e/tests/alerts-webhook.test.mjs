@@ -6,11 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 
+import { WebhookReceiver } from '../lib/receiver.mjs';
 import { PulseServer } from '../lib/server.mjs';
 
 // The spec's test secret, as in the issue's example file.
@@ -20,28 +20,15 @@ const WAIT_MS = 20_000;
 let receiver;
 let server;
 let dir;
-const deliveries = [];
-let delivered;
-const firstDelivery = new Promise((resolve) => { delivered = resolve; });
 
 before(async () => {
-  receiver = http.createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      deliveries.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(204).end();
-      delivered();
-    });
-  });
-  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = receiver.address().port;
+  receiver = await WebhookReceiver.start();
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-alerts-'));
   const rules = path.join(dir, 'alerts.toml');
   await fs.writeFile(rules, [
     '[[webhook]]',
     'name = "receiver"',
-    `url = "http://127.0.0.1:${port}/hook"`,
+    `url = "${receiver.url}"`,
     `secret = "${SECRET}"`,
     '',
     '[[rule]]',
@@ -59,19 +46,13 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
 test('a firing alert arrives signed as the standardwebhooks library verifies it, and a changed body fails', async () => {
-  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`no webhook in ${WAIT_MS} ms:\n${server.output}`)), WAIT_MS));
-  await Promise.race([firstDelivery, timeout]);
-  const { headers, body } = deliveries[0];
-  const signed = {
-    'webhook-id': headers['webhook-id'],
-    'webhook-timestamp': headers['webhook-timestamp'],
-    'webhook-signature': headers['webhook-signature'],
-  };
+  const { headers, body } = await receiver.waitFor(() => true, WAIT_MS, 'webhook', server.output);
+  const signed = WebhookReceiver.signed(headers);
   const payload = new Webhook(SECRET).verify(body, signed);
   assert.equal(payload.type, 'alert.firing');
   assert.equal(payload.data.rule, 'always busy');

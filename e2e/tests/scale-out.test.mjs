@@ -38,23 +38,7 @@ before(async () => {
     { stdio: ['ignore', 'ignore', 'pipe'] });
   agent.log = '';
   agent.stderr.on('data', (chunk) => { agent.log += chunk; });
-  proxy = await Nginx.startWith((port) => `
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  upstream hubs { ${hubs.map((hub) => `server ${hub.address} max_fails=1 fail_timeout=30s;`).join(' ')} }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://hubs;
-      proxy_http_version 1.1;
-      proxy_set_header Host $http_host;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_buffering off;
-      proxy_read_timeout 3600s;
-      proxy_next_upstream error timeout;
-      proxy_connect_timeout 1s;
-    }
-  }`);
+  proxy = await Nginx.balance(hubs.map((hub) => hub.address));
 });
 
 after(async () => {
