@@ -55,6 +55,13 @@ impl<T> Gate<T> {
         self.lock().role
     }
 
+    /// Whether this hub may send at `now_ms` when Redis cannot be asked: it judges,
+    /// and, as an owner, its lease surely holds.
+    pub fn judges_now(&self, now_ms: u64) -> bool {
+        let inner = self.lock();
+        inner.role.judges() && !(inner.role == Role::Owner && now_ms >= inner.until_ms)
+    }
+
     /// Sets the role as Redis answered a request sent at `asked_ms`; whether it
     /// changed (the first one set does).
     pub fn set_role(&self, role: Role, asked_ms: u64) -> bool {
@@ -138,7 +145,9 @@ mod tests {
         let gate = Gate::new();
         gate.set_role(Role::Owner, 0);
         assert_eq!(gate.pass(vec![1], 4_999), vec![1]);
+        assert!(gate.judges_now(4_999));
         assert!(gate.pass(vec![2], 5_000).is_empty(), "paused past the TTL");
+        assert!(!gate.judges_now(5_000));
         gate.set_role(Role::Owner, 6_000);
         assert_eq!(gate.pass(vec![3], 6_000), vec![2, 3]);
     }
