@@ -3,7 +3,7 @@
 //! on 127.0.0.1. A rule made through the follower's API is listed by the owner
 //! within about a second and fires from the owner, once; a mute made on the owner is
 //! listed by the follower; with Redis gone, a change answers 503 naming Redis and
-//! the last rules read stay listed.
+//! the last rules read stay listed; Redis back without its data is given them again.
 
 #[path = "agent/procs.rs"]
 mod procs;
@@ -102,6 +102,23 @@ async fn a_rule_made_on_one_hub_is_the_fleets_and_a_change_without_redis_is_refu
     assert_eq!(body["error"], "unavailable", "{body}");
     assert!(body["detail"].as_str().unwrap_or_default().contains("redis"), "{body}");
     assert!(rules(&b).await.iter().any(|rule| rule.name == "cpu ui"), "the last rules read stay in force");
+
+    // Redis back, empty: the first hub to ask gives it the fleet's rules, so a rule
+    // made now joins them rather than replacing them.
+    redis.restart().await;
+    let late = json!({"name": "late", "series": "cpu.total", "above": 1e12, "notify": ["ops"]});
+    let mut made = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..100 {
+        made = send(reqwest::Method::POST, format!("{}/api/v1/alerts/rules", a.url()), late.clone()).await.0;
+        if made != StatusCode::SERVICE_UNAVAILABLE {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(made, StatusCode::CREATED);
+    wait_for_rule(&b, |rule| rule.name == "late").await;
+    let listed = rules(&b).await;
+    assert!(listed.iter().any(|rule| rule.name == "cpu ui" && rule.muted_until.is_some()), "{listed:?}");
     db.kill().await;
     assert!(receiver.try_next().is_none(), "one notification");
 }

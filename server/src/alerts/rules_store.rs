@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use pulse_alerts::rules::{read_rule, table_from_json, Rules};
 use pulse_alerts::ruleset::{Change, Refusal, RuleSet, UiRule};
@@ -65,10 +66,14 @@ struct Sources {
     file: Arc<Rules>,
     ui: Vec<UiRule>,
     mutes: BTreeMap<String, u64>,
-    /// With `--redis`: the newest revision in force (a snapshot older than a change
-    /// this hub made is not applied).
-    rev: u64,
+    /// With `--redis`: the revision of this hub's last change and when it was made;
+    /// a snapshot older than it, read in the [`OWN_CHANGE`] after, is not applied
+    /// (it was read before the change and would undo it for a moment).
+    wrote: Option<(u64, Instant)>,
 }
+
+/// How long a change made here outranks older snapshots read meanwhile.
+const OWN_CHANGE: Duration = Duration::from_secs(2);
 
 /// The rule set and its sources.
 pub struct RulesStore {
@@ -97,7 +102,7 @@ impl RulesStore {
             tracing::error!("{error}; no rule is muted");
             BTreeMap::new()
         });
-        let sources = Sources { file, ui, mutes, rev: 0 };
+        let sources = Sources { file, ui, mutes, wrote: None };
         let set = merged(&sources);
         log(&set);
         let (set, _) = watch::channel(Arc::new(set));
@@ -129,18 +134,18 @@ impl RulesStore {
         tokio::spawn(async move {
             while read.changed().await.is_ok() {
                 let snapshot = read.borrow_and_update().clone();
-                store.from_redis(snapshot);
+                store.read_from_redis(snapshot);
             }
         });
     }
 
     /// Redis's rules and mutes at a revision: in force unless older than what is.
-    fn from_redis(&self, snapshot: Snapshot) {
+    fn read_from_redis(&self, snapshot: Snapshot) {
         let mut sources = self.lock();
-        if snapshot.rev == 0 || snapshot.rev < sources.rev {
+        let older = |(rev, at): (u64, Instant)| snapshot.rev < rev && at.elapsed() < OWN_CHANGE;
+        if snapshot.rev == 0 || sources.wrote.is_some_and(older) {
             return;
         }
-        sources.rev = snapshot.rev;
         if sources.ui == snapshot.ui && sources.mutes == snapshot.mutes {
             return;
         }
@@ -149,7 +154,14 @@ impl RulesStore {
         }
         sources.ui = snapshot.ui;
         sources.mutes = snapshot.mutes;
-        tracing::info!(rev = sources.rev, rules = sources.ui.len(), "alerts: the fleet's rules made in the UI changed");
+        if let Some(shared) = self.shared.get() {
+            shared.keep(&sources.ui, &sources.mutes, snapshot.rev);
+        }
+        tracing::info!(
+            rev = snapshot.rev,
+            rules = sources.ui.len(),
+            "alerts: the fleet's rules made in the UI changed"
+        );
         let set = merged(&sources);
         log(&set);
         self.set.send_replace(Arc::new(set));
@@ -158,7 +170,7 @@ impl RulesStore {
     /// Notes a change this hub made in Redis at revision `rev`.
     fn moved(sources: &mut Sources, rev: Option<u64>) {
         if let Some(rev) = rev {
-            sources.rev = sources.rev.max(rev);
+            sources.wrote = Some((rev, Instant::now()));
         }
     }
 
@@ -316,6 +328,9 @@ impl RulesStore {
     }
 
     fn publish(&self, sources: &Sources) {
+        if let (Some(shared), Some((rev, _))) = (self.shared.get(), sources.wrote) {
+            shared.keep(&sources.ui, &sources.mutes, rev);
+        }
         self.set.send_replace(Arc::new(merged(sources)));
     }
 

@@ -28,9 +28,14 @@ pub const POLL: Duration = Duration::from_millis(500);
 /// How long a call waits for Redis.
 const ANSWER: Duration = Duration::from_secs(1);
 
+/// Every change is refused (-2) while Redis holds no revision (new, or restarted
+/// without its data): a hub gives it the fleet's rules first (`SEED`), so a change
+/// made meanwhile does not stand for all of them.
+///
 /// `KEYS` rules, revision; `ARGV` name, table, '1' to create ('0' to replace).
 /// -1 when creating a name that is taken; else the new revision.
 const PUT: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 0 then return -2 end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if ARGV[3] == '1' and old then return -1 end
 local rev = redis.call('INCR', KEYS[2])
@@ -41,31 +46,36 @@ return rev
 ";
 
 /// `KEYS` rules, mutes, revision; `ARGV` name. Deletes the rule and its mute; the
-/// new revision.
+/// new revision (-2 as above).
 const DELETE: &str = r"
+if redis.call('EXISTS', KEYS[3]) == 0 then return -2 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('INCR', KEYS[3])
 ";
 
-/// `KEYS` mutes, revision; `ARGV` name, until ('' to unmute). The new revision.
+/// `KEYS` mutes, revision; `ARGV` name, until ('' to unmute). The new revision (-2
+/// as above).
 const MUTE: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 0 then return -2 end
 if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1])
 else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return redis.call('INCR', KEYS[2])
 ";
 
-/// `KEYS` revision, rules, mutes; `ARGV` how many rules, then (name, table) pairs,
-/// then (name, until) pairs. Writes them only if Redis holds no revision; 1 if so.
+/// `KEYS` revision, rules, mutes; `ARGV` the last revision this hub read, how
+/// many rules, then (name, table) pairs, then (name, until) pairs. Writes them only
+/// if Redis holds no revision, and goes on from the revision the hub read (so
+/// revisions keep growing across a Redis that lost its data); 1 if so.
 const SEED: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local count = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
 for i = 1, count do
-  local name, tbl = ARGV[2 * i], ARGV[2 * i + 1]
+  local name, tbl = ARGV[2 * i + 1], ARGV[2 * i + 2]
   redis.call('HSET', KEYS[2], name, cjson.encode({seq = i, table = tbl}))
 end
-for i = 2 * count + 2, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-redis.call('SET', KEYS[1], count + 1)
+for i = 2 * count + 3, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[1], math.max(count, tonumber(ARGV[1])) + 1)
 return 1
 ";
 
@@ -102,6 +112,9 @@ pub struct SharedRules {
     conn: Mutex<Option<MultiplexedConnection>>,
     /// The newest snapshot read.
     read: watch::Sender<Snapshot>,
+    /// The rules and mutes in force on this hub (its own changes included), given
+    /// to a Redis that holds none.
+    kept: Mutex<Snapshot>,
 }
 
 /// A rule's value in the hash.
@@ -116,9 +129,15 @@ impl SharedRules {
     /// holds none.
     pub fn start(shared: Arc<Shared>, local: Snapshot) -> Arc<SharedRules> {
         let (read, _) = watch::channel(Snapshot::default());
-        let rules = Arc::new(SharedRules { shared, conn: Mutex::new(None), read });
-        tokio::spawn(Arc::clone(&rules).run(local));
+        let rules = Arc::new(SharedRules { shared, conn: Mutex::new(None), read, kept: Mutex::new(local) });
+        tokio::spawn(Arc::clone(&rules).run());
         rules
+    }
+
+    /// The rules and mutes now in force on this hub, at revision `rev` or later.
+    pub fn keep(&self, ui: &[UiRule], mutes: &BTreeMap<String, u64>, rev: u64) {
+        let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *kept = Snapshot { rev: kept.rev.max(rev), ui: ui.to_vec(), mutes: mutes.clone() };
     }
 
     /// Each snapshot read from now on (only those whose revision moved).
@@ -132,8 +151,8 @@ impl SharedRules {
         let mut call = script.key(keys::ALERT_RULES);
         call.key(keys::ALERT_RULES_REV).arg(&rule.name).arg(&rule.table).arg(if create { "1" } else { "0" });
         match self.invoke(&call).await? {
-            rev if rev < 0 => Err(SharedRulesError::Taken(rule.name.clone())),
-            rev => Ok(rev as u64),
+            -1 => Err(SharedRulesError::Taken(rule.name.clone())),
+            rev => revision(rev),
         }
     }
 
@@ -142,7 +161,7 @@ impl SharedRules {
         let script = Script::new(DELETE);
         let mut call = script.key(keys::ALERT_RULES);
         call.key(keys::ALERT_MUTES).key(keys::ALERT_RULES_REV).arg(name);
-        Ok(self.invoke(&call).await?.max(0) as u64)
+        revision(self.invoke(&call).await?)
     }
 
     /// Mutes rule `name` until `until` (ms), or unmutes it; the new revision.
@@ -150,7 +169,7 @@ impl SharedRules {
         let script = Script::new(MUTE);
         let mut call = script.key(keys::ALERT_MUTES);
         call.key(keys::ALERT_RULES_REV).arg(name).arg(until.map(|until| until.to_string()).unwrap_or_default());
-        Ok(self.invoke(&call).await?.max(0) as u64)
+        revision(self.invoke(&call).await?)
     }
 
     async fn invoke(&self, call: &::redis::ScriptInvocation<'_>) -> Result<i64, SharedRulesError> {
@@ -161,12 +180,13 @@ impl SharedRules {
         })
     }
 
-    /// Polls the revision until the hub shuts down; gives Redis `local` when it
-    /// holds no revision.
-    async fn run(self: Arc<SharedRules>, mut local: Snapshot) {
+    /// Polls the revision until the hub shuts down; gives Redis the rules kept
+    /// here when it holds no revision.
+    async fn run(self: Arc<SharedRules>) {
         let mut seen: Option<u64> = None;
         let mut down = false;
         while !self.shared.stopping() {
+            let local = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
             match self.poll(&mut seen, &local).await {
                 Ok(()) if down => {
                     down = false;
@@ -178,10 +198,6 @@ impl SharedRules {
                     tracing::warn!("alerts: {error}; the last rules and mutes read stay in force");
                 }
                 Err(_) => {}
-            }
-            let newest = self.read.borrow().clone();
-            if newest.rev > 0 {
-                local = newest;
             }
             self.shared.pause(POLL).await;
         }
@@ -199,7 +215,7 @@ impl SharedRules {
         if rev.is_none() {
             let script = Script::new(SEED);
             let mut call = script.key(keys::ALERT_RULES_REV);
-            call.key(keys::ALERT_RULES).key(keys::ALERT_MUTES).arg(local.ui.len());
+            call.key(keys::ALERT_RULES).key(keys::ALERT_MUTES).arg(local.rev).arg(local.ui.len());
             for rule in &local.ui {
                 call.arg(&rule.name).arg(&rule.table);
             }
@@ -245,6 +261,16 @@ impl SharedRules {
     fn forget(&self) {
         *self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
+}
+
+/// A change's answer: the new revision, or (-2) Redis holds no rules yet.
+fn revision(answer: i64) -> Result<u64, SharedRulesError> {
+    if answer < 0 {
+        return Err(SharedRulesError::Unreachable(
+            "it holds no rules yet (it restarted); try again in a second".into(),
+        ));
+    }
+    Ok(answer as u64)
 }
 
 /// The `READ` script's answer as a snapshot: rules in the order they were made,

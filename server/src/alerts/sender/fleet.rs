@@ -99,7 +99,7 @@ impl FleetOutbox {
         };
         let fresh: Vec<Delivery> = {
             let mut synced = self.lock();
-            let here: HashSet<String> = pending.iter().map(|head| member(head)).collect();
+            let here: HashSet<String> = pending.iter().map(member).collect();
             synced.copied.retain(|copied| here.contains(copied));
             pending.iter().filter(|head| !synced.copied.contains(&member(head))).map(delivery).collect()
         };
