@@ -14,7 +14,7 @@ trap 'rm -f "$log"' EXIT
 cargo test -q -p pulse-server --test redis_alerts --test redis_alert_rules --no-run 2>/dev/null
 for _ in $(seq "$rounds"); do
   cargo test -q -p pulse-server --test redis_alerts --test redis_alert_rules -- --test-threads=1 --nocapture \
-    2>&1 | grep -E "^(takeover after|backlog of|a rule made on)" >> "$log"
+    2>&1 | grep -oE "(takeover after|backlog of|a rule made on).*" >> "$log"
 done
 
 # The seconds in each line (ms for "…ms"), per kind, as "min / median / max | runs".

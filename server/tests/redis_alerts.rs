@@ -55,6 +55,29 @@ async fn hub(redis: &Redis, rules: &str) -> Hub {
     Hub::start_with("127.0.0.1:0", &args).await
 }
 
+/// One redis-server, a rules file notifying `url`, hub A holding the alerts lease
+/// and hub B following.
+struct Pair {
+    redis: Redis,
+    _dir: DataDir,
+    a: Hub,
+    b: Hub,
+}
+
+async fn pair(url: &str) -> Pair {
+    let redis = Redis::start().await;
+    let dir = DataDir::new();
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    let path = dir.0.join("alerts.toml");
+    std::fs::write(&path, rules(url)).expect("rules");
+    let path = path.to_str().expect("utf-8");
+    let mut a = hub(&redis, path).await;
+    a.proc.wait_for_line("this hub holds the alerts lease").await;
+    let mut b = hub(&redis, path).await;
+    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    Pair { redis, _dir: dir, a, b }
+}
+
 async fn get<T: serde::de::DeserializeOwned>(url: String) -> T {
     let response = reqwest::get(&url).await.expect("GET");
     assert!(response.status().is_success(), "GET {url}: {}", response.status());
@@ -106,18 +129,8 @@ fn tally(received: &[Received]) -> BTreeMap<String, (String, usize)> {
 
 #[tokio::test]
 async fn an_alert_goes_out_once_and_the_lease_moves_when_its_owner_dies() {
-    let redis = Redis::start().await;
     let mut receiver = Receiver::start(Vec::new(), Reply::status(204)).await;
-    let dir = DataDir::new();
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, rules(&receiver.url("/hook"))).expect("rules");
-    let path = path.to_str().expect("utf-8");
-
-    let mut a = hub(&redis, path).await;
-    a.proc.wait_for_line("this hub holds the alerts lease").await;
-    let mut b = hub(&redis, path).await;
-    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    let Pair { redis: _redis, _dir, mut a, mut b } = pair(&receiver.url("/hook")).await;
     assert_eq!((part(&a).await, part(&b).await), ("owner".to_owned(), "follower".to_owned()));
 
     // The agent is on hub B; the owner, hub A, sends; B judges too but queues nothing.
@@ -171,16 +184,7 @@ async fn an_alert_goes_out_once_and_the_lease_moves_when_its_owner_dies() {
 
 #[tokio::test]
 async fn a_hub_shutting_down_hands_the_lease_over_at_once() {
-    let redis = Redis::start().await;
-    let dir = DataDir::new();
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, rules("http://127.0.0.1:9/hook")).expect("rules");
-    let path = path.to_str().expect("utf-8");
-    let mut a = hub(&redis, path).await;
-    a.proc.wait_for_line("this hub holds the alerts lease").await;
-    let mut b = hub(&redis, path).await;
-    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    let Pair { redis: _redis, _dir, mut a, mut b } = pair("http://127.0.0.1:9/hook").await;
     let stopped = Instant::now();
     a.proc.terminate().await;
     a.proc.wait_for_line("released the alerts lease").await;
@@ -194,18 +198,8 @@ const BACKLOG_AGE: Duration = Duration::from_secs(11);
 
 #[tokio::test]
 async fn the_new_owner_delivers_the_dead_owners_retry_backlog() {
-    let redis = Redis::start().await;
     let mut receiver = Receiver::start(Vec::new(), Reply::status(500)).await;
-    let dir = DataDir::new();
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, rules(&receiver.url("/hook"))).expect("rules");
-    let path = path.to_str().expect("utf-8");
-
-    let mut a = hub(&redis, path).await;
-    a.proc.wait_for_line("this hub holds the alerts lease").await;
-    let mut b = hub(&redis, path).await;
-    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    let Pair { redis: _redis, _dir, mut a, mut b } = pair(&receiver.url("/hook")).await;
 
     // Two alerts, each tried by the owner (hub A) and refused with 500.
     let _agents = [agent(&["--hub", &b.url(), "--name", "db 1"]), agent(&["--hub", &b.url(), "--name", "db 2"])];
@@ -256,18 +250,8 @@ async fn signal(hub: &Hub, signal: &str) {
 
 #[tokio::test]
 async fn an_owner_paused_past_its_lease_is_fenced_off() {
-    let redis = Redis::start().await;
     let mut receiver = Receiver::start(Vec::new(), Reply::status(500)).await;
-    let dir = DataDir::new();
-    std::fs::create_dir_all(&dir.0).expect("dir");
-    let path = dir.0.join("alerts.toml");
-    std::fs::write(&path, rules(&receiver.url("/hook"))).expect("rules");
-    let path = path.to_str().expect("utf-8");
-
-    let mut a = hub(&redis, path).await;
-    a.proc.wait_for_line("this hub holds the alerts lease").await;
-    let mut b = hub(&redis, path).await;
-    b.proc.wait_for_line("another hub holds the alerts lease").await;
+    let Pair { redis: _redis, _dir, mut a, b } = pair(&receiver.url("/hook")).await;
     let _agent = agent(&["--hub", &b.url(), "--name", "db 1"]);
     let failed = receiver.next(DEADLINE * 2).await;
     assert_eq!(failed.answered, 500);

@@ -3,7 +3,8 @@
 //! schedule, so a new owner continues the dead one's retries; and every settled
 //! one in [`keys::ALERT_DONE`] (an hour), so none is sent again. Each hub still
 //! keeps its own `alerts.db` outbox (its working queue and delivery log); this is
-//! the copy the fleet shares. Every write by the owner and every check before an
+//! the copy the fleet shares (each row's JSON is `alerts.db`'s, written and read by
+//! `alerts/sender/fleet`; this side only stores it). Every write by the owner and every check before an
 //! attempt carries its fencing number (`lease`), and a script refuses it when
 //! another hub took the lease since: a paused owner neither sends nor writes.
 
@@ -13,7 +14,6 @@ use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{Script, Value};
-use serde::{Deserialize, Serialize};
 
 use super::lease::fence::Check;
 use super::{keys, Shared};
@@ -64,38 +64,6 @@ end
 return 1
 ";
 
-/// One notification as the fleet's outbox holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Delivery {
-    /// The Standard Webhooks message id.
-    pub id: String,
-    /// The webhook's name.
-    pub webhook: String,
-    /// The rule (empty for a test).
-    pub rule: String,
-    /// The host's id (empty for a test).
-    pub host: String,
-    /// `alert.firing`, …
-    pub kind: String,
-    /// The envelope's JSON.
-    pub body: String,
-    /// Attempts made.
-    pub attempts: u32,
-    /// When the first attempt was made (ms).
-    pub first_attempt: Option<i64>,
-    /// When it is due (ms).
-    pub next_attempt: i64,
-    /// When it was queued (ms).
-    pub created: i64,
-}
-
-impl Delivery {
-    /// Its field in the outbox.
-    pub fn member(&self) -> String {
-        keys::delivery(&self.id, &self.webhook)
-    }
-}
-
 /// This hub's side of the fleet's outbox.
 pub struct Deliveries {
     shared: Arc<Shared>,
@@ -135,11 +103,11 @@ impl Deliveries {
         }
     }
 
-    /// Adds `rows` to the fleet's outbox (those neither there nor settled), fenced
-    /// by this hub's number, or unfenced when `hand_over` (a hub that is not the
-    /// owner gives the owner what it holds). How many were added; `None` when stale
-    /// or Redis did not answer.
-    pub async fn put(&self, rows: &[Delivery], hand_over: bool) -> Option<usize> {
+    /// Adds `rows` (member, the row's JSON) to the fleet's outbox (those neither
+    /// there nor settled), fenced by this hub's number, or unfenced when `hand_over`
+    /// (a hub that is not the owner gives the owner what it holds). How many were
+    /// added; `None` when stale or Redis did not answer.
+    pub async fn put(&self, rows: &[(String, String)], hand_over: bool) -> Option<usize> {
         if rows.is_empty() {
             return Some(0);
         }
@@ -148,8 +116,8 @@ impl Deliveries {
         let script = Script::new(PUT);
         let mut call = script.key(keys::ALERTS_EPOCH);
         call.key(keys::ALERT_OUTBOX).key(keys::ALERT_DONE).arg(fencing);
-        for row in rows {
-            call.arg(row.member()).arg(serde_json::to_string(row).unwrap_or_default());
+        for (member, json) in rows {
+            call.arg(member).arg(json);
         }
         match call.invoke_async::<i64>(&mut conn).await {
             Ok(added) if added >= 0 => Some(added as usize),
@@ -161,12 +129,12 @@ impl Deliveries {
         }
     }
 
-    /// Writes an attempt's outcome: `row` as it stands (retrying), or settled
-    /// (`None`: delivered, failed for good, disabled). Whether it was written
-    /// (false: stale, or Redis did not answer).
-    pub async fn settle(&self, member: &str, row: Option<&Delivery>) -> bool {
+    /// Writes an attempt's outcome: the row's JSON as it stands (retrying), or
+    /// settled (`None`: delivered, failed for good, disabled). Whether it was
+    /// written (false: stale, or Redis did not answer).
+    pub async fn settle(&self, member: &str, row: Option<String>) -> bool {
         let Some(mut conn) = self.connection().await else { return false };
-        let json = row.map(|row| serde_json::to_string(row).unwrap_or_default()).unwrap_or_default();
+        let json = row.unwrap_or_default();
         let script = Script::new(SETTLE);
         let mut call = script.key(keys::ALERTS_EPOCH);
         call.key(keys::ALERT_OUTBOX).key(keys::ALERT_DONE);
@@ -181,8 +149,9 @@ impl Deliveries {
         }
     }
 
-    /// Every pending notification of the fleet's outbox; `None` when Redis did not answer.
-    pub async fn pending(&self) -> Option<Vec<Delivery>> {
+    /// Every pending notification of the fleet's outbox (each row's JSON); `None`
+    /// when Redis did not answer.
+    pub async fn pending(&self) -> Option<Vec<String>> {
         let mut conn = self.connection().await?;
         match ::redis::cmd("HGETALL").arg(keys::ALERT_OUTBOX).query_async::<Value>(&mut conn).await {
             Ok(value) => Some(read_outbox(value)),
@@ -210,53 +179,28 @@ impl Deliveries {
     }
 }
 
-/// An `HGETALL` of the outbox as its rows, oldest first; what is unreadable is left out.
-pub fn read_outbox(value: Value) -> Vec<Delivery> {
+/// An `HGETALL` of the outbox as its rows' JSON; what is not text is left out.
+pub fn read_outbox(value: Value) -> Vec<String> {
     let Value::Array(items) = value else { return Vec::new() };
-    let mut rows: Vec<Delivery> = items
+    items
         .chunks(2)
         .filter_map(|pair| match pair {
-            [_, Value::BulkString(json)] => serde_json::from_slice(json).ok(),
+            [_, Value::BulkString(json)] => String::from_utf8(json.clone()).ok(),
             _ => None,
         })
-        .collect();
-    rows.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
-    rows
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(id: &str, created: i64) -> Delivery {
-        Delivery {
-            id: id.into(),
-            webhook: "ops".into(),
-            rule: "cpu".into(),
-            host: "h".into(),
-            kind: "alert.firing".into(),
-            body: "{}".into(),
-            attempts: 2,
-            first_attempt: Some(1),
-            next_attempt: 9,
-            created,
-        }
-    }
-
     #[test]
-    fn the_outbox_reads_back_oldest_first_and_skips_what_is_unreadable() {
-        let bulk = |text: String| Value::BulkString(text.into_bytes());
-        let json = |row: &Delivery| bulk(serde_json::to_string(row).expect("json"));
-        let (a, b) = (row("msg_a", 20), row("msg_b", 10));
-        let reply = Value::Array(vec![
-            bulk(a.member()),
-            json(&a),
-            bulk("broken".into()),
-            bulk("{".into()),
-            bulk(b.member()),
-            json(&b),
-        ]);
-        assert_eq!(read_outbox(reply), vec![b, a]);
+    fn the_outbox_reads_back_each_rows_json() {
+        let bulk = |text: &str| Value::BulkString(text.as_bytes().to_vec());
+        let reply =
+            Value::Array(vec![bulk("m1|ops"), bulk("{\"a\":1}"), bulk("m2|ops"), Value::Int(3), bulk("m3|ops")]);
+        assert_eq!(read_outbox(reply), ["{\"a\":1}"]);
         assert!(read_outbox(Value::Nil).is_empty());
     }
 }

@@ -2,13 +2,16 @@
 //! attempt gave, the webhooks a 410 disabled, and the delivery log.
 
 use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 use super::{Db, DbError};
 
-/// A pending notification at the head of its line.
-#[derive(Debug, Clone)]
+/// A pending notification at the head of its line (also the row the fleet's
+/// outbox keeps as JSON with `--redis`, without `seq`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Head {
-    /// Its row.
+    /// Its row (this file's own).
+    #[serde(skip)]
     pub seq: i64,
     /// The message id.
     pub id: String,
@@ -20,7 +23,8 @@ pub struct Head {
     pub host: String,
     /// `alert.firing`, …
     pub kind: String,
-    /// The envelope's JSON.
+    /// The envelope's JSON (as text in the fleet's outbox).
+    #[serde(with = "text")]
     pub body: Vec<u8>,
     /// Attempts made.
     pub attempts: u32,
@@ -30,6 +34,19 @@ pub struct Head {
     pub next_attempt: i64,
     /// When it was queued.
     pub created: i64,
+}
+
+/// A body as a JSON string rather than an array of bytes.
+mod text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(body))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        Ok(String::deserialize(deserializer)?.into_bytes())
+    }
 }
 
 /// The columns a [`Head`] is read from.

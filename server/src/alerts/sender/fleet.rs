@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use super::super::db::{Db, Head, Queued};
 use crate::hub::now_ms;
-use crate::redis::deliveries::{Deliveries, Delivery};
+use crate::redis::deliveries::Deliveries;
 use crate::redis::lease::fence::{self, Verdict};
 use crate::redis::lease::gate::Gate;
 
@@ -64,7 +64,7 @@ impl FleetOutbox {
         }
         if takeover || read {
             let Some(rows) = self.outbox.pending().await else { return };
-            let heads: Vec<Head> = rows.into_iter().map(|row| head(row, now, takeover)).collect();
+            let heads = taken(&rows, now, takeover);
             match db.import(&heads) {
                 Ok(added) if takeover => {
                     tracing::info!(
@@ -97,14 +97,14 @@ impl FleetOutbox {
                 return;
             }
         };
-        let fresh: Vec<Delivery> = {
+        let fresh: Vec<(String, String)> = {
             let mut synced = self.lock();
             let here: HashSet<String> = pending.iter().map(member).collect();
             synced.copied.retain(|copied| here.contains(copied));
-            pending.iter().filter(|head| !synced.copied.contains(&member(head))).map(delivery).collect()
+            pending.iter().filter(|head| !synced.copied.contains(&member(head))).map(row).collect()
         };
         if !fresh.is_empty() && self.outbox.put(&fresh, false).await.is_some() {
-            self.lock().copied.extend(fresh.iter().map(Delivery::member));
+            self.lock().copied.extend(fresh.into_iter().map(|(member, _)| member));
         }
     }
 
@@ -116,7 +116,7 @@ impl FleetOutbox {
         match fence::verdict(check, self.gate.judges_now(now.max(0) as u64)) {
             Verdict::Send => true,
             Verdict::Hold => {
-                let handed = self.outbox.put(&[delivery(head)], true).await.is_some();
+                let handed = self.outbox.put(&[row(head)], true).await.is_some();
                 let why = if handed {
                     "held: another hub holds the alerts lease, and sends it from the fleet's outbox"
                 } else {
@@ -140,13 +140,11 @@ impl FleetOutbox {
     /// attempt, next attempt) while pending, `None` when settled. Refused (and
     /// logged) when another hub took the lease meanwhile.
     pub async fn after(&self, head: &Head, retry: Option<(u32, i64, i64)>) {
-        let row = retry.map(|(attempts, first, next)| Delivery {
-            attempts,
-            first_attempt: Some(first),
-            next_attempt: next,
-            ..delivery(head)
+        let row = retry.map(|(attempts, first, next)| {
+            let retrying = Head { attempts, first_attempt: Some(first), next_attempt: next, ..head.clone() };
+            row(&retrying).1
         });
-        if !self.outbox.settle(&member(head), row.as_ref()).await {
+        if !self.outbox.settle(&member(head), row).await {
             tracing::warn!(id = %head.id, "alerts: this attempt's outcome is not in the fleet's outbox (the lease moved, or redis did not answer)");
         }
     }
@@ -160,35 +158,53 @@ fn member(head: &Head) -> String {
     crate::redis::keys::delivery(&head.id, &head.webhook)
 }
 
-/// A row of `alerts.db` as the fleet's outbox holds it.
-fn delivery(head: &Head) -> Delivery {
-    Delivery {
-        id: head.id.clone(),
-        webhook: head.webhook.clone(),
-        rule: head.rule.clone(),
-        host: head.host.clone(),
-        kind: head.kind.clone(),
-        body: String::from_utf8_lossy(&head.body).into_owned(),
-        attempts: head.attempts,
-        first_attempt: head.first_attempt,
-        next_attempt: head.next_attempt,
-        created: head.created,
-    }
+/// A row of `alerts.db` as the fleet's outbox holds it: (member, JSON).
+fn row(head: &Head) -> (String, String) {
+    (member(head), serde_json::to_string(head).unwrap_or_default())
 }
 
-/// A row of the fleet's outbox as `alerts.db` takes it in at `now`.
-fn head(row: Delivery, now: i64, takeover: bool) -> Head {
-    Head {
-        seq: 0,
-        next_attempt: fence::due(row.next_attempt, now, takeover),
-        id: row.id,
-        webhook: row.webhook,
-        rule: row.rule,
-        host: row.host,
-        kind: row.kind,
-        body: row.body.into_bytes(),
-        attempts: row.attempts,
-        first_attempt: row.first_attempt,
-        created: row.created,
+/// The fleet's outbox's rows as `alerts.db` takes them in at `now`, oldest first;
+/// what is unreadable is left out.
+fn taken(rows: &[String], now: i64, takeover: bool) -> Vec<Head> {
+    let mut heads: Vec<Head> = rows.iter().filter_map(|json| serde_json::from_str::<Head>(json).ok()).collect();
+    heads.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    for head in &mut heads {
+        head.next_attempt = fence::due(head.next_attempt, now, takeover);
+    }
+    heads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(id: &str, created: i64) -> Head {
+        Head {
+            seq: 7,
+            id: id.into(),
+            webhook: "ops".into(),
+            rule: "cpu".into(),
+            host: "h".into(),
+            kind: "alert.firing".into(),
+            body: br#"{"type":"alert.firing"}"#.to_vec(),
+            attempts: 3,
+            first_attempt: Some(1),
+            next_attempt: 90_000,
+            created,
+        }
+    }
+
+    #[test]
+    fn rows_go_round_through_the_fleets_outbox_oldest_first_and_due_at_once_on_a_takeover() {
+        let (late, early) = (head("msg_b", 20), head("msg_a", 10));
+        let rows = vec![row(&late).1, "{".to_owned(), row(&early).1];
+        assert_eq!(row(&late).0, "msg_b|ops");
+        assert!(row(&late).1.contains(r#""body":"{\"type\":\"alert.firing\"}""#), "the body as text");
+        let taken_over = taken(&rows, 10_000, true);
+        let got: Vec<(&str, i64, u32, i64)> =
+            taken_over.iter().map(|h| (h.id.as_str(), h.next_attempt, h.attempts, h.seq)).collect();
+        assert_eq!(got, [("msg_a", 10_000, 3, 0), ("msg_b", 10_000, 3, 0)]);
+        assert_eq!(taken_over[0].body, early.body);
+        assert_eq!(taken(&rows, 10_000, false)[0].next_attempt, 90_000, "handed over: its own schedule");
     }
 }

@@ -1,9 +1,10 @@
 //! What the alert engine asks before it queues notifications: whether this hub
 //! holds the lease. A follower judges in the shadow; the notifications it would
 //! have queued are kept for [`REPLAY`] and queued when it takes the lease, so one
-//! the dead owner made but may not have delivered goes out again, with the same
-//! `webhook-id` (ids come from the rule, host, kind, severity and the sample's
-//! time, the same on every hub), for the receiver to de-duplicate.
+//! the dead owner made but had not yet copied to the fleet's outbox is not lost
+//! (ids come from the rule, host, kind, severity and the sample's time, the same
+//! on every hub; one the fleet's outbox says was settled is not sent again, see
+//! `deliveries`).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
