@@ -34,9 +34,9 @@ echo "Machine: $(hostname), $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, lo
 echo
 echo "| what (two hubs, one redis-server, real processes) | seconds: min / median / max | runs |"
 echo "|---|---|---|"
-echo "| lease takeover after the owner's kill -9 (TTL 5 s + a renewal) | $(stats '^takeover after kill')"
-echo "| lease takeover after the owner's graceful shutdown (released at once) | $(stats '^takeover after a graceful')"
-echo "| owner killed with a retry backlog older than the replay (2 notifications) → all delivered by the new owner | $(stats '^backlog of')"
-echo "| a rule made through one hub's API → listed by the other | $(stats '^a rule made on')"
+echo "| lease takeover after the owner's kill -9 (TTL 5 s + a renewal) | $(stats '^takeover after kill') |"
+echo "| lease takeover after the owner's graceful shutdown (released at once) | $(stats '^takeover after a graceful') |"
+echo "| owner killed with a retry backlog older than the replay (2 notifications) → all delivered by the new owner | $(stats '^backlog of') |"
+echo "| a rule made through one hub's API → listed by the other | $(stats '^a rule made on') |"
 echo
 echo "Deliveries of the first alert across the kill (at least once; 1 means the fleet's outbox stopped the replay): $(grep -oE 'deliveries of the first alert: [0-9]+' "$log" | awk '{print $NF}' | sort | uniq -c | awk '{printf "%s× %s, ", $1, $2}' | sed 's/, $//')."
