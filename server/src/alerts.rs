@@ -6,10 +6,12 @@
 //!   `alerts.db` (`db`) before anything is sent. The states it shares with the API
 //!   are laid out by host and rule position (`states`).
 //! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
-//!   refuses private addresses (`address`) unless `--webhook-allow-private`.
+//!   refuses private addresses (`address`) unless `--webhook-allow-private`; with
+//!   `--redis`, in step with the fleet's outbox (`sender/fleet`).
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
 //! - `rules_store`: the set in force: the file's rules, those admins make in the UI
-//!   and the mutes, merged; the API's changes go through it.
+//!   and the mutes, merged; the API's changes go through it (with `--redis` the UI's
+//!   rules and mutes are the fleet's, in Redis).
 //! - `live`: the pending and firing alerts as one stream message, published by the
 //!   engine when the set changes, for every stream that asks (`alerts=REV`).
 //!
