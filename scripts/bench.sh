@@ -6,7 +6,7 @@
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
 #   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
 #                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis
-#                            redis-cross redis-failover store store-engines access alerts (fanout-rps needs root: a private network namespace)
+#                            redis-cross redis-failover redis-alerts store store-engines access alerts (fanout-rps needs root: a private network namespace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,7 +19,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis redis-cross redis-failover store store-engines access alerts)
+[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis redis-cross redis-failover redis-alerts store store-engines access alerts)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -60,6 +60,7 @@ for name in "${names[@]+"${names[@]}"}"; do
     fleet-redis) bench/fleet/redis.sh ${quick:+200} ;;
     redis-cross) bench/fleet/redis-cross.sh ${quick:+500} ;;
     redis-failover) node --experimental-websocket bench/redis/failover.mjs ${quick:+--kills 4 --moves 2} ;;
+    redis-alerts) bench/redis/alerts.sh ${quick:+2} > bench/results/redis-alerts.md ;;
     fleet-page) cargo build --release -q -p pulse-fleet && node bench/browser/fleet-cost.mjs --seconds "$live_seconds" ;;
     store) bench/store/run.sh ${quick:+--quick} ;;
     store-engines) cargo run --release -q -p pulse-bench-store-engines -- ${quick:+--flushes 120} ;;
@@ -107,6 +108,7 @@ section() {
   section fleet-redis "Several hubs: the CPU Redis adds per ingested sample"
   section redis-cross "Several hubs: sample → browser when agent and browser are on different hubs"
   section redis-failover "Several hubs: samples lost across hub kills, a browser's move to another hub"
+  section redis-alerts "Several hubs: alerts across a takeover (lease, backlog, shared rules)"
   section store "History store: bytes per sample, ingest, queries, restart"
   section store-engines "History store: the embedded engine (SQLite, fjall, redb)"
   section access "Access control: sign-in time and the check's cost per request, stream and message"

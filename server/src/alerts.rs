@@ -6,10 +6,12 @@
 //!   `alerts.db` (`db`) before anything is sent. The states it shares with the API
 //!   are laid out by host and rule position (`states`).
 //! - `sender`: delivers the outbox as signed Standard Webhooks over `http`, which
-//!   refuses private addresses (`address`) unless `--webhook-allow-private`.
+//!   refuses private addresses (`address`) unless `--webhook-allow-private`; with
+//!   `--redis`, in step with the fleet's outbox (`sender/fleet`).
 //! - `rules_file`: `--alerts FILE`, read again on change and on SIGHUP.
 //! - `rules_store`: the set in force: the file's rules, those admins make in the UI
-//!   and the mutes, merged; the API's changes go through it.
+//!   and the mutes, merged; the API's changes go through it (with `--redis` the UI's
+//!   rules and mutes are the fleet's, in Redis).
 //! - `live`: the pending and firing alerts as one stream message, published by the
 //!   engine when the set changes, for every stream that asks (`alerts=REV`).
 //!
@@ -40,7 +42,8 @@ use tokio::sync::{mpsc, watch, Notify};
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::hub::watcher::Watcher;
-use crate::redis::lease::gate::Gate;
+use crate::redis::alert_rules::Snapshot;
+use crate::redis::FleetAlerts;
 use db::Db;
 use engine::{Engine, States};
 use rules_store::RulesStore;
@@ -167,11 +170,24 @@ impl Alerts {
         }
     }
 
+    /// The rules made in the UI and the mutes `alerts.db` kept (none when off).
+    pub fn local_rules(&self) -> Snapshot {
+        self.store.as_ref().map(|store| store.local()).unwrap_or_default()
+    }
+
     /// Starts the file watcher, the engine and the sender (once; nothing when off);
-    /// with `gate` (`--redis`) notifications are queued only while it lets them.
-    pub fn spawn(&self, fleet: Arc<Fleet>, gate: Option<Arc<Gate<db::Queued>>>) {
+    /// with `shared` (`--redis`) notifications are queued only while its gate lets
+    /// them, sent from the fleet's outbox, and the UI's rules and mutes are the fleet's.
+    pub fn spawn(&self, fleet: Arc<Fleet>, shared: Option<FleetAlerts<db::Queued>>) {
         let parts = self.parts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let (Some(parts), Some(store)) = (parts, self.store.clone()) else { return };
+        let (gate, outbox) = match shared {
+            Some(FleetAlerts { gate, outbox, rules }) => {
+                store.share(rules);
+                (Some(Arc::clone(&gate)), Some(sender::fleet::FleetOutbox::new(outbox, gate)))
+            }
+            None => (None, None),
+        };
         let (file_tx, mut file_rx) = watch::channel(Arc::clone(&parts.rules));
         rules_file::spawn(parts.file, file_tx);
         let forwarded = Arc::clone(&store);
@@ -200,6 +216,7 @@ impl Alerts {
             wake,
             client: parts.client,
             schedule: parts.schedule,
+            fleet: outbox,
         };
         tokio::spawn(sender.run());
     }

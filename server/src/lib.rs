@@ -201,8 +201,9 @@ pub async fn serve(
     }
     let fleet = state.fleet.clone();
     fleet::summary::spawn(fleet.clone());
-    let gate = state.redis.as_ref().filter(|_| config.alerts.is_some()).map(|redis| redis.alerts_lease());
-    state.alerts.spawn(fleet.clone(), gate);
+    let shared =
+        state.redis.as_ref().filter(|_| config.alerts.is_some()).map(|redis| redis.alerts(state.alerts.local_rules()));
+    state.alerts.spawn(fleet.clone(), shared);
     let persist = Arc::clone(&state.persist);
     persist.spawn(hub.shutdown_signal());
     if !state.dist.join("index.html").is_file() {

@@ -10,10 +10,14 @@
 //! One agent per host across the fleet: its link holds a claim key with a short TTL
 //! (`claim`). Without Redis, a hub keeps serving its own agents' hosts, queues
 //! their frames, and says so in `/healthz` ([`health`]). Alerts are evaluated and
-//! sent by one hub at a time, the holder of a lease ([`lease`]).
+//! sent by one hub at a time, the holder of a lease ([`lease`]), from one outbox
+//! the fleet shares ([`deliveries`]), with the rules and mutes made in the UI
+//! shared too ([`alert_rules`]).
 
+pub mod alert_rules;
 pub mod append;
 pub mod claim;
+pub mod deliveries;
 pub mod follow;
 pub mod health;
 pub mod keys;
@@ -22,6 +26,7 @@ pub mod outbox;
 pub mod scripts;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -48,6 +53,16 @@ pub struct Redis {
     lease: OnceLock<Arc<dyn HasRole>>,
     /// The lease's task, awaited on shutdown so that the lease is released.
     lease_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// What alerts share across the fleet (`T` is a queued notification).
+pub struct FleetAlerts<T> {
+    /// What the engine asks before it queues notifications.
+    pub gate: Arc<Gate<T>>,
+    /// The fleet's outbox, fenced by the lease.
+    pub outbox: Arc<deliveries::Deliveries>,
+    /// The rules and mutes made in the UI.
+    pub rules: Arc<alert_rules::SharedRules>,
 }
 
 /// A gate's role, whatever it holds.
@@ -140,16 +155,23 @@ impl Redis {
         health
     }
 
-    /// Starts competing for the alerts lease (call once, when alerts are on); the
-    /// gate the alert engine asks. A second call gives a gate that always follows.
-    pub fn alerts_lease<T: Send + 'static>(&self) -> Arc<Gate<T>> {
+    /// Starts what alerts share across the fleet (call once, when alerts are on):
+    /// competing for the lease, the fenced outbox, and polling the rules and mutes
+    /// made in the UI (`local`, what `alerts.db` kept, is given to a Redis that holds
+    /// none). A second call gives a gate that always follows.
+    pub fn alerts<T: Send + 'static>(&self, local: alert_rules::Snapshot) -> FleetAlerts<T> {
         let gate = Arc::new(Gate::new());
+        let epoch = Arc::new(AtomicU64::new(0));
         let shown: Arc<dyn HasRole> = gate.clone();
         if self.lease.set(shown).is_ok() {
-            let task = tokio::spawn(lease::run(Arc::clone(&self.shared), Arc::clone(&gate)));
+            let task = tokio::spawn(lease::run(Arc::clone(&self.shared), Arc::clone(&gate), Arc::clone(&epoch)));
             *self.lease_task.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(task);
         }
-        gate
+        FleetAlerts {
+            gate,
+            outbox: Arc::new(deliveries::Deliveries::new(Arc::clone(&self.shared), epoch)),
+            rules: alert_rules::SharedRules::start(Arc::clone(&self.shared), local),
+        }
     }
 
     /// Once the hub is shutting down: waits (at most [`lease::RELEASE_WAIT`]) for the

@@ -6,6 +6,10 @@
 //! `webhook-timestamp`).
 //! The retry schedule is `pulse_alerts::retry`: 2xx delivered, 410 disables the
 //! webhook, other 4xx fail for good, the rest is retried over `--webhook-horizon`.
+//! With `--redis` the outbox is also the fleet's ([`fleet`]): only the lease's
+//! holder sends, and a new one continues the old one's retries.
+
+pub mod fleet;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -46,6 +50,8 @@ pub struct Sender {
     pub client: Client,
     /// The retry schedule.
     pub schedule: Schedule,
+    /// With `--redis`: the fleet's outbox.
+    pub fleet: Option<fleet::FleetOutbox>,
 }
 
 /// A line: webhook, rule, host.
@@ -62,6 +68,9 @@ impl Sender {
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Line>();
         let mut busy: HashSet<Line> = HashSet::new();
         loop {
+            if let Some(fleet) = &this.fleet {
+                fleet.sync(&this.db).await;
+            }
             let now = now_ms();
             let heads = match this.db.heads() {
                 Ok(heads) => heads,
@@ -113,6 +122,11 @@ impl Sender {
             let _ = self.db.settle(head.seq, "disabled", "not sent: the receiver answered 410 Gone before");
             return;
         }
+        if let Some(fleet) = &self.fleet {
+            if !fleet.before(&self.db, &head).await {
+                return;
+            }
+        }
         let started = now_ms();
         let sent = self.client.post(post(&webhook, &head, started)).await;
         let now = now_ms();
@@ -128,10 +142,22 @@ impl Sender {
             Sent::Refused(why) => {
                 tracing::warn!(webhook = %webhook.name, id = %head.id, "webhook not sent: {why}");
                 let _ = self.db.attempted(head.seq, "failed", first, 0, Some(why));
+                if let Some(fleet) = &self.fleet {
+                    fleet.after(&head, None).await;
+                }
                 return;
             }
         };
         let next = self.schedule.next(answer, attempt, first as u64, now as u64, &mut rand::rng());
+        // The fleet's record first: once this hub's log says delivered, a new owner
+        // knows it too (unless Redis did not answer).
+        if let Some(fleet) = &self.fleet {
+            let retry = match next {
+                Next::RetryAt(at) => Some((attempt, first, at as i64)),
+                _ => None,
+            };
+            fleet.after(&head, retry).await;
+        }
         let written = match next {
             Next::Done => {
                 tracing::info!(webhook = %webhook.name, id = %head.id, attempt, "webhook delivered");

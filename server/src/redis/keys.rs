@@ -6,7 +6,8 @@
 //! `pulse:host:{ID}:claim` (which hub holds its agent, with a TTL) and
 //! `pulse:host:{ID}:catalog` (its series catalogue, JSON). `pulse:hosts` is a hash
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
-//! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL).
+//! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL), and the
+//! `pulse:alerts:*` keys hold what the fleet's alerting shares (see below).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,35 @@ pub const HOSTS: &str = "pulse:hosts";
 
 /// The lease of the hub that evaluates alerts and sends notifications (`lease`).
 pub const ALERTS_LEASE: &str = "pulse:lease:alerts";
+
+// Alerts shared by the fleet (`lease`, `alert_rules`, `deliveries`): the lease's
+// fencing number, the rules and mutes made in the UI, and the shared outbox.
+
+/// The alerts lease's fencing number: `INCR`ed each time a hub takes the lease, so
+/// a write or send by a hub that lost it is refused (`lease`, `deliveries`).
+pub const ALERTS_EPOCH: &str = "pulse:lease:alerts:epoch";
+
+/// The rules made in the UI: name → `{"seq":N,"table":"…"}` (`alert_rules`).
+pub const ALERT_RULES: &str = "pulse:alerts:rules";
+
+/// Every rule's mute: name → muted until (ms since the Unix epoch).
+pub const ALERT_MUTES: &str = "pulse:alerts:mutes";
+
+/// The revision of the rules and mutes, `INCR`ed by every change: what hubs poll.
+pub const ALERT_RULES_REV: &str = "pulse:alerts:rules:rev";
+
+/// The fleet's outbox: `{id}|{webhook}` → a pending notification (JSON).
+pub const ALERT_OUTBOX: &str = "pulse:alerts:outbox";
+
+/// The notifications settled (delivered, failed, disabled): a sorted set of
+/// `{id}|{webhook}` by when, kept an hour, so none is sent again by a new owner.
+pub const ALERT_DONE: &str = "pulse:alerts:done";
+
+/// A notification's field in [`ALERT_OUTBOX`] and member of [`ALERT_DONE`] (a
+/// message id has no `|`).
+pub fn delivery(id: &str, webhook: &str) -> String {
+    format!("{id}|{webhook}")
+}
 
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {
@@ -141,6 +171,7 @@ mod tests {
         assert_eq!(catalog("db-1"), "pulse:host:{db-1}:catalog");
         assert_eq!(host_of(&frames("db-1")), Some("db-1"));
         assert_eq!(host_of("pulse:hosts"), None);
+        assert_eq!(delivery("msg_1", "ops|x"), "msg_1|ops|x");
     }
 
     #[test]

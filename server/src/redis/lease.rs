@@ -1,13 +1,17 @@
 //! Work done once per fleet: alert evaluation and webhook delivery go to the hub
 //! holding `pulse:lease:alerts` ([`keys::ALERTS_LEASE`]). It is taken when free and
-//! renewed by its holder with one compare-and-set script (`scripts::refresh`, the
-//! hub id and a random token as value, [`TTL`]), every [`RENEW`], and deleted by
-//! compare-and-delete when the hub shuts down. Who judges is decided by the pure
+//! renewed by its holder with one compare-and-set script ([`TAKE`], the hub id and
+//! a random token as value, [`TTL`]), every [`RENEW`], and deleted by
+//! compare-and-delete when the hub shuts down. Each take `INCR`s the fencing number
+//! ([`keys::ALERTS_EPOCH`]), which the holder's writes to the shared outbox carry
+//! (`deliveries`, checked by [`fence`]). Who judges is decided by the pure
 //! [`Decider`] from Redis's answers and the clock; the [`gate`] is what the alert
 //! engine asks before it queues a notification.
 
+pub mod fence;
 pub mod gate;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +27,24 @@ pub const RENEW: Duration = Duration::from_secs(1);
 pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
 /// How long an attempt waits for Redis's answer (well inside the TTL).
 const ANSWER: Duration = Duration::from_secs(1);
+
+/// `KEYS[1]` the lease, `KEYS[2]` its fencing number; `ARGV` the holder's token,
+/// TTL (ms). Renews the lease if the token holds it, takes it if nobody does (and
+/// `INCR`s the fencing number); the fencing number when held, 0 when another has it.
+const TAKE: &str = r"
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  local epoch = redis.call('GET', KEYS[2])
+  if not epoch then epoch = redis.call('INCR', KEYS[2]) end
+  return tonumber(epoch)
+elseif not holder then
+  local epoch = redis.call('INCR', KEYS[2])
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return epoch
+end
+return 0
+";
 
 /// What Redis said to one attempt at taking or renewing the lease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,11 +128,12 @@ impl Decider {
 }
 
 /// Takes and renews the lease until the hub shuts down, telling `gate` the role
-/// after each attempt, on a connection of its own (the lease does not wait behind
-/// the frames the appender writes); then releases it.
-pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
+/// after each attempt and `epoch` the fencing number it holds (0 when it holds
+/// none), on a connection of its own (the lease does not wait behind the frames
+/// the appender writes); then releases it.
+pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>, epoch: Arc<AtomicU64>) {
     let token = format!("{}:{:016x}", shared.hub_id, rand::random::<u64>());
-    let refresh = scripts::refresh();
+    let take = ::redis::Script::new(TAKE);
     let mut decider = Decider::new(now_ms().max(0) as u64);
     let mut conn = None;
     while !shared.stopping() {
@@ -121,10 +144,18 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
         let answer = match conn.as_mut() {
             None => Answer::Unreachable,
             Some(link) => {
-                let held: Result<i64, _> =
-                    refresh.key(keys::ALERTS_LEASE).arg(&token).arg(TTL.as_millis() as u64).invoke_async(link).await;
+                let held: Result<i64, _> = take
+                    .key(keys::ALERTS_LEASE)
+                    .key(keys::ALERTS_EPOCH)
+                    .arg(&token)
+                    .arg(TTL.as_millis() as u64)
+                    .invoke_async(link)
+                    .await;
                 match held {
-                    Ok(1) => Answer::Held,
+                    Ok(fencing) if fencing > 0 => {
+                        epoch.store(fencing as u64, Ordering::Relaxed);
+                        Answer::Held
+                    }
                     Ok(_) => Answer::Other,
                     Err(_) => {
                         conn = None;
@@ -134,8 +165,12 @@ pub async fn run<T: Send + 'static>(shared: Arc<Shared>, gate: Arc<Gate<T>>) {
             }
         };
         let role = decider.step(answer, asked);
+        if role != Role::Owner {
+            epoch.store(0, Ordering::Relaxed);
+        }
         if gate.set_role(role, asked) {
-            tracing::info!(role = role.name(), "alerts: {}", said(role));
+            let fencing = epoch.load(Ordering::Relaxed);
+            tracing::info!(role = role.name(), fencing, "alerts: {}", said(role));
         }
         shared.pause(RENEW).await;
     }

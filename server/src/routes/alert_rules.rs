@@ -42,7 +42,7 @@ pub async fn list(State(state): State<AppState>, grant: Option<Extension<Grant>>
 pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Response, AppError> {
     let store = store(&state)?;
     let body: Value = body::json(&bytes, RULE_SHAPE)?;
-    let name = store.create(&body).map_err(refused)?;
+    let name = store.create(&body).await.map_err(refused)?;
     tracing::info!(rule = %shown(&name), "alert rule made in the UI");
     Ok((StatusCode::CREATED, Json(listed(store, &name)?)).into_response())
 }
@@ -51,14 +51,14 @@ pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Respo
 pub async fn edit(State(state): State<AppState>, Path(name): Path<String>, bytes: Bytes) -> Result<Response, AppError> {
     let store = store(&state)?;
     let body: Value = body::json(&bytes, RULE_SHAPE)?;
-    store.edit(&name, &body).map_err(refused)?;
+    store.edit(&name, &body).await.map_err(refused)?;
     tracing::info!(rule = %shown(&name), "alert rule edited in the UI");
     Ok(Json(listed(store, &name)?).into_response())
 }
 
 /// Deletes a rule of the UI: 204.
 pub async fn remove(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
-    store(&state)?.delete(&name).map_err(refused)?;
+    store(&state)?.delete(&name).await.map_err(refused)?;
     tracing::info!(rule = %shown(&name), "alert rule deleted in the UI");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -78,12 +78,12 @@ pub async fn mute(
             Err(error) => return Err(AppError::BadRequest(format!("`for`: {error}"))),
         },
     };
-    set_mute(&state, &name, until)
+    set_mute(&state, &name, until).await
 }
 
 /// Unmutes a rule.
 pub async fn unmute(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<MuteResponse>, AppError> {
-    set_mute(&state, &name, None)
+    set_mute(&state, &name, None).await
 }
 
 /// Queues a signed `alert.test` to a webhook: 202 with its message id.
@@ -93,8 +93,8 @@ pub async fn test(State(state): State<AppState>, Path(name): Path<String>) -> Re
     Ok((StatusCode::ACCEPTED, Json(TestQueued { id, webhook: name })).into_response())
 }
 
-fn set_mute(state: &AppState, name: &str, until: Option<u64>) -> Result<Json<MuteResponse>, AppError> {
-    store(state)?.mute(name, until).map_err(refused)?;
+async fn set_mute(state: &AppState, name: &str, until: Option<u64>) -> Result<Json<MuteResponse>, AppError> {
+    store(state)?.mute(name, until).await.map_err(refused)?;
     match until {
         Some(until) => tracing::info!(rule = %shown(name), until, "alert rule muted"),
         None => tracing::info!(rule = %shown(name), "alert rule unmuted"),
@@ -126,6 +126,13 @@ fn refused(error: StoreError) -> AppError {
         StoreError::Invalid { .. } => AppError::BadRequest(error.to_string()),
         StoreError::Refused(Refusal::NotFound(_)) | StoreError::NoWebhook(_) => AppError::Missing(error.to_string()),
         StoreError::Refused(_) => AppError::Conflict(error.to_string()),
+        StoreError::Redis(detail) => {
+            tracing::warn!("alert rules not changed: {detail}");
+            AppError::Unavailable {
+                reason: "redis is unavailable: with --redis the fleet's alert rules and mutes are kept there, and nothing was changed",
+                retry_after: 1,
+            }
+        }
         StoreError::Db(error) => {
             tracing::error!("{error}");
             AppError::Internal("the alerts file failed; the hub's log says why")

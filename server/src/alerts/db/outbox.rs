@@ -2,13 +2,16 @@
 //! attempt gave, the webhooks a 410 disabled, and the delivery log.
 
 use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 use super::{Db, DbError};
 
-/// A pending notification at the head of its line.
-#[derive(Debug, Clone)]
+/// A pending notification at the head of its line (also the row the fleet's
+/// outbox keeps as JSON with `--redis`, without `seq`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Head {
-    /// Its row.
+    /// Its row (this file's own).
+    #[serde(skip)]
     pub seq: i64,
     /// The message id.
     pub id: String,
@@ -18,7 +21,10 @@ pub struct Head {
     pub rule: String,
     /// The host's id.
     pub host: String,
-    /// The envelope's JSON.
+    /// `alert.firing`, …
+    pub kind: String,
+    /// The envelope's JSON (as text in the fleet's outbox).
+    #[serde(with = "text")]
     pub body: Vec<u8>,
     /// Attempts made.
     pub attempts: u32,
@@ -26,6 +32,40 @@ pub struct Head {
     pub first_attempt: Option<i64>,
     /// When it is due.
     pub next_attempt: i64,
+    /// When it was queued.
+    pub created: i64,
+}
+
+/// A body as a JSON string rather than an array of bytes.
+mod text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(body))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        Ok(String::deserialize(deserializer)?.into_bytes())
+    }
+}
+
+/// The columns a [`Head`] is read from.
+const HEAD_COLUMNS: &str = "seq, id, webhook, rule, host, kind, body, attempts, first_attempt, next_attempt, created";
+
+fn head(row: &rusqlite::Row<'_>) -> rusqlite::Result<Head> {
+    Ok(Head {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        webhook: row.get(2)?,
+        rule: row.get(3)?,
+        host: row.get(4)?,
+        kind: row.get(5)?,
+        body: row.get(6)?,
+        attempts: row.get(7)?,
+        first_attempt: row.get(8)?,
+        next_attempt: row.get(9)?,
+        created: row.get(10)?,
+    })
 }
 
 /// One row of the delivery log.
@@ -67,24 +107,52 @@ impl Db {
     /// of its line that may be sent, so each line is delivered in order.
     pub fn heads(&self) -> Result<Vec<Head>, DbError> {
         let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT seq, id, webhook, rule, host, body, attempts, first_attempt, next_attempt FROM outbox
-             WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE status = 'pending' GROUP BY webhook, rule, host)",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(Head {
-                seq: row.get(0)?,
-                id: row.get(1)?,
-                webhook: row.get(2)?,
-                rule: row.get(3)?,
-                host: row.get(4)?,
-                body: row.get(5)?,
-                attempts: row.get(6)?,
-                first_attempt: row.get(7)?,
-                next_attempt: row.get(8)?,
-            })
-        })?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {HEAD_COLUMNS} FROM outbox
+             WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE status = 'pending' GROUP BY webhook, rule, host)"
+        ))?;
+        let rows = statement.query_map([], head)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The oldest `limit` pending notifications (`--redis`: what the owner copies
+    /// to the fleet's outbox).
+    pub fn pending(&self, limit: usize) -> Result<Vec<Head>, DbError> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare(&format!("SELECT {HEAD_COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?1"))?;
+        let rows = statement.query_map(params![limit as i64], head)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds `rows` (taken from the fleet's outbox, `--redis`) as pending, in that
+    /// order, with their attempts and schedule; one already here (same id and
+    /// webhook) is left as it is. How many were added.
+    pub fn import(&self, rows: &[Head]) -> Result<usize, DbError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let mut added = 0;
+        for row in rows {
+            added += transaction.execute(
+                "INSERT OR IGNORE INTO outbox
+                 (id, webhook, rule, host, kind, body, created, attempts, first_attempt, next_attempt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    row.id,
+                    row.webhook,
+                    row.rule,
+                    row.host,
+                    row.kind,
+                    row.body,
+                    row.created,
+                    row.attempts,
+                    row.first_attempt,
+                    row.next_attempt
+                ],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(added)
     }
 
     /// Notes an attempt of row `seq`: its new status, when it is due next (pending),
@@ -211,5 +279,12 @@ mod tests {
         let heads: Vec<String> = db.heads().expect("heads").into_iter().map(|h| h.id).collect();
         assert_eq!(heads, ["a2", "b1"]);
         assert_eq!(db.log(10).expect("log").len(), 3);
+        let mut taken = db.pending(10).expect("pending");
+        assert_eq!(taken.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a2", "b1"]);
+        taken[0].id = "c1".into();
+        taken[0].attempts = 4;
+        assert_eq!(db.import(&taken).expect("import"), 1, "b1 is here already");
+        let c1 = db.pending(10).expect("pending").into_iter().find(|h| h.id == "c1").expect("c1");
+        assert_eq!((c1.attempts, c1.kind.as_str()), (4, "alert.firing"));
     }
 }

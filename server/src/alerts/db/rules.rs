@@ -47,6 +47,29 @@ impl Db {
         Ok(())
     }
 
+    /// Replaces every UI rule and mute with `ui` (in that order) and `mutes`, in one
+    /// transaction: the fleet's, as Redis holds them (`--redis`).
+    pub fn replace_rules(&self, ui: &[UiRule], mutes: &BTreeMap<String, u64>) -> Result<(), DbError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        transaction.execute("DELETE FROM rules", [])?;
+        transaction.execute("DELETE FROM mutes", [])?;
+        for rule in ui {
+            transaction.execute(
+                "INSERT INTO rules (name, rule, created, updated) VALUES (?1, ?2, 0, 0)",
+                params![rule.name, rule.table],
+            )?;
+        }
+        for (name, until) in mutes {
+            transaction.execute(
+                "INSERT INTO mutes (rule, until) VALUES (?1, ?2)",
+                params![name, (*until).min(i64::MAX as u64) as i64],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     /// Every mute: rule name → muted until (ms since the Unix epoch).
     pub fn mutes(&self) -> Result<BTreeMap<String, u64>, DbError> {
         let connection = self.lock();
@@ -90,5 +113,8 @@ mod tests {
         db.set_mute("file rule", None).expect("unmute");
         assert_eq!(db.ui_rules().expect("rules"), [rule("b", "v1")]);
         assert!(db.mutes().expect("mutes").is_empty());
+        db.replace_rules(&[rule("c", "v1"), rule("b", "v2")], &[("c".to_owned(), 5)].into()).expect("replace");
+        assert_eq!(db.ui_rules().expect("rules"), [rule("c", "v1"), rule("b", "v2")]);
+        assert_eq!(db.mutes().expect("mutes"), [("c".to_owned(), 5)].into());
     }
 }

@@ -1,9 +1,10 @@
 //! What the alert engine asks before it queues notifications: whether this hub
 //! holds the lease. A follower judges in the shadow; the notifications it would
 //! have queued are kept for [`REPLAY`] and queued when it takes the lease, so one
-//! the dead owner made but may not have delivered goes out again, with the same
-//! `webhook-id` (ids come from the rule, host, kind, severity and the sample's
-//! time, the same on every hub), for the receiver to de-duplicate.
+//! the dead owner made but had not yet copied to the fleet's outbox is not lost
+//! (ids come from the rule, host, kind, severity and the sample's time, the same
+//! on every hub; one the fleet's outbox says was settled is not sent again, see
+//! `deliveries`).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -53,6 +54,13 @@ impl<T> Gate<T> {
     /// The role now.
     pub fn role(&self) -> Role {
         self.lock().role
+    }
+
+    /// Whether this hub may send at `now_ms` when Redis cannot be asked: it judges,
+    /// and, as an owner, its lease surely holds.
+    pub fn judges_now(&self, now_ms: u64) -> bool {
+        let inner = self.lock();
+        inner.role.judges() && !(inner.role == Role::Owner && now_ms >= inner.until_ms)
     }
 
     /// Sets the role as Redis answered a request sent at `asked_ms`; whether it
@@ -138,7 +146,9 @@ mod tests {
         let gate = Gate::new();
         gate.set_role(Role::Owner, 0);
         assert_eq!(gate.pass(vec![1], 4_999), vec![1]);
+        assert!(gate.judges_now(4_999));
         assert!(gate.pass(vec![2], 5_000).is_empty(), "paused past the TTL");
+        assert!(!gate.judges_now(5_000));
         gate.set_role(Role::Owner, 6_000);
         assert_eq!(gate.pass(vec![3], 6_000), vec![2, 3]);
     }
