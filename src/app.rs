@@ -115,7 +115,16 @@ pub fn Shell(
         Some(Page::Fleet) => {
             fleet_url::sync(fleet);
             view! {
-                <FleetView hosts=live.hosts store=live.store state=fleet view=view now=now link=host_link alerts=live.alerts />
+                <FleetView
+                    hosts=live.hosts
+                    store=live.store
+                    state=fleet
+                    view=view
+                    history=history
+                    now=now
+                    link=host_link
+                    alerts=live.alerts
+                />
             }
             .into_any()
         }

@@ -1,8 +1,10 @@
 //! The fleet's model, pure so that every rule is a table test: one [`HostRow`] per
 //! host from `/api/v1/hosts` and the newest `@fleet` summary values ([`rows`]),
-//! and the overview's sorting, filtering and grouping ([`table`]).
+//! the overview's sorting, filtering and grouping ([`table`]), and a host's history
+//! picture drawn as its summary column in the compare view ([`picture`]).
 
 pub mod order;
+pub mod picture;
 pub mod rows;
 pub mod table;
 

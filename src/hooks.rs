@@ -26,7 +26,9 @@ pub use access::{use_access, Access, SignInForm};
 pub use admin::{page_for, use_admin, Admin, Change, Revealed};
 pub use alert_rules::{use_alert_rules, AlertAction, AlertsAdmin};
 pub use backfill::INITIAL_BACKFILL_MS;
-pub use history_picture::{use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, DEBOUNCE_MS};
+pub use history_picture::{
+    use_history_picture, HistoryClient, Picture, PictureInputs, PictureState, Reshape, DEBOUNCE_MS,
+};
 pub use notifications::{use_alert_notifications, Notifications};
 pub use past_alerts::{use_past_alerts, PastAlerts};
 pub use use_live_metrics::use_live_metrics;

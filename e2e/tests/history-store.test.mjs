@@ -4,7 +4,8 @@
 // month on the 30-day range from the minute tier; zooming by dragging into the
 // spike, again and again, reaches single seconds from the raw tier and shows the
 // spike; and a hub killed with SIGKILL and started again on the same store draws
-// the same picture of the same window.
+// the same picture of the same window. The compare view, whose live charts draw the
+// fleet summary, draws each host's month from the store too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -128,4 +129,23 @@ test('a hub killed and started again on the same store draws the same window the
   const second = await picture();
   assert.deepEqual(second.body.series, first.body.series, 'the same values');
   assert.deepEqual(second.body.ts, first.body.ts, 'at the same times');
+});
+
+test('the compare view draws each host\'s month from the store, as its summary column', async () => {
+  const page = await openPage(browser, `${server.url}/?view=compare&metric=mem&range=30d`);
+  for (const host of ['host-1', 'host-2']) {
+    const tier = `[data-testid="tier-host-${host}"]`;
+    await page.waitForFunction((selector) => /rollup/.test(document.querySelector(selector)?.textContent ?? ''), tier, { timeout: 20_000 });
+    const shown = await page.evaluate((chart) => (window.__pulse?.history ?? [])
+      .filter((p) => p.chart === chart && p.outcome === 'shown'), `compare-${host}`);
+    // A small multiple is narrow: a column spans hours, so a rollup tier answers.
+    assert.ok(shown.some((p) => ['1m', '1h'].includes(p.tier) && p.to - p.from >= 29 * DAY && p.rows > 100),
+      `${host}'s month from a rollup tier: ${JSON.stringify(shown)}`);
+    // The filled hosts are down: the live summary has nothing of them, so a value
+    // in the chart's description came from the store's picture, made a percentage.
+    const label = await page.getAttribute(`[data-testid="chart-host-${host}"]`, 'aria-label');
+    assert.match(label, /: Memory \d+(\.\d+)? ?%$/, `${host}'s chart: ${label}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });

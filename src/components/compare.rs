@@ -1,14 +1,20 @@
 //! One metric across hosts: small multiples (a chart per host, one time axis, one
-//! crosshair) or the top N hosts in one chart, both from the fleet summary.
+//! crosshair) or the top N hosts in one chart, both from the fleet summary. On a
+//! range that reaches past the page's rings, each small multiple draws its host's
+//! history picture from the hub's store instead (`fleet::picture`), so the compare
+//! view goes back as far as a host page does; the top N stays a chart of now.
 
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 
+use super::dashboard::plot_width;
 use super::segmented::Segmented;
-use super::{ChartPanel, ChartView};
+use super::{ChartPanel, ChartView, HistoryView};
 use crate::charts::{ChartSpec, Line};
 use crate::fleet::order::sort_indices;
+use crate::fleet::picture::{as_summary, sources};
 use crate::fleet::{HostRow, Item};
+use crate::hooks::{use_history_picture, Picture, PictureInputs, Reshape};
 use crate::store::SeriesStore;
 
 /// The most small multiples drawn at once (the first hosts of the table's order:
@@ -59,6 +65,8 @@ pub fn Compare(
     store: Signal<SeriesStore>,
     /// Signals shared by every chart (one window, one crosshair).
     view: ChartView,
+    /// Where the small multiples' history pictures come from, and when they are drawn.
+    history: HistoryView,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| {
         let hosts: Vec<usize> = items.with(|items| {
@@ -98,15 +106,23 @@ pub fn Compare(
             CompareMode::Multiples => view! {
                 <div class="grid multiples" data-testid="multiples">
                     <For each=move || chosen.get() key=|(id, _)| id.clone() let:((id, name))>
-                        <ChartPanel
-                            title=name
-                            slug=format!("host-{id}")
-                            store=store
-                            host=host
-                            lines=vec![Line { id: series_id(&id, metric), label: metric.label().to_owned(), color: 0 }]
-                            spec=spec.clone()
-                            view=view
-                        />
+                        {
+                            let size = RwSignal::new((0.0, 0.0));
+                            let picture = host_picture(&id, metric, store, view, history, size);
+                            view! {
+                                <ChartPanel
+                                    title=name
+                                    slug=format!("host-{id}")
+                                    store=store
+                                    host=host
+                                    lines=vec![Line { id: series_id(&id, metric), label: metric.label().to_owned(), color: 0 }]
+                                    spec=spec.clone()
+                                    view=view
+                                    picture=picture
+                                    size=size
+                                />
+                            }
+                        }
                     </For>
                 </div>
             }
@@ -148,6 +164,32 @@ pub fn Compare(
             {charts}
         </section>
     }
+}
+
+/// A small multiple's history picture: `id`'s own series of `metric`, fetched at
+/// the plot's width and drawn as its summary column.
+fn host_picture(
+    id: &str,
+    metric: Metric,
+    store: Signal<SeriesStore>,
+    view: ChartView,
+    history: HistoryView,
+    size: RwSignal<(f64, f64)>,
+) -> Picture {
+    let host = id.to_owned();
+    let apply = Callback::new(move |answer| as_summary(&answer, &host, metric));
+    use_history_picture(PictureInputs {
+        client: history.client,
+        live: store,
+        host: Signal::stored(id.to_owned()),
+        series: Signal::stored(sources(metric).iter().map(|s| (*s).to_owned()).collect()),
+        window: view.window,
+        plot_width: plot_width(size),
+        active: history.active,
+        follows_now: history.follows_now,
+        chart: format!("compare-{id}"),
+        reshape: Some(Reshape { host: FLEET_HOST.to_owned(), apply }),
+    })
 }
 
 /// The [`TOP_N`] of `hosts` with the highest `metric` now, as (id, name), in the

@@ -86,6 +86,19 @@ pub fn Dashboard(
     }
 }
 
+/// The width of the plot inside a canvas of `size` (CSS pixels): a history
+/// picture's columns.
+pub fn plot_width(size: RwSignal<(f64, f64)>) -> Signal<f64> {
+    Signal::derive(move || {
+        let (width, height) = size.get();
+        if width < 1.0 {
+            0.0
+        } else {
+            PlotRect::for_size(width, height).width()
+        }
+    })
+}
+
 /// A panel's history picture: every series it draws, hidden ones too (showing a
 /// series again needs no fetch), and its ceiling, at its plot's width.
 fn picture_for(
@@ -98,23 +111,16 @@ fn picture_for(
 ) -> Picture {
     let mut series: Vec<String> = panel.lines.iter().map(|l| l.id.clone()).collect();
     series.extend(panel.spec.ceiling.clone());
-    let plot_width = Signal::derive(move || {
-        let (width, height) = size.get();
-        if width < 1.0 {
-            0.0
-        } else {
-            PlotRect::for_size(width, height).width()
-        }
-    });
     use_history_picture(PictureInputs {
         client: history.client,
         live: store,
         host,
         series: Signal::stored(series),
         window: view.window,
-        plot_width,
+        plot_width: plot_width(size),
         active: history.active,
         follows_now: history.follows_now,
         chart: panel.key.clone(),
+        reshape: None,
     })
 }

@@ -8,7 +8,7 @@ use pulse_protocol::{HostInfo, HostStatus};
 use super::compare::{Compare, CompareMode};
 use super::fleet_table::FleetTable;
 use super::segmented::Segmented;
-use super::ChartView;
+use super::{ChartView, HistoryView};
 use crate::fleet::{arrange, rows, Sort};
 use crate::store::SeriesStore;
 
@@ -51,6 +51,8 @@ pub fn FleetView(
     state: FleetState,
     /// Signals shared by every chart.
     view: ChartView,
+    /// History pictures for the compare view's small multiples.
+    history: HistoryView,
     /// The page clock, ms.
     #[prop(into)]
     now: Signal<f64>,
@@ -159,6 +161,7 @@ pub fn FleetView(
                         items=items_signal
                         store=store
                         view=view
+                        history=history
                     />
                 }
                 .into_any(),

@@ -8,7 +8,9 @@
 //! and an answer for an older generation is dropped (the chart shows another
 //! window by then). While the window follows the live edge, the page's own
 //! samples newer than the picture are appended to it, so the right edge stays live
-//! between fetches.
+//! between fetches. A chart that draws a host's series under other ids (the
+//! compare view, which draws them as the fleet summary's column) gives a
+//! [`Reshape`] that turns each answer into its own rows.
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -20,6 +22,7 @@ use crate::history::plan::{should_fetch, MAX_SLIDE_MS};
 use crate::history::{tier, Query};
 use crate::store::SeriesStore;
 use crate::transport::{fetch_picture, ServerUrl};
+use pulse_protocol::HistoryResponse;
 
 /// How long a wanted window must stay put before it is fetched, in ms.
 pub const DEBOUNCE_MS: u32 = 250;
@@ -68,6 +71,15 @@ pub enum PictureState {
     Failed(String),
 }
 
+/// How a chart draws a fetched picture under its own series ids.
+#[derive(Clone)]
+pub struct Reshape {
+    /// The host whose rows the reshaped picture holds (and whose live rows join it).
+    pub host: String,
+    /// Turns an answer into those rows.
+    pub apply: Callback<HistoryResponse, HistoryResponse>,
+}
+
 /// What one chart's picture depends on.
 pub struct PictureInputs {
     /// Where pictures come from.
@@ -88,6 +100,8 @@ pub struct PictureInputs {
     pub follows_now: Signal<bool>,
     /// The chart's name in `window.__pulse.history`.
     pub chart: String,
+    /// Draws the answers under other ids (`None`: as they come).
+    pub reshape: Option<Reshape>,
 }
 
 /// A chart's picture as signals.
@@ -105,7 +119,7 @@ pub struct Picture {
 
 /// Keeps one chart's history picture current; see the module's documentation.
 pub fn use_history_picture(inputs: PictureInputs) -> Picture {
-    let PictureInputs { client, live, host, series, window, plot_width, active, follows_now, chart } = inputs;
+    let PictureInputs { client, live, host, series, window, plot_width, active, follows_now, chart, reshape } = inputs;
     let store = RwSignal::new(SeriesStore::default());
     let state = RwSignal::new(PictureState::Off);
     let retries = RwSignal::new(0u32);
@@ -113,6 +127,7 @@ pub fn use_history_picture(inputs: PictureInputs) -> Picture {
     let asked: StoredValue<Option<Query>> = StoredValue::new(None);
     let generation = StoredValue::new(0u64);
     let pending: StoredValue<Option<Timeout>, LocalStorage> = StoredValue::new_local(None);
+    let shown_host = reshape.as_ref().map(|r| r.host.clone());
 
     let want = Memo::new(move |_| {
         if !active.get() || client.server.with(Option::is_none) {
@@ -144,6 +159,7 @@ pub fn use_history_picture(inputs: PictureInputs) -> Picture {
             state.set(PictureState::Loading);
         }
         let chart = chart.clone();
+        let reshape = reshape.clone();
         // Replacing the timeout drops (cancels) the one before: only the window the
         // user settled on is fetched.
         pending.set_value(Some(Timeout::new(DEBOUNCE_MS, move || {
@@ -157,9 +173,13 @@ pub fn use_history_picture(inputs: PictureInputs) -> Picture {
                 }
                 match result {
                     Ok(history) => {
-                        let mut picture = SeriesStore::picture(&history, &query.host, TAIL_ROWS);
+                        let (shown, history) = match reshape {
+                            Some(Reshape { host, apply }) => (host, apply.run(history)),
+                            None => (query.host.clone(), history),
+                        };
+                        let mut picture = SeriesStore::picture(&history, &shown, TAIL_ROWS);
                         if follows {
-                            live.with_untracked(|l| picture.append_from(l, &query.host, query.to as f64));
+                            live.with_untracked(|l| picture.append_from(l, &shown, query.to as f64));
                         }
                         store.try_set(picture);
                         state.try_set(PictureState::Shown(tier::label(history.tier.as_deref())));
@@ -179,7 +199,8 @@ pub fn use_history_picture(inputs: PictureInputs) -> Picture {
             return;
         }
         let Some(query) = asked.get_value() else { return };
-        live.with_untracked(|l| store.maybe_update(|s| s.append_from(l, &query.host, query.to as f64)));
+        let shown = shown_host.as_deref().unwrap_or(&query.host);
+        live.with_untracked(|l| store.maybe_update(|s| s.append_from(l, shown, query.to as f64)));
     });
 
     on_cleanup(move || {
@@ -195,12 +216,7 @@ pub fn use_history_picture(inputs: PictureInputs) -> Picture {
 }
 
 /// Notes a picture in `window.__pulse.history` for end-to-end tests.
-fn record(
-    chart: &str,
-    query: &Query,
-    result: &Result<pulse_protocol::HistoryResponse, crate::transport::HttpError>,
-    current: bool,
-) {
+fn record(chart: &str, query: &Query, result: &Result<HistoryResponse, crate::transport::HttpError>, current: bool) {
     let mut fields = vec![
         ("chart", JsValue::from_str(chart)),
         ("from", JsValue::from_f64(query.from as f64)),
