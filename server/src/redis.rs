@@ -10,14 +10,17 @@
 //! One agent per host across the fleet: its link holds a claim key with a short TTL
 //! (`claim`). Without Redis, a hub keeps serving its own agents' hosts, queues
 //! their frames, and says so in `/healthz` ([`health`]). Alerts are evaluated and
-//! sent by one hub at a time, the holder of a lease ([`lease`]).
+//! sent by one hub at a time, the holder of a lease ([`lease`]). A host an admin
+//! removes is removed from every hub ([`forget`]).
 
 pub mod append;
 pub mod claim;
 pub mod follow;
+pub mod forget;
 pub mod health;
 pub mod keys;
 pub mod lease;
+pub mod news;
 pub mod outbox;
 pub mod scripts;
 
@@ -160,6 +163,12 @@ impl Redis {
         if let Some(task) = task {
             let _ = tokio::time::timeout(lease::RELEASE_WAIT, task).await;
         }
+    }
+
+    /// Removes host `id` from every hub of the fleet (`forget`); fails when Redis
+    /// does not answer.
+    pub async fn forget(&self, id: &str) -> Result<(), ::redis::RedisError> {
+        forget::forget(&self.shared, id).await
     }
 
     /// Claims host `id` for an agent's link across the fleet; refused while an

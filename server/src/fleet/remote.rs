@@ -76,6 +76,19 @@ impl Fleet {
         }
     }
 
+    /// Forgets host `id` and its history because it was removed on another hub of
+    /// the fleet; not the hub's own host, nor one whose agent is linked here (it
+    /// describes the host anew). Whether it was removed.
+    pub fn forget_followed(&self, id: &str) -> bool {
+        let hosts = self.write();
+        let Some(at) = hosts.iter().position(|h| h.id == id) else { return false };
+        if hosts[at].local || hosts[at].lock().claimed_by.is_some() {
+            return false;
+        }
+        self.drop_host(hosts, at);
+        true
+    }
+
     fn remote_hub(&self, id: &str, remote: &Remote<'_>, timing: Timing) -> Hub {
         Hub::mirror(remote.name.to_owned(), remote.epoch.clone(), timing)
             .keeping(self.persist.keeper(id))

@@ -7,6 +7,12 @@
 //! `pulse:host:{ID}:catalog` (its series catalogue, JSON). `pulse:hosts` is a hash
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
 //! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL).
+//!
+//! What the followers read to name only what moved: `pulse:hosts:rev` (a counter
+//! raised whenever `pulse:hosts` or `pulse:hosts:removed` changes, so the host list
+//! is read again only then), `pulse:hosts:removed` (a hash of hosts an admin removed,
+//! id → ms, until an agent describes the host again) and `pulse:news` (a stream
+//! whose entries name the hosts an appender's round wrote frames of, `news`).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +24,17 @@ pub const HOSTS: &str = "pulse:hosts";
 
 /// The lease of the hub that evaluates alerts and sends notifications (`lease`).
 pub const ALERTS_LEASE: &str = "pulse:lease:alerts";
+
+// What followers read to name only what moved (`follow`, `news`, `forget`).
+
+/// Raised (`INCR`) whenever `pulse:hosts` or [`HOSTS_REMOVED`] changes.
+pub const HOSTS_REV: &str = "pulse:hosts:rev";
+
+/// The hosts an admin removed (id → ms), until an agent describes one again.
+pub const HOSTS_REMOVED: &str = "pulse:hosts:removed";
+
+/// The stream naming the hosts each append round wrote frames of.
+pub const NEWS: &str = "pulse:news";
 
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {
