@@ -99,6 +99,7 @@ impl Fleet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fleet::FleetError;
     use crate::hub::now_ms;
     use pulse_protocol::HostStatus;
 
@@ -129,5 +130,26 @@ mod tests {
         assert!(Arc::ptr_eq(&adopted, &second), "the agent continues the followed hub");
         let e3 = Epoch("e3".into());
         assert!(fleet.followed("db", &Remote { epoch: &e3, ..newer }, timing()).is_none());
+    }
+
+    #[test]
+    fn a_host_held_anywhere_is_not_removed_and_one_removed_elsewhere_is_forgotten() {
+        let fleet = Fleet::new(Duration::from_secs(5));
+        let tags = BTreeMap::new();
+        let e1 = Epoch("e1".into());
+        let remote = Remote { name: "db", tags: &tags, epoch: &e1, interval: Duration::from_secs(1) };
+        fleet.followed("db", &remote, timing()).expect("a hub");
+        fleet.set_held_elsewhere("db", true);
+        assert_eq!(fleet.removable("db"), Err(FleetError::HeldElsewhere("db".into())));
+        assert_eq!(fleet.remove("db"), Err(FleetError::HeldElsewhere("db".into())));
+        fleet.set_held_elsewhere("db", false);
+        assert_eq!(fleet.removable("db"), Ok(()));
+
+        let claim = fleet.claim("db", "db".into(), tags.clone(), timing()).expect("free here");
+        assert!(!fleet.forget_followed("db"), "its agent is linked here");
+        drop(claim);
+        assert!(fleet.forget_followed("db"));
+        assert!(fleet.list(now_ms()).is_empty());
+        assert!(!fleet.forget_followed("db"), "already gone");
     }
 }
