@@ -45,6 +45,14 @@ class Conn:
         self.s.sendall(b"".join(commands)); return [self.reply() for _ in commands]
 
 
+def xread_us(conn):
+    """Redis's own time in XREAD so far, µs, and the calls."""
+    stats = conn.pipeline([resp("INFO", "commandstats")])[0].decode()
+    line = next((l for l in stats.splitlines() if l.startswith("cmdstat_xread:")), "")
+    fields = dict(kv.split("=") for kv in line.split(":", 1)[1].split(",")) if line else {}
+    return int(fields.get("usec", 0)), int(fields.get("calls", 0))
+
+
 def cpu_s(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -111,8 +119,9 @@ try:
                 threading.Thread(target=watch, args=(i,), daemon=True).start()
             threads_started = True
         if cpu0 is None and time.time() - start >= WARMUP:
-            measuring.set(); cpu0 = (time.time(), cpu_s(hub.pid), cpu_s(redis.pid))
+            measuring.set(); cpu0 = (time.time(), cpu_s(hub.pid), cpu_s(redis.pid), xread_us(conn))
     window = time.time() - cpu0[0]
+    xread = xread_us(conn)
     measuring.clear()
     lat = sorted(latencies)
     pick = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))], 1) if lat else None
@@ -121,6 +130,8 @@ try:
                       "latency_p50_ms": pick(0.5), "latency_p99_ms": pick(0.99), "latency_max_ms": pick(1.0),
                       "hub_cpu": round((cpu_s(hub.pid) - cpu0[1]) / window, 3),
                       "redis_cpu": round((cpu_s(redis.pid) - cpu0[2]) / window, 3),
+                      "xread_ms_per_s": round((xread[0] - cpu0[3][0]) / 1000 / window, 1),
+                      "xread_calls_per_s": round((xread[1] - cpu0[3][1]) / window, 1),
                       "load": os.getloadavg()[0]}))
 finally:
     hub.kill(); redis.kill(); hub.wait(); redis.wait()
