@@ -134,11 +134,9 @@ mod tests {
 
     #[test]
     fn a_host_held_anywhere_is_not_removed_and_one_removed_elsewhere_is_forgotten() {
-        let fleet = Fleet::new(Duration::from_secs(5));
-        let tags = BTreeMap::new();
-        let e1 = Epoch("e1".into());
-        let remote = Remote { name: "db", tags: &tags, epoch: &e1, interval: Duration::from_secs(1) };
-        fleet.followed("db", &remote, timing()).expect("a hub");
+        let (fleet, tags, epoch) = (Fleet::new(Duration::from_secs(5)), BTreeMap::new(), Epoch("e1".into()));
+        let db = Remote { name: "db", tags: &tags, epoch: &epoch, interval: Duration::from_secs(1) };
+        fleet.followed("db", &db, timing()).expect("a hub");
         fleet.set_held_elsewhere("db", true);
         assert_eq!(fleet.removable("db"), Err(FleetError::HeldElsewhere("db".into())));
         assert_eq!(fleet.remove("db"), Err(FleetError::HeldElsewhere("db".into())));

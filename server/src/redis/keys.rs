@@ -127,7 +127,8 @@ fn entry(value: Value) -> Option<Entry> {
     }
 }
 
-fn text(value: Value) -> Option<String> {
+/// A reply's text, if it is one.
+pub(super) fn text(value: Value) -> Option<String> {
     match value {
         Value::BulkString(bytes) => String::from_utf8(bytes).ok(),
         Value::SimpleString(text) => Some(text),
@@ -136,10 +137,11 @@ fn text(value: Value) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn bulk(text: &str) -> Value {
+    /// A bulk string reply.
+    pub(crate) fn bulk(text: &str) -> Value {
         Value::BulkString(text.as_bytes().to_vec())
     }
 
@@ -147,7 +149,8 @@ mod tests {
         Value::Array(vec![bulk(key), Value::Array(entries)])
     }
 
-    fn entry_of(id: &str, fields: &[&str]) -> Value {
+    /// A stream entry reply.
+    pub(crate) fn entry_of(id: &str, fields: &[&str]) -> Value {
         Value::Array(vec![bulk(id), Value::Array(fields.iter().map(|f| bulk(f)).collect())])
     }
 

@@ -15,6 +15,8 @@ use std::collections::BTreeSet;
 
 use ::redis::Value;
 
+use super::keys::text;
+
 /// The entries `pulse:news` keeps (`MAXLEN ~`): at 10,000 hosts a second in
 /// 512-frame rounds, several minutes.
 pub const LEN: usize = 100_000;
@@ -78,25 +80,10 @@ fn read_entry(value: Value, news: &mut News) {
     news.last_id = Some(id);
 }
 
-fn text(value: Value) -> Option<String> {
-    match value {
-        Value::BulkString(bytes) => String::from_utf8(bytes).ok(),
-        Value::SimpleString(text) => Some(text),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn bulk(text: &str) -> Value {
-        Value::BulkString(text.as_bytes().to_vec())
-    }
-
-    fn entry(id: &str, fields: &[&str]) -> Value {
-        Value::Array(vec![bulk(id), Value::Array(fields.iter().map(|f| bulk(f)).collect())])
-    }
+    use crate::redis::keys::tests::{bulk, entry_of as entry};
 
     fn hosts(ids: &[&str]) -> BTreeSet<String> {
         ids.iter().map(|id| id.to_string()).collect()
