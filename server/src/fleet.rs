@@ -233,22 +233,27 @@ impl Fleet {
     }
 
     /// Forgets host `id` and its history (a machine gone for good); refused while it
-    /// is connected or is the hub's own. Its open streams are told `bye` and find
-    /// it gone when they come back.
+    /// is connected (here, or to another hub of the fleet) or is the hub's own. Its
+    /// open streams are told `bye` and find it gone when they come back.
     pub fn remove(&self, id: &str) -> Result<(), FleetError> {
-        let mut hosts = self.write();
-        let at = hosts.iter().position(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?;
-        {
-            let state = hosts[at].lock();
-            if hosts[at].local || state.claimed_by.is_some() {
-                return Err(FleetError::Connected(state.name.clone()));
-            }
-        }
+        let hosts = self.write();
+        let at = removable(&hosts, id)?;
+        self.drop_host(hosts, at);
+        Ok(())
+    }
+
+    /// Whether [`Fleet::remove`] would remove host `id` now, and why not.
+    pub fn removable(&self, id: &str) -> Result<(), FleetError> {
+        removable(&self.read(), id).map(|_| ())
+    }
+
+    /// Takes the host at `at` out of `hosts` (the fleet's, locked), then ends its
+    /// streams and forgets its history.
+    fn drop_host(&self, mut hosts: std::sync::RwLockWriteGuard<'_, Vec<Arc<Host>>>, at: usize) {
         let host = hosts.remove(at);
         drop(hosts);
         host.hub().begin_shutdown();
-        self.persist.forget(id);
-        Ok(())
+        self.persist.forget(&host.id);
     }
 
     /// Every host as `/api/v1/hosts` lists it, at `now` (ms).
@@ -277,6 +282,20 @@ impl Fleet {
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<Arc<Host>>> {
         self.hosts.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Where host `id` is in `hosts` if it may be removed: not the hub's own, and no
+/// agent linked to it here or on another hub.
+fn removable(hosts: &[Arc<Host>], id: &str) -> Result<usize, FleetError> {
+    let at = hosts.iter().position(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?;
+    let state = hosts[at].lock();
+    if hosts[at].local || state.claimed_by.is_some() {
+        return Err(FleetError::Connected(state.name.clone()));
+    }
+    if state.held_elsewhere {
+        return Err(FleetError::HeldElsewhere(state.name.clone()));
+    }
+    Ok(at)
 }
 
 impl Host {

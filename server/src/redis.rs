@@ -12,16 +12,19 @@
 //! their frames, and says so in `/healthz` ([`health`]). Alerts are evaluated and
 //! sent by one hub at a time, the holder of a lease ([`lease`]), from one outbox
 //! the fleet shares ([`deliveries`]), with the rules and mutes made in the UI
-//! shared too ([`alert_rules`]).
+//! shared too ([`alert_rules`]). A host an admin removes is removed from every hub
+//! ([`forget`]).
 
 pub mod alert_rules;
 pub mod append;
 pub mod claim;
 pub mod deliveries;
 pub mod follow;
+pub mod forget;
 pub mod health;
 pub mod keys;
 pub mod lease;
+pub mod news;
 pub mod outbox;
 pub mod scripts;
 
@@ -182,6 +185,12 @@ impl Redis {
         if let Some(task) = task {
             let _ = tokio::time::timeout(lease::RELEASE_WAIT, task).await;
         }
+    }
+
+    /// Removes host `id` from every hub of the fleet (`forget`); fails when Redis
+    /// does not answer.
+    pub async fn forget(&self, id: &str) -> Result<(), ::redis::RedisError> {
+        forget::forget(&self.shared, id).await
     }
 
     /// Claims host `id` for an agent's link across the fleet; refused while an

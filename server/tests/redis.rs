@@ -3,7 +3,8 @@
 //! agent is on one hub is live on another; a cursor from one hub resumes on
 //! another; when the agent's hub is killed the agent moves and nothing is lost or
 //! repeated; when Redis restarts the hubs say so, recover, and lose nothing of a
-//! host whose agent stayed connected.
+//! host whose agent stayed connected; a host an admin removes on one hub is gone
+//! from every hub and stays gone until its agent comes back.
 
 #[path = "agent/procs.rs"]
 mod procs;
@@ -123,4 +124,41 @@ async fn when_redis_restarts_the_hubs_say_so_recover_and_lose_nothing() {
     on_b.wait_for("5 after the restart", DEADLINE, |seen| seen.seq >= newest + 5).await;
     assert_contiguous(&on_b.frames());
     assert!(on_b.gaps().is_empty(), "{:?}", on_b.gaps());
+}
+
+/// `DELETE /api/v1/hosts/ID` on `hub` (a loopback hub without users is open: anyone
+/// on this machine is its admin); the status.
+async fn remove(hub: &Hub, id: &str) -> u16 {
+    let url = format!("{}/api/v1/hosts/{id}", hub.url());
+    reqwest::Client::new().delete(url).send().await.expect("delete").status().as_u16()
+}
+
+#[tokio::test]
+async fn a_host_removed_on_one_hub_is_gone_from_every_hub_until_its_agent_returns() {
+    let redis = Redis::start().await;
+    let (mut a, b) = (hub(&redis).await, hub(&redis).await);
+    let mut old = agent(&["--hub", &a.url(), "--name", "old box"]);
+    b.wait_for_status("old-box", HostStatus::Up, DEADLINE).await;
+    assert_eq!(remove(&b, "old-box").await, 409, "its agent is linked to hub A");
+
+    old.kill().await;
+    b.wait_for_status("old-box", HostStatus::Down, DEADLINE).await;
+    assert_eq!(remove(&b, "old-box").await, 204);
+    a.proc.wait_for_line("host removed on another hub").await;
+    assert!(a.hosts().await.iter().all(|h| h.id != "old-box"), "hub A dropped it");
+    assert!(b.hosts().await.iter().all(|h| h.id != "old-box"), "hub B removed it");
+
+    // It sticks: a hub that starts now learns of the other hosts, not of this one.
+    let _other = agent(&["--hub", &a.url(), "--name", "other"]);
+    let c = hub(&redis).await;
+    c.wait_for_status("other", HostStatus::Up, DEADLINE).await;
+    b.wait_for_status("other", HostStatus::Up, DEADLINE).await;
+    for on in [&a, &b, &c] {
+        assert!(on.hosts().await.iter().all(|h| h.id != "old-box"), "{:?}", on.hosts().await);
+    }
+
+    // Its agent coming back adds it again, on every hub.
+    let _back = agent(&["--hub", &a.url(), "--name", "old box"]);
+    b.wait_for_status("old-box", HostStatus::Up, DEADLINE).await;
+    c.wait_for_status("old-box", HostStatus::Up, DEADLINE).await;
 }

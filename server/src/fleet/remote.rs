@@ -76,6 +76,19 @@ impl Fleet {
         }
     }
 
+    /// Forgets host `id` and its history because it was removed on another hub of
+    /// the fleet; not the hub's own host, nor one whose agent is linked here (it
+    /// describes the host anew). Whether it was removed.
+    pub fn forget_followed(&self, id: &str) -> bool {
+        let hosts = self.write();
+        let Some(at) = hosts.iter().position(|h| h.id == id) else { return false };
+        if hosts[at].local || hosts[at].lock().claimed_by.is_some() {
+            return false;
+        }
+        self.drop_host(hosts, at);
+        true
+    }
+
     fn remote_hub(&self, id: &str, remote: &Remote<'_>, timing: Timing) -> Hub {
         Hub::mirror(remote.name.to_owned(), remote.epoch.clone(), timing)
             .keeping(self.persist.keeper(id))
@@ -86,6 +99,7 @@ impl Fleet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fleet::FleetError;
     use crate::hub::now_ms;
     use pulse_protocol::HostStatus;
 
@@ -116,5 +130,24 @@ mod tests {
         assert!(Arc::ptr_eq(&adopted, &second), "the agent continues the followed hub");
         let e3 = Epoch("e3".into());
         assert!(fleet.followed("db", &Remote { epoch: &e3, ..newer }, timing()).is_none());
+    }
+
+    #[test]
+    fn a_host_held_anywhere_is_not_removed_and_one_removed_elsewhere_is_forgotten() {
+        let (fleet, tags, epoch) = (Fleet::new(Duration::from_secs(5)), BTreeMap::new(), Epoch("e1".into()));
+        let db = Remote { name: "db", tags: &tags, epoch: &epoch, interval: Duration::from_secs(1) };
+        fleet.followed("db", &db, timing()).expect("a hub");
+        fleet.set_held_elsewhere("db", true);
+        assert_eq!(fleet.removable("db"), Err(FleetError::HeldElsewhere("db".into())));
+        assert_eq!(fleet.remove("db"), Err(FleetError::HeldElsewhere("db".into())));
+        fleet.set_held_elsewhere("db", false);
+        assert_eq!(fleet.removable("db"), Ok(()));
+
+        let claim = fleet.claim("db", "db".into(), tags.clone(), timing()).expect("free here");
+        assert!(!fleet.forget_followed("db"), "its agent is linked here");
+        drop(claim);
+        assert!(fleet.forget_followed("db"));
+        assert!(fleet.list(now_ms()).is_empty());
+        assert!(!fleet.forget_followed("db"), "already gone");
     }
 }

@@ -10,7 +10,7 @@ use ::redis::aio::MultiplexedConnection;
 use ::redis::{pipe, RedisError, Script};
 
 use super::outbox::Batch;
-use super::{keys, scripts, Shared};
+use super::{keys, news, scripts, Shared};
 
 /// Frames written per round trip.
 pub const BATCH: usize = 512;
@@ -77,7 +77,8 @@ async fn connected(shared: &Shared, script: &Script) -> Option<MultiplexedConnec
     }
 }
 
-/// One round trip: descriptions, then frames (the script drops duplicates).
+/// One round trip: descriptions (raising the host list's counter), then frames
+/// (the script drops duplicates), then the news entry naming their hosts.
 async fn write(
     conn: &mut MultiplexedConnection,
     script: &Script,
@@ -88,6 +89,10 @@ async fn write(
     for (id, described) in &batch.described {
         round.hset(keys::HOSTS, id, &described.meta).ignore();
         round.set(keys::catalog(id), &described.catalog).ignore();
+        round.hdel(keys::HOSTS_REMOVED, id).ignore();
+    }
+    if !batch.described.is_empty() {
+        round.incr(keys::HOSTS_REV, 1).ignore();
     }
     for frame in &batch.frames {
         let mut invocation = script.prepare_invoke();
@@ -99,6 +104,10 @@ async fn write(
             .arg(frame.json.as_str())
             .arg(window_ms);
         round.invoke_script(&invocation).ignore();
+    }
+    let named = news::fields(batch.frames.iter().map(|frame| frame.host.as_str()));
+    if !named.is_empty() {
+        round.cmd("XADD").arg(keys::NEWS).arg("MAXLEN").arg("~").arg(news::LEN).arg("*").arg(&named).ignore();
     }
     round.query_async::<()>(conn).await
 }

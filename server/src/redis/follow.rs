@@ -1,38 +1,50 @@
-//! The follower: one task reading every host's stream (`XREAD BLOCK` from the last
-//! id it saw of each, never `$`, which would skip what arrived in between) and
-//! ingesting each frame into that host's hub in the fleet, as an agent's link
-//! would. A new hub starts each stream at its oldest entry, so it holds the
-//! retained window at once. It learns of hosts from `pulse:hosts` and of their
-//! agents' claims (connected somewhere, or down) once a [`LIST_EVERY`]; a host whose
-//! agent is linked to this hub is not read until the agent leaves.
+//! The follower: one task reading the hosts' streams (`XREAD` from the last id it
+//! saw of each, never `$`, which would skip what arrived in between) and ingesting
+//! each frame into that host's hub in the fleet, as an agent's link would. A new hub
+//! starts each stream at its oldest entry, so it holds the retained window at once.
+//!
+//! A round names only the streams that can have news: it waits on `pulse:news`
+//! (`news`: which hosts the appenders just wrote), then reads those hosts' streams
+//! (`plan`), so Redis's work follows the frames and not the size of the fleet. On
+//! connecting, and every [`SWEEP`], it reads every stream once, which catches what
+//! the news missed. The host list is read again only when `pulse:hosts:rev` moved,
+//! and the claims (whose agent is where) each [`LIST_EVERY`] (`list`); a host whose
+//! agent is linked to this hub is not read until the agent leaves, and a host an
+//! admin removed is dropped.
 
-use std::collections::{BTreeMap, HashMap};
+mod list;
+pub mod plan;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
-use ::redis::{AsyncCommands, RedisError, Value};
+use ::redis::{RedisError, Value};
 use pulse_protocol::{Catalog, Epoch, ServerMessage};
 use tokio::time::Instant;
 
 use super::keys::{self, Entry, HostMeta};
-use super::{claim, Shared};
+use super::{news, Shared};
 use crate::fleet::remote::Remote;
 use crate::fleet::Fleet;
 use crate::hub::{Hub, Timing};
+use list::Listed;
 
-/// How long one read waits for new entries.
+/// The longest one wait for news lasts.
 const BLOCK: Duration = Duration::from_secs(1);
-/// The most entries one read takes from each stream.
-const COUNT: usize = 1024;
-/// How often the host list and the claims are read again.
+/// The most entries one read takes from each stream (a stream with more is read
+/// again next round).
+const COUNT: usize = 128;
+/// The most news entries one read takes.
+const NEWS_COUNT: usize = 1024;
+/// How often the claims (and the host list's counter) are read again.
 const LIST_EVERY: Duration = Duration::from_secs(1);
-/// The least time between two reads. Each read names every followed stream, and a
-/// blocked read is woken by the first frame of any of them: without this pause a
-/// thousand hosts at 1 Hz made a thousand reads a second of a thousand keys each
-/// (Redis spent 590 µs a frame). It adds at most this much to a frame's way to a
-/// browser on another hub.
-const READ_GAP: Duration = Duration::from_millis(25);
+/// How often every followed stream is read whatever the news said.
+const SWEEP: Duration = Duration::from_secs(5);
+/// The least time between two rounds, so that a busy fleet's frames are read in
+/// batches (it adds at most this much to a frame's way to a browser on another hub).
+const READ_GAP: Duration = Duration::from_millis(10);
 /// The wait before trying a Redis that failed again.
 const RETRY: Duration = Duration::from_secs(1);
 
@@ -52,15 +64,25 @@ struct Followed {
     /// Its agent is linked to this hub: its frames reach the hub first, so its
     /// stream is not read meanwhile (and is read from where it was left after).
     ours: bool,
+    /// Whether its claim was held, as last told to the fleet.
+    held: Option<bool>,
+}
+
+impl Followed {
+    fn new(meta: HostMeta) -> Self {
+        Followed { last_id: "0-0".into(), meta, catalog: None, applied: 0, hub: None, ours: false, held: None }
+    }
 }
 
 /// Follows every host's stream until the hub shuts down.
 pub async fn run(shared: Arc<Shared>, fleet: Arc<Fleet>, timing: Timing) {
     let mut known: BTreeMap<String, Followed> = BTreeMap::new();
+    let mut listed = Listed::default();
     while !shared.stopping() {
         match shared.connect(BLOCK + Duration::from_secs(5)).await {
             Ok(mut conn) => {
-                if let Err(error) = follow(&shared, &mut conn, &fleet, timing, &mut known).await {
+                let round = follow(&shared, &mut conn, &fleet, timing, &mut known, &mut listed).await;
+                if let Err(error) = round {
                     shared.health.down(&error.to_string());
                 }
             }
@@ -77,78 +99,79 @@ async fn follow(
     fleet: &Fleet,
     timing: Timing,
     known: &mut BTreeMap<String, Followed>,
+    listed: &mut Listed,
 ) -> Result<(), RedisError> {
-    let mut listed: Option<Instant> = None;
+    // Where the news stands before the first sweep: what is appended after the
+    // sweep read a stream is named in the news read after it.
+    let newest: Value =
+        ::redis::cmd("XREVRANGE").arg(keys::NEWS).arg("+").arg("-").arg("COUNT").arg(1).query_async(conn).await?;
+    let mut news_id = news::newest_id(newest).unwrap_or_else(|| "0-0".into());
+    let mut listed_at: Option<Instant> = None;
+    let mut swept_at: Option<Instant> = None;
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
     let mut read_at = Instant::now();
     while !shared.stopping() {
-        if listed.is_none_or(|at| at.elapsed() >= LIST_EVERY) {
-            list(conn, fleet, known, &shared.hub_id).await?;
+        if listed_at.is_none_or(|at| at.elapsed() >= LIST_EVERY) {
+            wanted.extend(listed.refresh(conn, fleet, known, &shared.hub_id).await?);
             shared.health.ok();
-            listed = Some(Instant::now());
+            listed_at = Some(Instant::now());
         }
-        if known.values().all(|followed| followed.ours) {
-            shared.pause(LIST_EVERY).await;
-            continue;
-        }
-        tokio::time::sleep_until(read_at + READ_GAP).await;
-        read_at = Instant::now();
-        let mut read = ::redis::cmd("XREAD");
-        read.arg("COUNT").arg(COUNT).arg("BLOCK").arg(BLOCK.as_millis() as u64).arg("STREAMS");
-        let followed = || known.iter().filter(|(_, followed)| !followed.ours);
-        for (id, _) in followed() {
-            read.arg(keys::frames(id));
-        }
-        for (_, followed) in followed() {
-            read.arg(&followed.last_id);
-        }
-        let reply: Value = read.query_async(conn).await?;
-        for (key, entries) in keys::read_reply(reply) {
-            let Some(id) = keys::host_of(&key) else { continue };
-            let Some(followed) = known.get_mut(id) else { continue };
-            for entry in entries {
-                ingest(fleet, id, followed, entry, timing).await;
+        let sweep = swept_at.is_none_or(|at| at.elapsed() >= SWEEP);
+        if sweep {
+            swept_at = Some(Instant::now());
+        } else {
+            tokio::time::sleep_until(read_at + READ_GAP).await;
+            let mut read = ::redis::cmd("XREAD");
+            read.arg("COUNT").arg(NEWS_COUNT);
+            if wanted.is_empty() {
+                let until_list = listed_at.map_or(Duration::ZERO, |at| LIST_EVERY.saturating_sub(at.elapsed()));
+                read.arg("BLOCK").arg(until_list.min(BLOCK).as_millis().max(1) as u64);
             }
+            let reply: Value = read.arg("STREAMS").arg(keys::NEWS).arg(&news_id).query_async(conn).await?;
+            let news = news::read_reply(reply);
+            news_id = news.last_id.unwrap_or(news_id);
+            wanted.extend(news.hosts);
+        }
+        read_at = Instant::now();
+        let reads = plan::reads(known, |followed| followed.ours, &wanted, sweep);
+        wanted.clear();
+        for slice in reads {
+            wanted.extend(read_streams(conn, fleet, timing, known, &slice).await?);
         }
     }
     Ok(())
 }
 
-/// Reads the host list, new catalogues and every host's claim.
-async fn list(
+/// Reads the streams of hosts `ids` from where each was left (without waiting) and
+/// ingests their frames; the hosts whose stream may hold more are returned.
+async fn read_streams(
     conn: &mut MultiplexedConnection,
     fleet: &Fleet,
+    timing: Timing,
     known: &mut BTreeMap<String, Followed>,
-    hub_id: &str,
-) -> Result<(), RedisError> {
-    let hosts: HashMap<String, String> = conn.hgetall(keys::HOSTS).await?;
-    for (id, json) in hosts {
-        let Ok(meta) = serde_json::from_str::<HostMeta>(&json) else { continue };
-        let followed = known.entry(id.clone()).or_insert_with(|| Followed {
-            last_id: "0-0".into(),
-            meta: meta.clone(),
-            catalog: None,
-            applied: 0,
-            hub: None,
-            ours: false,
-        });
-        if followed.catalog.as_ref().is_none_or(|(digest, _)| *digest != meta.catalog) {
-            let text: Option<String> = conn.get(keys::catalog(&id)).await?;
-            if let Some(catalog) = text.and_then(|text| serde_json::from_str::<Catalog>(&text).ok()) {
-                followed.catalog = Some((meta.catalog.clone(), catalog));
-                followed.applied = 0;
-            }
-        }
-        followed.meta = meta;
+    ids: &[String],
+) -> Result<Vec<String>, RedisError> {
+    let mut read = ::redis::cmd("XREAD");
+    read.arg("COUNT").arg(COUNT).arg("STREAMS");
+    for id in ids {
+        read.arg(keys::frames(id));
     }
-    if !known.is_empty() {
-        let claims: Vec<String> = known.keys().map(|id| keys::claim(id)).collect();
-        let held: Vec<Option<String>> = ::redis::cmd("MGET").arg(&claims).query_async(conn).await?;
-        for ((id, followed), holder) in known.iter_mut().zip(held) {
-            followed.ours = holder.as_deref().is_some_and(|holder| claim::is_ours(holder, hub_id));
-            fleet.set_held_elsewhere(id, holder.is_some());
+    for id in ids {
+        read.arg(known.get(id).map_or("0-0", |followed| followed.last_id.as_str()));
+    }
+    let reply: Value = read.query_async(conn).await?;
+    let mut more = Vec::new();
+    for (key, entries) in keys::read_reply(reply) {
+        let Some(id) = keys::host_of(&key) else { continue };
+        let Some(followed) = known.get_mut(id) else { continue };
+        if entries.len() >= COUNT {
+            more.push(id.to_owned());
+        }
+        for entry in entries {
+            ingest(fleet, id, followed, entry, timing).await;
         }
     }
-    Ok(())
+    Ok(more)
 }
 
 /// Ingests one entry of host `id`'s stream into its hub (a duplicate is dropped by
@@ -168,6 +191,10 @@ async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, 
                 interval: Duration::from_millis(followed.meta.interval_ms.max(1)),
             };
             let Some(hub) = fleet.followed(id, &remote, timing) else { return };
+            // The host may be new to the fleet: it learns where its agent is.
+            if let Some(held) = followed.held {
+                fleet.set_held_elsewhere(id, held);
+            }
             hub
         }
     };

@@ -8,6 +8,12 @@
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
 //! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL), and the
 //! `pulse:alerts:*` keys hold what the fleet's alerting shares (see below).
+//!
+//! What the followers read to name only what moved: `pulse:hosts:rev` (a counter
+//! raised whenever `pulse:hosts` or `pulse:hosts:removed` changes, so the host list
+//! is read again only then), `pulse:hosts:removed` (a hash of hosts an admin removed,
+//! id → ms, until an agent describes the host again) and `pulse:news` (a stream
+//! whose entries name the hosts an appender's round wrote frames of, `news`).
 
 use std::collections::BTreeMap;
 
@@ -48,6 +54,17 @@ pub const ALERT_DONE: &str = "pulse:alerts:done";
 pub fn delivery(id: &str, webhook: &str) -> String {
     format!("{id}|{webhook}")
 }
+
+// What followers read to name only what moved (`follow`, `news`, `forget`).
+
+/// Raised (`INCR`) whenever `pulse:hosts` or [`HOSTS_REMOVED`] changes.
+pub const HOSTS_REV: &str = "pulse:hosts:rev";
+
+/// The hosts an admin removed (id → ms), until an agent describes one again.
+pub const HOSTS_REMOVED: &str = "pulse:hosts:removed";
+
+/// The stream naming the hosts each append round wrote frames of.
+pub const NEWS: &str = "pulse:news";
 
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {
@@ -140,7 +157,8 @@ fn entry(value: Value) -> Option<Entry> {
     }
 }
 
-fn text(value: Value) -> Option<String> {
+/// A reply's text, if it is one.
+pub(super) fn text(value: Value) -> Option<String> {
     match value {
         Value::BulkString(bytes) => String::from_utf8(bytes).ok(),
         Value::SimpleString(text) => Some(text),
@@ -149,10 +167,11 @@ fn text(value: Value) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn bulk(text: &str) -> Value {
+    /// A bulk string reply.
+    pub(crate) fn bulk(text: &str) -> Value {
         Value::BulkString(text.as_bytes().to_vec())
     }
 
@@ -160,7 +179,8 @@ mod tests {
         Value::Array(vec![bulk(key), Value::Array(entries)])
     }
 
-    fn entry_of(id: &str, fields: &[&str]) -> Value {
+    /// A stream entry reply.
+    pub(crate) fn entry_of(id: &str, fields: &[&str]) -> Value {
         Value::Array(vec![bulk(id), Value::Array(fields.iter().map(|f| bulk(f)).collect())])
     }
 
