@@ -15,7 +15,7 @@ pub struct Notice {
 }
 
 /// What it means for the page while Redis is out of reach.
-const DETAIL: &str = "Hosts whose agents are on this hub stay live; \
+const DETAIL: &str = "This hub's own host and its agents' hosts stay live; \
     hosts on other hubs pause here and catch up when it returns.";
 
 /// The notice while Redis has been out of reach since `down_since` (ms), seen at
