@@ -43,13 +43,14 @@ async function sharedWithB() {
   throw new Error(`hub B does not list hub A's own host:\n${hubs[0].output}\n${hubs[1].output}`);
 }
 
-test('a lost shared log is said under the top bar while the hub\'s own host stays live, and unsaid when it returns', async () => {
+test('a lost shared log is said under the top bar while the hub\'s own host stays live, and unsaid when it returns', async (t) => {
   await sharedWithB();
   const onA = await openLive(browser, `${hubs[0].url}/?host=hub-a`, 'ws');
   const onB = await openLive(browser, `${hubs[1].url}/?host=hub-a`, 'ws');
   assert.equal((await pulseState(onB)).epoch, (await pulseState(onA)).epoch, 'hub A\'s own epoch, on hub B too');
   assert.equal(await onA.locator(NOTICE).count(), 0, 'nothing to say while Redis answers');
 
+  const killedAt = Date.now();
   await redis.kill();
   for (const page of [onA, onB]) {
     await page.locator(NOTICE).waitFor({ state: 'visible', timeout: 15_000 });
@@ -57,15 +58,18 @@ test('a lost shared log is said under the top bar while the hub\'s own host stay
     assert.match(text, /Shared log \(Redis\) unreachable since \d\d:\d\d/, text);
     assert.match(text, /stay live/, text);
   }
+  t.diagnostic(`notice shown on both pages ${Date.now() - killedAt} ms after Redis was killed`);
   // Hub A serves its own host live meanwhile.
   await waitFrames(onA, (await pulseState(onA)).frames + 8, 15_000);
   assert.equal((await pulseState(onA)).state, 'live');
   await onA.screenshot({ path: path.join(ROOT, 'target', 'redis-notice.png') });
 
   await redis.restart();
+  const restartedAt = Date.now();
   for (const page of [onA, onB]) {
     await page.locator(NOTICE).waitFor({ state: 'detached', timeout: 15_000 });
   }
+  t.diagnostic(`notice gone from both pages ${Date.now() - restartedAt} ms after Redis was ready again`);
   // Hub B gets hub A's host again, and what it missed arrives without a hole.
   const newest = (await pulseState(onA)).lastSeq;
   await onB.waitForFunction((seq) => (window.__pulse?.lastSeq ?? 0) > seq + 4, newest, { timeout: 30_000, polling: 50 });
