@@ -15,8 +15,8 @@ use leptos::prelude::*;
 
 use crate::charts::Window;
 use crate::components::{
-    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, LogDrawer,
-    ShareBanner, StatusBanner, Toolbar,
+    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, HubNotice,
+    LogDrawer, ShareBanner, StatusBanner, Toolbar,
 };
 use crate::config::Page;
 use crate::connection::LinkState;
@@ -178,6 +178,7 @@ pub fn Shell(
                     view! { <AccountMenu session=a.session admin_href=a.admin_href share_href=share_href sign_out=a.sign_out /> }
                 })}
             </header>
+            <HubNotice down_since=live.redis_down_since />
             <main>
                 {account.map(|a| view! { <ShareBanner session=a.session /> })}
                 <StatusBanner status=live.status has_data=has_data />

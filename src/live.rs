@@ -31,6 +31,10 @@ pub struct LiveMetrics {
     /// The fleet's pending and firing alerts as the stream last sent them (`None`
     /// until it sent a set: an older hub, or alerts off, never does).
     pub alerts: Signal<Option<Vec<LiveAlert>>>,
+    /// Since when (ms since the Unix epoch) the hub's link to its shared log (Redis,
+    /// `--redis`) is down, as the stream last said; `None` while it is up, or when
+    /// the hub has none or does not say.
+    pub redis_down_since: Signal<Option<i64>>,
     /// Starts the next attempt now instead of waiting for the backoff.
     pub retry_now: Callback<()>,
     /// Makes sure the store holds at least this many milliseconds of history,

@@ -60,6 +60,7 @@ fn fake_live() -> Fake {
         hosts: Signal::stored(Vec::new()),
         log: Signal::stored(Vec::new()),
         alerts: Signal::stored(None),
+        redis_down_since: Signal::stored(None),
         retry_now: Callback::new(|_| {}),
         backfill: Callback::new(move |ms| backfills.update(|b| b.push(ms))),
         history: HistoryClient::none(),

@@ -6,6 +6,7 @@ pub(crate) mod tag;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::LiveAlerts;
+use crate::hub_status::HubStatus;
 use crate::names::wire_names;
 use crate::{Catalog, Epoch, Frame};
 
@@ -30,6 +31,9 @@ pub enum ServerMessage {
     /// The fleet's pending and firing alerts (only to a client that asked, with
     /// `alerts=REV`); not a frame: it moves no cursor.
     Alerts(LiveAlerts),
+    /// The hub's own condition (only to a client that asked, with `hub=REV`); not a
+    /// frame: it moves no cursor.
+    Hub(HubStatus),
 }
 
 /// Opens a stream: who the server is and what it streams.

@@ -175,3 +175,19 @@ fn a_poll_answer_carrying_the_live_alerts_reads_like_serde_and_a_bad_one_is_refu
     let read: PollResponse = from_json(&cases[0]).expect("ours reads it");
     assert!(matches!(&read.messages[0], ServerMessage::Alerts(live) if live.rev == 9 && live.alerts.len() == 1));
 }
+
+#[test]
+fn a_hub_status_reads_like_serde_in_any_order_and_a_bad_one_is_refused_by_both() {
+    let cases = [
+        r#"{"type":"hub","rev":4,"redis_down_since":1700000000000}"#,
+        r#"{"redis_down_since":null,"rev":4,"type":"hub"}"#,
+        r#"{"type":"hub","rev":4}"#,
+        r#"{"type":"hub","redis_down_since":5}"#,
+        r#"{"type":"hub","rev":4,"redis_down_since":"soon"}"#,
+    ];
+    for json in cases {
+        same::<ServerMessage>(json);
+    }
+    let read: ServerMessage = from_json(cases[0]).expect("ours reads it");
+    assert_eq!(read, ServerMessage::Hub(HubStatus { rev: 4, redis_down_since: Some(1_700_000_000_000) }));
+}

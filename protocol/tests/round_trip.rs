@@ -49,6 +49,8 @@ fn every_server_message_round_trips_with_its_tag() {
     round_trip(ServerMessage::Heartbeat(Heartbeat { seq: 7, ts: 1 }), "heartbeat");
     round_trip(ServerMessage::Gap(Gap { reason: GapReason::TooOld, next_seq: 9, missed: Some(3) }), "gap");
     round_trip(ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: 1000 }), "bye");
+    round_trip(ServerMessage::Hub(HubStatus { rev: 5, redis_down_since: Some(1_700_000_000_000) }), "hub");
+    round_trip(ServerMessage::Hub(HubStatus { rev: 6, redis_down_since: None }), "hub");
 }
 
 #[test]

@@ -197,6 +197,9 @@ pub async fn serve(
             hub.host(),
         )
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        if !config.no_local {
+            redis.share_own(hub.clone());
+        }
         state.redis = Some(redis);
     }
     let fleet = state.fleet.clone();

@@ -8,11 +8,12 @@
 //! local [`Hub`](crate::hub::Hub) exactly as if an agent had pushed them (the
 //! streams of its own agents' hosts are not read: their frames reach it first).
 //! One agent per host across the fleet: its link holds a claim key with a short TTL
-//! (`claim`). Without Redis, a hub keeps serving its own agents' hosts, queues
-//! their frames, and says so in `/healthz` ([`health`]). Alerts are evaluated and
-//! sent by one hub at a time, the holder of a lease ([`lease`]), from one outbox
-//! the fleet shares ([`deliveries`]), with the rules and mutes made in the UI
-//! shared too ([`alert_rules`]). A host an admin removes is removed from every hub
+//! (`claim`); the hub's own host is shared the same way ([`own`]). Without Redis, a
+//! hub keeps serving its own agents' hosts, queues their frames, and says so in
+//! `/healthz` and to its pages ([`health`]). Alerts are evaluated and sent by one
+//! hub at a time, the holder of a lease ([`lease`]), from one outbox the fleet
+//! shares ([`deliveries`]), with the rules and mutes made in the UI shared too
+//! ([`alert_rules`]). A host an admin removes is removed from every hub
 //! ([`forget`]).
 
 pub mod alert_rules;
@@ -26,6 +27,7 @@ pub mod keys;
 pub mod lease;
 pub mod news;
 pub mod outbox;
+pub mod own;
 pub mod scripts;
 
 use std::collections::BTreeMap;
@@ -146,6 +148,18 @@ impl Redis {
         tokio::spawn(append::run(Arc::clone(&shared)));
         tokio::spawn(follow::run(Arc::clone(&shared), fleet, timing));
         Ok(Arc::new(Redis { shared, lease: OnceLock::new(), lease_task: Mutex::new(None) }))
+    }
+
+    /// Shares the hub's own host (the hub its sampler publishes to) with the other
+    /// hubs, through the same claim and stream as an agent's host ([`own`]).
+    pub fn share_own(&self, hub: Arc<crate::hub::Hub>) {
+        tokio::spawn(own::run(Arc::clone(&self.shared), hub));
+    }
+
+    /// What pages are told of this hub's link to Redis (the `hub` stream message),
+    /// as it changes.
+    pub fn told(&self) -> watch::Receiver<Arc<health::Told>> {
+        self.shared.health.told()
     }
 
     /// `/healthz`'s `redis` field; with alerts, `"alerts"` says this hub's part in

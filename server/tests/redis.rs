@@ -35,6 +35,15 @@ async fn redis_health(hub: &Hub) -> serde_json::Value {
     health["redis"].clone()
 }
 
+/// The hub status message a page holding revision `rev` is sent by a poll (none
+/// when `rev` is current).
+async fn hub_status(hub: &Hub, rev: u64) -> Option<serde_json::Value> {
+    let url = format!("{}/api/v1/poll?host=cache&hub={rev}", hub.url());
+    let polled: serde_json::Value = reqwest::get(url).await.expect("poll").json().await.expect("json");
+    let messages = polled["messages"].as_array().expect("messages");
+    messages.iter().find(|m| m["type"] == "hub").cloned()
+}
+
 #[tokio::test]
 async fn a_host_is_live_on_every_hub_and_a_cursor_resumes_on_another() {
     let redis = Redis::start().await;
@@ -112,6 +121,11 @@ async fn when_redis_restarts_the_hubs_say_so_recover_and_lose_nothing() {
     let down = redis_health(&a).await;
     assert_eq!(down["status"], "down", "{down}");
     assert!(down["error"].as_str().is_some_and(|e| !e.is_empty()), "{down}");
+    // Pages that ask (`hub=REV`) are told, with the time Redis went away.
+    let told = hub_status(&a, 0).await.expect("a page holding nothing is told");
+    assert_eq!(told["redis_down_since"], down["since"], "{told} / {down}");
+    let rev = told["rev"].as_u64().expect("rev");
+    assert_eq!(hub_status(&a, rev).await, None, "a page that holds it is not told again");
     // Hub A still serves its agent's host live.
     let mut on_a = Watcher::start(a.addr, "cache");
     on_a.wait_for_count(5, DEADLINE).await;
@@ -120,6 +134,9 @@ async fn when_redis_restarts_the_hubs_say_so_recover_and_lose_nothing() {
     a.proc.wait_for_lines("sharing hosts with the other hubs", 2, DEADLINE).await;
     b.proc.wait_for_lines("sharing hosts with the other hubs", 2, DEADLINE).await;
     assert_eq!(redis_health(&a).await["status"], "ok");
+    let back = hub_status(&a, rev).await.expect("the page is told Redis is back");
+    assert!(back["redis_down_since"].is_null(), "{back}");
+    assert!(back["rev"].as_u64().expect("rev") > rev, "{back}");
     let newest = on_a.frames().last().expect("frames").seq;
     on_b.wait_for("5 after the restart", DEADLINE, |seen| seen.seq >= newest + 5).await;
     assert_contiguous(&on_b.frames());
@@ -161,4 +178,38 @@ async fn a_host_removed_on_one_hub_is_gone_from_every_hub_until_its_agent_return
     let _back = agent(&["--hub", &a.url(), "--name", "old box"]);
     b.wait_for_status("old-box", HostStatus::Up, DEADLINE).await;
     c.wait_for_status("old-box", HostStatus::Up, DEADLINE).await;
+}
+
+#[tokio::test]
+async fn a_hubs_own_host_is_shared_and_a_second_hub_of_its_name_keeps_its_own_to_itself() {
+    let redis = Redis::start().await;
+    let named = |name: &'static str| {
+        let url = redis.url();
+        async move { Hub::start_with("127.0.0.1:0", &["--agent-token", TOKEN, "--redis", &url, "--name", name]).await }
+    };
+    let mut a = named("hub-a").await;
+    let mut on_a = Watcher::start(a.addr, "hub-a");
+    on_a.wait_for_count(5, DEADLINE).await;
+
+    // Hub B, started later, serves hub A's own host from the stream's history (a
+    // cursor from hub A resumes right after it) and live.
+    let b = named("hub-b").await;
+    let first = on_a.frames()[0].clone();
+    let mut on_b = Watcher::start_on(vec![b.addr], "hub-a", Some((first.epoch.clone(), first.seq)));
+    on_b.wait_for_count(8, DEADLINE).await;
+    let frames = on_b.frames();
+    assert_eq!(frames[0].seq, first.seq + 1, "resumed right after the cursor: {frames:?}");
+    assert_eq!(frames[0].epoch, first.epoch, "hub A's own epoch");
+    assert_contiguous(&frames);
+    assert!(on_b.gaps().is_empty(), "{:?}", on_b.gaps());
+    let newest = on_a.frames().last().expect("frames").seq;
+    on_b.wait_for("live after hub A's newest", DEADLINE, |seen| seen.seq > newest + 2).await;
+    let listed = b.wait_for_status("hub-a", HostStatus::Up, DEADLINE).await;
+    assert!(!listed.local, "hub A's own host is hub B's followed host");
+
+    // A third hub with hub A's name keeps its own host to itself and says why.
+    let mut c = named("hub-a").await;
+    c.proc.wait_for_line("give this hub its own --name to share it").await;
+    assert!(!a.proc.log().contains("give this hub its own --name"), "{}", a.proc.log());
+    a.proc.wait_for_line("sharing hosts with the other hubs").await;
 }

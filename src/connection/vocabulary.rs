@@ -1,6 +1,7 @@
 //! What goes into the engine (events) and what comes out (commands).
 
 use pulse_protocol::alerts::LiveAlerts;
+use pulse_protocol::HubStatus;
 use pulse_protocol::{Cursor, Frame, Hello, ServerMessage};
 
 use super::TransportKind;
@@ -112,6 +113,8 @@ pub enum Command {
     Gap,
     /// The fleet's pending and firing alerts, as the hub now has them.
     Alerts(LiveAlerts),
+    /// What the hub says of itself (whether its shared log, Redis, is out of reach).
+    Hub(HubStatus),
     /// Remember this transport for the next page load (None: forget, the best one works).
     Remember(Option<TransportKind>),
     /// A line for the connection log.

@@ -164,6 +164,7 @@ impl Runner {
                 self.sinks.store.update(SeriesStore::push_gap);
             }
             Command::Alerts(live) => self.sinks.set_alerts.set(Some(live.alerts)),
+            Command::Hub(status) => self.sinks.set_redis_down_since.set(status.redis_down_since),
             Command::Remember(transport) => remember::save(&self.server, transport),
             Command::Log(text) => self.log(&text),
             Command::SignedOut => self.sinks.signed_out.run(()),

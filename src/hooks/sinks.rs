@@ -22,6 +22,8 @@ pub struct Sinks {
     pub set_log: WriteSignal<Vec<LogEntry>>,
     /// The fleet's pending and firing alerts, as the stream last sent them.
     pub set_alerts: WriteSignal<Option<Vec<LiveAlert>>>,
+    /// Since when the hub's shared log (Redis) is out of reach, as the stream last said.
+    pub set_redis_down_since: WriteSignal<Option<i64>>,
     /// The server refused the page's credential: the access layer shows sign-in
     /// (or, for a share link, that it was revoked or expired).
     pub signed_out: Callback<()>,

@@ -37,12 +37,13 @@ pub fn use_live_metrics(
     let store = RwSignal::new(SeriesStore::default());
     let (log, set_log) = signal(Vec::<LogEntry>::new());
     let (alerts, set_alerts) = signal(None::<Vec<LiveAlert>>);
+    let (redis_down_since, set_redis_down_since) = signal(None::<i64>);
     let (page, set_page) = signal(None::<Page>);
     let hosts = RwSignal::new(Vec::<HostInfo>::new());
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
     let (server, set_server) = signal(None::<ServerUrl>);
     super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
-    let sinks = Sinks { set_status, set_catalog, store, set_log, set_alerts, signed_out };
+    let sinks = Sinks { set_status, set_catalog, store, set_log, set_alerts, set_redis_down_since, signed_out };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
     let history: StoredValue<Rc<Backfill>, LocalStorage> = StoredValue::new_local(Rc::default());
     super::debug::reset();
@@ -111,6 +112,7 @@ pub fn use_live_metrics(
         hosts: hosts.read_only().into(),
         log: log.into(),
         alerts: alerts.into(),
+        redis_down_since: redis_down_since.into(),
         retry_now,
         backfill,
         history: HistoryClient::new(server.into()),

@@ -2,7 +2,7 @@
 //! cursor the last answer gave. Long-poll asks the server to hold each request for
 //! one heartbeat (`wait`); poll asks with `wait=0` once per sampling interval. An
 //! empty answer (or one with only the live alerts, whose revision the next request
-//! names) is reported as a heartbeat, so the engine sees a quiet but healthy
+//! names, or the hub status) is reported as a heartbeat, so the engine sees a quiet but healthy
 //! link as alive; a request that hangs is ended by the engine's dead-link timer,
 //! which closes this transport and aborts the request in flight.
 
@@ -46,10 +46,12 @@ impl PollTransport {
             let mut pace = Pace { wait_s: 5, interval_ms: 1_000 };
             // The live alerts' revision held: the hub sends a set only when it has another.
             let mut alerts_rev = 0u64;
+            // The same for the hub status.
+            let mut hub_rev = 0u64;
             while !running.get() {
                 let wait = if long && !first { pace.wait_s.to_string() } else { "0".to_owned() };
-                let rev = alerts_rev.to_string();
-                let mut extra = vec![("wait", wait.as_str()), ("alerts", rev.as_str())];
+                let (rev, hub) = (alerts_rev.to_string(), hub_rev.to_string());
+                let mut extra = vec![("wait", wait.as_str()), ("alerts", rev.as_str()), ("hub", hub.as_str())];
                 if first {
                     // A resuming request gets no hello unless it asks: the engine needs one.
                     extra.push(("hello", "1"));
@@ -82,13 +84,14 @@ impl PollTransport {
                             pace.interval_ms = hello.interval_ms.clamp(100, 60_000) as u32;
                         }
                         ServerMessage::Alerts(live) => alerts_rev = live.rev,
+                        ServerMessage::Hub(status) => hub_rev = status.rev,
                         _ => {}
                     }
                 }
                 let mut messages = response.messages;
-                // An answer with nothing but alerts (a long-poll a new set ended) still
-                // says the link is alive.
-                if messages.iter().all(|m| matches!(m, ServerMessage::Alerts(_))) {
+                // An answer with nothing but notices (a long-poll a new set of alerts
+                // or a new hub status ended) still says the link is alive.
+                if messages.iter().all(|m| matches!(m, ServerMessage::Alerts(_) | ServerMessage::Hub(_))) {
                     messages.push(ServerMessage::Heartbeat(Heartbeat { seq: response.next, ts: 0 }));
                 }
                 cursor = Some(Cursor { epoch: response.epoch, seq: response.next });

@@ -8,7 +8,7 @@
 use super::{Decode, JsonError, JsonErrorKind, Reader};
 use crate::alerts::LiveAlerts;
 use crate::message::tag::Tag;
-use crate::{Bye, Frame, Gap, Heartbeat, Hello, ServerMessage};
+use crate::{Bye, Frame, Gap, Heartbeat, Hello, HubStatus, ServerMessage};
 
 impl Decode for ServerMessage {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
@@ -24,6 +24,7 @@ impl Decode for ServerMessage {
             Tag::Gap => ServerMessage::Gap(Gap::decode(reader)?),
             Tag::Bye => ServerMessage::Bye(Bye::decode(reader)?),
             Tag::Alerts => ServerMessage::Alerts(LiveAlerts::decode(reader)?),
+            Tag::Hub => ServerMessage::Hub(HubStatus::decode(reader)?),
         };
         debug_assert_eq!(reader.position(), end, "both passes read the same object");
         Ok(message)

@@ -5,7 +5,7 @@
 use super::{Decode, JsonError, Reader};
 use crate::{
     ApiError, Bye, Catalog, Epoch, Frame, Gap, Heartbeat, Hello, HistoryResponse, HistorySeries, HostInfo,
-    HostsResponse, PollResponse, ProcessInfo, SeriesInfo,
+    HostsResponse, HubStatus, PollResponse, ProcessInfo, SeriesInfo,
 };
 
 /// Implements [`Decode`] for a struct read from an object with the fields' own
@@ -54,6 +54,7 @@ decode_struct!(Hello {
 decode_struct!(Heartbeat { required: [seq, ts] });
 decode_struct!(Gap { required: [reason, next_seq], optional: [missed] });
 decode_struct!(Bye { required: [reason, retry_ms] });
+decode_struct!(HubStatus { required: [rev], optional: [redis_down_since] });
 decode_struct!(PollResponse { required: [epoch, next, messages] });
 decode_struct!(HistoryResponse { required: [epoch, first_seq, last_seq, ts, series], optional: [tier, step_ms] });
 decode_struct!(HistorySeries { required: [host, values] });

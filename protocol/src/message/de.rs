@@ -15,6 +15,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor}
 use super::tag::Tag;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 use crate::alerts::{LiveAlert, LiveAlerts};
+use crate::hub_status::HubStatus;
 use crate::names::name_to_value;
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
 
@@ -46,6 +47,7 @@ struct Fields {
     retry_ms: Option<u64>,
     rev: Option<u64>,
     alerts: Option<Vec<LiveAlert>>,
+    redis_down_since: Option<Option<i64>>,
 }
 
 struct MessageVisitor;
@@ -92,6 +94,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "retry_ms" => fill(m, &mut f.retry_ms, "retry_ms")?,
                 "rev" => fill(m, &mut f.rev, "rev")?,
                 "alerts" => fill(m, &mut f.alerts, "alerts")?,
+                "redis_down_since" => fill(m, &mut f.redis_down_since, "redis_down_since")?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -150,6 +153,9 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         }
         Tag::Alerts => {
             ServerMessage::Alerts(LiveAlerts { rev: need(f.rev, "rev")?, alerts: need(f.alerts, "alerts")? })
+        }
+        Tag::Hub => {
+            ServerMessage::Hub(HubStatus { rev: need(f.rev, "rev")?, redis_down_since: f.redis_down_since.flatten() })
         }
     })
 }

@@ -18,6 +18,8 @@ wire_names! {
         Bye = "bye",
         /// [`crate::alerts::LiveAlerts`].
         Alerts = "alerts",
+        /// [`crate::HubStatus`].
+        Hub = "hub",
     }
 }
 
@@ -33,6 +35,7 @@ impl Tag {
             Tag::Gap => &["reason", "next_seq", "missed"],
             Tag::Bye => &["reason", "retry_ms"],
             Tag::Alerts => &["rev", "alerts"],
+            Tag::Hub => &["rev", "redis_down_since"],
         };
         fields.contains(&key)
     }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::{keys, scripts, Shared};
 
@@ -19,6 +19,16 @@ pub const RENEW: Duration = Duration::from_secs(1);
 /// A held claim; dropping it releases the claim.
 pub struct Hold {
     _release: oneshot::Sender<()>,
+    /// Turns false when another hub took the claim (it ran out while Redis was out
+    /// of reach), true again if this link gets it back.
+    held: watch::Receiver<bool>,
+}
+
+impl Hold {
+    /// Whether the claim is still this link's, as the last renewal found it.
+    pub fn held(&self) -> watch::Receiver<bool> {
+        self.held.clone()
+    }
 }
 
 /// Whether a claim's `holder` (its value) is a link of the hub `hub_id`.
@@ -47,12 +57,19 @@ pub async fn take(shared: &Arc<Shared>, id: &str) -> Option<Hold> {
         }
     }
     let (release, released) = oneshot::channel();
-    tokio::spawn(hold(Arc::clone(shared), key, token, released));
-    Some(Hold { _release: release })
+    let (held, watched) = watch::channel(true);
+    tokio::spawn(hold(Arc::clone(shared), key, token, released, held));
+    Some(Hold { _release: release, held: watched })
 }
 
 /// Renews the claim until the link ends, then releases it.
-async fn hold(shared: Arc<Shared>, key: String, token: String, mut released: oneshot::Receiver<()>) {
+async fn hold(
+    shared: Arc<Shared>,
+    key: String,
+    token: String,
+    mut released: oneshot::Receiver<()>,
+    ours: watch::Sender<bool>,
+) {
     let refresh = scripts::refresh();
     let mut lost = false;
     loop {
@@ -64,9 +81,13 @@ async fn hold(shared: Arc<Shared>, key: String, token: String, mut released: one
         let held: Result<i64, _> =
             refresh.key(&key).arg(&token).arg(TTL.as_millis() as u64).invoke_async(&mut conn).await;
         match held {
-            Ok(1) => lost = false,
+            Ok(1) => {
+                lost = false;
+                ours.send_replace(true);
+            }
             Ok(_) if !lost => {
                 lost = true;
+                ours.send_replace(false);
                 tracing::warn!(claim = %key, "another hub took this host's claim while redis was out of reach");
             }
             Ok(_) => {}

@@ -170,7 +170,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
             ServerMessage::Gap(gap) => tracing::warn!(host = %link.claim.id(), ?gap, "an agent lost frames"),
             ServerMessage::Bye(_) => return "the agent is restarting".into(),
             // An agent's stream never asks for alerts; one that came is nothing to the hub.
-            ServerMessage::Alerts(_) => {}
+            ServerMessage::Alerts(_) | ServerMessage::Hub(_) => {}
         }
     }
 }

@@ -4,7 +4,7 @@
 //! the wait (at most [`MAX_WAIT`] s) runs out, then answers with no messages: that
 //! empty answer is the long-poll heartbeat. With `alerts=REV` an answer also
 //! carries the live alerts when they are another revision than `REV`, and a new
-//! set ends a long-poll's wait; `next` counts frames only. The body is a [`PollResponse`] whose
+//! set ends a long-poll's wait; `hub=REV` does the same for the hub status; `next` counts frames only. The body is a [`PollResponse`] whose
 //! messages are the JSON the hub serialised, written as they are.
 
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use pulse_protocol::{Epoch, PollResponse, ServerMessage};
 use serde_json::value::RawValue;
 
 use super::feed::json;
-use super::live_alerts::AlertsFeed;
+use super::notices::Notices;
 use super::params::Params;
 use crate::access::grant::Grant;
 use crate::error::AppError;
@@ -35,7 +35,7 @@ pub async fn handler(
     params: Params,
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
-    let mut alerts = AlertsFeed::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
+    let mut notices = Notices::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     let wait = params.wait_seconds(MAX_WAIT)?;
     let hub = &state.hub_for(params.get("host"))?;
     let mut subscription = hub.subscribe(cursor.as_ref());
@@ -67,7 +67,7 @@ pub async fn handler(
     if let Some(gap) = subscription.resume.gap {
         messages.push(json(&ServerMessage::Gap(gap)));
     }
-    messages.extend(alerts.due());
+    messages.extend(std::iter::from_fn(|| notices.due()));
 
     if messages.is_empty() && frames.is_empty() && wait > 0.0 {
         let _slot = state.slot()?;
@@ -75,7 +75,7 @@ pub async fn handler(
         let deadline = Duration::from_secs_f64(wait);
         tokio::select! {
             _ = tokio::time::timeout(deadline, subscription.live.recv()) => {}
-            () = alerts.changed() => messages.extend(alerts.due()),
+            () = notices.changed() => messages.extend(std::iter::from_fn(|| notices.due())),
             _ = shutdown.changed() => {
                 return Err(AppError::Unavailable { reason: "the server is restarting", retry_after: state.retry_secs() });
             }

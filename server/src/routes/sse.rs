@@ -3,7 +3,8 @@
 //! Every message is a default-type `data:` event, so `EventSource.onmessage` sees
 //! all of them, heartbeats included (comments never reach the page). Frames carry
 //! `id: EPOCH:SEQ`, so the browser's own `Last-Event-ID` resumes exactly; the live
-//! alerts (`alerts=REV`) come after `hello` and on every change, without an `id`,
+//! alerts (`alerts=REV`) and the hub status (`hub=REV`) come after `hello` and on
+//! every change, without an `id`,
 //! so they never move that cursor. Events are written as they come: the body is a
 //! stream, never buffered or compressed.
 
@@ -18,7 +19,7 @@ use futures_util::{stream, Stream, StreamExt};
 use pulse_protocol::Cursor;
 
 use super::feed::{Feed, Outgoing};
-use super::live_alerts::AlertsFeed;
+use super::notices::Notices;
 use super::params::{bad, shown, Params};
 use crate::access::grant::Grant;
 use crate::error::AppError;
@@ -34,7 +35,7 @@ pub async fn handler(
     headers: HeaderMap,
     params: Params,
 ) -> Result<Response, AppError> {
-    let alerts = AlertsFeed::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
+    let notices = Notices::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     // An empty Last-Event-ID means "no event seen yet": fall back to the query.
     let cursor = match headers.get("last-event-id").filter(|value| !value.is_empty()) {
         Some(value) => Some(parse_last_event_id(value)?),
@@ -47,7 +48,7 @@ pub async fn handler(
     }
     let feed = Feed::new(state.hub_for(params.get("host"))?, cursor.as_ref(), state.retry);
     let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
-    let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, alerts, slot));
+    let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, notices, slot));
     let mut response = Body::from_stream(body).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -61,19 +62,19 @@ fn parse_last_event_id(value: &HeaderValue) -> Result<Cursor, AppError> {
     text.parse::<Cursor>().map_err(|e| bad(format!("Last-Event-ID {} is not a resume token: {e}", shown(text))))
 }
 
-/// The feed as body chunks, with the live alerts once `hello` is out; the
+/// The feed as body chunks, with the notices (live alerts, hub status) once `hello` is out; the
 /// connection slot lives as long as the stream.
-fn events(feed: Feed, alerts: AlertsFeed, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+fn events(feed: Feed, notices: Notices, slot: Slot) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
     let hello_sent = false;
-    stream::unfold((feed, alerts, hello_sent, slot), |(mut feed, mut alerts, hello_sent, slot)| async move {
+    stream::unfold((feed, notices, hello_sent, slot), |(mut feed, mut notices, hello_sent, slot)| async move {
         let outgoing = loop {
-            if let Some(json) = hello_sent.then(|| alerts.due()).flatten() {
-                return Some((Ok(Bytes::from(format!("data: {json}\n\n"))), (feed, alerts, hello_sent, slot)));
+            if let Some(json) = hello_sent.then(|| notices.due()).flatten() {
+                return Some((Ok(Bytes::from(format!("data: {json}\n\n"))), (feed, notices, hello_sent, slot)));
             }
             tokio::select! {
                 biased;
                 outgoing = feed.next() => break outgoing?,
-                () = alerts.changed(), if hello_sent => {}
+                () = notices.changed(), if hello_sent => {}
             }
         };
         let chunk = match outgoing {
@@ -81,6 +82,6 @@ fn events(feed: Feed, alerts: AlertsFeed, slot: Slot) -> impl Stream<Item = Resu
             Outgoing::Frame(frame) => frame.sse.clone(),
             Outgoing::Bye(json) => Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms())),
         };
-        Some((Ok(chunk), (feed, alerts, true, slot)))
+        Some((Ok(chunk), (feed, notices, true, slot)))
     })
 }

@@ -29,7 +29,7 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
 use super::feed::json;
-use super::live_alerts::AlertsFeed;
+use super::notices::Notices;
 use super::params::Params;
 use crate::access::grant::Grant;
 use crate::error::AppError;
@@ -60,7 +60,7 @@ pub async fn handler(
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
     let grant = request.extensions().get::<Grant>();
-    let alerts = AlertsFeed::new(&state, &params, grant)?;
+    let notices = Notices::new(&state, &params, grant)?;
     let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0.clone());
     let (response, upgrade) = handshake::accept(&mut request)?;
     let Some(peer) = peer else {
@@ -92,7 +92,7 @@ pub async fn handler(
         let client = Client { hub, subscriber, retry_ms, _slot: slot };
         // Cut (the client stopped reading): dropping the socket ends it.
         tokio::select! {
-            () = serve(socket, client, start, alerts) => {}
+            () = serve(socket, client, start, notices) => {}
             () = peer.link.cut_off() => {}
         }
     });
@@ -114,13 +114,13 @@ enum Event {
     Shutdown,
     /// The fan-out queued bytes, skipped a frame, or gave up on the client.
     Fanout,
-    /// A new set of live alerts.
-    Alerts,
+    /// New live alerts or a new hub status.
+    Notices,
     /// What the client sent (`None`: the connection is gone).
     Incoming(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
 }
 
-async fn serve(mut socket: Socket, client: Client, start: Start, mut alerts: AlertsFeed) {
+async fn serve(mut socket: Socket, client: Client, start: Start, mut notices: Notices) {
     let mut opening = vec![client.hub.hello(&start.catalog, start.seq)];
     opening.extend(start.resume.gap.map(|gap| json(&ServerMessage::Gap(gap))));
     for message in opening {
@@ -133,7 +133,7 @@ async fn serve(mut socket: Socket, client: Client, start: Start, mut alerts: Ale
             return;
         }
     }
-    if let Some(message) = alerts.due() {
+    while let Some(message) = notices.due() {
         if !send(&mut socket, Message::Text(message.into())).await {
             return;
         }
@@ -149,7 +149,7 @@ async fn serve(mut socket: Socket, client: Client, start: Start, mut alerts: Ale
             biased;
             _ = shutdown.wait_for(|stopping| *stopping) => Event::Shutdown,
             () = client.subscriber.notified() => Event::Fanout,
-            () = alerts.changed() => Event::Alerts,
+            () = notices.changed() => Event::Notices,
             incoming = socket.next() => Event::Incoming(incoming),
         };
         catching_up = false;
@@ -176,8 +176,8 @@ async fn serve(mut socket: Socket, client: Client, start: Start, mut alerts: Ale
                     }
                 }
             }
-            Event::Alerts => {
-                if let Some(message) = alerts.due() {
+            Event::Notices => {
+                while let Some(message) = notices.due() {
                     if !send(&mut socket, Message::Text(message.into())).await {
                         return;
                     }

@@ -143,9 +143,12 @@ impl Hub {
         Hub::start_with(listen, &["--agent-token", TOKEN]).await
     }
 
-    /// A hub with other flags.
+    /// A hub with other flags (named `the-hub` unless they give a `--name`).
     pub async fn start_with(listen: &str, extra: &[&str]) -> Self {
-        let mut args = vec!["--listen", listen, "--interval", INTERVAL, "--dist", "/nonexistent", "--name", "the-hub"];
+        let mut args = vec!["--listen", listen, "--interval", INTERVAL, "--dist", "/nonexistent"];
+        if !extra.contains(&"--name") {
+            args.extend(["--name", "the-hub"]);
+        }
         args.extend_from_slice(extra);
         let mut proc = Proc::spawn(&args);
         let stdout = proc.child.stdout.take().expect("stdout");

@@ -38,6 +38,7 @@ impl Engine {
                 ServerMessage::Heartbeat(_) => data = true,
                 ServerMessage::Gap(gap) => self.resume.server_gap(&gap, out),
                 ServerMessage::Alerts(alerts) => out.push(Command::Alerts(alerts)),
+                ServerMessage::Hub(status) => out.push(Command::Hub(status)),
                 ServerMessage::Bye(bye) => {
                     let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
                     if is_probe {

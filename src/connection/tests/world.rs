@@ -227,7 +227,7 @@ impl World {
             Command::CancelTimer(timer) => {
                 self.timers.remove(&timer);
             }
-            Command::Hello(_) | Command::Alerts(_) => {}
+            Command::Hello(_) | Command::Alerts(_) | Command::Hub(_) => {}
             Command::Frames(frames) => self.delivered.extend(frames.iter().map(|f| f.seq as i64)),
             Command::Gap => self.delivered.push(-1),
             Command::Remember(transport) => self.remembered = Some(transport),
