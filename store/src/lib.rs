@@ -10,6 +10,7 @@
 pub mod block;
 pub mod codec;
 pub mod engine;
+pub mod open;
 pub mod picture;
 pub mod rollup;
 pub mod tier;
@@ -17,5 +18,6 @@ pub mod tier;
 pub use block::{Block, Column, Rollup, RollupColumn};
 pub use codec::{CodecError, Select};
 pub use engine::{Deleted, HostRecord, Store, StoreError};
+pub use open::Open;
 pub use picture::{Drawn, Picture};
 pub use tier::{Tier, Tiers};
