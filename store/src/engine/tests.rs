@@ -1,23 +1,7 @@
+use super::test_dir::Dir;
 use super::*;
 use crate::block::Column;
 use crate::tier::{HOURS, MINUTES, RAW};
-
-/// A fresh directory under the system's temp dir, removed when dropped.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let path = std::env::temp_dir().join(format!("pulse-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Dir(path)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const MIN: i64 = 60_000;
 

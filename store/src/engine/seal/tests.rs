@@ -1,29 +1,11 @@
-use std::path::PathBuf;
-
 use super::*;
 use crate::block::Column;
+use crate::engine::test_dir::Dir;
 use crate::engine::HostRecord;
 use crate::open::Open;
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
-
-/// A fresh directory under the system's temp dir, removed when dropped.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let path = std::env::temp_dir().join(format!("pulse-seal-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Dir(path)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Segments of `every` rows at 1 Hz from seq 1 at time 0, `rows` in all, as an
 /// older hub wrote them: not cut at block edges.
@@ -71,7 +53,7 @@ fn segment_count(store: &Store) -> i64 {
 
 #[test]
 fn sealing_from_memory_writes_what_sealing_from_the_segments_writes() {
-    let (disk, memory) = (Dir::new("disk"), Dir::new("memory"));
+    let (disk, memory) = (Dir::new("seal-disk"), Dir::new("seal-memory"));
     let written = segments(2 * 3_600 + 300, 5);
     let mut by_disk = Store::open(&disk.0, Tiers::default()).unwrap();
     let mut by_memory = Store::open(&memory.0, Tiers::default()).unwrap();
@@ -103,7 +85,7 @@ fn sealing_from_memory_writes_what_sealing_from_the_segments_writes() {
 
 #[test]
 fn a_store_written_with_ten_minute_blocks_opens_and_keeps_every_row() {
-    let dir = Dir::new("old");
+    let dir = Dir::new("seal-old");
     let mut old = Tiers::default();
     old.0[RAW].block_ms = 10 * MIN;
     // The previous format: 10-minute raw chunks, 7-second segments that cross
@@ -138,7 +120,7 @@ fn a_store_written_with_ten_minute_blocks_opens_and_keeps_every_row() {
 
 #[test]
 fn a_segment_straddling_the_seal_stays_readable() {
-    let dir = Dir::new("straddle");
+    let dir = Dir::new("seal-straddle");
     let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
     let written = segments(3_700, 70);
     store.write(&[record(3_700)], &written).unwrap();
