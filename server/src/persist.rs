@@ -1,8 +1,8 @@
 //! The hub's side of the history store: every host's frames go to disk in small
 //! segments (the hub's own host before anyone sees a frame; agents' hosts every
-//! [`FLUSH_EVERY`], acknowledged to the agent only once stored), segments are
-//! sealed into chunks with their rollups as time passes, and retention and caps
-//! are enforced. When the store cannot be opened or written, the hub says so in
+//! [`FLUSH_EVERY`], acknowledged to the agent only once stored), each hour's
+//! rows are sealed into a chunk with their rollups from the copy held in memory
+//! (`unsealed`), and retention and caps are enforced. When the store cannot be opened or written, the hub says so in
 //! one line and goes on serving live data from memory.
 //!
 //! What a crash loses: a `kill -9` loses at most the agents' frames of the last

@@ -4,7 +4,8 @@
 //!
 //! The pure core decides what is kept and how: [`block`] (the data), [`codec`]
 //! (bytes), [`rollup`] (min/max/avg/count buckets), [`picture`] (a window at a
-//! chart's resolution), [`tier`] (what each tier keeps). [`engine`] is the one
+//! chart's resolution), [`tier`] (what each tier keeps), [`open`] (a host's rows
+//! not sealed yet, held compactly in memory for the seal). [`engine`] is the one
 //! edge that does I/O: SQLite, one file in the data directory.
 
 pub mod block;
