@@ -1,8 +1,8 @@
 //! The hub's side of the history store: every host's frames go to disk in small
 //! segments (the hub's own host before anyone sees a frame; agents' hosts every
-//! [`FLUSH_EVERY`], acknowledged to the agent only once stored), segments are
-//! sealed into chunks with their rollups as time passes, and retention and caps
-//! are enforced. When the store cannot be opened or written, the hub says so in
+//! [`FLUSH_EVERY`], acknowledged to the agent only once stored), each hour's
+//! rows are sealed into a chunk with their rollups from the copy held in memory
+//! (`unsealed`), and retention and caps are enforced. When the store cannot be opened or written, the hub says so in
 //! one line and goes on serving live data from memory.
 //!
 //! What a crash loses: a `kill -9` loses at most the agents' frames of the last
@@ -14,16 +14,20 @@ pub mod pending;
 pub mod picture;
 mod read;
 mod rounds;
+mod unsealed;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use pulse_protocol::Catalog;
+use pulse_store::block::runs;
+use pulse_store::tier::RAW;
 use pulse_store::{Block, HostRecord, Store, StoreError, Tiers};
 
 pub use keeper::HostKeeper;
+use unsealed::Unsealed;
 
 /// How long an agent host's frames wait before they are written: each host's
 /// own clock, so ten thousand hosts' writes spread over the interval instead of
@@ -53,6 +57,11 @@ pub struct Persist {
     /// the store's lock while a write holds it).
     open: bool,
     state: Mutex<State>,
+    /// Rows written and not sealed yet, the seals' source (locked after `store`,
+    /// never before it, so a write and its rows in memory are one step for a seal).
+    unsealed: Mutex<Unsealed>,
+    /// The raw tier's block length: segments are cut at its edges.
+    block_ms: i64,
 }
 
 #[derive(Default)]
@@ -102,7 +111,13 @@ impl Persist {
             }
         };
         let open = store.is_some();
-        let persist = Persist { store: Mutex::new(store), open, state: Mutex::default() };
+        let restored: HashSet<String> = match &store {
+            Some(store) => store.hosts().map(|hosts| hosts.into_iter().map(|h| h.id).collect()).unwrap_or_default(),
+            None => HashSet::new(),
+        };
+        let block_ms = tiers.0[RAW].block_ms;
+        let unsealed = Mutex::new(Unsealed::new(block_ms, restored));
+        let persist = Persist { store: Mutex::new(store), open, state: Mutex::default(), unsealed, block_ms };
         if let Ok(hosts) = persist.hosts() {
             let mut state = persist.lock_state();
             for host in hosts {
@@ -119,7 +134,9 @@ impl Persist {
 
     /// A store that keeps nothing (memory only).
     pub fn none() -> Arc<Persist> {
-        Arc::new(Persist { store: Mutex::new(None), open: false, state: Mutex::default() })
+        let block_ms = Tiers::default().0[RAW].block_ms;
+        let unsealed = Mutex::new(Unsealed::new(block_ms, HashSet::new()));
+        Arc::new(Persist { store: Mutex::new(None), open: false, state: Mutex::default(), unsealed, block_ms })
     }
 
     /// Whether a store is open.
@@ -166,7 +183,9 @@ impl Persist {
             state.unsealed.remove(id);
             state.hosts.remove(id);
         }
-        if let Some(store) = self.lock_store().as_mut() {
+        let mut store = self.lock_store();
+        self.lock_unsealed().forget(id);
+        if let Some(store) = store.as_mut() {
             if let Err(error) = store.forget(id) {
                 tracing::error!(host = %id, "history store: could not forget the host: {error}");
             }
@@ -214,21 +233,36 @@ impl Persist {
         self.write_batch(vec![(id.to_owned(), blocks)]);
     }
 
-    /// Writes `batch` in one transaction; what fails waits for the next flush.
-    /// Returns false when there is no store.
+    /// Writes `batch` in one transaction, as segments cut at block edges (so a
+    /// seal from memory deletes whole segments); what is stored joins the rows
+    /// held for sealing, what fails waits for the next flush. Returns false when
+    /// there is no store.
     fn write_batch(&self, batch: Vec<(String, Vec<Block>)>) -> bool {
         let records = self.records(&batch);
+        let block_ms = self.block_ms;
         let segments: Vec<(String, Block)> = batch
             .into_iter()
-            .flat_map(|(id, blocks)| blocks.into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b)))
+            .flat_map(|(id, blocks)| {
+                runs(&blocks, block_ms).into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b))
+            })
             .collect();
-        let result = match self.lock_store().as_mut() {
+        let mut store = self.lock_store();
+        let result = match store.as_mut() {
             Some(store) => store.write(&records, &segments),
             None => return false,
         };
         match result {
-            Ok(()) => self.stored(&records),
+            Ok(()) => {
+                let mut unsealed = self.lock_unsealed();
+                for (id, block) in segments {
+                    unsealed.push(&id, block);
+                }
+                drop(unsealed);
+                drop(store);
+                self.stored(&records);
+            }
             Err(error) => {
+                drop(store);
                 self.failed(&error);
                 self.requeue(segments);
             }
@@ -314,7 +348,19 @@ impl Persist {
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    fn lock_unsealed(&self) -> MutexGuard<'_, Unsealed> {
+        self.unsealed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Bytes of rows held in memory for sealing.
+    pub fn unsealed_bytes(&self) -> usize {
+        self.lock_unsealed().bytes()
+    }
+
     fn lock_state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests;

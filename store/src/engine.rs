@@ -324,4 +324,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod test_dir;
+#[cfg(test)]
 mod tests;

@@ -4,12 +4,14 @@
 //!
 //! The pure core decides what is kept and how: [`block`] (the data), [`codec`]
 //! (bytes), [`rollup`] (min/max/avg/count buckets), [`picture`] (a window at a
-//! chart's resolution), [`tier`] (what each tier keeps). [`engine`] is the one
+//! chart's resolution), [`tier`] (what each tier keeps), [`open`] (a host's rows
+//! not sealed yet, held compactly in memory for the seal). [`engine`] is the one
 //! edge that does I/O: SQLite, one file in the data directory.
 
 pub mod block;
 pub mod codec;
 pub mod engine;
+pub mod open;
 pub mod picture;
 pub mod rollup;
 pub mod tier;
@@ -17,5 +19,6 @@ pub mod tier;
 pub use block::{Block, Column, Rollup, RollupColumn};
 pub use codec::{CodecError, Select};
 pub use engine::{Deleted, HostRecord, Store, StoreError};
+pub use open::Open;
 pub use picture::{Drawn, Picture};
 pub use tier::{Tier, Tiers};

@@ -36,7 +36,7 @@ impl Default for Tiers {
     /// caps that hold those for a thousand hosts of 30 series at 1 Hz.
     fn default() -> Self {
         Tiers([
-            Tier { name: "raw", step_ms: 0, block_ms: 10 * MINUTE, retention_ms: 14 * DAY, cap_bytes: 64 * GIB },
+            Tier { name: "raw", step_ms: 0, block_ms: HOUR, retention_ms: 14 * DAY, cap_bytes: 64 * GIB },
             Tier { name: "1m", step_ms: MINUTE, block_ms: DAY, retention_ms: 365 * DAY, cap_bytes: 16 * GIB },
             Tier { name: "1h", step_ms: HOUR, block_ms: 30 * DAY, retention_ms: 5 * 365 * DAY, cap_bytes: 4 * GIB },
         ])

@@ -1,50 +1,56 @@
 //! Bytes on disk per sample, on real host data: the recorded frames go through
-//! the store as a hub writes them (5-second segments, sealed every 10 minutes
-//! with their rollups), then the file's pages in use are counted.
+//! the server's own `Persist` as a hub writes an agent's host (5-second
+//! segments, sealed from memory into blocks of `--block-minutes`, default the
+//! raw tier's, with their rollups), then the file's pages in use are counted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use pulse_server::persist::pending;
+use pulse_protocol::Epoch;
+use pulse_server::hub::Keeper;
+use pulse_server::persist::{pending, Persist};
 use pulse_store::{Store, Tiers};
 
-use crate::{real, required};
+use crate::{number, real, required};
 
 /// Runs the measurement and prints a markdown table.
 pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let (frames, catalog) = real::read(required(flags, "frames")?)?;
+    let mut tiers = Tiers::default();
+    let minutes = number(flags, "block-minutes", (tiers.0[0].block_ms / 60_000) as u64)?.max(1);
+    tiers.0[0].block_ms = minutes as i64 * 60_000;
     let dir = std::env::temp_dir().join(format!("pulse-bytes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut store = Store::open(&dir, Tiers::default()).map_err(|e| e.to_string())?;
-    let block_ms = store.tiers().0[0].block_ms;
-    let mut pending = Vec::new();
-    let mut sealed_to = i64::MIN;
+    let persist = Persist::open(&dir, tiers);
+    let keeper = persist.keeper("host");
+    let epoch = Epoch("rec".into());
+    let catalog = Arc::new(catalog);
     let mut samples = 0usize;
+    let mut held = 0usize;
     for (i, frame) in frames.iter().enumerate() {
         samples += frame.values.len();
-        pending::append(&mut pending, "rec", frame, &catalog);
+        keeper.keep(&epoch, frame, &catalog, false);
         if i % 5 == 4 {
-            let segments: Vec<_> = pending.drain(..).map(|b| ("host".to_owned(), b)).collect();
-            store.write(&[], &segments).map_err(|e| e.to_string())?;
+            persist.flush();
         }
-        let boundary = frame.ts.div_euclid(block_ms) * block_ms;
-        if boundary > sealed_to {
-            store.seal("host", boundary).map_err(|e| e.to_string())?;
-            sealed_to = boundary;
-        }
+        held = held.max(persist.unsealed_bytes());
+        persist.seal(frame.ts);
     }
-    let segments: Vec<_> = pending.drain(..).map(|b| ("host".to_owned(), b)).collect();
-    store.write(&[], &segments).map_err(|e| e.to_string())?;
-    store.seal("host", i64::MAX).map_err(|e| e.to_string())?;
-    let tiers = store.bytes().map_err(|e| e.to_string())?;
+    persist.flush();
+    persist.seal(i64::MAX);
+    drop(keeper);
+    drop(persist);
+    let store = Store::open(&dir, tiers).map_err(|e| e.to_string())?;
+    let tier_bytes = store.bytes().map_err(|e| e.to_string())?;
     let used = store.used_bytes().map_err(|e| e.to_string())?;
     let empty_dir = dir.join("empty");
-    let empty = Store::open(&empty_dir, Tiers::default()).and_then(|s| s.used_bytes()).map_err(|e| e.to_string())?;
+    let empty = Store::open(&empty_dir, tiers).and_then(|s| s.used_bytes()).map_err(|e| e.to_string())?;
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     let span_s = (frames.last().map_or(0, |f| f.ts) - frames[0].ts) as f64 / 1e3;
     let per = |bytes: u64| bytes as f64 / samples as f64;
     println!(
-        "Real data: {} frames of this machine over {:.0} minutes, {} series, {samples} samples.",
+        "Real data: {} frames of this machine over {:.0} minutes, {} series, {samples} samples; raw blocks of {minutes} minutes.",
         frames.len(),
         span_s / 60.0,
         catalog.series.len()
@@ -52,15 +58,17 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     println!();
     println!("| part | bytes | bytes per sample |");
     println!("|---|---:|---:|");
-    println!("| raw tier (every sample) | {} | {:.3} |", tiers[0], per(tiers[0]));
-    println!("| 1-minute rollups | {} | {:.3} |", tiers[1], per(tiers[1]));
-    println!("| 1-hour rollups | {} | {:.3} |", tiers[2], per(tiers[2]));
+    println!("| raw tier (every sample) | {} | {:.3} |", tier_bytes[0], per(tier_bytes[0]));
+    println!("| 1-minute rollups | {} | {:.3} |", tier_bytes[1], per(tier_bytes[1]));
+    println!("| 1-hour rollups | {} | {:.3} |", tier_bytes[2], per(tier_bytes[2]));
     println!("| the SQLite file's pages in use | {used} | {:.3} |", per(used));
     println!(
         "| **the file's growth over an empty store's {empty} B** | {} | **{:.3}** |",
         used - empty,
         per(used - empty)
     );
+    println!();
+    println!("Memory held for sealing (the host's unsealed rows) at its peak: {:.1} KiB.", held as f64 / 1024.0);
     Ok(())
 }
 

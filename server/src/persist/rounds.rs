@@ -9,22 +9,37 @@ use std::time::Instant;
 use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
-    /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the segments of blocks that
-    /// have ended by `now`.
+    /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the rows of blocks that have
+    /// ended by `now`: from memory when it holds every one of them, else from the
+    /// segments (after a restart).
     pub fn seal(&self, now: i64) {
         let Some(block_ms) = self.lock_store().as_ref().map(|s| s.tiers().0[pulse_store::tier::RAW].block_ms) else {
             return;
         };
         let before = now.div_euclid(block_ms) * block_ms;
-        let due: Vec<String> = {
+        let due: Vec<(String, i64)> = {
             let state = self.lock_state();
-            state.unsealed.iter().filter(|(_, &t)| t < before).map(|(id, _)| id.clone()).take(SEALS_PER_ROUND).collect()
+            state
+                .unsealed
+                .iter()
+                .filter(|(_, &t)| t < before)
+                .map(|(id, &t)| (id.clone(), t))
+                .take(SEALS_PER_ROUND)
+                .collect()
         };
-        for id in due {
-            let result = match self.lock_store().as_mut() {
-                Some(store) => store.seal(&id, before),
-                None => return,
+        for (id, sealed_to) in due {
+            let mut guard = self.lock_store();
+            let Some(store) = guard.as_mut() else { return };
+            let mut unsealed = self.lock_unsealed();
+            let result = match unsealed.rows(&id, sealed_to, before) {
+                Some(Ok(rows)) => store.seal_rows(&id, before, &rows),
+                _ => store.seal(&id, before),
             };
+            if result.is_ok() {
+                unsealed.sealed(&id, before);
+            }
+            drop(unsealed);
+            drop(guard);
             match result {
                 Ok(_) => {
                     let mut state = self.lock_state();

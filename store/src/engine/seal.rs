@@ -1,14 +1,17 @@
-//! Sealing: a host's segments before a block edge become sealed raw chunks (one
+//! Sealing: a host's rows before a block edge become sealed raw chunks (one
 //! block of time each), and their minute and hour rollups are merged into those
-//! tiers' chunks, all in one transaction.
+//! tiers' chunks, all in one transaction with the segments' deletion. The rows
+//! come from memory ([`Store::seal_rows`], what the hub wrote since its last
+//! seal) or, when memory does not hold them all (after a restart), from the
+//! segments themselves ([`Store::seal`]).
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{Store, StoreError};
 use crate::block::{runs, split_at, Block, Rollup, RollupColumn};
 use crate::codec::{decode_block, decode_rollup, encode_block, encode_rollup, Select};
 use crate::rollup;
-use crate::tier::{Tier, HOURS, MINUTES, RAW};
+use crate::tier::{Tier, Tiers, HOURS, MINUTES, RAW};
 
 impl Store {
     /// Seals `host`'s segments before `before`: sealed raw chunks of one block
@@ -46,40 +49,63 @@ impl Store {
             for block in rest.iter().filter(|b| !b.is_empty()) {
                 keep.execute(params![host, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
             }
-            // An upsert, not INSERT OR REPLACE: a replace deletes without firing the
-            // delete trigger, and the tier's byte count would only ever grow.
-            let mut put = tx.prepare_cached(
-                "INSERT INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(host, tier, start) DO UPDATE SET end = excluded.end, data = excluded.data",
-            )?;
-            for block in sealed.iter().filter(|b| !b.is_empty()) {
-                put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
-            }
-            for (tier, of) in [(MINUTES, &tiers.0[MINUTES]), (HOURS, &tiers.0[HOURS])] {
-                let fresh = rollup::merge_all(
-                    &sealed.iter().map(|b| rollup::of_block(b, of.step_ms)).collect::<Vec<_>>(),
-                    of.step_ms,
-                );
-                for (start, part) in by_block(&fresh, of) {
-                    let old: Option<Vec<u8>> = tx
-                        .query_row(
-                            "SELECT data FROM chunks WHERE host = ?1 AND tier = ?2 AND start = ?3",
-                            params![host, tier as i64, start],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
-                    let merged = match old {
-                        Some(bytes) => rollup::merge_all(&[decode_rollup(&bytes, Select::All)?, part], of.step_ms),
-                        None => part,
-                    };
-                    let end = merged.ts.last().map_or(start, |&t| t + of.step_ms - 1);
-                    put.execute(params![host, tier as i64, start, end, encode_rollup(&merged)])?;
-                }
-            }
         }
+        put_sealed(&tx, &tiers, host, &sealed)?;
         tx.commit()?;
         Ok(count)
     }
+
+    /// Seals `rows`, every row of `host` taken before `before` that is not sealed
+    /// yet, as memory holds them (oldest first; replays are dropped), and deletes
+    /// the host's segments that end before `before`, without reading them back.
+    /// A segment that straddles `before` (only an older hub wrote those) is kept
+    /// and read as it is until [`Store::seal`] takes it. Returns how many
+    /// samples were sealed.
+    pub fn seal_rows(&mut self, host: &str, before: i64, rows: &[Block]) -> Result<usize, StoreError> {
+        let tiers = self.tiers;
+        let sealed = runs(rows, tiers.0[RAW].block_ms);
+        let count = sealed.iter().map(Block::len).sum();
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached("DELETE FROM segments WHERE host = ?1 AND start < ?2 AND end < ?2")?
+            .execute(params![host, before])?;
+        put_sealed(&tx, &tiers, host, &sealed)?;
+        tx.commit()?;
+        Ok(count)
+    }
+}
+
+/// Writes `sealed` (runs of one block each) as raw chunks, and merges their
+/// rollups into the minute and hour tiers' chunks.
+fn put_sealed(tx: &Transaction<'_>, tiers: &Tiers, host: &str, sealed: &[Block]) -> Result<(), StoreError> {
+    // An upsert, not INSERT OR REPLACE: a replace deletes without firing the
+    // delete trigger, and the tier's byte count would only ever grow.
+    let mut put = tx.prepare_cached(
+        "INSERT INTO chunks VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(host, tier, start) DO UPDATE SET end = excluded.end, data = excluded.data",
+    )?;
+    for block in sealed.iter().filter(|b| !b.is_empty()) {
+        put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
+    }
+    for (tier, of) in [(MINUTES, &tiers.0[MINUTES]), (HOURS, &tiers.0[HOURS])] {
+        let fresh =
+            rollup::merge_all(&sealed.iter().map(|b| rollup::of_block(b, of.step_ms)).collect::<Vec<_>>(), of.step_ms);
+        for (start, part) in by_block(&fresh, of) {
+            let old: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT data FROM chunks WHERE host = ?1 AND tier = ?2 AND start = ?3",
+                    params![host, tier as i64, start],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let merged = match old {
+                Some(bytes) => rollup::merge_all(&[decode_rollup(&bytes, Select::All)?, part], of.step_ms),
+                None => part,
+            };
+            let end = merged.ts.last().map_or(start, |&t| t + of.step_ms - 1);
+            put.execute(params![host, tier as i64, start, end, encode_rollup(&merged)])?;
+        }
+    }
+    Ok(())
 }
 
 /// A rollup cut into the chunks of `tier` its buckets fall in.
@@ -114,3 +140,6 @@ fn by_block(rollup: &Rollup, tier: &Tier) -> Vec<(i64, Rollup)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

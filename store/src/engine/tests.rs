@@ -1,23 +1,7 @@
+use super::test_dir::Dir;
 use super::*;
 use crate::block::Column;
 use crate::tier::{HOURS, MINUTES, RAW};
-
-/// A fresh directory under the system's temp dir, removed when dropped.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let path = std::env::temp_dir().join(format!("pulse-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Dir(path)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const MIN: i64 = 60_000;
 
@@ -132,7 +116,9 @@ fn retention_and_caps_delete_oldest_first_and_keep_the_rest() {
 #[test]
 fn a_tier_over_its_cap_loses_its_oldest_chunks_only() {
     let dir = Dir::new("cap");
-    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    let mut tiers = Tiers::default();
+    tiers.0[RAW].block_ms = 10 * MIN;
+    let mut store = Store::open(&dir.0, tiers).unwrap();
     let segments: Vec<(String, Block)> =
         (0..40u64).map(|i| ("web-1".to_owned(), segment(1 + i * 60, i as i64 * MIN, 60))).collect();
     store.write(&[host(2_400)], &segments).unwrap();
