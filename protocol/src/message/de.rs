@@ -46,6 +46,9 @@ struct Fields {
     retry_ms: Option<u64>,
     rev: Option<u64>,
     alerts: Option<Vec<LiveAlert>>,
+    subscribe: Option<u32>,
+    error: Option<String>,
+    detail: Option<String>,
 }
 
 struct MessageVisitor;
@@ -92,6 +95,9 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "retry_ms" => fill(m, &mut f.retry_ms, "retry_ms")?,
                 "rev" => fill(m, &mut f.rev, "rev")?,
                 "alerts" => fill(m, &mut f.alerts, "alerts")?,
+                "subscribe" => fill(m, &mut f.subscribe, "subscribe")?,
+                "error" => fill(m, &mut f.error, "error")?,
+                "detail" => fill(m, &mut f.detail, "detail")?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -132,6 +138,8 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
             interval_ms: need(f.interval_ms, "interval_ms")?,
             history_ms: need(f.history_ms, "history_ms")?,
             server_time: need(f.server_time, "server_time")?,
+            host: f.host,
+            subscribe: f.subscribe.unwrap_or(0),
         }),
         Tag::Frame => ServerMessage::Frame(Frame {
             seq: need(f.seq, "seq")?,
@@ -150,6 +158,9 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         }
         Tag::Alerts => {
             ServerMessage::Alerts(LiveAlerts { rev: need(f.rev, "rev")?, alerts: need(f.alerts, "alerts")? })
+        }
+        Tag::Error => {
+            ServerMessage::Error(crate::ApiError { error: need(f.error, "error")?, detail: need(f.detail, "detail")? })
         }
     })
 }

@@ -18,6 +18,8 @@ wire_names! {
         Bye = "bye",
         /// [`crate::alerts::LiveAlerts`].
         Alerts = "alerts",
+        /// [`crate::ApiError`], answering a `subscribe`.
+        Error = "error",
     }
 }
 
@@ -26,13 +28,25 @@ impl Tag {
     pub(crate) fn has(self, key: &str) -> bool {
         let fields: &[&str] = match self {
             Tag::Hello => {
-                &["protocol", "epoch", "seq", "catalog", "heartbeat_ms", "interval_ms", "history_ms", "server_time"]
+                &[
+                    "protocol",
+                    "epoch",
+                    "seq",
+                    "catalog",
+                    "heartbeat_ms",
+                    "interval_ms",
+                    "history_ms",
+                    "server_time",
+                    "host",
+                    "subscribe",
+                ]
             }
             Tag::Frame => &["seq", "ts", "host", "values", "top"],
             Tag::Heartbeat => &["seq", "ts"],
             Tag::Gap => &["reason", "next_seq", "missed"],
             Tag::Bye => &["reason", "retry_ms"],
             Tag::Alerts => &["rev", "alerts"],
+            Tag::Error => &["error", "detail"],
         };
         fields.contains(&key)
     }

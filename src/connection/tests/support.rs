@@ -76,6 +76,8 @@ pub fn hello_with(epoch: &str, seq: u64, heartbeat_ms: u64) -> ServerMessage {
         interval_ms: 1_000,
         history_ms: 3_600_000,
         server_time: 0,
+        host: None,
+        subscribe: 0,
     })
 }
 
