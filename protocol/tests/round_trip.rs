@@ -69,7 +69,8 @@ fn subscribe_is_written_by_the_page_as_serde_writes_it_and_read_back() {
         assert_eq!(ours, serde_json::to_string(&ClientMessage::Subscribe(subscribe.clone())).unwrap());
         assert_eq!(serde_json::from_str::<ClientMessage>(&ours).unwrap(), ClientMessage::Subscribe(subscribe));
     }
-    for bad in [r#"{"type":"subscribe"}"#, r#"{"type":"subscribe","v":1}"#, r#"{"type":"subscribe","v":-1,"host":"a"}"#] {
+    for bad in [r#"{"type":"subscribe"}"#, r#"{"type":"subscribe","v":1}"#, r#"{"type":"subscribe","v":-1,"host":"a"}"#]
+    {
         assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
     }
 }

@@ -11,8 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pulse_protocol::{
-    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION,
-    SUBSCRIBE_VERSION,
+    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION, SUBSCRIBE_VERSION,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};

@@ -43,7 +43,8 @@ fn follow(event: &DomEvent) -> bool {
     {
         return false;
     }
-    let anchor = event.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
+    let anchor =
+        event.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
     let Some(anchor) = anchor.filter(|a| !a.has_attribute("target") && !a.has_attribute("download")) else {
         return false;
     };

@@ -43,6 +43,7 @@ pub fn use_live_metrics(
     let (log, set_log) = signal(Vec::<LogEntry>::new());
     let (alerts, set_alerts) = signal(None::<Vec<LiveAlert>>);
     let (page, set_page) = signal(None::<Page>);
+    let page_shown = page;
     let hosts = RwSignal::new(Vec::<HostInfo>::new());
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
     let (server, set_server) = signal(None::<ServerUrl>);
@@ -86,7 +87,14 @@ pub fn use_live_metrics(
             }
         });
         if follows_links {
-            navigation::listen(&mut listeners, move || set_location.set(navigation::query()));
+            navigation::listen(&mut listeners, move || {
+                set_location.maybe_update(|shown| {
+                    let query = navigation::query();
+                    let moved = *shown != query;
+                    *shown = query;
+                    moved
+                });
+            });
         }
         started.keep_listeners(listeners);
         // The stream the page opens on, for the engine to keep its cursor by name.
@@ -117,7 +125,9 @@ pub fn use_live_metrics(
             set_fleet_server.set(Some(server.clone()));
         }
         set_server.set(Some(server));
-        set_page.set(Some(page));
+        if page_shown.get_untracked() != Some(page) {
+            set_page.set(Some(page));
+        }
     });
 
     on_cleanup(move || {

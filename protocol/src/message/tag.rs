@@ -27,20 +27,18 @@ impl Tag {
     /// Whether `key` is one of this message type's fields.
     pub(crate) fn has(self, key: &str) -> bool {
         let fields: &[&str] = match self {
-            Tag::Hello => {
-                &[
-                    "protocol",
-                    "epoch",
-                    "seq",
-                    "catalog",
-                    "heartbeat_ms",
-                    "interval_ms",
-                    "history_ms",
-                    "server_time",
-                    "host",
-                    "subscribe",
-                ]
-            }
+            Tag::Hello => &[
+                "protocol",
+                "epoch",
+                "seq",
+                "catalog",
+                "heartbeat_ms",
+                "interval_ms",
+                "history_ms",
+                "server_time",
+                "host",
+                "subscribe",
+            ],
             Tag::Frame => &["seq", "ts", "host", "values", "top"],
             Tag::Heartbeat => &["seq", "ts"],
             Tag::Gap => &["reason", "next_seq", "missed"],

@@ -71,4 +71,3 @@ impl Engine {
 pub(super) fn takes_subscribe(transport: TransportKind, hello: &Hello) -> bool {
     transport == TransportKind::WebSocket && hello.subscribe >= pulse_protocol::SUBSCRIBE_VERSION
 }
-
