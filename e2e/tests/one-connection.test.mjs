@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
+import { hostsUp } from '../lib/hosts.mjs';
 import { PulseServer, ROOT } from '../lib/server.mjs';
 import { canvasFingerprints, launchBrowser, pulseState, seqProblems, waitLive } from '../lib/browser.mjs';
 
@@ -26,21 +27,11 @@ function startAgent(name) {
   agents.push(child);
 }
 
-async function hostsUp(ids) {
-  // Bounded: 150 × 100 ms.
-  for (let i = 0; i < 150; i += 1) {
-    const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
-    if (ids.every((id) => hosts.some((h) => h.id === id && h.status === 'up'))) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`hosts ${ids} never all up`);
-}
-
 before(async () => {
   hub = await PulseServer.start({ args: ['--interval', `${INTERVAL_MS}ms`, '--name', 'the-hub', '--agent-token', TOKEN] });
   startAgent('alpha');
   startAgent('beta');
-  await hostsUp(['alpha', 'beta', 'the-hub']);
+  await hostsUp(hub.url, ['alpha', 'beta', 'the-hub']);
   browser = await launchBrowser();
 });
 
