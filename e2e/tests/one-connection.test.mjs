@@ -100,3 +100,23 @@ test('fleet → host → Back → compare: no reload, one WebSocket for the page
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('over SSE the one stream is reopened for the host, and the host is live', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const streams = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/sse')) streams.push(new URL(request.url()).searchParams.get('host'));
+  });
+  await page.goto(`${hub.url}/?view=fleet&transport=sse`);
+  await waitLive(page, 'sse');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="fleet-row"]:not([hidden])').length === 3,
+    null, { timeout: 15_000 });
+  await page.click('[data-testid="fleet-row"][data-host="beta"] a');
+  await waitShownFrames(page, 'beta', 6);
+  await waitLive(page, 'sse');
+  assert.deepEqual(seqProblems((await pulseState(page)).seqs), []);
+  assert.match(new URL(page.url()).search, /transport=sse/, 'the forced transport stays in the URL');
+  assert.deepEqual(streams, ['@fleet', 'beta'], 'one stream for the summary, then one for the host');
+  await context.close();
+});
