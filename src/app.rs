@@ -67,12 +67,13 @@ pub fn Shell(
     let frozen = Signal::derive(move || paused.get() || fixed.get());
     // The host page's own alerts, for its charts: by the id in `?host=`, else the
     // hub's own host (whose id is the name its series carry).
-    let shown_host = crate::config::param("host");
     let host_alerts = Memo::new(move |_| {
         if live.page.get() != Some(Page::Host) {
             return Vec::new();
         }
-        let host = shown_host.clone().or_else(|| live.catalog.with(|c| c.series.first().map(|s| s.host.clone())));
+        live.location.track();
+        let shown_host = crate::config::param("host");
+        let host = shown_host.or_else(|| live.catalog.with(|c| c.series.first().map(|s| s.host.clone())));
         live.alerts.with(|set| {
             set.iter().flatten().filter(|alert| Some(&alert.host) == host.as_ref()).cloned().collect::<Vec<_>>()
         })
@@ -99,6 +100,11 @@ pub fn Shell(
     };
 
     url::sync(range, hidden, theme.chosen);
+    // Another page (a link followed in the page, or Back): a zoom was the old one's.
+    Effect::new(move |_| {
+        live.location.track();
+        zoom.set(None);
+    });
     Effect::new(move |_| {
         if let Range::Last(preset) = range.get_untracked() {
             if !preset.history {
@@ -109,10 +115,11 @@ pub fn Shell(
 
     let has_data = Signal::derive(move || newest.get().is_some());
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
-    let fleet = fleet_url::read();
     let host_link = Callback::new(|id: String| fleet_url::host_link(&id));
     let page = move || match live.page.get() {
         Some(Page::Fleet) => {
+            // Read when the page is shown: Back may bring another tab or filter.
+            let fleet = fleet_url::read();
             fleet_url::sync(fleet);
             view! {
                 <FleetView
@@ -144,9 +151,12 @@ pub fn Shell(
         a.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.via == pulse_protocol::access::Via::Share))
     });
     // A share link shows only what it names: no way to the other hosts.
-    let back = (fleet_url::names_a_host() && !shared).then(|| {
-        view! { <a class="tool back" href=fleet_url::fleet_link() data-testid="fleet-link">"← All hosts"</a> }
-    });
+    let back = move || {
+        live.location.track();
+        (fleet_url::names_a_host() && !shared).then(|| {
+            view! { <a class="tool back" href=fleet_url::fleet_link() data-testid="fleet-link">"← All hosts"</a> }
+        })
+    };
     view! {
         <div class="app" class:paused=paused class:shared=shared>
             <header class="topbar">

@@ -7,6 +7,7 @@
 //! decides between a host and the fleet. Mistakes become a [`ConfigError`] the page
 //! shows.
 
+pub mod link;
 pub mod page;
 
 use pulse_protocol::fleet::FLEET_HOST;

@@ -14,6 +14,7 @@ mod debug;
 mod fleet_hosts;
 mod history_picture;
 mod lifecycle;
+mod navigation;
 mod notifications;
 mod past_alerts;
 mod remember;

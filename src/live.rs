@@ -21,8 +21,12 @@ pub struct LiveMetrics {
     pub catalog: Signal<Catalog>,
     /// The samples; notifies on every change. Read with `store.with(|s| ..)`.
     pub store: Signal<SeriesStore>,
-    /// The page the configuration chose (`None` until it is known).
+    /// The page the configuration chose (`None` until it is known); it changes when
+    /// a link is followed in the page, or on Back.
     pub page: Signal<Option<Page>>,
+    /// The page's query (`?…`), which changes with in-page navigation: what reads
+    /// the URL once tracks this to read it again.
+    pub location: Signal<String>,
     /// The hub's hosts (names, tags): on the fleet page, kept current as the
     /// summary shows hosts come and go.
     pub hosts: Signal<Vec<HostInfo>>,

@@ -16,7 +16,7 @@ mod websocket;
 
 use std::rc::Rc;
 
-use pulse_protocol::{Cursor, ServerMessage};
+use pulse_protocol::{Cursor, ServerMessage, Subscribe};
 
 use crate::connection::TransportKind;
 
@@ -59,6 +59,15 @@ impl Transport {
             TransportKind::Sse => sse::SseTransport::open(server, cursor, sink).map(Transport::Sse),
             TransportKind::LongPoll => Ok(Transport::Poll(poll::PollTransport::open(server, cursor, sink, true))),
             TransportKind::Poll => Ok(Transport::Poll(poll::PollTransport::open(server, cursor, sink, false))),
+        }
+    }
+
+    /// Asks for another stream on this connection (`subscribe`); only a WebSocket
+    /// can (the engine asks only one whose hub said it takes it).
+    pub fn subscribe(&self, subscribe: &Subscribe) -> Result<(), String> {
+        match self {
+            Transport::WebSocket(t) => t.send(&subscribe.to_json()),
+            Transport::Sse(_) | Transport::Poll(_) => Err("only a WebSocket can change its stream".into()),
         }
     }
 

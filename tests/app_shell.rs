@@ -57,6 +57,7 @@ fn fake_live() -> Fake {
         catalog: Signal::stored(catalog),
         store: Signal::stored(store),
         page: Signal::stored(Some(Page::Host)),
+        location: Signal::stored(String::new()),
         hosts: Signal::stored(Vec::new()),
         log: Signal::stored(Vec::new()),
         alerts: Signal::stored(None),

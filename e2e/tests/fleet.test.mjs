@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
+import { hostsUp } from '../lib/hosts.mjs';
 import { PulseServer, ROOT } from '../lib/server.mjs';
 import { ChaosProxy } from '../lib/tcp-proxy.mjs';
 import { launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
@@ -28,16 +29,6 @@ function startAgent(name, hubUrl, tags) {
     { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
   agents.set(name, child);
   return child;
-}
-
-async function hostsUp(ids) {
-  // Bounded: 150 × 100 ms.
-  for (let i = 0; i < 150; i += 1) {
-    const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
-    if (ids.every((id) => hosts.some((h) => h.id === id && h.status === 'up'))) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`hosts ${ids} never all up`);
 }
 
 /** The overview's host lines as the page shows them (id, status, and the numbers its
@@ -75,7 +66,7 @@ before(async () => {
   startAgent('alpha', hub.url, ['env=prod', 'role=web']);
   startAgent('beta', proxy.url, ['env=prod', 'role=db']);
   startAgent('gamma', hub.url, ['env=staging']);
-  await hostsUp(['alpha', 'beta', 'gamma', 'the-hub']);
+  await hostsUp(hub.url, ['alpha', 'beta', 'gamma', 'the-hub']);
   browser = await launchBrowser();
 });
 

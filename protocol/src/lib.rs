@@ -30,10 +30,12 @@ pub use error::ApiError;
 pub use frame::{Frame, ProcessInfo};
 pub use hub_status::HubStatus;
 pub use json::{from_json, JsonError};
-pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage};
+pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, ServerMessage, Subscribe};
 pub use names::WireName;
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
-pub use version::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
+pub use version::{
+    agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, SUBSCRIBE_VERSION, UNSTATED_PROTOCOL,
+};
 
 /// Path prefix of every API endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::alerts::LiveAlerts;
 use crate::hub_status::HubStatus;
 use crate::names::wire_names;
-use crate::{Catalog, Epoch, Frame};
+use crate::{ApiError, Catalog, Cursor, Epoch, Frame};
 
 /// Everything the server sends, tagged by `type`.
 ///
@@ -34,6 +34,10 @@ pub enum ServerMessage {
     /// The hub's own condition (only to a client that asked, with `hub=REV`); not a
     /// frame: it moves no cursor.
     Hub(HubStatus),
+    /// A WebSocket client's `subscribe` could not be done (an unknown host, a host
+    /// the credential may not read, a malformed or newer message): the stream goes
+    /// on as it was. Only a client that sends `subscribe` is ever sent one.
+    Error(ApiError),
 }
 
 /// Opens a stream: who the server is and what it streams.
@@ -58,6 +62,17 @@ pub struct Hello {
     pub history_ms: u64,
     /// The server clock when hello was sent, in ms since the Unix epoch.
     pub server_time: i64,
+    /// The host this stream shows: its id, or `@fleet` (absent from older hubs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The newest [`Subscribe`] version this hub takes on a WebSocket (0: none,
+    /// an older hub: a page then opens a new stream to show another host).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub subscribe: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// "Still here": the newest seq, so a client can tell it missed nothing.
@@ -108,4 +123,36 @@ pub struct Bye {
 pub enum ClientMessage {
     /// Asks for a heartbeat at once (to measure round trips or probe a link).
     Ping,
+    /// Shows another host on this same socket.
+    Subscribe(Subscribe),
+}
+
+/// `{"type":"subscribe","v":1,"host":ID,"resume":{"epoch":E,"seq":N}}`: the
+/// socket's stream becomes host `ID`'s (or the `@fleet` summary's), resumed after
+/// `resume` as a new socket with `?since=&epoch=` would be. The hub answers with
+/// that stream's `hello`, then its gap and backlog, then its live frames; nothing
+/// of the previous stream follows its `hello`. A hub that cannot do it answers an
+/// `error` and goes on with the previous stream. Pages that never send it (and
+/// hubs older than it, whose `hello` has no `subscribe`) work as before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subscribe {
+    /// The message's version: [`crate::SUBSCRIBE_VERSION`]; a hub refuses a newer one.
+    pub v: u32,
+    /// A host id as `GET /api/v1/hosts` lists it, or `@fleet`.
+    pub host: String,
+    /// Where the page's frames of that host end, if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Cursor>,
+}
+
+impl Subscribe {
+    /// The message as serde writes it, for the web app (which ships no serializer).
+    pub fn to_json(&self) -> String {
+        use crate::json::quote;
+        let resume = match &self.resume {
+            Some(cursor) => format!(r#","resume":{{"epoch":{},"seq":{}}}"#, quote(&cursor.epoch.0), cursor.seq),
+            None => String::new(),
+        };
+        format!(r#"{{"type":"subscribe","v":{},"host":{}{resume}}}"#, self.v, quote(&self.host))
+    }
 }

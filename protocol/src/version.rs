@@ -13,6 +13,12 @@
 /// simply gets none.
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// The version of the WebSocket `subscribe` message ([`crate::Subscribe`])
+/// this crate writes and a hub takes. It came without a protocol bump, as the live
+/// alerts did: only a page that sees `subscribe` in its hub's `hello` sends one, and
+/// only a client that sends one is ever answered an `error`.
+pub const SUBSCRIBE_VERSION: u32 = 1;
+
 /// The oldest agent protocol a hub of this version still reads. Raise it only when
 /// the hub stops reading what agents of that version send.
 pub const MIN_AGENT_PROTOCOL: u32 = 1;

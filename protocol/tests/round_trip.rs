@@ -43,6 +43,8 @@ fn every_server_message_round_trips_with_its_tag() {
         interval_ms: 1000,
         history_ms: 3_600_000,
         server_time: 1_700_000_000_000,
+        host: Some("web-1".into()),
+        subscribe: 1,
     };
     round_trip(ServerMessage::Hello(hello), "hello");
     round_trip(ServerMessage::Frame(frame()), "frame");
@@ -51,6 +53,28 @@ fn every_server_message_round_trips_with_its_tag() {
     round_trip(ServerMessage::Bye(Bye { reason: "restarting".into(), retry_ms: 1000 }), "bye");
     round_trip(ServerMessage::Hub(HubStatus { rev: 5, redis_down_since: Some(1_700_000_000_000) }), "hub");
     round_trip(ServerMessage::Hub(HubStatus { rev: 6, redis_down_since: None }), "hub");
+    let error = ServerMessage::Error(ApiError { error: "not_found".into(), detail: "no host \"x\"".into() });
+    round_trip(error.clone(), "error");
+    assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&error).unwrap()), Ok(error));
+}
+
+#[test]
+fn subscribe_is_written_by_the_page_as_serde_writes_it_and_read_back() {
+    let cursor = Cursor { epoch: Epoch("e1".into()), seq: 7 };
+    let cases = [
+        Subscribe { v: SUBSCRIBE_VERSION, host: "web-1".into(), resume: Some(cursor) },
+        Subscribe { v: SUBSCRIBE_VERSION, host: "@fleet".into(), resume: None },
+        Subscribe { v: 2, host: "odd \"name\"".into(), resume: None },
+    ];
+    for subscribe in cases {
+        let ours = subscribe.to_json();
+        assert_eq!(ours, serde_json::to_string(&ClientMessage::Subscribe(subscribe.clone())).unwrap());
+        assert_eq!(serde_json::from_str::<ClientMessage>(&ours).unwrap(), ClientMessage::Subscribe(subscribe));
+    }
+    for bad in [r#"{"type":"subscribe"}"#, r#"{"type":"subscribe","v":1}"#, r#"{"type":"subscribe","v":-1,"host":"a"}"#]
+    {
+        assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
+    }
 }
 
 #[test]
@@ -154,6 +178,8 @@ fn the_web_apps_reader_reads_what_serde_writes() {
         interval_ms: 1000,
         history_ms: 3_600_000,
         server_time: 1_700_000_000_000,
+        host: None,
+        subscribe: 0,
     });
     assert_eq!(from_json::<ServerMessage>(&serde_json::to_string(&hello).unwrap()), Ok(hello));
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pulse_protocol::{
-    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION,
+    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION, SUBSCRIBE_VERSION,
 };
 use rand::Rng;
 use tokio::sync::{broadcast, watch};
@@ -379,6 +379,8 @@ impl Hub {
             interval_ms: self.timing.interval.as_millis() as u64,
             history_ms: self.timing.history.as_millis() as u64,
             server_time: now_ms(),
+            host: Some(self.host.clone()),
+            subscribe: SUBSCRIBE_VERSION,
         });
         to_json(&hello)
     }

@@ -5,6 +5,7 @@ mod failover;
 mod lifecycle;
 mod messages;
 mod probe;
+mod subscribe;
 
 use pulse_protocol::{Cursor, Epoch};
 
@@ -37,6 +38,12 @@ pub struct Engine {
     retry_at: Option<f64>,
     offline: bool,
     ever_up: bool,
+    /// The stream shown: a host's id, `@fleet`, or "" (the URL's own).
+    shown: String,
+    /// The cursors of the streams shown before, most recent last.
+    others: Vec<(String, Resume)>,
+    /// The stream a `subscribe` on the active attempt waits for the `hello` of.
+    awaiting: Option<String>,
 }
 
 /// One connection attempt.
@@ -50,11 +57,22 @@ struct Attempt {
     hello: bool,
     up_at: Option<f64>,
     last_data_at: f64,
+    /// Its hub takes `subscribe` on this socket.
+    subscribe: bool,
 }
 
 impl Attempt {
     fn new(id: AttemptId, transport: TransportKind, now: f64) -> Self {
-        Attempt { id, transport, opened_at: now, socket_open_at: None, hello: false, up_at: None, last_data_at: now }
+        Attempt {
+            id,
+            transport,
+            opened_at: now,
+            socket_open_at: None,
+            hello: false,
+            up_at: None,
+            last_data_at: now,
+            subscribe: false,
+        }
     }
 }
 
@@ -78,6 +96,9 @@ impl Engine {
             retry_at: None,
             offline: false,
             ever_up: false,
+            shown: String::new(),
+            others: Vec::new(),
+            awaiting: None,
         }
     }
 
@@ -141,6 +162,7 @@ impl Engine {
             Event::Visible => self.on_visible(now, random, &mut out),
             Event::PageShow => self.on_page_show(now, &mut out),
             Event::RetryNow => self.on_retry_now(now, &mut out),
+            Event::Subscribe { host } => self.on_subscribe(host, now, &mut out),
         }
         out
     }
@@ -236,6 +258,7 @@ impl Engine {
     /// Closes the active attempt, its timers and any probe; returns what it was.
     fn close_active(&mut self, out: &mut Vec<Command>) -> Option<Attempt> {
         let active = self.active.take()?;
+        self.awaiting = None;
         out.push(Command::Close(active.id));
         for timer in [Timer::Connect, Timer::Dead, Timer::Probe] {
             out.push(Command::CancelTimer(timer));

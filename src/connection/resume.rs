@@ -43,6 +43,12 @@ impl Resume {
         self.counters
     }
 
+    /// The same position, counting on from `counters` (the counters are the page's,
+    /// across every stream it showed).
+    pub fn counting_from(self, counters: Counters) -> Self {
+        Resume { counters, ..self }
+    }
+
     /// Starts from a known position (e.g. the end of a history backfill).
     pub fn set(&mut self, cursor: Cursor) {
         self.epoch = Some(cursor.epoch.clone());

@@ -16,4 +16,5 @@ mod probe;
 mod resume;
 mod signed_out;
 mod status;
+mod subscribe;
 mod up;

@@ -85,6 +85,13 @@ pub enum Event {
     PageShow,
     /// The user asked to retry now.
     RetryNow,
+    /// Show another stream from now on: a host's id, or `@fleet` ("": the hub's own
+    /// host, as a URL without `host=` shows it). Each stream keeps its own cursor;
+    /// the hook points new attempts at the new stream's URL before sending this.
+    Subscribe {
+        /// The stream to show.
+        host: String,
+    },
 }
 
 /// Something the engine wants done.
@@ -101,6 +108,16 @@ pub enum Command {
     },
     /// Close an attempt (its later callbacks are ignored anyway).
     Close(AttemptId),
+    /// Ask the attempt's WebSocket for another stream on the same socket (the
+    /// `subscribe` message), resuming after `cursor`.
+    Subscribe {
+        /// The attempt whose socket sends it.
+        attempt: AttemptId,
+        /// The stream to show (a host's id, or `@fleet`).
+        host: String,
+        /// Where that stream resumes.
+        cursor: Option<Cursor>,
+    },
     /// (Re)start a timer to fire after this many ms.
     SetTimer(Timer, f64),
     /// Stop a timer.

@@ -70,7 +70,13 @@ pub fn as_summary(history: &HistoryResponse, host: &str, metric: Metric) -> Hist
 mod tests {
     use super::*;
 
-    fn history(columns: &[(&str, &str, Vec<Option<f64>>)]) -> HistoryResponse {
+    /// A column of an answer: host, series id, values.
+    type Column<'a> = (&'a str, &'a str, Vec<Option<f64>>);
+
+    /// A case: the metric, the answer's columns, the summary column wanted.
+    type Case<'a> = (Metric, &'a [Column<'a>], Vec<Option<f64>>);
+
+    fn history(columns: &[Column]) -> HistoryResponse {
         let rows = columns.first().map_or(0, |(_, _, v)| v.len());
         let mut series = std::collections::BTreeMap::new();
         for (host, id, values) in columns {
@@ -89,7 +95,7 @@ mod tests {
 
     #[test]
     fn each_metric_is_made_as_the_summary_makes_it() {
-        let cases: &[(Metric, &[(&str, &str, Vec<Option<f64>>)], Vec<Option<f64>>)] = &[
+        let cases: &[Case] = &[
             (
                 Metric::Cpu,
                 &[("a", "cpu.total", vec![Some(12.5), None, Some(97.0)])],

@@ -19,7 +19,7 @@ use crate::transport::ServerUrl;
 /// this module does not know it, so the arrow points one way).
 pub trait Connection: 'static {
     /// The server (and host) to ask.
-    fn server(&self) -> &ServerUrl;
+    fn server(&self) -> ServerUrl;
     /// Adds a line to the connection log.
     fn log(&self, text: &str);
     /// The server refused this page: show why.
@@ -52,8 +52,12 @@ impl Backfill {
         }
         let now = js_sys::Date::now();
         let from = now - span_ms;
-        let covered = store.with_untracked(|s| {
-            s.hosts().count() > 0 && s.hosts().all(|(_, h)| h.oldest_ts().is_some_and(|t| t <= from + SLACK_MS))
+        let server = runner.server();
+        let covers = |h: &crate::store::HostSeries| h.oldest_ts().is_some_and(|t| t <= from + SLACK_MS);
+        let covered = store.with_untracked(|s| match server.host() {
+            // A fleet host (or the summary): its own rings.
+            Some(id) => s.host(id).is_some_and(covers),
+            None => s.hosts().count() > 0 && s.hosts().all(|(_, h)| covers(h)),
         });
         if covered {
             return;
@@ -61,7 +65,7 @@ impl Backfill {
         self.in_flight_ms.set(Some(span_ms));
         let (me, runner) = (self.clone(), runner.clone());
         spawn_local(async move {
-            let result = fetch_history(runner.server(), from).await;
+            let result = fetch_history(&server, from).await;
             if me.in_flight_ms.get().is_some_and(|widest| widest > span_ms) {
                 return; // A wider request is on its way and will bring all of this.
             }
@@ -82,6 +86,14 @@ impl Backfill {
                 }
             }
         });
+    }
+
+    /// Forgets the request in flight and the one that failed: the page shows another
+    /// stream, whose history is asked for afresh (an answer still on its way fills
+    /// the rings of the host it was asked for).
+    pub fn forget(&self) {
+        self.in_flight_ms.set(None);
+        self.failed_ms.set(None);
     }
 
     /// Fetches again what the last request failed to fetch, if it failed; the

@@ -5,7 +5,8 @@
 //! - `state`: `connecting`, `live`, `reconnecting` or `offline`;
 //! - `epoch`: the server run last heard from (a string), `lastSeq`: the cursor's seq;
 //! - `frames` (accepted), `duplicates` (dropped by the cursor), `gaps` (markers), numbers;
-//! - `seqs`: the last 5,000 accepted seqs as numbers, with `-1` at each gap marker;
+//! - `seqs`: the last 5,000 accepted seqs as numbers, with `-1` at each gap marker,
+//!   since the page last showed another stream (`showing`: a host id or `@fleet`);
 //! - `log`: connection log lines (strings, the last 200);
 //! - `drawLag` (written by `charts::line_chart`, not here): for each paint of a chart
 //!   that shows a newer sample than its previous paint, `Date.now()` after drawing
@@ -55,6 +56,14 @@ pub fn status(status: &ConnectionStatus, epoch: Option<&Epoch>, cursor: Option<&
     set(&object, "frames", counters.frames as f64);
     set(&object, "duplicates", counters.duplicates as f64);
     set(&object, "gaps", counters.gaps as f64);
+}
+
+/// The page shows another stream (`host`: an id, `@fleet`, or "" for the hub's
+/// own): `showing` names it, and `seqs` starts again, as each stream counts its own.
+pub fn showing(host: &str) {
+    let Some(object) = handle() else { return };
+    set(&object, "showing", host);
+    set(&object, "seqs", Array::new());
 }
 
 /// Records accepted frames.

@@ -17,6 +17,16 @@ struct Listener {
     callback: Closure<dyn FnMut(DomEvent)>,
 }
 
+impl Listeners {
+    /// Calls `handler` on each `name` event of `target` until these are dropped.
+    pub fn add(&mut self, target: &EventTarget, name: &'static str, handler: impl FnMut(DomEvent) + 'static) {
+        let callback = Closure::<dyn FnMut(DomEvent)>::new(handler);
+        if target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).is_ok() {
+            self.0.push(Listener { target: target.clone(), name, callback });
+        }
+    }
+}
+
 impl Drop for Listener {
     fn drop(&mut self) {
         let _ = self.target.remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
@@ -38,14 +48,11 @@ pub fn listen(send: impl Fn(Event) + Clone + 'static) -> Listeners {
     // Each DOM event maps to at most one engine event.
     let mut on = |target: &EventTarget, name: &'static str, map: fn(&DomEvent) -> Option<Event>| {
         let send = send.clone();
-        let callback = Closure::<dyn FnMut(DomEvent)>::new(move |dom: DomEvent| {
+        listeners.add(target, name, move |dom: DomEvent| {
             if let Some(event) = map(&dom) {
                 send(event);
             }
         });
-        if target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).is_ok() {
-            listeners.0.push(Listener { target: target.clone(), name, callback });
-        }
     };
     on(&window, "online", |_| Some(Event::Online));
     on(&window, "offline", |_| Some(Event::Offline));

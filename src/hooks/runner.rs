@@ -7,9 +7,9 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pulse_protocol::{Catalog, Frame};
+use pulse_protocol::{Catalog, Frame, Subscribe, SUBSCRIBE_VERSION};
 
-use super::backfill::{Backfill, Connection};
+use super::backfill::{Backfill, Connection, INITIAL_BACKFILL_MS};
 use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
 use super::sinks::push_log;
@@ -20,9 +20,19 @@ use crate::connection::{AttemptId, Command, Engine, EngineConfig, Event, LinkSta
 use crate::store::SeriesStore;
 use crate::transport::{fetch_series, fetch_text, HttpError, ServerUrl, Sink, Transport};
 
+/// Catalogues of streams shown before, kept for coming back to them (the oldest
+/// is forgotten; coming back then waits for the stream's `hello`).
+const CATALOGS_KEPT: usize = 16;
+
+/// The catalogues of streams not shown, by host (`None`: the hub's own).
+type KeptCatalogs = Vec<(Option<String>, Catalog)>;
+
 /// The engine and everything it drives.
 pub struct Runner {
-    server: ServerUrl,
+    /// The server, showing the stream the page shows now.
+    server: RefCell<ServerUrl>,
+    /// The catalogue of the stream shown, and those of streams shown before.
+    catalogs: RefCell<(Catalog, KeptCatalogs)>,
     engine: RefCell<Engine>,
     transports: RefCell<Slots<AttemptId, Transport>>,
     timers: RefCell<Slots<Timer, Timeout>>,
@@ -46,7 +56,8 @@ impl Runner {
     /// nothing happens until [`Event::Start`].
     pub fn new(server: ServerUrl, config: EngineConfig, sinks: Sinks, backfill: Rc<Backfill>) -> Rc<Self> {
         Rc::new_cyclic(|me| Runner {
-            server,
+            server: RefCell::new(server),
+            catalogs: RefCell::default(),
             engine: RefCell::new(Engine::new(config)),
             transports: RefCell::default(),
             timers: RefCell::default(),
@@ -61,9 +72,42 @@ impl Runner {
         })
     }
 
-    /// The server in use.
-    pub fn server(&self) -> &ServerUrl {
-        &self.server
+    /// The server in use, showing the stream the page shows.
+    pub fn server(&self) -> ServerUrl {
+        self.server.borrow().clone()
+    }
+
+    /// Shows another stream from now on, on the same connection: fleet host `id`
+    /// (`None`: the hub's own host), or `@fleet`. The charts get the catalogue the
+    /// stream had when last shown (none: they wait for its `hello`), and its
+    /// history is fetched as at the start.
+    pub fn show(&self, id: Option<&str>) {
+        let server = self.server.borrow().showing(id);
+        if *self.server.borrow() == server {
+            return;
+        }
+        let left = self.server.replace(server).host().map(str::to_owned);
+        let catalog = {
+            let mut catalogs = self.catalogs.borrow_mut();
+            let (shown, kept) = &mut *catalogs;
+            let next = match kept.iter().position(|(host, _)| host.as_deref() == id) {
+                Some(at) => kept.remove(at).1,
+                None => Catalog::default(),
+            };
+            kept.push((left, std::mem::replace(shown, next.clone())));
+            if kept.len() > CATALOGS_KEPT {
+                kept.remove(0);
+            }
+            next
+        };
+        self.catalog.borrow_mut().learn(&catalog);
+        self.sinks.set_catalog.set(catalog);
+        debug::showing(id.unwrap_or_default());
+        self.event(Event::Subscribe { host: id.unwrap_or_default().to_owned() });
+        if let Some(me) = self.me.upgrade() {
+            self.backfill.forget();
+            self.backfill.request(&me, self.sinks.store, INITIAL_BACKFILL_MS.max(self.backfill.wanted_ms.get()));
+        }
     }
 
     /// Keeps page-lifecycle listeners until [`Runner::shut_down`].
@@ -128,11 +172,19 @@ impl Runner {
     fn execute(&self, command: Command) {
         match command {
             Command::Open { attempt, transport, cursor } => {
-                match Transport::open(transport, &self.server, cursor.as_ref(), self.sink(attempt)) {
+                let server = self.server();
+                match Transport::open(transport, &server, cursor.as_ref(), self.sink(attempt)) {
                     Ok(open) => {
                         self.transports.borrow_mut().insert(attempt, open);
                     }
                     Err(reason) => self.defer(Event::Failed { attempt, reason, retry_after_ms: None }),
+                }
+            }
+            Command::Subscribe { attempt, host, cursor } => {
+                let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host, resume: cursor };
+                let sent = self.transports.borrow().get(&attempt).map(|open| open.subscribe(&subscribe));
+                if let Some(Err(reason)) = sent {
+                    self.defer(Event::Failed { attempt, reason, retry_after_ms: None });
                 }
             }
             Command::Close(attempt) => {
@@ -165,7 +217,7 @@ impl Runner {
             }
             Command::Alerts(live) => self.sinks.set_alerts.set(Some(live.alerts)),
             Command::Hub(status) => self.sinks.set_redis_down_since.set(status.redis_down_since),
-            Command::Remember(transport) => remember::save(&self.server, transport),
+            Command::Remember(transport) => remember::save(&self.server(), transport),
             Command::Log(text) => self.log(&text),
             Command::SignedOut => self.sinks.signed_out.run(()),
         }
@@ -173,6 +225,7 @@ impl Runner {
 
     fn set_catalog(&self, catalog: Catalog) {
         self.catalog.borrow_mut().learn(&catalog);
+        self.catalogs.borrow_mut().0 = catalog.clone();
         self.sinks.set_catalog.maybe_update(|c| {
             let changed = *c != catalog;
             *c = catalog;
@@ -186,7 +239,7 @@ impl Runner {
             return;
         }
         let me = self.me.clone();
-        let server = self.server.clone();
+        let server = self.server();
         spawn_local(async move {
             let result = fetch_series(&server).await;
             let Some(runner) = me.upgrade() else { return };
@@ -236,7 +289,7 @@ impl Runner {
             return;
         }
         let me = self.me.clone();
-        let url = self.server.http_as_is("/api/v1/session");
+        let url = self.server.borrow().http_as_is("/api/v1/session");
         spawn_local(async move {
             let result = fetch_text(&url, None).await;
             let Some(runner) = me.upgrade() else { return };
@@ -263,7 +316,7 @@ impl Runner {
 }
 
 impl Connection for Runner {
-    fn server(&self) -> &ServerUrl {
+    fn server(&self) -> ServerUrl {
         Runner::server(self)
     }
 

@@ -24,6 +24,11 @@ impl<K: PartialEq, V> Slots<K, V> {
         }
     }
 
+    /// The value under `key`.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     /// Takes the value under `key` out.
     pub fn remove(&mut self, key: &K) -> Option<V> {
         let at = self.0.iter().position(|(k, _)| k == key)?;
@@ -46,6 +51,7 @@ mod tests {
         assert_eq!(slots.insert('a', 1), None);
         assert_eq!(slots.insert('b', 2), None);
         assert_eq!(slots.insert('a', 3), Some(1), "replacing hands the old value back");
+        assert_eq!((slots.get(&'a'), slots.get(&'c')), (Some(&3), None));
         assert_eq!(slots.remove(&'a'), Some(3));
         assert_eq!(slots.remove(&'a'), None);
         assert_eq!(slots.take_all(), vec![2]);

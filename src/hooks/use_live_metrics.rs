@@ -5,12 +5,13 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pulse_protocol::alerts::LiveAlert;
+use pulse_protocol::fleet::FLEET_HOST;
 use pulse_protocol::{Catalog, HostInfo};
 
 use super::backfill::{Backfill, INITIAL_BACKFILL_MS};
 use super::history_picture::HistoryClient;
-use super::lifecycle;
 use super::runner::{Runner, Sinks};
+use super::{lifecycle, navigation};
 use crate::config::{ClientConfig, Page};
 use crate::connection::{ConnectionStatus, EngineConfig, Event};
 use crate::live::{LiveMetrics, LogEntry};
@@ -27,6 +28,10 @@ use crate::transport::ServerUrl;
 /// loads [`INITIAL_BACKFILL_MS`] of history (or more, if `backfill` asked for more
 /// before the server was known) at the same time. A configuration error shows in
 /// `status.last_error` and the log, and nothing connects.
+///
+/// Links between the fleet, a host and the alerts are followed in the page
+/// (`hooks/navigation.rs`, not for a share link, which shows one thing): the page
+/// changes, and the one connection changes its stream ([`Runner::show`]).
 pub fn use_live_metrics(
     located: Result<ClientConfig, String>,
     shared: Option<String>,
@@ -39,9 +44,15 @@ pub fn use_live_metrics(
     let (alerts, set_alerts) = signal(None::<Vec<LiveAlert>>);
     let (redis_down_since, set_redis_down_since) = signal(None::<i64>);
     let (page, set_page) = signal(None::<Page>);
+    let page_shown = page;
     let hosts = RwSignal::new(Vec::<HostInfo>::new());
     let (fleet_server, set_fleet_server) = signal(None::<ServerUrl>);
     let (server, set_server) = signal(None::<ServerUrl>);
+    let (location, set_location) = signal(navigation::query());
+    // The hub's host count when the page was chosen: a URL without `host=` or
+    // `view=` (Back to where the page opened) is decided the same way again.
+    let host_count: StoredValue<Option<usize>> = StoredValue::new(None);
+    let follows_links = shared.is_none();
     super::fleet_hosts::keep_current(fleet_server, store.into(), hosts);
     let sinks = Sinks { set_status, set_catalog, store, set_log, set_alerts, set_redis_down_since, signed_out };
     let runner: StoredValue<Option<Rc<Runner>>, LocalStorage> = StoredValue::new_local(None);
@@ -58,6 +69,7 @@ pub fn use_live_metrics(
             Err(error) => return sinks.fail_to_start(&error),
         };
         hosts.set(config.hosts.clone());
+        host_count.set_value((!config.hosts.is_empty()).then_some(config.hosts.len()));
         set_server.set(Some(config.server.clone()));
         if config.page == Page::Fleet {
             set_fleet_server.set(Some(config.server.clone()));
@@ -70,11 +82,24 @@ pub fn use_live_metrics(
         runner.set_value(Some(started.clone()));
         // Weak: the runner keeps the listeners, which must not keep the runner.
         let weak = Rc::downgrade(&started);
-        started.keep_listeners(lifecycle::listen(move |event| {
+        let mut listeners = lifecycle::listen(move |event| {
             if let Some(runner) = weak.upgrade() {
                 runner.event(event);
             }
-        }));
+        });
+        if follows_links {
+            navigation::listen(&mut listeners, move || {
+                set_location.maybe_update(|shown| {
+                    let query = navigation::query();
+                    let moved = *shown != query;
+                    *shown = query;
+                    moved
+                });
+            });
+        }
+        started.keep_listeners(listeners);
+        // The stream the page opens on, for the engine to keep its cursor by name.
+        started.event(Event::Subscribe { host: config.server.host().unwrap_or_default().to_owned() });
         if !lifecycle::online() {
             started.event(Event::Offline);
         }
@@ -82,6 +107,28 @@ pub fn use_live_metrics(
         started.event(Event::Start { remembered });
         let span = backfill.wanted_ms.get().max(INITIAL_BACKFILL_MS);
         backfill.request(&started, store, span);
+    });
+
+    // A link followed in the page, or Back: the page the URL asks for now, and its
+    // stream on the same connection.
+    Effect::new(move |_| {
+        location.track();
+        let Some(runner) = runner.get_value() else { return };
+        let (host, view) = (crate::config::param("host"), crate::config::param("view"));
+        let page = crate::config::page::decide(host.as_deref(), view.as_deref(), host_count.get_value());
+        let shown = match page {
+            Page::Fleet | Page::Alerts => Some(FLEET_HOST.to_owned()),
+            Page::Host => host,
+        };
+        runner.show(shown.as_deref());
+        let server = runner.server();
+        if page == Page::Fleet {
+            set_fleet_server.set(Some(server.clone()));
+        }
+        set_server.set(Some(server));
+        if page_shown.get_untracked() != Some(page) {
+            set_page.set(Some(page));
+        }
     });
 
     on_cleanup(move || {
@@ -109,6 +156,7 @@ pub fn use_live_metrics(
         catalog: catalog.into(),
         store: store.read_only().into(),
         page: page.into(),
+        location: location.into(),
         hosts: hosts.read_only().into(),
         log: log.into(),
         alerts: alerts.into(),

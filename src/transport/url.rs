@@ -45,6 +45,16 @@ impl ServerUrl {
         ServerUrl { host: Some(id.to_owned()), ..self }
     }
 
+    /// The same server, showing fleet host `id`, or the hub's own host (`None`).
+    pub fn showing(&self, id: Option<&str>) -> Self {
+        ServerUrl { base: self.base.clone(), host: id.map(str::to_owned) }
+    }
+
+    /// The fleet host shown (`None`: the hub's own).
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+
     /// The base, e.g. `https://pulse.example` (used as the storage key too).
     pub fn as_str(&self) -> &str {
         &self.base
@@ -143,5 +153,7 @@ mod tests {
         let cursor = Cursor { epoch: pulse_protocol::Epoch("e1".into()), seq: 7 };
         assert_eq!(fleet.websocket(Some(&cursor)), "ws://hub:1/api/v1/ws?since=7&epoch=e1&alerts=0&hub=0&host=web-1");
         assert_eq!(fleet.as_str(), "http://hub:1", "the storage key is the server's");
+        assert_eq!(fleet.showing(None).http("/api/v1/series"), "http://hub:1/api/v1/series");
+        assert_eq!(fleet.showing(Some("@fleet")).host(), Some("@fleet"));
     }
 }

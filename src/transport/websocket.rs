@@ -75,6 +75,12 @@ impl WebSocketTransport {
         })
     }
 
+    /// Sends a text message (a `subscribe`); an error means the socket is going away,
+    /// which its `close` event reports anyway.
+    pub fn send(&self, text: &str) -> Result<(), String> {
+        self.socket.send_with_str(text).map_err(|e| format!("cannot send on the WebSocket: {e:?}"))
+    }
+
     /// Detaches every callback and closes the socket.
     pub fn close(self) {
         self.socket.set_onopen(None);

@@ -62,6 +62,8 @@ pub fn hello(id: &str, epoch: &Epoch, now_ms: i64) -> Result<String> {
         interval_ms: 1_000,
         history_ms: 15 * 60 * 1_000,
         server_time: now_ms,
+        host: None,
+        subscribe: 0,
     };
     Ok(serde_json::to_string(&ServerMessage::Hello(hello))?)
 }

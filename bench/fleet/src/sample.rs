@@ -67,6 +67,8 @@ impl Sample {
             interval_ms: 1000,
             history_ms: BUFFER_MS,
             server_time: now_ms,
+            host: None,
+            subscribe: 0,
         };
         Ok(serde_json::to_string(&ServerMessage::Hello(hello))?)
     }

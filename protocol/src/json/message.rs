@@ -25,6 +25,7 @@ impl Decode for ServerMessage {
             Tag::Bye => ServerMessage::Bye(Bye::decode(reader)?),
             Tag::Alerts => ServerMessage::Alerts(LiveAlerts::decode(reader)?),
             Tag::Hub => ServerMessage::Hub(HubStatus::decode(reader)?),
+            Tag::Error => ServerMessage::Error(crate::ApiError::decode(reader)?),
         };
         debug_assert_eq!(reader.position(), end, "both passes read the same object");
         Ok(message)

@@ -49,7 +49,7 @@ decode_struct!(Frame { required: [seq, ts, host, values], optional: [top] });
 decode_struct!(ProcessInfo { required: [pid, name, cpu, mem] });
 decode_struct!(Hello {
     required: [epoch, seq, catalog, heartbeat_ms, interval_ms, history_ms, server_time],
-    optional: [protocol = crate::UNSTATED_PROTOCOL]
+    optional: [protocol = crate::UNSTATED_PROTOCOL, host, subscribe]
 });
 decode_struct!(Heartbeat { required: [seq, ts] });
 decode_struct!(Gap { required: [reason, next_seq], optional: [missed] });

@@ -48,6 +48,9 @@ struct Fields {
     rev: Option<u64>,
     alerts: Option<Vec<LiveAlert>>,
     redis_down_since: Option<Option<i64>>,
+    subscribe: Option<u32>,
+    error: Option<String>,
+    detail: Option<String>,
 }
 
 struct MessageVisitor;
@@ -95,6 +98,9 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "rev" => fill(m, &mut f.rev, "rev")?,
                 "alerts" => fill(m, &mut f.alerts, "alerts")?,
                 "redis_down_since" => fill(m, &mut f.redis_down_since, "redis_down_since")?,
+                "subscribe" => fill(m, &mut f.subscribe, "subscribe")?,
+                "error" => fill(m, &mut f.error, "error")?,
+                "detail" => fill(m, &mut f.detail, "detail")?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -135,6 +141,8 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
             interval_ms: need(f.interval_ms, "interval_ms")?,
             history_ms: need(f.history_ms, "history_ms")?,
             server_time: need(f.server_time, "server_time")?,
+            host: f.host,
+            subscribe: f.subscribe.unwrap_or(0),
         }),
         Tag::Frame => ServerMessage::Frame(Frame {
             seq: need(f.seq, "seq")?,
@@ -156,6 +164,9 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
         }
         Tag::Hub => {
             ServerMessage::Hub(HubStatus { rev: need(f.rev, "rev")?, redis_down_since: f.redis_down_since.flatten() })
+        }
+        Tag::Error => {
+            ServerMessage::Error(crate::ApiError { error: need(f.error, "error")?, detail: need(f.detail, "detail")? })
         }
     })
 }

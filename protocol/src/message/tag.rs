@@ -20,6 +20,8 @@ wire_names! {
         Alerts = "alerts",
         /// [`crate::HubStatus`].
         Hub = "hub",
+        /// [`crate::ApiError`], answering a `subscribe`.
+        Error = "error",
     }
 }
 
@@ -27,15 +29,25 @@ impl Tag {
     /// Whether `key` is one of this message type's fields.
     pub(crate) fn has(self, key: &str) -> bool {
         let fields: &[&str] = match self {
-            Tag::Hello => {
-                &["protocol", "epoch", "seq", "catalog", "heartbeat_ms", "interval_ms", "history_ms", "server_time"]
-            }
+            Tag::Hello => &[
+                "protocol",
+                "epoch",
+                "seq",
+                "catalog",
+                "heartbeat_ms",
+                "interval_ms",
+                "history_ms",
+                "server_time",
+                "host",
+                "subscribe",
+            ],
             Tag::Frame => &["seq", "ts", "host", "values", "top"],
             Tag::Heartbeat => &["seq", "ts"],
             Tag::Gap => &["reason", "next_seq", "missed"],
             Tag::Bye => &["reason", "retry_ms"],
             Tag::Alerts => &["rev", "alerts"],
             Tag::Hub => &["rev", "redis_down_since"],
+            Tag::Error => &["error", "detail"],
         };
         fields.contains(&key)
     }

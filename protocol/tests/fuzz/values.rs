@@ -96,6 +96,8 @@ fn hello() -> impl Strategy<Value = Hello> {
             interval_ms,
             history_ms,
             server_time,
+            host: None,
+            subscribe: 0,
         },
     )
 }

@@ -169,8 +169,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
             // The hub's history restarts at the next frame: clients get their own gap.
             ServerMessage::Gap(gap) => tracing::warn!(host = %link.claim.id(), ?gap, "an agent lost frames"),
             ServerMessage::Bye(_) => return "the agent is restarting".into(),
-            // An agent's stream never asks for alerts; one that came is nothing to the hub.
-            ServerMessage::Alerts(_) | ServerMessage::Hub(_) => {}
+            // An agent's stream never asks for alerts or the hub's status, nor
+            // subscribes; one that came is nothing to the hub.
+            ServerMessage::Alerts(_) | ServerMessage::Hub(_) | ServerMessage::Error(_) => {}
         }
     }
 }

@@ -10,9 +10,14 @@
 //! socket takes nothing for [`crate::listen::conn::WRITE_STALL`], or lets
 //! [`crate::fanout::MAX_QUEUED_BYTES`] pile up, is dropped, so a slow client never
 //! makes the server buffer without bound; it resumes from its cursor.
+//!
+//! A client may change the host its socket streams with a `subscribe` message
+//! (`ws/subscribe.rs`): the socket stays, and the new stream opens as a new
+//! socket's would.
 
 pub(super) mod handshake;
 mod io;
+mod subscribe;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,8 +64,8 @@ pub async fn handler(
     mut request: Request,
 ) -> Result<Response, AppError> {
     let cursor = params.cursor()?;
-    let grant = request.extensions().get::<Grant>();
-    let notices = Notices::new(&state, &params, grant)?;
+    let grant = request.extensions().get::<Grant>().cloned();
+    let notices = Notices::new(&state, &params, grant.as_ref())?;
     let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|info| info.0.clone());
     let (response, upgrade) = handshake::accept(&mut request)?;
     let Some(peer) = peer else {
@@ -89,7 +94,7 @@ pub async fn handler(
             .max_message_size(Some(4096))
             .max_frame_size(Some(4096));
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-        let client = Client { hub, subscriber, retry_ms, _slot: slot };
+        let client = Client { hub, subscriber, retry_ms, state, grant, _slot: slot };
         // Cut (the client stopped reading): dropping the socket ends it.
         tokio::select! {
             () = serve(socket, client, start, notices) => {}
@@ -104,8 +109,22 @@ struct Client {
     hub: Arc<Hub>,
     subscriber: Arc<Subscriber>,
     retry_ms: u64,
+    /// The hub's state, to find the host a `subscribe` names.
+    state: AppState,
+    /// The credential the socket was opened with, which a `subscribe` is checked against.
+    grant: Option<Grant>,
     /// Frees the connection's slot when the task ends.
     _slot: Slot,
+}
+
+/// What the client's message asks of the task.
+enum Flow {
+    /// Go on.
+    Continue,
+    /// End the connection.
+    End,
+    /// Show another host's stream on this socket.
+    Subscribe(pulse_protocol::Subscribe),
 }
 
 /// What woke the task.
@@ -120,25 +139,34 @@ enum Event {
     Incoming(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
 }
 
-async fn serve(mut socket: Socket, client: Client, start: Start, mut notices: Notices) {
+/// Sends a stream's opening (`hello`, a gap, the backlog) and adds the client to
+/// its hub's fan-out, for the task to catch up from; false when the socket failed.
+async fn open_stream(socket: &mut Socket, client: &Client, start: &Start) -> bool {
     let mut opening = vec![client.hub.hello(&start.catalog, start.seq)];
-    opening.extend(start.resume.gap.map(|gap| json(&ServerMessage::Gap(gap))));
+    opening.extend(start.resume.gap.clone().map(|gap| json(&ServerMessage::Gap(gap))));
     for message in opening {
-        if !send(&mut socket, Message::Text(message.into())).await {
-            return;
+        if !send(socket, Message::Text(message.into())).await {
+            return false;
         }
     }
     for frame in &start.resume.backlog {
-        if !send(&mut socket, Message::Text(frame.json.clone())).await {
-            return;
+        if !send(socket, Message::Text(frame.json.clone())).await {
+            return false;
         }
+    }
+    client.hub.fanout().add(client.subscriber.clone());
+    true
+}
+
+async fn serve(mut socket: Socket, mut client: Client, start: Start, mut notices: Notices) {
+    if !open_stream(&mut socket, &client, &start).await {
+        return;
     }
     while let Some(message) = notices.due() {
         if !send(&mut socket, Message::Text(message.into())).await {
             return;
         }
     }
-    client.hub.fanout().add(client.subscriber.clone());
     let mut shutdown = client.hub.shutdown_signal();
     let mut catching_up = true;
     loop {
@@ -183,11 +211,18 @@ async fn serve(mut socket: Socket, client: Client, start: Start, mut notices: No
                     }
                 }
             }
-            Event::Incoming(incoming) => {
-                if !answer(&mut socket, &client, incoming).await {
-                    return;
+            Event::Incoming(incoming) => match answer(&mut socket, &client, incoming).await {
+                Flow::Continue => {}
+                Flow::End => return,
+                Flow::Subscribe(asked) => {
+                    if !subscribe::switch(&mut socket, &mut client, asked).await {
+                        return;
+                    }
+                    // The new stream's hub: its shutdown, and its history to catch up from.
+                    shutdown = client.hub.shutdown_signal();
+                    catching_up = true;
                 }
-            }
+            },
         }
         // Whatever waits for a slow socket goes out before anything else is done.
         if client.subscriber.needs().flush && !timed(socket.flush()).await {
@@ -196,43 +231,49 @@ async fn serve(mut socket: Socket, client: Client, start: Start, mut notices: No
     }
 }
 
-/// Answers what the client sent; false when the connection must end.
+/// Answers what the client sent, or says what the task must do.
 async fn answer(
     socket: &mut Socket,
     client: &Client,
     incoming: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
-) -> bool {
+) -> Flow {
+    let flow = |alive: bool| if alive { Flow::Continue } else { Flow::End };
     match incoming {
-        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
-            Ok(ClientMessage::Ping) => {
-                let heartbeat = client.hub.heartbeat(client.hub.newest_seq());
-                send(socket, Message::Text(heartbeat.into())).await
-            }
-            Err(error) => {
-                close(socket, &client.subscriber, CLOSE_POLICY, &format!("expected {{\"type\":\"ping\"}}: {error}"))
-                    .await;
-                false
-            }
+        Some(Ok(Message::Text(text))) => match subscribe::asked(&text) {
+            subscribe::Asked::Subscribe(asked) => Flow::Subscribe(asked),
+            subscribe::Asked::Malformed(why) => flow(subscribe::refuse(socket, AppError::BadRequest(why)).await),
+            subscribe::Asked::Other => match serde_json::from_str::<ClientMessage>(&text) {
+                Ok(ClientMessage::Ping) => {
+                    let heartbeat = client.hub.heartbeat(client.hub.newest_seq());
+                    flow(send(socket, Message::Text(heartbeat.into())).await)
+                }
+                Ok(ClientMessage::Subscribe(asked)) => Flow::Subscribe(asked),
+                Err(error) => {
+                    let why = format!("expected {{\"type\":\"ping\"}} or a subscribe: {error}");
+                    close(socket, &client.subscriber, CLOSE_POLICY, &why).await;
+                    Flow::End
+                }
+            },
         },
         Some(Ok(Message::Binary(_))) => {
             close(socket, &client.subscriber, CLOSE_UNSUPPORTED, "binary messages are not accepted; send JSON text")
                 .await;
-            false
+            Flow::End
         }
         // The client is closing: tungstenite answers, and the fan-out must not write
         // after that answer.
         Some(Ok(Message::Close(_))) => {
             client.subscriber.leave_direct();
-            true
+            Flow::Continue
         }
         // Pings are answered by tungstenite.
-        Some(Ok(_)) => true,
+        Some(Ok(_)) => Flow::Continue,
         // Oversized or malformed frames: say why, if the socket still listens.
         Some(Err(error)) => {
             close(socket, &client.subscriber, CLOSE_POLICY, &format!("unreadable message: {error}")).await;
-            false
+            Flow::End
         }
-        None => false,
+        None => Flow::End,
     }
 }
 

@@ -14,5 +14,7 @@ pub fn hello(epoch: &str) -> ServerMessage {
         interval_ms: 1000,
         history_ms: 600_000,
         server_time: 0,
+        host: None,
+        subscribe: 0,
     })
 }

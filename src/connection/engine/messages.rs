@@ -1,11 +1,12 @@
-//! Messages from a transport: hello, frames, heartbeats, gaps, goodbyes and the
-//! live alerts. A transport is up only when hello and then data (a frame or
-//! heartbeat) arrived; the alerts are handed on as they are, and are not data: they
-//! neither make a link live nor move the cursor.
+//! Messages from a transport: hello, frames, heartbeats, gaps, goodbyes, the live
+//! alerts, the hub's status and a hub's refusal of a `subscribe`. A transport is up
+//! only when hello and then data (a frame or heartbeat) arrived; the alerts and the
+//! hub's status are handed on as they are, and are not data: they neither make a
+//! link live nor move the cursor.
 
 use pulse_protocol::{ServerMessage, PROTOCOL_VERSION};
 
-use super::{Attempt, AttemptId, Engine, LinkState, Timer, TransportKind};
+use super::{subscribe, Attempt, AttemptId, Engine, LinkState, Timer, TransportKind};
 use crate::connection::{Command, ConnectionStatus};
 
 impl Engine {
@@ -20,10 +21,34 @@ impl Engine {
         let Some(attempt) = self.attempt(id) else { return };
         let is_probe = self.probe.is_some_and(|p| p.id == id);
         let (mut data, mut hello, mut new_epoch) = (false, false, false);
+        let mut subscribe = attempt.subscribe;
         for message in messages {
+            let hello_of = match &message {
+                ServerMessage::Hello(h) => Some(h),
+                _ => None,
+            };
+            if !is_probe && self.left_behind(hello_of) {
+                match message {
+                    // The old stream's: it says the socket lives, and nothing more.
+                    ServerMessage::Hello(_) | ServerMessage::Frame(_) | ServerMessage::Heartbeat(_) => data = true,
+                    ServerMessage::Gap(_) => {}
+                    ServerMessage::Alerts(alerts) => out.push(Command::Alerts(alerts)),
+                    ServerMessage::Hub(status) => out.push(Command::Hub(status)),
+                    ServerMessage::Error(error) => {
+                        let reason = format!("the hub cannot show that stream: {}", error.detail);
+                        return self.fail(&reason, None, false, now, random, out);
+                    }
+                    ServerMessage::Bye(bye) => {
+                        let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
+                        return self.fail(&reason, Some(bye.retry_ms as f64), true, now, random, out);
+                    }
+                }
+                continue;
+            }
             match message {
                 ServerMessage::Hello(h) => {
                     hello = true;
+                    subscribe = subscribe::takes_subscribe(attempt.transport, &h);
                     if let Some(warning) = newer_protocol(h.protocol) {
                         out.push(Command::Log(warning));
                     }
@@ -39,6 +64,9 @@ impl Engine {
                 ServerMessage::Gap(gap) => self.resume.server_gap(&gap, out),
                 ServerMessage::Alerts(alerts) => out.push(Command::Alerts(alerts)),
                 ServerMessage::Hub(status) => out.push(Command::Hub(status)),
+                ServerMessage::Error(error) => {
+                    out.push(Command::Log(format!("the hub says: {} ({})", error.detail, error.error)));
+                }
                 ServerMessage::Bye(bye) => {
                     let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);
                     if is_probe {
@@ -50,7 +78,7 @@ impl Engine {
                 }
             }
         }
-        let attempt = Attempt { hello: attempt.hello || hello, last_data_at: now, ..attempt };
+        let attempt = Attempt { hello: attempt.hello || hello, last_data_at: now, subscribe, ..attempt };
         let became_up = attempt.up_at.is_none() && attempt.hello && data;
         let attempt = if became_up { Attempt { up_at: Some(now), ..attempt } } else { attempt };
         if is_probe {

@@ -22,6 +22,15 @@ impl Script {
         (script, id)
     }
 
+    /// Starts an engine that shows `host` from the start (as the hook does).
+    pub fn showing(config: EngineConfig, host: &str) -> (Self, AttemptId) {
+        let mut script = Script { engine: Engine::new(config), now: 1_000.0, random: 0.5 };
+        script.send(Event::Subscribe { host: host.into() });
+        let out = script.send(Event::Start { remembered: None });
+        let id = opened(&out).expect("opens at once").0;
+        (script, id)
+    }
+
     pub fn send(&mut self, event: Event) -> Vec<Command> {
         self.engine.handle(event, self.now, self.random)
     }
@@ -76,7 +85,15 @@ pub fn hello_with(epoch: &str, seq: u64, heartbeat_ms: u64) -> ServerMessage {
         interval_ms: 1_000,
         history_ms: 3_600_000,
         server_time: 0,
+        host: None,
+        subscribe: 0,
     })
+}
+
+/// The hello of host `host`'s stream from a hub that takes `subscribe` (or not).
+pub fn hello_of(host: &str, epoch: &str, seq: u64, subscribe: bool) -> ServerMessage {
+    let ServerMessage::Hello(hello) = hello(epoch, seq) else { unreachable!("a hello") };
+    ServerMessage::Hello(Hello { host: Some(host.into()), subscribe: u32::from(subscribe), ..hello })
 }
 
 pub fn frame(seq: u64) -> ServerMessage {

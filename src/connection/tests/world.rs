@@ -233,6 +233,8 @@ impl World {
             Command::Remember(transport) => self.remembered = Some(transport),
             Command::Log(text) => self.log.push(format!("{:>7.0} {text}", self.now)),
             Command::SignedOut => self.log.push(format!("{:>7.0} signed out", self.now)),
+            // The simulated hub's hello offers no `subscribe`.
+            Command::Subscribe { host, .. } => self.log.push(format!("{:>7.0} subscribe {host}", self.now)),
         }
     }
 

@@ -18,6 +18,8 @@ use crate::fanout::Subscriber;
 /// The upgraded connection, shared with the fan-out through a [`Subscriber`].
 pub struct ConnIo {
     inner: TokioIo<Upgraded>,
+    /// The socket the fan-out writes (`None`: a tasked client, over TLS).
+    fd: Option<RawFd>,
     subscriber: Arc<Subscriber>,
 }
 
@@ -31,14 +33,33 @@ impl ConnIo {
     pub unsafe fn new(inner: TokioIo<Upgraded>, fd: RawFd, last_sent: u64) -> (Self, Arc<Subscriber>) {
         // SAFETY: `inner` keeps `fd` open, and `drop` closes the subscriber first.
         let subscriber = unsafe { Subscriber::new(fd, last_sent) };
-        (ConnIo { inner, subscriber: subscriber.clone() }, subscriber)
+        (ConnIo { inner, fd: Some(fd), subscriber: subscriber.clone() }, subscriber)
     }
 
     /// Wraps `inner` for a client whose socket the fan-out must not write (TLS):
     /// its task sends every frame ([`Subscriber::tasked`]).
     pub fn tasked(inner: TokioIo<Upgraded>, last_sent: u64) -> (Self, Arc<Subscriber>) {
         let subscriber = Subscriber::tasked(last_sent);
-        (ConnIo { inner, subscriber: subscriber.clone() }, subscriber)
+        (ConnIo { inner, fd: None, subscriber: subscriber.clone() }, subscriber)
+    }
+
+    /// Gives the socket to a new subscriber, for another host's stream given every
+    /// frame up to `last_sent`, and closes the old one (its hub's fan-out then drops
+    /// it). `None` if the old one still has bytes queued: the caller must have taken
+    /// it out of direct mode and flushed, so nothing of the old stream is lost or
+    /// written after the new one begins.
+    pub fn resubscribe(&mut self, last_sent: u64) -> Option<Arc<Subscriber>> {
+        if !self.subscriber.with_outbox(|outbox| outbox.is_empty()) {
+            return None;
+        }
+        let next = match self.fd {
+            // SAFETY: `fd` is the socket `inner` owns (checked by `new`'s caller), and
+            // `drop` closes whichever subscriber is current before the socket.
+            Some(fd) => unsafe { Subscriber::new(fd, last_sent) },
+            None => Subscriber::tasked(last_sent),
+        };
+        std::mem::replace(&mut self.subscriber, next.clone()).close();
+        Some(next)
     }
 }
 

@@ -1,0 +1,131 @@
+//! `subscribe` over a real WebSocket: one socket moves between the hub's own host
+//! and the `@fleet` summary, and back, resuming each without a hole or a
+//! duplicate; a host that does not exist, a newer version or a malformed message
+//! is answered with an `error` naming it, and the socket goes on as it was.
+
+#[path = "support/server.rs"]
+mod support;
+
+use futures_util::SinkExt;
+use pulse_protocol::fleet::FLEET_HOST;
+use pulse_protocol::{ApiError, ClientMessage, Cursor, Hello, ServerMessage, Subscribe, SUBSCRIBE_VERSION};
+use support::*;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The most messages one wait reads.
+const MAX_MESSAGES: usize = 400;
+
+async fn ask(ws: &mut Ws, host: &str, resume: Option<Cursor>) {
+    let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume };
+    ws.send(Message::Text(subscribe.to_json().into())).await.expect("send subscribe");
+}
+
+/// Reads until `host`'s hello (the old stream's messages before it are dropped).
+async fn hello_of(ws: &mut Ws, host: &str) -> Hello {
+    for _ in 0..MAX_MESSAGES {
+        if let ServerMessage::Hello(hello) = ws_next(ws).await {
+            if hello.host.as_deref() == Some(host) {
+                return hello;
+            }
+        }
+    }
+    panic!("no hello of {host}");
+}
+
+/// The next `count` frames, which must all be `host`'s (nothing of another stream).
+async fn frames_of(ws: &mut Ws, host: &str, count: usize) -> Vec<u64> {
+    let mut seqs = Vec::new();
+    for _ in 0..MAX_MESSAGES {
+        if seqs.len() == count {
+            return seqs;
+        }
+        match ws_next(ws).await {
+            ServerMessage::Frame(frame) => {
+                assert_eq!(frame.host, host, "a frame of another stream after {host}'s hello");
+                seqs.push(frame.seq);
+            }
+            ServerMessage::Hello(hello) => panic!("a second hello: {hello:?}"),
+            ServerMessage::Gap(gap) => panic!("a gap: {gap:?}"),
+            _ => {}
+        }
+    }
+    panic!("only {} frames of {host}", seqs.len());
+}
+
+/// The next `error` message (frames of the stream that goes on are skipped).
+async fn error(ws: &mut Ws) -> ApiError {
+    for _ in 0..MAX_MESSAGES {
+        match ws_next(ws).await {
+            ServerMessage::Error(error) => return error,
+            ServerMessage::Hello(hello) => panic!("a refused subscribe opened a stream: {hello:?}"),
+            _ => {}
+        }
+    }
+    panic!("no error message");
+}
+
+fn consecutive(seqs: &[u64]) -> bool {
+    seqs.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+#[tokio::test]
+async fn one_socket_moves_to_the_fleet_and_back_and_resumes_the_host_without_loss_or_duplicate() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut ws = ws_connect(&server.ws_url("?host=the-hub")).await;
+    let hello = hello_of(&mut ws, "the-hub").await;
+    assert_eq!(hello.subscribe, SUBSCRIBE_VERSION, "the hub says it takes subscribe");
+    let first = frames_of(&mut ws, "the-hub", 3).await;
+    let last = *first.last().expect("three frames");
+
+    ask(&mut ws, FLEET_HOST, None).await;
+    let fleet = hello_of(&mut ws, FLEET_HOST).await;
+    let summary = frames_of(&mut ws, FLEET_HOST, 1).await;
+
+    // The host moves on while the socket shows the summary.
+    server.wait_for_seq(last + 10).await;
+    ask(&mut ws, "the-hub", Some(Cursor { epoch: hello.epoch.clone(), seq: last })).await;
+    let again = hello_of(&mut ws, "the-hub").await;
+    assert_eq!(again.epoch, hello.epoch);
+    let resumed = frames_of(&mut ws, "the-hub", 15).await;
+    assert_eq!(resumed[0], last + 1, "nothing lost while away: {resumed:?}");
+    assert!(consecutive(&resumed), "no hole, no duplicate: {resumed:?}");
+
+    // And back to the summary, resumed after its frame.
+    // And back to the summary, resumed after the frame it had.
+    ask(&mut ws, FLEET_HOST, Some(Cursor { epoch: fleet.epoch, seq: summary[0] })).await;
+    hello_of(&mut ws, FLEET_HOST).await;
+    let later = frames_of(&mut ws, FLEET_HOST, 2).await;
+    assert_eq!(later, vec![summary[0] + 1, summary[0] + 2], "the summary resumes where it was left");
+}
+
+#[tokio::test]
+async fn an_unknown_host_or_a_bad_subscribe_is_an_error_and_the_stream_goes_on() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut ws = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut ws, "the-hub").await;
+    frames_of(&mut ws, "the-hub", 1).await;
+
+    ask(&mut ws, "no-such-host", None).await;
+    let refused = error(&mut ws).await;
+    assert_eq!(refused.error, "no_such_host");
+    assert!(refused.detail.contains("no-such-host"), "{refused:?}");
+
+    let bad = [
+        (r#"{"type":"subscribe"}"#, "bad_request", "a subscribe must be"),
+        (r#"{"type":"subscribe","v":1,"host":7}"#, "bad_request", "a subscribe must be"),
+        (r#"{"type":"subscribe","v":99,"host":"the-hub"}"#, "bad_request", "version 99"),
+        (r#"{"type":"subscribe","v":1,"host":"the-hub","resume":{"epoch":"x"}}"#, "bad_request", "a subscribe must be"),
+    ];
+    for (text, code, says) in bad {
+        ws.send(Message::Text(text.into())).await.expect("send");
+        let refused = error(&mut ws).await;
+        assert_eq!(refused.error, code, "{text}");
+        assert!(refused.detail.contains(says), "{text}: {refused:?}");
+    }
+    // Still the same stream, live and in order, on the same socket.
+    let seqs = frames_of(&mut ws, "the-hub", 5).await;
+    assert!(consecutive(&seqs), "{seqs:?}");
+    let ping = serde_json::to_string(&ClientMessage::Ping).expect("ping");
+    ws.send(Message::Text(ping.into())).await.expect("the socket is open");
+    assert!(matches!(ws_next(&mut ws).await, ServerMessage::Heartbeat(_) | ServerMessage::Frame(_)));
+}
