@@ -27,7 +27,7 @@ const MAP_ENTRY: usize = 72;
 pub fn frame_bytes(frame: &SharedFrame) -> usize {
     let values: usize = frame.frame.values.keys().map(|key| key.len() + MAP_ENTRY).sum();
     let top: usize = frame.frame.top.iter().map(|process| size_of::<ProcessInfo>() + process.name.len()).sum();
-    size_of::<SharedFrame>() + frame.frame.host.len() + values + top + frame.ws.len() + frame.sse.len()
+    size_of::<SharedFrame>() + frame.frame.host.len() + values + top + frame.ws.len() + frame.sse_len()
 }
 
 /// How many frames `buffer` holds at the hub's interval, and about how much memory
