@@ -43,9 +43,12 @@ mod tests {
         deserialize(&mut serde_json::Deserializer::from_str(json))
     }
 
+    /// What, the JSON, and the pairs it reads as (`None`: refused).
+    type Case = (&'static str, &'static str, Option<&'static [(&'static str, f64)]>);
+
     #[test]
     fn reads_as_map_insertion_would() {
-        let cases: [(&str, &str, Option<&[(&str, f64)]>); 6] = [
+        let cases: [Case; 6] = [
             ("empty", "{}", Some(&[])),
             ("sorted", r#"{"a":1,"b":2.5}"#, Some(&[("a", 1.0), ("b", 2.5)])),
             ("unsorted", r#"{"b":2,"a":1,"c":3}"#, Some(&[("a", 1.0), ("b", 2.0), ("c", 3.0)])),
