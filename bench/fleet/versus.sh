@@ -19,19 +19,9 @@ source bench/fleet/common.sh
 this=$(realpath "${PULSE_SERVER:-$server}")
 record_sample 15
 
-# One case: label, the hub's binary.
-case_run() {
-  start taskset -c 0 "$2" --listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token \
-    --max-per-address 0 --agent-window "$window" --dist /nonexistent
-  sleep 1  # the hub's idle RSS, before any agent
-  taskset -c 1 "$fleet" --url "$url" --sample "$work/poll.json" --agents "$agents" --watchers 200 --sources 4 \
-    --warmup $((window_s + 20)) --duration "$measure" --hub-pid "$pid" --label "$1" | tee -a "$work/runs.jsonl"
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-}
 for round in $(seq "$rounds"); do
-  case_run "base, round $round" "$base"
-  case_run "this tree, round $round" "$this"
+  fleet_case "base, round $round" "$base" "$window" $((window_s + 20))
+  fleet_case "this tree, round $round" "$this" "$window" $((window_s + 20))
 done
 cat "$work/runs.jsonl" >>bench/results/fleet.runs.jsonl
 python3 bench/fleet/versus.py "$work/runs.jsonl" "$window" "$measure" "$agents" \
