@@ -226,3 +226,25 @@ fn close(code: u16, reason: &str) -> CloseFrame {
     }
     CloseFrame { code: CloseCode::from(code), reason: reason[..end].to_owned().into() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::as_sent;
+
+    #[test]
+    fn only_a_same_version_one_line_frame_is_kept_as_sent() {
+        let frame = r#"{"type":"frame","seq":1,"ts":2,"host":"h","values":{}}"#;
+        let cases = [
+            // what, same protocol version, text, kept
+            ("a frame as the hub writes it", true, frame, true),
+            ("an agent of another version", false, frame, false),
+            ("spaced", true, r#"{ "type":"frame","seq":1}"#, false),
+            ("type not first", true, r#"{"seq":1,"type":"frame"}"#, false),
+            ("over two lines", true, "{\"type\":\"frame\",\n\"seq\":1}", false),
+            ("a carriage return", true, "{\"type\":\"frame\",\r\"seq\":1}", false),
+        ];
+        for (what, same_wire, text, kept) in cases {
+            assert_eq!(as_sent(same_wire, text).is_some(), kept, "{what}");
+        }
+    }
+}
