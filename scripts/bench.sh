@@ -103,6 +103,7 @@ section() {
   section attack "Under attack: idle connections, slowloris, streams that stop reading"
   section agent-cost "Fleet: the agent's own cost at 1 Hz"
   section fleet "Fleet: 10,000 agents on one hub"
+  section fleet-versus "Fleet: a change's hub beside the base's, in one run"
   section fleet-summary "Fleet: the summary's cost to 100 watching browsers"
   section fleet-page "Fleet: the overview's cost in the browser with 1,000 hosts"
   section fleet-redis "Several hubs: the CPU Redis adds per ingested sample"

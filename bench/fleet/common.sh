@@ -24,6 +24,19 @@ start() {
   [ -n "$url" ] || { echo "the server did not start: $(cat "$out.err")" >&2; exit 1; }
 }
 
+# One fleet case (run.sh, versus.sh): label, the hub's binary, --agent-window,
+# warm-up seconds after every link is up; $agents agents and 200 watchers, measured
+# over $measure s. Its JSON line goes to $work/runs.jsonl.
+fleet_case() {
+  start taskset -c 0 "$2" --listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token \
+    --max-per-address 0 --agent-window "$3" --dist /nonexistent
+  sleep 1  # the hub's idle RSS, before any agent
+  taskset -c 1 "$fleet" --url "$url" --sample "$work/poll.json" --agents "$agents" --watchers 200 --sources 4 \
+    --warmup "$4" --duration "$measure" --hub-pid "$pid" --label "$1" | tee -a "$work/runs.jsonl"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
 # A real host's stream, $1 seconds of this machine's own samples, in $work/poll.json.
 record_sample() {
   start "$server" --listen 127.0.0.1:0 --interval 1s --dist /nonexistent

@@ -18,18 +18,8 @@ source bench/fleet/common.sh
 # A real host's stream: 15 s of this machine's own samples.
 record_sample 15
 
-# One case: label, --agent-window, warm-up seconds after every link is up.
-case_run() {
-  start taskset -c 0 "$server" --listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token \
-    --max-per-address 0 --agent-window "$2" --dist /nonexistent
-  sleep 1  # the hub's idle RSS, before any agent
-  taskset -c 1 "$fleet" --url "$url" --sample "$work/poll.json" --agents "$agents" --watchers 200 --sources 4 \
-    --warmup "$3" --duration "$measure" --hub-pid "$pid" --label "$1" | tee -a "$work/runs.jsonl"
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-}
-case_run "compact $window" "$window" $((window_s + 20))
-case_run "whole, 16 s" 16s "$old_warmup"
+fleet_case "compact $window" "$server" "$window" $((window_s + 20))
+fleet_case "whole, 16 s" "$server" 16s "$old_warmup"
 cat "$work/runs.jsonl" >>bench/results/fleet.runs.jsonl
 
 python3 bench/fleet/report.py "$work/runs.jsonl" "$window" "$measure" "$agents" >bench/results/fleet.md

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod values;
+
 /// One sample of one host, numbered by `seq` within the server's epoch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -14,6 +16,7 @@ pub struct Frame {
     /// The host this sample describes.
     pub host: String,
     /// Each series' value, by series id (see the catalogue for units).
+    #[serde(deserialize_with = "values::deserialize")]
     pub values: BTreeMap<String, f64>,
     /// The busiest processes at this instant; empty when not sampled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -8,7 +8,7 @@ mod compact;
 mod deflate;
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use pulse_protocol::{Cursor, Epoch, Frame, Gap, GapReason};
@@ -33,24 +33,37 @@ pub struct SharedFrame {
     pub json: Utf8Bytes,
     /// The complete WebSocket text message, as the fan-out writes it to sockets.
     pub ws: Bytes,
-    /// `id: EPOCH:SEQ\ndata: {…}\n\n`: the complete SSE event.
-    pub sse: Bytes,
+    /// `id: EPOCH:SEQ\ndata: {…}\n\n`: the complete SSE event, made when an SSE
+    /// stream first asks (most frames of a fleet's hosts never go to one).
+    sse: OnceLock<Bytes>,
 }
 
 impl SharedFrame {
-    /// A frame with `json`, its serialisation, made into every transport's message.
-    /// The JSON is a slice of the WebSocket message's bytes, so it is held once.
-    pub fn from_json(epoch: &Epoch, frame: Frame, json: String) -> Self {
-        // Sized exactly: `format!` would leave spare room (as much again) in every frame.
-        let head = format!("id: {epoch}:{}\ndata: ", frame.seq);
-        let mut sse = String::with_capacity(head.len() + json.len() + 2);
-        sse.push_str(&head);
-        sse.push_str(&json);
-        sse.push_str("\n\n");
-        let sse = Bytes::from(sse);
-        let ws = encode_text(&json);
+    /// A frame with `json`, its serialisation, made into the WebSocket message.
+    /// The JSON is a slice of that message's bytes, so it is held once.
+    pub fn from_json(frame: Frame, json: &str) -> Self {
+        let ws = encode_text(json);
         let json = Utf8Bytes::try_from(ws.slice(text_offset(&ws)..)).unwrap_or_else(|_| Utf8Bytes::from(json));
-        SharedFrame { frame, json, ws, sse }
+        SharedFrame { frame, json, ws, sse: OnceLock::new() }
+    }
+
+    /// The complete SSE event of this frame of `epoch` (its hub's), made once.
+    pub fn sse(&self, epoch: &Epoch) -> Bytes {
+        let event = self.sse.get_or_init(|| {
+            // Sized exactly: `format!` would leave spare room (as much again).
+            let head = format!("id: {epoch}:{}\ndata: ", self.frame.seq);
+            let mut sse = String::with_capacity(head.len() + self.json.len() + 2);
+            sse.push_str(&head);
+            sse.push_str(self.json.as_str());
+            sse.push_str("\n\n");
+            Bytes::from(sse)
+        });
+        event.clone()
+    }
+
+    /// The SSE event's bytes, if one was made (the agent's buffer counts them).
+    pub fn sse_len(&self) -> usize {
+        self.sse.get().map_or(0, Bytes::len)
     }
 }
 
@@ -97,14 +110,14 @@ impl History {
         }
     }
 
-    /// An empty ring of `capacity` frames of `epoch` that keeps only the newest
-    /// [`WHOLE`] whole and the others compact (a few times smaller, rebuilt when
-    /// asked for). A ring too small to gain from it is a plain one.
-    pub fn compact(capacity: usize, epoch: Epoch) -> Self {
+    /// An empty ring of `capacity` frames that keeps only the newest [`WHOLE`]
+    /// whole and the others compact (a few times smaller, rebuilt when asked
+    /// for). A ring too small to gain from it is a plain one.
+    pub fn compact(capacity: usize) -> Self {
         if capacity <= WHOLE + compact::BLOCK {
             return History::new(capacity);
         }
-        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::new(epoch)), base: (0, 0) }
+        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::default()), base: (0, 0) }
     }
 
     /// Adds the newest frame, dropping the oldest when full.

@@ -118,7 +118,7 @@ impl Hub {
     /// hub or agent restarted (see [`Hub::ingest`]). Its history is compact (see
     /// [`History::compact`]): a hub holds thousands of these.
     pub fn mirror(host: String, epoch: Epoch, timing: Timing) -> Self {
-        let history = History::compact(capacity(&timing), epoch.clone());
+        let history = History::compact(capacity(&timing));
         Hub::with_history(host, epoch, timing, history)
     }
 
@@ -142,8 +142,7 @@ impl Hub {
     /// `newest + 1`, and clients resume from cursors of before the restart.
     /// `mirror`: an agent's host (compact history), else the hub's own.
     pub fn restored(host: String, epoch: Epoch, timing: Timing, newest: (u64, i64), mirror: bool) -> Self {
-        let mut history =
-            if mirror { History::compact(capacity(&timing), epoch.clone()) } else { History::new(capacity(&timing)) };
+        let mut history = if mirror { History::compact(capacity(&timing)) } else { History::new(capacity(&timing)) };
         history.start_after(newest.0, newest.1);
         Hub::with_history(host, epoch, timing, history)
     }
@@ -177,6 +176,17 @@ impl Hub {
     /// (the agent's buffer overflowed), history starts again at the new frame, so
     /// every client is told of the hole with an explicit gap.
     pub fn ingest(&self, frame: Frame) -> Option<Arc<SharedFrame>> {
+        self.ingest_as(frame, None)
+    }
+
+    /// [`Hub::ingest`] of a frame whose `{"type":"frame",…}` message is `text`,
+    /// exactly as the hub would write it (an agent's, see `routes/agent`), so
+    /// it is not serialised again.
+    pub fn ingest_text(&self, frame: Frame, text: &str) -> Option<Arc<SharedFrame>> {
+        self.ingest_as(frame, Some(text))
+    }
+
+    fn ingest_as(&self, frame: Frame, text: Option<&str>) -> Option<Arc<SharedFrame>> {
         let mut inner = self.lock();
         let newest = inner.history.newest_seq();
         if frame.seq <= newest {
@@ -188,7 +198,10 @@ impl Hub {
         if let Some(keeper) = &self.keeper {
             keeper.keep(&self.epoch, &frame, &inner.catalog, false);
         }
-        let shared = Arc::new(share(&self.epoch, frame));
+        let shared = Arc::new(match text {
+            Some(text) => SharedFrame::from_json(frame, text),
+            None => share(frame),
+        });
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));
         if let Some(watcher) = &self.watcher {
@@ -253,7 +266,7 @@ impl Hub {
         if let Some(keeper) = &self.keeper {
             keeper.keep(&self.epoch, &frame, &inner.catalog, true);
         }
-        let shared = Arc::new(share(&self.epoch, frame));
+        let shared = Arc::new(share(frame));
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));
         if let Some(watcher) = &self.watcher {
@@ -305,10 +318,8 @@ impl Hub {
         }
         let missed = first - cursor.seq - 1;
         resume.gap = (missed > 0).then_some(Gap { reason: GapReason::TooOld, next_seq: first, missed: Some(missed) });
-        let mut backlog: Vec<Arc<SharedFrame>> = recalled
-            .into_iter()
-            .map(|f| Arc::new(share(&self.epoch, Frame { host: self.host.clone(), ..f })))
-            .collect();
+        let mut backlog: Vec<Arc<SharedFrame>> =
+            recalled.into_iter().map(|f| Arc::new(share(Frame { host: self.host.clone(), ..f }))).collect();
         backlog.append(&mut resume.backlog);
         resume.backlog = backlog;
     }
@@ -398,9 +409,9 @@ impl Hub {
 }
 
 /// Serialises a frame once, for every transport.
-fn share(epoch: &Epoch, frame: Frame) -> SharedFrame {
+fn share(frame: Frame) -> SharedFrame {
     let json = frame_json(&frame);
-    SharedFrame::from_json(epoch, frame, json)
+    SharedFrame::from_json(frame, &json)
 }
 
 /// `{"type":"frame",…}`, as [`to_json`] writes a [`ServerMessage::Frame`], without

@@ -1,10 +1,11 @@
 //! The agent's buffer is its local hub's history ring: `--buffer` of frames, each
-//! held once with its JSON, its WebSocket message and its SSE event. This module
-//! says what that costs in memory, from the frames this host really makes.
+//! held once with its JSON and its WebSocket message (an SSE event only once an
+//! SSE stream asked for one). This module says what that costs in memory, from
+//! the frames this host really makes.
 //!
 //! Measured (`tests/agent_buffer.rs`, a counting allocator around real samples): a
-//! frame of a 2-core machine (25 series, 10 top processes, 1.1 KB of JSON) holds
-//! 4.8 KB of heap, so the default 15 minutes at 1 Hz (900 frames) take 4.1 MiB,
+//! frame of a 2-core machine (25 series, 10 top processes, 1.2 KB of JSON) holds
+//! 3.8 KB of heap, so the default 15 minutes at 1 Hz (900 frames) take 3.3 MiB,
 //! and the ring can never hold more than `--buffer / --interval` frames. The
 //! agent logs the estimate below for its own host at start; the test checks it
 //! against the measurement.
@@ -23,11 +24,11 @@ const MAP_ENTRY: usize = 72;
 
 /// About how many heap bytes one frame takes in the ring: the frame's values and
 /// processes, its WebSocket message (which its JSON shares), and its SSE event
-/// (sized exactly).
+/// when one was made (sized exactly).
 pub fn frame_bytes(frame: &SharedFrame) -> usize {
     let values: usize = frame.frame.values.keys().map(|key| key.len() + MAP_ENTRY).sum();
     let top: usize = frame.frame.top.iter().map(|process| size_of::<ProcessInfo>() + process.name.len()).sum();
-    size_of::<SharedFrame>() + frame.frame.host.len() + values + top + frame.ws.len() + frame.sse.len()
+    size_of::<SharedFrame>() + frame.frame.host.len() + values + top + frame.ws.len() + frame.sse_len()
 }
 
 /// How many frames `buffer` holds at the hub's interval, and about how much memory

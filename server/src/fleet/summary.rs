@@ -39,12 +39,14 @@ pub struct Reading<'a> {
 /// sample has, rounded to what a table shows; status and last-seen for others (an
 /// up host was seen at the frame's own time: its `seen` would only cost bytes).
 pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
+    // Collected, then built at once: a map built from its pairs costs a fraction
+    // of one insertion per pair (tens of thousands a second on a large fleet).
+    let mut out = Vec::new();
     for Reading { info, values } in hosts {
         let id = info.id.as_str();
-        out.insert(series_id(id, Metric::Status), status_code(info.status));
+        out.push((series_id(id, Metric::Status), status_code(info.status)));
         let (HostStatus::Up, Some(values)) = (info.status, values) else {
-            out.insert(series_id(id, Metric::Seen), info.last_seen as f64);
+            out.push((series_id(id, Metric::Seen), info.last_seen as f64));
             continue;
         };
         let get = |key: &str| values.get(key).copied().filter(|v| v.is_finite());
@@ -67,11 +69,11 @@ pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<S
         ];
         for (metric, value) in metrics {
             if let Some(value) = value {
-                out.insert(series_id(id, metric), value);
+                out.push((series_id(id, metric), value));
             }
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 /// The summary's catalogue: one entry per metric, its id a pattern (`*/cpu`),

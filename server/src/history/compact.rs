@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use pulse_protocol::{Epoch, Frame};
+use pulse_protocol::Frame;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::{deflate, SharedFrame};
@@ -18,10 +18,8 @@ pub const BLOCK: usize = 16;
 
 /// Frames oldest first, numbered without holes: sealed blocks, then the frames
 /// waiting to fill the next one.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Compact {
-    /// The hub's epoch, for the SSE ids of frames rebuilt.
-    epoch: Epoch,
     /// Sealed blocks, oldest first.
     blocks: VecDeque<Block>,
     /// The newest frames, not yet sealed (fewer than [`BLOCK`]).
@@ -46,11 +44,6 @@ struct Pending {
 }
 
 impl Compact {
-    /// Nothing held yet, for a hub of `epoch`.
-    pub fn new(epoch: Epoch) -> Self {
-        Compact { epoch, blocks: VecDeque::new(), pending: Vec::new() }
-    }
-
     /// Adds the newest frame (the one after the newest held).
     pub fn push(&mut self, frame: &SharedFrame) {
         let pending = Pending { seq: frame.frame.seq, ts: frame.frame.ts, json: frame.json.clone() };
@@ -118,9 +111,7 @@ impl Compact {
     /// One frame from its JSON, serialised again for every transport.
     fn rebuild(&self, json: &str, from: i64) -> Option<Arc<SharedFrame>> {
         match serde_json::from_str::<Frame>(json) {
-            Ok(frame) if frame.ts >= from => {
-                Some(Arc::new(SharedFrame::from_json(&self.epoch, frame, json.to_owned())))
-            }
+            Ok(frame) if frame.ts >= from => Some(Arc::new(SharedFrame::from_json(frame, json))),
             Ok(_) => None,
             Err(error) => {
                 tracing::error!(%error, "a frame kept in history did not parse; it is left out");

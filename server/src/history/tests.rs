@@ -14,12 +14,7 @@ fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
 fn filled(mut history: History, seqs: std::ops::RangeInclusive<u64>) -> History {
     for seq in seqs {
         let frame = Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] };
-        history.push(Arc::new(SharedFrame {
-            frame,
-            json: "{}".into(),
-            ws: bytes::Bytes::new(),
-            sse: bytes::Bytes::new(),
-        }));
+        history.push(Arc::new(SharedFrame::from_json(frame, "{}")));
     }
     history
 }
@@ -79,9 +74,8 @@ fn a_lagging_client_is_told_only_of_frames_history_no_longer_holds() {
 
 #[test]
 fn the_newest_frame_is_the_last_pushed_whole_or_compact() {
-    let epoch = Epoch("now".into());
     let after_restart = || {
-        let mut h = History::compact(100, epoch.clone());
+        let mut h = History::compact(100);
         h.start_after(500, 500_000);
         h
     };
@@ -90,8 +84,8 @@ fn the_newest_frame_is_the_last_pushed_whole_or_compact() {
         ("empty ring", History::new(5), None),
         ("ring not yet full", history(1..=3, 5), Some(3)),
         ("ring that dropped its oldest", history(1..=100, 10), Some(100)),
-        ("compact, one frame", filled(History::compact(100, epoch.clone()), 1..=1), Some(1)),
-        ("compact, older frames deflated", filled(History::compact(100, epoch.clone()), 1..=250), Some(250)),
+        ("compact, one frame", filled(History::compact(100), 1..=1), Some(1)),
+        ("compact, older frames deflated", filled(History::compact(100), 1..=250), Some(250)),
         ("restored, nothing new yet", after_restart(), None),
         ("restored, then a frame", filled(after_restart(), 501..=501), Some(501)),
     ];

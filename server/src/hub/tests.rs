@@ -55,7 +55,8 @@ fn frames_are_numbered_from_one_and_serialised_once_for_every_transport() {
         let text_at = crate::fanout::text_offset(&shared.ws);
         assert_eq!(shared.ws[0], 0x81, "one final text message");
         assert_eq!(&shared.ws[text_at..], shared.json.as_bytes(), "the WebSocket message carries the same JSON");
-        let sse = std::str::from_utf8(&shared.sse).expect("utf8");
+        let sse = shared.sse(hub.epoch());
+        let sse = std::str::from_utf8(&sse).expect("utf8");
         assert_eq!(sse, format!("id: {}:{want}\ndata: {}\n\n", hub.epoch(), shared.json));
     }
 }

@@ -13,22 +13,34 @@ pub fn decimals(unit: Unit) -> u8 {
     }
 }
 
+/// Rows a new block has room for before it grows: an agent host's frames wait
+/// 5 seconds (`FLUSH_EVERY`), 5 rows at 1 Hz, so its columns never reallocate.
+const ROOM: usize = 8;
+
 /// Adds a frame of `epoch` to `blocks`: a row of the last block when it follows
 /// that block's last seq in the same epoch, else a new block.
 pub fn append(blocks: &mut Vec<Block>, epoch: &str, frame: &Frame, catalog: &Catalog) {
     let follows = blocks.last().is_some_and(|b| b.epoch == epoch && b.last_seq() + 1 == frame.seq && !b.is_empty());
     if !follows {
-        blocks.push(Block { epoch: epoch.to_owned(), first_seq: frame.seq, ts: Vec::new(), columns: Vec::new() });
+        let (ts, columns) = (Vec::with_capacity(ROOM), Vec::with_capacity(frame.values.len()));
+        blocks.push(Block { epoch: epoch.to_owned(), first_seq: frame.seq, ts, columns });
     }
     let Some(block) = blocks.last_mut() else { return };
     let rows = block.ts.len();
     block.ts.push(frame.ts);
-    for (id, &value) in &frame.values {
-        match block.columns.iter_mut().find(|c| &c.id == id) {
+    for (index, (id, &value)) in frame.values.iter().enumerate() {
+        // A host's series come in the same order frame after frame, so the column
+        // is nearly always at the value's own index: no search through the others.
+        let at = match block.columns.get(index) {
+            Some(column) if &column.id == id => Some(index),
+            _ => block.columns.iter().position(|c| &c.id == id),
+        };
+        match at.and_then(|at| block.columns.get_mut(at)) {
             Some(column) => column.values.push(value),
             None => {
                 let decimals = catalog.get(id).map_or(2, |info| decimals(info.unit));
-                let mut values = vec![f64::NAN; rows];
+                let mut values = Vec::with_capacity(ROOM.max(rows + 1));
+                values.resize(rows, f64::NAN);
                 values.push(value);
                 block.columns.push(Column { id: id.clone(), decimals, values });
             }

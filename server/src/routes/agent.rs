@@ -13,7 +13,8 @@ use axum::response::Response;
 use axum::Extension;
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
-use pulse_protocol::{AgentReply, ServerMessage};
+use pulse_protocol::{AgentReply, ServerMessage, PROTOCOL_VERSION};
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
@@ -55,6 +56,7 @@ pub async fn handler(
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
     let server_shutdown = state.hub.shutdown_signal();
+    let same_wire = who.protocol == PROTOCOL_VERSION;
     tracing::info!(host = %who.id, name = %who.name, protocol = who.protocol, "an agent connected");
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
@@ -63,7 +65,7 @@ pub async fn handler(
             .max_frame_size(Some(MAX_MESSAGE))
             .read_buffer_size(READ_BUFFER);
         let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-        let link = Link { claim, shared, _slot: slot };
+        let link = Link { claim, shared, same_wire, _slot: slot };
         let cut = async {
             match &peer {
                 Some(Extension(ConnectInfo(peer))) => peer.link.cut_off().await,
@@ -81,10 +83,12 @@ pub async fn handler(
 }
 
 /// What an agent's task holds: its host (released when the link ends), where its
-/// frames are shared with other hubs (`--redis`), and its place.
+/// frames are shared with other hubs (`--redis`), whether it speaks the hub's own
+/// protocol version, and its place.
 struct Link {
     claim: Claim,
     shared: Option<crate::redis::AgentLink>,
+    same_wire: bool,
     _slot: Slot,
 }
 
@@ -104,6 +108,11 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     let mut hub: Option<Arc<Hub>> = None;
     let mut acked = 0;
     let mut ack = tokio::time::interval(ACK_EVERY);
+    // One silence timer for the link, looked at when it fires, rather than a timer
+    // armed again for every message: the last message's time is all a message sets.
+    let mut heard = Instant::now();
+    let silence = tokio::time::sleep_until(heard + SILENCE);
+    tokio::pin!(silence);
     loop {
         let message = tokio::select! {
             () = stopping(&mut shutdown) => {
@@ -117,18 +126,25 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 }
                 continue;
             }
-            message = tokio::time::timeout(SILENCE, socket.next()) => message,
+            () = &mut silence => {
+                if heard.elapsed() >= SILENCE {
+                    return format!("nothing for {} s", SILENCE.as_secs());
+                }
+                silence.as_mut().reset(heard + SILENCE);
+                continue;
+            }
+            message = socket.next() => message,
         };
+        heard = Instant::now();
         let text = match message {
-            Err(_) => return format!("nothing for {} s", SILENCE.as_secs()),
-            Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return "the agent closed it".into(),
-            Ok(Some(Err(error))) => return format!("unreadable: {error}"),
-            Ok(Some(Ok(Message::Text(text)))) => text,
-            Ok(Some(Ok(Message::Binary(_)))) => {
+            None | Some(Ok(Message::Close(_))) => return "the agent closed it".into(),
+            Some(Err(error)) => return format!("unreadable: {error}"),
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Binary(_))) => {
                 let _ = socket.close(Some(close(1003, "send JSON text messages"))).await;
                 return "it sent binary data".into();
             }
-            Ok(Some(Ok(_))) => continue,
+            Some(Ok(_)) => continue,
         };
         let parsed = match serde_json::from_str::<ServerMessage>(&text) {
             Ok(parsed) => parsed,
@@ -153,7 +169,11 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                     let _ = socket.close(Some(close(1008, "hello must come before frames"))).await;
                     return "a frame before hello".into();
                 };
-                if let Some(shared) = hub.ingest(frame) {
+                let ingested = match as_sent(link.same_wire, &text) {
+                    Some(text) => hub.ingest_text(frame, text),
+                    None => hub.ingest(frame),
+                };
+                if let Some(shared) = ingested {
                     if let Some(redis) = &link.shared {
                         redis.frame(hub.epoch(), &shared);
                     }
@@ -176,6 +196,17 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     }
 }
 
+/// The agent's own text for a frame, when it is what the hub would write: an
+/// agent of the hub's protocol version serialises frames with this same code
+/// (its local hub's), so the bytes are the same and need not be made again. A
+/// message that does not start as the hub's do, or that spans lines (an SSE
+/// event and a history block hold one frame a line), is serialised again.
+fn as_sent(same_wire: bool, text: &str) -> Option<&str> {
+    const HEAD: &str = r#"{"type":"frame","#;
+    let one_line = !text.as_bytes().contains(&b'\n') && !text.as_bytes().contains(&b'\r');
+    (same_wire && text.starts_with(HEAD) && one_line).then_some(text)
+}
+
 /// Resolves once the server starts shutting down.
 async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stopping| *stopping).await;
@@ -195,4 +226,26 @@ fn close(code: u16, reason: &str) -> CloseFrame {
         end -= 1;
     }
     CloseFrame { code: CloseCode::from(code), reason: reason[..end].to_owned().into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_sent;
+
+    #[test]
+    fn only_a_same_version_one_line_frame_is_kept_as_sent() {
+        let frame = r#"{"type":"frame","seq":1,"ts":2,"host":"h","values":{}}"#;
+        let cases = [
+            // what, same protocol version, text, kept
+            ("a frame as the hub writes it", true, frame, true),
+            ("an agent of another version", false, frame, false),
+            ("spaced", true, r#"{ "type":"frame","seq":1}"#, false),
+            ("type not first", true, r#"{"seq":1,"type":"frame"}"#, false),
+            ("over two lines", true, "{\"type\":\"frame\",\n\"seq\":1}", false),
+            ("a carriage return", true, "{\"type\":\"frame\",\r\"seq\":1}", false),
+        ];
+        for (what, same_wire, text, kept) in cases {
+            assert_eq!(as_sent(same_wire, text).is_some(), kept, "{what}");
+        }
+    }
 }

@@ -128,6 +128,11 @@ impl Feed {
         Outgoing::Json(self.hub.heartbeat(self.hub.newest_seq()))
     }
 
+    /// The epoch of the hub it follows (an SSE event's id names it).
+    pub fn epoch(&self) -> &pulse_protocol::Epoch {
+        self.hub.epoch()
+    }
+
     /// The retry hint sent with `bye`, in ms.
     pub fn retry_ms(&self) -> u64 {
         self.retry_ms

@@ -79,7 +79,7 @@ fn events(feed: Feed, notices: Notices, slot: Slot) -> impl Stream<Item = Result
         };
         let chunk = match outgoing {
             Outgoing::Json(json) => Bytes::from(format!("data: {json}\n\n")),
-            Outgoing::Frame(frame) => frame.sse.clone(),
+            Outgoing::Frame(frame) => frame.sse(feed.epoch()),
             Outgoing::Bye(json) => Bytes::from(format!("retry: {}\ndata: {json}\n\n", feed.retry_ms())),
         };
         Some((Ok(chunk), (feed, notices, true, slot)))
