@@ -12,33 +12,58 @@ use std::collections::{HashMap, HashSet};
 
 use pulse_store::{Block, CodecError, Open};
 
+/// The most bytes held for every host together (32 MiB). A host that would
+/// pass it is not held, and its seals read its segments back, as after a restart:
+/// the rows are on disk either way, so this bounds what sealing costs in memory
+/// (about 96 KiB a host at the end of an hour) whatever the fleet's size.
+pub const MAX_HELD_BYTES: usize = 32 << 20;
+
 /// The rows not sealed yet, per host.
 pub struct Unsealed {
     /// The raw tier's block length: pieces never cross its edges.
     block_ms: i64,
-    /// Hosts the store held when it was opened.
+    /// Hosts whose memory may lack rows the store has (restored from the store,
+    /// removed, or left out for the cap): held again only from a block edge.
     restored: HashSet<String>,
     /// Per host id: its rows, and the time from which they are all of its
     /// unsealed rows (memory holds every stored row from then on).
     hosts: HashMap<String, (Open, i64)>,
+    /// Bytes held for every host.
+    held: usize,
+    /// The most bytes held ([`MAX_HELD_BYTES`] but in tests).
+    cap: usize,
 }
 
 impl Unsealed {
     /// Nothing held yet; `restored` are the hosts already in the store.
     pub fn new(block_ms: i64, restored: HashSet<String>) -> Self {
-        Unsealed { block_ms: block_ms.max(1), restored, hosts: HashMap::new() }
+        Unsealed::with_cap(block_ms, restored, MAX_HELD_BYTES)
+    }
+
+    /// As [`Unsealed::new`], holding at most `cap` bytes.
+    pub fn with_cap(block_ms: i64, restored: HashSet<String>, cap: usize) -> Self {
+        Unsealed { block_ms: block_ms.max(1), restored, hosts: HashMap::new(), held: 0, cap }
     }
 
     /// Notes rows of host `id` that were just stored.
     pub fn push(&mut self, id: &str, block: Block) {
         let Some(&first) = block.ts.first() else { return };
+        if !self.hosts.contains_key(id) && self.held >= self.cap {
+            self.restored.insert(id.to_owned());
+            return;
+        }
         let block_ms = self.block_ms;
         let restored = self.restored.contains(id);
         let (open, _) = self.hosts.entry(id.to_owned()).or_insert_with(|| {
             let whole_from = if restored { (first.div_euclid(block_ms) + 1) * block_ms } else { i64::MIN };
             (Open::default(), whole_from)
         });
+        let before = open.bytes();
         open.push(block, block_ms);
+        self.held = self.held - before + open.bytes();
+        if self.held > self.cap {
+            self.forget(id);
+        }
     }
 
     /// Host `id`'s rows before `before`, when memory holds all of them since
@@ -51,24 +76,29 @@ impl Unsealed {
 
     /// Forgets host `id`'s rows before `before`, now sealed.
     pub fn sealed(&mut self, id: &str, before: i64) {
-        if let Some((open, _)) = self.hosts.get_mut(id) {
-            if open.drop_before(before).is_err() {
-                // Undecodable rows cannot be sealed from memory: read the segments
-                // from now on.
-                self.hosts.remove(id);
-            }
+        let Some((open, _)) = self.hosts.get_mut(id) else { return };
+        let held = open.bytes();
+        if open.drop_before(before).is_err() {
+            // Undecodable rows cannot be sealed from memory: read the segments
+            // until memory holds a whole block again.
+            self.forget(id);
+            return;
         }
+        self.held = self.held - held + open.bytes();
     }
 
-    /// Forgets host `id`.
+    /// Forgets host `id`: its seals read the segments until memory holds a whole
+    /// block of it again.
     pub fn forget(&mut self, id: &str) {
-        self.hosts.remove(id);
+        if let Some((open, _)) = self.hosts.remove(id) {
+            self.held -= open.bytes();
+        }
         self.restored.insert(id.to_owned());
     }
 
     /// Bytes held for every host.
     pub fn bytes(&self) -> usize {
-        self.hosts.values().map(|(open, _)| open.bytes()).sum()
+        self.held
     }
 }
 
@@ -116,5 +146,34 @@ mod tests {
         unsealed.forget("h");
         unsealed.push("h", rows(11, HOUR + 5_000, 1));
         assert!(unsealed.rows("h", HOUR, 2 * HOUR).is_none(), "its memory is whole only from the next edge");
+    }
+
+    #[test]
+    fn what_is_held_is_counted_and_capped_and_a_host_left_out_is_read_from_disk() {
+        let one = {
+            let mut probe = Unsealed::new(HOUR, HashSet::new());
+            probe.push("p", rows(1, HOUR, 10));
+            probe.bytes()
+        };
+        assert!(one > 0);
+        let mut unsealed = Unsealed::with_cap(HOUR, HashSet::new(), 2 * one);
+        unsealed.push("a", rows(1, HOUR, 10));
+        unsealed.push("b", rows(1, HOUR, 10));
+        assert_eq!(unsealed.bytes(), 2 * one, "two hosts held, counted as they came");
+        unsealed.push("c", rows(1, HOUR, 10));
+        assert!(unsealed.rows("c", i64::MIN, 2 * HOUR).is_none(), "over the cap: c's seals read the segments");
+        assert_eq!(unsealed.bytes(), 2 * one);
+        // A held host whose rows pass the cap is let go too, and its bytes with it.
+        unsealed.push("a", rows(11, HOUR + 10_000, 10));
+        assert!(unsealed.rows("a", i64::MIN, 2 * HOUR).is_none());
+        assert_eq!(unsealed.bytes(), one);
+        // Sealing gives bytes back; forgetting gives the rest.
+        unsealed.sealed("b", 2 * HOUR);
+        unsealed.forget("b");
+        assert_eq!(unsealed.bytes(), 0);
+        // With room again, a host left out is held from its next block edge.
+        unsealed.push("c", rows(11, HOUR + 10_000, 10));
+        assert!(unsealed.rows("c", HOUR, 3 * HOUR).is_none(), "not whole in the block it was left out of");
+        assert!(unsealed.rows("c", 2 * HOUR, 3 * HOUR).is_some(), "whole from the next edge");
     }
 }
