@@ -77,11 +77,10 @@ impl Followed {
 /// Follows every host's stream until the hub shuts down.
 pub async fn run(shared: Arc<Shared>, fleet: Arc<Fleet>, timing: Timing) {
     let mut known: BTreeMap<String, Followed> = BTreeMap::new();
-    let mut listed = Listed::default();
     while !shared.stopping() {
         match shared.connect(BLOCK + Duration::from_secs(5)).await {
             Ok(mut conn) => {
-                let round = follow(&shared, &mut conn, &fleet, timing, &mut known, &mut listed).await;
+                let round = follow(&shared, &mut conn, &fleet, timing, &mut known).await;
                 if let Err(error) = round {
                     shared.health.down(&error.to_string());
                 }
@@ -99,8 +98,11 @@ async fn follow(
     fleet: &Fleet,
     timing: Timing,
     known: &mut BTreeMap<String, Followed>,
-    listed: &mut Listed,
 ) -> Result<(), RedisError> {
+    // The host list is read again on every connection: a Redis that lost its data
+    // counts `pulse:hosts:rev` from the start, and could reach the revision read
+    // before it without the list being the same.
+    let mut listed = Listed::default();
     // Where the news stands before the first sweep: what is appended after the
     // sweep read a stream is named in the news read after it.
     let newest: Value =
