@@ -86,7 +86,7 @@ pub async fn serve(config: AgentConfig, mut stop: watch::Receiver<bool>) -> Resu
             Ok(socket) => {
                 tracing::info!(hub = %target, id = %identity.id, "connected to the hub");
                 attempt = 0;
-                match link::run(socket, Arc::clone(&hub), stop.clone()).await {
+                match link::run(socket, Arc::clone(&hub), &identity.id, stop.clone()).await {
                     LinkEnd::Stopped => break,
                     LinkEnd::Lost(why) => tracing::warn!(hub = %target, "lost the link: {why}"),
                 }

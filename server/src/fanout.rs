@@ -34,9 +34,14 @@ pub struct Fanout {
 
 impl Fanout {
     /// Adds a client; it receives frames once its task has put it in direct mode
-    /// ([`Subscriber::try_go_direct`]), and is forgotten once closed.
+    /// ([`Subscriber::try_go_direct`]), and is forgotten once closed. Closed ones
+    /// are dropped here too, not only at each delivery: a quiet host (one that is
+    /// down) delivers nothing, and a socket that subscribes to it again and again
+    /// would otherwise leave one closed entry per subscribe.
     pub fn add(&self, subscriber: Arc<Subscriber>) {
-        self.lock().push(subscriber);
+        let mut subscribers = self.lock();
+        subscribers.retain(|subscriber| subscriber.is_open());
+        subscribers.push(subscriber);
     }
 
     /// Whether no client is registered (closed ones are dropped at each delivery).

@@ -378,9 +378,10 @@ impl Hub {
         self.shutdown.send_replace(true);
     }
 
-    /// The `hello` for a subscription, serialised (only when a client needs one:
-    /// most polls do not).
-    pub fn hello(&self, catalog: &Catalog, seq: u64) -> String {
+    /// The `hello` for a subscription to host `id` (the id the client asked for, or
+    /// `@fleet`; not [`Hub::host`], the name, which can differ), serialised (only
+    /// when a client needs one: most polls do not).
+    pub fn hello(&self, catalog: &Catalog, seq: u64, id: &str) -> String {
         let hello = ServerMessage::Hello(Hello {
             protocol: PROTOCOL_VERSION,
             epoch: self.epoch.clone(),
@@ -390,7 +391,7 @@ impl Hub {
             interval_ms: self.timing.interval.as_millis() as u64,
             history_ms: self.timing.history.as_millis() as u64,
             server_time: now_ms(),
-            host: Some(self.host.clone()),
+            host: Some(id.to_owned()),
             subscribe: SUBSCRIBE_VERSION,
         });
         to_json(&hello)

@@ -72,6 +72,13 @@ impl AppState {
         Ok(self.fleet.hub(id)?)
     }
 
+    /// Host `id`'s id and hub, resolved as [`AppState::hub_for`] does: the id a
+    /// stream's `hello` names (no `id`: the hub's own host's, as `/api/v1/hosts`
+    /// lists it).
+    pub fn host_and_hub(&self, id: Option<&str>) -> Result<(String, Arc<Hub>), AppError> {
+        Ok(self.fleet.host_and_hub(id)?)
+    }
+
     /// `retry` in whole seconds, at least 1.
     pub fn retry_secs(&self) -> u64 {
         self.retry.as_secs().max(1)

@@ -1,14 +1,20 @@
 //! `subscribe` over a real WebSocket: one socket moves between the hub's own host
 //! and the `@fleet` summary, and back, resuming each without a hole or a
 //! duplicate; a host that does not exist, a newer version or a malformed message
-//! is answered with an `error` naming it, and the socket goes on as it was.
+//! is answered with an `error` naming it, and the socket goes on as it was. A
+//! host whose id is not its name (an agent's `--name "web 1"`, id `web-1`) is named
+//! by its id in `hello`, the id the page subscribed with.
 
+#[path = "agent/procs.rs"]
+mod procs;
 #[path = "support/server.rs"]
 mod support;
 
 use futures_util::SinkExt;
 use pulse_protocol::fleet::FLEET_HOST;
-use pulse_protocol::{ApiError, ClientMessage, Cursor, Hello, ServerMessage, Subscribe, SUBSCRIBE_VERSION};
+use pulse_protocol::{
+    ApiError, ClientMessage, Cursor, Hello, HostStatus, PollResponse, ServerMessage, Subscribe, SUBSCRIBE_VERSION,
+};
 use support::*;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -30,6 +36,17 @@ async fn hello_of(ws: &mut Ws, host: &str) -> Hello {
         }
     }
     panic!("no hello of {host}");
+}
+
+/// The next hello, whichever host it names (the old stream's frames before it are
+/// skipped).
+async fn next_hello(ws: &mut Ws) -> Hello {
+    for _ in 0..MAX_MESSAGES {
+        if let ServerMessage::Hello(hello) = ws_next(ws).await {
+            return hello;
+        }
+    }
+    panic!("no hello");
 }
 
 /// The next `count` frames, which must all be `host`'s (nothing of another stream).
@@ -128,4 +145,29 @@ async fn an_unknown_host_or_a_bad_subscribe_is_an_error_and_the_stream_goes_on()
     let ping = serde_json::to_string(&ClientMessage::Ping).expect("ping");
     ws.send(Message::Text(ping.into())).await.expect("the socket is open");
     assert!(matches!(ws_next(&mut ws).await, ServerMessage::Heartbeat(_) | ServerMessage::Frame(_)));
+}
+
+#[tokio::test]
+async fn an_agents_host_is_named_by_its_id_not_its_name_in_hello() {
+    let hub = procs::Hub::start("127.0.0.1:0").await;
+    let _agent = procs::agent(&["--hub", &hub.url(), "--name", "web 1"]);
+    hub.wait_for_status("web-1", HostStatus::Up, procs::DEADLINE).await;
+
+    // Subscribed to on an open socket: the hello names the id asked for, and the
+    // host's frames (which carry its name) follow it.
+    let mut ws = ws_connect(&format!("ws://{}/api/v1/ws?host=the-hub", hub.addr)).await;
+    assert_eq!(next_hello(&mut ws).await.host.as_deref(), Some("the-hub"));
+    ask(&mut ws, "web-1", None).await;
+    let hello = next_hello(&mut ws).await;
+    assert_eq!(hello.host.as_deref(), Some("web-1"), "the id the page subscribed with, not the name");
+    let seqs = frames_of(&mut ws, "web 1", 3).await;
+    assert!(consecutive(&seqs), "{seqs:?}");
+
+    // A new socket and a first poll name it the same way.
+    let mut fresh = ws_connect(&format!("ws://{}/api/v1/ws?host=web-1", hub.addr)).await;
+    assert_eq!(next_hello(&mut fresh).await.host.as_deref(), Some("web-1"));
+    let poll = format!("{}/api/v1/poll?host=web-1", hub.url());
+    let body: PollResponse = reqwest::get(&poll).await.expect("poll").json().await.expect("poll json");
+    let Some(ServerMessage::Hello(hello)) = body.messages.first() else { panic!("no hello: {:?}", body.messages) };
+    assert_eq!(hello.host.as_deref(), Some("web-1"));
 }

@@ -39,8 +39,9 @@ pub enum LinkEnd {
     Lost(String),
 }
 
-/// Runs the link until it fails or `stop` turns true.
-pub async fn run(socket: Socket, hub: Arc<Hub>, mut stop: watch::Receiver<bool>) -> LinkEnd {
+/// Runs the link for host `id` (its `hello`s name it) until it fails or `stop`
+/// turns true.
+pub async fn run(socket: Socket, hub: Arc<Hub>, id: &str, mut stop: watch::Receiver<bool>) -> LinkEnd {
     let (mut sink, mut stream) = socket.split();
     let cursor = tokio::select! {
         cursor = resume_cursor(&mut stream, &hub) => cursor,
@@ -54,7 +55,7 @@ pub async fn run(socket: Socket, hub: Arc<Hub>, mut stop: watch::Receiver<bool>)
     // A catalogue that changes (an interface or a mount came or went) goes to the
     // hub in a new `hello` before the next frame: the hub learns it from nothing else.
     let mut revision = hub.catalog_revision();
-    let mut feed = Feed::new(Arc::clone(&hub), Some(&cursor), Duration::from_secs(1));
+    let mut feed = Feed::new(Arc::clone(&hub), id, Some(&cursor), Duration::from_secs(1));
     let mut heard = Instant::now();
     let mut pings = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     loop {
@@ -64,7 +65,7 @@ pub async fn run(socket: Socket, hub: Arc<Hub>, mut stop: watch::Receiver<bool>)
                 Some(Outgoing::Frame(frame)) => {
                     if hub.catalog_revision() != revision {
                         revision = hub.catalog_revision();
-                        let hello = hub.hello(&hub.catalog(), frame.frame.seq.saturating_sub(1));
+                        let hello = hub.hello(&hub.catalog(), frame.frame.seq.saturating_sub(1), id);
                         if let Err(end) = send(&mut sink, Message::Text(hello.into())).await {
                             return end;
                         }

@@ -179,6 +179,22 @@ fn a_closed_client_is_never_written_and_leaves_the_set() {
 }
 
 #[test]
+fn a_quiet_fanout_forgets_closed_clients_when_one_is_added() {
+    // A host that is down never delivers, so `add` is where a socket that keeps
+    // subscribing to it leaves its previous, closed entry.
+    let fanout = Fanout::default();
+    let pairs: Vec<Pair> = (0..5).map(|_| pair(0)).collect();
+    for pair in &pairs {
+        if let Some(previous) = fanout.lock().last() {
+            previous.close();
+        }
+        fanout.add(pair.subscriber.clone());
+    }
+    assert_eq!(fanout.lock().len(), 1, "only the open subscriber is kept");
+    assert!(Arc::ptr_eq(&fanout.lock()[0], &pairs[4].subscriber));
+}
+
+#[test]
 fn the_fanout_writes_every_direct_client_in_one_pass() {
     let fanout = Fanout::default();
     let mut pairs: Vec<Pair> = (0..300).map(|_| pair(0)).collect();

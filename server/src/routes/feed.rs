@@ -52,10 +52,10 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// Subscribes, resuming after `cursor` when given.
-    pub fn new(hub: Arc<Hub>, cursor: Option<&Cursor>, retry: Duration) -> Self {
+    /// Subscribes to host `id`'s stream (`hub`), resuming after `cursor` when given.
+    pub fn new(hub: Arc<Hub>, id: &str, cursor: Option<&Cursor>, retry: Duration) -> Self {
         let subscription = hub.subscribe(cursor);
-        let mut queue = VecDeque::from([Outgoing::Json(hub.hello(&subscription.catalog, subscription.seq))]);
+        let mut queue = VecDeque::from([Outgoing::Json(hub.hello(&subscription.catalog, subscription.seq, id))]);
         let mut last_sent = subscription.after;
         if let Some(gap) = subscription.resume.gap {
             queue.push_back(Outgoing::Json(json(&ServerMessage::Gap(gap))));

@@ -37,7 +37,8 @@ pub async fn handler(
     let cursor = params.cursor()?;
     let mut notices = Notices::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     let wait = params.wait_seconds(MAX_WAIT)?;
-    let hub = &state.hub_for(params.get("host"))?;
+    let (id, hub) = state.host_and_hub(params.get("host"))?;
+    let hub = &hub;
     let mut subscription = hub.subscribe(cursor.as_ref());
     let mut messages: Vec<String> = Vec::new();
     let mut frames: Vec<Arc<SharedFrame>> = subscription.resume.backlog;
@@ -46,11 +47,11 @@ pub async fn handler(
 
     match &cursor {
         None => {
-            messages.push(hub.hello(&subscription.catalog, subscription.seq));
+            messages.push(hub.hello(&subscription.catalog, subscription.seq, &id));
             frames = hub.frames_after(subscription.seq.saturating_sub(1));
         }
         Some(cursor) if &cursor.epoch != hub.epoch() => {
-            messages.push(hub.hello(&subscription.catalog, subscription.seq))
+            messages.push(hub.hello(&subscription.catalog, subscription.seq, &id))
         }
         Some(cursor) => {
             // A cursor a little ahead of the newest frame (same epoch: an agent is
@@ -60,7 +61,7 @@ pub async fn handler(
             // A client starting a new poll session resumes with a cursor but still
             // needs to know the server (heartbeat, catalogue): `hello=1` asks for it.
             if params.get("hello").is_some() {
-                messages.push(hub.hello(&subscription.catalog, subscription.seq));
+                messages.push(hub.hello(&subscription.catalog, subscription.seq, &id));
             }
         }
     }

@@ -46,7 +46,8 @@ pub async fn handler(
     if let Some(Extension(ConnectInfo(peer))) = peer {
         peer.watch_reading();
     }
-    let feed = Feed::new(state.hub_for(params.get("host"))?, cursor.as_ref(), state.retry);
+    let (id, hub) = state.host_and_hub(params.get("host"))?;
+    let feed = Feed::new(hub, &id, cursor.as_ref(), state.retry);
     let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
     let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, notices, slot));
     let mut response = Body::from_stream(body).into_response();

@@ -74,7 +74,7 @@ pub async fn handler(
         ));
     };
     let slot = state.slot()?;
-    let hub = state.hub_for(params.get("host"))?;
+    let (host, hub) = state.host_and_hub(params.get("host"))?;
     let retry_ms = state.retry.as_millis() as u64;
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };
@@ -94,7 +94,7 @@ pub async fn handler(
             .max_message_size(Some(4096))
             .max_frame_size(Some(4096));
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-        let client = Client { hub, subscriber, retry_ms, state, grant, _slot: slot };
+        let client = Client { hub, host, subscriber, retry_ms, state, grant, _slot: slot };
         // Cut (the client stopped reading): dropping the socket ends it.
         tokio::select! {
             () = serve(socket, client, start, notices) => {}
@@ -107,6 +107,8 @@ pub async fn handler(
 /// What a connection's task holds besides its socket.
 struct Client {
     hub: Arc<Hub>,
+    /// The id of the host whose stream this is (what `hello` names).
+    host: String,
     subscriber: Arc<Subscriber>,
     retry_ms: u64,
     /// The hub's state, to find the host a `subscribe` names.
@@ -142,7 +144,7 @@ enum Event {
 /// Sends a stream's opening (`hello`, a gap, the backlog) and adds the client to
 /// its hub's fan-out, for the task to catch up from; false when the socket failed.
 async fn open_stream(socket: &mut Socket, client: &Client, start: &Start) -> bool {
-    let mut opening = vec![client.hub.hello(&start.catalog, start.seq)];
+    let mut opening = vec![client.hub.hello(&start.catalog, start.seq, &client.host)];
     opening.extend(start.resume.gap.clone().map(|gap| json(&ServerMessage::Gap(gap))));
     for message in opening {
         if !send(socket, Message::Text(message.into())).await {

@@ -44,7 +44,7 @@ fn frame_seqs(messages: &[ServerMessage]) -> Vec<u64> {
 #[tokio::test]
 async fn a_subscriber_that_lags_within_history_is_refilled_without_a_gap() {
     let hub = hub(3600);
-    let mut feed = Feed::new(hub.clone(), None, Duration::from_secs(1));
+    let mut feed = Feed::new(hub.clone(), "h", None, Duration::from_secs(1));
     publish(&hub, 200); // far more than the broadcast buffer holds
     let messages = take(&mut feed, 201).await;
     assert!(matches!(messages[0], ServerMessage::Hello(_)));
@@ -54,7 +54,7 @@ async fn a_subscriber_that_lags_within_history_is_refilled_without_a_gap() {
 #[tokio::test]
 async fn a_subscriber_that_lags_beyond_history_gets_a_lagged_gap() {
     let hub = hub(10);
-    let mut feed = Feed::new(hub.clone(), None, Duration::from_secs(1));
+    let mut feed = Feed::new(hub.clone(), "h", None, Duration::from_secs(1));
     publish(&hub, 100);
     let messages = take(&mut feed, 12).await;
     let ServerMessage::Gap(gap) = &messages[1] else { panic!("a gap after hello: {messages:?}") };
@@ -66,7 +66,7 @@ async fn a_subscriber_that_lags_beyond_history_gets_a_lagged_gap() {
 async fn an_idle_feed_sends_heartbeats_and_says_bye_on_shutdown() {
     let hub = hub(10);
     publish(&hub, 3);
-    let mut feed = Feed::new(hub.clone(), None, Duration::from_millis(1500));
+    let mut feed = Feed::new(hub.clone(), "h", None, Duration::from_millis(1500));
     let messages = take(&mut feed, 3).await;
     assert!(matches!(messages[0], ServerMessage::Hello(_)));
     for message in &messages[1..] {

@@ -6,7 +6,7 @@
 //! leaves direct mode) and what it queued is written out; the socket gets a new
 //! [`crate::fanout::Subscriber`] (the old one is closed, so the old hub's fan-out
 //! drops it); then the new stream opens exactly as a new socket's would: `hello`
-//! (naming the host), a gap if the cursor cannot be resumed, the backlog, and the
+//! (naming the host by the id the subscribe gave), a gap if the cursor cannot be resumed, the backlog, and the
 //! client joins the new hub's fan-out after catching up. So the page sees nothing
 //! of the old stream after the new `hello`, and the new one without a hole or a
 //! duplicate. A subscribe that cannot be done (malformed, a newer version, an
@@ -71,6 +71,7 @@ pub(super) async fn switch(socket: &mut Socket, client: &mut Client, subscribe: 
     };
     tracing::debug!(host = %subscribe.host, "a WebSocket client changed its stream");
     client.hub = hub;
+    client.host = subscribe.host;
     client.subscriber = subscriber;
     open_stream(socket, client, &start).await
 }
