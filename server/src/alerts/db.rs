@@ -16,7 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 use pulse_alerts::state::State;
 use rusqlite::{params, Connection};
 
-pub use outbox::{Head, LogRow};
+pub use outbox::{Head, LogRow, NOT_HANDED_OVER};
 
 /// The file's name in the data directory.
 pub const FILE: &str = "alerts.db";

@@ -119,6 +119,10 @@ impl Sender {
         };
         let digest = url_digest(&webhook.url);
         if self.db.is_disabled(&webhook.name, &digest).unwrap_or(false) {
+            // Settled in the fleet's outbox too, or the next owner would send it.
+            if let Some(fleet) = &self.fleet {
+                fleet.after(&head, None).await;
+            }
             let _ = self.db.settle(head.seq, "disabled", "not sent: the receiver answered 410 Gone before");
             return;
         }

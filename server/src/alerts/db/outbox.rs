@@ -49,6 +49,11 @@ mod text {
     }
 }
 
+/// Why a notification was given up without being handed over (`--redis`: too old
+/// for the fleet to remember as settled). Such a row is not settled in the fleet's
+/// outbox: the owner may still be retrying it there.
+pub const NOT_HANDED_OVER: &str = "given up: older than the fleet remembers settled notifications, so not handed over";
+
 /// The columns a [`Head`] is read from.
 const HEAD_COLUMNS: &str = "seq, id, webhook, rule, host, kind, body, attempts, first_attempt, next_attempt, created";
 
@@ -115,14 +120,34 @@ impl Db {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The oldest `limit` pending notifications (`--redis`: what the owner copies
-    /// to the fleet's outbox).
-    pub fn pending(&self, limit: usize) -> Result<Vec<Head>, DbError> {
+    /// The oldest `limit` pending notifications after row `after` (`--redis`: the
+    /// owner copies them to the fleet's outbox a page at a time, from where the last
+    /// page ended; `seq` only grows, so paging from 0 covers every pending row).
+    pub fn pending(&self, after: i64, limit: usize) -> Result<Vec<Head>, DbError> {
         let connection = self.lock();
-        let mut statement = connection
-            .prepare(&format!("SELECT {HEAD_COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?1"))?;
-        let rows = statement.query_map(params![limit as i64], head)?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {HEAD_COLUMNS} FROM outbox WHERE status = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let rows = statement.query_map(params![after, limit as i64], head)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Which of `rows` (id, webhook) this file holds as settled (delivered, failed,
+    /// disabled; not one given up as [`NOT_HANDED_OVER`]): `--redis`, what the
+    /// fleet's outbox still lists as pending but this hub settled.
+    pub fn settled<'a>(&self, rows: &'a [Head]) -> Result<Vec<&'a Head>, DbError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT 1 FROM outbox WHERE id = ?1 AND webhook = ?2 AND status != 'pending'
+             AND last_error IS NOT ?3",
+        )?;
+        let mut settled = Vec::new();
+        for row in rows {
+            if statement.exists(params![row.id, row.webhook, NOT_HANDED_OVER])? {
+                settled.push(row);
+            }
+        }
+        Ok(settled)
     }
 
     /// Adds `rows` (taken from the fleet's outbox, `--redis`) as pending, in that
@@ -279,12 +304,20 @@ mod tests {
         let heads: Vec<String> = db.heads().expect("heads").into_iter().map(|h| h.id).collect();
         assert_eq!(heads, ["a2", "b1"]);
         assert_eq!(db.log(10).expect("log").len(), 3);
-        let mut taken = db.pending(10).expect("pending");
+        let mut taken = db.pending(0, 10).expect("pending");
         assert_eq!(taken.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a2", "b1"]);
         taken[0].id = "c1".into();
         taken[0].attempts = 4;
         assert_eq!(db.import(&taken).expect("import"), 1, "b1 is here already");
-        let c1 = db.pending(10).expect("pending").into_iter().find(|h| h.id == "c1").expect("c1");
+        let c1 = db.pending(0, 10).expect("pending").into_iter().find(|h| h.id == "c1").expect("c1");
         assert_eq!((c1.attempts, c1.kind.as_str()), (4, "alert.firing"));
+        let settled: Vec<&str> = db.settled(&taken).expect("settled").into_iter().map(|h| h.id.as_str()).collect();
+        assert!(settled.is_empty(), "c1 and b1 are pending");
+        let all = db.log(10).expect("log");
+        let a1 = all.iter().find(|row| row.id == "a1").expect("a1");
+        let a1 = Head { id: a1.id.clone(), ..taken[0].clone() };
+        assert_eq!(db.settled(std::slice::from_ref(&a1)).expect("settled").len(), 1, "a1 was delivered");
+        db.settle(c1.seq, "failed", NOT_HANDED_OVER).expect("settle");
+        assert!(db.settled(std::slice::from_ref(&c1)).expect("settled").is_empty(), "the owner may still retry c1");
     }
 }

@@ -5,14 +5,17 @@
 //! asks whether it still holds the lease and whether the notification was settled
 //! already (`lease::fence::verdict`): a hub that is not the owner hands what it
 //! holds over and keeps it pending, a settled one is marked done without a send.
+//! The copy goes a page at a time from where the last page ended, so every pending
+//! row gets there however many there are; what the fleet's outbox still lists but
+//! this hub settled is settled there too; and what is too old for the fleet to
+//! remember as settled is not handed over.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::super::db::{Db, Head, Queued};
+use super::super::db::{Db, DbError, Head, Queued, NOT_HANDED_OVER};
 use crate::hub::now_ms;
-use crate::redis::deliveries::Deliveries;
+use crate::redis::deliveries::{Deliveries, DONE_KEPT};
 use crate::redis::lease::fence::{self, Verdict};
 use crate::redis::lease::gate::Gate;
 
@@ -22,8 +25,14 @@ const PICK_UP: Duration = Duration::from_secs(2);
 /// How long a notification this hub may not send waits before it is looked at again.
 const HOLD: i64 = 5_000;
 
-/// The most pending notifications copied to the fleet's outbox in one round.
+/// The most pending notifications copied to the fleet's outbox in one round (a
+/// page; the next round copies the next one).
 const COPY_LIMIT: usize = 512;
+
+/// How much younger than the fleet's memory of settled notifications
+/// ([`DONE_KEPT`]) a notification must be to be handed over: an older one may have
+/// been settled by a hub whose record has expired since, so it is given up here.
+const HAND_OVER_MARGIN: Duration = Duration::from_secs(600);
 
 /// The fleet's outbox as the sender uses it.
 pub struct FleetOutbox {
@@ -37,8 +46,8 @@ pub struct FleetOutbox {
 struct Synced {
     /// The fencing number of the last takeover (0: none).
     epoch: u64,
-    /// The notifications copied under it.
-    copied: HashSet<String>,
+    /// The last row (`seq`) copied under it: the next page starts after it.
+    copied_to: i64,
     /// When the fleet's outbox was last read (ms).
     read_ms: i64,
 }
@@ -65,6 +74,7 @@ impl FleetOutbox {
         if takeover || read {
             let Some(rows) = self.outbox.pending().await else { return };
             let heads = taken(&rows, now, takeover);
+            self.settle_settled(db, &heads).await;
             match db.import(&heads) {
                 Ok(added) if takeover => {
                     tracing::info!(
@@ -86,25 +96,37 @@ impl FleetOutbox {
             let mut synced = self.lock();
             if takeover {
                 synced.epoch = epoch;
-                synced.copied.clear();
+                synced.copied_to = 0;
             }
             synced.read_ms = now;
         }
-        let pending = match db.pending(COPY_LIMIT) {
-            Ok(pending) => pending,
+        let page = match next_page(db, &self.lock()) {
+            Ok(page) => page,
             Err(error) => {
                 tracing::error!("alerts: cannot read the outbox: {error}");
                 return;
             }
         };
-        let fresh: Vec<(String, String)> = {
-            let mut synced = self.lock();
-            let here: HashSet<String> = pending.iter().map(member).collect();
-            synced.copied.retain(|copied| here.contains(copied));
-            pending.iter().filter(|head| !synced.copied.contains(&member(head))).map(row).collect()
-        };
+        let fresh: Vec<(String, String)> = page.iter().map(row).collect();
         if !fresh.is_empty() && self.outbox.put(&fresh, false).await.is_some() {
-            self.lock().copied.extend(fresh.into_iter().map(|(member, _)| member));
+            copied(&mut self.lock(), &page);
+        }
+    }
+
+    /// Settles in the fleet's outbox what it lists as pending but this hub's file
+    /// holds as settled (an outcome whose fleet write failed, a disabled webhook's).
+    async fn settle_settled(&self, db: &Db, heads: &[Head]) {
+        let settled = match db.settled(heads) {
+            Ok(settled) => settled,
+            Err(error) => {
+                tracing::error!("alerts: cannot read the outbox: {error}");
+                return;
+            }
+        };
+        for head in settled {
+            if !self.outbox.settle(&member(head), None).await {
+                return;
+            }
         }
     }
 
@@ -115,6 +137,13 @@ impl FleetOutbox {
         let now = now_ms();
         match fence::verdict(check, self.gate.judges_now(now.max(0) as u64)) {
             Verdict::Send => true,
+            Verdict::Hold if too_old(head.created, now) => {
+                tracing::warn!(id = %head.id, "alerts: {NOT_HANDED_OVER}");
+                if let Err(error) = db.settle(head.seq, "failed", NOT_HANDED_OVER) {
+                    tracing::error!("alerts: cannot write a delivery's outcome: {error}");
+                }
+                false
+            }
             Verdict::Hold => {
                 let handed = self.outbox.put(&[row(head)], true).await.is_some();
                 let why = if handed {
@@ -152,6 +181,25 @@ impl FleetOutbox {
     fn lock(&self) -> std::sync::MutexGuard<'_, Synced> {
         self.synced.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The next page of this hub's pending notifications to copy to the fleet's outbox:
+/// those after the last one copied.
+fn next_page(db: &Db, synced: &Synced) -> Result<Vec<Head>, DbError> {
+    db.pending(synced.copied_to, COPY_LIMIT)
+}
+
+/// Notes `page` as copied: the next page starts after its last row.
+fn copied(synced: &mut Synced, page: &[Head]) {
+    if let Some(last) = page.last() {
+        synced.copied_to = synced.copied_to.max(last.seq);
+    }
+}
+
+/// Whether a notification queued at `created` is too old to hand over at `now`.
+fn too_old(created: i64, now: i64) -> bool {
+    let kept = DONE_KEPT.saturating_sub(HAND_OVER_MARGIN).as_millis() as i64;
+    now - created > kept
 }
 
 fn member(head: &Head) -> String {
@@ -206,5 +254,43 @@ mod tests {
         assert_eq!(got, [("msg_a", 10_000, 3, 0), ("msg_b", 10_000, 3, 0)]);
         assert_eq!(taken_over[0].body, early.body);
         assert_eq!(taken(&rows, 10_000, false)[0].next_attempt, 90_000, "handed over: its own schedule");
+    }
+
+    #[test]
+    fn every_pending_row_is_copied_a_page_a_round_however_many_there_are() {
+        let db = Db::open(None).expect("open");
+        let queued: Vec<Queued> = (0..1_200)
+            .map(|n| Queued {
+                id: format!("msg_{n:04}"),
+                webhook: "ops".into(),
+                rule: "cpu".into(),
+                host: format!("h{n}"),
+                kind: "alert.firing",
+                body: b"{}".to_vec(),
+            })
+            .collect();
+        db.write(&[], &[], &queued, 10).expect("write");
+        let mut synced = Synced::default();
+        let mut seen = std::collections::BTreeSet::new();
+        for _round in 0..4 {
+            let page = next_page(&db, &synced).expect("page");
+            assert!(page.len() <= COPY_LIMIT);
+            seen.extend(page.iter().map(|head| head.id.clone()));
+            copied(&mut synced, &page);
+        }
+        assert_eq!(seen.len(), 1_200, "rows past the first page reach the fleet's outbox too");
+        assert!(next_page(&db, &synced).expect("page").is_empty(), "nothing copied twice");
+        db.write(&[], &[], &queued[..1], 11).expect("queued again: left as it is");
+        synced.copied_to = 0;
+        assert_eq!(next_page(&db, &synced).expect("page").len(), COPY_LIMIT, "a new fencing number starts again");
+    }
+
+    #[test]
+    fn a_notification_older_than_the_fleets_memory_less_a_margin_is_not_handed_over() {
+        let kept = (DONE_KEPT - HAND_OVER_MARGIN).as_millis() as i64;
+        let now = 10 * kept;
+        for (created, old) in [(now, false), (now - kept, false), (now - kept - 1, true), (0, true)] {
+            assert_eq!(too_old(created, now), old, "created {created}");
+        }
     }
 }
