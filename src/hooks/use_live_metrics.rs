@@ -110,9 +110,15 @@ pub fn use_live_metrics(
     });
 
     // A link followed in the page, or Back: the page the URL asks for now, and its
-    // stream on the same connection.
-    Effect::new(move |_| {
+    // stream on the same connection. Never on the effect's first run: the page the
+    // address opened on is the one `choose_page` chose (a share link to the fleet
+    // opens the fleet whatever the host count says), even when the start finished
+    // before this effect first ran.
+    Effect::new(move |first: Option<()>| {
         location.track();
+        if first.is_none() {
+            return;
+        }
         let Some(runner) = runner.get_value() else { return };
         let (host, view) = (crate::config::param("host"), crate::config::param("view"));
         let page = crate::config::page::decide(host.as_deref(), view.as_deref(), host_count.get_value());
