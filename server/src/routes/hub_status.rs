@@ -11,7 +11,7 @@ use std::sync::Arc;
 use pulse_protocol::{HubStatus, ServerMessage};
 use tokio::sync::watch;
 
-use super::params::{bad, shown, Params};
+use super::params::Params;
 use crate::error::AppError;
 use crate::hub::to_json;
 use crate::redis::health::Told;
@@ -33,11 +33,8 @@ pub struct HubFeed {
 impl HubFeed {
     /// The feed a request asks for with `hub=` (none without it).
     pub fn new(state: &AppState, params: &Params) -> Result<HubFeed, AppError> {
-        let have = match params.get("hub") {
-            None => return Ok(HubFeed { asked: false, statuses: None, have: 0 }),
-            Some(text) => text.parse::<u64>().map_err(|_| {
-                bad(format!("hub must be the revision of the hub status held (0 for none), got {}", shown(text)))
-            })?,
+        let Some(have) = params.revision("hub", "the hub status")? else {
+            return Ok(HubFeed { asked: false, statuses: None, have: 0 });
         };
         Ok(HubFeed { asked: true, statuses: state.redis.as_ref().map(|redis| redis.told()), have })
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use super::params::{bad, shown, Params};
+use super::params::Params;
 use crate::access::grant::Grant;
 use crate::alerts::live::Snapshot;
 use crate::error::AppError;
@@ -28,11 +28,8 @@ pub struct AlertsFeed {
 impl AlertsFeed {
     /// The feed a request asks for with `alerts=` (none without it).
     pub fn new(state: &AppState, params: &Params, grant: Option<&Grant>) -> Result<AlertsFeed, AppError> {
-        let have = match params.get("alerts") {
-            None => return Ok(AlertsFeed { sets: None, have: 0, only_host: None }),
-            Some(text) => text.parse::<u64>().map_err(|_| {
-                bad(format!("alerts must be the revision of the alerts held (0 for none), got {}", shown(text)))
-            })?,
+        let Some(have) = params.revision("alerts", "the alerts")? else {
+            return Ok(AlertsFeed { sets: None, have: 0, only_host: None });
         };
         let only_host = grant.and_then(Grant::only_host).map(str::to_owned);
         Ok(AlertsFeed { sets: Some(state.alerts.live()), have, only_host })

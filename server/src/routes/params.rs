@@ -66,6 +66,18 @@ impl Params {
             .transpose()
     }
 
+    /// A notice's revision the client holds (`alerts=REV`, `hub=REV`: 0 for none),
+    /// if it asked; `what` names the notice in the 400 for one that is not a number.
+    pub fn revision(&self, name: &str, what: &str) -> Result<Option<u64>, AppError> {
+        self.get(name)
+            .map(|text| {
+                text.parse::<u64>().map_err(|_| {
+                    bad(format!("{name} must be the revision of {what} held (0 for none), got {}", shown(text)))
+                })
+            })
+            .transpose()
+    }
+
     /// `from` in ms since the Unix epoch, if given.
     pub fn from_ms(&self) -> Result<Option<i64>, AppError> {
         self.get("from")
