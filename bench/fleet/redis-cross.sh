@@ -6,11 +6,16 @@
 # each agent count given, side by side with the same fleet watched on hub A (the
 # agents' own hub; fresh Redis and hubs for each). Writes bench/results/redis-cross.md.
 # Usage: bench/fleet/redis-cross.sh [AGENTS...] (default 1000 5000 10000)
+# BENCH_SERVER=PATH plays that hub binary instead of this tree's (a base build, to
+# compare like with like on a loaded machine) and BENCH_OUT=FILE writes the table
+# there instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1000 5000 10000)
 warmup=20; measure=30
 source bench/fleet/common.sh
+server=${BENCH_SERVER:-$server}
+out=${BENCH_OUT:-bench/results/redis-cross.md}
 
 record_sample 10
 hub_flags=(--listen 127.0.0.1:0 --no-local --workers 1 --agent-token bench-token --max-per-address 0 --dist /nonexistent)
@@ -31,7 +36,7 @@ for agents in "${counts[@]}"; do
   done
 done
 
-python3 - "$work/rows" "$measure" >bench/results/redis-cross.md <<'PY'
+python3 - "$work/rows" "$measure" >"$out" <<'PY'
 import json, sys, time, platform
 rows, window = sys.argv[1], float(sys.argv[2])
 print(f"Machine: {platform.node()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (load: the 1-minute load average as each row ended); "
@@ -46,4 +51,4 @@ for line in open(rows):
     print(f"| {int(agents):,} | hub {watched} | {r['latency_p50_ms']:.0f} / {r['latency_p99_ms']:.0f} / {r['latency_max_ms']:.0f} | "
           f"{r['frames_watched']:,} | {r['lost']} | {r['duplicated']} | {r['gaps']} | {r['hub_cpu_share'] * 100:.0f} % ({r['hub_waited_share'] * 100:.0f} %) | {pct(b_us)} | {pct(r_us)} | {load} |")
 PY
-cat bench/results/redis-cross.md
+cat "$out"

@@ -3,8 +3,8 @@
 
 Starts a redis-server (core 1) and one hub `--redis` (core 0, `--workers 1`), then
 plays N hosts' streams into Redis itself, as agents' hubs would (`pulse:hosts`, one
-frame a second per host through `XADD`, spread over the second, and the `pulse:news`
-entries of each round), so nothing but the follower runs on the hub's core. 50 SSE
+frame a second per host through `XADD` with the fields a hub of protocol version 1
+writes, spread over the second, and the `pulse:news` entries of each round), so nothing but the follower runs on the hub's core. 50 SSE
 clients on the hub watch hosts and time each frame from its `ts` (the moment it was
 written to Redis) to its arrival. Prints one JSON line.
 Usage: bench/redis/follow.py SERVER_BINARY SAMPLE_POLL_JSON HOSTS [SECONDS]
@@ -108,7 +108,7 @@ try:
             body = dict(frame, seq=seq, ts=now, host="bench")
             text = json.dumps(body, separators=(",", ":"))
             cmds = [resp("XADD", f"pulse:host:{{{i}}}:frames", "MAXLEN", "~", 120, "*", "epoch", "bench", "seq", seq,
-                          "ts", now, "frame", text) for i in part]
+                          "ts", now, "frame", text, "v", 1) for i in part]
             news = ["XADD", "pulse:news", "MAXLEN", "~", 100000, "*"]
             for i in part: news += ["h", i]
             cmds.append(resp(*news))

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{pipe, RedisError, Script};
+use pulse_protocol::PROTOCOL_VERSION;
 
 use super::outbox::Batch;
 use super::{keys, news, scripts, Shared};
@@ -102,7 +103,8 @@ async fn write(
             .arg(frame.seq)
             .arg(frame.ts)
             .arg(frame.json.as_str())
-            .arg(window_ms);
+            .arg(window_ms)
+            .arg(PROTOCOL_VERSION);
         round.invoke_script(&invocation).ignore();
     }
     let named = news::fields(batch.frames.iter().map(|frame| frame.host.as_str()));

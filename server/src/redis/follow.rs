@@ -207,7 +207,12 @@ async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, 
         return;
     }
     let Ok(ServerMessage::Frame(frame)) = serde_json::from_str::<ServerMessage>(&json) else { return };
-    if let Some(shared) = hub.ingest(frame) {
+    // The text as stored, when it is what this hub would write: not serialised again.
+    let ingested = match keys::as_written(entry.wire, &json) {
+        Some(text) => hub.ingest_text(frame, text),
+        None => hub.ingest(frame),
+    };
+    if let Some(shared) = ingested {
         hub.fanout().deliver_frame(shared.frame.seq, &shared.ws).await;
     }
 }

@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use ::redis::Value;
+use pulse_protocol::PROTOCOL_VERSION;
 use serde::{Deserialize, Serialize};
 
 /// The hash listing every host.
@@ -116,6 +117,21 @@ pub struct Entry {
     /// The frame's JSON (`{"type":"frame",…}`), or `None` when the entry is not a
     /// readable frame (skipped, its id still moves the reader on).
     pub frame: Option<String>,
+    /// The protocol version of the hub that appended it (`v`; `None` from a hub
+    /// that did not say).
+    pub wire: Option<u32>,
+}
+
+/// An entry's frame text, when it is exactly the message this hub would write for
+/// it, so a follower keeps it rather than serialising the frame again: written by
+/// a hub of this protocol version (which wrote it with this same code, or kept an
+/// agent's text of this version that starts as its own do), one line, and
+/// starting as the hub's frames do. Anything else (an older hub's entry, which
+/// names no version) is serialised again.
+pub fn as_written(wire: Option<u32>, text: &str) -> Option<&str> {
+    const HEAD: &str = r#"{"type":"frame","#;
+    let one_line = !text.as_bytes().contains(&b'\n') && !text.as_bytes().contains(&b'\r');
+    (wire == Some(PROTOCOL_VERSION) && text.starts_with(HEAD) && one_line).then_some(text)
 }
 
 /// An `XREAD` answer as (stream key, entries) pairs; anything unreadable is left out.
@@ -144,16 +160,33 @@ fn entry(value: Value) -> Option<Entry> {
     }
     let fields = parts.pop()?;
     let id = text(parts.pop()?)?;
-    let fields: Vec<String> = match fields {
-        Value::Array(fields) => fields.into_iter().filter_map(text).collect(),
-        _ => Vec::new(),
-    };
-    let field = |name: &str| fields.chunks(2).find(|pair| pair[0] == name).and_then(|pair| pair.get(1)).cloned();
-    let seq = field("seq").and_then(|s| s.parse().ok());
-    let (epoch, frame) = (field("epoch"), field("frame"));
+    // Each field's value is moved out of the reply, never copied (a frame's JSON is
+    // 0.5–2 KiB, and a busy follower reads ten thousand a second).
+    let (mut epoch, mut seq, mut frame, mut wire) = (None, None, None, None);
+    if let Value::Array(fields) = fields {
+        let mut fields = fields.into_iter();
+        while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
+            match name_of(&name) {
+                b"epoch" => epoch = text(value),
+                b"seq" => seq = text(value).and_then(|s| s.parse::<u64>().ok()),
+                b"frame" => frame = text(value),
+                b"v" => wire = text(value).and_then(|s| s.parse::<u32>().ok()),
+                _ => {}
+            }
+        }
+    }
     match (epoch, seq, frame) {
-        (Some(epoch), Some(seq), Some(frame)) => Some(Entry { id, epoch, seq, frame: Some(frame) }),
-        _ => Some(Entry { id, epoch: String::new(), seq: 0, frame: None }),
+        (Some(epoch), Some(seq), Some(frame)) => Some(Entry { id, epoch, seq, frame: Some(frame), wire }),
+        _ => Some(Entry { id, epoch: String::new(), seq: 0, frame: None, wire: None }),
+    }
+}
+
+/// A field name's bytes (empty when it is not text).
+fn name_of(value: &Value) -> &[u8] {
+    match value {
+        Value::BulkString(bytes) => bytes,
+        Value::SimpleString(text) => text.as_bytes(),
+        _ => &[],
     }
 }
 
@@ -203,15 +236,37 @@ pub(super) mod tests {
                 entry_of("1-0", &["epoch", "e1", "seq", "7", "ts", "5", "frame", frame]),
                 entry_of("2-0", &["epoch", "e1", "seq", "x", "frame", frame]),
                 entry_of("3-0", &["epoch", "e1"]),
+                entry_of("4-0", &["epoch", "e1", "seq", "8", "ts", "6", "frame", frame, "v", "1", "odd"]),
             ],
         )]);
         let read = read_reply(reply);
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].0, "pulse:host:{a}:frames");
         let entries = &read[0].1;
-        assert_eq!(entries[0], Entry { id: "1-0".into(), epoch: "e1".into(), seq: 7, frame: Some(frame.into()) });
+        let e1 =
+            |id: &str, seq, wire| Entry { id: id.into(), epoch: "e1".into(), seq, frame: Some(frame.into()), wire };
+        assert_eq!(entries[0], e1("1-0", 7, None), "an older hub's entry names no version");
         assert_eq!(entries[1].frame, None);
         assert_eq!(entries[2].id, "3-0");
+        assert_eq!(entries[3], e1("4-0", 8, Some(1)), "a field without a value is left out");
         assert!(read_reply(Value::Nil).is_empty(), "a blocked read that timed out");
+    }
+
+    #[test]
+    fn only_text_this_hub_would_write_is_kept() {
+        let frame = r#"{"type":"frame","seq":1,"ts":2,"host":"h","values":{}}"#;
+        let cases = [
+            // what, the writer's version, text, kept
+            ("written by a hub of this version", Some(PROTOCOL_VERSION), frame, true),
+            ("an older hub's entry (no version)", None, frame, false),
+            ("another version", Some(PROTOCOL_VERSION + 1), frame, false),
+            ("spaced", Some(PROTOCOL_VERSION), r#"{ "type":"frame","seq":1}"#, false),
+            ("type not first", Some(PROTOCOL_VERSION), r#"{"seq":1,"type":"frame"}"#, false),
+            ("over two lines", Some(PROTOCOL_VERSION), "{\"type\":\"frame\",\n\"seq\":1}", false),
+            ("a carriage return", Some(PROTOCOL_VERSION), "{\"type\":\"frame\",\r\"seq\":1}", false),
+        ];
+        for (what, wire, text, kept) in cases {
+            assert_eq!(as_written(wire, text).is_some(), kept, "{what}");
+        }
     }
 }

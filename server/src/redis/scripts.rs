@@ -3,7 +3,8 @@
 
 use ::redis::Script;
 
-/// `KEYS[1]` the host's stream; `ARGV` epoch, seq, ts, frame JSON, window (ms).
+/// `KEYS[1]` the host's stream; `ARGV` epoch, seq, ts, frame JSON, window (ms),
+/// the writing hub's protocol version (the entry's `v`, see `keys::as_written`).
 /// Appends only a frame newer than the stream's last: a higher seq in the same
 /// epoch, or a later sample in another (a restarted agent). Trims by age (`MINID ~`,
 /// entry ids are Redis's clock in ms). Returns 1 when appended, 0 for a duplicate.
@@ -25,7 +26,7 @@ end
 local now = redis.call('TIME')
 local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[5])
 redis.call('XADD', KEYS[1], 'MINID', '~', oldest, '*',
-  'epoch', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3], 'frame', ARGV[4])
+  'epoch', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3], 'frame', ARGV[4], 'v', ARGV[6])
 return 1
 ";
 
