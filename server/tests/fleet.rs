@@ -248,3 +248,17 @@ async fn a_frame_for_another_host_or_from_a_wrong_clock_is_refused_by_name() {
     push(&mut agent, &frame(1)).await;
     wait_for_host_seq(&server, "web-1", 1).await;
 }
+
+#[tokio::test]
+async fn a_message_over_the_limit_is_closed_with_1009_naming_it() {
+    let server = TestServer::start(&["--agent-token", "s3cret"]).await;
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    agent.send(Message::Text("x".repeat(300 * 1024).into())).await.expect("sent");
+    let (code, reason) = closed(&mut agent).await;
+    assert_eq!(code, 1009, "{reason}");
+    assert!(reason.contains("256 KiB"), "{reason}");
+    let answer = reqwest::get(server.url("/healthz")).await.expect("the hub still answers");
+    assert_eq!(answer.status(), 200);
+}

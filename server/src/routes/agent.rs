@@ -18,7 +18,7 @@ use pulse_protocol::{AgentReply, ServerMessage, PROTOCOL_VERSION};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
 use super::ws::handshake;
@@ -140,6 +140,11 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
         heard = Instant::now();
         let text = match message {
             None | Some(Ok(Message::Close(_))) => return "the agent closed it".into(),
+            Some(Err(WsError::Capacity(error))) => {
+                let reason = format!("message too big: at most {} KiB", MAX_MESSAGE / 1024);
+                let _ = socket.close(Some(close(1009, &reason))).await;
+                return format!("{reason} ({error})");
+            }
             Some(Err(error)) => return format!("unreadable: {error}"),
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Binary(_))) => {
