@@ -262,3 +262,21 @@ async fn a_message_over_the_limit_is_closed_with_1009_naming_it() {
     let answer = reqwest::get(server.url("/healthz")).await.expect("the hub still answers");
     assert_eq!(answer.status(), 200);
 }
+
+#[tokio::test]
+async fn a_hub_with_no_host_yet_says_so_rather_than_several() {
+    let server = TestServer::start(&["--no-local", "--agent-token", "s3cret"]).await;
+    let response = reqwest::get(server.url("/api/v1/history")).await.expect("answer");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("no host yet") && detail.contains("--no-local"), "{body}");
+
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    push(&mut agent, &frame(1)).await;
+    wait_for_host_seq(&server, "web-1", 1).await;
+    let history: serde_json::Value = reqwest::get(server.url("/api/v1/history")).await.unwrap().json().await.unwrap();
+    assert_eq!(history["last_seq"], 1, "the only host is the one asked for: {history}");
+}
