@@ -95,7 +95,7 @@ pub struct Config {
     pub session_ttl: Duration,
 
     /// The hub's own host's name (default: the machine's hostname); also its id.
-    #[arg(long, env = "PULSE_NAME")]
+    #[arg(long, env = "PULSE_NAME", value_parser = host_name)]
     pub name: Option<String>,
 
     /// Do not sample this machine: serve only the hosts agents push.
@@ -212,6 +212,22 @@ pub fn origin(text: &str) -> Result<String, String> {
     }
 }
 
+/// The hub's own host's name, which is also its id in URLs (`host=`), in the fleet
+/// summary's series (`{id}/{metric}`) and in Redis keys: 1 to 128 bytes of text,
+/// without `/`, and not starting with `@` (`@fleet` is the summary's own stream).
+pub fn host_name(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && text.len() <= 128
+        && !text.starts_with('@')
+        && !text.contains('/')
+        && !text.chars().any(char::is_control);
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err("a host name is 1 to 128 bytes of text, without `/` and not starting with `@` (the fleet summary's)".into())
+    }
+}
+
 /// A positive duration: `250ms`, `1s`, `1h 30m`, or a bare number of milliseconds.
 pub fn duration(text: &str) -> Result<Duration, String> {
     let parsed = match text.trim().parse::<u64>() {
@@ -236,6 +252,18 @@ mod tests {
         assert!(duration("0").is_err());
         assert!(duration("0s").is_err());
         assert!(duration("soon").is_err());
+    }
+
+    #[test]
+    fn the_hubs_own_host_name_cannot_pass_for_the_fleet_or_a_path() {
+        for good in ["hub-1", "web 1", "ü 名 {odd}: x", &"n".repeat(128)] {
+            assert_eq!(host_name(good).as_deref(), Ok(good), "{good}");
+        }
+        for bad in ["", "@fleet", "@x", "a/b", "tab\there", &"n".repeat(129)] {
+            assert!(host_name(bad).is_err(), "{bad:?}");
+        }
+        let error = Config::try_parse_from(["pulse-server", "--name", "@fleet"]).unwrap_err();
+        assert!(error.to_string().contains("not starting with `@`"), "{error}");
     }
 
     #[test]

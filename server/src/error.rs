@@ -145,7 +145,9 @@ impl AppError {
                 (StatusCode::CONFLICT, "host_connected")
             }
             AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
-            AppError::Fleet(crate::fleet::FleetError::HostNeeded) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Fleet(crate::fleet::FleetError::HostNeeded | crate::fleet::FleetError::NoHostYet) => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),

@@ -35,6 +35,9 @@ pub enum FleetError {
     /// The hub has several hosts and the request named none.
     #[error("this hub has several hosts: name one with host=ID (GET /api/v1/hosts lists them)")]
     HostNeeded,
+    /// The hub has no host at all (`--no-local`, and no agent yet) and the request named none.
+    #[error("this hub has no host yet: it does not sample its own (--no-local) and no agent has connected")]
+    NoHostYet,
     /// Another agent's link holds this host.
     #[error("host {0} is already connected by another agent; give each agent its own --name")]
     Connected(String),
@@ -167,6 +170,7 @@ impl Fleet {
             None => match hosts.iter().find(|h| h.local) {
                 Some(local) => local,
                 None if hosts.len() == 1 => &hosts[0],
+                None if hosts.is_empty() => return Err(FleetError::NoHostYet),
                 None => return Err(FleetError::HostNeeded),
             },
         };

@@ -47,8 +47,13 @@ async fn push(link: &mut Link, message: &ServerMessage) {
 }
 
 fn frame(seq: u64) -> ServerMessage {
+    frame_of("web-1 box", seq)
+}
+
+/// Frame `seq` of the host named `name` (a link's frames name its own host).
+fn frame_of(name: &str, seq: u64) -> ServerMessage {
     let ts = pulse_server::hub::now_ms();
-    ServerMessage::Frame(Frame { seq, ts, host: "web-1 box".into(), values: BTreeMap::new(), top: Vec::new() })
+    ServerMessage::Frame(Frame { seq, ts, host: name.into(), values: BTreeMap::new(), top: Vec::new() })
 }
 
 /// Waits until the hub holds frame `seq` of host `id` (at most 200 looks, 20 ms apart).
@@ -159,7 +164,7 @@ async fn a_host_gone_for_good_is_removed_by_an_admin_once_its_agent_is_gone() {
     let mut agent = link(&server, "s3cret", "old-box").await.expect("linked");
     let _ = reply(&mut agent).await;
     push(&mut agent, &hello("e1")).await;
-    push(&mut agent, &frame(1)).await;
+    push(&mut agent, &frame_of("old-box box", 1)).await;
     wait_for_host_seq(&server, "old-box", 1).await;
 
     // A loopback hub without users is open: anyone on this machine is its admin.
@@ -189,4 +194,89 @@ async fn a_host_gone_for_good_is_removed_by_an_admin_once_its_agent_is_gone() {
     let (status, body) = remove(&server, "old-box", None).await;
     assert_eq!(status, 404, "{body}");
     assert!(body.contains("no_such_host"), "{body}");
+}
+
+/// Reads the agent link until the hub closes it; its close code and reason.
+async fn closed(link: &mut Link) -> (u16, String) {
+    // Bounded: the acks of a few seconds, then the close.
+    for _ in 0..10 {
+        match tokio::time::timeout(DEADLINE, link.next()).await.expect("the hub answers in time") {
+            Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), frame.reason.to_string()),
+            Some(Ok(Message::Text(_))) => continue,
+            other => panic!("not a close frame: {other:?}"),
+        }
+    }
+    panic!("the hub never closed the link");
+}
+
+#[tokio::test]
+async fn a_frame_for_another_host_or_from_a_wrong_clock_is_refused_by_name() {
+    let server = TestServer::start(&["--agent-token", "s3cret", "--interval", "100ms"]).await;
+    let now = pulse_server::hub::now_ms();
+    let cases = [
+        // what, the frame's host, its time, the close reason names
+        ("another host", "db-1", now, "\"db-1\" on the link of \"web-1 box\""),
+        ("the fleet summary", "@fleet", now, "@fleet"),
+        ("ten years ahead", "web-1 box", now + 10 * 365 * 86_400_000, "a day ahead"),
+        ("before 1970", "web-1 box", -5, "not a time"),
+    ];
+    for (what, host, ts, names) in cases {
+        let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+        let _ = reply(&mut agent).await;
+        push(&mut agent, &hello("e1")).await;
+        let ServerMessage::Frame(mut forged) = frame_of(host, 1) else { unreachable!() };
+        forged.ts = ts;
+        push(&mut agent, &ServerMessage::Frame(forged)).await;
+        let (code, reason) = closed(&mut agent).await;
+        assert_eq!(code, 1008, "{what}: {reason}");
+        assert!(reason.contains(names), "{what}: {reason}");
+        let history: serde_json::Value =
+            reqwest::get(server.url("/api/v1/history?host=web-1")).await.unwrap().json().await.unwrap();
+        assert_eq!(history["last_seq"], 0, "{what}: the frame was not taken");
+        // The host is free again once the hub has noticed the link's end (bounded looks).
+        for _ in 0..100 {
+            if hosts(&server).await.hosts.iter().any(|h| h.id == "web-1" && h.status == HostStatus::Down) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    // A well-formed frame of its own host still goes in.
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    push(&mut agent, &frame(1)).await;
+    wait_for_host_seq(&server, "web-1", 1).await;
+}
+
+#[tokio::test]
+async fn a_message_over_the_limit_is_closed_with_1009_naming_it() {
+    let server = TestServer::start(&["--agent-token", "s3cret"]).await;
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    agent.send(Message::Text("x".repeat(300 * 1024).into())).await.expect("sent");
+    let (code, reason) = closed(&mut agent).await;
+    assert_eq!(code, 1009, "{reason}");
+    assert!(reason.contains("256 KiB"), "{reason}");
+    let answer = reqwest::get(server.url("/healthz")).await.expect("the hub still answers");
+    assert_eq!(answer.status(), 200);
+}
+
+#[tokio::test]
+async fn a_hub_with_no_host_yet_says_so_rather_than_several() {
+    let server = TestServer::start(&["--no-local", "--agent-token", "s3cret"]).await;
+    let response = reqwest::get(server.url("/api/v1/history")).await.expect("answer");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("no host yet") && detail.contains("--no-local"), "{body}");
+
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("linked");
+    let _ = reply(&mut agent).await;
+    push(&mut agent, &hello("e1")).await;
+    push(&mut agent, &frame(1)).await;
+    wait_for_host_seq(&server, "web-1", 1).await;
+    let history: serde_json::Value = reqwest::get(server.url("/api/v1/history")).await.unwrap().json().await.unwrap();
+    assert_eq!(history["last_seq"], 1, "the only host is the one asked for: {history}");
 }

@@ -3,6 +3,7 @@
 //! host in the fleet, tells it where to resume, then stores and fans out every
 //! frame it sends into that host's hub, exactly as the hub's own sampler does.
 
+pub mod frame_check;
 pub mod identity;
 
 use std::sync::Arc;
@@ -17,14 +18,14 @@ use pulse_protocol::{AgentReply, ServerMessage, PROTOCOL_VERSION};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
 use super::ws::handshake;
 use crate::error::AppError;
 use crate::fanout::encode_text;
 use crate::fleet::Claim;
-use crate::hub::{Hub, Timing};
+use crate::hub::{now_ms, Hub, Timing};
 use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 
@@ -65,7 +66,7 @@ pub async fn handler(
             .max_frame_size(Some(MAX_MESSAGE))
             .read_buffer_size(READ_BUFFER);
         let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-        let link = Link { claim, shared, same_wire, _slot: slot };
+        let link = Link { claim, name: who.name, shared, same_wire, _slot: slot };
         let cut = async {
             match &peer {
                 Some(Extension(ConnectInfo(peer))) => peer.link.cut_off().await,
@@ -82,11 +83,12 @@ pub async fn handler(
     Ok(response)
 }
 
-/// What an agent's task holds: its host (released when the link ends), where its
-/// frames are shared with other hubs (`--redis`), whether it speaks the hub's own
-/// protocol version, and its place.
+/// What an agent's task holds: its host (released when the link ends) and the
+/// name its frames must carry, where its frames are shared with other hubs
+/// (`--redis`), whether it speaks the hub's own protocol version, and its place.
 struct Link {
     claim: Claim,
+    name: String,
     shared: Option<crate::redis::AgentLink>,
     same_wire: bool,
     _slot: Slot,
@@ -138,6 +140,11 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
         heard = Instant::now();
         let text = match message {
             None | Some(Ok(Message::Close(_))) => return "the agent closed it".into(),
+            Some(Err(WsError::Capacity(error))) => {
+                let reason = format!("message too big: at most {} KiB", MAX_MESSAGE / 1024);
+                let _ = socket.close(Some(close(1009, &reason))).await;
+                return format!("{reason} ({error})");
+            }
             Some(Err(error)) => return format!("unreadable: {error}"),
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Binary(_))) => {
@@ -169,6 +176,10 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                     let _ = socket.close(Some(close(1008, "hello must come before frames"))).await;
                     return "a frame before hello".into();
                 };
+                if let Err(reason) = frame_check::check(&frame, &link.name, now_ms()) {
+                    let _ = socket.close(Some(close(1008, &reason))).await;
+                    return reason;
+                }
                 let ingested = match as_sent(link.same_wire, &text) {
                     Some(text) => hub.ingest_text(frame, text),
                     None => hub.ingest(frame),

@@ -58,8 +58,13 @@ fn identity(headers: &HeaderMap) -> Result<Identity, AppError> {
         Some(raw) => decode(raw),
         None => id.to_owned(),
     };
-    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
-        return Err(bad(format!("{HEADER_HOST_NAME} must be 1 to 128 bytes of text, got {}", shown(&name))));
+    // A frame names its host by this name, and a browser files it there: `@fleet`
+    // is the summary's.
+    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) || name.starts_with('@') {
+        return Err(bad(format!(
+            "{HEADER_HOST_NAME} must be 1 to 128 bytes of text, not starting with @, got {}",
+            shown(&name)
+        )));
     }
     let tags = tags(text(HEADER_HOST_TAGS).unwrap_or(""))?;
     Ok(Identity { id: id.to_owned(), name, tags, protocol })
@@ -150,6 +155,8 @@ mod tests {
         let with = |extra: (&'static str, &str)| identify(&headers(&[base[0], extra]));
         assert!(with(("pulse-host-id", "a b")).is_err());
         assert!(with(("pulse-host-id", &"x".repeat(65))).is_err());
+        let fleet = identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-host-name", "%40fleet")]));
+        assert!(matches!(&fleet, Err(e) if e.to_string().contains("not starting with @")), "{fleet:?}");
         assert!(matches!(
             identify(&headers(&[base[0], ("pulse-host-id", "a"), ("pulse-protocol", "99")])),
             Err(AppError::ProtocolTooNew { agent: 99, .. })

@@ -1,0 +1,86 @@
+//! Whether a frame an agent pushed may enter its host's hub: it must describe the
+//! host the link was opened for (a browser files a frame under the host the frame
+//! names, so a frame naming another host, or `@fleet`, would land in that host's
+//! charts), and carry a time a real clock could give (a sample dated decades
+//! ahead would be "last seen" in the future and never expire from the store).
+//! Pure: the caller gives the hub's clock.
+
+use pulse_protocol::Frame;
+
+/// How far ahead of the hub's clock a sample may be dated: more than any clock
+/// that is merely off, far less than a clock that is wrong.
+pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// `Err` with what is wrong, short enough for a WebSocket close reason (with the
+/// names cut by the caller's `close`), when `frame` may not enter the hub of the
+/// host named `name`.
+pub fn check(frame: &Frame, name: &str, now_ms: i64) -> Result<(), String> {
+    if frame.host != name {
+        return Err(format!("a frame for host {:?} on the link of {:?}", short(&frame.host), short(name)));
+    }
+    if frame.ts <= 0 {
+        return Err(format!("frame {}: ts {} is not a time (ms since 1970)", frame.seq, frame.ts));
+    }
+    if frame.ts > now_ms.saturating_add(MAX_AHEAD_MS) {
+        return Err(format!("frame {}: ts {} is more than a day ahead of the hub's clock", frame.seq, frame.ts));
+    }
+    Ok(())
+}
+
+/// At most 24 characters of a name, so the reason fits a close frame.
+fn short(name: &str) -> String {
+    let mut cut: String = name.chars().take(24).collect();
+    if cut.len() < name.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const NOW: i64 = 1_796_600_000_000;
+
+    fn frame(host: &str, ts: i64) -> Frame {
+        Frame { seq: 7, ts, host: host.into(), values: BTreeMap::new(), top: Vec::new() }
+    }
+
+    #[test]
+    fn a_frame_enters_only_for_its_own_host_at_a_believable_time() {
+        let cases = [
+            // what, frame's host, ts, the link's host name, refusal mentions
+            ("its own host, now", "web-1", NOW, "web-1", None),
+            ("replayed from a minute ago", "web-1", NOW - 60_000, "web-1", None),
+            ("a clock an hour fast", "web-1", NOW + 3_600_000, "web-1", None),
+            ("another host", "db-1", NOW, "web-1", Some("\"db-1\" on the link of \"web-1\"")),
+            ("the fleet summary", "@fleet", NOW, "web-1", Some("@fleet")),
+            ("a name that differs in case", "Web-1", NOW, "web-1", Some("Web-1")),
+            ("ts zero", "web-1", 0, "web-1", Some("ts 0 is not a time")),
+            ("ts negative", "web-1", -5, "web-1", Some("ts -5 is not a time")),
+            ("ten years ahead", "web-1", NOW + 10 * 365 * 86_400_000, "web-1", Some("a day ahead")),
+            ("the largest ts", "web-1", i64::MAX, "web-1", Some("a day ahead")),
+        ];
+        for (what, host, ts, name, refusal) in cases {
+            let checked = check(&frame(host, ts), name, NOW);
+            match refusal {
+                None => assert_eq!(checked, Ok(()), "{what}"),
+                Some(words) => {
+                    let reason = checked.expect_err(what);
+                    assert!(reason.contains(words), "{what}: {reason}");
+                    assert!(reason.len() <= 123, "{what}: fits a close frame: {reason}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_name_is_cut_in_the_reason() {
+        let long = "x".repeat(128);
+        let reason = check(&frame(&long, NOW), "web-1", NOW).expect_err("another host");
+        assert!(reason.len() <= 123, "{reason}");
+        assert!(reason.contains('…'), "{reason}");
+    }
+}
