@@ -8,6 +8,7 @@ mod clock;
 mod entry;
 pub use entry::App;
 mod fleet_url;
+mod quiet;
 mod theme;
 mod url;
 
@@ -15,8 +16,8 @@ use leptos::prelude::*;
 
 use crate::charts::Window;
 use crate::components::{
-    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, HubNotice,
-    LogDrawer, ShareBanner, StatusBanner, Toolbar,
+    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, HostQuiet,
+    HubNotice, LogDrawer, ShareBanner, StatusBanner, Toolbar,
 };
 use crate::config::Page;
 use crate::connection::LinkState;
@@ -189,6 +190,7 @@ pub fn Shell(
                 })}
             </header>
             <HubNotice down_since=live.redis_down_since />
+            <HostQuiet quiet=quiet::use_host_quiet(live, now) />
             <main>
                 {account.map(|a| view! { <ShareBanner session=a.session /> })}
                 <StatusBanner status=live.status has_data=has_data />

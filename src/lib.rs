@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod format;
 pub mod history;
 pub mod hooks;
+pub mod host_quiet;
 pub mod hub_notice;
 pub mod live;
 pub mod paint;
