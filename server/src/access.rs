@@ -211,7 +211,9 @@ impl Access {
             return Ok(());
         }
         if self.settings.fleet {
-            tracing::info!("no users here yet: they come from the fleet's copy in redis; nothing is served without one");
+            tracing::info!(
+                "no users here yet: they come from the fleet's copy in redis; nothing is served without one"
+            );
             return Ok(());
         }
         let data = self.settings.dir.as_ref().map_or_else(|| "DIR".to_owned(), |d| d.display().to_string());

@@ -74,12 +74,8 @@ async fn sse_ends(response: reqwest::Response) {
 }
 
 async fn sse(hub: &Hub, bearer: &str) -> reqwest::Response {
-    let response = Client::new()
-        .get(format!("{}/api/v1/sse", hub.url()))
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .expect("sse");
+    let response =
+        Client::new().get(format!("{}/api/v1/sse", hub.url())).bearer_auth(bearer).send().await.expect("sse");
     assert_eq!(response.status(), StatusCode::OK);
     response
 }

@@ -160,6 +160,9 @@ mod tests {
         items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
     }
 
+    /// One case: the file's records, Redis's, and the keys pushed and applied.
+    type Case<'a> = (&'a [(&'a str, Record)], &'a [(&'a str, Record)], &'a [&'a str], &'a [&'a str]);
+
     fn keys(items: &[(String, Record)]) -> Vec<&str> {
         items.iter().map(|(key, _)| key.as_str()).collect()
     }
@@ -167,7 +170,7 @@ mod tests {
     #[test]
     fn the_newer_copy_wins_and_a_tombstone_wins_a_tie() {
         // (here, there, pushed, applied)
-        let cases: [(&[(&str, Record)], &[(&str, Record)], &[&str], &[&str]); 8] = [
+        let cases: [Case; 8] = [
             (&[("token:a", live(5))], &[], &["token:a"], &[]),
             (&[], &[("token:a", live(5))], &[], &["token:a"]),
             (&[("token:a", live(5))], &[("token:a", live(5))], &[], &[]),

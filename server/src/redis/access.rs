@@ -276,12 +276,7 @@ mod tests {
     fn records_are_read_and_unreadable_ones_skipped() {
         let reply = Value::Array(vec![
             bulk("12"),
-            Value::Array(vec![
-                bulk("token:a"),
-                bulk(r#"{"at":5,"gone":true}"#),
-                bulk("token:b"),
-                bulk("{"),
-            ]),
+            Value::Array(vec![bulk("token:a"), bulk(r#"{"at":5,"gone":true}"#), bulk("token:b"), bulk("{")]),
         ]);
         let (rev, records) = read_records(reply);
         assert_eq!(rev, 12);

@@ -33,7 +33,10 @@ impl Db {
                 let created = ms(r.get(3)?);
                 let at = r.get::<_, Option<i64>>(4)?.map_or(created, ms);
                 let body = Body::User { role: Role::from_name(&role).unwrap_or(Role::Viewer), phc: r.get(2)?, created };
-                Ok((format!("user:{}", r.get::<_, String>(0)?), Record { at, gone: false, until: None, body: Some(body) }))
+                Ok((
+                    format!("user:{}", r.get::<_, String>(0)?),
+                    Record { at, gone: false, until: None, body: Some(body) },
+                ))
             })
             .map_err(e)?;
         out.extend(found.filter_map(Result::ok));
@@ -68,8 +71,13 @@ impl Db {
         let found = shares
             .query_map([], |r| {
                 let (created, expires) = (ms(r.get(4)?), ms(r.get(5)?));
-                let body =
-                    Body::Share { digest: hex(&digest(r.get(1)?)), host: r.get(2)?, label: r.get(3)?, created, expires };
+                let body = Body::Share {
+                    digest: hex(&digest(r.get(1)?)),
+                    host: r.get(2)?,
+                    label: r.get(3)?,
+                    created,
+                    expires,
+                };
                 let record = Record { at: created, gone: false, until: Some(expires), body: Some(body) };
                 Ok((format!("share:{}", r.get::<_, String>(0)?), record))
             })
