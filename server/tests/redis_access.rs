@@ -3,7 +3,8 @@
 //! on 127.0.0.1. A session made on hub A works on hub B at once (a request and a
 //! stream); signing out on B makes A refuse it and cuts A's open stream; a token
 //! the command line made in A's data directory works on B; a share link made on A
-//! opens its host on B; a user added on A signs in on B; a Redis restarted empty
+//! opens its host on B; a user added on A signs in on B, and removed on B is
+//! signed out on A; a Redis restarted empty
 //! is given the records back, and a revocation made while it was away holds.
 
 #[path = "agent/procs.rs"]
@@ -105,7 +106,9 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
         .await
         .expect("sign out");
     assert!(out.status().is_success(), "{}", out.status());
+    let signed_out = std::time::Instant::now();
     tokio::time::timeout(DEADLINE, sse_ends(on_a)).await.expect("A's stream is cut");
+    eprintln!("a sign-out on hub B cut hub A's stream after {:?}", signed_out.elapsed());
     tokio::time::timeout(DEADLINE, sse_ends(on_b)).await.expect("B's stream is cut");
     let (status, _) = call(&a, Method::GET, "/api/v1/hosts", &session, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "A refuses the session B ended");
@@ -142,6 +145,15 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
     assert!(status.is_success(), "{status} {body}");
     eventually("vic signs in on B", async || sign_in(&b, "vic").await.is_ok()).await;
 
+    // A user removed on B: their session made on A ends there too.
+    let vic = sign_in(&a, "vic").await.expect("vic signs in on A");
+    let (status, body) = call(&b, Method::DELETE, "/api/v1/users/vic", &admin, None).await;
+    assert!(status.is_success(), "{status} {body}");
+    eventually("A refuses the session of a user removed on B", async || {
+        call(&a, Method::GET, "/api/v1/hosts", &vic, None).await.0 == StatusCode::UNAUTHORIZED
+    })
+    .await;
+
     // Redis restarted empty is given the records back, and a token revoked on B
     // while it was away stays revoked once it returns.
     redis.kill().await;
@@ -163,7 +175,7 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "nor brought back on C");
     for hub in [&a, &b, &c] {
         let log = hub.proc.log();
-        for secret in [&session, &token, &admin, &link_secret] {
+        for secret in [&session, &token, &admin, &link_secret, &vic] {
             assert!(!log.contains(secret.as_str()), "a secret in a log");
         }
     }

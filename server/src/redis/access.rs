@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{Script, Value};
 
-use super::{keys, Shared};
+use super::keys::{self, text};
+use super::Shared;
 use crate::access::ledger::{merge, Record, Records};
 use crate::access::mirror::Mirror;
 use crate::access::{now, Access};
@@ -255,22 +256,10 @@ fn read_records(value: Value) -> (u64, Records) {
     (rev, records)
 }
 
-fn text(value: Value) -> Option<String> {
-    match value {
-        Value::BulkString(bytes) => String::from_utf8(bytes).ok(),
-        Value::SimpleString(text) => Some(text),
-        Value::Int(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn bulk(text: &str) -> Value {
-        Value::BulkString(text.as_bytes().to_vec())
-    }
+    use crate::redis::keys::tests::bulk;
 
     #[test]
     fn records_are_read_and_unreadable_ones_skipped() {
