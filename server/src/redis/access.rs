@@ -90,6 +90,10 @@ return dropped
 
 /// Starts keeping `access`'s records and the fleet's in step.
 pub fn start(shared: Arc<Shared>, access: Arc<Access>) {
+    if let Err(crate::access::AccessError::NoFile) = access.ledger() {
+        tracing::warn!("access: this hub keeps no access file (--no-store without --data), so it shares no users");
+        return;
+    }
     let mirror = access.share_with_fleet();
     tokio::spawn(run(shared, access, mirror));
 }
