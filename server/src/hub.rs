@@ -3,7 +3,8 @@
 //!
 //! Subscribing and snapshotting history happen under the same lock the publisher
 //! takes, so a subscriber's backlog and its live frames meet with no hole and no
-//! duplicate. SSE streams take live frames from a broadcast channel; WebSocket
+//! duplicate; what an older cursor needs from the store is read after that lock
+//! is let go (every ingest takes it). SSE streams take live frames from a broadcast channel; WebSocket
 //! clients get them written to their sockets by the [`Fanout`] (see `publisher`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -276,24 +277,38 @@ impl Hub {
     }
 
     /// Subscribes to live frames and computes the resume backlog atomically.
+    /// The store is read (for a cursor older than memory) after the lock is let go:
+    /// every ingest of this host takes that lock.
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
-        let inner = self.lock();
-        let live = self.live.subscribe();
-        let Start { catalog, resume, seq, after } = self.start_in(&inner, cursor);
+        let (live, start) = {
+            let inner = self.lock();
+            (self.live.subscribe(), self.start_in(&inner, cursor))
+        };
+        let Start { catalog, resume, seq, after } = self.recalled(start, cursor);
         Subscription { catalog, resume, live, seq, after }
     }
 
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
+    /// The store is read after the lock is let go, as for [`Hub::subscribe`].
     pub fn start(&self, cursor: Option<&Cursor>) -> Start {
-        self.start_in(&self.lock(), cursor)
+        let start = self.start_in(&self.lock(), cursor);
+        self.recalled(start, cursor)
+    }
+
+    /// `start` with its hole filled from the store, if it has one the store holds.
+    /// Out of the lock: the backlog already holds the frames memory had, so frames
+    /// memory drops meanwhile are not lost, and the recalled run must end just
+    /// before the backlog's first frame to be joined.
+    fn recalled(&self, mut start: Start, cursor: Option<&Cursor>) -> Start {
+        if let (Some(keeper), Some(cursor)) = (&self.keeper, cursor) {
+            self.recall_gap(keeper.as_ref(), cursor, &mut start.resume);
+        }
+        start
     }
 
     fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
-        let mut resume = inner.history.resume(&self.epoch, cursor);
-        if let (Some(keeper), Some(cursor)) = (&self.keeper, cursor) {
-            self.recall_gap(keeper.as_ref(), cursor, &mut resume);
-        }
+        let resume = inner.history.resume(&self.epoch, cursor);
         let after = match cursor {
             Some(c) if c.epoch == self.epoch && c.seq > seq && c.seq - seq <= AHEAD => c.seq,
             _ => seq,
