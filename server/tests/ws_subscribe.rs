@@ -237,3 +237,32 @@ async fn a_flood_of_subscribes_is_refused_then_closed_while_other_clients_stream
     assert!(consecutive(&seqs), "{seqs:?}");
     assert!(seqs[0] == before + 1, "nothing lost meanwhile: {before} then {seqs:?}");
 }
+
+#[tokio::test]
+async fn quick_switches_end_on_the_last_stream_on_the_same_socket() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut ws = ws_connect(&server.ws_url(&format!("?host={FLEET_HOST}"))).await;
+    hello_of(&mut ws, FLEET_HOST).await;
+    let host = {
+        let mut other = ws_connect(&server.ws_url("?host=the-hub")).await;
+        hello_of(&mut other, "the-hub").await
+    };
+    server.wait_for_seq(20).await;
+
+    // A (the summary) → B (the host, from its start: a backlog to send) → a host
+    // that does not exist → C (the summary again), all sent before any answer.
+    ask(&mut ws, "the-hub", Some(Cursor { epoch: host.epoch, seq: 1 })).await;
+    ask(&mut ws, "no-such-host", None).await;
+    ask(&mut ws, FLEET_HOST, None).await;
+
+    // Each is answered in order: B's hello and backlog, the refusal, C's hello.
+    let b = next_hello(&mut ws).await;
+    assert_eq!(b.host.as_deref(), Some("the-hub"));
+    let refused = error(&mut ws).await;
+    assert_eq!(refused.error, "no_such_host");
+    let c = next_hello(&mut ws).await;
+    assert_eq!(c.host.as_deref(), Some(FLEET_HOST));
+    // Then C's stream only, live, and the socket goes on.
+    let seqs = frames_of(&mut ws, FLEET_HOST, 3).await;
+    assert!(consecutive(&seqs), "{seqs:?}");
+}
