@@ -216,9 +216,16 @@ impl Runner {
                 self.watch_catalog(&frames);
                 self.sinks.store.update(|s| frames.iter().for_each(|f| s.push_frame(f)));
             }
-            Command::Gap => {
+            Command::Gap(host) => {
                 debug::gap();
-                self.sinks.store.update(SeriesStore::push_gap);
+                // Only the rings of the stream that lost samples: the others (streams
+                // shown before, kept to resume) lost nothing.
+                let server = self.server();
+                match host.as_deref().or(server.host()) {
+                    Some(host) => self.sinks.store.update(|s| s.push_gap_of(host)),
+                    // The hub's own host, before any frame named it.
+                    None => self.sinks.store.update(SeriesStore::push_gap),
+                }
             }
             Command::Alerts(live) => self.sinks.set_alerts.set(Some(live.alerts)),
             Command::Hub(status) => self.sinks.set_redis_down_since.set(status.redis_down_since),

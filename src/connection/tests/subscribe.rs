@@ -178,3 +178,43 @@ fn the_last_switch_refused_after_an_earlier_one_fails_the_attempt() {
     assert!(out.contains(&Command::Close(ws)), "{out:?}");
     assert!(delivered(&out).is_empty(), "{out:?}");
 }
+
+/// The hosts named by the gap markers in `out`.
+fn gap_hosts(out: &[Command]) -> Vec<Option<String>> {
+    out.iter()
+        .filter_map(|c| match c {
+            Command::Gap(host) => Some(host.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn frame_of(host: &str, seq: u64) -> ServerMessage {
+    let ServerMessage::Frame(frame) = frame(seq) else { unreachable!("a frame") };
+    ServerMessage::Frame(pulse_protocol::Frame { host: host.into(), ..frame })
+}
+
+#[test]
+fn a_gap_on_resuming_one_stream_names_that_stream_s_host_only() {
+    let (mut s, ws) = Script::showing(EngineConfig::default(), "@fleet");
+    s.messages(ws, vec![hello_of("@fleet", "f", 10, true), frame_of("@fleet", 11)]);
+    subscribe(&mut s, "web-1");
+    s.messages(ws, vec![hello_of("web-1", "w", 4, true), frame_of("web 1", 5)]);
+    subscribe(&mut s, "@fleet");
+    // The summary resumed after a while away: its cursor is too old.
+    let out = s.messages(
+        ws,
+        vec![hello_of("@fleet", "f", 90, true), gap(pulse_protocol::GapReason::TooOld, 90), frame_of("@fleet", 90)],
+    );
+    assert_eq!(gap_hosts(&out), vec![Some("@fleet".to_owned())], "{out:?}");
+    // A hole inside web-1's own stream names it (by the name its frames carry).
+    subscribe(&mut s, "web-1");
+    let out = s.messages(ws, vec![hello_of("web-1", "w", 9, true), frame_of("web 1", 6), frame_of("web 1", 9)]);
+    assert_eq!(gap_hosts(&out), vec![Some("web 1".to_owned())], "{out:?}");
+    // A stream with no frame yet cannot name its host: the runner marks the one shown.
+    subscribe(&mut s, "web-2");
+    let out = s.messages(ws, vec![hello_of("web-2", "x", 9, true)]);
+    assert!(gap_hosts(&out).is_empty());
+    let out = s.messages(ws, vec![hello_of("web-2", "y", 9, true)]);
+    assert!(gap_hosts(&out).iter().all(Option::is_none), "{out:?}");
+}
