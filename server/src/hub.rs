@@ -64,6 +64,9 @@ pub struct Hub {
     keeper: Option<Arc<dyn Keeper>>,
     /// Told of every frame (the alerts engine), when there is one.
     watcher: Option<Arc<dyn Watcher>>,
+    /// The most frames a resume is sent (the newest, after a gap), when bounded:
+    /// the `@fleet` summary's frames are each the whole state.
+    resume_at_most: Option<usize>,
 }
 
 struct Inner {
@@ -135,6 +138,7 @@ impl Hub {
             stopped: AtomicBool::new(false),
             keeper: None,
             watcher: None,
+            resume_at_most: None,
         }
     }
 
@@ -157,6 +161,13 @@ impl Hub {
     /// This hub with `watcher` told of every frame (none: nobody is).
     pub fn watched(mut self, watcher: Option<Arc<dyn Watcher>>) -> Self {
         self.watcher = watcher;
+        self
+    }
+
+    /// This hub sending a resuming client at most its newest `frames` frames, after a
+    /// gap for the older ones (see [`Resume::at_most`]).
+    pub fn resuming_at_most(mut self, frames: usize) -> Self {
+        self.resume_at_most = Some(frames);
         self
     }
 
@@ -308,7 +319,10 @@ impl Hub {
 
     fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
-        let resume = inner.history.resume(&self.epoch, cursor);
+        let mut resume = inner.history.resume(&self.epoch, cursor);
+        if let Some(frames) = self.resume_at_most {
+            resume = resume.at_most(frames);
+        }
         let after = match cursor {
             Some(c) if c.epoch == self.epoch && c.seq > seq && c.seq - seq <= AHEAD => c.seq,
             _ => seq,

@@ -266,3 +266,36 @@ async fn quick_switches_end_on_the_last_stream_on_the_same_socket() {
     let seqs = frames_of(&mut ws, FLEET_HOST, 3).await;
     assert!(consecutive(&seqs), "{seqs:?}");
 }
+
+#[tokio::test]
+async fn a_summary_resume_gets_at_most_its_newest_frames_after_a_gap() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut watching = ws_connect(&server.ws_url(&format!("?host={FLEET_HOST}"))).await;
+    let fleet = hello_of(&mut watching, FLEET_HOST).await;
+    let left_at = frames_of(&mut watching, FLEET_HOST, 1).await[0];
+    // The summary goes on (one frame a second) past what a resume is sent.
+    let seen = *frames_of(&mut watching, FLEET_HOST, 8).await.last().expect("frames");
+
+    // A page back on the fleet after 8 s: the newest frames only, after a gap.
+    let mut ws = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut ws, "the-hub").await;
+    ask(&mut ws, FLEET_HOST, Some(Cursor { epoch: fleet.epoch.clone(), seq: left_at })).await;
+    hello_of(&mut ws, FLEET_HOST).await;
+    let gap = match ws_next(&mut ws).await {
+        ServerMessage::Gap(gap) => gap,
+        other => panic!("a gap first: {other:?}"),
+    };
+    assert!(gap.next_seq >= seen - 4, "at most 5 frames, the newest: {gap:?} with {seen} published");
+    assert_eq!(gap.missed, Some(gap.next_seq - left_at - 1), "the gap counts what was left out");
+    let seqs = frames_of(&mut ws, FLEET_HOST, 3).await;
+    assert_eq!(seqs[0], gap.next_seq, "{seqs:?}");
+    assert!(consecutive(&seqs), "{seqs:?}");
+
+    // One back after a second is sent everything it lacks, with no gap.
+    let newest = *frames_of(&mut watching, FLEET_HOST, 1).await.last().expect("a frame");
+    let mut soon = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut soon, "the-hub").await;
+    ask(&mut soon, FLEET_HOST, Some(Cursor { epoch: fleet.epoch, seq: newest - 1 })).await;
+    hello_of(&mut soon, FLEET_HOST).await;
+    assert_eq!(frames_of(&mut soon, FLEET_HOST, 2).await, vec![newest, newest + 1]);
+}
