@@ -19,6 +19,7 @@ mod notifications;
 mod past_alerts;
 mod remember;
 mod runner;
+mod shown;
 mod sinks;
 mod slots;
 mod use_live_metrics;

@@ -35,7 +35,16 @@ impl SeriesStore {
         self.entry(&frame.host).push_frame(frame);
     }
 
-    /// Marks a break in every host's series (the stream had a hole).
+    /// Marks a break in `host`'s series (its stream had a hole); the other hosts'
+    /// rings are left as they are.
+    pub fn push_gap_of(&mut self, host: &str) {
+        if let Some(series) = self.hosts.get_mut(host) {
+            series.push_gap();
+        }
+    }
+
+    /// Marks a break in every host's series (a hole in the hub's own host's
+    /// stream before any frame named it).
     pub fn push_gap(&mut self) {
         self.hosts.values_mut().for_each(HostSeries::push_gap);
     }
@@ -158,5 +167,27 @@ mod tests {
         assert_eq!(ids("a"), Some(vec!["cpu@a".to_owned(), "mem@a".to_owned()]));
         assert_eq!(ids("b"), Some(vec!["cpu@b".to_owned()]));
         assert_eq!(store.host("b").and_then(|h| h.latest("cpu@b")), Some(2.0));
+    }
+
+    #[test]
+    fn a_gap_breaks_only_its_hosts_rings() {
+        let frame = |host: &str, seq: u64| Frame {
+            seq,
+            ts: seq as i64 * 1_000,
+            host: host.into(),
+            values: [("cpu".to_owned(), 1.0)].into(),
+            top: vec![],
+        };
+        let mut store = SeriesStore::default();
+        for host in ["a", "b", "@fleet"] {
+            store.push_frame(&frame(host, 1));
+        }
+        store.push_gap_of("b");
+        store.push_gap_of("no-such-host");
+        let rows =
+            |store: &SeriesStore| ["a", "b", "@fleet", "no-such-host"].map(|h| store.host(h).map(HostSeries::len));
+        assert_eq!(rows(&store), [Some(1), Some(2), Some(1), None], "a break row in b only, no rings made");
+        store.push_gap();
+        assert_eq!(rows(&store), [Some(2), Some(2), Some(2), None], "b's break is not doubled");
     }
 }

@@ -72,6 +72,9 @@ pub enum AppError {
     /// Too many sign-in attempts: come back after the given seconds.
     #[error("too many sign-in attempts; try again in {0} s")]
     TooManyAttempts(u64),
+    /// A client asked for something too often; the text names the limit.
+    #[error("{0}")]
+    RateLimited(String),
     /// A change that clashes with what exists; the text says what.
     #[error("{0}")]
     Conflict(String),
@@ -151,6 +154,7 @@ impl AppError {
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::ProtocolTooNew { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_new"),
             AppError::ProtocolTooOld { .. } => (StatusCode::UPGRADE_REQUIRED, "protocol_too_old"),

@@ -4,6 +4,7 @@
 //! [`History::compact`]: only its newest [`WHOLE`] frames are kept whole, older
 //! ones as deflated JSON (`compact`), so ten thousand hosts' windows fit in memory.
 
+mod at_most;
 mod compact;
 mod deflate;
 

@@ -3,7 +3,8 @@
 //!
 //! Subscribing and snapshotting history happen under the same lock the publisher
 //! takes, so a subscriber's backlog and its live frames meet with no hole and no
-//! duplicate. SSE streams take live frames from a broadcast channel; WebSocket
+//! duplicate; what an older cursor needs from the store is read after that lock
+//! is let go (every ingest takes it). SSE streams take live frames from a broadcast channel; WebSocket
 //! clients get them written to their sockets by the [`Fanout`] (see `publisher`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,6 +64,9 @@ pub struct Hub {
     keeper: Option<Arc<dyn Keeper>>,
     /// Told of every frame (the alerts engine), when there is one.
     watcher: Option<Arc<dyn Watcher>>,
+    /// The most frames a resume is sent (the newest, after a gap), when bounded:
+    /// the `@fleet` summary's frames are each the whole state.
+    resume_at_most: Option<usize>,
 }
 
 struct Inner {
@@ -134,6 +138,7 @@ impl Hub {
             stopped: AtomicBool::new(false),
             keeper: None,
             watcher: None,
+            resume_at_most: None,
         }
     }
 
@@ -156,6 +161,13 @@ impl Hub {
     /// This hub with `watcher` told of every frame (none: nobody is).
     pub fn watched(mut self, watcher: Option<Arc<dyn Watcher>>) -> Self {
         self.watcher = watcher;
+        self
+    }
+
+    /// This hub sending a resuming client at most its newest `frames` frames, after a
+    /// gap for the older ones (see [`Resume::at_most`]).
+    pub fn resuming_at_most(mut self, frames: usize) -> Self {
+        self.resume_at_most = Some(frames);
         self
     }
 
@@ -276,23 +288,40 @@ impl Hub {
     }
 
     /// Subscribes to live frames and computes the resume backlog atomically.
+    /// The store is read (for a cursor older than memory) after the lock is let go:
+    /// every ingest of this host takes that lock.
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
-        let inner = self.lock();
-        let live = self.live.subscribe();
-        let Start { catalog, resume, seq, after } = self.start_in(&inner, cursor);
+        let (live, start) = {
+            let inner = self.lock();
+            (self.live.subscribe(), self.start_in(&inner, cursor))
+        };
+        let Start { catalog, resume, seq, after } = self.recalled(start, cursor);
         Subscription { catalog, resume, live, seq, after }
     }
 
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
+    /// The store is read after the lock is let go, as for [`Hub::subscribe`].
     pub fn start(&self, cursor: Option<&Cursor>) -> Start {
-        self.start_in(&self.lock(), cursor)
+        let start = self.start_in(&self.lock(), cursor);
+        self.recalled(start, cursor)
+    }
+
+    /// `start` with its hole filled from the store, if it has one the store holds.
+    /// Out of the lock: the backlog already holds the frames memory had, so frames
+    /// memory drops meanwhile are not lost, and the recalled run must end just
+    /// before the backlog's first frame to be joined.
+    fn recalled(&self, mut start: Start, cursor: Option<&Cursor>) -> Start {
+        if let (Some(keeper), Some(cursor)) = (&self.keeper, cursor) {
+            self.recall_gap(keeper.as_ref(), cursor, &mut start.resume);
+        }
+        start
     }
 
     fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
         let mut resume = inner.history.resume(&self.epoch, cursor);
-        if let (Some(keeper), Some(cursor)) = (&self.keeper, cursor) {
-            self.recall_gap(keeper.as_ref(), cursor, &mut resume);
+        if let Some(frames) = self.resume_at_most {
+            resume = resume.at_most(frames);
         }
         let after = match cursor {
             Some(c) if c.epoch == self.epoch && c.seq > seq && c.seq - seq <= AHEAD => c.seq,

@@ -3,7 +3,8 @@
 //! duplicate; a host that does not exist, a newer version or a malformed message
 //! is answered with an `error` naming it, and the socket goes on as it was. A
 //! host whose id is not its name (an agent's `--name "web 1"`, id `web-1`) is named
-//! by its id in `hello`, the id the page subscribed with.
+//! by its id in `hello`, the id the page subscribed with. A socket that floods
+//! subscribes is refused, then closed, while other clients' streams go on.
 
 #[path = "agent/procs.rs"]
 mod procs;
@@ -170,4 +171,131 @@ async fn an_agents_host_is_named_by_its_id_not_its_name_in_hello() {
     let body: PollResponse = reqwest::get(&poll).await.expect("poll").json().await.expect("poll json");
     let Some(ServerMessage::Hello(hello)) = body.messages.first() else { panic!("no hello: {:?}", body.messages) };
     assert_eq!(hello.host.as_deref(), Some("web-1"));
+}
+
+/// What a socket that floods subscribes is sent, until its close frame: the number
+/// of `rate_limited` errors and hellos, and the close code.
+async fn flooded(mut ws: impl futures_util::Stream<Item = WsItem> + Unpin) -> (usize, usize, Option<u16>) {
+    use futures_util::StreamExt;
+    let (mut limited, mut hellos) = (0, 0);
+    for _ in 0..100 * MAX_MESSAGES {
+        let next = tokio::time::timeout(DEADLINE, ws.next()).await.expect("a message in time");
+        match next {
+            Some(Ok(Message::Text(text))) => match serde_json::from_str(&text).expect("a protocol message") {
+                ServerMessage::Error(error) => {
+                    assert_eq!(error.error, "rate_limited", "{error:?}");
+                    assert!(error.detail.contains("subscribes"), "names the limit: {error:?}");
+                    limited += 1;
+                }
+                ServerMessage::Hello(_) => hellos += 1,
+                _ => {}
+            },
+            Some(Ok(Message::Close(frame))) => return (limited, hellos, frame.map(|f| u16::from(f.code))),
+            Some(Ok(_)) => {}
+            Some(Err(error)) => panic!("the socket failed after {hellos} hellos, {limited} errors: {error}"),
+            None => panic!("the socket ended without a close frame after {hellos} hellos, {limited} errors"),
+        }
+    }
+    panic!("the flooding socket was never closed");
+}
+
+type WsItem = Result<Message, tokio_tungstenite::tungstenite::Error>;
+
+#[tokio::test]
+async fn a_flood_of_subscribes_is_refused_then_closed_while_other_clients_stream_on() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut watcher = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut watcher, "the-hub").await;
+    let before = frames_of(&mut watcher, "the-hub", 1).await[0];
+
+    let mut flood = ws_connect(&server.ws_url("?host=the-hub")).await;
+    let hello = hello_of(&mut flood, "the-hub").await;
+    // Each asks for the stream from its start, as one that wants its history recalled.
+    let oldest = Some(Cursor { epoch: hello.epoch, seq: 1 });
+    let (mut sink, stream) = futures_util::StreamExt::split(flood);
+    // Sent while what the hub answers is read, so the socket never stalls.
+    let sending = tokio::spawn(async move {
+        for i in 0..2_000 {
+            let (host, resume) = if i % 2 == 0 { (FLEET_HOST, None) } else { ("the-hub", oldest.clone()) };
+            let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume };
+            // The hub closes the socket long before the last: sending then fails.
+            if sink.send(Message::Text(subscribe.to_json().into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (limited, hellos, code) = flooded(stream).await;
+    let _ = sending.await;
+    // The burst is carried out (and what refilled while it was, if the hub was slow).
+    assert!((8..=12).contains(&hellos), "{hellos} subscribes carried out");
+    // (16 strikes close it; a few more when some were forgiven meanwhile)
+    assert!((16..=18).contains(&limited), "then refused, until the socket is closed: {limited}");
+    assert_eq!(code, Some(1008), "closed with the policy code");
+
+    // The other client's stream went on, live and whole, through the flood.
+    let seqs = frames_of(&mut watcher, "the-hub", 20).await;
+    assert!(consecutive(&seqs), "{seqs:?}");
+    assert!(seqs[0] == before + 1, "nothing lost meanwhile: {before} then {seqs:?}");
+}
+
+#[tokio::test]
+async fn quick_switches_end_on_the_last_stream_on_the_same_socket() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut ws = ws_connect(&server.ws_url(&format!("?host={FLEET_HOST}"))).await;
+    hello_of(&mut ws, FLEET_HOST).await;
+    let host = {
+        let mut other = ws_connect(&server.ws_url("?host=the-hub")).await;
+        hello_of(&mut other, "the-hub").await
+    };
+    server.wait_for_seq(20).await;
+
+    // A (the summary) → B (the host, from its start: a backlog to send) → a host
+    // that does not exist → C (the summary again), all sent before any answer.
+    ask(&mut ws, "the-hub", Some(Cursor { epoch: host.epoch, seq: 1 })).await;
+    ask(&mut ws, "no-such-host", None).await;
+    ask(&mut ws, FLEET_HOST, None).await;
+
+    // Each is answered in order: B's hello and backlog, the refusal, C's hello.
+    let b = next_hello(&mut ws).await;
+    assert_eq!(b.host.as_deref(), Some("the-hub"));
+    let refused = error(&mut ws).await;
+    assert_eq!(refused.error, "no_such_host");
+    let c = next_hello(&mut ws).await;
+    assert_eq!(c.host.as_deref(), Some(FLEET_HOST));
+    // Then C's stream only, live, and the socket goes on.
+    let seqs = frames_of(&mut ws, FLEET_HOST, 3).await;
+    assert!(consecutive(&seqs), "{seqs:?}");
+}
+
+#[tokio::test]
+async fn a_summary_resume_gets_at_most_its_newest_frames_after_a_gap() {
+    let server = TestServer::start(&["--interval", "50ms", "--name", "the-hub"]).await;
+    let mut watching = ws_connect(&server.ws_url(&format!("?host={FLEET_HOST}"))).await;
+    let fleet = hello_of(&mut watching, FLEET_HOST).await;
+    let left_at = frames_of(&mut watching, FLEET_HOST, 1).await[0];
+    // The summary goes on (one frame a second) past what a resume is sent.
+    let seen = *frames_of(&mut watching, FLEET_HOST, 8).await.last().expect("frames");
+
+    // A page back on the fleet after 8 s: the newest frames only, after a gap.
+    let mut ws = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut ws, "the-hub").await;
+    ask(&mut ws, FLEET_HOST, Some(Cursor { epoch: fleet.epoch.clone(), seq: left_at })).await;
+    hello_of(&mut ws, FLEET_HOST).await;
+    let gap = match ws_next(&mut ws).await {
+        ServerMessage::Gap(gap) => gap,
+        other => panic!("a gap first: {other:?}"),
+    };
+    assert!(gap.next_seq >= seen - 4, "at most 5 frames, the newest: {gap:?} with {seen} published");
+    assert_eq!(gap.missed, Some(gap.next_seq - left_at - 1), "the gap counts what was left out");
+    let seqs = frames_of(&mut ws, FLEET_HOST, 3).await;
+    assert_eq!(seqs[0], gap.next_seq, "{seqs:?}");
+    assert!(consecutive(&seqs), "{seqs:?}");
+
+    // One back after a second is sent everything it lacks, with no gap.
+    let newest = *frames_of(&mut watching, FLEET_HOST, 1).await.last().expect("a frame");
+    let mut soon = ws_connect(&server.ws_url("?host=the-hub")).await;
+    hello_of(&mut soon, "the-hub").await;
+    ask(&mut soon, FLEET_HOST, Some(Cursor { epoch: fleet.epoch, seq: newest - 1 })).await;
+    hello_of(&mut soon, FLEET_HOST).await;
+    assert_eq!(frames_of(&mut soon, FLEET_HOST, 2).await, vec![newest, newest + 1]);
 }

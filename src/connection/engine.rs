@@ -42,8 +42,8 @@ pub struct Engine {
     shown: String,
     /// The cursors of the streams shown before, most recent last.
     others: Vec<(String, Resume)>,
-    /// The stream a `subscribe` on the active attempt waits for the `hello` of.
-    awaiting: Option<String>,
+    /// The `subscribe`s on the active attempt that wait for their answers.
+    awaiting: Option<subscribe::Awaiting>,
 }
 
 /// One connection attempt.

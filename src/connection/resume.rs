@@ -24,6 +24,9 @@ pub struct Resume {
     epoch: Option<Epoch>,
     /// A gap marker was emitted and no frame has followed it yet.
     gap_pending: bool,
+    /// The host this stream's frames name (the store's rings a gap breaks), once
+    /// one came.
+    host: Option<String>,
     counters: Counters,
 }
 
@@ -74,6 +77,9 @@ impl Resume {
     /// A frame: delivered (batched with the frames just before it) unless it is a
     /// duplicate; a hole before it becomes a gap marker.
     pub fn frame(&mut self, frame: Frame, out: &mut Vec<Command>) {
+        if self.host.as_deref() != Some(frame.host.as_str()) {
+            self.host = Some(frame.host.clone());
+        }
         match &self.cursor {
             Some(cursor) if frame.seq <= cursor.seq => {
                 self.counters.duplicates += 1;
@@ -114,7 +120,7 @@ impl Resume {
         if !self.gap_pending {
             self.gap_pending = true;
             self.counters.gaps += 1;
-            out.push(Command::Gap);
+            out.push(Command::Gap(self.host.clone()));
         }
     }
 }

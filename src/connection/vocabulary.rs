@@ -126,8 +126,10 @@ pub enum Command {
     Hello(Box<Hello>),
     /// New frames, in order, never delivered before.
     Frames(Vec<Frame>),
-    /// Samples are missing here: draw a break.
-    Gap,
+    /// Samples are missing here: draw a break in the rings of this host (the name
+    /// its frames carry), the stream's own; `None`: no frame of the stream has come
+    /// yet to name it (the runner then marks the rings of the stream shown).
+    Gap(Option<String>),
     /// The fleet's pending and firing alerts, as the hub now has them.
     Alerts(LiveAlerts),
     /// What the hub says of itself (whether its shared log, Redis, is out of reach).

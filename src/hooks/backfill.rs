@@ -4,6 +4,8 @@
 //! history replaces older rows, so a narrower answer arriving last would shorten
 //! the charts). A fetch that failed (the server was down or refused the page when
 //! it loaded) is made again once the link is live, so the charts still start full.
+//! An answer for a stream the page has left (`hooks/shown`) is dropped: neither
+//! its rows nor its refusal are the new stream's.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,6 +13,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::shown::Shown;
 use crate::store::SeriesStore;
 use crate::transport::fetch_history;
 use crate::transport::ServerUrl;
@@ -41,6 +44,8 @@ pub struct Backfill {
     in_flight_ms: Cell<Option<f64>>,
     /// The span of the last request, if it failed: fetched again by [`Backfill::retry`].
     failed_ms: Cell<Option<f64>>,
+    /// The stream shown, so an answer for one the page left is dropped.
+    shown: Shown,
 }
 
 impl Backfill {
@@ -64,8 +69,12 @@ impl Backfill {
         }
         self.in_flight_ms.set(Some(span_ms));
         let (me, runner) = (self.clone(), runner.clone());
+        let ticket = self.shown.ticket();
         spawn_local(async move {
             let result = fetch_history(&server, from).await;
+            if !me.shown.current(ticket) {
+                return; // Asked for a stream the page has left since.
+            }
             if me.in_flight_ms.get().is_some_and(|widest| widest > span_ms) {
                 return; // A wider request is on its way and will bring all of this.
             }
@@ -89,9 +98,10 @@ impl Backfill {
     }
 
     /// Forgets the request in flight and the one that failed: the page shows another
-    /// stream, whose history is asked for afresh (an answer still on its way fills
-    /// the rings of the host it was asked for).
+    /// stream, whose history is asked for afresh (an answer still on its way is
+    /// dropped when it comes).
     pub fn forget(&self) {
+        self.shown.moved();
         self.in_flight_ms.set(None);
         self.failed_ms.set(None);
     }

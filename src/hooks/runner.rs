@@ -12,6 +12,7 @@ use pulse_protocol::{Catalog, Frame, Subscribe, SUBSCRIBE_VERSION};
 use super::backfill::{Backfill, Connection, INITIAL_BACKFILL_MS};
 use super::catalog::CatalogWatch;
 use super::lifecycle::Listeners;
+use super::shown::Shown;
 use super::sinks::push_log;
 pub use super::sinks::Sinks;
 use super::slots::Slots;
@@ -47,6 +48,8 @@ pub struct Runner {
     /// again when it becomes live.
     live: Cell<bool>,
     backfill: Rc<Backfill>,
+    /// The stream shown, so a catalogue fetched for one the page left is dropped.
+    shown: Shown,
     sinks: Sinks,
     me: Weak<Runner>,
 }
@@ -67,6 +70,7 @@ impl Runner {
             checking: Cell::new(false),
             live: Cell::new(false),
             backfill,
+            shown: Shown::default(),
             sinks,
             me: me.clone(),
         })
@@ -87,6 +91,7 @@ impl Runner {
             return;
         }
         let left = self.server.replace(server).host().map(str::to_owned);
+        self.shown.moved();
         let catalog = {
             let mut catalogs = self.catalogs.borrow_mut();
             let (shown, kept) = &mut *catalogs;
@@ -211,9 +216,16 @@ impl Runner {
                 self.watch_catalog(&frames);
                 self.sinks.store.update(|s| frames.iter().for_each(|f| s.push_frame(f)));
             }
-            Command::Gap => {
+            Command::Gap(host) => {
                 debug::gap();
-                self.sinks.store.update(SeriesStore::push_gap);
+                // Only the rings of the stream that lost samples: the others (streams
+                // shown before, kept to resume) lost nothing.
+                let server = self.server();
+                match host.as_deref().or(server.host()) {
+                    Some(host) => self.sinks.store.update(|s| s.push_gap_of(host)),
+                    // The hub's own host, before any frame named it.
+                    None => self.sinks.store.update(SeriesStore::push_gap),
+                }
             }
             Command::Alerts(live) => self.sinks.set_alerts.set(Some(live.alerts)),
             Command::Hub(status) => self.sinks.set_redis_down_since.set(status.redis_down_since),
@@ -240,9 +252,13 @@ impl Runner {
         }
         let me = self.me.clone();
         let server = self.server();
+        let ticket = self.shown.ticket();
         spawn_local(async move {
             let result = fetch_series(&server).await;
             let Some(runner) = me.upgrade() else { return };
+            if !runner.shown.current(ticket) {
+                return; // The catalogue of a stream the page has left since.
+            }
             match result {
                 Ok(catalog) => runner.set_catalog(catalog),
                 Err(error) => runner.log(&format!("could not refresh the series catalogue: {error}")),

@@ -113,7 +113,7 @@ fn execute(
         }
         Command::CancelTimer(timer) => timers.retain(|(t, _)| *t != timer),
         Command::Log(line) => setup.record.borrow_mut().note(&line),
-        Command::Gap => setup.record.borrow_mut().note("(command) Gap: a break drawn in the charts"),
+        Command::Gap(_) => setup.record.borrow_mut().note("(command) Gap: a break drawn in the charts"),
         _ => {}
     }
 }

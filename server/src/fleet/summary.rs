@@ -21,10 +21,16 @@ pub const INTERVAL: Duration = Duration::from_secs(1);
 /// How much of the summary stream the hub keeps for resuming: short, since each
 /// frame holds every host (a page away longer gets an explicit gap and starts over).
 pub const HISTORY: Duration = Duration::from_secs(60);
+/// The most summary frames a resuming client is sent (the newest, after a gap for
+/// the older ones): each is the whole fleet's state, about 2 MB at 10,000 hosts, so
+/// a fleet page back after a minute gets 10 MB, not the window's 120 MB, and one
+/// back after a few seconds still gets every frame it lacks.
+pub const RESUME_FRAMES: usize = 5;
 
 /// The hub that carries the summary stream.
 pub fn hub(heartbeat: Duration) -> Hub {
     Hub::new(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
+        .resuming_at_most(RESUME_FRAMES)
 }
 
 /// One host as the summary sees it: its listing and its newest sample's values.

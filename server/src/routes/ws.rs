@@ -94,7 +94,8 @@ pub async fn handler(
             .max_message_size(Some(4096))
             .max_frame_size(Some(4096));
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-        let client = Client { hub, host, subscriber, retry_ms, state, grant, _slot: slot };
+        let budget = subscribe::Budget::new(std::time::Instant::now());
+        let client = Client { hub, host, subscriber, retry_ms, state, grant, budget, _slot: slot };
         // Cut (the client stopped reading): dropping the socket ends it.
         tokio::select! {
             () = serve(socket, client, start, notices) => {}
@@ -115,6 +116,8 @@ struct Client {
     state: AppState,
     /// The credential the socket was opened with, which a `subscribe` is checked against.
     grant: Option<Grant>,
+    /// How many more `subscribe`s the socket may send now.
+    budget: subscribe::Budget,
     /// Frees the connection's slot when the task ends.
     _slot: Slot,
 }

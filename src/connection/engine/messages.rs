@@ -23,20 +23,25 @@ impl Engine {
         let (mut data, mut hello, mut new_epoch) = (false, false, false);
         let mut subscribe = attempt.subscribe;
         for message in messages {
-            let hello_of = match &message {
-                ServerMessage::Hello(h) => Some(h),
-                _ => None,
-            };
-            if !is_probe && self.left_behind(hello_of) {
+            let whose = if is_probe { subscribe::Whose::Shown } else { self.whose(&message) };
+            if whose == subscribe::Whose::Refused {
+                let detail = match &message {
+                    ServerMessage::Error(error) => error.detail.as_str(),
+                    _ => "",
+                };
+                let reason = format!("the hub cannot show that stream: {detail}");
+                return self.fail(&reason, None, false, now, random, out);
+            }
+            if whose == subscribe::Whose::Left {
                 match message {
                     // The old stream's: it says the socket lives, and nothing more.
                     ServerMessage::Hello(_) | ServerMessage::Frame(_) | ServerMessage::Heartbeat(_) => data = true,
                     ServerMessage::Gap(_) => {}
                     ServerMessage::Alerts(alerts) => out.push(Command::Alerts(alerts)),
                     ServerMessage::Hub(status) => out.push(Command::Hub(status)),
+                    // A stream the page passed through: it has moved on from it.
                     ServerMessage::Error(error) => {
-                        let reason = format!("the hub cannot show that stream: {}", error.detail);
-                        return self.fail(&reason, None, false, now, random, out);
+                        out.push(Command::Log(format!("a stream already left was refused: {}", error.detail)));
                     }
                     ServerMessage::Bye(bye) => {
                         let reason = format!("the server is {} (back in {} ms)", bye.reason, bye.retry_ms);

@@ -9,8 +9,15 @@
 //! an attempt not up yet) the attempt is closed and one of the same transport is
 //! opened at once for the new stream: never two streams at a time, and not a
 //! failure (no backoff, no fallback).
+//!
+//! A page that switches quickly (A, B, C) may send a subscribe before the last
+//! one's answer came. The hub answers each subscribe, in order, with a `hello` or
+//! an `error`, so the engine counts the answers due: everything before the last
+//! subscribe's answer is the old streams', dropped, an earlier subscribe's
+//! refusal included (the page has moved on from it); only a refusal of the last
+//! fails the attempt.
 
-use pulse_protocol::Hello;
+use pulse_protocol::{Hello, ServerMessage};
 
 use super::{Attempt, Engine, TransportKind};
 use crate::connection::Command;
@@ -18,6 +25,26 @@ use crate::connection::Command;
 /// Streams whose cursors are kept besides the one shown (the oldest is forgotten:
 /// coming back to it then starts afresh, with history from the hook's backfill).
 const KEPT: usize = 64;
+
+/// The `subscribe`s on the active attempt whose answers have not all come.
+#[derive(Debug, Clone)]
+pub(super) struct Awaiting {
+    /// The stream asked for last, the one shown.
+    host: String,
+    /// Subscribes sent and not answered yet.
+    due: u32,
+}
+
+/// Whose a message on the active attempt is, while subscribes wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Whose {
+    /// The stream shown.
+    Shown,
+    /// A stream the page has left (the old one, or one it passed through).
+    Left,
+    /// The last subscribe's refusal: the stream shown cannot be had on this attempt.
+    Refused,
+}
 
 impl Engine {
     pub(super) fn on_subscribe(&mut self, host: String, now: f64, out: &mut Vec<Command>) {
@@ -36,7 +63,8 @@ impl Engine {
         out.push(Command::Log(format!("showing {}", if host.is_empty() { "the hub's own host" } else { &host })));
         let Some(active) = self.active else { return };
         if active.subscribe && !host.is_empty() {
-            self.awaiting = Some(host.clone());
+            let due = self.awaiting.as_ref().map_or(0, |a| a.due).saturating_add(1);
+            self.awaiting = Some(Awaiting { host: host.clone(), due });
             out.push(Command::Subscribe { attempt: active.id, host, cursor: self.resume.cursor().cloned() });
             return;
         }
@@ -55,15 +83,28 @@ impl Engine {
         self.open(now, out);
     }
 
-    /// Whether a message on the active attempt belongs to a stream it left: while a
-    /// `subscribe` waits for its `hello`, everything else is the old stream's.
-    pub(super) fn left_behind(&mut self, hello: Option<&Hello>) -> bool {
-        let Some(awaiting) = &self.awaiting else { return false };
-        if hello.is_some_and(|h| h.host.as_ref() == Some(awaiting)) {
-            self.awaiting = None;
-            return false;
+    /// Whose `message` on the active attempt is: while subscribes wait for their
+    /// answers, everything up to the last one's `hello` is a stream left behind.
+    pub(super) fn whose(&mut self, message: &ServerMessage) -> Whose {
+        let Some(awaiting) = &mut self.awaiting else { return Whose::Shown };
+        match message {
+            ServerMessage::Hello(hello) => {
+                awaiting.due = awaiting.due.saturating_sub(1);
+                // The last answer, and the stream asked for (a hello naming another
+                // host is left behind, whatever the count says).
+                if awaiting.due == 0 && hello.host.as_ref() == Some(&awaiting.host) {
+                    self.awaiting = None;
+                    return Whose::Shown;
+                }
+                Whose::Left
+            }
+            ServerMessage::Error(_) if awaiting.due > 1 => {
+                awaiting.due -= 1;
+                Whose::Left
+            }
+            ServerMessage::Error(_) => Whose::Refused,
+            _ => Whose::Left,
         }
-        true
     }
 }
 

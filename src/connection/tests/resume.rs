@@ -40,7 +40,7 @@ fn a_poll_answer_is_delivered_as_one_batch_and_a_gap_splits_it() {
         .iter()
         .filter_map(|c| match c {
             Command::Frames(_) => Some("frames"),
-            Command::Gap => Some("gap"),
+            Command::Gap(_) => Some("gap"),
             _ => None,
         })
         .collect();

@@ -122,3 +122,99 @@ fn a_switch_while_waiting_to_retry_only_moves_the_cursor() {
     let out = s.fire(crate::connection::Timer::Retry, delay);
     assert_eq!(opened(&out).map(|(_, t, c)| (t, c)), Some((TransportKind::WebSocket, None)), "web-1 from its start");
 }
+
+fn refusal(detail: &str) -> ServerMessage {
+    ServerMessage::Error(ApiError { error: "no_such_host".into(), detail: detail.into() })
+}
+
+#[test]
+fn quick_switches_end_on_the_last_stream_whatever_the_ones_between_answer() {
+    // What the hub answers the subscribes to B and then C with, in order, before
+    // C's own stream: whatever it is, the page ends on C's stream, on the same socket.
+    let cases: Vec<(&str, Vec<ServerMessage>)> = vec![
+        ("B's backlog still coming", vec![hello_of("b", "b", 4, true), frame(3), frame(4)]),
+        ("B refused late", vec![refusal("no host b")]),
+        ("B refused, old frames around it", vec![frame(12), refusal("no host b"), frame(13)]),
+        (
+            "B's hello and a gap",
+            vec![hello_of("b", "b", 40, true), gap(pulse_protocol::GapReason::TooOld, 39), frame(39)],
+        ),
+    ];
+    for (case, between) in cases {
+        let (mut s, ws) = Script::showing(EngineConfig::default(), "a");
+        s.messages(ws, vec![hello_of("a", "a", 10, true), frame(11)]);
+        assert!(subscribed(&subscribe(&mut s, "b")).is_some(), "{case}");
+        assert!(subscribed(&subscribe(&mut s, "c")).is_some(), "{case}");
+        let out = s.messages(ws, between);
+        assert!(delivered(&out).is_empty() && gaps(&out) == 0, "{case}: nothing of A or B is C's: {out:?}");
+        assert!(closes(&out).is_empty() && opened(&out).is_none(), "{case}: the socket stays: {out:?}");
+        let out = s.messages(ws, vec![hello_of("c", "c", 7, true), frame(8), frame(9)]);
+        assert_eq!((delivered(&out), gaps(&out)), (vec![8, 9], 0), "{case}");
+        assert_eq!(s.engine.cursor(), Some(&cursor("c", 9)), "{case}");
+        assert!(closes(&out).is_empty(), "{case}");
+    }
+}
+
+#[test]
+fn a_to_b_and_back_to_a_waits_for_the_second_hello_of_a() {
+    let (mut s, ws) = Script::showing(EngineConfig::default(), "a");
+    s.messages(ws, vec![hello_of("a", "a", 10, true), frame(11)]);
+    subscribe(&mut s, "b");
+    let out = subscribe(&mut s, "a");
+    assert_eq!(subscribed(&out).and_then(|(_, _, c)| c), Some(cursor("a", 11)), "A resumes where it was");
+    let out = s.messages(ws, vec![frame(12), hello_of("b", "b", 4, true), frame(4)]);
+    assert!(delivered(&out).is_empty(), "{out:?}");
+    let out = s.messages(ws, vec![hello_of("a", "a", 13, true), frame(12), frame(13)]);
+    assert_eq!((delivered(&out), gaps(&out)), (vec![12, 13], 0));
+}
+
+#[test]
+fn the_last_switch_refused_after_an_earlier_one_fails_the_attempt() {
+    let (mut s, ws) = Script::showing(EngineConfig::default(), "a");
+    s.messages(ws, vec![hello_of("a", "a", 10, true), frame(11)]);
+    subscribe(&mut s, "b");
+    subscribe(&mut s, "gone");
+    let out = s.messages(ws, vec![hello_of("b", "b", 4, true), frame(4), refusal("no host gone")]);
+    assert!(out.contains(&Command::Close(ws)), "{out:?}");
+    assert!(delivered(&out).is_empty(), "{out:?}");
+}
+
+/// The hosts named by the gap markers in `out`.
+fn gap_hosts(out: &[Command]) -> Vec<Option<String>> {
+    out.iter()
+        .filter_map(|c| match c {
+            Command::Gap(host) => Some(host.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn frame_of(host: &str, seq: u64) -> ServerMessage {
+    let ServerMessage::Frame(frame) = frame(seq) else { unreachable!("a frame") };
+    ServerMessage::Frame(pulse_protocol::Frame { host: host.into(), ..frame })
+}
+
+#[test]
+fn a_gap_on_resuming_one_stream_names_that_stream_s_host_only() {
+    let (mut s, ws) = Script::showing(EngineConfig::default(), "@fleet");
+    s.messages(ws, vec![hello_of("@fleet", "f", 10, true), frame_of("@fleet", 11)]);
+    subscribe(&mut s, "web-1");
+    s.messages(ws, vec![hello_of("web-1", "w", 4, true), frame_of("web 1", 5)]);
+    subscribe(&mut s, "@fleet");
+    // The summary resumed after a while away: its cursor is too old.
+    let out = s.messages(
+        ws,
+        vec![hello_of("@fleet", "f", 90, true), gap(pulse_protocol::GapReason::TooOld, 90), frame_of("@fleet", 90)],
+    );
+    assert_eq!(gap_hosts(&out), vec![Some("@fleet".to_owned())], "{out:?}");
+    // A hole inside web-1's own stream names it (by the name its frames carry).
+    subscribe(&mut s, "web-1");
+    let out = s.messages(ws, vec![hello_of("web-1", "w", 9, true), frame_of("web 1", 6), frame_of("web 1", 9)]);
+    assert_eq!(gap_hosts(&out), vec![Some("web 1".to_owned())], "{out:?}");
+    // A stream with no frame yet cannot name its host: the runner marks the one shown.
+    subscribe(&mut s, "web-2");
+    let out = s.messages(ws, vec![hello_of("web-2", "x", 9, true)]);
+    assert!(gap_hosts(&out).is_empty());
+    let out = s.messages(ws, vec![hello_of("web-2", "y", 9, true)]);
+    assert!(gap_hosts(&out).iter().all(Option::is_none), "{out:?}");
+}

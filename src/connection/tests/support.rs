@@ -143,7 +143,7 @@ pub fn delivered(out: &[Command]) -> Vec<u64> {
 }
 
 pub fn gaps(out: &[Command]) -> usize {
-    out.iter().filter(|c| matches!(c, Command::Gap)).count()
+    out.iter().filter(|c| matches!(c, Command::Gap(_))).count()
 }
 
 pub fn logs(out: &[Command]) -> Vec<&str> {

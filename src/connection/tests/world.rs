@@ -229,7 +229,7 @@ impl World {
             }
             Command::Hello(_) | Command::Alerts(_) | Command::Hub(_) => {}
             Command::Frames(frames) => self.delivered.extend(frames.iter().map(|f| f.seq as i64)),
-            Command::Gap => self.delivered.push(-1),
+            Command::Gap(_) => self.delivered.push(-1),
             Command::Remember(transport) => self.remembered = Some(transport),
             Command::Log(text) => self.log.push(format!("{:>7.0} {text}", self.now)),
             Command::SignedOut => self.log.push(format!("{:>7.0} signed out", self.now)),

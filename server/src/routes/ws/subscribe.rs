@@ -12,11 +12,23 @@
 //! duplicate. A subscribe that cannot be done (malformed, a newer version, an
 //! unknown host, one the credential may not read) is answered with an `error`
 //! message and the old stream goes on; the socket stays open.
+//!
+//! A socket may subscribe [`budget::BURST`] times at once, then
+//! [`budget::PER_SECOND`] a second (`subscribe/budget`): each may read history,
+//! even the store. Beyond, the subscribe is refused (`rate_limited`); a socket that
+//! keeps on is closed with the policy code.
+
+mod budget;
+
+use std::time::Instant;
 
 use pulse_protocol::{ApiError, ServerMessage, Subscribe, SUBSCRIBE_VERSION};
 use serde::Deserialize;
 
-use super::{open_stream, send, timed, Client, Socket};
+pub(super) use budget::Budget;
+use budget::{Verdict, BURST, PER_SECOND};
+
+use super::{close, open_stream, send, timed, Client, Socket, CLOSE_POLICY};
 use crate::access::grant::{allows, Need, Refusal};
 use crate::error::AppError;
 use crate::quote::shown;
@@ -54,6 +66,18 @@ pub(super) fn asked(text: &str) -> Asked {
 /// Carries out `subscribe` on `socket`, or answers why it cannot; false when the
 /// connection must end (the socket failed).
 pub(super) async fn switch(socket: &mut Socket, client: &mut Client, subscribe: Subscribe) -> bool {
+    let verdict = client.budget.take(Instant::now());
+    if verdict != Verdict::Go {
+        let limit = format!("at most {BURST} subscribes at once, then {PER_SECOND} a second, on one socket");
+        let alive = refuse(socket, AppError::RateLimited(format!("too many subscribes: {limit}"))).await;
+        if alive && verdict == Verdict::Close {
+            tracing::debug!("a WebSocket client kept subscribing beyond its limit; closed");
+            close(socket, &client.subscriber, CLOSE_POLICY, "too many subscribes").await;
+            linger(socket).await;
+            return false;
+        }
+        return alive;
+    }
     let hub = match check(client, &subscribe) {
         Ok(hub) => hub,
         Err(refusal) => return refuse(socket, refusal).await,
@@ -100,4 +124,23 @@ pub(super) async fn refuse(socket: &mut Socket, refusal: AppError) -> bool {
     let (_, error) = refusal.code();
     let message = ServerMessage::Error(ApiError { error: error.to_owned(), detail: refusal.to_string() });
     send(socket, tokio_tungstenite::tungstenite::Message::Text(json(&message).into())).await
+}
+
+/// The most a closing socket's unread messages are read and dropped, in count and time.
+const LINGER: (usize, std::time::Duration) = (4_096, std::time::Duration::from_secs(2));
+
+/// Reads and drops what the client still sends after our close frame, until its
+/// own close (bounded by [`LINGER`]): a socket closed with unread bytes is reset,
+/// and a reset throws away the close frame and the errors before it.
+async fn linger(socket: &mut Socket) {
+    use futures_util::StreamExt;
+    let drain = async {
+        for _ in 0..LINGER.0 {
+            match socket.next().await {
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER.1, drain).await;
 }
