@@ -5,7 +5,8 @@
 // Δwall), long tasks, layouts per update, the summary's bytes a second; then a
 // scroll through the table, an animation frame at a time, counting frames that
 // missed their 60 Hz slot. Writes bench/results/fleet-page.md.
-// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]   (defaults 1000, 60)
+// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N] [--dist DIR]   (defaults 1000, 60,
+// dist/; another build's site with --dist, e.g. a base build's for a before/after)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ const arg = (name, fallback) => {
 };
 const hosts = Number(arg('--hosts', 1000));
 const seconds = Number(arg('--seconds', 60));
+const dist = arg('--dist', path.join(ROOT, 'dist'));
 if (!(hosts > 0 && seconds > 0)) {
   console.error('usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]');
   process.exit(2);
@@ -51,6 +53,7 @@ function scrollThrough(frames) {
 }
 
 const hub = await PulseServer.start({
+  dist,
   args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
     '--max-connections', String(hosts + 500)],
 });
@@ -70,7 +73,7 @@ try {
   cdp.on('Network.webSocketFrameReceived', (event) => { summaryBytes += event.response.payloadData.length; });
   await page.goto(`${hub.url}/?view=fleet`);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-  await waitLive(page, 'ws', 30_000);
+  await waitLive(page, 'ws', 90_000);
   await page.waitForFunction((n) => /(\d+) hosts/.exec(document.querySelector('[data-testid="fleet-count"]')?.textContent ?? '')?.[1] >= n,
     hosts, { timeout: 30_000 });
   await waitFrames(page, (await pulseState(page)).frames + 3, 30_000);
