@@ -115,6 +115,8 @@ try {
     row('of which script', pct(d('ScriptDuration') / wall), '', null),
     row('of which layout + style', pct((d('LayoutDuration') + d('RecalcStyleDuration')) / wall), '', null),
     row('main-thread time per summary', `${((d('TaskDuration') / updates) * 1000).toFixed(1)} ms`, '', null),
+    // CPU time, not the tasks' wall time: what a summary costs, however busy the machine.
+    row('main-thread CPU per summary (ΔThreadTime)', `${((d('ThreadTime') / updates) * 1000).toFixed(1)} ms`, '', null),
     row('long tasks (> 50 ms) while live', `${longTasks.length}${longTasks.length ? ` (longest ${Math.round(Math.max(...longTasks.map((t) => t.duration)))} ms)` : ''}`, '0', longTasks.length === 0),
     row('layouts per summary', `${(d('LayoutCount') / updates).toFixed(2)}`, '', null),
     row('summary received', `${((bytes1 - bytes0) / wall / 1024).toFixed(1)} KiB/s (${((bytes1 - bytes0) / updates / hosts).toFixed(0)} B per host per frame)`, '', null),

@@ -40,8 +40,12 @@ fn newest_by_host(summary: &HostSeries) -> Vec<(&str, Newest)> {
 /// Host `id`'s newest values, found by binary search in the columns' order, in
 /// which `a-b/` comes before `a/`: ids are compared as `{id}/`.
 fn find(newest: &[(&str, Newest)], id: &str) -> Option<Newest> {
-    let key = |host: &str| host.bytes().chain(std::iter::once(b'/'));
-    newest.binary_search_by(|(host, _)| key(host).cmp(key(id))).ok().map(|at| newest[at].1)
+    newest.binary_search_by(|(host, _)| as_prefix(host).cmp(as_prefix(id))).ok().map(|at| newest[at].1)
+}
+
+/// `{host}/`'s bytes, as they sort in series ids.
+fn as_prefix(host: &str) -> impl Iterator<Item = u8> + '_ {
+    host.bytes().chain(std::iter::once(b'/'))
 }
 
 fn row(host: &HostInfo, newest: Option<Newest>) -> HostRow {
