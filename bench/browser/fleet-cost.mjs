@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
-import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { ROOT } from '../../e2e/lib/server.mjs';
 import { playAgents } from '../fleet/agents.mjs';
-import { instrument, metrics } from './lib.mjs';
+import { fleetHub, instrument, metrics } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -52,11 +52,7 @@ function scrollThrough(frames) {
   });
 }
 
-const hub = await PulseServer.start({
-  dist,
-  args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
-    '--max-connections', String(hosts + 500)],
-});
+const hub = await fleetHub({ hosts, token: TOKEN, dist });
 let fleet;
 let browser;
 let doc;

@@ -7,8 +7,9 @@
 // with --dist (see bench/results/fleet-page.notes.md for the recipe).
 // Usage: node bench/browser/fleet-profile.mjs [--hosts N] [--seconds N] [--dist DIR]
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
-import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { ROOT } from '../../e2e/lib/server.mjs';
 import { playAgents } from '../fleet/agents.mjs';
+import { fleetHub } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -20,11 +21,7 @@ const dist = arg('--dist', `${ROOT}/dist`);
 setTimeout(() => { console.error('profile timed out'); process.exit(1); }, (seconds * 3 + 300) * 1000).unref();
 const TOKEN = 'fleet-page-profile';
 
-const hub = await PulseServer.start({
-  dist,
-  args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
-    '--max-connections', String(hosts + 500)],
-});
+const hub = await fleetHub({ hosts, token: TOKEN, dist });
 let fleet;
 let browser;
 try {
