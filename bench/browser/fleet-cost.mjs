@@ -5,15 +5,16 @@
 // Δwall), long tasks, layouts per update, the summary's bytes a second; then a
 // scroll through the table, an animation frame at a time, counting frames that
 // missed their 60 Hz slot. Writes bench/results/fleet-page.md.
-// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]   (defaults 1000, 60)
+// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N] [--dist DIR]   (defaults 1000, 60,
+// dist/; another build's site with --dist, e.g. a base build's for a before/after)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../../e2e/lib/browser.mjs';
-import { PulseServer, ROOT } from '../../e2e/lib/server.mjs';
+import { ROOT } from '../../e2e/lib/server.mjs';
 import { playAgents } from '../fleet/agents.mjs';
-import { instrument, metrics } from './lib.mjs';
+import { fleetHub, instrument, metrics } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -21,6 +22,7 @@ const arg = (name, fallback) => {
 };
 const hosts = Number(arg('--hosts', 1000));
 const seconds = Number(arg('--seconds', 60));
+const dist = arg('--dist', path.join(ROOT, 'dist'));
 if (!(hosts > 0 && seconds > 0)) {
   console.error('usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]');
   process.exit(2);
@@ -50,10 +52,7 @@ function scrollThrough(frames) {
   });
 }
 
-const hub = await PulseServer.start({
-  args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', TOKEN, '--max-per-address', '0',
-    '--max-connections', String(hosts + 500)],
-});
+const hub = await fleetHub({ hosts, token: TOKEN, dist });
 let fleet;
 let browser;
 let doc;
@@ -70,7 +69,7 @@ try {
   cdp.on('Network.webSocketFrameReceived', (event) => { summaryBytes += event.response.payloadData.length; });
   await page.goto(`${hub.url}/?view=fleet`);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-  await waitLive(page, 'ws', 30_000);
+  await waitLive(page, 'ws', 90_000);
   await page.waitForFunction((n) => /(\d+) hosts/.exec(document.querySelector('[data-testid="fleet-count"]')?.textContent ?? '')?.[1] >= n,
     hosts, { timeout: 30_000 });
   await waitFrames(page, (await pulseState(page)).frames + 3, 30_000);
@@ -112,6 +111,8 @@ try {
     row('of which script', pct(d('ScriptDuration') / wall), '', null),
     row('of which layout + style', pct((d('LayoutDuration') + d('RecalcStyleDuration')) / wall), '', null),
     row('main-thread time per summary', `${((d('TaskDuration') / updates) * 1000).toFixed(1)} ms`, '', null),
+    // CPU time, not the tasks' wall time: what a summary costs, however busy the machine.
+    row('main-thread CPU per summary (ΔThreadTime)', `${((d('ThreadTime') / updates) * 1000).toFixed(1)} ms`, '', null),
     row('long tasks (> 50 ms) while live', `${longTasks.length}${longTasks.length ? ` (longest ${Math.round(Math.max(...longTasks.map((t) => t.duration)))} ms)` : ''}`, '0', longTasks.length === 0),
     row('layouts per summary', `${(d('LayoutCount') / updates).toFixed(2)}`, '', null),
     row('summary received', `${((bytes1 - bytes0) / wall / 1024).toFixed(1)} KiB/s (${((bytes1 - bytes0) / updates / hosts).toFixed(0)} B per host per frame)`, '', null),

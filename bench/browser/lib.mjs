@@ -1,5 +1,15 @@
-// What the browser benchmarks share: the script injected before the app loads, and
-// CDP's performance metrics as an object.
+// What the browser benchmarks share: the script injected before the app loads,
+// CDP's performance metrics as an object, and the fleet page's hub.
+import { PulseServer } from '../../e2e/lib/server.mjs';
+
+/** A hub sampling this machine at 1 Hz that takes `hosts` agents with `token`, serving the site in `dist`. */
+export function fleetHub({ hosts, token, dist }) {
+  return PulseServer.start({
+    dist,
+    args: ['--interval', '1s', '--name', 'the-hub', '--agent-token', token, '--max-per-address', '0',
+      '--max-connections', String(hosts + 500)],
+  });
+}
 
 /** Injected before the app: long tasks from page start, and the wasm instance's exports. */
 export function instrument() {

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BINARY = path.join(ROOT, 'target/release/pulse-server');
 
-/** A running pulse-server. `listen` defaults to a free port; pass one to restart on the same port. */
+/**
+ * A running pulse-server. `listen` defaults to a free port; pass one to restart on the same port.
+ * `dist` is the site it serves (this checkout's `dist/`; a benchmark may pass a base build's).
+ */
 export class PulseServer {
   constructor(child, url) {
     this.child = child;
@@ -19,13 +22,13 @@ export class PulseServer {
     this.output = '';
   }
 
-  static async start({ listen = '127.0.0.1:0', args = [], timeoutMs = 15_000 } = {}) {
+  static async start({ listen = '127.0.0.1:0', args = [], timeoutMs = 15_000, dist = path.join(ROOT, 'dist') } = {}) {
     // Each server keeps its history in a fresh directory, unless the test names one
     // (to restart on the same store) or keeps none.
     const ownStore = !args.includes('--data') && !args.includes('--no-store');
     const data = ownStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-data-')) : null;
     const store = data ? ['--data', data] : [];
-    const child = spawn(BINARY, ['--listen', listen, '--dist', path.join(ROOT, 'dist'), ...store, ...args], {
+    const child = spawn(BINARY, ['--listen', listen, '--dist', dist, ...store, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });

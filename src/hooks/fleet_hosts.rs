@@ -17,10 +17,11 @@ use crate::transport::{fetch_json, ServerUrl};
 /// Each host's status code in the newest summary row, by id (sorted).
 pub fn signature(store: &SeriesStore) -> Vec<(String, f64)> {
     let Some(summary) = store.host(FLEET_HOST) else { return Vec::new() };
+    // One pass over the newest row, not a search per status column.
     summary
-        .series_ids()
-        .filter_map(|id| match split_series_id(id) {
-            Some((host, Metric::Status)) => summary.newest(id).map(|code| (host.to_owned(), code)),
+        .newest_under("")
+        .filter_map(|(id, value)| match (split_series_id(id), value) {
+            (Some((host, Metric::Status)), Some(code)) => Some((host.to_owned(), code)),
             _ => None,
         })
         .collect()

@@ -87,10 +87,13 @@ struct Painter {
 
 thread_local! {
     static PAINTER: RefCell<Painter> = RefCell::default();
+    /// Looked up once: `web_sys::window()` checks the global's type at every call,
+    /// and the painter reads the clock twice per canvas painted.
+    static PERFORMANCE: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
 }
 
 fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
 }
 
 /// One animation frame: paints what fits in the budget, asks for another frame if

@@ -1,5 +1,6 @@
 //! One host's samples: a fixed-size ring of rows, one column per series.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, VecDeque};
 
 use pulse_protocol::{Frame, HistoryResponse, ProcessInfo};
@@ -59,18 +60,34 @@ impl HostSeries {
         if self.silence_before(ts) {
             self.push_gap();
         }
-        self.make_room();
+        let full = self.ts.len() == self.capacity;
+        if full {
+            self.ts.pop_front();
+        }
         self.ts.push_back(ts);
         // The columns and the frame's values are both ordered by id: one pass over
-        // both (a lookup per column would cost a search each, 9,000 of them for a
-        // fleet summary of 1,000 hosts), noting the ids no column has yet.
+        // both, one comparison per id (a lookup per column would cost a search
+        // each, 9,000 of them for a fleet summary of 1,000 hosts), dropping each
+        // column's oldest row in the same pass and noting the ids no column has yet.
         let mut incoming = frame.values.iter().peekable();
         let mut new: Vec<(&String, f64)> = Vec::new();
         for (id, column) in self.columns.iter_mut() {
-            while let Some((key, &value)) = incoming.next_if(|(key, _)| key.as_str() < id.as_str()) {
-                new.push((key, value));
+            let mut value = f64::NAN;
+            while let Some(&(key, &v)) = incoming.peek() {
+                let order = key.as_str().cmp(id.as_str());
+                if order == Ordering::Greater {
+                    break;
+                }
+                incoming.next();
+                if order == Ordering::Equal {
+                    value = v;
+                    break;
+                }
+                new.push((key, v));
             }
-            let value = incoming.next_if(|(key, _)| *key == id).map_or(f64::NAN, |(_, &value)| value);
+            if full {
+                column.pop_front();
+            }
             column.push_back(value);
         }
         new.extend(incoming.map(|(key, &value)| (key, value)));

@@ -2,7 +2,7 @@
 //! Fieldless enums (`Unit`, `GapReason`…) read through their `WireName` list
 //! (`decode.rs`), the one serde uses.
 
-use super::{Decode, JsonError, Reader};
+use super::{Decode, JsonError, JsonErrorKind, Reader};
 use crate::{
     ApiError, Bye, Catalog, Epoch, Frame, Gap, Heartbeat, Hello, HistoryResponse, HistorySeries, HostInfo,
     HostsResponse, HubStatus, PollResponse, ProcessInfo, SeriesInfo,
@@ -45,7 +45,32 @@ impl Decode for Epoch {
 
 decode_struct!(Catalog { required: [series] });
 decode_struct!(SeriesInfo { required: [id, host, group, label, unit, kind] });
-decode_struct!(Frame { required: [seq, ts, host, values], optional: [top] });
+/// A frame reads its `values` in bulk (`values.rs`); the rest as the derive does.
+impl Decode for Frame {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let (mut seq, mut ts, mut host, mut values, mut top) = (None, None, None, None, None);
+        reader.begin_object()?;
+        while let Some(key) = reader.next_key()? {
+            match &*key {
+                "seq" => reader.field(&mut seq, "seq")?,
+                "ts" => reader.field(&mut ts, "ts")?,
+                "host" => reader.field(&mut host, "host")?,
+                "values" if values.is_some() => return Err(reader.error(JsonErrorKind::DuplicateField("values"))),
+                "values" => values = Some(values::decode(reader)?),
+                "top" => reader.field(&mut top, "top")?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(Frame {
+            seq: reader.require(seq, "seq")?,
+            ts: reader.require(ts, "ts")?,
+            host: reader.require(host, "host")?,
+            values: reader.require(values, "values")?,
+            top: top.unwrap_or_default(),
+        })
+    }
+}
+
 decode_struct!(ProcessInfo { required: [pid, name, cpu, mem] });
 decode_struct!(Hello {
     required: [epoch, seq, catalog, heartbeat_ms, interval_ms, history_ms, server_time],
@@ -67,3 +92,4 @@ mod alert_rules;
 mod alerts;
 #[cfg(test)]
 mod both;
+mod values;
