@@ -118,11 +118,13 @@ mod tests {
         assert_eq!(rows(&blocks), 5);
     }
 
+    /// What, the frames' values, and each column's values after them.
+    type Run = (&'static str, &'static [&'static [(&'static str, f64)]], &'static [(&'static str, &'static [f64])]);
+
     #[test]
     fn frames_of_the_same_series_fill_columns_by_index_and_others_by_id() {
         let catalog = Catalog::default();
-        // The frames' values, and each column's values after them.
-        let runs: [(&str, &[&[(&str, f64)]], &[(&str, &[f64])]); 4] = [
+        let runs: [Run; 4] = [
             (
                 "the same series",
                 &[&[("a", 1.0), ("b", 2.0)], &[("a", 3.0), ("b", 4.0)]],
