@@ -56,11 +56,13 @@ mod tests {
     /// 2026-12-06 14:05:30 UTC.
     const T: f64 = 1_796_565_930_000.0;
 
+    /// Newest sample, arrived at, interval, now, offset, the title expected.
+    type Case = (Option<f64>, f64, f64, f64, f64, Option<&'static str>);
+
     #[test]
     fn a_host_is_quiet_once_nothing_arrived_for_three_intervals_and_the_slack() {
         let hour = 3_600_000.0;
-        // newest sample, arrived at, interval, now, offset, title
-        let cases: [(Option<f64>, f64, f64, f64, f64, Option<&str>); 7] = [
+        let cases: [Case; 7] = [
             (None, T, 1_000.0, T + hour, 0.0, None),
             (Some(T), T, 1_000.0, T + 1_000.0, 0.0, None),
             (Some(T), T, 1_000.0, T + 5_000.0, 0.0, None),

@@ -104,7 +104,13 @@ impl Metric {
 
 /// The summary series id of `metric` for host `host`.
 pub fn series_id(host: &str, metric: Metric) -> String {
-    format!("{host}/{}", metric.key())
+    // Sized exactly (a summary makes one per host and metric every second).
+    let key = metric.key();
+    let mut id = String::with_capacity(host.len() + 1 + key.len());
+    id.push_str(host);
+    id.push('/');
+    id.push_str(key);
+    id
 }
 
 /// The host and metric of a summary series id.

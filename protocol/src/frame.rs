@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-mod values;
+pub(crate) mod values;
 
 /// One sample of one host, numbered by `seq` within the server's epoch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! A hub's own host keeps every frame whole. An agent host's history is
 //! [`History::compact`]: only its newest [`WHOLE`] frames are kept whole, older
 //! ones as deflated JSON (`compact`), so ten thousand hosts' windows fit in memory.
+//! The fleet summary's is [`History::lean`]: older frames as their JSON alone.
 
 mod at_most;
 mod compact;
@@ -119,6 +120,16 @@ impl History {
             return History::new(capacity);
         }
         History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::default()), base: (0, 0) }
+    }
+
+    /// An empty ring of `capacity` frames that keeps only the newest [`WHOLE`]
+    /// whole and the others as their JSON, not deflated (rebuilt when asked for):
+    /// for few, large frames (the fleet summary's, a value of every host).
+    pub fn lean(capacity: usize) -> Self {
+        if capacity <= WHOLE {
+            return History::new(capacity);
+        }
+        History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::unpacked()), base: (0, 0) }
     }
 
     /// Adds the newest frame, dropping the oldest when full.

@@ -28,8 +28,12 @@ pub mod watcher;
 pub use keeper::Keeper;
 pub use watcher::Watcher;
 
-/// Live frames buffered per subscriber before it counts as lagging.
+/// Live frames buffered per subscriber before it counts as lagging (a lagging
+/// SSE stream is refilled from history, so this is memory, not behaviour).
 const BROADCAST_CAPACITY: usize = 64;
+/// The same for an agent's host: a hub holds thousands, each with its own
+/// buffer (64 slots were 2.5 KiB a host), and seldom an SSE stream on one.
+const MIRROR_BROADCAST_CAPACITY: usize = 16;
 
 /// Timing a client needs to know, sent in `hello`.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +118,14 @@ impl Hub {
     /// A hub for `host` with a fresh random epoch, keeping every frame of its
     /// history whole.
     pub fn new(host: String, timing: Timing) -> Self {
-        Hub::with_history(host, random_epoch(), timing, History::new(capacity(&timing)))
+        Hub::with_history(host, random_epoch(), timing, History::new(capacity(&timing)), BROADCAST_CAPACITY)
+    }
+
+    /// A hub like [`Hub::new`] whose older frames keep only their JSON (see
+    /// [`History::lean`]): the fleet summary's, whose frames hold a value of every
+    /// host and are seldom asked for again.
+    pub fn lean(host: String, timing: Timing) -> Self {
+        Hub::with_history(host, random_epoch(), timing, History::lean(capacity(&timing)), BROADCAST_CAPACITY)
     }
 
     /// A hub for a host an agent samples: its frames keep the agent's `epoch` and
@@ -123,16 +134,16 @@ impl Hub {
     /// [`History::compact`]): a hub holds thousands of these.
     pub fn mirror(host: String, epoch: Epoch, timing: Timing) -> Self {
         let history = History::compact(capacity(&timing));
-        Hub::with_history(host, epoch, timing, history)
+        Hub::with_history(host, epoch, timing, history, MIRROR_BROADCAST_CAPACITY)
     }
 
-    fn with_history(host: String, epoch: Epoch, timing: Timing, history: History) -> Self {
+    fn with_history(host: String, epoch: Epoch, timing: Timing, history: History, live: usize) -> Self {
         Hub {
             host,
             epoch,
             timing,
             inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0 }),
-            live: broadcast::channel(BROADCAST_CAPACITY).0,
+            live: broadcast::channel(live).0,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
@@ -147,9 +158,13 @@ impl Hub {
     /// `newest + 1`, and clients resume from cursors of before the restart.
     /// `mirror`: an agent's host (compact history), else the hub's own.
     pub fn restored(host: String, epoch: Epoch, timing: Timing, newest: (u64, i64), mirror: bool) -> Self {
-        let mut history = if mirror { History::compact(capacity(&timing)) } else { History::new(capacity(&timing)) };
+        let (mut history, live) = if mirror {
+            (History::compact(capacity(&timing)), MIRROR_BROADCAST_CAPACITY)
+        } else {
+            (History::new(capacity(&timing)), BROADCAST_CAPACITY)
+        };
         history.start_after(newest.0, newest.1);
-        Hub::with_history(host, epoch, timing, history)
+        Hub::with_history(host, epoch, timing, history, live)
     }
 
     /// This hub with the history store behind it.

@@ -84,12 +84,14 @@ struct State {
 /// One host's frames waiting to be written, and since when.
 pub(crate) struct Waiting {
     blocks: Vec<Block>,
+    /// The last block's columns, for the next frame (`pending::Shape`).
+    shape: pending::Shape,
     since: Instant,
 }
 
 impl Waiting {
     fn new() -> Self {
-        Waiting { blocks: Vec::new(), since: Instant::now() }
+        Waiting { blocks: Vec::new(), shape: pending::Shape::default(), since: Instant::now() }
     }
 }
 
@@ -340,7 +342,7 @@ impl Persist {
             while pending::rows(&blocks) > MAX_PENDING && blocks.len() > 1 {
                 blocks.remove(0);
             }
-            state.pending.insert(id, Waiting { blocks, since });
+            state.pending.insert(id, Waiting { blocks, shape: pending::Shape::default(), since });
         }
     }
 

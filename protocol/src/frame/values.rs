@@ -16,6 +16,16 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMa
     deserializer.deserialize_map(Values)
 }
 
+/// A frame's values as the message reader (`message/de.rs`) reads them: built
+/// at once, as [`deserialize`] does for a [`crate::Frame`].
+pub(crate) struct ValuesMap(pub BTreeMap<String, f64>);
+
+impl<'de> serde::Deserialize<'de> for ValuesMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize(deserializer).map(ValuesMap)
+    }
+}
+
 struct Values;
 
 impl<'de> Visitor<'de> for Values {

@@ -27,9 +27,11 @@ pub const HISTORY: Duration = Duration::from_secs(60);
 /// back after a few seconds still gets every frame it lacks.
 pub const RESUME_FRAMES: usize = 5;
 
-/// The hub that carries the summary stream.
+/// The hub that carries the summary stream. Only its newest frame is kept whole,
+/// older ones as their JSON ([`Hub::lean`]): parsed, each frame's values took
+/// about twice its JSON, a third of the hub's memory per host at 3,000 hosts.
 pub fn hub(heartbeat: Duration) -> Hub {
-    Hub::new(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
+    Hub::lean(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
         .resuming_at_most(RESUME_FRAMES)
 }
 
@@ -47,39 +49,58 @@ pub struct Reading<'a> {
 pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<String, f64> {
     // Collected, then built at once: a map built from its pairs costs a fraction
     // of one insertion per pair (tens of thousands a second on a large fleet).
-    let mut out = Vec::new();
-    for Reading { info, values } in hosts {
-        let id = info.id.as_str();
-        out.push((series_id(id, Metric::Status), status_code(info.status)));
-        let (HostStatus::Up, Some(values)) = (info.status, values) else {
-            out.push((series_id(id, Metric::Seen), info.last_seen as f64));
-            continue;
-        };
-        let get = |key: &str| values.get(key).copied().filter(|v| v.is_finite());
-        let mem = match (get("mem.used"), get("mem.total")) {
-            (Some(used), Some(total)) if total > 0.0 => Some(used / total * 100.0),
-            _ => None,
-        };
-        let disk = match (get("disk.read"), get("disk.write")) {
-            (None, None) => None,
-            (read, write) => Some(read.unwrap_or(0.0) + write.unwrap_or(0.0)),
-        };
-        let metrics = [
-            (Metric::Cpu, get("cpu.total").map(tenths)),
-            (Metric::Mem, mem.map(tenths)),
-            (Metric::Rx, get("net.rx").map(f64::round)),
-            (Metric::Tx, get("net.tx").map(f64::round)),
-            (Metric::Disk, disk.map(f64::round)),
-            (Metric::Load, get("load.1").map(hundredths)),
-            (Metric::Uptime, get("uptime").map(f64::round)),
-        ];
-        for (metric, value) in metrics {
-            if let Some(value) = value {
-                out.push((series_id(id, metric), value));
-            }
-        }
+    // The hosts are taken in the order of their series ids (`{id}/…`: ids never
+    // hold a `/`) and each host's few pairs sorted, so the pairs come sorted and
+    // the build's own sort has only to check them, not to compare and move
+    // tens of thousands of strings.
+    let mut hosts: Vec<Reading<'a>> = hosts.into_iter().collect();
+    hosts.sort_unstable_by(|a, b| series_order(&a.info.id, &b.info.id));
+    let mut out = Vec::with_capacity(hosts.len() * Metric::ALL.len());
+    for reading in hosts {
+        let first = out.len();
+        pairs(&mut out, reading);
+        out[first..].sort_unstable_by(|a, b| a.0.cmp(&b.0));
     }
     out.into_iter().collect()
+}
+
+/// Adds the summary pairs of one host to `out`.
+fn pairs(out: &mut Vec<(String, f64)>, Reading { info, values }: Reading<'_>) {
+    let id = info.id.as_str();
+    out.push((series_id(id, Metric::Status), status_code(info.status)));
+    let (HostStatus::Up, Some(values)) = (info.status, values) else {
+        out.push((series_id(id, Metric::Seen), info.last_seen as f64));
+        return;
+    };
+    let get = |key: &str| values.get(key).copied().filter(|v| v.is_finite());
+    let mem = match (get("mem.used"), get("mem.total")) {
+        (Some(used), Some(total)) if total > 0.0 => Some(used / total * 100.0),
+        _ => None,
+    };
+    let disk = match (get("disk.read"), get("disk.write")) {
+        (None, None) => None,
+        (read, write) => Some(read.unwrap_or(0.0) + write.unwrap_or(0.0)),
+    };
+    let metrics = [
+        (Metric::Cpu, get("cpu.total").map(tenths)),
+        (Metric::Mem, mem.map(tenths)),
+        (Metric::Rx, get("net.rx").map(f64::round)),
+        (Metric::Tx, get("net.tx").map(f64::round)),
+        (Metric::Disk, disk.map(f64::round)),
+        (Metric::Load, get("load.1").map(hundredths)),
+        (Metric::Uptime, get("uptime").map(f64::round)),
+    ];
+    for (metric, value) in metrics {
+        if let Some(value) = value {
+            out.push((series_id(id, metric), value));
+        }
+    }
+}
+
+/// The order of two hosts' series ids: of `{a}/` and `{b}/` (`a-b/` comes before
+/// `a/`, though `a` comes before `a-b`).
+fn series_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().chain([b'/']).cmp(b.bytes().chain([b'/']))
 }
 
 /// The summary's catalogue: one entry per metric, its id a pattern (`*/cpu`),
@@ -207,6 +228,23 @@ mod tests {
         assert_eq!(summary.get("h/cpu"), None, "NaN is not a value");
         assert_eq!(summary.get("h/mem"), None, "no total, no percentage");
         assert_eq!(summary.get("h/disk"), Some(&7.0), "one direction is enough");
+    }
+
+    #[test]
+    fn hosts_in_any_order_give_the_same_map() {
+        let ids = ["a", "a-b", "b", "A", "a.b", "ab", "a0"];
+        let infos: Vec<HostInfo> = ids.iter().map(|id| info(id, HostStatus::Up)).collect();
+        let sample = values(&[("cpu.total", 1.0), ("uptime", 5.0), ("load.1", 0.5)]);
+        let forward = summarize(infos.iter().map(|info| Reading { info, values: Some(&sample) }));
+        let backward = summarize(infos.iter().rev().map(|info| Reading { info, values: Some(&sample) }));
+        let by_insertion: BTreeMap<String, f64> =
+            infos.iter().flat_map(|info| summarize([Reading { info, values: Some(&sample) }])).collect();
+        assert_eq!(forward, by_insertion);
+        assert_eq!(backward, by_insertion);
+        let mut ids: Vec<&str> = ids.to_vec();
+        ids.sort_by(|a, b| series_order(a, b));
+        let firsts: Vec<String> = ids.iter().map(|id| format!("{id}/")).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The older part of an agent host's history, kept small: of each frame only its
-//! JSON, deflated in blocks of [`BLOCK`] frames (a frame's keys and process names
-//! repeat from frame to frame, so a block of 1.1 KB frames packs to about 240
-//! bytes a frame). A frame asked for again (a client resuming, `/history`) is
-//! parsed back and serialised for every transport as when it arrived: its JSON is
-//! the same bytes, so the client cannot tell.
+//! The older part of a history, kept small: of each frame only its JSON. An agent
+//! host's is deflated in blocks of [`BLOCK`] frames (a frame's keys and process
+//! names repeat from frame to frame, so a block of 1.1 KB frames packs to about
+//! 240 bytes a frame); the fleet summary's is kept as it is ([`Compact::unpacked`]:
+//! deflating a frame of every host each second would cost more than it saves, and
+//! its parsed values take about twice its JSON). A frame asked for again (a client
+//! resuming, `/history`) is parsed back and serialised for every transport as when
+//! it arrived: its JSON is the same bytes, so the client cannot tell.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -18,12 +20,22 @@ pub const BLOCK: usize = 16;
 
 /// Frames oldest first, numbered without holes: sealed blocks, then the frames
 /// waiting to fill the next one.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Compact {
     /// Sealed blocks, oldest first.
     blocks: VecDeque<Block>,
-    /// The newest frames, not yet sealed (fewer than [`BLOCK`]).
-    pending: Vec<Pending>,
+    /// The newest frames, not yet sealed (fewer than [`BLOCK`] when packing;
+    /// every frame when not).
+    pending: VecDeque<Pending>,
+    /// Whether frames are deflated in blocks.
+    packing: bool,
+}
+
+impl Default for Compact {
+    /// Frames deflated in blocks of [`BLOCK`].
+    fn default() -> Self {
+        Compact { blocks: VecDeque::new(), pending: VecDeque::new(), packing: true }
+    }
 }
 
 /// [`BLOCK`] frames' JSON, one per line, deflated.
@@ -44,11 +56,16 @@ struct Pending {
 }
 
 impl Compact {
+    /// Frames kept as their JSON, each on its own, never deflated.
+    pub fn unpacked() -> Self {
+        Compact { packing: false, ..Compact::default() }
+    }
+
     /// Adds the newest frame (the one after the newest held).
     pub fn push(&mut self, frame: &SharedFrame) {
         let pending = Pending { seq: frame.frame.seq, ts: frame.frame.ts, json: frame.json.clone() };
-        self.pending.push(pending);
-        if self.pending.len() >= BLOCK {
+        self.pending.push_back(pending);
+        if self.packing && self.pending.len() >= BLOCK {
             self.seal();
         }
     }
@@ -60,10 +77,11 @@ impl Compact {
 
     /// The oldest seq held.
     pub fn oldest_seq(&self) -> Option<u64> {
-        self.blocks.front().map(|block| block.first_seq).or_else(|| self.pending.first().map(|p| p.seq))
+        self.blocks.front().map(|block| block.first_seq).or_else(|| self.pending.front().map(|p| p.seq))
     }
 
-    /// Drops the oldest blocks while at least `keep` frames would stay.
+    /// Drops the oldest blocks (frames, when not packing) while at least `keep`
+    /// frames would stay.
     pub fn trim(&mut self, keep: usize) {
         let mut held = self.held();
         while let Some(oldest) = self.blocks.front() {
@@ -72,6 +90,11 @@ impl Compact {
             }
             held -= oldest.count;
             self.blocks.pop_front();
+        }
+        if !self.packing {
+            while held > keep && self.pending.pop_front().is_some() {
+                held -= 1;
+            }
         }
     }
 
@@ -122,7 +145,7 @@ impl Compact {
 
     /// Deflates the pending frames into a block.
     fn seal(&mut self) {
-        let (Some(first), Some(last)) = (self.pending.first(), self.pending.last()) else { return };
+        let (Some(first), Some(last)) = (self.pending.front(), self.pending.back()) else { return };
         let mut text = String::with_capacity(self.pending.iter().map(|p| p.json.len() + 1).sum());
         for (index, pending) in self.pending.iter().enumerate() {
             if index > 0 {

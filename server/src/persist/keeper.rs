@@ -26,16 +26,16 @@ impl Keeper for HostKeeper {
         if durable {
             Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
             let mut blocks = Vec::with_capacity(1);
-            pending::append(&mut blocks, &epoch.0, frame, catalog);
+            pending::append(&mut blocks, &mut pending::Shape::default(), &epoch.0, frame, catalog);
             self.persist.write_now(&self.id, blocks);
         } else {
             let mut state = self.persist.lock_state();
             Persist::catalog(&mut state, &self.id, catalog);
             match state.pending.get_mut(&self.id) {
-                Some(waiting) => pending::append(&mut waiting.blocks, &epoch.0, frame, catalog),
+                Some(waiting) => pending::append(&mut waiting.blocks, &mut waiting.shape, &epoch.0, frame, catalog),
                 None => {
                     let mut waiting = Waiting::new();
-                    pending::append(&mut waiting.blocks, &epoch.0, frame, catalog);
+                    pending::append(&mut waiting.blocks, &mut waiting.shape, &epoch.0, frame, catalog);
                     state.pending.insert(self.id.clone(), waiting);
                 }
             }

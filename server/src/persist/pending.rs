@@ -17,17 +17,35 @@ pub fn decimals(unit: Unit) -> u8 {
 /// 5 seconds (`FLUSH_EVERY`), 5 rows at 1 Hz, so its columns never reallocate.
 const ROOM: usize = 8;
 
+/// What the last block's columns are: a digest of their ids in order, when they
+/// are exactly the ids of the frames appended to it, in the same order. A frame
+/// whose ids have that digest fills the columns by index, without comparing ids:
+/// on a hub of thousands of hosts each column's id is a cold string, and those
+/// comparisons were most of a frame's cost here.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Shape(Option<u64>);
+
 /// Adds a frame of `epoch` to `blocks`: a row of the last block when it follows
-/// that block's last seq in the same epoch, else a new block.
-pub fn append(blocks: &mut Vec<Block>, epoch: &str, frame: &Frame, catalog: &Catalog) {
+/// that block's last seq in the same epoch, else a new block. `shape` is the last
+/// block's, kept by the caller with `blocks` (a default one when they change).
+pub fn append(blocks: &mut Vec<Block>, shape: &mut Shape, epoch: &str, frame: &Frame, catalog: &Catalog) {
     let follows = blocks.last().is_some_and(|b| b.epoch == epoch && b.last_seq() + 1 == frame.seq && !b.is_empty());
     if !follows {
         let (ts, columns) = (Vec::with_capacity(ROOM), Vec::with_capacity(frame.values.len()));
         blocks.push(Block { epoch: epoch.to_owned(), first_seq: frame.seq, ts, columns });
+        *shape = Shape::default();
     }
     let Some(block) = blocks.last_mut() else { return };
-    let rows = block.ts.len();
+    let digest = digest(frame);
     block.ts.push(frame.ts);
+    if shape.0 == Some(digest) && block.columns.len() == frame.values.len() {
+        for (column, &value) in block.columns.iter_mut().zip(frame.values.values()) {
+            column.values.push(value);
+        }
+        return;
+    }
+    let rows = block.ts.len() - 1;
+    let mut in_order = true;
     for (index, (id, &value)) in frame.values.iter().enumerate() {
         // A host's series come in the same order frame after frame, so the column
         // is nearly always at the value's own index: no search through the others.
@@ -35,9 +53,11 @@ pub fn append(blocks: &mut Vec<Block>, epoch: &str, frame: &Frame, catalog: &Cat
             Some(column) if &column.id == id => Some(index),
             _ => block.columns.iter().position(|c| &c.id == id),
         };
+        in_order &= at.is_none_or(|at| at == index);
         match at.and_then(|at| block.columns.get_mut(at)) {
             Some(column) => column.values.push(value),
             None => {
+                in_order &= block.columns.len() == index;
                 let decimals = catalog.get(id).map_or(2, |info| decimals(info.unit));
                 let mut values = Vec::with_capacity(ROOM.max(rows + 1));
                 values.resize(rows, f64::NAN);
@@ -47,6 +67,20 @@ pub fn append(blocks: &mut Vec<Block>, epoch: &str, frame: &Frame, catalog: &Cat
         }
     }
     block.columns.iter_mut().filter(|c| c.values.len() == rows).for_each(|c| c.values.push(f64::NAN));
+    let exact = in_order && block.columns.len() == frame.values.len();
+    *shape = Shape(exact.then_some(digest));
+}
+
+/// A digest of a frame's series ids in order (each ended by a byte UTF-8 never
+/// holds, so ids cannot run into each other).
+fn digest(frame: &Frame) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    for id in frame.values.keys() {
+        hasher.write(id.as_bytes());
+        hasher.write_u8(0xff);
+    }
+    hasher.finish()
 }
 
 /// Rows held in `blocks`.
@@ -69,18 +103,64 @@ mod tests {
     fn frames_grow_blocks_and_holes_or_epochs_start_new_ones() {
         let catalog = Catalog::default();
         let mut blocks = Vec::new();
-        append(&mut blocks, "a", &frame(1, &[("cpu", 1.0)]), &catalog);
-        append(&mut blocks, "a", &frame(2, &[("cpu", 2.0), ("eth0", 5.0)]), &catalog);
-        append(&mut blocks, "a", &frame(3, &[("eth0", 6.0)]), &catalog);
+        let shape = &mut Shape::default();
+        append(&mut blocks, shape, "a", &frame(1, &[("cpu", 1.0)]), &catalog);
+        append(&mut blocks, shape, "a", &frame(2, &[("cpu", 2.0), ("eth0", 5.0)]), &catalog);
+        append(&mut blocks, shape, "a", &frame(3, &[("eth0", 6.0)]), &catalog);
         assert_eq!(blocks.len(), 1);
         let cpu = blocks[0].column("cpu").unwrap();
         assert_eq!((cpu.values[0], cpu.values[1], cpu.values[2].is_nan()), (1.0, 2.0, true));
         let eth0 = blocks[0].column("eth0").unwrap();
         assert!(eth0.values[0].is_nan() && eth0.values[1] == 5.0 && eth0.values[2] == 6.0);
-        append(&mut blocks, "a", &frame(5, &[("cpu", 1.0)]), &catalog);
-        append(&mut blocks, "b", &frame(6, &[("cpu", 1.0)]), &catalog);
+        append(&mut blocks, shape, "a", &frame(5, &[("cpu", 1.0)]), &catalog);
+        append(&mut blocks, shape, "b", &frame(6, &[("cpu", 1.0)]), &catalog);
         assert_eq!(blocks.iter().map(|b| (b.first_seq, b.len())).collect::<Vec<_>>(), vec![(1, 3), (5, 1), (6, 1)]);
         assert_eq!(rows(&blocks), 5);
+    }
+
+    /// What, the frames' values, and each column's values after them.
+    type Run = (&'static str, &'static [&'static [(&'static str, f64)]], &'static [(&'static str, &'static [f64])]);
+
+    #[test]
+    fn frames_of_the_same_series_fill_columns_by_index_and_others_by_id() {
+        let catalog = Catalog::default();
+        let runs: [Run; 4] = [
+            (
+                "the same series",
+                &[&[("a", 1.0), ("b", 2.0)], &[("a", 3.0), ("b", 4.0)]],
+                &[("a", &[1.0, 3.0]), ("b", &[2.0, 4.0])],
+            ),
+            (
+                "one more",
+                &[&[("a", 1.0)], &[("a", 2.0), ("b", 3.0)], &[("a", 4.0), ("b", 5.0)]],
+                &[("a", &[1.0, 2.0, 4.0]), ("b", &[f64::NAN, 3.0, 5.0])],
+            ),
+            (
+                "one fewer",
+                &[&[("a", 1.0), ("b", 2.0)], &[("b", 3.0)], &[("a", 4.0), ("b", 5.0)]],
+                &[("a", &[1.0, f64::NAN, 4.0]), ("b", &[2.0, 3.0, 5.0])],
+            ),
+            (
+                "another in its place",
+                &[&[("a", 1.0), ("b", 2.0)], &[("a", 3.0), ("c", 4.0)], &[("a", 5.0), ("c", 6.0)]],
+                &[("a", &[1.0, 3.0, 5.0]), ("b", &[2.0, f64::NAN, f64::NAN]), ("c", &[f64::NAN, 4.0, 6.0])],
+            ),
+        ];
+        for (what, frames, want) in runs {
+            let (mut blocks, shape) = (Vec::new(), &mut Shape::default());
+            for (seq, values) in (1..).zip(frames) {
+                append(&mut blocks, shape, "e", &frame(seq, values), &catalog);
+            }
+            assert_eq!(blocks.len(), 1, "{what}");
+            let got: Vec<(&str, Vec<String>)> = blocks[0]
+                .columns
+                .iter()
+                .map(|c| (c.id.as_str(), c.values.iter().map(|v| format!("{v}")).collect()))
+                .collect();
+            let want: Vec<(&str, Vec<String>)> =
+                want.iter().map(|(id, vs)| (*id, vs.iter().map(|v| format!("{v}")).collect())).collect();
+            assert_eq!(got, want, "{what}");
+        }
     }
 
     #[test]

@@ -81,3 +81,36 @@ fn resume_inside_is_lossless_and_beyond_is_a_gap() {
     assert_eq!(history.after(0)[0].frame.seq, 600, "after a hole the history starts again");
     assert_eq!(history.newest_seq(), 640);
 }
+
+/// A frame of the fleet summary's kind: values of a few digits, which read back
+/// exactly (serde_json's reader may miss a long one's last bit).
+fn summary_frame(seq: u64) -> Arc<SharedFrame> {
+    let values = BTreeMap::from([("a/cpu".to_owned(), (seq % 1000) as f64 / 10.0), ("a/seen".to_owned(), 1e12)]);
+    let frame = Frame { seq, ts: 1_000 * seq as i64, host: "@fleet".into(), values, top: Vec::new() };
+    let json = serde_json::to_string(&ServerMessage::Frame(frame.clone())).unwrap();
+    Arc::new(SharedFrame::from_json(frame, &json))
+}
+
+#[test]
+fn a_lean_history_answers_as_a_whole_one_and_keeps_exactly_its_window() {
+    for (capacity, pushed) in [(2, 1), (2, 5), (60, 59), (60, 61), (60, 300)] {
+        let mut lean = History::lean(capacity);
+        let mut whole = History::new(capacity);
+        let frames: Vec<_> = (1..=pushed).map(summary_frame).collect();
+        for frame in &frames {
+            lean.push(Arc::clone(frame));
+        }
+        for frame in &frames {
+            whole.push(Arc::clone(frame));
+        }
+        assert_eq!(lean.after(0).len(), capacity.min(pushed as usize), "{capacity}/{pushed}");
+        for after in [0, pushed.saturating_sub(capacity as u64), pushed - 1, pushed] {
+            same(&lean.after(after), &whole.after(after));
+        }
+        let at = Some(Cursor { epoch: epoch(), seq: pushed.saturating_sub(3) });
+        let (got, want) = (lean.resume(&epoch(), at.as_ref()), whole.resume(&epoch(), at.as_ref()));
+        assert_eq!(got.gap, want.gap);
+        same(&got.backlog, &want.backlog);
+        same(&lean.since_time(Some(frames[pushed as usize - 1].frame.ts)), &frames[pushed as usize - 1..]);
+    }
+}
