@@ -205,19 +205,37 @@ impl History {
     /// What a client at `cursor` needs, in `epoch`: nothing without a cursor,
     /// the frames after it inside the window, or a gap and everything held.
     pub fn resume(&self, epoch: &Epoch, cursor: Option<&Cursor>) -> Resume {
-        let Some(cursor) = cursor else {
+        let Some((gap, after)) = self.plan(epoch, cursor) else {
             return Resume::default();
         };
+        Resume { gap, backlog: self.after(after) }
+    }
+
+    /// [`History::resume`] bounded to the newest `frames` frames, as
+    /// [`Resume::at_most`] would bound it, reading only those: a lean history's
+    /// older frames are never parsed back (at 10,000 hosts each `@fleet` frame is
+    /// about 2 MB of JSON).
+    pub fn resume_at_most(&self, epoch: &Epoch, cursor: Option<&Cursor>, frames: usize) -> Resume {
+        let Some((gap, after)) = self.plan(epoch, cursor) else {
+            return Resume::default();
+        };
+        let base = after.max(self.oldest_seq().saturating_sub(1));
+        let from = base.max(self.newest_seq().saturating_sub(frames.max(1) as u64));
+        Resume { gap, backlog: self.after(from) }.left_out(from - base)
+    }
+
+    /// The gap a resume from `cursor` starts with, and the seq its backlog follows;
+    /// `None` without a cursor (a new client: no backlog).
+    fn plan(&self, epoch: &Epoch, cursor: Option<&Cursor>) -> Option<(Option<Gap>, u64)> {
+        let cursor = cursor?;
         let oldest = self.oldest_seq();
         if &cursor.epoch != epoch {
-            let gap = Gap { reason: GapReason::EpochChanged, next_seq: oldest, missed: None };
-            return Resume { gap: Some(gap), backlog: self.after(0) };
+            return Some((Some(Gap { reason: GapReason::EpochChanged, next_seq: oldest, missed: None }), 0));
         }
         if cursor.seq.saturating_add(1) >= oldest {
-            return Resume { gap: None, backlog: self.after(cursor.seq) };
+            return Some((None, cursor.seq));
         }
-        let gap = Gap { reason: GapReason::TooOld, next_seq: oldest, missed: Some(oldest - cursor.seq - 1) };
-        Resume { gap: Some(gap), backlog: self.after(0) }
+        Some((Some(Gap { reason: GapReason::TooOld, next_seq: oldest, missed: Some(oldest - cursor.seq - 1) }), 0))
     }
 }
 

@@ -334,10 +334,10 @@ impl Hub {
 
     fn start_in(&self, inner: &Inner, cursor: Option<&Cursor>) -> Start {
         let seq = inner.history.newest_seq();
-        let mut resume = inner.history.resume(&self.epoch, cursor);
-        if let Some(frames) = self.resume_at_most {
-            resume = resume.at_most(frames);
-        }
+        let resume = match self.resume_at_most {
+            Some(frames) => inner.history.resume_at_most(&self.epoch, cursor, frames),
+            None => inner.history.resume(&self.epoch, cursor),
+        };
         let after = match cursor {
             Some(c) if c.epoch == self.epoch && c.seq > seq && c.seq - seq <= AHEAD => c.seq,
             _ => seq,

@@ -19,9 +19,12 @@ pub fn use_host_quiet(live: LiveMetrics, now: ReadSignal<f64>) -> Signal<Option<
         live.location.track();
         config::param("host").or_else(|| live.catalog.with(|c| c.series.first().map(|s| s.host.clone())))
     });
+    // The store files samples under the name their frames carry, which for an
+    // agent's host need not be its id: the catalogue names it.
     let newest = Memo::new(move |_| {
-        let host = host.get()?;
-        live.store.with(|s| s.host(&host).and_then(|h| h.newest_ts()))
+        host.track();
+        let name = live.catalog.with(|c| c.series.first().map(|s| s.host.clone()))?;
+        live.store.with(|s| s.host(&name).and_then(|h| h.newest_ts()))
     });
     // When the newest sample last changed, on the page's clock: only `newest` is
     // tracked, so it moves when a sample arrives, not with the clock.

@@ -20,12 +20,21 @@ impl Resume {
             return self;
         }
         let kept: Vec<Arc<SharedFrame>> = self.backlog.split_off(extra);
-        let next_seq = kept.first().map_or(0, |f| f.frame.seq);
+        Resume { gap: self.gap, backlog: kept }.left_out(extra as u64)
+    }
+
+    /// This resume, whose backlog leaves out the `extra` older frames before it: a
+    /// gap names them (a gap it had keeps its reason and counts them too).
+    pub fn left_out(self, extra: u64) -> Resume {
+        if extra == 0 {
+            return self;
+        }
+        let next_seq = self.backlog.first().map_or(0, |f| f.frame.seq);
         let gap = match self.gap {
-            Some(gap) => Gap { next_seq, missed: gap.missed.map(|m| m + extra as u64), ..gap },
-            None => Gap { reason: GapReason::TooOld, next_seq, missed: Some(extra as u64) },
+            Some(gap) => Gap { next_seq, missed: gap.missed.map(|m| m + extra), ..gap },
+            None => Gap { reason: GapReason::TooOld, next_seq, missed: Some(extra) },
         };
-        Resume { gap: Some(gap), backlog: kept }
+        Resume { gap: Some(gap), backlog: self.backlog }
     }
 }
 

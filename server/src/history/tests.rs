@@ -96,3 +96,24 @@ fn the_newest_frame_is_the_last_pushed_whole_or_compact() {
         }
     }
 }
+
+#[test]
+fn a_bounded_resume_is_the_resume_cut_to_its_newest_frames() {
+    let epoch = Epoch("now".into());
+    let at = |e: &str, seq| Some(Cursor { epoch: Epoch(e.into()), seq });
+    let cursors =
+        [None, at("now", 0), at("now", 2), at("now", 5), at("now", 7), at("now", 10), at("now", 12), at("old", 900)];
+    for h in [history(1..=10, 5), history(1..=3, 5), History::new(5), history(1..=60, 60)] {
+        for cursor in &cursors {
+            for frames in [0, 1, 3, 5, 100] {
+                let want = h.resume(&epoch, cursor.as_ref()).at_most(frames);
+                let got = h.resume_at_most(&epoch, cursor.as_ref(), frames);
+                assert_eq!(
+                    (got.gap.clone(), seqs(&got)),
+                    (want.gap.clone(), seqs(&want)),
+                    "{cursor:?} at most {frames}"
+                );
+            }
+        }
+    }
+}

@@ -113,6 +113,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     // One silence timer for the link, looked at when it fires, rather than a timer
     // armed again for every message: the last message's time is all a message sets.
     let mut heard = Instant::now();
+    let mut warned_time = false;
     let silence = tokio::time::sleep_until(heard + SILENCE);
     tokio::pin!(silence);
     loop {
@@ -177,8 +178,19 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                     return "a frame before hello".into();
                 };
                 if let Err(reason) = frame_check::check(&frame, &link.name, now_ms()) {
-                    let _ = socket.close(Some(close(1008, &reason))).await;
-                    return reason;
+                    if frame.host != link.name {
+                        let _ = socket.close(Some(close(1008, &reason))).await;
+                        return reason;
+                    }
+                    // A time no right clock gives (the agent's clock was wrong, or
+                    // the hub's is): the frame is dropped and the link stays, so
+                    // frames an agent buffered before its clock was put right do
+                    // not keep it out; the hub's history restarts at the next one.
+                    if !warned_time {
+                        tracing::warn!(host = %link.claim.id(), "{reason}: dropped (said once a link)");
+                        warned_time = true;
+                    }
+                    continue;
                 }
                 let ingested = match as_sent(link.same_wire, &text) {
                     Some(text) => hub.ingest_text(frame, text),
