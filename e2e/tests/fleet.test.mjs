@@ -212,4 +212,11 @@ test('a killed agent\'s row turns down within three intervals of the summary', a
   await waitRows(page, 'gamma down', (r) => r[0]?.status === 'down', 5_000);
   assert.match(await page.locator('[data-testid="fleet-counts"]').textContent(), /1 down/);
   await page.context().close();
+  // Its own page says it is quiet, though the page's link to the hub is live.
+  const own = await openPage(browser, `${hub.url}/?host=gamma`);
+  await waitLive(own, 'ws');
+  const quiet = own.locator('[data-testid="host-quiet"]');
+  await quiet.waitFor({ timeout: 15_000 });
+  assert.match(await quiet.textContent(), /No samples from gamma since \d\d:\d\d:\d\d/);
+  await own.context().close();
 });
