@@ -212,6 +212,13 @@ test('a killed agent\'s row turns down within three intervals of the summary', a
   await waitRows(page, 'gamma down', (r) => r[0]?.status === 'down', 5_000);
   assert.match(await page.locator('[data-testid="fleet-counts"]').textContent(), /1 down/);
   await page.context().close();
+  // Its small multiple in the compare view says so, dimmed.
+  const compare = await openPage(browser, `${hub.url}/?view=compare`);
+  await waitLive(compare, 'ws');
+  const note = compare.locator('[data-testid="panel-host-gamma"] .panel-note');
+  await note.waitFor({ timeout: 10_000 });
+  assert.match(await note.textContent(), /^down · last seen \d\d:\d\d:\d\d$/);
+  await compare.context().close();
   // Its own page says it is quiet, though the page's link to the hub is live.
   const own = await openPage(browser, `${hub.url}/?host=gamma`);
   await waitLive(own, 'ws');

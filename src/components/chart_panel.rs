@@ -41,6 +41,10 @@ pub fn ChartPanel(
     /// The canvas's CSS size (the panel makes one when not given).
     #[prop(optional)]
     size: Option<RwSignal<(f64, f64)>>,
+    /// A word on the heading that the data is not live (a down host's "down · last
+    /// seen 14:05:30"); the panel is dimmed while there is one.
+    #[prop(optional, into)]
+    note: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let unit = spec.unit;
     let source = match picture {
@@ -69,13 +73,14 @@ pub fn ChartPanel(
     view! {
         <section
             class="panel"
-            class:stale=view.stale
+            class:stale=move || view.stale.get() || note.is_some_and(|n| n.with(Option::is_some))
             data-testid=format!("panel-{slug}")
             aria-labelledby=heading_id.clone()
         >
             <h2 id=heading_id.clone()>
                 {title}
                 {picture.map(|p| resolution(p, &slug))}
+                {note.map(|n| move || n.get().map(|text| view! { <span class="tier panel-note">{text}</span> }))}
             </h2>
             <div class="chart-frame">
             <ChartSurface

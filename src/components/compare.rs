@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
+use pulse_protocol::{HostStatus, WireName};
 
 use super::dashboard::plot_width;
 use super::segmented::Segmented;
@@ -14,6 +15,7 @@ use crate::charts::{ChartSpec, Line};
 use crate::fleet::order::sort_indices;
 use crate::fleet::picture::{as_summary, sources};
 use crate::fleet::{HostRow, Item};
+use crate::format;
 use crate::hooks::{use_history_picture, Picture, PictureInputs, Reshape};
 use crate::store::SeriesStore;
 
@@ -109,6 +111,13 @@ pub fn Compare(
                         {
                             let size = RwSignal::new((0.0, 0.0));
                             let picture = host_picture(&id, metric, store, view, history, size);
+                            let offset = -js_sys::Date::new_0().get_timezone_offset();
+                            let shown = id.clone();
+                            let note = Signal::derive(move || {
+                                rows.with(|rows| {
+                                    rows.iter().find(|r| r.id == shown).and_then(|r| status_note(r.status, r.last_seen, offset))
+                                })
+                            });
                             view! {
                                 <ChartPanel
                                     title=name
@@ -120,6 +129,7 @@ pub fn Compare(
                                     view=view
                                     picture=picture
                                     size=size
+                                    note=note
                                 />
                             }
                         }
@@ -200,4 +210,39 @@ pub fn top(rows: &[HostRow], hosts: &[usize], metric: Metric) -> Vec<(String, St
     sort_indices(&mut ranked, &|a, b| value(b).total_cmp(&value(a)));
     ranked.truncate(TOP_N);
     hosts.iter().filter(|i| ranked.contains(i)).map(|&i| (rows[i].id.clone(), rows[i].name.clone())).collect()
+}
+
+/// A small multiple's word for a host that is not up: "down · last seen 14:05:30"
+/// (in a zone `offset_minutes` east of UTC), "stale · …", or "down · never seen";
+/// `None` for a host that is up.
+pub fn status_note(status: HostStatus, last_seen: f64, offset_minutes: f64) -> Option<String> {
+    if status == HostStatus::Up {
+        return None;
+    }
+    let seen = if last_seen > 0.0 {
+        format!("last seen {}", format::clock(last_seen, offset_minutes, true))
+    } else {
+        "never seen".to_owned()
+    };
+    Some(format!("{} · {seen}", status.as_str()))
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn a_host_that_is_not_up_says_so_and_when_it_was_last_seen() {
+        // 2026-12-06 14:05:30 UTC.
+        let t = 1_796_565_930_000.0;
+        let cases = [
+            (HostStatus::Up, t, 0.0, None),
+            (HostStatus::Down, t, 0.0, Some("down · last seen 14:05:30")),
+            (HostStatus::Stale, t, 60.0, Some("stale · last seen 15:05:30")),
+            (HostStatus::Down, 0.0, 0.0, Some("down · never seen")),
+        ];
+        for (status, seen, offset, want) in cases {
+            assert_eq!(status_note(status, seen, offset).as_deref(), want, "{status:?} {seen}");
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! `?host=ID` always opens that host; `?view=fleet` or `?view=compare` the fleet,
 //! `?view=alerts` the alerts page;
-//! otherwise a hub with several hosts opens on the fleet and a single host opens
+//! otherwise a hub with several hosts (or none yet: `--no-local` before its first
+//! agent) opens on the fleet and a single host opens
 //! straight on its dashboard, as Pulse always did.
 
 /// The page the app shows.
@@ -33,7 +34,8 @@ pub fn decide(host_param: Option<&str>, view_param: Option<&str>, hosts: Option<
         Some("fleet" | "compare") => Page::Fleet,
         Some("alerts") => Page::Alerts,
         Some(_) => Page::Host,
-        None if hosts.is_some_and(|n| n > 1) => Page::Fleet,
+        // A hub with no host yet (`--no-local`, no agent) opens on its empty fleet.
+        None if hosts.is_some_and(|n| n != 1) => Page::Fleet,
         None => Page::Host,
     }
 }
@@ -55,7 +57,7 @@ mod tests {
             (None, Some("host"), Some(5), Page::Host),
             (None, None, Some(5), Page::Fleet),
             (None, None, Some(1), Page::Host),
-            (None, None, Some(0), Page::Host),
+            (None, None, Some(0), Page::Fleet),
             (None, None, None, Page::Host),
         ];
         for (host, view, hosts, want) in cases {
