@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::hub_notice::strip;
 use crate::host_quiet::Quiet;
 
 /// The notice, or nothing while the host's samples arrive.
@@ -13,19 +14,5 @@ pub fn HostQuiet(
     #[prop(into)]
     quiet: Signal<Option<Quiet>>,
 ) -> impl IntoView {
-    view! {
-        {move || {
-            quiet
-                .get()
-                .map(|words| {
-                    view! {
-                        <div class="hub-notice host-quiet" role="status" data-testid="host-quiet">
-                            <span class="hub-notice-icon" aria-hidden="true"></span>
-                            <strong>{words.title}</strong>
-                            <span class="hub-notice-detail">{words.detail}</span>
-                        </div>
-                    }
-                })
-        }}
-    }
+    move || quiet.get().map(|words| strip("host-quiet", words.title, words.detail))
 }

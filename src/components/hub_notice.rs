@@ -20,15 +20,19 @@ pub fn HubNotice(
         {move || {
             words
                 .get()
-                .map(|words| {
-                    view! {
-                        <div class="hub-notice" role="status" data-testid="hub-notice">
-                            <span class="hub-notice-icon" aria-hidden="true"></span>
-                            <strong>{words.title}</strong>
-                            <span class="hub-notice-detail">{words.detail}</span>
-                        </div>
-                    }
-                })
+                .map(|words| strip("hub-notice", words.title, words.detail))
         }}
+    }
+}
+
+/// A strip under the top bar: a headline and what it means (`testid` names it for
+/// tests). The host page's quiet-host notice is drawn the same way.
+pub fn strip(testid: &'static str, title: String, detail: &'static str) -> impl IntoView {
+    view! {
+        <div class="hub-notice" role="status" data-testid=testid>
+            <span class="hub-notice-icon" aria-hidden="true"></span>
+            <strong>{title}</strong>
+            <span class="hub-notice-detail">{detail}</span>
+        </div>
     }
 }
