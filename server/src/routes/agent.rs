@@ -28,6 +28,7 @@ use crate::fleet::Claim;
 use crate::hub::{now_ms, Hub, Timing};
 use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
+use frame_check::Refusal;
 
 /// The largest message an agent may send (a frame with its process table).
 const MAX_MESSAGE: usize = 256 * 1024;
@@ -177,20 +178,20 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                     let _ = socket.close(Some(close(1008, "hello must come before frames"))).await;
                     return "a frame before hello".into();
                 };
-                if let Err(reason) = frame_check::check(&frame, &link.name, now_ms()) {
-                    if frame.host != link.name {
+                match frame_check::check(&frame, &link.name, now_ms()) {
+                    Ok(()) => {}
+                    Err(Refusal::Foreign(reason)) => {
                         let _ = socket.close(Some(close(1008, &reason))).await;
                         return reason;
                     }
-                    // A time no right clock gives (the agent's clock was wrong, or
-                    // the hub's is): the frame is dropped and the link stays, so
-                    // frames an agent buffered before its clock was put right do
-                    // not keep it out; the hub's history restarts at the next one.
-                    if !warned_time {
-                        tracing::warn!(host = %link.claim.id(), "{reason}: dropped (said once a link)");
-                        warned_time = true;
+                    // Dropped, the link stays; the hub's history restarts at the next frame.
+                    Err(Refusal::Untimely(reason)) => {
+                        if !warned_time {
+                            tracing::warn!(host = %link.claim.id(), "{reason}: dropped (said once a link)");
+                            warned_time = true;
+                        }
+                        continue;
                     }
-                    continue;
                 }
                 let ingested = match as_sent(link.same_wire, &text) {
                     Some(text) => hub.ingest_text(frame, text),

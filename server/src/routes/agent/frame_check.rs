@@ -11,18 +11,37 @@ use pulse_protocol::Frame;
 /// that is merely off, far less than a clock that is wrong.
 pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// `Err` with what is wrong, short enough for a WebSocket close reason (with the
-/// names cut by the caller's `close`), when `frame` may not enter the hub of the
-/// host named `name`.
-pub fn check(frame: &Frame, name: &str, now_ms: i64) -> Result<(), String> {
+/// Why a frame may not enter its host's hub; each carries what is wrong, short
+/// enough for a WebSocket close reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// It names another host than the link's: the link is not what it claims, and
+    /// is closed.
+    Foreign(String),
+    /// It is dated at a time no right clock gives (the agent's clock was wrong, or
+    /// the hub's is): the frame is dropped and the link stays, so what an agent
+    /// buffered before its clock was put right does not keep it out.
+    Untimely(String),
+}
+
+/// `Err` with what is wrong when `frame` may not enter the hub of the host named
+/// `name`.
+pub fn check(frame: &Frame, name: &str, now_ms: i64) -> Result<(), Refusal> {
     if frame.host != name {
-        return Err(format!("a frame for host {:?} on the link of {:?}", short(&frame.host), short(name)));
+        return Err(Refusal::Foreign(format!(
+            "a frame for host {:?} on the link of {:?}",
+            short(&frame.host),
+            short(name)
+        )));
     }
     if frame.ts <= 0 {
-        return Err(format!("frame {}: ts {} is not a time (ms since 1970)", frame.seq, frame.ts));
+        return Err(Refusal::Untimely(format!("frame {}: ts {} is not a time (ms since 1970)", frame.seq, frame.ts)));
     }
     if frame.ts > now_ms.saturating_add(MAX_AHEAD_MS) {
-        return Err(format!("frame {}: ts {} is more than a day ahead of the hub's clock", frame.seq, frame.ts));
+        return Err(Refusal::Untimely(format!(
+            "frame {}: ts {} is more than a day ahead of the hub's clock",
+            frame.seq, frame.ts
+        )));
     }
     Ok(())
 }
@@ -41,6 +60,13 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    /// What a refusal says is wrong.
+    fn reason_of(refusal: &Refusal) -> &str {
+        match refusal {
+            Refusal::Foreign(reason) | Refusal::Untimely(reason) => reason,
+        }
+    }
 
     const NOW: i64 = 1_796_600_000_000;
 
@@ -68,7 +94,9 @@ mod tests {
             match refusal {
                 None => assert_eq!(checked, Ok(()), "{what}"),
                 Some(words) => {
-                    let reason = checked.expect_err(what);
+                    let refusal = checked.expect_err(what);
+                    assert_eq!(matches!(refusal, Refusal::Foreign(_)), host != name, "{what}: {refusal:?}");
+                    let reason = reason_of(&refusal);
                     assert!(reason.contains(words), "{what}: {reason}");
                     assert!(reason.len() <= 123, "{what}: fits a close frame: {reason}");
                 }
@@ -79,7 +107,8 @@ mod tests {
     #[test]
     fn a_long_name_is_cut_in_the_reason() {
         let long = "x".repeat(128);
-        let reason = check(&frame(&long, NOW), "web-1", NOW).expect_err("another host");
+        let refusal = check(&frame(&long, NOW), "web-1", NOW).expect_err("another host");
+        let reason = reason_of(&refusal);
         assert!(reason.len() <= 123, "{reason}");
         assert!(reason.contains('…'), "{reason}");
     }
