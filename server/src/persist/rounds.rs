@@ -1,7 +1,7 @@
 //! The rounds that run beside the hub: writing agents' frames, sealing finished
-//! blocks (or adopting their owner's seal, `share`), enforcing retention and caps; and the low-priority thread that runs
-//! them until the server stops (a last flush then, so a graceful restart loses
-//! nothing).
+//! blocks (or adopting their owner's seal, `share`), enforcing retention and
+//! caps; and the low-priority thread that runs them until the server stops (a
+//! last flush then, so a graceful restart loses nothing).
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -44,9 +44,9 @@ impl Persist {
         };
         // One block at a time, so that every hub's seal of a host's block has
         // the same key. A host that has nothing here to seal is sealed at once
-        // (nothing is written): a down host's hours wait for no one.
-        // The hub's own host is its own to seal, claimed or not (a second hub of
-        // its name keeps it to itself).
+        // (nothing is written): a down host's hours wait for no one. The hub's
+        // own host is its own to seal, claimed or not (a second hub of its name
+        // keeps it to itself).
         let local: Vec<bool> = {
             let state = self.lock_state();
             due.iter().map(|(id, _)| state.hosts.get(id).is_some_and(|(_, _, local)| *local)).collect()
