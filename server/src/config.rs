@@ -133,6 +133,12 @@ pub struct Config {
     #[arg(long, env = "PULSE_CAP", value_delimiter = ',', value_parser = store::cap)]
     pub cap: Vec<(String, u64)>,
 
+    /// The raw tier's block (an hour): how often a host's samples are sealed into a
+    /// chunk with their rollups. Hidden, for tests only: they make hours end in
+    /// seconds (`server/tests/redis_seal.rs`).
+    #[arg(long = "test-block", hide = true, value_parser = duration)]
+    pub test_block: Option<Duration>,
+
     /// The alert rules and webhooks (TOML; see README's "Alerts"). Read again when it
     /// changes and on SIGHUP; a file with problems is logged line by line and the
     /// rules before it are kept.
@@ -169,9 +175,13 @@ impl Config {
         }
     }
 
-    /// The store's tiers, with `--retention` and `--cap` applied.
+    /// The store's tiers, with `--retention` and `--cap` applied (and `--test-block`).
     pub fn tiers(&self) -> pulse_store::Tiers {
-        store::tiers(&self.retention, &self.cap)
+        let mut tiers = store::tiers(&self.retention, &self.cap);
+        if let Some(block) = self.test_block {
+            tiers.0[pulse_store::tier::RAW].block_ms = i64::try_from(block.as_millis()).unwrap_or(i64::MAX).max(1);
+        }
+        tiers
     }
 
     /// The directory of the built web app.

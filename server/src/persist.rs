@@ -14,11 +14,13 @@ pub mod pending;
 pub mod picture;
 mod read;
 mod rounds;
+pub mod share;
 mod unsealed;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use pulse_protocol::Catalog;
@@ -27,6 +29,7 @@ use pulse_store::tier::RAW;
 use pulse_store::{Block, HostRecord, Store, StoreError, Tiers};
 
 pub use keeper::HostKeeper;
+use share::SealShare;
 use unsealed::Unsealed;
 
 /// How long an agent host's frames wait before they are written: each host's
@@ -62,6 +65,19 @@ pub struct Persist {
     unsealed: Mutex<Unsealed>,
     /// The raw tier's block length: segments are cut at its edges.
     block_ms: i64,
+    /// With `--redis`: what seals share with the other hubs, and how long (ms) a
+    /// hub waits for a host's owner to seal an hour before it seals by itself.
+    share: OnceLock<(Arc<dyn SealShare>, i64)>,
+    /// Hours sealed here, adopted from their owner, and published.
+    counts: Counts,
+}
+
+/// How this hub's seals went (`/healthz`, with `--redis`).
+#[derive(Default)]
+struct Counts {
+    sealed: AtomicU64,
+    adopted: AtomicU64,
+    published: AtomicU64,
 }
 
 #[derive(Default)]
@@ -74,6 +90,8 @@ struct State {
     stored: HashMap<String, (String, u64, i64)>,
     /// Per host id: the oldest time not yet sealed.
     unsealed: HashMap<String, i64>,
+    /// Per host id waiting for its owner's seal (`share`): when to look again, ms.
+    look_again: HashMap<String, i64>,
     /// Per host id: its catalogue (the hub's own `Arc`), and whether the store
     /// has it yet.
     catalogs: HashMap<String, (Arc<Catalog>, bool)>,
@@ -119,7 +137,15 @@ impl Persist {
         };
         let block_ms = tiers.0[RAW].block_ms;
         let unsealed = Mutex::new(Unsealed::new(block_ms, restored));
-        let persist = Persist { store: Mutex::new(store), open, state: Mutex::default(), unsealed, block_ms };
+        let persist = Persist {
+            store: Mutex::new(store),
+            open,
+            state: Mutex::default(),
+            unsealed,
+            block_ms,
+            share: OnceLock::new(),
+            counts: Counts::default(),
+        };
         if let Ok(hosts) = persist.hosts() {
             let mut state = persist.lock_state();
             for host in hosts {
@@ -138,7 +164,34 @@ impl Persist {
     pub fn none() -> Arc<Persist> {
         let block_ms = Tiers::default().0[RAW].block_ms;
         let unsealed = Mutex::new(Unsealed::new(block_ms, HashSet::new()));
-        Arc::new(Persist { store: Mutex::new(None), open: false, state: Mutex::default(), unsealed, block_ms })
+        Arc::new(Persist {
+            store: Mutex::new(None),
+            open: false,
+            state: Mutex::default(),
+            unsealed,
+            block_ms,
+            share: OnceLock::new(),
+            counts: Counts::default(),
+        })
+    }
+
+    /// Shares seals with the other hubs (`--redis`, once): this hub seals and
+    /// publishes the hosts it owns, and adopts the others' hours, waiting at most
+    /// `wait` past each hour (and [`share::GRACE_MS`]) before it seals by itself.
+    pub fn share_seals(&self, share: Arc<dyn SealShare>, wait: Duration) {
+        let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
+        let _ = self.share.set((share, wait_ms));
+    }
+
+    /// `/healthz`'s account of this hub's seals: hours `sealed` here, `adopted`
+    /// from their owner, and `published` for the others.
+    pub fn seal_counts(&self) -> serde_json::Value {
+        let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        serde_json::json!({
+            "sealed": count(&self.counts.sealed),
+            "adopted": count(&self.counts.adopted),
+            "published": count(&self.counts.published),
+        })
     }
 
     /// Whether a store is open.
@@ -183,6 +236,7 @@ impl Persist {
             state.pending.remove(id);
             state.stored.remove(id);
             state.unsealed.remove(id);
+            state.look_again.remove(id);
             state.hosts.remove(id);
         }
         let mut store = self.lock_store();

@@ -13,8 +13,9 @@
 //! `/healthz` and to its pages ([`health`]). Alerts are evaluated and sent by one
 //! hub at a time, the holder of a lease ([`lease`]), from one outbox the fleet
 //! shares ([`deliveries`]), with the rules and mutes made in the UI shared too
-//! ([`alert_rules`]). A host an admin removes is removed from every hub
-//! ([`forget`]).
+//! ([`alert_rules`]). A host's hours are sealed into the store by the hub that
+//! holds its claim and adopted by the others ([`seals`]). A host an admin removes
+//! is removed from every hub ([`forget`]).
 
 pub mod alert_rules;
 pub mod append;
@@ -29,6 +30,7 @@ pub mod news;
 pub mod outbox;
 pub mod own;
 pub mod scripts;
+pub mod seals;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
@@ -154,6 +156,13 @@ impl Redis {
     /// hubs, through the same claim and stream as an agent's host ([`own`]).
     pub fn share_own(&self, hub: Arc<crate::hub::Hub>) {
         tokio::spawn(own::run(Arc::clone(&self.shared), hub));
+    }
+
+    /// The fleet's seals (`persist::share`): this hub publishes the hours it seals
+    /// of the hosts it holds the claim of, and reads the others'; a published hour
+    /// lives `ttl`.
+    pub fn seals(&self, ttl: Duration) -> Arc<seals::Seals> {
+        Arc::new(seals::Seals::new(Arc::clone(&self.shared), tokio::runtime::Handle::current(), ttl))
     }
 
     /// What pages are told of this hub's link to Redis (the `hub` stream message),

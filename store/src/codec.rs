@@ -7,10 +7,12 @@
 
 mod bytes;
 mod numbers;
+mod sealed;
 
 use crate::block::{Block, Column, Rollup, RollupColumn};
 use bytes::{Reader, Writer};
 use numbers::{decode_ints, decode_values, encode_ints, encode_values};
+pub use sealed::{decode_sealed, encode_sealed};
 
 /// The first bytes of every chunk.
 const MAGIC: &[u8; 3] = b"PSC";

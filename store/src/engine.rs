@@ -11,6 +11,8 @@
 mod schema;
 mod seal;
 
+pub use seal::Adopted;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};

@@ -9,6 +9,7 @@
 
 use crate::block::{runs, split_at, Block};
 use crate::codec::{decode_block, encode_block, CodecError, Select};
+use crate::share::{spans_of, Span};
 
 /// Rows held as plain blocks before they are encoded into a piece: five minutes
 /// of a host at 1 Hz (about 60 KB of 25 series as `f64`, a few KB encoded).
@@ -62,6 +63,28 @@ impl Open {
             }
         }
         Ok(out)
+    }
+
+    /// The runs of seqs held before `before` (a block edge, which no piece
+    /// crosses), read from the pieces' headers without decoding their values.
+    pub fn spans_before(&self, before: i64) -> Result<Vec<Span>, CodecError> {
+        let mut spans = Vec::new();
+        for piece in self.pieces.iter().filter(|p| p.first < before) {
+            let block = decode_block(&piece.bytes, Select::Only(&[]))?;
+            let (old, _) = split_at(&block, before);
+            spans.push(old);
+        }
+        for block in &self.recent {
+            let bare = Block {
+                epoch: block.epoch.clone(),
+                first_seq: block.first_seq,
+                ts: block.ts.clone(),
+                columns: Vec::new(),
+            };
+            let (old, _) = split_at(&bare, before);
+            spans.push(old);
+        }
+        Ok(spans_of(&spans))
     }
 
     /// Forgets every row taken before `before` (once they are sealed).

@@ -105,7 +105,7 @@ fn catalog(id: &str) -> String {
 }
 
 /// The samples of host `h` in `[from, to)`, one a second from seq `first_seq`.
-fn block_of(h: u64, first_seq: u64, from: i64, to: i64, spike: i64) -> Block {
+pub fn block_of(h: u64, first_seq: u64, from: i64, to: i64, spike: i64) -> Block {
     let ts: Vec<i64> = (from..to).step_by(1_000).collect();
     let mut columns: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for &t in &ts {

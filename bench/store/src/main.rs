@@ -8,6 +8,8 @@
 //! - `ingest --hosts N --seconds S`: the hub's CPU per stored sample at N hosts.
 //! - `query --data DIR`: latency of `width=` answers over 5 m, 24 h, 30 d.
 //! - `restart --data DIR`: time from starting a hub on the store to serving.
+//! - `share --hosts N --hours H`: a host-hour's seal with `--redis`: sealed alone,
+//!   by its owner (and encoded for Redis), adopted by another hub.
 
 mod bytes;
 mod fill;
@@ -15,6 +17,7 @@ mod ingest;
 mod query;
 mod real;
 mod restart;
+mod share;
 mod usage;
 
 use std::collections::HashMap;
@@ -36,7 +39,8 @@ fn main() {
         "ingest" => ingest::run(&flags),
         "query" => query::run(&flags),
         "restart" => restart::run(&flags),
-        _ => Err("usage: pulse-store-bench fill|bytes|ingest|query|restart [--flag value]…".to_owned()),
+        "share" => share::run(&flags),
+        _ => Err("usage: pulse-store-bench fill|bytes|ingest|query|restart|share [--flag value]…".to_owned()),
     };
     if let Err(error) = result {
         fail(&error);

@@ -16,6 +16,12 @@ pub struct RedisFlags {
     /// a hub that starts, or a browser that moves to another hub, resumes within it.
     #[arg(long, env = "PULSE_REDIS_WINDOW", default_value = "10m", value_parser = super::duration)]
     pub redis_window: Duration,
+
+    /// How long past an hour's end (and `persist::share::GRACE_MS`) a hub waits for
+    /// the hub that holds a host's claim to seal the hour, before it seals it by
+    /// itself. Hidden: tests shorten it (with `--test-block`); 10 minutes otherwise.
+    #[arg(long = "test-seal-wait", hide = true, default_value = "10m", value_parser = super::duration)]
+    pub seal_wait: Duration,
 }
 
 /// A `redis://` URL; shown without its password.

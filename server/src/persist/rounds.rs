@@ -1,54 +1,164 @@
 //! The rounds that run beside the hub: writing agents' frames, sealing finished
-//! blocks, enforcing retention and caps; and the low-priority thread that runs
-//! them until the server stops (a last flush then, so a graceful restart loses
-//! nothing).
+//! blocks (or adopting their owner's seal, `share`), enforcing retention and
+//! caps; and the low-priority thread that runs them until the server stops (a
+//! last flush then, so a graceful restart loses nothing).
 
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
+use pulse_store::{Adopted, SealedHour};
+
+use super::share::{decide, next_edge, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
 use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
     /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the rows of blocks that have
     /// ended by `now`: from memory when it holds every one of them, else from the
-    /// segments (after a restart).
+    /// segments (after a restart). With `--redis` (`share`), [`GRACE_MS`] after the
+    /// edge, and a host this hub does not own adopts its owner's seal, or waits
+    /// for it ([`decide`]).
     pub fn seal(&self, now: i64) {
         let Some(block_ms) = self.lock_store().as_ref().map(|s| s.tiers().0[pulse_store::tier::RAW].block_ms) else {
             return;
         };
-        let before = now.div_euclid(block_ms) * block_ms;
+        let share = self.share.get();
+        let edge = |t: i64| t.div_euclid(block_ms) * block_ms;
+        let before = if share.is_some() { edge(now.saturating_sub(GRACE_MS)) } else { edge(now) };
         let due: Vec<(String, i64)> = {
             let state = self.lock_state();
             state
                 .unsealed
                 .iter()
-                .filter(|(_, &t)| t < before)
+                .filter(|(id, &t)| t < before && state.look_again.get(*id).is_none_or(|&at| at <= now))
                 .map(|(id, &t)| (id.clone(), t))
                 .take(SEALS_PER_ROUND)
                 .collect()
         };
-        for (id, sealed_to) in due {
-            let mut guard = self.lock_store();
-            let Some(store) = guard.as_mut() else { return };
-            let mut unsealed = self.lock_unsealed();
-            let result = match unsealed.rows(&id, sealed_to, before) {
-                Some(Ok(rows)) => store.seal_rows(&id, before, &rows),
-                _ => store.seal(&id, before),
-            };
-            if result.is_ok() {
-                unsealed.sealed(&id, before);
+        let Some((share, wait_ms)) = share else {
+            for (id, sealed_to) in due {
+                self.seal_host(&id, sealed_to, before, None);
             }
-            drop(unsealed);
-            drop(guard);
-            match result {
-                Ok(_) => {
-                    let mut state = self.lock_state();
-                    if state.unsealed.get(&id).is_some_and(|&t| t < before) {
-                        state.unsealed.insert(id, before);
+            return;
+        };
+        // One block at a time, so that every hub's seal of a host's block has
+        // the same key. A host that has nothing here to seal is sealed at once
+        // (nothing is written): a down host's hours wait for no one. The hub's
+        // own host is its own to seal, claimed or not (a second hub of its name
+        // keeps it to itself).
+        let local: Vec<bool> = {
+            let state = self.lock_state();
+            due.iter().map(|(id, _)| state.hosts.get(id).is_some_and(|(_, _, local)| *local)).collect()
+        };
+        let steps: Vec<(String, i64, i64, bool, bool)> = {
+            let unsealed = self.lock_unsealed();
+            due.into_iter()
+                .zip(local)
+                .map(|((id, sealed_to), local)| {
+                    let before = next_edge(sealed_to, before, block_ms);
+                    let empty = matches!(unsealed.spans(&id, sealed_to, before), Some(Ok(spans)) if spans.is_empty());
+                    let owner = !empty && (local || share.owns(&id));
+                    (id, sealed_to, before, empty, owner)
+                })
+                .collect()
+        };
+        let others: Vec<(String, i64)> = steps
+            .iter()
+            .filter(|(_, _, _, empty, owner)| !empty && !owner)
+            .map(|(id, _, before, ..)| (id.clone(), *before))
+            .collect();
+        let found = if others.is_empty() { HashMap::new() } else { share.published(&others) };
+        for (id, sealed_to, before, empty, owner) in steps {
+            let step = if empty { Step::Seal } else { decide(owner, found.contains_key(&id), now, before, *wait_ms) };
+            match step {
+                Step::SealAndPublish => self.seal_host(&id, sealed_to, before, Some(share.as_ref())),
+                Step::Seal => self.seal_host(&id, sealed_to, before, None),
+                Step::Wait => {
+                    self.lock_state().look_again.insert(id, now.saturating_add(LOOK_AGAIN_MS));
+                }
+                Step::Adopt => {
+                    if let Some(sealed) = found.get(&id) {
+                        if !self.adopt(&id, sealed_to, before, sealed) {
+                            tracing::debug!(host = %id, "history store: the owner's seal lacks rows held here; sealed here");
+                            self.seal_host(&id, sealed_to, before, None);
+                        }
                     }
                 }
-                Err(error) => self.failed(&error),
             }
+        }
+    }
+
+    /// Seals host `id`'s rows from `sealed_to` to `before`; with `publish`, hands
+    /// what was written to the other hubs.
+    fn seal_host(&self, id: &str, sealed_to: i64, before: i64, publish: Option<&dyn SealShare>) {
+        let mut guard = self.lock_store();
+        let Some(store) = guard.as_mut() else { return };
+        let mut unsealed = self.lock_unsealed();
+        let result = match (unsealed.rows(id, sealed_to, before), publish.is_some()) {
+            (Some(Ok(rows)), false) => store.seal_rows(id, before, &rows).map(|count| (count, None)),
+            (Some(Ok(rows)), true) => store.seal_rows_shared(id, before, &rows).map(|s| (s.spans.len(), Some(s))),
+            (_, false) => store.seal(id, before).map(|count| (count, None)),
+            (_, true) => store.seal_shared(id, before).map(|s| (s.spans.len(), Some(s))),
+        };
+        if result.is_ok() {
+            unsealed.sealed(id, before);
+        }
+        drop(unsealed);
+        drop(guard);
+        match result {
+            Ok((count, shared)) => {
+                self.sealed_to(id, before);
+                if count > 0 {
+                    self.counts.sealed.fetch_add(1, Ordering::Relaxed);
+                }
+                if let (Some(share), Some(sealed)) = (publish, shared.filter(|s| !s.spans.is_empty())) {
+                    share.publish(id, sealed);
+                    self.counts.published.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(error) => self.failed(&error),
+        }
+    }
+
+    /// Writes `sealed`, host `id`'s hour as its owner sealed it, in place of the
+    /// rows held here; false when it lacks some of them (nothing is changed).
+    fn adopt(&self, id: &str, sealed_to: i64, before: i64, sealed: &SealedHour) -> bool {
+        let mut guard = self.lock_store();
+        let Some(store) = guard.as_mut() else { return true };
+        let mut unsealed = self.lock_unsealed();
+        let mine = match unsealed.spans(id, sealed_to, before) {
+            Some(Ok(spans)) => Some(spans),
+            _ => None,
+        };
+        let result = store.adopt(id, before, sealed, mine.as_deref());
+        if matches!(result, Ok(Adopted::Written { .. })) {
+            unsealed.sealed(id, before);
+        }
+        drop(unsealed);
+        drop(guard);
+        match result {
+            Ok(Adopted::Written { merged }) => {
+                self.sealed_to(id, before);
+                self.counts.adopted.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(host = %id, merged, "history store: adopted the hour its owner sealed");
+                true
+            }
+            Ok(Adopted::Short) => false,
+            Err(error) => {
+                // Tried again next round.
+                self.failed(&error);
+                true
+            }
+        }
+    }
+
+    /// Notes that host `id` is sealed up to `before`.
+    fn sealed_to(&self, id: &str, before: i64) {
+        let mut state = self.lock_state();
+        state.look_again.remove(id);
+        if state.unsealed.get(id).is_some_and(|&t| t < before) {
+            state.unsealed.insert(id.to_owned(), before);
         }
     }
 

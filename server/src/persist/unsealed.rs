@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use pulse_store::share::Span;
 use pulse_store::{Block, CodecError, Open};
 
 /// The most bytes held for every host together (32 MiB). A host that would
@@ -72,6 +73,13 @@ impl Unsealed {
     pub fn rows(&self, id: &str, sealed_to: i64, before: i64) -> Option<Result<Vec<Block>, CodecError>> {
         let (open, whole_from) = self.hosts.get(id)?;
         (*whole_from <= sealed_to).then(|| open.before(before))
+    }
+
+    /// The runs of seqs of host `id` before `before`, when memory holds all of them
+    /// since `sealed_to` (as [`Unsealed::rows`], from the pieces' headers only).
+    pub fn spans(&self, id: &str, sealed_to: i64, before: i64) -> Option<Result<Vec<Span>, CodecError>> {
+        let (open, whole_from) = self.hosts.get(id)?;
+        (*whole_from <= sealed_to).then(|| open.spans_before(before))
     }
 
     /// Forgets host `id`'s rows before `before`, now sealed.

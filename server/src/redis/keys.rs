@@ -3,8 +3,10 @@
 //! Every host has its own keys, tagged `{ID}` so that in Redis Cluster they share a
 //! slot: `pulse:host:{ID}:frames` (the stream: one entry per frame, fields `epoch`,
 //! `seq`, `ts` and `frame`, the frame's JSON as the hub serialised it),
-//! `pulse:host:{ID}:claim` (which hub holds its agent, with a TTL) and
-//! `pulse:host:{ID}:catalog` (its series catalogue, JSON). `pulse:hosts` is a hash
+//! `pulse:host:{ID}:claim` (which hub holds its agent, with a TTL),
+//! `pulse:host:{ID}:catalog` (its series catalogue, JSON) and
+//! `pulse:host:{ID}:sealed:{EDGE}` (an hour its claim's holder sealed, for the
+//! other hubs to adopt, with a TTL). `pulse:hosts` is a hash
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
 //! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL), and the
 //! `pulse:alerts:*` keys hold what the fleet's alerting shares (see below).
@@ -80,6 +82,12 @@ pub fn claim(id: &str) -> String {
 /// Host `id`'s series catalogue.
 pub fn catalog(id: &str) -> String {
     format!("pulse:host:{{{id}}}:catalog")
+}
+
+/// Host `id`'s hour sealed up to `before` (ms) by the hub that holds its claim:
+/// the encoded `SealedHour`, for the other hubs to adopt (`seals`).
+pub fn sealed(id: &str, before: i64) -> String {
+    format!("pulse:host:{{{id}}}:sealed:{before}")
 }
 
 /// The host id a stream key names, if it is one.
@@ -222,6 +230,7 @@ pub(super) mod tests {
         assert_eq!(frames("db-1"), "pulse:host:{db-1}:frames");
         assert_eq!(claim("db-1"), "pulse:host:{db-1}:claim");
         assert_eq!(catalog("db-1"), "pulse:host:{db-1}:catalog");
+        assert_eq!(sealed("db-1", 7_200_000), "pulse:host:{db-1}:sealed:7200000");
         assert_eq!(host_of(&frames("db-1")), Some("db-1"));
         assert_eq!(host_of("pulse:hosts"), None);
         assert_eq!(delivery("msg_1", "ops|x"), "msg_1|ops|x");

@@ -11,7 +11,9 @@ use crate::state::AppState;
 /// `{"status":"ok","epoch":…,"seq":…,"connections":…,"catalog_revision":…}`, and
 /// with `--redis`, `"redis":{"status":"ok"}` or `{"status":"down","error":…}`, and
 /// with `--alerts` too, `"alerts"` in it: `"owner"` when this hub holds the alerts
-/// lease, else `"follower"` (or `"alone"` while Redis is silent).
+/// lease, else `"follower"` (or `"alone"` while Redis is silent); and `"seals"`:
+/// the hours this hub `sealed`, `adopted` from the hub that holds their host's
+/// claim, and `published` for the others.
 pub async fn handler(State(state): State<AppState>) -> Json<Value> {
     let mut health = json!({
         "status": "ok",
@@ -21,7 +23,11 @@ pub async fn handler(State(state): State<AppState>) -> Json<Value> {
         "catalog_revision": state.hub.catalog_revision(),
     });
     if let (Some(redis), Some(fields)) = (&state.redis, health.as_object_mut()) {
-        fields.insert("redis".into(), redis.health());
+        let mut shared = redis.health();
+        if let Some(shared) = shared.as_object_mut() {
+            shared.insert("seals".into(), state.persist.seal_counts());
+        }
+        fields.insert("redis".into(), shared);
     }
     Json(health)
 }

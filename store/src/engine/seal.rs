@@ -3,7 +3,13 @@
 //! tiers' chunks, all in one transaction with the segments' deletion. The rows
 //! come from memory ([`Store::seal_rows`], what the hub wrote since its last
 //! seal) or, when memory does not hold them all (after a restart), from the
-//! segments themselves ([`Store::seal`]).
+//! segments themselves ([`Store::seal`]). A seal can also say what it wrote
+//! ([`Store::seal_rows_shared`], [`Store::seal_shared`]), for another hub to adopt
+//! ([`Store::adopt`], `adopt`).
+
+mod adopt;
+
+pub use adopt::Adopted;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -11,6 +17,7 @@ use super::{Store, StoreError};
 use crate::block::{runs, split_at, Block, Rollup, RollupColumn};
 use crate::codec::{decode_block, decode_rollup, encode_block, encode_rollup, Select};
 use crate::rollup;
+use crate::share::{digest, spans_of, RawChunk, SealedHour, TierChunk};
 use crate::tier::{Tier, Tiers, HOURS, MINUTES, RAW};
 
 impl Store {
@@ -18,6 +25,20 @@ impl Store {
     /// each, and their rollups merged into the minute and hour tiers. Returns how
     /// many samples were sealed.
     pub fn seal(&mut self, host: &str, before: i64) -> Result<usize, StoreError> {
+        Ok(self.seal_segments(host, before, false)?.0)
+    }
+
+    /// As [`Store::seal`], saying what was written, for other hubs to adopt.
+    pub fn seal_shared(&mut self, host: &str, before: i64) -> Result<SealedHour, StoreError> {
+        Ok(self.seal_segments(host, before, true)?.1.unwrap_or_else(|| SealedHour { before, ..SealedHour::default() }))
+    }
+
+    fn seal_segments(
+        &mut self,
+        host: &str,
+        before: i64,
+        share: bool,
+    ) -> Result<(usize, Option<SealedHour>), StoreError> {
         let tiers = self.tiers;
         let tx = self.conn.transaction()?;
         let segments: Vec<(i64, Vec<u8>)> = {
@@ -27,7 +48,7 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         if segments.is_empty() {
-            return Ok(0);
+            return Ok((0, None));
         }
         let mut sealed = Vec::new();
         let mut rest = Vec::new();
@@ -50,9 +71,9 @@ impl Store {
                 keep.execute(params![host, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
             }
         }
-        put_sealed(&tx, &tiers, host, &sealed)?;
+        let shared = put_sealed(&tx, &tiers, host, &sealed, share)?;
         tx.commit()?;
-        Ok(count)
+        Ok((count, shared.map(|(raw, parts)| SealedHour { before, spans: spans_of(&sealed), raw, tiers: parts })))
     }
 
     /// Seals `rows`, every row of `host` taken before `before` that is not sealed
@@ -62,21 +83,51 @@ impl Store {
     /// and read as it is until [`Store::seal`] takes it. Returns how many
     /// samples were sealed.
     pub fn seal_rows(&mut self, host: &str, before: i64, rows: &[Block]) -> Result<usize, StoreError> {
+        Ok(self.seal_held(host, before, rows, false)?.0)
+    }
+
+    /// As [`Store::seal_rows`], saying what was written, for other hubs to adopt.
+    pub fn seal_rows_shared(&mut self, host: &str, before: i64, rows: &[Block]) -> Result<SealedHour, StoreError> {
+        Ok(self
+            .seal_held(host, before, rows, true)?
+            .1
+            .unwrap_or_else(|| SealedHour { before, ..SealedHour::default() }))
+    }
+
+    fn seal_held(
+        &mut self,
+        host: &str,
+        before: i64,
+        rows: &[Block],
+        share: bool,
+    ) -> Result<(usize, Option<SealedHour>), StoreError> {
         let tiers = self.tiers;
         let sealed = runs(rows, tiers.0[RAW].block_ms);
         let count = sealed.iter().map(Block::len).sum();
         let tx = self.conn.transaction()?;
         tx.prepare_cached("DELETE FROM segments WHERE host = ?1 AND start < ?2 AND end < ?2")?
             .execute(params![host, before])?;
-        put_sealed(&tx, &tiers, host, &sealed)?;
+        let shared = put_sealed(&tx, &tiers, host, &sealed, share)?;
         tx.commit()?;
-        Ok(count)
+        Ok((count, shared.map(|(raw, parts)| SealedHour { before, spans: spans_of(&sealed), raw, tiers: parts })))
     }
 }
 
+/// What a seal wrote, when asked: the raw chunks, and each rollup tier's chunk.
+type Written = Option<(Vec<RawChunk>, Vec<TierChunk>)>;
+
 /// Writes `sealed` (runs of one block each) as raw chunks, and merges their
-/// rollups into the minute and hour tiers' chunks.
-fn put_sealed(tx: &Transaction<'_>, tiers: &Tiers, host: &str, sealed: &[Block]) -> Result<(), StoreError> {
+/// rollups into the minute and hour tiers' chunks; with `share`, returns what it
+/// wrote.
+fn put_sealed(
+    tx: &Transaction<'_>,
+    tiers: &Tiers,
+    host: &str,
+    sealed: &[Block],
+    share: bool,
+) -> Result<Written, StoreError> {
+    let mut raw = Vec::new();
+    let mut parts = Vec::new();
     // An upsert, not INSERT OR REPLACE: a replace deletes without firing the
     // delete trigger, and the tier's byte count would only ever grow.
     let mut put = tx.prepare_cached(
@@ -84,7 +135,11 @@ fn put_sealed(tx: &Transaction<'_>, tiers: &Tiers, host: &str, sealed: &[Block])
          ON CONFLICT(host, tier, start) DO UPDATE SET end = excluded.end, data = excluded.data",
     )?;
     for block in sealed.iter().filter(|b| !b.is_empty()) {
-        put.execute(params![host, 0, block.ts[0], block.ts[block.len() - 1], encode_block(block)])?;
+        let (start, end, data) = (block.ts[0], block.ts[block.len() - 1], encode_block(block));
+        put.execute(params![host, 0, start, end, data])?;
+        if share {
+            raw.push(RawChunk { start, end, data });
+        }
     }
     for (tier, of) in [(MINUTES, &tiers.0[MINUTES]), (HOURS, &tiers.0[HOURS])] {
         let fresh =
@@ -97,15 +152,21 @@ fn put_sealed(tx: &Transaction<'_>, tiers: &Tiers, host: &str, sealed: &[Block])
                     |r| r.get(0),
                 )
                 .optional()?;
+            let fresh = share.then(|| encode_rollup(&part));
+            let before = old.as_deref().map(digest);
             let merged = match old {
                 Some(bytes) => rollup::merge_all(&[decode_rollup(&bytes, Select::All)?, part], of.step_ms),
                 None => part,
             };
             let end = merged.ts.last().map_or(start, |&t| t + of.step_ms - 1);
-            put.execute(params![host, tier as i64, start, end, encode_rollup(&merged)])?;
+            let after = encode_rollup(&merged);
+            put.execute(params![host, tier as i64, start, end, after])?;
+            if let Some(fresh) = fresh {
+                parts.push(TierChunk { tier: tier as u8, start, before, after, fresh });
+            }
         }
     }
-    Ok(())
+    Ok(share.then_some((raw, parts)))
 }
 
 /// A rollup cut into the chunks of `tier` its buckets fall in.

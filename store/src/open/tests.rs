@@ -78,3 +78,21 @@ fn empty_blocks_are_not_held() {
     assert!(open.is_empty());
     assert!(open.before(i64::MAX).unwrap().is_empty());
 }
+
+#[test]
+fn the_spans_held_before_an_edge_are_those_of_the_rows_held_there() {
+    for (rows, edge_s) in [(40usize, 20i64), (1_000, 700), (1_000, 300), (7_300, 3_600), (0, 10)] {
+        let mut open = Open::default();
+        let start = 3 * BLOCK_MS - 600_000;
+        for block in flushes(start, rows) {
+            open.push(block, BLOCK_MS);
+        }
+        // Pieces never cross a block edge, so the edges are where spans are asked.
+        let before = start + edge_s * 1_000;
+        let edge = before.div_euclid(BLOCK_MS) * BLOCK_MS;
+        for at in [edge, edge + BLOCK_MS] {
+            let want = crate::share::spans_of(&open.before(at).unwrap());
+            assert_eq!(open.spans_before(at).unwrap(), want, "{rows} rows, before {at}");
+        }
+    }
+}

@@ -132,3 +132,89 @@ fn a_segment_straddling_the_seal_stays_readable() {
     assert_eq!(rows(&store).len(), 3_700, "rows sealed and the straddling segment, read without a hole");
     assert_eq!(segment_count(&store), 2, "the straddling segment and the one after it stay");
 }
+
+/// Every chunk of host `h`: (tier, start, bytes).
+fn chunks(store: &Store) -> Vec<(i64, i64, Vec<u8>)> {
+    let mut query =
+        store.conn.prepare("SELECT tier, start, data FROM chunks WHERE host = 'h' ORDER BY tier, start").unwrap();
+    query.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+/// Two stores written the same `segments`, hours sealed on `owner` and adopted by
+/// `other` (or sealed there when it cannot adopt).
+fn pair(name: &str) -> (Dir, Dir, Store, Store) {
+    let (a, b) = (Dir::new(&format!("{name}-owner")), Dir::new(&format!("{name}-other")));
+    let owner = Store::open(&a.0, Tiers::default()).unwrap();
+    let other = Store::open(&b.0, Tiers::default()).unwrap();
+    (a, b, owner, other)
+}
+
+#[test]
+fn an_adopted_hour_is_the_owners_chunks_byte_for_byte_and_replaces_the_segments() {
+    let (_a, _b, mut owner, mut other) = pair("adopt");
+    let written = segments(3 * 3_600, 5);
+    owner.write(&[record(3 * 3_600)], &written).unwrap();
+    other.write(&[record(3 * 3_600)], &written).unwrap();
+    for hour in 1..=3 {
+        let sealed = owner.seal_shared("h", hour * HOUR).unwrap();
+        assert_eq!(
+            sealed.spans,
+            vec![crate::share::Span {
+                epoch: "ep".into(),
+                first: 1 + (hour as u64 - 1) * 3_600,
+                last: hour as u64 * 3_600
+            }]
+        );
+        // Sent as bytes, read back, adopted from the segments' headers.
+        let sealed = crate::codec::decode_sealed(&crate::codec::encode_sealed(&sealed)).unwrap();
+        assert_eq!(
+            other.adopt("h", hour * HOUR, &sealed, None).unwrap(),
+            Adopted::Written { merged: 0 },
+            "hour {hour}"
+        );
+    }
+    assert_eq!(chunks(&other), chunks(&owner), "every tier's chunks, byte for byte");
+    assert_eq!(segment_count(&other), 0);
+    assert_eq!(rows(&other).len(), 3 * 3_600);
+}
+
+#[test]
+fn an_hour_missing_one_of_my_rows_is_not_adopted_and_nothing_changes() {
+    let (_a, _b, mut owner, mut other) = pair("short");
+    let written = segments(3_600, 5);
+    // The owner lacks one segment (seqs 101..=105) that the other holds.
+    let lacking: Vec<_> = written.iter().filter(|(_, b)| b.first_seq != 101).cloned().collect();
+    owner.write(&[record(3_600)], &lacking).unwrap();
+    other.write(&[record(3_600)], &written).unwrap();
+    let sealed = owner.seal_shared("h", HOUR).unwrap();
+    assert_eq!(other.adopt("h", HOUR, &sealed, None).unwrap(), Adopted::Short);
+    let other_edge = SealedHour { before: 2 * HOUR, ..sealed.clone() };
+    assert_eq!(other.adopt("h", HOUR, &other_edge, None).unwrap(), Adopted::Short, "another hour's seal");
+    assert_eq!(segment_count(&other), 720, "its segments stay");
+    assert!(chunks(&other).is_empty());
+    // Sealing itself then loses nothing.
+    other.seal("h", HOUR).unwrap();
+    assert_eq!(rows(&other).len(), 3_600);
+}
+
+#[test]
+fn a_rollup_chunk_that_differs_here_gets_the_hours_buckets_merged_in() {
+    let (_a, _b, mut owner, mut other) = pair("merge");
+    let written = segments(2 * 3_600, 5);
+    owner.write(&[record(7_200)], &written).unwrap();
+    // The other hub missed five rows of the first hour, and sealed that hour by
+    // itself: its day chunk is not the owner's.
+    let lacking: Vec<_> = written.iter().filter(|(_, b)| b.first_seq != 101).cloned().collect();
+    other.write(&[record(7_200)], &lacking).unwrap();
+    owner.seal("h", HOUR).unwrap();
+    other.seal("h", HOUR).unwrap();
+    let sealed = owner.seal_shared("h", 2 * HOUR).unwrap();
+    let minutes = |store: &Store| counted(store, MINUTES);
+    let before = minutes(&other);
+    match other.adopt("h", 2 * HOUR, &sealed, None).unwrap() {
+        Adopted::Written { merged } => assert!(merged >= 1, "{merged}"),
+        Adopted::Short => panic!("the other holds nothing the owner lacks"),
+    }
+    assert_eq!(minutes(&other), before + 3_600, "the hour's samples counted once");
+    assert_eq!(minutes(&other), minutes(&owner) - 5, "its own first hour, the owner's second");
+}

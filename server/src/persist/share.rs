@@ -1,0 +1,118 @@
+//! Seals done once per fleet (`--redis`): every hub holds every host's samples,
+//! but only the hub that holds a host's claim (its agent is linked there, or it is
+//! that hub's own host) encodes its hours and rolls them up, then hands what it
+//! wrote to the others ([`SealShare`], `redis/seals`). Another hub writes those
+//! bytes in place of its own rows when they hold every one of them
+//! (`pulse_store::Store::adopt`); when none come (the owner died, Redis is away,
+//! nobody holds the claim) it waits a bounded time and seals by itself, so
+//! nothing is lost. Which of these a host's due hour gets is [`decide`], pure.
+
+use std::collections::HashMap;
+
+use pulse_store::SealedHour;
+
+/// How long after a block's edge a hub waits for its owner's seal before it
+/// seals by itself (10 minutes past the hour), unless told otherwise.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// How long after a block's edge its seal waits with `--redis`: more than an
+/// agent host's flush ([`super::FLUSH_EVERY`]), so that the owner and the others
+/// seal the same rows (a row flushed after its hour's seal is sealed with the
+/// next hour, and the hour after would not be adopted).
+pub const GRACE_MS: i64 = 10_000;
+
+/// The edge a host sealed to `sealed_to` is sealed to next, with `--redis`: one
+/// block at a time (so that every hub's seal of a host's block has the same key,
+/// however late it is), or up to `before` when it was never sealed.
+pub fn next_edge(sealed_to: i64, before: i64, block_ms: i64) -> i64 {
+    if sealed_to == i64::MIN {
+        return before;
+    }
+    let next = sealed_to.div_euclid(block_ms).saturating_add(1).saturating_mul(block_ms);
+    next.min(before)
+}
+
+/// How often a hub looks again for a host's hour it waits for.
+pub const LOOK_AGAIN_MS: i64 = 2_000;
+
+/// What a hub's seals share with the other hubs (implemented by `redis/seals`).
+pub trait SealShare: Send + Sync {
+    /// Whether this hub owns host `id`'s seals now: it holds the host's claim.
+    fn owns(&self, id: &str) -> bool;
+    /// The hours other hubs published of the `wanted` hosts, each sealed to the
+    /// edge given with it; blocking, bounded in time (nothing when Redis does not
+    /// answer).
+    fn published(&self, wanted: &[(String, i64)]) -> HashMap<String, SealedHour>;
+    /// Hands what this hub sealed of host `id` to the others (without waiting).
+    fn publish(&self, id: &str, sealed: SealedHour);
+}
+
+/// What a host's due hour gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// This hub owns it: seal, and publish what was written.
+    SealAndPublish,
+    /// Another hub's seal is there: write it, if it holds every row held here
+    /// (else seal here at once: waiting would not make it hold more).
+    Adopt,
+    /// Nothing yet: look again later.
+    Wait,
+    /// Nothing came in time: seal here, as a hub alone does.
+    Seal,
+}
+
+/// The step for a host's hour that ended at `before`, at `now` (ms): an owner
+/// seals and publishes; another hub adopts what was `found`, or waits until
+/// `before + GRACE_MS + wait_ms` for it and then seals by itself.
+pub fn decide(owner: bool, found: bool, now: i64, before: i64, wait_ms: i64) -> Step {
+    if owner {
+        Step::SealAndPublish
+    } else if found {
+        Step::Adopt
+    } else if now < before.saturating_add(GRACE_MS).saturating_add(wait_ms) {
+        Step::Wait
+    } else {
+        Step::Seal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owner_seals_and_another_hub_adopts_or_waits_a_bounded_time() {
+        const EDGE: i64 = 3_600_000;
+        const WAIT_MS: i64 = 600_000;
+        let due = EDGE + GRACE_MS;
+        let cases = [
+            // what, owner, found, now, step
+            ("the owner", true, false, due, Step::SealAndPublish),
+            ("the owner, whatever Redis holds", true, true, due, Step::SealAndPublish),
+            ("another hub, the owner's seal there", false, true, due, Step::Adopt),
+            ("another hub, late, the seal there", false, true, due + 2 * WAIT_MS, Step::Adopt),
+            ("another hub, nothing yet", false, false, due, Step::Wait),
+            ("another hub, nothing, just before the wait ends", false, false, due + WAIT_MS - 1, Step::Wait),
+            ("another hub, nothing when the wait ends", false, false, due + WAIT_MS, Step::Seal),
+        ];
+        for (what, owner, found, now, step) in cases {
+            assert_eq!(decide(owner, found, now, EDGE, WAIT_MS), step, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_host_is_sealed_one_block_at_a_time() {
+        const H: i64 = 3_600_000;
+        let cases = [
+            // what, sealed to, due edge, next edge
+            ("never sealed: all that is due", i64::MIN, 5 * H, 5 * H),
+            ("one block behind", 4 * H, 5 * H, 5 * H),
+            ("three blocks behind", 2 * H, 5 * H, 3 * H),
+            ("sealed to within a block", 2 * H + 5, 5 * H, 3 * H),
+            ("before 1970", -H, 5 * H, 0),
+        ];
+        for (what, sealed_to, before, next) in cases {
+            assert_eq!(next_edge(sealed_to, before, H), next, "{what}");
+        }
+    }
+}
