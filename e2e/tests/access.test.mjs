@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -135,7 +136,8 @@ test('a share link shows one host without an account, and an open page is cut of
   // The link names one host: the host list names only it, and the fleet's stream
   // and the admin API are refused.
   const seen = await shared.evaluate(async () => {
-    const secret = sessionStorage.getItem('pulse.share');
+    // Kept under the server it belongs to.
+    const secret = sessionStorage.getItem(`pulse.share@${location.origin}`);
     const get = (p) => fetch(p, { headers: { authorization: `Bearer ${secret}` } });
     const hosts = await (await get('/api/v1/hosts')).json();
     return {
@@ -160,7 +162,7 @@ for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
     const page = await openPage(browser, url);
     await signIn(page, ADMIN);
     await waitLive(page, transport, 20_000);
-    const secret = await page.evaluate(() => sessionStorage.getItem('pulse.session'));
+    const secret = await page.evaluate((hub) => sessionStorage.getItem(`pulse.session@${hub}`), server.url);
     assert.ok(secret, 'the page keeps the session secret for this tab');
     assert.ok(!page.url().includes(secret), 'never in the address');
     // A reload in the same tab stays signed in.
@@ -170,6 +172,42 @@ for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
     await page.context().close();
   });
 }
+
+test('a secret is handed only to the server it belongs to: a link naming another ?server= gets none', async () => {
+  // A stranger's server that records the credential of every request it is sent.
+  const seen = [];
+  let first;
+  const arrived = new Promise((resolve) => { first = resolve; });
+  const stranger = http.createServer((req, res) => {
+    seen.push(req.headers.authorization ?? null);
+    first();
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, last-event-id');
+    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end('{"error":"unauthorized"}');
+  });
+  await new Promise((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+  const strangerUrl = `http://127.0.0.1:${stranger.address().port}`;
+  try {
+    // Signed in on the static copy, pointed at the hub: the tab holds the session secret.
+    const page = await openPage(browser, `${site.url}/?server=${encodeURIComponent(server.url)}`);
+    await signIn(page, ADMIN);
+    await waitLive(page, 'ws', 20_000);
+    // Any site may send the tab to the same copy naming another server.
+    await page.goto(`${site.url}/?server=${encodeURIComponent(strangerUrl)}`);
+    await arrived;
+    await page.waitForSelector('[data-testid="sign-in"]', { timeout: 15_000 });
+    assert.ok(seen.length > 0);
+    assert.deepEqual(seen.filter((a) => a !== null && a !== undefined), [], 'no credential reached the other server');
+    // Back at its own hub, the tab is still signed in.
+    await page.goto(`${site.url}/?server=${encodeURIComponent(server.url)}`);
+    await waitLive(page, 'ws', 20_000);
+    await page.context().close();
+  } finally {
+    stranger.close();
+  }
+});
 
 test('too many wrong passwords: the page says how long to wait', async () => {
   // A hub of its own: the limit per address would hold the other tests back.

@@ -60,22 +60,30 @@ pub fn use_access() -> Access {
     let (busy, set_busy) = signal(false);
     let (notice, set_notice) = signal(None::<String>);
 
-    let share = storage::land_share();
-    credential::set_bearer(share.clone().or_else(storage::load_session_secret));
-    let holds_share = share.is_some();
+    // The share secret leaves the address bar at once; it and any kept session
+    // secret are handed to a server only once it is known to be theirs.
+    let landed = storage::take_share_from_address();
+    let (holds_share, set_holds_share) = signal(false);
+    let forget_secrets = move || {
+        credential::set_bearer(None);
+        if let Some(Ok(located)) = config.get_untracked() {
+            storage::forget_session_secret(&located.server);
+            if holds_share.get_untracked() {
+                storage::forget_share(&located.server);
+            }
+        }
+    };
 
     let refused = Callback::new(move |()| {
         if phase.get_untracked() != Phase::Ready {
             return;
         }
-        credential::set_bearer(None);
-        storage::forget_session_secret();
-        if holds_share {
-            storage::forget_share();
-        } else {
+        forget_secrets();
+        let share = holds_share.get_untracked();
+        if !share {
             set_notice.set(Some("Your session ended. Sign in again to go on.".to_owned()));
         }
-        set_phase.set(after_refusal(holds_share));
+        set_phase.set(after_refusal(share));
     });
     let hook = Rc::new(move || refused.run(()));
     credential::on_unauthorized(Some(hook));
@@ -86,18 +94,20 @@ pub fn use_access() -> Access {
         let server = located.as_ref().ok().map(|c| c.server.clone());
         set_config.set(Some(located));
         let Some(server) = server else { return set_phase.set(Phase::Ready) };
+        if let Some(secret) = &landed {
+            storage::keep_share(&server, secret);
+        }
+        let share = landed.or_else(|| storage::share_for(&server));
+        set_holds_share.set(share.is_some());
+        credential::set_bearer(share.or_else(|| storage::session_for(&server)));
         match api::session(&server).await {
             Ok(who) => {
                 set_session.set(Some(who));
                 set_phase.set(Phase::Ready);
             }
             Err(error) if error.is_unauthorized() => {
-                credential::set_bearer(None);
-                storage::forget_session_secret();
-                if holds_share {
-                    storage::forget_share();
-                }
-                set_phase.set(after_refusal(holds_share));
+                forget_secrets();
+                set_phase.set(after_refusal(holds_share.get_untracked()));
             }
             // An older hub (no sign-in), or none reachable: the dashboard says which.
             Err(_) => set_phase.set(Phase::Ready),
@@ -115,8 +125,9 @@ pub fn use_access() -> Access {
                 Ok(who) => {
                     // Only a page on another origin is given the secret: it has no cookie.
                     credential::set_bearer(who.token.clone());
-                    storage::save_session_secret(who.token.as_deref());
-                    storage::forget_share();
+                    storage::save_session_secret(&located.server, who.token.as_deref());
+                    storage::forget_share(&located.server);
+                    set_holds_share.set(false);
                     set_session.set(Some(who));
                     set_notice.set(None);
                     set_phase.set(Phase::Ready);
@@ -136,7 +147,7 @@ pub fn use_access() -> Access {
             // Signed out here whatever the hub answers: the secret is dropped.
             let _ = api::sign_out(&located.server).await;
             credential::set_bearer(None);
-            storage::forget_session_secret();
+            storage::forget_session_secret(&located.server);
             set_session.set(None);
             set_notice.set(Some("You signed out.".to_owned()));
             set_phase.set(Phase::SignIn);

@@ -1,8 +1,11 @@
 //! Where the page keeps its secrets across reloads of one tab (`sessionStorage`,
 //! never `localStorage` and never a URL): a share link's, and a session's on
-//! another origin.
+//! another origin. Each is kept under the server it belongs to, and handed only
+//! to that server: a tab later sent to `?server=` another address (by any site
+//! linking to the page) finds no secret for it, so none travels there.
 
 use crate::access::fragment;
+use crate::transport::ServerUrl;
 
 const SHARE_KEY: &str = "pulse.share";
 const SESSION_KEY: &str = "pulse.session";
@@ -11,53 +14,71 @@ fn store() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
-/// Takes a share secret out of the address bar (`#share=…`) into storage, and
-/// returns the share secret this tab holds, if any.
-pub fn land_share() -> Option<String> {
+/// The storage key of one kind of secret for one server.
+fn key(kind: &str, server: &ServerUrl) -> String {
+    format!("{kind}@{}", server.as_str())
+}
+
+fn load(kind: &str, server: &ServerUrl) -> Option<String> {
+    store().and_then(|s| s.get_item(&key(kind, server)).ok().flatten()).filter(|s| !s.is_empty())
+}
+
+fn save(kind: &str, server: &ServerUrl, secret: &str) {
+    if let Some(store) = store() {
+        let _ = store.set_item(&key(kind, server), secret);
+    }
+}
+
+fn forget(kind: &str, server: &ServerUrl) {
+    if let Some(store) = store() {
+        let _ = store.remove_item(&key(kind, server));
+    }
+}
+
+/// Takes a share secret out of the address bar (`#share=…`), so that it is in
+/// no URL the tab keeps; [`keep_share`] files it once the server is known.
+pub fn take_share_from_address() -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
     let hash = location.hash().unwrap_or_default();
-    if let Some(secret) = fragment::share_secret(&hash) {
-        let kept = fragment::without_share(&hash);
-        let url = format!("{}{}{kept}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-        if let Some(store) = store() {
-            let _ = store.set_item(SHARE_KEY, &secret);
-        }
-        return Some(secret);
+    let secret = fragment::share_secret(&hash)?;
+    let kept = fragment::without_share(&hash);
+    let url = format!("{}{}{kept}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
-    store().and_then(|s| s.get_item(SHARE_KEY).ok().flatten()).filter(|s| !s.is_empty())
+    Some(secret)
 }
 
-/// Forgets the share secret.
-pub fn forget_share() {
-    if let Some(store) = store() {
-        let _ = store.remove_item(SHARE_KEY);
-    }
+/// Keeps a share secret for `server`.
+pub fn keep_share(server: &ServerUrl, secret: &str) {
+    save(SHARE_KEY, server, secret);
 }
 
-/// The session secret kept by an earlier sign-in in this tab.
-pub fn load_session_secret() -> Option<String> {
-    store().and_then(|s| s.get_item(SESSION_KEY).ok().flatten()).filter(|s| !s.is_empty())
+/// The share secret this tab holds for `server`, if any.
+pub fn share_for(server: &ServerUrl) -> Option<String> {
+    load(SHARE_KEY, server)
 }
 
-/// Keeps (or, given none, forgets) the session secret.
-pub fn save_session_secret(secret: Option<&str>) {
+/// Forgets the share secret held for `server`.
+pub fn forget_share(server: &ServerUrl) {
+    forget(SHARE_KEY, server);
+}
+
+/// The session secret an earlier sign-in to `server` kept in this tab.
+pub fn session_for(server: &ServerUrl) -> Option<String> {
+    load(SESSION_KEY, server)
+}
+
+/// Keeps (or, given none, forgets) the session secret for `server`.
+pub fn save_session_secret(server: &ServerUrl, secret: Option<&str>) {
     match secret {
-        Some(secret) => {
-            if let Some(store) = store() {
-                let _ = store.set_item(SESSION_KEY, secret);
-            }
-        }
-        None => forget_session_secret(),
+        Some(secret) => save(SESSION_KEY, server, secret),
+        None => forget_session_secret(server),
     }
 }
 
-/// Forgets the session secret.
-pub fn forget_session_secret() {
-    if let Some(store) = store() {
-        let _ = store.remove_item(SESSION_KEY);
-    }
+/// Forgets the session secret held for `server`.
+pub fn forget_session_secret(server: &ServerUrl) {
+    forget(SESSION_KEY, server);
 }
