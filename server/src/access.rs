@@ -8,6 +8,10 @@
 //! streams each credential holds, cut when it ends. `crate::gate` asks it about
 //! every request.
 //!
+//! With `--redis`, the fleet's hubs share these records through Redis
+//! ([`ledger`], [`mirror`], `crate::redis::access`): a change made here is pushed at
+//! once, and a secret this hub does not know is looked up there before it is refused.
+//!
 //! A hub listening on loopback with no users is open (everyone is an admin, as
 //! before there were users); one started with `--public-read-only` lets everyone
 //! read. Nothing else is served without a credential.
@@ -18,8 +22,10 @@ pub mod credential;
 pub mod db;
 pub mod grant;
 mod hasher;
+pub mod ledger;
 pub mod limiter;
 pub mod local;
+pub mod mirror;
 pub mod password;
 pub mod secret;
 mod sign_in;
@@ -27,7 +33,8 @@ mod streams;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, Weak};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -38,7 +45,9 @@ use agent_tokens::AgentTokens;
 use book::Book;
 use db::{Db, Row, RowKind};
 use grant::Grant;
+use ledger::{Record, Records};
 use limiter::{Limiter, Rule};
+use mirror::Mirror;
 pub use sign_in::SignInError;
 use streams::Streams;
 
@@ -49,6 +58,9 @@ pub const PER_ADDRESS: Rule = Rule { burst: 10, refill_ms: 6_000 };
 /// Sign-in attempts for one user name, from anywhere: 5 at once, then one every
 /// 30 s (a success gives its attempt back).
 pub const PER_USER: Rule = Rule { burst: 5, refill_ms: 30_000 };
+/// How long a sign-in waits for its session to reach the fleet's copy, and a
+/// secret this hub does not know for the copy to be read, before going on without.
+pub const FLEET_WAIT: Duration = Duration::from_millis(1_000);
 /// Most keys each limiter remembers.
 const LIMITER_KEYS: usize = 100_000;
 
@@ -119,6 +131,9 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// `--agent-token`s.
     pub agent_tokens: Vec<String>,
+    /// `--redis`: the users may come from the fleet's copy (until they do, a
+    /// non-loopback hub without users serves nothing without a credential).
+    pub fleet: bool,
 }
 
 /// The hub's access state.
@@ -131,6 +146,11 @@ pub struct Access {
     hasher: hasher::Hasher,
     streams: Streams,
     used: Mutex<Vec<(String, u64)>>,
+    /// The fleet's copy, with `--redis`.
+    mirror: OnceLock<Arc<Mirror>>,
+    /// Raised by every change to the access file (this hub's, or another process's
+    /// seen by [`Access::refresh`]), so the fleet's copy is compared only then.
+    changes: AtomicU64,
 }
 
 /// A presented credential the hub does not know (or no longer: revoked, expired).
@@ -177,6 +197,8 @@ impl Access {
             hasher: hasher::Hasher::spawn(),
             streams: Streams::default(),
             used: Mutex::new(Vec::new()),
+            mirror: OnceLock::new(),
+            changes: AtomicU64::new(0),
         });
         spawn_ticks(Arc::downgrade(&access));
         Ok(access)
@@ -186,6 +208,12 @@ impl Access {
     /// public and read-only.
     pub fn check_start(&self, listen: std::net::SocketAddr) -> Result<(), String> {
         if self.settings.loopback || self.settings.public_read_only || self.book().has_users() {
+            return Ok(());
+        }
+        if self.settings.fleet {
+            tracing::info!(
+                "no users here yet: they come from the fleet's copy in redis; nothing is served without one"
+            );
             return Ok(());
         }
         let data = self.settings.dir.as_ref().map_or_else(|| "DIR".to_owned(), |d| d.display().to_string());
@@ -230,6 +258,54 @@ impl Access {
             return Ok(self.open_grant_for(headers));
         }
         Err(Unrecognised)
+    }
+
+    /// [`Access::recognise`], after reading the fleet's copy at once (bounded by
+    /// [`FLEET_WAIT`]) when the request presents a secret this hub does not know:
+    /// one made on another hub a moment ago.
+    pub async fn recognise_in_fleet(&self, headers: &HeaderMap) -> Result<Option<Grant>, Unrecognised> {
+        if let (Some(mirror), Some(presented)) = (self.mirror.get(), credential::presented(headers)) {
+            let digest = secret::digest(presented.secret);
+            let agent = !presented.cookie && self.agent_flags.accepts(presented.secret);
+            if !agent && self.book().grant(&digest, now(), presented.cookie).is_none() {
+                mirror.sync(FLEET_WAIT).await;
+            }
+        }
+        self.recognise(headers)
+    }
+
+    /// Shares the access records with the fleet: the task that keeps the copy
+    /// (`crate::redis::access`) calls this once and drives the link it returns.
+    pub fn share_with_fleet(&self) -> Arc<Mirror> {
+        Arc::clone(self.mirror.get_or_init(|| Arc::new(Mirror::default())))
+    }
+
+    /// How many changes the access file has seen (compare two readings).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
+    /// Every record of the access file, as the fleet shares them.
+    pub fn ledger(&self) -> Result<Records, AccessError> {
+        self.refresh();
+        self.with_db(|db| db.ledger())
+    }
+
+    /// Writes what other hubs changed, then cuts the streams of whatever it ended.
+    pub fn apply_from_fleet(&self, records: &[(String, Record)]) -> Result<(), AccessError> {
+        self.with_db(|db| db.apply(records))?;
+        self.changed();
+        self.reload();
+        self.cut_dead();
+        Ok(())
+    }
+
+    /// Notes a change this hub made and asks the fleet's copy to take it.
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        if let Some(mirror) = self.mirror.get() {
+            mirror.nudge();
+        }
     }
 
     /// What a request without a credential may do: admin on a loopback hub without
@@ -284,6 +360,7 @@ impl Access {
         };
         self.with_db(|db| db.remove_session(id))?;
         self.forget(id);
+        self.changed();
         Ok(())
     }
 
@@ -295,6 +372,7 @@ impl Access {
         let digest = secret::digest(&secret);
         self.with_db(|db| db.put_token(&info, &digest))?;
         self.learn(Row { id: info.id.clone(), digest, what: RowKind::Token { role }, expires: None });
+        self.changed();
         Ok(Created { info, secret })
     }
 
@@ -309,6 +387,7 @@ impl Access {
             return Err(AccessError::NotFound(format!("no token {}", crate::quote::shown(id))));
         }
         self.forget(id);
+        self.changed();
         Ok(())
     }
 
@@ -332,6 +411,7 @@ impl Access {
             what: RowKind::Share { host: host.to_owned() },
             expires: Some(expires),
         });
+        self.changed();
         Ok(Created { info, secret })
     }
 
@@ -346,6 +426,7 @@ impl Access {
             return Err(AccessError::NotFound(format!("no share link {}", crate::quote::shown(id))));
         }
         self.forget(id);
+        self.changed();
         Ok(())
     }
 
@@ -369,6 +450,7 @@ impl Access {
         let info = UserInfo { name: name.to_owned(), role, created: now() };
         self.with_db(|db| db.put_user(name, role, &phc, info.created))?;
         self.reload();
+        self.changed();
         Ok(info)
     }
 
@@ -384,6 +466,7 @@ impl Access {
         self.with_db(|db| db.remove_user(name))?;
         self.reload();
         self.cut_dead();
+        self.changed();
         Ok(())
     }
 
@@ -424,6 +507,10 @@ impl Access {
         match db.version() {
             Ok(version) if version != *seen => {
                 *seen = version;
+                self.changes.fetch_add(1, Ordering::SeqCst);
+                if let Some(mirror) = self.mirror.get() {
+                    mirror.nudge();
+                }
                 match Book::load(db) {
                     Ok(book) => self.set_book(book),
                     Err(error) => tracing::warn!(%error, "cannot reread the access file; keeping what was read"),

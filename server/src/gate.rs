@@ -45,7 +45,7 @@ pub struct Gate {
 
 /// The check; see the module's documentation.
 pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
-    let mut grant = match gate.access.recognise(request.headers()) {
+    let mut grant = match gate.access.recognise_in_fleet(request.headers()).await {
         Ok(grant) => grant,
         Err(Unrecognised) if gate.need == Need::Public => None,
         Err(Unrecognised) => return unknown_credential(&gate).into_response(),

@@ -61,6 +61,7 @@ pub fn access(config: &Config, address: std::net::SocketAddr) -> std::io::Result
         public_read_only: config.public_read_only,
         session_ttl: config.session_ttl,
         agent_tokens: config.agent_tokens.clone(),
+        fleet: config.redis.url.is_some(),
     };
     let invalid = |text: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, text);
     let access = Access::open(settings).map_err(|e| invalid(e.to_string()))?;
@@ -200,6 +201,7 @@ pub async fn serve(
         if !config.no_local {
             redis.share_own(hub.clone());
         }
+        redis.share_access(state.access.clone());
         state.redis = Some(redis);
     }
     let fleet = state.fleet.clone();

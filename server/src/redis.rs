@@ -14,8 +14,10 @@
 //! hub at a time, the holder of a lease ([`lease`]), from one outbox the fleet
 //! shares ([`deliveries`]), with the rules and mutes made in the UI shared too
 //! ([`alert_rules`]). A host an admin removes is removed from every hub
-//! ([`forget`]).
+//! ([`forget`]). Users, sessions, API tokens and share links are the fleet's too
+//! ([`access`]).
 
+pub mod access;
 pub mod alert_rules;
 pub mod append;
 pub mod claim;
@@ -154,6 +156,12 @@ impl Redis {
     /// hubs, through the same claim and stream as an agent's host ([`own`]).
     pub fn share_own(&self, hub: Arc<crate::hub::Hub>) {
         tokio::spawn(own::run(Arc::clone(&self.shared), hub));
+    }
+
+    /// Shares `access`'s users, sessions, tokens and share links with the fleet
+    /// ([`access`]).
+    pub fn share_access(&self, access: Arc<crate::access::Access>) {
+        access::start(Arc::clone(&self.shared), access);
     }
 
     /// What pages are told of this hub's link to Redis (the `hub` stream message),

@@ -1,6 +1,7 @@
 //! Signing in: the rate limits first (per address, and per user name whatever the
 //! address), then the password check on the low-priority password thread (`hasher`),
-//! then a new session in the access file.
+//! then a new session in the access file (and, with `--redis`, in the fleet's copy
+//! before its secret is handed out).
 
 use std::net::IpAddr;
 
@@ -66,6 +67,12 @@ impl Access {
             what: RowKind::Session { user: name.clone() },
             expires: Some(expires),
         });
+        self.changed();
+        if let Some(mirror) = self.mirror.get() {
+            // The page may be moved to another hub at once: the session goes to the
+            // fleet's copy first (or, without Redis, stays here and goes when it returns).
+            mirror.sync(super::FLEET_WAIT).await;
+        }
         let grant = Grant {
             role,
             via: Via::Session,
