@@ -13,8 +13,10 @@
 //! once, and a secret this hub does not know is looked up there before it is refused.
 //!
 //! A hub listening on loopback with no users is open (everyone is an admin, as
-//! before there were users); one started with `--public-read-only` lets everyone
-//! read. Nothing else is served without a credential.
+//! before there were users); with `--redis`, only once it has read the fleet's
+//! copy and found no users there either ([`open`]). One started with
+//! `--public-read-only` lets everyone read. Nothing else is served without a
+//! credential.
 
 pub mod agent_tokens;
 pub mod book;
@@ -26,6 +28,7 @@ pub mod ledger;
 pub mod limiter;
 pub mod local;
 pub mod mirror;
+pub mod open;
 pub mod password;
 pub mod secret;
 mod sign_in;
@@ -132,7 +135,8 @@ pub struct Settings {
     /// `--agent-token`s.
     pub agent_tokens: Vec<String>,
     /// `--redis`: the users may come from the fleet's copy (until they do, a
-    /// non-loopback hub without users serves nothing without a credential).
+    /// non-loopback hub without users serves nothing without a credential, and a
+    /// loopback one is not open before it has read the copy).
     pub fleet: bool,
 }
 
@@ -274,6 +278,15 @@ impl Access {
         self.recognise(headers)
     }
 
+    /// With `--redis`, waits (at most [`FLEET_WAIT`], and only while Redis answers)
+    /// until a change just made is in the fleet's copy: a new token's or share
+    /// link's secret is handed out once every hub can check it.
+    pub async fn reach_fleet(&self) {
+        if let Some(mirror) = self.mirror.get() {
+            mirror.sync(FLEET_WAIT).await;
+        }
+    }
+
     /// Shares the access records with the fleet: the task that keeps the copy
     /// (`crate::redis::access`) calls this once and drives the link it returns.
     pub fn share_with_fleet(&self) -> Arc<Mirror> {
@@ -291,13 +304,41 @@ impl Access {
         self.with_db(|db| db.ledger())
     }
 
-    /// Writes what other hubs changed, then cuts the streams of whatever it ended.
+    /// Writes what other hubs changed (what still wins against the file as it is
+    /// now: `db::Db::apply`), then cuts the streams of whatever it ended.
     pub fn apply_from_fleet(&self, records: &[(String, Record)]) -> Result<(), AccessError> {
-        self.with_db(|db| db.apply(records))?;
+        let written = self.with_db(|db| db.apply(records))?;
+        if written.is_empty() {
+            return Ok(());
+        }
         self.changed();
         self.reload();
         self.cut_dead();
         Ok(())
+    }
+
+    /// Whether this hub keeps an access file (else it only reads the fleet's copy,
+    /// to know whether the fleet has users).
+    pub fn keeps_file(&self) -> bool {
+        self.lock_db().is_some()
+    }
+
+    /// What this hub knows of the fleet's users.
+    fn fleet(&self) -> open::Fleet {
+        if !self.settings.fleet {
+            return open::Fleet::Alone;
+        }
+        match self.mirror.get().and_then(|mirror| mirror.fleet_users()) {
+            Some(users) => open::Fleet::Read { users },
+            None => open::Fleet::Unread,
+        }
+    }
+
+    /// Whether a request without a credential is refused only because this hub
+    /// has not yet read the fleet's copy (then the refusal says so).
+    pub fn waits_for_fleet(&self) -> bool {
+        !self.settings.public_read_only
+            && open::opening(self.settings.loopback, self.has_users(), self.fleet()) == open::Opening::Waiting
     }
 
     /// Notes a change this hub made and asks the fleet's copy to take it.
@@ -320,9 +361,11 @@ impl Access {
     }
 
     /// What anyone may do without a credential: admin on a loopback hub without
-    /// users, read with `--public-read-only`, else nothing.
+    /// users (with `--redis`, in the whole fleet: [`open`]), read with
+    /// `--public-read-only`, else nothing.
     pub fn open_grant(&self) -> Option<Grant> {
-        let role = if self.settings.loopback && !self.book().has_users() {
+        let opening = open::opening(self.settings.loopback, self.book().has_users(), self.fleet());
+        let role = if opening == open::Opening::Open {
             Role::Admin
         } else if self.settings.public_read_only {
             Role::Viewer
@@ -358,8 +401,8 @@ impl Access {
         let Some(id) = grant.id.as_deref().filter(|_| grant.via == Via::Session) else {
             return Ok(());
         };
-        self.with_db(|db| db.remove_session(id))?;
-        self.forget(id);
+        self.change(|db| db.remove_session(id), |book, ()| Some(book.without(id)))?;
+        self.streams.cut(id);
         self.changed();
         Ok(())
     }
@@ -370,8 +413,8 @@ impl Access {
         let secret = secret::new(secret::Kind::Token)?;
         let info = TokenInfo { id: secret::new_id()?, role, label, created: now(), last_used: None };
         let digest = secret::digest(&secret);
-        self.with_db(|db| db.put_token(&info, &digest))?;
-        self.learn(Row { id: info.id.clone(), digest, what: RowKind::Token { role }, expires: None });
+        let row = Row { id: info.id.clone(), digest, what: RowKind::Token { role }, expires: None };
+        self.change(|db| db.put_token(&info, &digest), |book, ()| Some(book.with(row)))?;
         self.changed();
         Ok(Created { info, secret })
     }
@@ -383,10 +426,10 @@ impl Access {
 
     /// Revokes a token, cutting its streams.
     pub fn revoke_token(&self, id: &str) -> Result<(), AccessError> {
-        if !self.with_db(|db| db.remove_token(id))? {
+        if !self.change(|db| db.remove_token(id), |book, removed| removed.then(|| book.without(id)))? {
             return Err(AccessError::NotFound(format!("no token {}", crate::quote::shown(id))));
         }
-        self.forget(id);
+        self.streams.cut(id);
         self.changed();
         Ok(())
     }
@@ -404,13 +447,9 @@ impl Access {
         let expires = created.saturating_add(u64::try_from(expires_in.as_millis()).unwrap_or(u64::MAX));
         let info = ShareInfo { id: secret::new_id()?, host: host.to_owned(), label, created, expires };
         let digest = secret::digest(&secret);
-        self.with_db(|db| db.put_share(&info, &digest))?;
-        self.learn(Row {
-            id: info.id.clone(),
-            digest,
-            what: RowKind::Share { host: host.to_owned() },
-            expires: Some(expires),
-        });
+        let row =
+            Row { id: info.id.clone(), digest, what: RowKind::Share { host: host.to_owned() }, expires: Some(expires) };
+        self.change(|db| db.put_share(&info, &digest), |book, ()| Some(book.with(row)))?;
         self.changed();
         Ok(Created { info, secret })
     }
@@ -422,10 +461,10 @@ impl Access {
 
     /// Revokes a share link, cutting every page that uses it.
     pub fn revoke_share(&self, id: &str) -> Result<(), AccessError> {
-        if !self.with_db(|db| db.remove_share(id))? {
+        if !self.change(|db| db.remove_share(id), |book, removed| removed.then(|| book.without(id)))? {
             return Err(AccessError::NotFound(format!("no share link {}", crate::quote::shown(id))));
         }
-        self.forget(id);
+        self.streams.cut(id);
         self.changed();
         Ok(())
     }
@@ -478,15 +517,24 @@ impl Access {
         *self.book.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(book);
     }
 
-    fn learn(&self, row: Row) {
-        let book = self.book().with(row);
-        self.set_book(book);
-    }
-
-    fn forget(&self, id: &str) {
-        let book = self.book().without(id);
-        self.set_book(book);
-        self.streams.cut(id);
+    /// Writes the access file and edits the book (`edit`: the book after the write,
+    /// or none to keep it) under the file's lock, which every reload holds from
+    /// reading the file to replacing the book: a reload that read the file before
+    /// this write can never replace the book after it (a revocation undone in
+    /// memory, a new session forgotten).
+    fn change<T>(
+        &self,
+        write: impl FnOnce(&Db) -> Result<T, AccessError>,
+        edit: impl FnOnce(&Book, &T) -> Option<Book>,
+    ) -> Result<T, AccessError> {
+        let guard = self.lock_db();
+        let Some((db, _)) = guard.as_ref() else { return Err(AccessError::NoFile) };
+        let written = write(db)?;
+        let mut book = self.book.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(next) = edit(&book, &written) {
+            *book = Arc::new(next);
+        }
+        Ok(written)
     }
 
     fn lock_db(&self) -> MutexGuard<'_, Option<(Db, i64)>> {
@@ -624,3 +672,6 @@ fn checked_label(label: &str) -> Result<String, AccessError> {
     }
     Ok(label.to_owned())
 }
+
+#[cfg(test)]
+mod tests;

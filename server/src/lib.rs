@@ -48,6 +48,10 @@ use state::AppState;
 /// How long the server waits for the first sample before accepting connections.
 const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
 
+/// How long a `--redis` hub waits at start for its first read of the fleet's
+/// users before it serves anyway.
+const FLEET_FIRST_READ: Duration = Duration::from_secs(2);
+
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 
@@ -201,7 +205,17 @@ pub async fn serve(
         if !config.no_local {
             redis.share_own(hub.clone());
         }
-        redis.share_access(state.access.clone());
+        let mirror = redis.share_access(state.access.clone());
+        // A loopback hub without users is open only once it knows the fleet has
+        // none either (`access::open`): read the fleet's copy before serving, so a
+        // hub whose Redis answers starts as it will stay.
+        if !mirror.first_read(FLEET_FIRST_READ).await && !state.access.has_users() {
+            tracing::warn!(
+                "access: redis did not answer within {} s; until it does, this hub (no users of its own) refuses \
+                 what needs sign-in and says it waits for redis",
+                FLEET_FIRST_READ.as_secs()
+            );
+        }
         state.redis = Some(redis);
     }
     let fleet = state.fleet.clone();

@@ -160,8 +160,8 @@ impl Redis {
 
     /// Shares `access`'s users, sessions, tokens and share links with the fleet
     /// ([`access`]).
-    pub fn share_access(&self, access: Arc<crate::access::Access>) {
-        access::start(Arc::clone(&self.shared), access);
+    pub fn share_access(&self, access: Arc<crate::access::Access>) -> Arc<crate::access::mirror::Mirror> {
+        access::start(Arc::clone(&self.shared), access)
     }
 
     /// What pages are told of this hub's link to Redis (the `hub` stream message),

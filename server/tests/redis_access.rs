@@ -6,6 +6,11 @@
 //! opens its host on B; a user added on A signs in on B, and removed on B is
 //! signed out on A; a Redis restarted empty
 //! is given the records back, and a revocation made while it was away holds.
+//!
+//! A token made on a hub while that hub is applying another hub's change reaches
+//! the fleet all the same. A loopback hub without users is open only once it has
+//! read the fleet's copy and found no users there: until Redis answers it says
+//! sign-in waits for it, and once any hub has a user it is closed.
 
 #[path = "agent/procs.rs"]
 mod procs;
@@ -179,4 +184,102 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
             assert!(!log.contains(secret.as_str()), "a secret in a log");
         }
     }
+}
+
+async fn anonymous(hub: &Hub, path: &str) -> (StatusCode, Value) {
+    let response = Client::new().get(format!("{}{path}", hub.url())).send().await.expect("response");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_token_made_while_the_hub_applies_another_hubs_change_reaches_the_fleet() {
+    let redis = Redis::start().await;
+    let (data_a, data_b) = (DataDir::new(), DataDir::new());
+    let dir_a = data_a.0.to_str().expect("utf-8 path");
+    command(&["user", "add", "ann", "--role", "admin", "--data", dir_a], &format!("{PASSWORD}\n")).await;
+    let a = hub(&redis, &data_a, "hub-a").await;
+    let b = hub(&redis, &data_b, "hub-b").await;
+    let admin = sign_in(&a, "ann").await.expect("signed in on A");
+    let create = |hub: &Hub| {
+        let request = Client::new().post(format!("{}/api/v1/tokens", hub.url())).bearer_auth(&admin);
+        async move {
+            let response = request.json(&json!({"role": "viewer"})).send().await.expect("a token");
+            assert_eq!(response.status(), StatusCode::CREATED);
+            let made: Value = response.json().await.expect("json");
+            let field = |name: &str| made[name].as_str().expect("a field").to_owned();
+            (field("id"), field("secret"))
+        }
+    };
+    let mut redis_conn = ::redis::Client::open(redis.url())
+        .expect("a url")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis answers");
+    // Each time: B makes tokens (and they reach Redis); A is shown the last (so A
+    // reads the fleet's copy and applies them at once) and, a few ms into that
+    // round, makes one of its own. Then the fleet is left alone: A's token must
+    // reach B without anything else moving Redis.
+    for round in 0..30u64 {
+        let mut from_b = (String::new(), String::new());
+        for _ in 0..20 {
+            from_b = create(&b).await;
+        }
+        let key = format!("token:{}", from_b.0);
+        eventually("B's tokens reach Redis", async || {
+            ::redis::cmd("HEXISTS")
+                .arg("pulse:access:records")
+                .arg(&key)
+                .query_async::<bool>(&mut redis_conn)
+                .await
+                .expect("HEXISTS")
+        })
+        .await;
+        let (shown, (_, from_a)) = tokio::join!(call(&a, Method::GET, "/api/v1/hosts", &from_b.1, None), async {
+            tokio::time::sleep(Duration::from_micros(700 * (round % 12))).await;
+            create(&a).await
+        });
+        assert_eq!(shown.0, StatusCode::OK, "round {round}: A takes B's new token");
+        eventually(&format!("round {round}: B takes the token A made meanwhile"), async || {
+            call(&b, Method::GET, "/api/v1/hosts", &from_a, None).await.0 == StatusCode::OK
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_loopback_hub_without_users_is_open_only_once_it_knows_the_fleet_has_none() {
+    let mut redis = Redis::start().await;
+    // Redis away at start: a hub without users is closed and says why.
+    redis.kill().await;
+    let data_c = DataDir::new();
+    let c = hub(&redis, &data_c, "hub-c").await;
+    let (status, body) = anonymous(&c, "/api/v1/hosts").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body["detail"].as_str().is_some_and(|e| e.contains("waits for redis")), "{body}");
+    // Redis back, and empty: no user anywhere, so C opens.
+    redis.restart().await;
+    eventually("C opens once it has read an empty fleet", async || {
+        anonymous(&c, "/api/v1/hosts").await.0 == StatusCode::OK
+    })
+    .await;
+
+    // A hub with a user joins: the fleet has one now, so C closes, and a new hub
+    // without users of its own is never open (it reads the fleet before serving).
+    let data_a = DataDir::new();
+    let dir_a = data_a.0.to_str().expect("utf-8 path");
+    command(&["user", "add", "ann", "--role", "admin", "--data", dir_a], &format!("{PASSWORD}\n")).await;
+    let a = hub(&redis, &data_a, "hub-a").await;
+    let data_b = DataDir::new();
+    let b = hub(&redis, &data_b, "hub-b").await;
+    let (status, body) = anonymous(&b, "/api/v1/hosts").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "B is closed from its first request: {body}");
+    eventually("C closes once the fleet has a user", async || {
+        anonymous(&c, "/api/v1/hosts").await.0 == StatusCode::UNAUTHORIZED
+    })
+    .await;
+    let session = sign_in(&b, "ann").await.expect("A's user signs in on B");
+    let (status, _) = call(&c, Method::GET, "/api/v1/hosts", &session, None).await;
+    assert_eq!(status, StatusCode::OK);
+    drop(a);
 }

@@ -5,8 +5,16 @@
 //! expired anyway (tokens and users: for good). Pure: the records and [`merge`],
 //! which says which side of two copies is newer, record by record: the later `at`
 //! wins and, at the same `at`, the tombstone does, so a revocation is never undone
-//! by a copy made before it. Secrets are never here: only their SHA-256 digests and
-//! the users' argon2id hashes.
+//! by a copy made before it. A session made before its user last changed (a new
+//! password or role, or removal) is ended, whichever side it comes from: a
+//! password reset on one hub ends the sessions another hub made meanwhile with the
+//! old one. Secrets are never here: only their SHA-256 digests and the users'
+//! argon2id hashes.
+//!
+//! The same merge both decides a round (the access file against Redis) and guards
+//! the write that ends it (`db::Db::apply` merges what it is given against the file
+//! as it is then, so a change made here during the round is never overwritten by
+//! an older one from the fleet).
 
 use std::collections::BTreeMap;
 
@@ -108,22 +116,54 @@ impl Record {
 }
 
 /// Compares `here` (the access file) with `there` (Redis) at `now`: what to push
-/// and what to apply. Ended records go nowhere.
+/// and what to apply. For each key the newer copy wins ([`Record::newer_than`]);
+/// a session whose user's winning record changed after it was made becomes a
+/// tombstone ([`outlived`]). Ended records go nowhere.
 pub fn merge(here: &Records, there: &Records, now: u64) -> Plan {
-    let mut plan = Plan::default();
-    for (key, mine) in here.iter().filter(|(_, record)| !record.ended(now)) {
-        match there.get(key) {
-            Some(theirs) if !mine.newer_than(theirs) => {}
-            _ => plan.push.push((key.clone(), mine.clone())),
+    let mut best = here.clone();
+    for (key, theirs) in there {
+        if best.get(key).is_none_or(|mine| theirs.newer_than(mine)) {
+            best.insert(key.clone(), theirs.clone());
         }
     }
-    for (key, theirs) in there.iter().filter(|(_, record)| !record.ended(now)) {
-        match here.get(key) {
-            Some(mine) if !theirs.newer_than(mine) => {}
-            _ => plan.apply.push((key.clone(), theirs.clone())),
+    let ended: Vec<(String, Record)> =
+        best.iter().filter_map(|(key, record)| Some((key.clone(), outlived(record, &best)?))).collect();
+    best.extend(ended);
+    let mut plan = Plan::default();
+    for (key, record) in best.into_iter().filter(|(_, record)| !record.ended(now)) {
+        let push = there.get(&key).is_none_or(|theirs| record.newer_than(theirs));
+        let apply = here.get(&key).is_none_or(|mine| record.newer_than(mine));
+        match (push, apply) {
+            (true, true) => {
+                plan.push.push((key.clone(), record.clone()));
+                plan.apply.push((key, record));
+            }
+            (true, false) => plan.push.push((key, record)),
+            (false, true) => plan.apply.push((key, record)),
+            (false, false) => {}
         }
     }
     plan
+}
+
+/// The tombstone that ends `record` if it is a live session whose user's record
+/// in `all` changed after the session was made (a new password or role, or the
+/// user's removal): dated at that change, kept until the session would have
+/// expired. None for anything else.
+pub fn outlived(record: &Record, all: &Records) -> Option<Record> {
+    let Some(Body::Session { user, created, expires, .. }) = &record.body else { return None };
+    let user = all.get(&format!("user:{user}"))?;
+    (user.at > *created && !record.gone).then(|| Record {
+        at: user.at.max(record.at + 1),
+        gone: true,
+        until: Some(*expires),
+        body: None,
+    })
+}
+
+/// Whether `records` hold a live user.
+pub fn has_users(records: &Records) -> bool {
+    records.values().any(|record| matches!(record.body, Some(Body::User { .. })) && !record.gone)
 }
 
 /// A digest as hex.
@@ -185,6 +225,111 @@ mod tests {
             let plan = merge(&records(here), &records(there), 10);
             assert_eq!(keys(&plan.push), pushed, "case {i}");
             assert_eq!(keys(&plan.apply), applied, "case {i}");
+        }
+    }
+
+    fn user(at: u64) -> Record {
+        Record {
+            at,
+            gone: false,
+            until: None,
+            body: Some(Body::User { role: Role::Admin, phc: format!("$v{at}"), created: 1 }),
+        }
+    }
+
+    fn session(created: u64) -> Record {
+        let body = Body::Session { digest: hex(&[created as u8; 32]), user: "ann".into(), created, expires: 100 };
+        Record { at: created, gone: false, until: Some(100), body: Some(body) }
+    }
+
+    /// A tombstone for a session dated `at`, as [`outlived`] makes it.
+    fn ended(at: u64) -> Record {
+        gone(at, Some(100))
+    }
+
+    /// One case: the file's records, Redis's, then what is pushed and applied.
+    type Full<'a> =
+        (&'a [(&'a str, Record)], &'a [(&'a str, Record)], &'a [(&'a str, Record)], &'a [(&'a str, Record)]);
+
+    #[test]
+    fn a_session_made_before_its_user_changed_ends_on_both_sides() {
+        // (here, there, pushed, applied)
+        let cases: [Full; 7] = [
+            // Ann's password was reset here at 20; Redis brings a session another hub
+            // made at 15 with the old one: it ends here and there.
+            (
+                &[("user:ann", user(20))],
+                &[("user:ann", user(5)), ("session:s", session(15))],
+                &[("session:s", ended(20)), ("user:ann", user(20))],
+                &[("session:s", ended(20))],
+            ),
+            // The reset came from the fleet; the session was made here meanwhile.
+            (
+                &[("user:ann", user(5)), ("session:s", session(15))],
+                &[("user:ann", user(20))],
+                &[("session:s", ended(20))],
+                &[("session:s", ended(20)), ("user:ann", user(20))],
+            ),
+            // A session made after the reset (with the new password) lives on.
+            (
+                &[("user:ann", user(20)), ("session:s", session(25))],
+                &[("user:ann", user(20))],
+                &[("session:s", session(25))],
+                &[],
+            ),
+            // Made in the same ms as the change: not before it.
+            (
+                &[("user:ann", user(20)), ("session:s", session(20))],
+                &[],
+                &[("session:s", session(20)), ("user:ann", user(20))],
+                &[],
+            ),
+            // A user removed on one side ends the other side's sessions.
+            (
+                &[("user:ann", gone(30, None))],
+                &[("user:ann", user(20)), ("session:s", session(25))],
+                &[("session:s", ended(30)), ("user:ann", gone(30, None))],
+                &[("session:s", ended(30))],
+            ),
+            // Both sides already hold the tombstone: nothing to do.
+            (
+                &[("user:ann", user(20)), ("session:s", ended(20))],
+                &[("user:ann", user(20)), ("session:s", ended(20))],
+                &[],
+                &[],
+            ),
+            // A session whose user neither side knows is left as it is.
+            (&[("session:s", session(15))], &[], &[("session:s", session(15))], &[]),
+        ];
+        for (i, (here, there, pushed, applied)) in cases.into_iter().enumerate() {
+            let plan = merge(&records(here), &records(there), 50);
+            let want = |items: &[(&str, Record)]| -> Vec<(String, Record)> {
+                items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
+            };
+            assert_eq!(plan.push, want(pushed), "case {i}: pushed");
+            assert_eq!(plan.apply, want(applied), "case {i}: applied");
+        }
+    }
+
+    #[test]
+    fn an_older_copy_never_replaces_what_the_file_holds_now() {
+        // What `Db::apply` writes: the merge of what it is given against the file
+        // as it is at that moment. (current, incoming, written)
+        let cases: [Case; 5] = [
+            // Ann's password changed here (20) while an older copy (15) was on its way.
+            (&[("user:ann", user(20))], &[("user:ann", user(15))], &[], &[]),
+            // Revoked here while the round that read the token was running.
+            (&[("token:a", gone(9, None))], &[("token:a", live(5))], &[], &[]),
+            // A newer change from the fleet is written.
+            (&[("user:ann", user(15))], &[("user:ann", user(20))], &[], &["user:ann"]),
+            (&[], &[("token:a", live(5))], &[], &["token:a"]),
+            // A session made with a password since changed here is written as ended.
+            (&[("user:ann", user(20))], &[("session:s", session(15))], &[], &["session:s"]),
+        ];
+        for (i, (current, incoming, _, written)) in cases.into_iter().enumerate() {
+            let plan = merge(&records(current), &records(incoming), 50);
+            assert_eq!(keys(&plan.apply), written, "case {i}");
+            assert!(plan.apply.iter().all(|(key, record)| key != "session:s" || record.gone), "case {i}");
         }
     }
 

@@ -60,19 +60,12 @@ impl Access {
         let id = secret::new_id()?;
         let now = now_ms();
         let expires = now.saturating_add(u64::try_from(self.settings.session_ttl.as_millis()).unwrap_or(u64::MAX));
-        self.with_db(|db| db.put_session(&id, &digest, &name, now, expires))?;
-        self.learn(Row {
-            id: id.clone(),
-            digest,
-            what: RowKind::Session { user: name.clone() },
-            expires: Some(expires),
-        });
+        let row = Row { id: id.clone(), digest, what: RowKind::Session { user: name.clone() }, expires: Some(expires) };
+        self.change(|db| db.put_session(&id, &digest, &name, now, expires), |book, ()| Some(book.with(row)))?;
         self.changed();
-        if let Some(mirror) = self.mirror.get() {
-            // The page may be moved to another hub at once: the session goes to the
-            // fleet's copy first (or, without Redis, stays here and goes when it returns).
-            mirror.sync(super::FLEET_WAIT).await;
-        }
+        // The page may be moved to another hub at once: the session goes to the
+        // fleet's copy first (or, without Redis, stays here and goes when it returns).
+        self.reach_fleet().await;
         let grant = Grant {
             role,
             via: Via::Session,

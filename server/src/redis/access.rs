@@ -13,6 +13,12 @@
 //! command never waits on Redis): a removal is a tombstone, newer than the record,
 //! so no hub's older copy brings a revoked credential back. A Redis that holds no
 //! revision (new, or restarted without its data) is given every hub's records.
+//!
+//! A round compares the file only when either side changed since the last
+//! comparison; "the file changed" is read before the file is (a change made while
+//! the round runs is compared by the next). Each round that reaches Redis also
+//! tells the access state whether the fleet has users (`access::open`); a hub
+//! without an access file only reads, for that.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +28,7 @@ use ::redis::{Script, Value};
 
 use super::keys::{self, text};
 use super::Shared;
-use crate::access::ledger::{merge, Record, Records};
+use crate::access::ledger::{has_users, merge, Record, Records};
 use crate::access::mirror::Mirror;
 use crate::access::{now, Access};
 
@@ -88,14 +94,18 @@ end
 return dropped
 ";
 
-/// Starts keeping `access`'s records and the fleet's in step.
-pub fn start(shared: Arc<Shared>, access: Arc<Access>) {
-    if let Err(crate::access::AccessError::NoFile) = access.ledger() {
-        tracing::warn!("access: this hub keeps no access file (--no-store without --data), so it shares no users");
-        return;
+/// Starts keeping `access`'s records and the fleet's in step; the link whose
+/// [`Mirror::first_read`] says when the fleet's copy was first read.
+pub fn start(shared: Arc<Shared>, access: Arc<Access>) -> Arc<Mirror> {
+    if !access.keeps_file() {
+        tracing::warn!(
+            "access: this hub keeps no access file (--no-store without --data), so it shares no users; it reads \
+             the fleet's only to know whether there are any"
+        );
     }
     let mirror = access.share_with_fleet();
-    tokio::spawn(run(shared, access, mirror));
+    tokio::spawn(run(shared, access, Arc::clone(&mirror)));
+    mirror
 }
 
 /// What the task remembers between rounds.
@@ -128,13 +138,13 @@ async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
     while !task.shared.stopping() {
         let covered = mirror.next_round(POLL).await;
         let result = task.round().await;
-        mirror.finished(covered, result.is_ok());
+        mirror.finished(covered, result.as_ref().ok().copied());
         match result {
-            Ok(()) if down => {
+            Ok(_) if down => {
                 down = false;
                 tracing::info!("access: users, sessions, tokens and share links are shared through redis again");
             }
-            Ok(()) => {}
+            Ok(_) => {}
             Err(error) if !down => {
                 down = true;
                 task.conn = None;
@@ -150,8 +160,8 @@ async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
 
 impl Task {
     /// One look at the revision; a read when it moved, a comparison when either
-    /// side changed.
-    async fn round(&mut self) -> Result<(), RoundError> {
+    /// side changed. Whether the fleet has users.
+    async fn round(&mut self) -> Result<bool, RoundError> {
         let mut conn = match self.conn.clone() {
             Some(conn) => conn,
             None => {
@@ -161,6 +171,13 @@ impl Task {
             }
         };
         let rev: Option<u64> = ::redis::cmd("GET").arg(keys::ACCESS_REV).query_async(&mut conn).await?;
+        if !self.access.keeps_file() {
+            if rev.is_some() && rev != self.seen {
+                self.read(&mut conn).await?;
+            }
+            return Ok(has_users(&self.there));
+        }
+        // Read before the file is: a change made from here on is compared next round.
         let changes = self.access.changes();
         let mut moved = false;
         if rev.is_none() {
@@ -175,9 +192,9 @@ impl Task {
             moved = true;
         }
         if !moved && self.compared == Some(changes) {
-            return self.prune(&mut conn).await;
+            self.prune(&mut conn).await?;
+            return Ok(has_users(&self.there));
         }
-        self.compared = Some(changes);
         let here = self.access.ledger()?;
         let plan = merge(&here, &self.there, now());
         if !plan.push.is_empty() {
@@ -186,9 +203,13 @@ impl Task {
         if !plan.apply.is_empty() {
             tracing::debug!(records = plan.apply.len(), "access: applying what other hubs changed");
             self.access.apply_from_fleet(&plan.apply)?;
-            self.compared = Some(self.access.changes());
         }
-        self.prune(&mut conn).await
+        // Not the count after the apply: a change made here since `changes` was
+        // read is not in `here`, and taking it as compared would keep it from the
+        // fleet until another hub changed something.
+        self.compared = Some(changes);
+        self.prune(&mut conn).await?;
+        Ok(has_users(&self.there) || has_users(&here))
     }
 
     /// Writes `records` (`seed`: also into a Redis without a revision). The

@@ -4,10 +4,10 @@
 
 use pulse_protocol::access::Role;
 use pulse_protocol::WireName;
-use rusqlite::params;
+use rusqlite::{params, Transaction, TransactionBehavior};
 
 use super::{digest, ms, Db};
-use crate::access::ledger::{hex, unhex, Body, Record, Records};
+use crate::access::ledger::{hex, merge, unhex, Body, Record, Records};
 use crate::access::AccessError;
 
 /// Keeps the later of a stamp already there and a new one, one ms past the old
@@ -101,11 +101,22 @@ impl Db {
         Ok(out)
     }
 
-    /// Writes records another hub made newer, in one transaction.
-    pub fn apply(&self, records: &[(String, Record)]) -> Result<(), AccessError> {
+    /// Writes records another hub made newer, in one transaction that first reads
+    /// the file as it is now and writes only what wins against it
+    /// ([`merge`]): a change made here since the caller read the file (a password
+    /// reset, a revocation) is never replaced by an older copy, and a session made
+    /// before its user's latest change is written as ended. The records written.
+    pub fn apply(&self, records: &[(String, Record)]) -> Result<Vec<(String, Record)>, AccessError> {
         let e = |error| self.sql(error);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(e)?;
+        let mut incoming = Records::new();
         for (key, record) in records {
+            if incoming.get(key).is_none_or(|kept| record.newer_than(kept)) {
+                incoming.insert(key.clone(), record.clone());
+            }
+        }
+        let written = merge(&self.ledger()?, &incoming, crate::access::now()).apply;
+        for (key, record) in &written {
             let Some((kind, id)) = key.split_once(':') else { continue };
             match &record.body {
                 _ if record.gone => {
@@ -170,7 +181,8 @@ impl Db {
                 None => {}
             }
         }
-        tx.commit().map_err(e)
+        tx.commit().map_err(e)?;
+        Ok(written)
     }
 
     /// Notes that `key` changed at `now` (`gone`: removed, its tombstone kept until
@@ -225,6 +237,49 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pulse-access-ledger-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         Db::open(&dir).unwrap()
+    }
+
+    fn phc_of(db: &Db, name: &str) -> Option<String> {
+        db.users().unwrap().into_iter().find(|(info, _)| info.name == name).map(|(_, phc)| phc)
+    }
+
+    #[test]
+    fn an_older_copy_from_the_fleet_never_replaces_a_newer_change_made_here() {
+        let a = db("older");
+        let far = 9_999_999_999_999;
+        // What a round read from the fleet before this hub changed anything.
+        let old_user = Record {
+            at: 10,
+            gone: false,
+            until: None,
+            body: Some(Body::User { role: Role::Admin, phc: "$old".into(), created: 1 }),
+        };
+        let token =
+            TokenInfo { id: "t1".into(), role: Role::Viewer, label: String::new(), created: 3, last_used: None };
+        let token_record = a.ledger().unwrap().remove("token:t1");
+        assert!(token_record.is_none());
+        // Meanwhile, here: a password reset (later) and a revocation.
+        a.put_user("ann", Role::Admin, "$new", 20).unwrap();
+        a.put_token(&token, &[2; 32]).unwrap();
+        let live_token = a.ledger().unwrap()["token:t1"].clone();
+        assert!(a.remove_token("t1").unwrap());
+        // The round's write lands now, with its older copies.
+        let written = a.apply(&[("user:ann".into(), old_user), ("token:t1".into(), live_token)]).unwrap();
+        assert!(written.is_empty(), "{written:?}");
+        assert_eq!(phc_of(&a, "ann").as_deref(), Some("$new"), "the newer password stays");
+        assert!(a.rows().unwrap().is_empty(), "the revoked token stays revoked");
+
+        // A session another hub made with the old password (before the reset here)
+        // is written as ended; one made after it lives.
+        let session = |id: &str, created: u64| {
+            let body = Body::Session { digest: hex(&[created as u8; 32]), user: "ann".into(), created, expires: far };
+            (format!("session:{id}"), Record { at: created, gone: false, until: Some(far), body: Some(body) })
+        };
+        a.apply(&[session("before", 15), session("after", 25)]).unwrap();
+        let ledger = a.ledger().unwrap();
+        assert!(ledger["session:before"].gone, "{:?}", ledger["session:before"]);
+        assert!(!ledger["session:after"].gone);
+        assert_eq!(a.rows().unwrap().len(), 1);
     }
 
     #[test]
