@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { Nginx } from '../lib/nginx.mjs';
 import { Redis } from '../lib/redis.mjs';
 import { PulseServer } from '../lib/server.mjs';
-import { startAgent, stopAgent } from '../lib/cli.mjs';
+import { startAgent, stopBalanced } from '../lib/cli.mjs';
 import { launchBrowser, openLive, pulseState, seqProblems, waitFrames } from '../lib/browser.mjs';
 
 const TOKEN = 'scale-out-token';
@@ -34,13 +34,7 @@ before(async () => {
   proxy = await Nginx.balance(hubs.map((hub) => hub.address));
 });
 
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-  await stopAgent(agent);
-  await Promise.all(hubs.map((hub) => hub.stop('SIGKILL')));
-  await redis?.stop();
-});
+after(() => stopBalanced({ browser, proxy, agent, hubs, redis }));
 
 /** Waits (polling each 100 ms, at most 15 s) until every hub lists host `id` as up. */
 async function upEverywhere(id) {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Nginx } from '../lib/nginx.mjs';
 import { Redis } from '../lib/redis.mjs';
 import { PulseServer } from '../lib/server.mjs';
-import { cli, startAgent, stopAgent } from '../lib/cli.mjs';
+import { cli, startAgent, stopBalanced } from '../lib/cli.mjs';
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
 
 const TOKEN = 'shared-access-token';
@@ -43,11 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-  await stopAgent(agent);
-  await Promise.all(hubs.map((hub) => hub.stop('SIGKILL')));
-  await redis?.stop();
+  await stopBalanced({ browser, proxy, agent, hubs, redis });
   if (data) await fs.rm(data, { recursive: true, force: true });
 });
 
