@@ -56,8 +56,9 @@ async function signInOn(hub) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: ADMIN.user, password: ADMIN.password }),
   });
-  assert.equal(response.status, 200, await response.text());
-  return (await response.json()).token;
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  return JSON.parse(text).token;
 }
 
 /** `fetch` on `hub` with `bearer`. */
@@ -125,8 +126,9 @@ test('a share link made and revoked on one hub is refused on another', async () 
   const [one, other] = hubs.filter(alive);
   const admin = await signInOn(one);
   const made = await call(one, 'POST', '/api/v1/shares', admin, { host: 'web', expires_in: 600 });
-  assert.equal(made.status, 201, await made.text());
-  const link = await made.json();
+  const text = await made.text();
+  assert.equal(made.status, 201, text);
+  const link = JSON.parse(text);
   assert.equal((await call(other, 'GET', '/api/v1/hosts', link.secret)).status, 200, 'the link opens on the other hub');
   const revoked = await call(one, 'DELETE', `/api/v1/shares/${link.id}`, admin);
   assert.ok(revoked.ok, `revoked: ${revoked.status}`);
