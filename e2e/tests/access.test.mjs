@@ -4,7 +4,6 @@
 // going live on every transport with the session's secret as a bearer.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,9 +11,9 @@ import path from 'node:path';
 
 import { Nginx } from '../lib/nginx.mjs';
 import { ROOT, PulseServer } from '../lib/server.mjs';
+import { cli } from '../lib/cli.mjs';
 import { launchBrowser, openPage, waitLive } from '../lib/browser.mjs';
 
-const BINARY = path.join(ROOT, 'target/release/pulse-server');
 const ADMIN = { user: 'ada', password: 'correct-horse-battery' };
 const VIEWER = { user: 'vic', password: 'staple-viewer-pass' };
 
@@ -23,14 +22,6 @@ let data;
 let server;
 let site;
 let siteDir;
-
-/** Runs `pulse-server ARGS` with `stdin`; resolves to its standard output. */
-function cli(args, stdin = '') {
-  return new Promise((resolve, reject) => {
-    const child = execFile(BINARY, args, (error, stdout, stderr) => (error ? reject(new Error(`${error}\n${stderr}`)) : resolve(stdout)));
-    child.stdin.end(stdin);
-  });
-}
 
 before(async () => {
   browser = await launchBrowser();

@@ -6,13 +6,11 @@
 // samples arrive.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 
 import { Nginx } from '../lib/nginx.mjs';
 import { Redis } from '../lib/redis.mjs';
-import { ROOT, PulseServer } from '../lib/server.mjs';
+import { PulseServer } from '../lib/server.mjs';
+import { startAgent, stopBalanced } from '../lib/cli.mjs';
 import { launchBrowser, openLive, pulseState, seqProblems, waitFrames } from '../lib/browser.mjs';
 
 const TOKEN = 'scale-out-token';
@@ -32,26 +30,11 @@ before(async () => {
       '--redis', redis.url],
   })));
   // The agent starts on the first hub and knows them all.
-  const hubArgs = hubs.flatMap((hub) => ['--hub', hub.url]);
-  agent = spawn(path.join(ROOT, 'target/release/pulse-server'),
-    ['agent', ...hubArgs, '--name', 'web', '--interval', `${INTERVAL_MS}ms`, '--token', TOKEN],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  agent.log = '';
-  agent.stderr.on('data', (chunk) => { agent.log += chunk; });
+  agent = startAgent(hubs, { name: 'web', interval: `${INTERVAL_MS}ms`, token: TOKEN });
   proxy = await Nginx.balance(hubs.map((hub) => hub.address));
 });
 
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-  if (agent && agent.exitCode === null) {
-    const exited = once(agent, 'exit');
-    agent.kill('SIGTERM');
-    await exited;
-  }
-  await Promise.all(hubs.map((hub) => hub.stop('SIGKILL')));
-  await redis?.stop();
-});
+after(() => stopBalanced({ browser, proxy, agent, hubs, redis }));
 
 /** Waits (polling each 100 ms, at most 15 s) until every hub lists host `id` as up. */
 async function upEverywhere(id) {

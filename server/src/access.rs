@@ -8,9 +8,15 @@
 //! streams each credential holds, cut when it ends. `crate::gate` asks it about
 //! every request.
 //!
+//! With `--redis`, the fleet's hubs share these records through Redis
+//! ([`ledger`], [`mirror`], `crate::redis::access`): a change made here is pushed at
+//! once, and a secret this hub does not know is looked up there before it is refused.
+//!
 //! A hub listening on loopback with no users is open (everyone is an admin, as
-//! before there were users); one started with `--public-read-only` lets everyone
-//! read. Nothing else is served without a credential.
+//! before there were users); with `--redis`, only once it has read the fleet's
+//! copy and found no users there either ([`open`]). One started with
+//! `--public-read-only` lets everyone read. Nothing else is served without a
+//! credential.
 
 pub mod agent_tokens;
 pub mod book;
@@ -18,8 +24,11 @@ pub mod credential;
 pub mod db;
 pub mod grant;
 mod hasher;
+pub mod ledger;
 pub mod limiter;
 pub mod local;
+pub mod mirror;
+pub mod open;
 pub mod password;
 pub mod secret;
 mod sign_in;
@@ -27,7 +36,8 @@ mod streams;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, Weak};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -38,7 +48,9 @@ use agent_tokens::AgentTokens;
 use book::Book;
 use db::{Db, Row, RowKind};
 use grant::Grant;
+use ledger::{Record, Records};
 use limiter::{Limiter, Rule};
+use mirror::Mirror;
 pub use sign_in::SignInError;
 use streams::Streams;
 
@@ -49,6 +61,9 @@ pub const PER_ADDRESS: Rule = Rule { burst: 10, refill_ms: 6_000 };
 /// Sign-in attempts for one user name, from anywhere: 5 at once, then one every
 /// 30 s (a success gives its attempt back).
 pub const PER_USER: Rule = Rule { burst: 5, refill_ms: 30_000 };
+/// How long a sign-in waits for its session to reach the fleet's copy, and a
+/// secret this hub does not know for the copy to be read, before going on without.
+pub const FLEET_WAIT: Duration = Duration::from_millis(1_000);
 /// Most keys each limiter remembers.
 const LIMITER_KEYS: usize = 100_000;
 
@@ -119,6 +134,10 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// `--agent-token`s.
     pub agent_tokens: Vec<String>,
+    /// `--redis`: the users may come from the fleet's copy (until they do, a
+    /// non-loopback hub without users serves nothing without a credential, and a
+    /// loopback one is not open before it has read the copy).
+    pub fleet: bool,
 }
 
 /// The hub's access state.
@@ -131,6 +150,11 @@ pub struct Access {
     hasher: hasher::Hasher,
     streams: Streams,
     used: Mutex<Vec<(String, u64)>>,
+    /// The fleet's copy, with `--redis`.
+    mirror: OnceLock<Arc<Mirror>>,
+    /// Raised by every change to the access file (this hub's, or another process's
+    /// seen by [`Access::refresh`]), so the fleet's copy is compared only then.
+    changes: AtomicU64,
 }
 
 /// A presented credential the hub does not know (or no longer: revoked, expired).
@@ -177,6 +201,8 @@ impl Access {
             hasher: hasher::Hasher::spawn(),
             streams: Streams::default(),
             used: Mutex::new(Vec::new()),
+            mirror: OnceLock::new(),
+            changes: AtomicU64::new(0),
         });
         spawn_ticks(Arc::downgrade(&access));
         Ok(access)
@@ -186,6 +212,12 @@ impl Access {
     /// public and read-only.
     pub fn check_start(&self, listen: std::net::SocketAddr) -> Result<(), String> {
         if self.settings.loopback || self.settings.public_read_only || self.book().has_users() {
+            return Ok(());
+        }
+        if self.settings.fleet {
+            tracing::info!(
+                "no users here yet: they come from the fleet's copy in redis; nothing is served without one"
+            );
             return Ok(());
         }
         let data = self.settings.dir.as_ref().map_or_else(|| "DIR".to_owned(), |d| d.display().to_string());
@@ -232,6 +264,91 @@ impl Access {
         Err(Unrecognised)
     }
 
+    /// [`Access::recognise`], after reading the fleet's copy at once (bounded by
+    /// [`FLEET_WAIT`]) when the request presents a secret this hub does not know:
+    /// one made on another hub a moment ago.
+    pub async fn recognise_in_fleet(&self, headers: &HeaderMap) -> Result<Option<Grant>, Unrecognised> {
+        if let (Some(mirror), Some(presented)) = (self.mirror.get(), credential::presented(headers)) {
+            let digest = secret::digest(presented.secret);
+            let agent = !presented.cookie && self.agent_flags.accepts(presented.secret);
+            if !agent && self.book().grant(&digest, now(), presented.cookie).is_none() {
+                mirror.sync(FLEET_WAIT).await;
+            }
+        }
+        self.recognise(headers)
+    }
+
+    /// With `--redis`, waits (at most [`FLEET_WAIT`], and only while Redis answers)
+    /// until a change just made is in the fleet's copy: a new token's or share
+    /// link's secret is handed out once every hub can check it.
+    pub async fn reach_fleet(&self) {
+        if let Some(mirror) = self.mirror.get() {
+            mirror.sync(FLEET_WAIT).await;
+        }
+    }
+
+    /// Shares the access records with the fleet: the task that keeps the copy
+    /// (`crate::redis::access`) calls this once and drives the link it returns.
+    pub fn share_with_fleet(&self) -> Arc<Mirror> {
+        Arc::clone(self.mirror.get_or_init(|| Arc::new(Mirror::default())))
+    }
+
+    /// How many changes the access file has seen (compare two readings).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
+    /// Every record of the access file, as the fleet shares them.
+    pub fn ledger(&self) -> Result<Records, AccessError> {
+        self.refresh();
+        self.with_db(|db| db.ledger())
+    }
+
+    /// Writes what other hubs changed (what still wins against the file as it is
+    /// now: `db::Db::apply`), then cuts the streams of whatever it ended.
+    pub fn apply_from_fleet(&self, records: &[(String, Record)]) -> Result<(), AccessError> {
+        let written = self.with_db(|db| db.apply(records))?;
+        if written.is_empty() {
+            return Ok(());
+        }
+        self.changed();
+        self.reload();
+        self.cut_dead();
+        Ok(())
+    }
+
+    /// Whether this hub keeps an access file (else it only reads the fleet's copy,
+    /// to know whether the fleet has users).
+    pub fn keeps_file(&self) -> bool {
+        self.lock_db().is_some()
+    }
+
+    /// What this hub knows of the fleet's users.
+    fn fleet(&self) -> open::Fleet {
+        if !self.settings.fleet {
+            return open::Fleet::Alone;
+        }
+        match self.mirror.get().and_then(|mirror| mirror.fleet_users()) {
+            Some(users) => open::Fleet::Read { users },
+            None => open::Fleet::Unread,
+        }
+    }
+
+    /// Whether a request without a credential is refused only because this hub
+    /// has not yet read the fleet's copy (then the refusal says so).
+    pub fn waits_for_fleet(&self) -> bool {
+        !self.settings.public_read_only
+            && open::opening(self.settings.loopback, self.has_users(), self.fleet()) == open::Opening::Waiting
+    }
+
+    /// Notes a change this hub made and asks the fleet's copy to take it.
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        if let Some(mirror) = self.mirror.get() {
+            mirror.nudge();
+        }
+    }
+
     /// What a request without a credential may do: admin on a loopback hub without
     /// users when the request comes from this machine (`local`: not through a
     /// proxy, not by a public name), read with `--public-read-only`, else nothing.
@@ -244,9 +361,11 @@ impl Access {
     }
 
     /// What anyone may do without a credential: admin on a loopback hub without
-    /// users, read with `--public-read-only`, else nothing.
+    /// users (with `--redis`, in the whole fleet: [`open`]), read with
+    /// `--public-read-only`, else nothing.
     pub fn open_grant(&self) -> Option<Grant> {
-        let role = if self.settings.loopback && !self.book().has_users() {
+        let opening = open::opening(self.settings.loopback, self.book().has_users(), self.fleet());
+        let role = if opening == open::Opening::Open {
             Role::Admin
         } else if self.settings.public_read_only {
             Role::Viewer
@@ -282,8 +401,9 @@ impl Access {
         let Some(id) = grant.id.as_deref().filter(|_| grant.via == Via::Session) else {
             return Ok(());
         };
-        self.with_db(|db| db.remove_session(id))?;
-        self.forget(id);
+        self.change(|db| db.remove_session(id), |book, ()| Some(book.without(id)))?;
+        self.streams.cut(id);
+        self.changed();
         Ok(())
     }
 
@@ -293,8 +413,9 @@ impl Access {
         let secret = secret::new(secret::Kind::Token)?;
         let info = TokenInfo { id: secret::new_id()?, role, label, created: now(), last_used: None };
         let digest = secret::digest(&secret);
-        self.with_db(|db| db.put_token(&info, &digest))?;
-        self.learn(Row { id: info.id.clone(), digest, what: RowKind::Token { role }, expires: None });
+        let row = Row { id: info.id.clone(), digest, what: RowKind::Token { role }, expires: None };
+        self.change(|db| db.put_token(&info, &digest), |book, ()| Some(book.with(row)))?;
+        self.changed();
         Ok(Created { info, secret })
     }
 
@@ -305,10 +426,11 @@ impl Access {
 
     /// Revokes a token, cutting its streams.
     pub fn revoke_token(&self, id: &str) -> Result<(), AccessError> {
-        if !self.with_db(|db| db.remove_token(id))? {
+        if !self.change(|db| db.remove_token(id), |book, removed| removed.then(|| book.without(id)))? {
             return Err(AccessError::NotFound(format!("no token {}", crate::quote::shown(id))));
         }
-        self.forget(id);
+        self.streams.cut(id);
+        self.changed();
         Ok(())
     }
 
@@ -325,13 +447,10 @@ impl Access {
         let expires = created.saturating_add(u64::try_from(expires_in.as_millis()).unwrap_or(u64::MAX));
         let info = ShareInfo { id: secret::new_id()?, host: host.to_owned(), label, created, expires };
         let digest = secret::digest(&secret);
-        self.with_db(|db| db.put_share(&info, &digest))?;
-        self.learn(Row {
-            id: info.id.clone(),
-            digest,
-            what: RowKind::Share { host: host.to_owned() },
-            expires: Some(expires),
-        });
+        let row =
+            Row { id: info.id.clone(), digest, what: RowKind::Share { host: host.to_owned() }, expires: Some(expires) };
+        self.change(|db| db.put_share(&info, &digest), |book, ()| Some(book.with(row)))?;
+        self.changed();
         Ok(Created { info, secret })
     }
 
@@ -342,10 +461,11 @@ impl Access {
 
     /// Revokes a share link, cutting every page that uses it.
     pub fn revoke_share(&self, id: &str) -> Result<(), AccessError> {
-        if !self.with_db(|db| db.remove_share(id))? {
+        if !self.change(|db| db.remove_share(id), |book, removed| removed.then(|| book.without(id)))? {
             return Err(AccessError::NotFound(format!("no share link {}", crate::quote::shown(id))));
         }
-        self.forget(id);
+        self.streams.cut(id);
+        self.changed();
         Ok(())
     }
 
@@ -369,6 +489,7 @@ impl Access {
         let info = UserInfo { name: name.to_owned(), role, created: now() };
         self.with_db(|db| db.put_user(name, role, &phc, info.created))?;
         self.reload();
+        self.changed();
         Ok(info)
     }
 
@@ -384,6 +505,7 @@ impl Access {
         self.with_db(|db| db.remove_user(name))?;
         self.reload();
         self.cut_dead();
+        self.changed();
         Ok(())
     }
 
@@ -395,15 +517,24 @@ impl Access {
         *self.book.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(book);
     }
 
-    fn learn(&self, row: Row) {
-        let book = self.book().with(row);
-        self.set_book(book);
-    }
-
-    fn forget(&self, id: &str) {
-        let book = self.book().without(id);
-        self.set_book(book);
-        self.streams.cut(id);
+    /// Writes the access file and edits the book (`edit`: the book after the write,
+    /// or none to keep it) under the file's lock, which every reload holds from
+    /// reading the file to replacing the book: a reload that read the file before
+    /// this write can never replace the book after it (a revocation undone in
+    /// memory, a new session forgotten).
+    fn change<T>(
+        &self,
+        write: impl FnOnce(&Db) -> Result<T, AccessError>,
+        edit: impl FnOnce(&Book, &T) -> Option<Book>,
+    ) -> Result<T, AccessError> {
+        let guard = self.lock_db();
+        let Some((db, _)) = guard.as_ref() else { return Err(AccessError::NoFile) };
+        let written = write(db)?;
+        let mut book = self.book.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(next) = edit(&book, &written) {
+            *book = Arc::new(next);
+        }
+        Ok(written)
     }
 
     fn lock_db(&self) -> MutexGuard<'_, Option<(Db, i64)>> {
@@ -424,6 +555,10 @@ impl Access {
         match db.version() {
             Ok(version) if version != *seen => {
                 *seen = version;
+                self.changes.fetch_add(1, Ordering::SeqCst);
+                if let Some(mirror) = self.mirror.get() {
+                    mirror.nudge();
+                }
                 match Book::load(db) {
                     Ok(book) => self.set_book(book),
                     Err(error) => tracing::warn!(%error, "cannot reread the access file; keeping what was read"),
@@ -537,3 +672,6 @@ fn checked_label(label: &str) -> Result<String, AccessError> {
     }
     Ok(label.to_owned())
 }
+
+#[cfg(test)]
+mod tests;

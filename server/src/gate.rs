@@ -1,7 +1,8 @@
 //! The access check, a layer on every route of `routes::table` with the route's
 //! [`Need`]: a route cannot be added without saying what it needs, and the check
 //! runs before its handler. Refusals are 401 (no usable credential) or 403 (a
-//! credential that may not do this). A state-changing request that relies on the
+//! credential that may not do this), and 503 on a loopback `--redis` hub without
+//! users that has not yet read the fleet's (`access::open`). A state-changing request that relies on the
 //! session cookie must carry an `Origin` (which `crate::origin` has already checked):
 //! a cookie rides along by itself, a bearer does not, so cross-site request forgery
 //! needs the former and is stopped here. A cookie counts only on the hub's own
@@ -45,7 +46,7 @@ pub struct Gate {
 
 /// The check; see the module's documentation.
 pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
-    let mut grant = match gate.access.recognise(request.headers()) {
+    let mut grant = match gate.access.recognise_in_fleet(request.headers()).await {
         Ok(grant) => grant,
         Err(Unrecognised) if gate.need == Need::Public => None,
         Err(Unrecognised) => return unknown_credential(&gate).into_response(),
@@ -114,6 +115,12 @@ fn no_credential(gate: &Gate) -> AppError {
         return AppError::Unauthorized(
             "no token: send `Authorization: Bearer TOKEN` with one of this hub's --agent-token or agent tokens".into(),
         );
+    }
+    if gate.access.waits_for_fleet() {
+        return AppError::Unavailable {
+            reason: "sign-in waits for redis: this hub has no users of its own and has not yet read the fleet's",
+            retry_after: 2,
+        };
     }
     AppError::Unauthorized(
         "sign in first (POST /api/v1/session), or send Authorization: Bearer TOKEN with an API token".into(),

@@ -48,6 +48,10 @@ use state::AppState;
 /// How long the server waits for the first sample before accepting connections.
 const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
 
+/// How long a `--redis` hub waits at start for its first read of the fleet's
+/// users before it serves anyway.
+const FLEET_FIRST_READ: Duration = Duration::from_secs(2);
+
 /// How long streams get to say goodbye after a shutdown signal.
 const GOODBYE_GRACE: Duration = Duration::from_secs(2);
 
@@ -61,6 +65,7 @@ pub fn access(config: &Config, address: std::net::SocketAddr) -> std::io::Result
         public_read_only: config.public_read_only,
         session_ttl: config.session_ttl,
         agent_tokens: config.agent_tokens.clone(),
+        fleet: config.redis.url.is_some(),
     };
     let invalid = |text: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, text);
     let access = Access::open(settings).map_err(|e| invalid(e.to_string()))?;
@@ -204,6 +209,17 @@ pub async fn serve(
         let wait = config.redis.seal_wait;
         let ttl = wait * 2 + Duration::from_millis(persist::share::GRACE_MS as u64) + Duration::from_secs(60);
         state.persist.share_seals(redis.seals(ttl), wait);
+        let mirror = redis.share_access(state.access.clone());
+        // A loopback hub without users is open only once it knows the fleet has
+        // none either (`access::open`): read the fleet's copy before serving, so a
+        // hub whose Redis answers starts as it will stay.
+        if !mirror.first_read(FLEET_FIRST_READ).await && !state.access.has_users() {
+            tracing::warn!(
+                "access: redis did not answer within {} s; until it does, this hub (no users of its own) refuses \
+                 what needs sign-in and says it waits for redis",
+                FLEET_FIRST_READ.as_secs()
+            );
+        }
         state.redis = Some(redis);
     }
     let fleet = state.fleet.clone();

@@ -15,8 +15,10 @@
 //! shares ([`deliveries`]), with the rules and mutes made in the UI shared too
 //! ([`alert_rules`]). A host's hours are sealed into the store by the hub that
 //! holds its claim and adopted by the others ([`seals`]). A host an admin removes
-//! is removed from every hub ([`forget`]).
+//! is removed from every hub ([`forget`]). Users, sessions, API tokens and share
+//! links are the fleet's too ([`access`]).
 
+pub mod access;
 pub mod alert_rules;
 pub mod append;
 pub mod claim;
@@ -163,6 +165,12 @@ impl Redis {
     /// lives `ttl`.
     pub fn seals(&self, ttl: Duration) -> Arc<seals::Seals> {
         Arc::new(seals::Seals::new(Arc::clone(&self.shared), tokio::runtime::Handle::current(), ttl))
+    }
+
+    /// Shares `access`'s users, sessions, tokens and share links with the fleet
+    /// ([`access`]).
+    pub fn share_access(&self, access: Arc<crate::access::Access>) -> Arc<crate::access::mirror::Mirror> {
+        access::start(Arc::clone(&self.shared), access)
     }
 
     /// What pages are told of this hub's link to Redis (the `hub` stream message),

@@ -30,6 +30,7 @@ async fn measure(base: &std::path::Path, checks: u32, rounds: usize) -> Result<(
         public_read_only: false,
         session_ttl: Duration::from_secs(3600),
         agent_tokens: Vec::new(),
+        fleet: false,
     };
     let e = |e: pulse_server::access::AccessError| e.to_string();
     let open = Access::open(settings("open")).map_err(e)?;

@@ -89,4 +89,10 @@ impl Book {
         book.entries.retain(|_, row| row.id != id);
         book
     }
+
+    /// The digests of every credential held, as hex (for tests).
+    #[cfg(test)]
+    pub fn entries_digest_hex(&self) -> Vec<String> {
+        self.entries.keys().map(super::ledger::hex).collect()
+    }
 }

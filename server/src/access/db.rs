@@ -4,6 +4,10 @@
 //! add` and `token create` write it while a hub runs; the hub notices through
 //! `PRAGMA data_version` ([`Db::version`]). The file is made readable by its owner
 //! only. A foreign or newer file is refused, never changed.
+//!
+//! Every removal leaves a tombstone in `stamps` (and every change of a user the
+//! time it was made), so that a fleet sharing these records (`--redis`, see
+//! [`super::ledger`]) never brings back what one of its hubs revoked (`ledger`).
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +17,8 @@ use rusqlite::{params, Connection, OpenFlags};
 
 use super::secret::Digest;
 use super::AccessError;
+
+mod ledger;
 
 /// The file's name in the data directory.
 pub const FILE: &str = "access.db";
@@ -121,7 +127,9 @@ impl Db {
                  CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE,
                    user TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
                  CREATE TABLE IF NOT EXISTS shares(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, host TEXT NOT NULL,
-                   label TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);",
+                   label TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+                 CREATE TABLE IF NOT EXISTS stamps(key TEXT PRIMARY KEY, at INTEGER NOT NULL, gone INTEGER NOT NULL,
+                   until INTEGER);",
             )
             .map_err(e)?;
         if fresh || app == 0 {
@@ -162,22 +170,31 @@ impl Db {
     pub fn put_user(&self, name: &str, role: Role, phc: &str, now: u64) -> Result<(), AccessError> {
         // A new password (or role) ends the user's sessions: resetting the password
         // of an account whose session was stolen must shut the thief out.
-        self.conn.execute("DELETE FROM sessions WHERE user = ?1", [name]).map_err(|e| self.sql(e))?;
+        self.end_sessions_of(name)?;
         self.conn
             .execute(
                 "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(name) DO UPDATE SET role = excluded.role, phc = excluded.phc",
                 params![name, role.as_str(), phc, now as i64],
             )
-            .map(drop)
-            .map_err(|e| self.sql(e))
+            .map_err(|e| self.sql(e))?;
+        self.stamp(&format!("user:{name}"), now, false, None)
     }
 
     /// Removes a user and their sessions; whether they existed.
     pub fn remove_user(&self, name: &str) -> Result<bool, AccessError> {
-        self.conn.execute("DELETE FROM sessions WHERE user = ?1", [name]).map_err(|e| self.sql(e))?;
+        self.end_sessions_of(name)?;
         let removed = self.conn.execute("DELETE FROM users WHERE name = ?1", [name]).map_err(|e| self.sql(e))?;
+        if removed > 0 {
+            self.stamp(&format!("user:{name}"), super::now(), true, None)?;
+        }
         Ok(removed > 0)
+    }
+
+    /// Ends every session of `name`, leaving their tombstones.
+    fn end_sessions_of(&self, name: &str) -> Result<(), AccessError> {
+        self.bury("sessions", "session:", "user", name, true)?;
+        self.conn.execute("DELETE FROM sessions WHERE user = ?1", [name]).map(drop).map_err(|e| self.sql(e))
     }
 
     /// Every credential the hub checks, expired ones included (the caller drops them).
@@ -240,6 +257,7 @@ impl Db {
 
     /// Ends a session.
     pub fn remove_session(&self, id: &str) -> Result<(), AccessError> {
+        self.bury("sessions", "session:", "id", id, true)?;
         self.conn.execute("DELETE FROM sessions WHERE id = ?1", [id]).map(drop).map_err(|e| self.sql(e))
     }
 
@@ -247,6 +265,7 @@ impl Db {
     pub fn prune(&self, now: u64) -> Result<(), AccessError> {
         let now = now as i64;
         self.conn.execute("DELETE FROM sessions WHERE expires <= ?1", [now]).map_err(|e| self.sql(e))?;
+        self.conn.execute("DELETE FROM stamps WHERE until <= ?1", [now]).map_err(|e| self.sql(e))?;
         self.conn.execute("DELETE FROM shares WHERE expires <= ?1", [now]).map(drop).map_err(|e| self.sql(e))
     }
 
@@ -294,6 +313,7 @@ impl Db {
 
     /// Revokes a token; whether it existed.
     pub fn remove_token(&self, id: &str) -> Result<bool, AccessError> {
+        self.bury("tokens", "token:", "id", id, false)?;
         self.conn.execute("DELETE FROM tokens WHERE id = ?1", [id]).map(|n| n > 0).map_err(|e| self.sql(e))
     }
 
@@ -332,6 +352,7 @@ impl Db {
 
     /// Revokes a share link; whether it existed.
     pub fn remove_share(&self, id: &str) -> Result<bool, AccessError> {
+        self.bury("shares", "share:", "id", id, true)?;
         self.conn.execute("DELETE FROM shares WHERE id = ?1", [id]).map(|n| n > 0).map_err(|e| self.sql(e))
     }
 

@@ -1,6 +1,7 @@
 //! Signing in: the rate limits first (per address, and per user name whatever the
 //! address), then the password check on the low-priority password thread (`hasher`),
-//! then a new session in the access file.
+//! then a new session in the access file (and, with `--redis`, in the fleet's copy
+//! before its secret is handed out).
 
 use std::net::IpAddr;
 
@@ -59,13 +60,12 @@ impl Access {
         let id = secret::new_id()?;
         let now = now_ms();
         let expires = now.saturating_add(u64::try_from(self.settings.session_ttl.as_millis()).unwrap_or(u64::MAX));
-        self.with_db(|db| db.put_session(&id, &digest, &name, now, expires))?;
-        self.learn(Row {
-            id: id.clone(),
-            digest,
-            what: RowKind::Session { user: name.clone() },
-            expires: Some(expires),
-        });
+        let row = Row { id: id.clone(), digest, what: RowKind::Session { user: name.clone() }, expires: Some(expires) };
+        self.change(|db| db.put_session(&id, &digest, &name, now, expires), |book, ()| Some(book.with(row)))?;
+        self.changed();
+        // The page may be moved to another hub at once: the session goes to the
+        // fleet's copy first (or, without Redis, stays here and goes when it returns).
+        self.reach_fleet().await;
         let grant = Grant {
             role,
             via: Via::Session,

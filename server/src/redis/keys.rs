@@ -9,7 +9,8 @@
 //! other hubs to adopt, with a TTL). `pulse:hosts` is a hash
 //! of every host's [`HostMeta`] (JSON), which hubs read to learn of hosts.
 //! `pulse:lease:alerts` names the hub that evaluates alerts (with a TTL), and the
-//! `pulse:alerts:*` keys hold what the fleet's alerting shares (see below).
+//! `pulse:alerts:*` keys hold what the fleet's alerting shares (see below), and
+//! the `pulse:access:*` keys its users, sessions, tokens and share links.
 //!
 //! What the followers read to name only what moved: `pulse:hosts:rev` (a counter
 //! raised whenever `pulse:hosts` or `pulse:hosts:removed` changes, so the host list
@@ -68,6 +69,15 @@ pub const HOSTS_REMOVED: &str = "pulse:hosts:removed";
 
 /// The stream naming the hosts each append round wrote frames of.
 pub const NEWS: &str = "pulse:news";
+
+// Users, sessions, tokens and share links shared by the fleet (`access`).
+
+/// Every access record: `user:NAME`, `session:ID`, `token:ID`, `share:ID` → the
+/// record as JSON (digests and argon2id hashes only; removals are tombstones).
+pub const ACCESS_RECORDS: &str = "pulse:access:records";
+
+/// The access records' revision, `INCR`ed by every write: what hubs poll.
+pub const ACCESS_REV: &str = "pulse:access:rev";
 
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {

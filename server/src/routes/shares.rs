@@ -41,6 +41,7 @@ pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Respo
         )));
     }
     let created = state.access.create_share(&host, expires_in, &label)?;
+    state.access.reach_fleet().await;
     tracing::info!(id = %created.info.id, host = %crate::quote::shown(&host), "share link created");
     Ok(secret_answer(Json(created).into_response()))
 }

@@ -20,6 +20,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<TokensResponse>,
 pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Response, AppError> {
     let NewToken { role, label } = body::json(&bytes, r#"{"role": "admin"|"viewer"|"agent", "label": "…"}"#)?;
     let created = state.access.create_token(role, &label)?;
+    state.access.reach_fleet().await;
     tracing::info!(id = %created.info.id, role = role_name(role), "token created");
     Ok(secret_answer(Json(created).into_response()))
 }

@@ -1,0 +1,301 @@
+//! Users, sessions, API tokens and share links shared by the fleet (`--redis`):
+//! the hash [`keys::ACCESS_RECORDS`] (`user:NAME`, `session:ID`, `token:ID`,
+//! `share:ID` → a [`Record`] as JSON: digests and argon2id hashes, never a secret)
+//! and its revision [`keys::ACCESS_REV`], raised by every write. Each hub keeps its
+//! own `access.db` as its working copy (it keeps checking credentials while Redis
+//! is down) and runs one task that, every [`POLL`] or at once when the access
+//! state asks (`access::mirror`), reads the hash when the revision moved and
+//! compares it with the file record by record (`access::ledger::merge`): what is
+//! newer here is written there by a script that keeps the newer of the two
+//! (`PUT`), what is newer there is written to the file, and the streams of what
+//! that ended are cut. Every change is made locally first and reaches Redis then,
+//! or when it answers again (a sign-in, a revocation or a `pulse-server user`
+//! command never waits on Redis): a removal is a tombstone, newer than the record,
+//! so no hub's older copy brings a revoked credential back. A Redis that holds no
+//! revision (new, or restarted without its data) is given every hub's records.
+//!
+//! A round compares the file only when either side changed since the last
+//! comparison; "the file changed" is read before the file is (a change made while
+//! the round runs is compared by the next). Each round that reaches Redis also
+//! tells the access state whether the fleet has users (`access::open`); a hub
+//! without an access file only reads, for that.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ::redis::aio::MultiplexedConnection;
+use ::redis::{Script, Value};
+
+use super::keys::{self, text};
+use super::Shared;
+use crate::access::ledger::{has_users, merge, Record, Records};
+use crate::access::mirror::Mirror;
+use crate::access::{now, Access};
+
+/// How often a hub looks at the revision when nothing asked sooner.
+pub const POLL: Duration = Duration::from_millis(500);
+
+/// How long a call waits for Redis.
+const ANSWER: Duration = Duration::from_secs(1);
+
+/// Most records written by one script call.
+const BATCH: usize = 256;
+
+/// How often a hub drops ended records from Redis.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+/// `KEYS` records, revision; `ARGV` '1' to seed a Redis without a revision (else
+/// -2 is answered then), the last revision this hub read, then (key, at, gone,
+/// json) quadruples. Keeps for each key the newer record (the later `at`; at the
+/// same `at`, the tombstone); the revision after the writes (raised if any).
+const PUT: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if ARGV[1] ~= '1' then return -2 end
+  redis.call('SET', KEYS[2], ARGV[2])
+end
+local wrote = 0
+for i = 3, #ARGV, 4 do
+  local at, gone = tonumber(ARGV[i + 1]), ARGV[i + 2] == '1'
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  local newer = true
+  if old then
+    local ok, o = pcall(cjson.decode, old)
+    if ok and type(o) == 'table' then
+      local oat = tonumber(o.at) or 0
+      if oat > at or (oat == at and (o.gone == true or not gone)) then newer = false end
+    end
+  end
+  if newer then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 3])
+    wrote = wrote + 1
+  end
+end
+if wrote > 0 or ARGV[1] == '1' then return redis.call('INCR', KEYS[2]) end
+return tonumber(redis.call('GET', KEYS[2]))
+";
+
+/// `KEYS` revision, records: `[rev, records]` read at once.
+const READ: &str = r"
+return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2])}
+";
+
+/// `KEYS` records; `ARGV` now (ms). Drops records that ended by themselves
+/// (expired sessions and share links, and their tombstones); how many.
+const PRUNE: &str = r"
+local all = redis.call('HGETALL', KEYS[1])
+local dropped = 0
+for i = 1, #all, 2 do
+  local ok, r = pcall(cjson.decode, all[i + 1])
+  if ok and type(r) == 'table' and type(r['until']) == 'number' and r['until'] <= tonumber(ARGV[1]) then
+    redis.call('HDEL', KEYS[1], all[i])
+    dropped = dropped + 1
+  end
+end
+return dropped
+";
+
+/// Starts keeping `access`'s records and the fleet's in step; the link whose
+/// [`Mirror::first_read`] says when the fleet's copy was first read.
+pub fn start(shared: Arc<Shared>, access: Arc<Access>) -> Arc<Mirror> {
+    if !access.keeps_file() {
+        tracing::warn!(
+            "access: this hub keeps no access file (--no-store without --data), so it shares no users; it reads \
+             the fleet's only to know whether there are any"
+        );
+    }
+    let mirror = access.share_with_fleet();
+    tokio::spawn(run(shared, access, Arc::clone(&mirror)));
+    mirror
+}
+
+/// What the task remembers between rounds.
+struct Task {
+    shared: Arc<Shared>,
+    access: Arc<Access>,
+    conn: Option<MultiplexedConnection>,
+    /// The revision last read (none: not yet, or Redis lost it).
+    seen: Option<u64>,
+    /// The records as last read from Redis (and written there since).
+    there: Records,
+    /// [`Access::changes`] when the file was last compared.
+    compared: Option<u64>,
+    pruned: Instant,
+}
+
+/// Why a round did not finish.
+#[derive(Debug, thiserror::Error)]
+enum RoundError {
+    #[error("redis: {0}")]
+    Redis(#[from] ::redis::RedisError),
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+}
+
+async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
+    let mut task =
+        Task { shared, access, conn: None, seen: None, there: Records::new(), compared: None, pruned: Instant::now() };
+    let mut down = false;
+    while !task.shared.stopping() {
+        let covered = mirror.next_round(POLL).await;
+        let result = task.round().await;
+        mirror.finished(covered, result.as_ref().ok().copied());
+        match result {
+            Ok(_) if down => {
+                down = false;
+                tracing::info!("access: users, sessions, tokens and share links are shared through redis again");
+            }
+            Ok(_) => {}
+            Err(error) if !down => {
+                down = true;
+                task.conn = None;
+                tracing::warn!(
+                    "access: {error}; this hub checks credentials against its own copy, and its changes reach the \
+                     fleet when redis answers"
+                );
+            }
+            Err(_) => task.conn = None,
+        }
+    }
+}
+
+impl Task {
+    /// One look at the revision; a read when it moved, a comparison when either
+    /// side changed. Whether the fleet has users.
+    async fn round(&mut self) -> Result<bool, RoundError> {
+        let mut conn = match self.conn.clone() {
+            Some(conn) => conn,
+            None => {
+                let conn = self.shared.connect(ANSWER).await?;
+                self.conn = Some(conn.clone());
+                conn
+            }
+        };
+        let rev: Option<u64> = ::redis::cmd("GET").arg(keys::ACCESS_REV).query_async(&mut conn).await?;
+        if !self.access.keeps_file() {
+            if rev.is_some() && rev != self.seen {
+                self.read(&mut conn).await?;
+            }
+            return Ok(has_users(&self.there));
+        }
+        // Read before the file is: a change made from here on is compared next round.
+        let changes = self.access.changes();
+        let mut moved = false;
+        if rev.is_none() {
+            let here = self.access.ledger()?;
+            let all: Vec<(String, Record)> = here.into_iter().collect();
+            self.put(&mut conn, &all, true).await?;
+            self.compared = Some(changes);
+            tracing::info!(records = all.len(), "access: redis held no access records; it holds this hub's now");
+        }
+        if rev.is_none() || rev != self.seen {
+            self.read(&mut conn).await?;
+            moved = true;
+        }
+        if !moved && self.compared == Some(changes) {
+            self.prune(&mut conn).await?;
+            return Ok(has_users(&self.there));
+        }
+        let here = self.access.ledger()?;
+        let plan = merge(&here, &self.there, now());
+        if !plan.push.is_empty() {
+            self.put(&mut conn, &plan.push, false).await?;
+        }
+        if !plan.apply.is_empty() {
+            tracing::debug!(records = plan.apply.len(), "access: applying what other hubs changed");
+            self.access.apply_from_fleet(&plan.apply)?;
+        }
+        // Not the count after the apply: a change made here since `changes` was
+        // read is not in `here`, and taking it as compared would keep it from the
+        // fleet until another hub changed something.
+        self.compared = Some(changes);
+        self.prune(&mut conn).await?;
+        Ok(has_users(&self.there) || has_users(&here))
+    }
+
+    /// Writes `records` (`seed`: also into a Redis without a revision). The
+    /// revision is not taken as read: another hub may have written meanwhile, so
+    /// the next round reads again.
+    async fn put(
+        &mut self,
+        conn: &mut MultiplexedConnection,
+        records: &[(String, Record)],
+        seed: bool,
+    ) -> Result<(), RoundError> {
+        for chunk in records.chunks(BATCH) {
+            let script = Script::new(PUT);
+            let mut call = script.key(keys::ACCESS_RECORDS);
+            call.key(keys::ACCESS_REV).arg(if seed { "1" } else { "0" }).arg(self.seen.unwrap_or(0));
+            for (key, record) in chunk {
+                let json = serde_json::to_string(record).unwrap_or_default();
+                call.arg(key).arg(record.at).arg(if record.gone { "1" } else { "0" }).arg(json);
+            }
+            let rev: i64 = call.invoke_async(conn).await?;
+            if rev == -2 {
+                // Redis lost its data between two calls: the next round seeds it.
+                self.seen = None;
+                return Ok(());
+            }
+            for (key, record) in chunk {
+                let keep = self.there.get(key).is_none_or(|theirs| record.newer_than(theirs));
+                if keep {
+                    self.there.insert(key.clone(), record.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the revision and every record at once.
+    async fn read(&mut self, conn: &mut MultiplexedConnection) -> Result<(), RoundError> {
+        let script = Script::new(READ);
+        let mut call = script.key(keys::ACCESS_REV);
+        call.key(keys::ACCESS_RECORDS);
+        let value: Value = call.invoke_async(conn).await?;
+        let (rev, there) = read_records(value);
+        self.seen = Some(rev);
+        self.there = there;
+        Ok(())
+    }
+
+    /// Now and then, drops ended records from Redis.
+    async fn prune(&mut self, conn: &mut MultiplexedConnection) -> Result<(), RoundError> {
+        if self.pruned.elapsed() < PRUNE_EVERY {
+            return Ok(());
+        }
+        self.pruned = Instant::now();
+        let _: i64 = Script::new(PRUNE).key(keys::ACCESS_RECORDS).arg(now()).invoke_async(conn).await?;
+        Ok(())
+    }
+}
+
+/// The `READ` script's answer: the revision and every readable record.
+fn read_records(value: Value) -> (u64, Records) {
+    let Value::Array(parts) = value else { return (0, Records::new()) };
+    let mut parts = parts.into_iter();
+    let rev = parts.next().and_then(text).and_then(|rev| rev.parse().ok()).unwrap_or(0);
+    let Some(Value::Array(items)) = parts.next() else { return (rev, Records::new()) };
+    let mut items = items.into_iter();
+    let records = std::iter::from_fn(|| Some((items.next()?, items.next()?)))
+        .filter_map(|(key, value)| Some((text(key)?, serde_json::from_str::<Record>(&text(value)?).ok()?)))
+        .collect();
+    (rev, records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redis::keys::tests::bulk;
+
+    #[test]
+    fn records_are_read_and_unreadable_ones_skipped() {
+        let reply = Value::Array(vec![
+            bulk("12"),
+            Value::Array(vec![bulk("token:a"), bulk(r#"{"at":5,"gone":true}"#), bulk("token:b"), bulk("{")]),
+        ]);
+        let (rev, records) = read_records(reply);
+        assert_eq!(rev, 12);
+        assert_eq!(records.len(), 1);
+        assert!(records["token:a"].gone);
+        assert_eq!(read_records(Value::Nil), (0, Records::new()));
+    }
+}
