@@ -13,7 +13,6 @@
 pub mod queue;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -44,7 +43,7 @@ pub fn register(paint: impl Fn() + 'static) -> PaintJob {
         p.next_id += 1;
         let id = p.next_id;
         p.queue.add(id, FIRST_GUESS_MS);
-        p.paints.insert(id, Rc::new(paint));
+        p.paints.push((id, Rc::new(paint)));
         PaintJob { id }
     })
 }
@@ -68,7 +67,9 @@ impl Drop for PaintJob {
         let _ = PAINTER.try_with(|p| {
             if let Ok(mut p) = p.try_borrow_mut() {
                 p.queue.remove(self.id);
-                p.paints.remove(&self.id);
+                if let Ok(at) = p.paints.binary_search_by_key(&self.id, |(id, _)| *id) {
+                    p.paints.remove(at);
+                }
             }
         });
     }
@@ -79,7 +80,10 @@ impl Drop for PaintJob {
 struct Painter {
     next_id: u64,
     queue: Queue,
-    paints: HashMap<u64, Rc<dyn Fn()>>,
+    /// Sorted by id (ids grow, and removal keeps the order), so a paint is found by
+    /// binary search: a `HashMap` would ship its hasher and table code (2.9 KB of
+    /// wasm before wasm-opt) for the same lookup.
+    paints: Vec<(u64, Rc<dyn Fn()>)>,
     frame_requested: bool,
     /// What the browser adds to a frame after our paints.
     after: AfterModel,
@@ -105,7 +109,8 @@ fn frame() {
         // Taken out of the borrow: a paint may register or mark other canvases.
         let next = PAINTER.with_borrow_mut(|p| {
             let id = p.queue.next_within(&budget)?;
-            Some((id, p.paints.get(&id).cloned()))
+            let paint = p.paints.binary_search_by_key(&id, |(each, _)| *each).ok().map(|at| Rc::clone(&p.paints[at].1));
+            Some((id, paint))
         });
         let Some((id, paint)) = next else { break };
         let t0 = now();
