@@ -235,7 +235,7 @@ impl Hub {
             None => share(frame),
         });
         let let_go = inner.history.push(Arc::clone(&shared));
-        inner.spare = let_go.and_then(|frame| Arc::into_inner(frame)).map(|frame| frame.frame);
+        inner.spare = let_go.and_then(Arc::into_inner).map(|frame| frame.frame);
         let _ = self.live.send(Arc::clone(&shared));
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);

@@ -125,7 +125,8 @@ fn push_hands_back_the_frame_it_no_longer_keeps_whole() {
         Arc::new(SharedFrame::from_json(frame, "{}"))
     };
     // What, the history, then each push's seq and the seq it hands back.
-    let cases: [(&str, History, &[(u64, Option<u64>)]); 2] = [
+    type Case = (&'static str, History, &'static [(u64, Option<u64>)]);
+    let cases: [Case; 2] = [
         ("a plain ring, when full", History::new(2), &[(1, None), (2, None), (3, Some(1)), (4, Some(2))]),
         ("a compact one, its newest only", History::compact(100), &[(1, None), (2, Some(1)), (3, Some(2))]),
     ];
