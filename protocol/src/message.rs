@@ -1,7 +1,11 @@
 //! Messages on the streaming transports, server to client and client to server.
 
 mod de;
+mod reuse;
 pub(crate) mod tag;
+mod text;
+
+pub use de::Reusing;
 
 use serde::{Deserialize, Serialize};
 

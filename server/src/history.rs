@@ -132,18 +132,23 @@ impl History {
         History { frames: VecDeque::with_capacity(WHOLE), capacity, older: Some(Compact::unpacked()), base: (0, 0) }
     }
 
-    /// Adds the newest frame, dropping the oldest when full.
-    pub fn push(&mut self, frame: Arc<SharedFrame>) {
+    /// Adds the newest frame, dropping the oldest when full. Returns the frame no
+    /// longer kept whole (its JSON may stay in a compact history's older part),
+    /// whose buffers the next frame can be read into once nobody else holds it.
+    pub fn push(&mut self, frame: Arc<SharedFrame>) -> Option<Arc<SharedFrame>> {
         let whole = if self.older.is_some() { WHOLE } else { self.capacity };
+        let mut let_go = None;
         if self.frames.len() == whole {
-            if let (Some(oldest), Some(older)) = (self.frames.pop_front(), self.older.as_mut()) {
-                older.push(&oldest);
+            let_go = self.frames.pop_front();
+            if let (Some(oldest), Some(older)) = (let_go.as_ref(), self.older.as_mut()) {
+                older.push(oldest);
             }
         }
         self.frames.push_back(frame);
         if let Some(older) = self.older.as_mut() {
             older.trim(self.capacity.saturating_sub(self.frames.len()));
         }
+        let_go
     }
 
     /// Forgets every frame (the next one may start anywhere).

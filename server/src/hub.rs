@@ -12,9 +12,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pulse_protocol::{
-    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, ServerMessage, PROTOCOL_VERSION, SUBSCRIBE_VERSION,
+    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, PROTOCOL_VERSION,
+    SUBSCRIBE_VERSION,
 };
 use rand::Rng;
+use serde::de::DeserializeSeed;
 use tokio::sync::{broadcast, watch};
 
 use crate::fanout::Fanout;
@@ -80,6 +82,9 @@ struct Inner {
     catalog: Arc<Catalog>,
     /// Bumped whenever the catalogue changes (an interface or mount came or went).
     catalog_revision: u64,
+    /// The last frame history let go of whole, once nobody else held it: the
+    /// next frame read for this host is read into its buffers ([`Hub::read`]).
+    spare: Option<Frame>,
 }
 
 /// A new subscriber's starting point.
@@ -142,7 +147,7 @@ impl Hub {
             host,
             epoch,
             timing,
-            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0 }),
+            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None }),
             live: broadcast::channel(live).0,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
@@ -229,12 +234,25 @@ impl Hub {
             Some(text) => SharedFrame::from_json(frame, text),
             None => share(frame),
         });
-        inner.history.push(Arc::clone(&shared));
+        let let_go = inner.history.push(Arc::clone(&shared));
+        inner.spare = let_go.and_then(Arc::into_inner).map(|frame| frame.frame);
         let _ = self.live.send(Arc::clone(&shared));
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);
         }
         Some(shared)
+    }
+
+    /// Reads a message of this host's stream (an agent's, or one its stream in
+    /// Redis holds), as `serde_json::from_str` does, into the buffers of the last
+    /// frame history let go of when nobody else holds it: a frame naming the same
+    /// series and processes as that one allocates nothing for them.
+    pub fn read(&self, text: &str) -> serde_json::Result<ServerMessage> {
+        let spare = self.lock().spare.take();
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let message = Reusing(spare).deserialize(&mut reader)?;
+        reader.end()?;
+        Ok(message)
     }
 
     /// Sets the catalogue (an agent's `hello` carries it).

@@ -3,7 +3,8 @@
 //! with a string comparison per level, and node splits) per series. A frame's
 //! series come sorted (every writer serialises a sorted map), which is the case
 //! the bulk build is made for; any order still reads, and a repeated id keeps its
-//! last value, as map insertion does.
+//! last value, as map insertion does. The message reader (`message/reuse.rs`)
+//! builds the map the same way when it cannot reuse a frame's.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,16 +15,6 @@ use serde::Deserializer;
 /// Reads a JSON object of numbers into a map (serde's `deserialize_with`).
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, f64>, D::Error> {
     deserializer.deserialize_map(Values)
-}
-
-/// A frame's values as the message reader (`message/de.rs`) reads them: built
-/// at once, as [`deserialize`] does for a [`crate::Frame`].
-pub(crate) struct ValuesMap(pub BTreeMap<String, f64>);
-
-impl<'de> serde::Deserialize<'de> for ValuesMap {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize(deserializer).map(ValuesMap)
-    }
 }
 
 struct Values;

@@ -7,22 +7,37 @@
 //! duplicates and missing fields are errors naming the field. When `type` comes
 //! later, the fields before it are read with the type their name has in any message.
 
-use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::reuse::{fill, Spare, StringInto, TopInto, ValuesInto};
 use super::tag::Tag;
+use super::text::Text;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 use crate::alerts::{LiveAlert, LiveAlerts};
-use crate::frame::values::ValuesMap;
 use crate::hub_status::HubStatus;
 use crate::names::name_to_value;
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
 
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MessageVisitor)
+        deserializer.deserialize_map(MessageVisitor { spare: Spare::default() })
+    }
+}
+
+/// Reads a [`ServerMessage`] as its `Deserialize` does, into the buffers of a
+/// frame read before that is no longer needed (see `message/reuse.rs`): a frame
+/// that names the same series and processes as that one allocates nothing for
+/// them. `None`: no frame to reuse.
+pub struct Reusing(pub Option<Frame>);
+
+impl<'de> DeserializeSeed<'de> for Reusing {
+    type Value = ServerMessage;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ServerMessage, D::Error> {
+        deserializer.deserialize_map(MessageVisitor { spare: Spare::from(self.0) })
     }
 }
 
@@ -39,8 +54,9 @@ struct Fields {
     server_time: Option<i64>,
     ts: Option<i64>,
     host: Option<String>,
-    /// Built at once from its pairs (a hub reads ten thousand frames a second).
-    values: Option<ValuesMap>,
+    /// Read into the spare frame's map, or built at once from its pairs (a hub
+    /// reads ten thousand frames a second).
+    values: Option<BTreeMap<String, f64>>,
     top: Option<Vec<ProcessInfo>>,
     /// A [`GapReason`] in a gap, free text in a bye.
     reason: Option<String>,
@@ -55,7 +71,10 @@ struct Fields {
     detail: Option<String>,
 }
 
-struct MessageVisitor;
+struct MessageVisitor {
+    /// The buffers a frame's host, values and processes are read into.
+    spare: Spare,
+}
 
 impl<'de> Visitor<'de> for MessageVisitor {
     type Value = ServerMessage;
@@ -65,6 +84,8 @@ impl<'de> Visitor<'de> for MessageVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMessage, A::Error> {
+        let Spare { host, values, top } = self.spare;
+        let (mut host, mut values, mut top) = (Some(host), Some(values), Some(top));
         let mut tag: Option<Tag> = None;
         let mut f = Fields::default();
         // Keys and the tag are borrowed from the text when they hold no escape:
@@ -92,9 +113,19 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "history_ms" => fill(m, &mut f.history_ms, "history_ms")?,
                 "server_time" => fill(m, &mut f.server_time, "server_time")?,
                 "ts" => fill(m, &mut f.ts, "ts")?,
-                "host" => fill(m, &mut f.host, "host")?,
-                "values" => fill(m, &mut f.values, "values")?,
-                "top" => fill(m, &mut f.top, "top")?,
+                "host" => {
+                    let mut text = host.take().ok_or_else(|| de::Error::duplicate_field("host"))?;
+                    m.next_value_seed(StringInto(&mut text))?;
+                    f.host = Some(text);
+                }
+                "values" => {
+                    let spare = values.take().ok_or_else(|| de::Error::duplicate_field("values"))?;
+                    f.values = Some(m.next_value_seed(ValuesInto(spare))?);
+                }
+                "top" => {
+                    let spare = top.take().ok_or_else(|| de::Error::duplicate_field("top"))?;
+                    f.top = Some(m.next_value_seed(TopInto(spare))?);
+                }
                 "reason" => fill(m, &mut f.reason, "reason")?,
                 "next_seq" => fill(m, &mut f.next_seq, "next_seq")?,
                 "missed" => fill(m, &mut f.missed, "missed")?,
@@ -113,50 +144,6 @@ impl<'de> Visitor<'de> for MessageVisitor {
         let tag = tag.ok_or_else(|| de::Error::missing_field("type"))?;
         build(tag, f)
     }
-}
-
-/// A string as the text holds it, copied only when it has an escape.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
-        Ok(Text(Cow::Borrowed(text)))
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
-        Ok(Text(Cow::Owned(text.to_owned())))
-    }
-
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Text<'de>, E> {
-        Ok(Text(Cow::Owned(text)))
-    }
-}
-
-/// Reads the next value into an empty slot.
-fn fill<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }
 
 /// A required field's value.
@@ -183,7 +170,7 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
             seq: need(f.seq, "seq")?,
             ts: need(f.ts, "ts")?,
             host: need(f.host, "host")?,
-            values: need(f.values, "values")?.0,
+            values: need(f.values, "values")?,
             top: f.top.unwrap_or_default(),
         }),
         Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat { seq: need(f.seq, "seq")?, ts: need(f.ts, "ts")? }),

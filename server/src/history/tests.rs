@@ -117,3 +117,22 @@ fn a_bounded_resume_is_the_resume_cut_to_its_newest_frames() {
         }
     }
 }
+
+#[test]
+fn push_hands_back_the_frame_it_no_longer_keeps_whole() {
+    let frame = |seq| {
+        let frame = Frame { seq, ts: seq as i64, host: "h".into(), values: BTreeMap::new(), top: vec![] };
+        Arc::new(SharedFrame::from_json(frame, "{}"))
+    };
+    // What, the history, then each push's seq and the seq it hands back.
+    type Case = (&'static str, History, &'static [(u64, Option<u64>)]);
+    let cases: [Case; 2] = [
+        ("a plain ring, when full", History::new(2), &[(1, None), (2, None), (3, Some(1)), (4, Some(2))]),
+        ("a compact one, its newest only", History::compact(100), &[(1, None), (2, Some(1)), (3, Some(2))]),
+    ];
+    for (what, mut history, pushes) in cases {
+        for &(seq, handed_back) in pushes {
+            assert_eq!(history.push(frame(seq)).map(|f| f.frame.seq), handed_back, "{what}: push {seq}");
+        }
+    }
+}

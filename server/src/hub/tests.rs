@@ -116,3 +116,43 @@ fn the_newest_frame_is_the_one_published_last() {
         assert!(std::sync::Arc::ptr_eq(&newest, &published), "the frame shared, not a copy");
     }
 }
+
+/// An agent host's frames, each read into the buffers of the one history let go
+/// of, read as `serde_json` reads them, whoever still holds a frame.
+#[test]
+fn a_frame_is_read_into_the_buffers_of_the_one_let_go() {
+    let second = Duration::from_secs(1);
+    let timing = Timing { interval: second, heartbeat: second, history: second * 100 };
+    let hub = Hub::restored("h".into(), pulse_protocol::Epoch("e".into()), timing, (0, 0), true);
+    let text = |seq: u64, values: &str| {
+        format!(
+            r#"{{"type":"frame","seq":{seq},"ts":{seq},"host":"h","values":{values},"top":[{{"pid":1,"name":"init","cpu":0.5,"mem":1}}]}}"#
+        )
+    };
+    let mut first_id = Vec::new();
+    let mut held = Vec::new();
+    // Seq, the values, whether another holder keeps that frame, and whether its
+    // first id is the one of the frame two before it (read into its buffers).
+    let cases = [
+        (1, r#"{"a":1,"b":2}"#, false, false),
+        (2, r#"{"a":3,"b":4}"#, false, false),
+        (3, r#"{"a":5,"b":6}"#, true, true),
+        (4, r#"{"a":7,"b":8}"#, false, true),
+        (5, r#"{"a":9,"c":1}"#, false, false), // frame 3 was still held
+        (6, r#"{"a":9,"c":2}"#, false, true),
+    ];
+    for (seq, values, hold, reused) in cases {
+        let json = text(seq, values);
+        let Ok(ServerMessage::Frame(frame)) = hub.read(&json) else { panic!("frame {seq} reads") };
+        let expected = serde_json::from_str::<ServerMessage>(&json).expect("reads");
+        assert_eq!(ServerMessage::Frame(frame.clone()), expected, "frame {seq} as serde_json reads it");
+        first_id.push(frame.values.keys().next().map(|id| id.as_ptr()));
+        let two_before = (seq >= 3).then(|| first_id[seq as usize - 3]);
+        assert_eq!(two_before == Some(first_id[seq as usize - 1]), reused, "frame {seq}: reused");
+        let shared = hub.ingest_text(frame, &json).expect("a new frame");
+        if hold {
+            held.push(shared);
+        }
+    }
+    assert_eq!(held[0].frame.values.get("a"), Some(&5.0), "a frame someone holds is never written over");
+}

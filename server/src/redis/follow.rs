@@ -50,6 +50,10 @@ const RETRY: Duration = Duration::from_secs(1);
 
 /// A host being followed.
 struct Followed {
+    /// Its stream's key and its claim's, made once (a read names the stream, and
+    /// every [`LIST_EVERY`] each host's claim is read).
+    stream: String,
+    claim: String,
     /// The last entry read of its stream.
     last_id: String,
     /// What `pulse:hosts` says of it.
@@ -69,8 +73,18 @@ struct Followed {
 }
 
 impl Followed {
-    fn new(meta: HostMeta) -> Self {
-        Followed { last_id: "0-0".into(), meta, catalog: None, applied: 0, hub: None, ours: false, held: None }
+    fn new(id: &str, meta: HostMeta) -> Self {
+        Followed {
+            stream: keys::frames(id),
+            claim: keys::claim(id),
+            last_id: "0-0".into(),
+            meta,
+            catalog: None,
+            applied: 0,
+            hub: None,
+            ours: false,
+            held: None,
+        }
     }
 }
 
@@ -156,7 +170,10 @@ async fn read_streams(
     let mut read = ::redis::cmd("XREAD");
     read.arg("COUNT").arg(COUNT).arg("STREAMS");
     for id in ids {
-        read.arg(keys::frames(id));
+        match known.get(id) {
+            Some(followed) => read.arg(&followed.stream),
+            None => read.arg(keys::frames(id)),
+        };
     }
     for id in ids {
         read.arg(known.get(id).map_or("0-0", |followed| followed.last_id.as_str()));
@@ -206,7 +223,7 @@ async fn ingest(fleet: &Fleet, id: &str, followed: &mut Followed, entry: Entry, 
     if entry.seq <= hub.newest_seq() {
         return;
     }
-    let Ok(ServerMessage::Frame(frame)) = serde_json::from_str::<ServerMessage>(&json) else { return };
+    let Ok(ServerMessage::Frame(frame)) = hub.read(&json) else { return };
     // The text as stored, when it is what this hub would write: not serialised again.
     let ingested = match keys::as_written(entry.wire, &json) {
         Some(text) => hub.ingest_text(frame, text),

@@ -155,7 +155,12 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
             }
             Some(Ok(_)) => continue,
         };
-        let parsed = match serde_json::from_str::<ServerMessage>(&text) {
+        // Read into the buffers of the host's frame before, once its hub has one.
+        let read = match &hub {
+            Some(hub) => hub.read(&text),
+            None => serde_json::from_str::<ServerMessage>(&text),
+        };
+        let parsed = match read {
             Ok(parsed) => parsed,
             Err(error) => {
                 let reason = format!("not a Pulse message: {error}");

@@ -66,7 +66,7 @@ async fn hosts(
         match known.get_mut(&id) {
             Some(followed) => followed.meta = meta,
             None => {
-                known.insert(id.clone(), Followed::new(meta));
+                known.insert(id.clone(), Followed::new(&id, meta));
                 added.insert(id);
             }
         }
@@ -102,8 +102,11 @@ async fn claims(
 ) -> Result<(), RedisError> {
     let ids: Vec<String> = known.keys().cloned().collect();
     for slice in ids.chunks(SLICE) {
-        let names: Vec<String> = slice.iter().map(|id| keys::claim(id)).collect();
-        let held: Vec<Option<String>> = ::redis::cmd("MGET").arg(&names).query_async(conn).await?;
+        let held: Vec<Option<String>> = {
+            // Every id is one of `known`'s, taken from it above.
+            let names: Vec<&str> = slice.iter().filter_map(|id| known.get(id)).map(|f| f.claim.as_str()).collect();
+            ::redis::cmd("MGET").arg(&names).query_async(conn).await?
+        };
         for (id, holder) in slice.iter().zip(held) {
             let Some(followed) = known.get_mut(id) else { continue };
             followed.ours = holder.as_deref().is_some_and(|holder| claim::is_ours(holder, hub_id));
