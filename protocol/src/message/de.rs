@@ -15,6 +15,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor}
 use super::tag::Tag;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 use crate::alerts::{LiveAlert, LiveAlerts};
+use crate::fleet::Columns;
 use crate::frame::values::ValuesMap;
 use crate::hub_status::HubStatus;
 use crate::names::name_to_value;
@@ -42,6 +43,7 @@ struct Fields {
     /// Built at once from its pairs (a hub reads ten thousand frames a second).
     values: Option<ValuesMap>,
     top: Option<Vec<ProcessInfo>>,
+    columns: Option<Option<Columns>>,
     /// A [`GapReason`] in a gap, free text in a bye.
     reason: Option<String>,
     next_seq: Option<u64>,
@@ -95,6 +97,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 "host" => fill(m, &mut f.host, "host")?,
                 "values" => fill(m, &mut f.values, "values")?,
                 "top" => fill(m, &mut f.top, "top")?,
+                "columns" => fill(m, &mut f.columns, "columns")?,
                 "reason" => fill(m, &mut f.reason, "reason")?,
                 "next_seq" => fill(m, &mut f.next_seq, "next_seq")?,
                 "missed" => fill(m, &mut f.missed, "missed")?,
@@ -185,6 +188,7 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
             host: need(f.host, "host")?,
             values: need(f.values, "values")?.0,
             top: f.top.unwrap_or_default(),
+            columns: f.columns.flatten(),
         }),
         Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat { seq: need(f.seq, "seq")?, ts: need(f.ts, "ts")? }),
         Tag::Gap => {
