@@ -17,6 +17,10 @@ pub(super) struct Layout {
     metrics: Vec<String>,
     /// One per ring, in the rings' order: the value's index, or `NONE`.
     slots: Vec<u32>,
+    /// The indices of values with no ring yet (none had a value so far: a keyed
+    /// frame too makes a ring only for a value); one that gets a value makes
+    /// the layout again.
+    unringed: Vec<u32>,
 }
 
 /// A ring with no value in the array (a host or metric the summary lacks).
@@ -26,7 +30,10 @@ impl Layout {
     /// Whether it was made for `columns`' host and metric lists (the revision
     /// first: a new epoch may number another list alike).
     fn fits(&self, columns: &Columns) -> bool {
-        self.rev == columns.rev && self.hosts == columns.hosts && self.metrics == columns.metrics
+        self.rev == columns.rev
+            && self.hosts == columns.hosts
+            && self.metrics == columns.metrics
+            && !self.unringed.iter().any(|&slot| columns.values.get(slot as usize).is_some_and(Option::is_some))
     }
 }
 
@@ -59,8 +66,8 @@ impl HostSeries {
         }
     }
 
-    /// Gives every series of `columns` a ring (empty rows for the past) and works
-    /// out where each ring's value is.
+    /// Gives every series of `columns` that has a value a ring (empty rows for
+    /// the past) and works out where each ring's value is.
     fn lay_out(&mut self, columns: &Columns) {
         let mut index: BTreeMap<String, u32> = BTreeMap::new();
         for (h, host) in columns.hosts.iter().enumerate() {
@@ -71,15 +78,21 @@ impl HostSeries {
             }
         }
         let rows = self.ts.len();
-        for id in index.keys() {
-            if !self.columns.contains_key(id) {
+        let mut unringed = Vec::new();
+        for (id, &slot) in &index {
+            if self.columns.contains_key(id) {
+                continue;
+            }
+            if columns.values.get(slot as usize).is_some_and(Option::is_some) {
                 let column = ring(self.capacity, (0..rows).map(|_| f64::NAN));
                 self.columns.insert(id.clone(), column);
+            } else {
+                unringed.push(slot);
             }
         }
         let slots = self.columns.keys().map(|id| index.get(id).copied().unwrap_or(NONE)).collect();
-        self.layout =
-            Some(Layout { rev: columns.rev, hosts: columns.hosts.clone(), metrics: columns.metrics.clone(), slots });
+        let (hosts, metrics) = (columns.hosts.clone(), columns.metrics.clone());
+        self.layout = Some(Layout { rev: columns.rev, hosts, metrics, slots, unringed });
     }
 }
 
