@@ -76,10 +76,12 @@ mod tests {
         }
     }
 
+    /// What, the columns, and the keyed values they stand for.
+    type Case = (&'static str, Columns, &'static [(&'static str, f64)]);
+
     #[test]
     fn columns_read_as_the_keyed_summary() {
-        // (what, columns, the keyed values they stand for)
-        let cases: [(&str, Columns, &[(&str, f64)]); 5] = [
+        let cases: [Case; 5] = [
             ("empty", columns(&["cpu"], &[], &[]), &[]),
             (
                 "host after host",
