@@ -39,7 +39,14 @@ impl RenderBench {
                 .enumerate()
                 .map(|(i, c)| (format!("s{i}"), c.get(row).copied().unwrap_or(f64::NAN)))
                 .collect();
-            host.push_frame(&Frame { seq: row as u64, ts: t as i64, host: "bench".into(), values, top: Vec::new() });
+            host.push_frame(&Frame {
+                seq: row as u64,
+                ts: t as i64,
+                host: "bench".into(),
+                values,
+                top: Vec::new(),
+                columns: None,
+            });
         }
         let lines =
             (0..columns.len()).map(|i| Line { id: format!("s{i}"), label: format!("s{i}"), color: i }).collect();

@@ -32,7 +32,12 @@ pub struct SeriesStore {
 impl SeriesStore {
     /// Appends a frame to its host's ring.
     pub fn push_frame(&mut self, frame: &Frame) {
-        self.entry(&frame.host).push_frame(frame);
+        let host = self.entry(&frame.host);
+        match &frame.columns {
+            // The fleet summary in columns: its values are in the array.
+            Some(columns) => host.push_columns(frame.ts as f64, columns),
+            None => host.push_frame(frame),
+        }
     }
 
     /// Marks a break in `host`'s series (its stream had a hole); the other hosts'
@@ -124,6 +129,7 @@ mod tests {
             host: "h".into(),
             values: [("cpu".to_owned(), seq as f64)].into(),
             top: vec![],
+            columns: None,
         };
         store.push_frame(&live(10));
         store.push_frame(&live(11));
@@ -177,6 +183,7 @@ mod tests {
             host: host.into(),
             values: [("cpu".to_owned(), 1.0)].into(),
             top: vec![],
+            columns: None,
         };
         let mut store = SeriesStore::default();
         for host in ["a", "b", "@fleet"] {

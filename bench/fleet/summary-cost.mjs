@@ -3,7 +3,9 @@
 // `/api/v1/ws?host=@fleet` as a fleet page opens it. The hub's CPU (utime + stime
 // from /proc) over the same window without and with the watchers, side by side, and
 // the bytes each watcher receives. Writes bench/results/fleet-summary.md.
-// Usage: node --experimental-websocket bench/fleet/summary-cost.mjs [--agents N] [--watchers M] [--seconds S]
+// Usage: node --experimental-websocket bench/fleet/summary-cost.mjs [--agents N] [--watchers M] [--seconds S] [--columns]
+// (`--columns`: the watchers ask for the summary in columns, `columns=1`, as the page does; writes
+// bench/results/fleet-summary-columns.md instead.)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,7 @@ const arg = (name, fallback) => {
 const agents = arg('--agents', 1000);
 const watchers = arg('--watchers', 100);
 const seconds = arg('--seconds', 30);
+const columns = process.argv.includes('--columns');
 if (typeof WebSocket !== 'function') {
   console.error('run with node --experimental-websocket (Node 20) or Node 22+');
   process.exit(2);
@@ -52,7 +55,7 @@ try {
 
   let bytes = 0;
   let frames = 0;
-  const wsUrl = `${hub.url.replace('http', 'ws')}/api/v1/ws?host=@fleet`;
+  const wsUrl = `${hub.url.replace('http', 'ws')}/api/v1/ws?host=@fleet${columns ? '&columns=1' : ''}`;
   for (let i = 0; i < watchers; i += 1) {
     const socket = new WebSocket(wsUrl);
     socket.onmessage = (event) => {
@@ -70,9 +73,9 @@ try {
   const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   const perBrowser = (bytes - bytes0) / watchers / seconds;
   const pct = (s) => `${((s / seconds) * 100).toFixed(1)} %`;
-  doc = `Command: \`node --experimental-websocket bench/fleet/summary-cost.mjs --agents ${agents} --watchers ${watchers} --seconds ${seconds}\`
+  doc = `Command: \`node --experimental-websocket bench/fleet/summary-cost.mjs --agents ${agents} --watchers ${watchers} --seconds ${seconds}${columns ? ' --columns' : ''}\`
 (a hub sampling this machine at 1 Hz, \`pulse-fleet\` playing ${agents} agents at 1 Hz, then ${watchers} WebSocket clients on
-\`/api/v1/ws?host=@fleet\`; hub CPU from /proc over ${seconds} s each, on a shared ${os.cpus().length}-core machine, load average ${os.loadavg()[0].toFixed(1)} at the end).
+\`/api/v1/ws?host=@fleet${columns ? '&columns=1' : ''}\`; hub CPU from /proc over ${seconds} s each, on a shared ${os.cpus().length}-core machine, load average ${os.loadavg()[0].toFixed(1)} at the end).
 
 | | hub CPU (share of one core) | |
 |---|---:|---|
@@ -90,5 +93,5 @@ sends to every page as it is; a page costs the hub a \`send\` of that message a 
   fleet?.kill('SIGTERM');
   await hub.stop();
 }
-await fs.writeFile(path.join(ROOT, 'bench/results/fleet-summary.md'), doc);
+await fs.writeFile(path.join(ROOT, `bench/results/fleet-summary${columns ? '-columns' : ''}.md`), doc);
 console.log(doc);

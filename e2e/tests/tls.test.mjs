@@ -99,7 +99,7 @@ test('over https://localhost the dashboard goes live over wss:// and takes every
     assert.equal(page.sockets.length, 1, page.sockets.map((s) => s.url).join(', '));
     const [socket] = page.sockets;
     // Every stream asks for the live alerts and the hub status (`=0`: it holds none yet).
-    assert.equal(socket.url, `wss://localhost:${port}/api/v1/ws?alerts=0&hub=0`);
+    assert.equal(socket.url, `wss://localhost:${port}/api/v1/ws?alerts=0&hub=0&columns=1`);
     assert.ok(socket.seqs.length >= 6, `frames over wss: ${socket.seqs.join(' ')}`);
     assert.deepEqual(seqProblems(socket.seqs), [], `frames over wss: ${socket.seqs.join(' ')}`);
     assert.deepEqual(page.errors.filter((e) => !/integrity/.test(e)), [], 'page logged errors');

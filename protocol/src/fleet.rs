@@ -12,6 +12,10 @@
 
 use crate::{HostStatus, Unit, WireName};
 
+mod columns;
+
+pub use columns::Columns;
+
 /// The pseudo-host whose stream is the fleet summary.
 pub const FLEET_HOST: &str = "@fleet";
 

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fleet::Columns;
+
 pub(crate) mod values;
 
 /// One sample of one host, numbered by `seq` within the server's epoch.
@@ -21,6 +23,10 @@ pub struct Frame {
     /// The busiest processes at this instant; empty when not sampled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub top: Vec<ProcessInfo>,
+    /// A fleet summary's values in columns, to a page that asked for them (`values`
+    /// is then empty); absent everywhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Columns>,
 }
 
 /// One process in the "top processes" table.

@@ -147,6 +147,14 @@ pub struct Subscribe {
     /// Where the page's frames of that host end, if it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Cursor>,
+    /// The page takes the `@fleet` summary in columns ([`crate::fleet::Columns`]);
+    /// a hub that does not know it sends the keyed frames, which the page reads too.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub columns: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Subscribe {
@@ -157,6 +165,7 @@ impl Subscribe {
             Some(cursor) => format!(r#","resume":{{"epoch":{},"seq":{}}}"#, quote(&cursor.epoch.0), cursor.seq),
             None => String::new(),
         };
-        format!(r#"{{"type":"subscribe","v":{},"host":{}{resume}}}"#, self.v, quote(&self.host))
+        let columns = if self.columns { r#","columns":true"# } else { "" };
+        format!(r#"{{"type":"subscribe","v":{},"host":{}{resume}{columns}}}"#, self.v, quote(&self.host))
     }
 }

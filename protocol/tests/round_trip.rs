@@ -11,6 +11,7 @@ fn frame() -> Frame {
         host: "web-1".into(),
         values: BTreeMap::from([("cpu.total".to_string(), 12.5), ("mem.used".to_string(), 1024.0)]),
         top: vec![ProcessInfo { pid: 1, name: "init".into(), cpu: 0.5, mem: 4096 }],
+        columns: None,
     }
 }
 
@@ -62,9 +63,9 @@ fn every_server_message_round_trips_with_its_tag() {
 fn subscribe_is_written_by_the_page_as_serde_writes_it_and_read_back() {
     let cursor = Cursor { epoch: Epoch("e1".into()), seq: 7 };
     let cases = [
-        Subscribe { v: SUBSCRIBE_VERSION, host: "web-1".into(), resume: Some(cursor) },
-        Subscribe { v: SUBSCRIBE_VERSION, host: "@fleet".into(), resume: None },
-        Subscribe { v: 2, host: "odd \"name\"".into(), resume: None },
+        Subscribe { v: SUBSCRIBE_VERSION, host: "web-1".into(), resume: Some(cursor), columns: false },
+        Subscribe { v: SUBSCRIBE_VERSION, host: "@fleet".into(), resume: None, columns: false },
+        Subscribe { v: 2, host: "odd \"name\"".into(), resume: None, columns: false },
     ];
     for subscribe in cases {
         let ours = subscribe.to_json();

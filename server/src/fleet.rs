@@ -51,8 +51,11 @@ pub struct Fleet {
     hosts: RwLock<Vec<Arc<Host>>>,
     /// Numbers claims, so a stale claim never releases a newer one.
     claims: AtomicU64,
-    /// The `@fleet` stream ([`summary`]).
+    /// The `@fleet` stream ([`summary`]), keyed.
     summary: Arc<Hub>,
+    /// The same stream in columns, for pages that ask (`summary/columns`): its
+    /// frames have the keyed hub's epoch and seqs, so a cursor means the same.
+    summary_columns: Arc<Hub>,
     /// The history store every host's hub keeps its frames in.
     persist: Arc<Persist>,
     /// Makes each host's frame watcher (the alerts engine's), once set.
@@ -98,10 +101,13 @@ impl Fleet {
 
     /// An empty fleet whose hosts keep their history in `persist`.
     pub fn keeping(heartbeat: std::time::Duration, persist: Arc<Persist>) -> Arc<Self> {
+        let summary = summary::hub(heartbeat);
+        let summary_columns = summary::columns::hub(summary.epoch().clone(), heartbeat);
         Arc::new(Fleet {
             hosts: RwLock::default(),
             claims: AtomicU64::new(0),
-            summary: Arc::new(summary::hub(heartbeat)),
+            summary: Arc::new(summary),
+            summary_columns: Arc::new(summary_columns),
             persist,
             watchers: OnceLock::new(),
         })
@@ -148,6 +154,21 @@ impl Fleet {
     /// The hub of the `@fleet` summary stream.
     pub fn summary(&self) -> Arc<Hub> {
         Arc::clone(&self.summary)
+    }
+
+    /// The hub of the `@fleet` summary stream in columns.
+    pub fn summary_columns(&self) -> Arc<Hub> {
+        Arc::clone(&self.summary_columns)
+    }
+
+    /// [`Fleet::host_and_hub`] for a stream whose client takes the summary in
+    /// columns when `columns` (the `@fleet` stream's columnar hub; any other host's
+    /// stream is the same either way).
+    pub fn stream_hub(&self, id: Option<&str>, columns: bool) -> Result<(String, Arc<Hub>), FleetError> {
+        if columns && id == Some(FLEET_HOST) {
+            return Ok((FLEET_HOST.to_owned(), self.summary_columns()));
+        }
+        self.host_and_hub(id)
     }
 
     /// Adds the hub's own host.
@@ -277,6 +298,7 @@ impl Fleet {
             host.hub().begin_shutdown();
         }
         self.summary.begin_shutdown();
+        self.summary_columns.begin_shutdown();
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Host>>> {

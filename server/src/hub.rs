@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use pulse_protocol::fleet::Columns;
 use pulse_protocol::{
     Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, PROTOCOL_VERSION,
     SUBSCRIBE_VERSION,
@@ -172,6 +173,13 @@ impl Hub {
         Hub::with_history(host, epoch, timing, history, live)
     }
 
+    /// This hub numbering its frames in `epoch` (the `@fleet` summary's columnar
+    /// hub shares the keyed one's, so a cursor means the same on both).
+    pub fn numbered_in(mut self, epoch: Epoch) -> Self {
+        self.epoch = epoch;
+        self
+    }
+
     /// This hub with the history store behind it.
     pub fn keeping(mut self, keeper: Arc<dyn Keeper>) -> Self {
         self.keeper = Some(keeper);
@@ -293,14 +301,34 @@ impl Hub {
     /// caller offers the frame it returns to the [`Fanout`] (see `publisher`).
     /// Returns `None` once the hub is stopped, telling the sampler to end.
     pub fn publish(&self, sample: Sample) -> Option<Arc<SharedFrame>> {
+        let Sample { ts, values, top, catalog } = sample;
+        self.publish_frame(catalog, |seq, host| Frame { seq, ts, host, values, top, columns: None })
+    }
+
+    /// [`Hub::publish`] of a fleet summary in columns taken at `ts` (its `values`
+    /// map empty), with the summary's `catalog`.
+    pub fn publish_columns(&self, ts: i64, columns: Columns, catalog: Catalog) -> Option<Arc<SharedFrame>> {
+        self.publish_frame(catalog, |seq, host| Frame {
+            seq,
+            ts,
+            host,
+            values: Default::default(),
+            top: Vec::new(),
+            columns: Some(columns),
+        })
+    }
+
+    /// Numbers the frame `make` makes (from its seq and the host name), then
+    /// stores, serialises and broadcasts it.
+    fn publish_frame(&self, catalog: Catalog, make: impl FnOnce(u64, String) -> Frame) -> Option<Arc<SharedFrame>> {
         if self.stopped.load(Ordering::Relaxed) {
             return None;
         }
         let mut inner = self.lock();
         let seq = inner.history.newest_seq() + 1;
-        let frame = Frame { seq, ts: sample.ts, host: self.host.clone(), values: sample.values, top: sample.top };
-        if *inner.catalog != sample.catalog {
-            inner.catalog = Arc::new(sample.catalog);
+        let frame = make(seq, self.host.clone());
+        if *inner.catalog != catalog {
+            inner.catalog = Arc::new(catalog);
             inner.catalog_revision += 1;
             if inner.catalog_revision > 1 {
                 tracing::info!(revision = inner.catalog_revision, "the series catalogue changed");

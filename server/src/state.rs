@@ -79,6 +79,12 @@ impl AppState {
         Ok(self.fleet.host_and_hub(id)?)
     }
 
+    /// The id and hub of the stream a request's `host=` names, in the shape its
+    /// `columns=` asks for (the `@fleet` summary in columns, or keyed).
+    pub fn stream_hub(&self, params: &crate::routes::params::Params) -> Result<(String, Arc<Hub>), AppError> {
+        Ok(self.fleet.stream_hub(params.get("host"), params.columns()?)?)
+    }
+
     /// `retry` in whole seconds, at least 1.
     pub fn retry_secs(&self) -> u64 {
         self.retry.as_secs().max(1)

@@ -189,7 +189,8 @@ async fn agent(server: &TestServer) -> Ws {
         .expect("an agent links");
     let hello = agent_hello::hello("agentepoch1");
     let values = BTreeMap::from([("cpu.total".to_owned(), 50.0)]);
-    let frame = Frame { seq: 1, ts: pulse_server::hub::now_ms(), host: "web-1".into(), values, top: Vec::new() };
+    let frame =
+        Frame { seq: 1, ts: pulse_server::hub::now_ms(), host: "web-1".into(), values, top: Vec::new(), columns: None };
     for message in [hello, ServerMessage::Frame(frame)] {
         link.send(Message::Text(serde_json::to_string(&message).expect("json").into())).await.expect("send");
     }

@@ -53,7 +53,7 @@ fn frame(seq: u64) -> ServerMessage {
 /// Frame `seq` of the host named `name` (a link's frames name its own host).
 fn frame_of(name: &str, seq: u64) -> ServerMessage {
     let ts = pulse_server::hub::now_ms();
-    ServerMessage::Frame(Frame { seq, ts, host: name.into(), values: BTreeMap::new(), top: Vec::new() })
+    ServerMessage::Frame(Frame { seq, ts, host: name.into(), values: BTreeMap::new(), top: Vec::new(), columns: None })
 }
 
 /// Waits until the hub holds frame `seq` of host `id` (at most 200 looks, 20 ms apart).

@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite::Message;
 const MAX_MESSAGES: usize = 400;
 
 async fn ask(ws: &mut Ws, host: &str, resume: Option<Cursor>) {
-    let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume };
+    let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume, columns: false };
     ws.send(Message::Text(subscribe.to_json().into())).await.expect("send subscribe");
 }
 
@@ -217,7 +217,7 @@ async fn a_flood_of_subscribes_is_refused_then_closed_while_other_clients_stream
     let sending = tokio::spawn(async move {
         for i in 0..2_000 {
             let (host, resume) = if i % 2 == 0 { (FLEET_HOST, None) } else { ("the-hub", oldest.clone()) };
-            let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume };
+            let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host: host.into(), resume, columns: false };
             // The hub closes the socket long before the last: sending then fails.
             if sink.send(Message::Text(subscribe.to_json().into())).await.is_err() {
                 break;

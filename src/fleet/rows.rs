@@ -97,6 +97,7 @@ mod tests {
                 host: "@fleet".into(),
                 values,
                 top: vec![],
+                columns: None,
             });
         }
         series

@@ -57,7 +57,7 @@ mod tests {
 
     fn frame(ids: &[&str]) -> Frame {
         let values: BTreeMap<String, f64> = ids.iter().map(|id| (id.to_string(), 1.0)).collect();
-        Frame { seq: 1, ts: 0, host: "h".into(), values, top: vec![] }
+        Frame { seq: 1, ts: 0, host: "h".into(), values, top: vec![], columns: None }
     }
 
     fn catalog(ids: &[&str]) -> Catalog {

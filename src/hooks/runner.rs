@@ -186,7 +186,7 @@ impl Runner {
                 }
             }
             Command::Subscribe { attempt, host, cursor } => {
-                let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host, resume: cursor };
+                let subscribe = Subscribe { v: SUBSCRIBE_VERSION, host, resume: cursor, columns: true };
                 let sent = self.transports.borrow().get(&attempt).map(|open| open.subscribe(&subscribe));
                 if let Some(Err(reason)) = sent {
                     self.defer(Event::Failed { attempt, reason, retry_after_ms: None });

@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, VecDeque};
 use pulse_protocol::{Frame, HistoryResponse, ProcessInfo};
 
 use super::DEFAULT_CAPACITY;
+use columns::Layout;
+
+mod columns;
 
 /// Steps of silence after which the next sample starts a new line.
 pub const BREAK_AFTER: f64 = 3.0;
@@ -20,6 +23,9 @@ pub struct HostSeries {
     columns: BTreeMap<String, VecDeque<f64>>,
     /// The busiest processes in the newest frame.
     top: Vec<ProcessInfo>,
+    /// Where a fleet summary in columns puts its values (`columns.rs`), while
+    /// no ring has come or gone since it was made.
+    layout: Option<Layout>,
 }
 
 /// Min, max, average and newest value of a series over a time window.
@@ -45,7 +51,13 @@ impl HostSeries {
     /// An empty store that keeps at most `capacity` rows.
     pub fn with_capacity(capacity: usize) -> Self {
         let capacity = capacity.max(2);
-        HostSeries { capacity, ts: VecDeque::with_capacity(capacity), columns: BTreeMap::new(), top: Vec::new() }
+        HostSeries {
+            capacity,
+            ts: VecDeque::with_capacity(capacity),
+            columns: BTreeMap::new(),
+            top: Vec::new(),
+            layout: None,
+        }
     }
 
     /// Appends one frame as a row. Frames older than the newest row are ignored, so a
@@ -91,6 +103,9 @@ impl HostSeries {
             column.push_back(value);
         }
         new.extend(incoming.map(|(key, &value)| (key, value)));
+        if !new.is_empty() {
+            self.layout = None;
+        }
         for (id, value) in new {
             let mut column = ring(self.capacity, self.ts.iter().map(|_| f64::NAN));
             if let Some(last) = column.back_mut() {
@@ -134,6 +149,7 @@ impl HostSeries {
         // Inserted one by one: collecting into a BTreeMap sorts first, and the sort
         // would be compiled into the wasm for this one type.
         self.columns.clear();
+        self.layout = None;
         for (id, column) in history.series.iter().filter(|(_, column)| column.host == host) {
             self.columns.insert(id.clone(), ring(self.capacity, column.values.iter().map(|v| v.unwrap_or(f64::NAN))));
         }
@@ -187,6 +203,7 @@ impl HostSeries {
     pub fn clear(&mut self) {
         self.ts.clear();
         self.columns.clear();
+        self.layout = None;
     }
 
     /// Number of rows held (including gap markers).

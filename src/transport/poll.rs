@@ -51,7 +51,8 @@ impl PollTransport {
             while !running.get() {
                 let wait = if long && !first { pace.wait_s.to_string() } else { "0".to_owned() };
                 let (rev, hub) = (alerts_rev.to_string(), hub_rev.to_string());
-                let mut extra = vec![("wait", wait.as_str()), ("alerts", rev.as_str()), ("hub", hub.as_str())];
+                let mut extra =
+                    vec![("wait", wait.as_str()), ("alerts", rev.as_str()), ("hub", hub.as_str()), super::url::COLUMNS];
                 if first {
                     // A resuming request gets no hello unless it asks: the engine needs one.
                     extra.push(("hello", "1"));

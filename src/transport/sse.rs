@@ -24,7 +24,10 @@ pub enum SseTransport {
 impl SseTransport {
     /// Connects; failures arrive through the sink.
     pub fn open(server: &ServerUrl, cursor: Option<&Cursor>, sink: Sink) -> Result<Self, String> {
-        let url = server.http(&format!("/api/v1/sse{}", query(cursor, &[super::url::ALERTS, super::url::HUB])));
+        let url = server.http(&format!(
+            "/api/v1/sse{}",
+            query(cursor, &[super::url::ALERTS, super::url::HUB, super::url::COLUMNS])
+        ));
         Ok(match credential::bearer() {
             Some(secret) => SseTransport::Fetch(fetch::FetchStream::open(url, &secret, sink)),
             None => SseTransport::Source(SourceTransport::open(&url, sink)?),

@@ -70,11 +70,11 @@ impl ServerUrl {
         format!("{}{path_and_query}", self.base)
     }
 
-    /// The WebSocket endpoint with the resume cursor, asking for the live alerts
-    /// and the hub status.
+    /// The WebSocket endpoint with the resume cursor, asking for the live alerts,
+    /// the hub status and the fleet summary in columns.
     pub fn websocket(&self, cursor: Option<&Cursor>) -> String {
         let base = self.base.replacen("http", "ws", 1);
-        self.with_host_param(format!("{base}/api/v1/ws{}", query(cursor, &[ALERTS, HUB])))
+        self.with_host_param(format!("{base}/api/v1/ws{}", query(cursor, &[ALERTS, HUB, COLUMNS])))
     }
 
     fn with_host_param(&self, url: String) -> String {
@@ -92,6 +92,11 @@ pub const ALERTS: (&str, &str) = ("alerts", "0");
 /// Asks a stream for the hub status (`hub=REV`, 0: none held): sent after `hello`
 /// and on every change (whether the hub's shared log, Redis, is out of reach).
 pub const HUB: (&str, &str) = ("hub", "0");
+
+/// Says the page takes the `@fleet` summary in columns (`columns=1`,
+/// `pulse_protocol::fleet::Columns`); other streams are the same either way, and a
+/// hub that does not know it sends the keyed summary, which the page reads too.
+pub const COLUMNS: (&str, &str) = ("columns", "1");
 
 /// `?since=…&epoch=…` plus extra pairs; empty when there is nothing to say.
 pub fn query(cursor: Option<&Cursor>, extra: &[(&str, &str)]) -> String {
@@ -118,15 +123,24 @@ mod tests {
     fn urls_for_every_transport() {
         let server = ServerUrl::parse("https://pulse.example/").unwrap();
         let cursor = Cursor { epoch: Epoch("e1".into()), seq: 7 };
-        assert_eq!(server.websocket(Some(&cursor)), "wss://pulse.example/api/v1/ws?since=7&epoch=e1&alerts=0&hub=0");
-        assert_eq!(ServerUrl::parse("http://h:1").unwrap().websocket(None), "ws://h:1/api/v1/ws?alerts=0&hub=0");
+        assert_eq!(
+            server.websocket(Some(&cursor)),
+            "wss://pulse.example/api/v1/ws?since=7&epoch=e1&alerts=0&hub=0&columns=1"
+        );
+        assert_eq!(
+            ServerUrl::parse("http://h:1").unwrap().websocket(None),
+            "ws://h:1/api/v1/ws?alerts=0&hub=0&columns=1"
+        );
         assert_eq!(query(None, &[("wait", "5")]), "?wait=5");
     }
 
     #[test]
     fn the_scheme_is_read_in_any_case_and_credentials_are_refused() {
         assert_eq!(ServerUrl::parse("HTTPS://Pulse.example/").unwrap().as_str(), "https://Pulse.example");
-        assert_eq!(ServerUrl::parse("Http://h:1").unwrap().websocket(None), "ws://h:1/api/v1/ws?alerts=0&hub=0");
+        assert_eq!(
+            ServerUrl::parse("Http://h:1").unwrap().websocket(None),
+            "ws://h:1/api/v1/ws?alerts=0&hub=0&columns=1"
+        );
         assert!(matches!(ServerUrl::parse("ws://h"), Err(UrlError::Scheme(_))));
         assert!(matches!(ServerUrl::parse("h:8080"), Err(UrlError::Scheme(_))));
         assert!(matches!(ServerUrl::parse("https://user:pw@h"), Err(UrlError::Malformed(_))));
@@ -146,12 +160,15 @@ mod tests {
         let server = ServerUrl::parse(" http://proxy:8080/pulse/ ").expect("valid");
         assert_eq!(server.as_str(), "http://proxy:8080/pulse");
         assert_eq!(server.http("/api/v1/poll?wait=0"), "http://proxy:8080/pulse/api/v1/poll?wait=0");
-        assert_eq!(server.websocket(None), "ws://proxy:8080/pulse/api/v1/ws?alerts=0&hub=0");
+        assert_eq!(server.websocket(None), "ws://proxy:8080/pulse/api/v1/ws?alerts=0&hub=0&columns=1");
         let fleet = ServerUrl::parse("http://hub:1").unwrap().with_host("web-1");
         assert_eq!(fleet.http("/api/v1/series"), "http://hub:1/api/v1/series?host=web-1");
         assert_eq!(fleet.http("/api/v1/poll?wait=0"), "http://hub:1/api/v1/poll?wait=0&host=web-1");
         let cursor = Cursor { epoch: pulse_protocol::Epoch("e1".into()), seq: 7 };
-        assert_eq!(fleet.websocket(Some(&cursor)), "ws://hub:1/api/v1/ws?since=7&epoch=e1&alerts=0&hub=0&host=web-1");
+        assert_eq!(
+            fleet.websocket(Some(&cursor)),
+            "ws://hub:1/api/v1/ws?since=7&epoch=e1&alerts=0&hub=0&columns=1&host=web-1"
+        );
         assert_eq!(fleet.as_str(), "http://hub:1", "the storage key is the server's");
         assert_eq!(fleet.showing(None).http("/api/v1/series"), "http://hub:1/api/v1/series");
         assert_eq!(fleet.showing(Some("@fleet")).host(), Some("@fleet"));

@@ -41,7 +41,7 @@ pub fn host_element_at(top: u32, width: u32, height: u32) -> HtmlElement {
 /// A frame of host `h` at `ts` ms with the given values.
 pub fn frame(seq: u64, ts: f64, values: &[(&str, f64)]) -> Frame {
     let values: BTreeMap<String, f64> = values.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    Frame { seq, ts: ts as i64, host: "h".into(), values, top: vec![] }
+    Frame { seq, ts: ts as i64, host: "h".into(), values, top: vec![], columns: None }
 }
 
 /// Waits until `done()` holds, checking every 20 ms, for at most `deadline_ms`.

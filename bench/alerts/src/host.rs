@@ -79,6 +79,6 @@ pub fn frame(id: &str, seq: u64, ts: i64, cpu: f64) -> Result<String> {
             ((*series).to_owned(), value)
         })
         .collect();
-    let frame = Frame { seq, ts, host: id.to_owned(), values, top: Vec::new() };
+    let frame = Frame { seq, ts, host: id.to_owned(), values, top: Vec::new(), columns: None };
     Ok(serde_json::to_string(&ServerMessage::Frame(frame))?)
 }

@@ -100,7 +100,7 @@ mod tests {
     fn a_stamped_frame_is_what_serde_writes() {
         let values = BTreeMap::from([("cpu.total".to_owned(), 12.5), ("mem.used".to_owned(), 3e9)]);
         for top in [vec![], vec![ProcessInfo { pid: 1, name: "init \"x\"".into(), cpu: 0.0, mem: 7 }]] {
-            let frame = Frame { seq: 0, ts: 0, host: "vm".into(), values: values.clone(), top };
+            let frame = Frame { seq: 0, ts: 0, host: "vm".into(), values: values.clone(), top, columns: None };
             let sample = Sample { catalog: Catalog::default(), tails: vec![tail(&frame).unwrap()], frame_bytes: 0 };
             let stamped = Frame { seq: 42, ts: 1_700_000_000_123, host: "fleet-7".into(), ..frame };
             let want = serde_json::to_string(&ServerMessage::Frame(stamped)).unwrap();

@@ -3,6 +3,7 @@
 //! (`decode.rs`), the one serde uses.
 
 use super::{Decode, JsonError, JsonErrorKind, Reader};
+use crate::fleet::Columns;
 use crate::{
     ApiError, Bye, Catalog, Epoch, Frame, Gap, Heartbeat, Hello, HistoryResponse, HistorySeries, HostInfo,
     HostsResponse, HubStatus, PollResponse, ProcessInfo, SeriesInfo,
@@ -48,7 +49,7 @@ decode_struct!(SeriesInfo { required: [id, host, group, label, unit, kind] });
 /// A frame reads its `values` in bulk (`values.rs`); the rest as the derive does.
 impl Decode for Frame {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let (mut seq, mut ts, mut host, mut values, mut top) = (None, None, None, None, None);
+        let (mut seq, mut ts, mut host, mut values, mut top, mut columns) = (None, None, None, None, None, None);
         reader.begin_object()?;
         while let Some(key) = reader.next_key()? {
             match &*key {
@@ -58,6 +59,7 @@ impl Decode for Frame {
                 "values" if values.is_some() => return Err(reader.error(JsonErrorKind::DuplicateField("values"))),
                 "values" => values = Some(values::decode(reader)?),
                 "top" => reader.field(&mut top, "top")?,
+                "columns" => reader.field(&mut columns, "columns")?,
                 _ => reader.skip()?,
             }
         }
@@ -67,10 +69,12 @@ impl Decode for Frame {
             host: reader.require(host, "host")?,
             values: reader.require(values, "values")?,
             top: top.unwrap_or_default(),
+            columns: columns.flatten(),
         })
     }
 }
 
+decode_struct!(Columns { required: [rev, metrics, hosts, values] });
 decode_struct!(ProcessInfo { required: [pid, name, cpu, mem] });
 decode_struct!(Hello {
     required: [epoch, seq, catalog, heartbeat_ms, interval_ms, history_ms, server_time],
@@ -92,4 +96,6 @@ mod alert_rules;
 mod alerts;
 #[cfg(test)]
 mod both;
+#[cfg(test)]
+mod columns;
 mod values;

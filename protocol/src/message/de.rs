@@ -17,6 +17,7 @@ use super::tag::Tag;
 use super::text::Text;
 use super::{Bye, Gap, GapReason, Heartbeat, Hello, ServerMessage};
 use crate::alerts::{LiveAlert, LiveAlerts};
+use crate::fleet::Columns;
 use crate::hub_status::HubStatus;
 use crate::names::name_to_value;
 use crate::{Catalog, Epoch, Frame, ProcessInfo};
@@ -58,6 +59,7 @@ struct Fields {
     /// reads ten thousand frames a second).
     values: Option<BTreeMap<String, f64>>,
     top: Option<Vec<ProcessInfo>>,
+    columns: Option<Option<Columns>>,
     /// A [`GapReason`] in a gap, free text in a bye.
     reason: Option<String>,
     next_seq: Option<u64>,
@@ -126,6 +128,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                     let spare = top.take().ok_or_else(|| de::Error::duplicate_field("top"))?;
                     f.top = Some(m.next_value_seed(TopInto(spare))?);
                 }
+                "columns" => fill(m, &mut f.columns, "columns")?,
                 "reason" => fill(m, &mut f.reason, "reason")?,
                 "next_seq" => fill(m, &mut f.next_seq, "next_seq")?,
                 "missed" => fill(m, &mut f.missed, "missed")?,
@@ -172,6 +175,7 @@ fn build<E: de::Error>(tag: Tag, f: Fields) -> Result<ServerMessage, E> {
             host: need(f.host, "host")?,
             values: need(f.values, "values")?,
             top: f.top.unwrap_or_default(),
+            columns: f.columns.flatten(),
         }),
         Tag::Heartbeat => ServerMessage::Heartbeat(Heartbeat { seq: need(f.seq, "seq")?, ts: need(f.ts, "ts")? }),
         Tag::Gap => {

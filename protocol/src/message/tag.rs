@@ -41,7 +41,7 @@ impl Tag {
                 "host",
                 "subscribe",
             ],
-            Tag::Frame => &["seq", "ts", "host", "values", "top"],
+            Tag::Frame => &["seq", "ts", "host", "values", "top", "columns"],
             Tag::Heartbeat => &["seq", "ts"],
             Tag::Gap => &["reason", "next_seq", "missed"],
             Tag::Bye => &["reason", "retry_ms"],

@@ -82,7 +82,7 @@ fn frame() -> impl Strategy<Value = Frame> {
         mem,
     });
     (any::<u64>(), any::<i64>(), text(), btree_map(text(), number(), 0..6), vec(process, 0..3))
-        .prop_map(|(seq, ts, host, values, top)| Frame { seq, ts, host, values, top })
+        .prop_map(|(seq, ts, host, values, top)| Frame { seq, ts, host, values, top, columns: None })
 }
 
 fn hello() -> impl Strategy<Value = Hello> {

@@ -5,11 +5,13 @@
 //! [`summarize`] decides what a host contributes (pure, table-tested); [`spawn`]
 //! is the edge that reads the fleet and publishes.
 
+pub mod columns;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pulse_protocol::fleet::{series_id, status_code, Metric, FLEET_HOST};
+use pulse_protocol::fleet::{series_id, status_code, Columns, Metric, FLEET_HOST};
 use pulse_protocol::{Catalog, HostInfo, HostStatus, SeriesInfo, SeriesKind};
 
 use super::Fleet;
@@ -36,6 +38,7 @@ pub fn hub(heartbeat: Duration) -> Hub {
 }
 
 /// One host as the summary sees it: its listing and its newest sample's values.
+#[derive(Clone, Copy)]
 pub struct Reading<'a> {
     /// As `/api/v1/hosts` lists it.
     pub info: &'a HostInfo,
@@ -47,14 +50,24 @@ pub struct Reading<'a> {
 /// sample has, rounded to what a table shows; status and last-seen for others (an
 /// up host was seen at the frame's own time: its `seen` would only cost bytes).
 pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<String, f64> {
+    let mut hosts: Vec<Reading<'a>> = hosts.into_iter().collect();
+    sort(&mut hosts);
+    summarize_sorted(&hosts)
+}
+
+/// Puts `hosts` in the order of their series ids (`{id}/…`: ids never hold a `/`).
+pub fn sort(hosts: &mut [Reading<'_>]) {
+    hosts.sort_unstable_by(|a, b| series_order(&a.info.id, &b.info.id));
+}
+
+/// [`summarize`] of hosts already in [`sort`]'s order.
+fn summarize_sorted(hosts: &[Reading<'_>]) -> BTreeMap<String, f64> {
     // Collected, then built at once: a map built from its pairs costs a fraction
     // of one insertion per pair (tens of thousands a second on a large fleet).
     // The hosts are taken in the order of their series ids (`{id}/…`: ids never
     // hold a `/`) and each host's few pairs sorted, so the pairs come sorted and
     // the build's own sort has only to check them, not to compare and move
     // tens of thousands of strings.
-    let mut hosts: Vec<Reading<'a>> = hosts.into_iter().collect();
-    hosts.sort_unstable_by(|a, b| series_order(&a.info.id, &b.info.id));
     let mut out = Vec::with_capacity(hosts.len() * Metric::ALL.len());
     for reading in hosts {
         let first = out.len();
@@ -65,12 +78,30 @@ pub fn summarize<'a>(hosts: impl IntoIterator<Item = Reading<'a>>) -> BTreeMap<S
 }
 
 /// Adds the summary pairs of one host to `out`.
-fn pairs(out: &mut Vec<(String, f64)>, Reading { info, values }: Reading<'_>) {
-    let id = info.id.as_str();
-    out.push((series_id(id, Metric::Status), status_code(info.status)));
+fn pairs(out: &mut Vec<(String, f64)>, reading: &Reading<'_>) {
+    let id = reading.info.id.as_str();
+    for (metric, value) in Metric::ALL.into_iter().zip(host_values(reading)) {
+        if let Some(value) = value {
+            out.push((series_id(id, metric), value));
+        }
+    }
+}
+
+/// One host's summary numbers, in the order of [`Metric::ALL`]: every metric of an
+/// `up` host that its newest sample has (no `seen`), rounded to what a table shows;
+/// only status and last-seen for others. Both shapes of the summary (keyed and
+/// `columns`) are made of these.
+fn host_values(Reading { info, values }: &Reading<'_>) -> [Option<f64>; Metric::ALL.len()] {
+    let mut out = [None; Metric::ALL.len()];
+    let mut set = |metric: Metric, value: Option<f64>| {
+        if let Some(slot) = Metric::ALL.iter().position(|m| *m == metric) {
+            out[slot] = value;
+        }
+    };
+    set(Metric::Status, Some(status_code(info.status)));
     let (HostStatus::Up, Some(values)) = (info.status, values) else {
-        out.push((series_id(id, Metric::Seen), info.last_seen as f64));
-        return;
+        set(Metric::Seen, Some(info.last_seen as f64));
+        return out;
     };
     let get = |key: &str| values.get(key).copied().filter(|v| v.is_finite());
     let mem = match (get("mem.used"), get("mem.total")) {
@@ -81,20 +112,14 @@ fn pairs(out: &mut Vec<(String, f64)>, Reading { info, values }: Reading<'_>) {
         (None, None) => None,
         (read, write) => Some(read.unwrap_or(0.0) + write.unwrap_or(0.0)),
     };
-    let metrics = [
-        (Metric::Cpu, get("cpu.total").map(tenths)),
-        (Metric::Mem, mem.map(tenths)),
-        (Metric::Rx, get("net.rx").map(f64::round)),
-        (Metric::Tx, get("net.tx").map(f64::round)),
-        (Metric::Disk, disk.map(f64::round)),
-        (Metric::Load, get("load.1").map(hundredths)),
-        (Metric::Uptime, get("uptime").map(f64::round)),
-    ];
-    for (metric, value) in metrics {
-        if let Some(value) = value {
-            out.push((series_id(id, metric), value));
-        }
-    }
+    set(Metric::Cpu, get("cpu.total").map(tenths));
+    set(Metric::Mem, mem.map(tenths));
+    set(Metric::Rx, get("net.rx").map(f64::round));
+    set(Metric::Tx, get("net.tx").map(f64::round));
+    set(Metric::Disk, disk.map(f64::round));
+    set(Metric::Load, get("load.1").map(hundredths));
+    set(Metric::Uptime, get("uptime").map(f64::round));
+    out
 }
 
 /// The order of two hosts' series ids: of `{a}/` and `{b}/` (`a-b/` comes before
@@ -124,27 +149,36 @@ pub fn catalog() -> Catalog {
     Catalog { series }
 }
 
-/// Publishes the summary of `fleet` every [`INTERVAL`] until its summary hub stops.
+/// Publishes the summary of `fleet` every [`INTERVAL`], keyed and in columns, until
+/// its summary hubs stop. Both hubs are given every summary, in step, so they
+/// number it with the same seq.
 pub fn spawn(fleet: Arc<Fleet>) {
-    let summary = fleet.summary();
     let (samples, received) = tokio::sync::mpsc::channel::<Sample>(1);
-    tokio::spawn(crate::hub::publisher::run(Arc::clone(&summary), received));
+    tokio::spawn(crate::hub::publisher::run(fleet.summary(), received));
+    let (in_columns, received) = tokio::sync::mpsc::channel::<(i64, Columns, Catalog)>(1);
+    tokio::spawn(crate::hub::publisher::run_with(fleet.summary_columns(), received, |hub, (ts, columns, catalog)| {
+        hub.publish_columns(ts, columns, catalog)
+    }));
     tokio::spawn(async move {
         let catalog = catalog();
+        let mut revisions = columns::Revisions::default();
         let mut ticks = tokio::time::interval(INTERVAL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
             let now = now_ms();
             let hosts = fleet.newest(now);
-            let values = summarize(
-                hosts
-                    .iter()
-                    .map(|(info, frame)| Reading { info, values: frame.as_ref().map(|shared| &shared.frame.values) }),
-            );
+            let mut readings: Vec<Reading<'_>> = hosts
+                .iter()
+                .map(|(info, frame)| Reading { info, values: frame.as_ref().map(|shared| &shared.frame.values) })
+                .collect();
+            sort(&mut readings);
+            let values = summarize_sorted(&readings);
+            let columns = revisions.columns(&readings);
+            drop(readings);
             let sample = Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() };
-            if samples.send(sample).await.is_err() {
-                return; // the summary hub stopped: the server is shutting down
+            if samples.send(sample).await.is_err() || in_columns.send((now, columns, catalog.clone())).await.is_err() {
+                return; // a summary hub stopped: the server is shutting down
             }
         }
     });

@@ -46,7 +46,8 @@ mod tests {
 
     fn backlog(seqs: std::ops::RangeInclusive<u64>) -> Vec<Arc<SharedFrame>> {
         seqs.map(|seq| {
-            let frame = Frame { seq, ts: 0, host: "@fleet".into(), values: Default::default(), top: vec![] };
+            let frame =
+                Frame { seq, ts: 0, host: "@fleet".into(), values: Default::default(), top: vec![], columns: None };
             Arc::new(SharedFrame::from_json(frame, "{}"))
         })
         .collect()

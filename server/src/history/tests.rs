@@ -13,7 +13,8 @@ fn history(seqs: std::ops::RangeInclusive<u64>, capacity: usize) -> History {
 
 fn filled(mut history: History, seqs: std::ops::RangeInclusive<u64>) -> History {
     for seq in seqs {
-        let frame = Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] };
+        let frame =
+            Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![], columns: None };
         history.push(Arc::new(SharedFrame::from_json(frame, "{}")));
     }
     history

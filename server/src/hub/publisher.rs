@@ -10,17 +10,28 @@ use tokio::time::Instant;
 
 use super::Hub;
 use crate::fanout::encode_text;
+use crate::history::SharedFrame;
 use crate::sampler::Sample;
 
 /// Publishes `samples` until the channel closes or the hub stops.
-pub async fn run(hub: Arc<Hub>, mut samples: mpsc::Receiver<Sample>) {
+pub async fn run(hub: Arc<Hub>, samples: mpsc::Receiver<Sample>) {
+    run_with(hub, samples, Hub::publish).await;
+}
+
+/// [`run`] for anything `publish` makes a frame of (the fleet summary in columns:
+/// [`Hub::publish_columns`]).
+pub async fn run_with<T>(
+    hub: Arc<Hub>,
+    mut samples: mpsc::Receiver<T>,
+    publish: fn(&Hub, T) -> Option<Arc<SharedFrame>>,
+) {
     let heartbeat = hub.timing().heartbeat;
     let mut quiet_since = Instant::now();
     loop {
         tokio::select! {
             sample = samples.recv() => {
                 let Some(sample) = sample else { return };
-                let Some(frame) = hub.publish(sample) else { return };
+                let Some(frame) = publish(&hub, sample) else { return };
                 hub.fanout().deliver_frame(frame.frame.seq, &frame.ws).await;
                 quiet_since = Instant::now();
             }

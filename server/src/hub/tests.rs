@@ -100,7 +100,7 @@ fn a_frame_is_written_as_its_message_is() {
     use pulse_protocol::{Frame, ProcessInfo};
     let values = BTreeMap::from([("cpu.total".to_owned(), 12.5), ("nan".to_owned(), f64::NAN)]);
     for top in [vec![], vec![ProcessInfo { pid: 3, name: "a \"b\"\n".into(), cpu: 1.0, mem: 2 }]] {
-        let frame = Frame { seq: 7, ts: -1, host: "h \u{e9}".into(), values: values.clone(), top };
+        let frame = Frame { seq: 7, ts: -1, host: "h \u{e9}".into(), values: values.clone(), top, columns: None };
         assert_eq!(super::frame_json(&frame), super::to_json(&ServerMessage::Frame(frame.clone())));
     }
 }

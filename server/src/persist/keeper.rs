@@ -83,6 +83,7 @@ fn frames_of(block: &Block, after: u64, before: u64) -> impl Iterator<Item = Fra
                 .filter_map(|c| c.values.get(row).filter(|v| v.is_finite()).map(|&v| (c.id.clone(), v)))
                 .collect(),
             top: Vec::new(),
+            columns: None,
         })
     })
 }

@@ -96,7 +96,7 @@ mod tests {
 
     fn frame(seq: u64, values: &[(&str, f64)]) -> Frame {
         let values: BTreeMap<String, f64> = values.iter().map(|&(k, v)| (k.to_owned(), v)).collect();
-        Frame { seq, ts: seq as i64 * 1_000, host: "h".into(), values, top: Vec::new() }
+        Frame { seq, ts: seq as i64 * 1_000, host: "h".into(), values, top: Vec::new(), columns: None }
     }
 
     #[test]

@@ -11,7 +11,7 @@ const MIN: i64 = 60_000;
 
 fn frame(seq: u64) -> Frame {
     let values: BTreeMap<String, f64> = [("cpu".to_owned(), (seq % 50) as f64)].into();
-    Frame { seq, ts: seq as i64 * 1_000, host: String::new(), values, top: Vec::new() }
+    Frame { seq, ts: seq as i64 * 1_000, host: String::new(), values, top: Vec::new(), columns: None }
 }
 
 /// Keeps frames `seqs` of host `h` as an agent's are: flushed every 5, a seal

@@ -45,6 +45,16 @@ impl Params {
         }
     }
 
+    /// Whether the client takes the `@fleet` summary in columns (`columns=1`; `0`
+    /// or absent: keyed).
+    pub fn columns(&self) -> Result<bool, AppError> {
+        match self.get("columns") {
+            None | Some("0") => Ok(false),
+            Some("1") => Ok(true),
+            Some(other) => Err(bad(format!("columns must be 1 (the summary in columns) or 0, got {}", shown(other)))),
+        }
+    }
+
     /// `wait` in seconds (decimals allowed), 0 when absent, capped at `max`.
     pub fn wait_seconds(&self, max: f64) -> Result<f64, AppError> {
         let Some(text) = self.get("wait") else {
@@ -124,5 +134,13 @@ mod tests {
         assert!(params(&[("from", "x")]).from_ms().is_err());
         assert!(params(&[("to", "soon")]).to_ms().is_err());
         assert_eq!(params(&[("to", "5")]).to_ms().unwrap(), Some(5));
+        // (columns=, what it reads as; None: refused)
+        let columns = [(None, Some(false)), (Some("0"), Some(false)), (Some("1"), Some(true)), (Some("yes"), None)];
+        for (value, want) in columns {
+            let pairs: Vec<(&str, &str)> = value.map(|v| ("columns", v)).into_iter().collect();
+            assert_eq!(params(&pairs).columns().ok(), want, "{value:?}");
+        }
+        let error = params(&[("columns", "2")]).columns().expect_err("must fail").to_string();
+        assert!(error.contains("columns must be 1"), "{error}");
     }
 }

@@ -37,7 +37,7 @@ pub async fn handler(
     let cursor = params.cursor()?;
     let mut notices = Notices::new(&state, &params, grant.as_ref().map(|Extension(grant)| grant))?;
     let wait = params.wait_seconds(MAX_WAIT)?;
-    let (id, hub) = state.host_and_hub(params.get("host"))?;
+    let (id, hub) = state.stream_hub(&params)?;
     let hub = &hub;
     let mut subscription = hub.subscribe(cursor.as_ref());
     let mut messages: Vec<String> = Vec::new();

@@ -46,7 +46,7 @@ pub async fn handler(
     if let Some(Extension(ConnectInfo(peer))) = peer {
         peer.watch_reading();
     }
-    let (id, hub) = state.host_and_hub(params.get("host"))?;
+    let (id, hub) = state.stream_hub(&params)?;
     let feed = Feed::new(hub, &id, cursor.as_ref(), state.retry);
     let first = Bytes::from(format!("retry: {}\n\n", feed.retry_ms()));
     let body = stream::once(async move { Ok::<_, Infallible>(first) }).chain(events(feed, notices, slot));

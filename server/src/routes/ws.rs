@@ -74,7 +74,7 @@ pub async fn handler(
         ));
     };
     let slot = state.slot()?;
-    let (host, hub) = state.host_and_hub(params.get("host"))?;
+    let (host, hub) = state.stream_hub(&params)?;
     let retry_ms = state.retry.as_millis() as u64;
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };

@@ -97,7 +97,14 @@ pub fn hello_of(host: &str, epoch: &str, seq: u64, subscribe: bool) -> ServerMes
 }
 
 pub fn frame(seq: u64) -> ServerMessage {
-    ServerMessage::Frame(Frame { seq, ts: seq as i64 * 1000, host: "h".into(), values: BTreeMap::new(), top: vec![] })
+    ServerMessage::Frame(Frame {
+        seq,
+        ts: seq as i64 * 1000,
+        host: "h".into(),
+        values: BTreeMap::new(),
+        top: vec![],
+        columns: None,
+    })
 }
 
 pub fn heartbeat(seq: u64) -> ServerMessage {

@@ -7,7 +7,14 @@ use pulse_protocol::{Epoch, Frame, HistoryResponse, HistorySeries};
 use super::*;
 
 fn frame(seq: u64, ts: i64, values: &[(&str, f64)]) -> Frame {
-    Frame { seq, ts, host: "h".into(), values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(), top: vec![] }
+    Frame {
+        seq,
+        ts,
+        host: "h".into(),
+        values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        top: vec![],
+        columns: None,
+    }
 }
 
 fn column(store: &HostSeries, id: &str) -> Vec<f64> {

@@ -16,7 +16,7 @@ fn frame(seq: u64) -> Arc<SharedFrame> {
     let values =
         BTreeMap::from([("cpu.total".to_owned(), seq as f64 / 3.0), ("mem.used".to_owned(), 1e9 + seq as f64)]);
     let top = vec![ProcessInfo { pid: 7, name: "a \"quoted\"\nname".into(), cpu: 0.5, mem: seq }];
-    let frame = Frame { seq, ts: 1_000 * seq as i64, host: "h".into(), values, top };
+    let frame = Frame { seq, ts: 1_000 * seq as i64, host: "h".into(), values, top, columns: None };
     let json = serde_json::to_string(&ServerMessage::Frame(frame.clone())).unwrap();
     Arc::new(SharedFrame::from_json(frame, &json))
 }
@@ -86,7 +86,7 @@ fn resume_inside_is_lossless_and_beyond_is_a_gap() {
 /// exactly (serde_json's reader may miss a long one's last bit).
 fn summary_frame(seq: u64) -> Arc<SharedFrame> {
     let values = BTreeMap::from([("a/cpu".to_owned(), (seq % 1000) as f64 / 10.0), ("a/seen".to_owned(), 1e12)]);
-    let frame = Frame { seq, ts: 1_000 * seq as i64, host: "@fleet".into(), values, top: Vec::new() };
+    let frame = Frame { seq, ts: 1_000 * seq as i64, host: "@fleet".into(), values, top: Vec::new(), columns: None };
     let json = serde_json::to_string(&ServerMessage::Frame(frame.clone())).unwrap();
     Arc::new(SharedFrame::from_json(frame, &json))
 }

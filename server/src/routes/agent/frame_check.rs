@@ -71,7 +71,7 @@ mod tests {
     const NOW: i64 = 1_796_600_000_000;
 
     fn frame(host: &str, ts: i64) -> Frame {
-        Frame { seq: 7, ts, host: host.into(), values: BTreeMap::new(), top: Vec::new() }
+        Frame { seq: 7, ts, host: host.into(), values: BTreeMap::new(), top: Vec::new(), columns: None }
     }
 
     #[test]

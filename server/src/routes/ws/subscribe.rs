@@ -116,7 +116,7 @@ fn check(client: &Client, subscribe: &Subscribe) -> Result<std::sync::Arc<crate:
             Refusal::Forbidden(why) => AppError::Forbidden(why),
         });
     }
-    client.state.hub_for(Some(&subscribe.host))
+    Ok(client.state.fleet.stream_hub(Some(&subscribe.host), subscribe.columns)?.1)
 }
 
 /// Answers a subscribe that cannot be done; the old stream goes on.
