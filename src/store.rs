@@ -34,9 +34,10 @@ impl SeriesStore {
     pub fn push_frame(&mut self, frame: &Frame) {
         let host = self.entry(&frame.host);
         match &frame.columns {
-            // The fleet summary in columns: its values are in the array.
-            Some(columns) => host.push_columns(frame.ts as f64, columns),
-            None => host.push_frame(frame),
+            // The fleet summary in columns: its values are in the array. Only
+            // the summary's stream carries columns; any other host's are ignored.
+            Some(columns) if frame.host == FLEET_HOST => host.push_columns(frame.ts as f64, columns),
+            _ => host.push_frame(frame),
         }
     }
 

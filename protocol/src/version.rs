@@ -10,7 +10,10 @@
 /// The protocol version this crate speaks. The live alerts message (`alerts`) came
 /// without a bump: a stream sends it only to a client that asks (`alerts=REV`), so
 /// an older page or agent never meets it, and a newer page reading an older hub
-/// simply gets none.
+/// simply gets none. The fleet summary in columns (`Frame::columns`,
+/// `Subscribe::columns`) came without one for the same reason: a hub sends it only
+/// to a page that asks (`columns=1`), an older hub ignores the ask and sends the
+/// keyed summary, which every page still reads, and a hub refuses it from agents.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The version of the WebSocket `subscribe` message ([`crate::Subscribe`])

@@ -8,9 +8,10 @@
 //!
 //! Every such frame names its hosts and metrics, so it reads alone: after a resume,
 //! a gap or a lag nothing is needed from an earlier frame, and no cursor or
-//! transport changes. [`Columns::rev`] changes whenever the host list does, so a
-//! reader can keep what it built for a revision (where each value goes) and only
-//! check the revision.
+//! transport changes. [`Columns::rev`] changes whenever the host list does within
+//! one stream epoch; it starts again with each hub process, so a reader that keeps
+//! what it built for a list (where each value goes) checks the lists themselves
+//! (or the epoch with the revision) before reusing it.
 
 use std::collections::BTreeMap;
 

@@ -175,7 +175,10 @@ pub fn spawn(fleet: Arc<Fleet>) {
             sort(&mut readings);
             let values = summarize_sorted(&readings);
             let columns = revisions.columns(&readings);
+            // Each host's newest frame is let go before the sends wait, so the
+            // hub may read the next one into it (`Hub::read`).
             drop(readings);
+            drop(hosts);
             let sample = Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() };
             if samples.send(sample).await.is_err() || in_columns.send((now, columns, catalog.clone())).await.is_err() {
                 return; // a summary hub stopped: the server is shutting down

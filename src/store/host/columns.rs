@@ -1,7 +1,10 @@
 //! A fleet summary in columns ([`Columns`]) taken into a host's rings by position:
 //! where each value goes is worked out once per host list (a [`Layout`]: for
 //! each ring, in order, the value's place in the array), so a summary of 1,000
-//! hosts is one pass over 9,000 rings with no id read, compared or looked up.
+//! hosts is one pass over 9,000 rings with no id looked up. Each summary's lists
+//! are compared with the layout's (`Layout::fits`) before it is used: a
+//! revision starts again with each hub process, so a page moved to another hub may
+//! meet the same revision for another list.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,8 @@
 //! Whether a frame an agent pushed may enter its host's hub: it must describe the
 //! host the link was opened for (a browser files a frame under the host the frame
 //! names, so a frame naming another host, or `@fleet`, would land in that host's
-//! charts), and carry a time a real clock could give (a sample dated decades
+//! charts), carry no fleet-summary columns (only the hub writes those), and carry
+//! a time a real clock could give (a sample dated decades
 //! ahead would be "last seen" in the future and never expire from the store).
 //! Pure: the caller gives the hub's clock.
 
@@ -33,6 +34,11 @@ pub fn check(frame: &Frame, name: &str, now_ms: i64) -> Result<(), Refusal> {
             short(&frame.host),
             short(name)
         )));
+    }
+    if frame.columns.is_some() {
+        // Only the hub's own fleet summary is in columns; a page would file an
+        // agent's frame that carried them as a summary.
+        return Err(Refusal::Foreign(format!("frame {}: columns are the fleet summary's, not an agent's", frame.seq)));
     }
     if frame.ts <= 0 {
         return Err(Refusal::Untimely(format!("frame {}: ts {} is not a time (ms since 1970)", frame.seq, frame.ts)));
@@ -102,6 +108,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_agents_frame_in_columns_is_refused() {
+        let columns =
+            pulse_protocol::fleet::Columns { rev: 1, metrics: Vec::new(), hosts: Vec::new(), values: Vec::new() };
+        let frame = Frame { columns: Some(columns), ..frame("web-1", NOW) };
+        let refusal = check(&frame, "web-1", NOW).expect_err("columns are the summary's");
+        assert!(matches!(refusal, Refusal::Foreign(_)), "{refusal:?}");
+        assert!(reason_of(&refusal).contains("columns"));
     }
 
     #[test]
