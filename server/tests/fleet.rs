@@ -171,8 +171,10 @@ async fn a_host_gone_for_good_is_removed_by_an_admin_once_its_agent_is_gone() {
     let (status, body) = remove(&server, "old-box", None).await;
     assert_eq!(status, 409, "connected: {body}");
     assert!(body.contains("host_connected"), "{body}");
-    let (status, _) = remove(&server, "the-hub", None).await;
-    assert_eq!(status, 409, "the hub's own host");
+    assert!(body.contains("stop that agent first") && !body.contains("--name"), "{body}");
+    let (status, body) = remove(&server, "the-hub", None).await;
+    assert_eq!(status, 409, "the hub's own host: {body}");
+    assert!(body.contains("own_host") && body.contains("own host and cannot be removed"), "{body}");
 
     drop(agent);
     // Bounded: 100 looks, 50 ms apart, for the link's end to be noticed.
