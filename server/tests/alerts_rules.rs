@@ -258,6 +258,11 @@ async fn a_ui_rule_fires_survives_a_restart_muted_and_refuses_a_repeat_under_a_m
     assert_eq!(since(&after), since(&before));
     assert_eq!(since(&after).map(|(state, _)| state), Some(AlertState::Firing));
 
+    let (status, answer) =
+        call(&base, Method::POST, "/api/v1/alerts/rules/ui%20hot/mute", None, Some(json!({"for": "213503982334d"})))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert!(answer.to_string().contains("longer than 365d"), "{answer}");
     let (status, muted) =
         call(&base, Method::POST, "/api/v1/alerts/rules/ui%20hot/mute", None, Some(json!({"for": "1h"}))).await;
     assert_eq!(status, StatusCode::OK, "{muted}");
