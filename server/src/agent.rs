@@ -32,9 +32,13 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// How long the agent waits for its first sample before it connects.
 const FIRST_FRAME_WAIT: Duration = Duration::from_secs(3);
 
-/// Why the agent could not start.
+/// Why the agent could not start, or stopped on its own.
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
+    /// A hub refused what the agent is (its name, tags or version headers): no
+    /// retry can succeed, so the agent exits with the hub's words.
+    #[error("{0}; not retrying: change the agent's flags")]
+    Refused(String),
     /// No TLS client for an `https` hub.
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
@@ -91,6 +95,11 @@ pub async fn serve(config: AgentConfig, mut stop: watch::Receiver<bool>) -> Resu
                     LinkEnd::Lost(why) => tracing::warn!(hub = %target, "lost the link: {why}"),
                 }
                 None
+            }
+            Err(error) if error.is_final() => {
+                tracing::error!(hub = %target, "cannot use this hub: {error}");
+                hub.begin_shutdown();
+                return Err(AgentError::Refused(error.to_string()));
             }
             Err(error) => {
                 attempt = attempt.saturating_add(1);

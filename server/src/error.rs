@@ -144,9 +144,12 @@ impl AppError {
             AppError::TimedOut(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-            AppError::Fleet(crate::fleet::FleetError::Connected(_) | crate::fleet::FleetError::HeldElsewhere(_)) => {
-                (StatusCode::CONFLICT, "host_connected")
-            }
+            AppError::Fleet(
+                crate::fleet::FleetError::Connected(_)
+                | crate::fleet::FleetError::AgentConnected(_)
+                | crate::fleet::FleetError::HeldElsewhere(_),
+            ) => (StatusCode::CONFLICT, "host_connected"),
+            AppError::Fleet(crate::fleet::FleetError::OwnHost(_)) => (StatusCode::CONFLICT, "own_host"),
             AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
             AppError::Fleet(crate::fleet::FleetError::HostNeeded | crate::fleet::FleetError::NoHostYet) => {
                 (StatusCode::BAD_REQUEST, "bad_request")

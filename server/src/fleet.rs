@@ -41,6 +41,12 @@ pub enum FleetError {
     /// Another agent's link holds this host.
     #[error("host {0} is already connected by another agent; give each agent its own --name")]
     Connected(String),
+    /// A removal named the hub's own host, which it samples for as long as it runs.
+    #[error("host {0} is this hub's own host and cannot be removed (a hub started with --no-local has none)")]
+    OwnHost(String),
+    /// A removal named a host whose agent is connected now.
+    #[error("host {0} is connected to its agent now; stop that agent first, then remove the host")]
+    AgentConnected(String),
     /// An agent holds this host on another hub of the fleet (`--redis`).
     #[error("host {0} is connected to another hub; when that hub stops, its hold runs out within 3 s")]
     HeldElsewhere(String),
@@ -315,8 +321,11 @@ impl Fleet {
 fn removable(hosts: &[Arc<Host>], id: &str) -> Result<usize, FleetError> {
     let at = hosts.iter().position(|h| h.id == id).ok_or_else(|| FleetError::NoSuchHost(id.to_owned()))?;
     let state = hosts[at].lock();
-    if hosts[at].local || state.claimed_by.is_some() {
-        return Err(FleetError::Connected(state.name.clone()));
+    if hosts[at].local {
+        return Err(FleetError::OwnHost(state.name.clone()));
+    }
+    if state.claimed_by.is_some() {
+        return Err(FleetError::AgentConnected(state.name.clone()));
     }
     if state.held_elsewhere {
         return Err(FleetError::HeldElsewhere(state.name.clone()));

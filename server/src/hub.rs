@@ -324,21 +324,29 @@ impl Hub {
         if self.stopped.load(Ordering::Relaxed) {
             return None;
         }
-        let mut inner = self.lock();
-        let seq = inner.history.newest_seq() + 1;
-        let frame = make(seq, self.host.clone());
-        if *inner.catalog != catalog {
-            inner.catalog = Arc::new(catalog);
-            inner.catalog_revision += 1;
-            if inner.catalog_revision > 1 {
-                tracing::info!(revision = inner.catalog_revision, "the series catalogue changed");
+        let (frame, catalog) = {
+            let mut inner = self.lock();
+            let seq = inner.history.newest_seq() + 1;
+            let frame = make(seq, self.host.clone());
+            if *inner.catalog != catalog {
+                inner.catalog = Arc::new(catalog);
+                inner.catalog_revision += 1;
+                if inner.catalog_revision > 1 {
+                    tracing::info!(revision = inner.catalog_revision, "the series catalogue changed");
+                }
             }
-        }
+            (frame, Arc::clone(&inner.catalog))
+        };
         // Stored before anyone sees it: this host has no agent to replay a frame a
-        // crash lost, and a client must never hold a seq the store does not.
+        // crash lost, and a client must never hold a seq the store does not. Out
+        // of the hub's lock: the store may be busy with other hosts' batches, and
+        // `/healthz` and every reader of this host take that lock. Only one task
+        // publishes to a hub (its sampler, or the fleet summary's), so the seq
+        // taken above is still the next one.
         if let Some(keeper) = &self.keeper {
-            keeper.keep(&self.epoch, &frame, &inner.catalog, true);
+            keeper.keep(&self.epoch, &frame, &catalog, true);
         }
+        let mut inner = self.lock();
         let shared = Arc::new(share(frame));
         inner.history.push(Arc::clone(&shared));
         let _ = self.live.send(Arc::clone(&shared));

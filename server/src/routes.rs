@@ -12,6 +12,7 @@ mod hub_status;
 mod live_alerts;
 mod notices;
 pub mod params;
+mod plain_rejections;
 mod poll;
 mod series;
 mod session;
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/", any(site::not_found))
         .route("/api/{*rest}", any(site::not_found))
         .method_not_allowed_fallback(site::method_not_allowed)
+        .layer(middleware::from_fn(plain_rejections::as_json))
         .layer(middleware::from_fn_with_state(state.origins.clone(), origin::cors));
     let site = site::router(&state.dist).layer(CompressionLayer::new());
     api.merge(site)

@@ -222,6 +222,18 @@ async fn refusals_are_explained_and_retried() {
     assert!(!log.contains(TOKEN));
 }
 
+#[tokio::test]
+async fn a_refusal_no_retry_can_change_ends_the_agent_with_the_hubs_words() {
+    let hub = FakeHub::start().await;
+    let mut agent: Proc = agent(&["--hub", &hub.url(), "--name", "web-1"]);
+    hub.refuse("400 Bad Request", "", "bad_request", "Pulse-Host-Name: @fleet is reserved").await;
+    let status = tokio::time::timeout(DEADLINE, agent.child.wait()).await.expect("the agent exits").expect("status");
+    assert_eq!(status.code(), Some(1), "{}", agent.log());
+    let log = agent.wait_for_line("not retrying").await;
+    assert!(log.contains("@fleet is reserved") && log.contains("the hub refused the agent's headers"), "{log}");
+    assert!(!log.contains("reconnecting in"), "{log}");
+}
+
 /// The wait a `reconnecting in N s` line announces, in seconds.
 fn planned_wait(line: &str) -> Option<f64> {
     let (_, after) = line.split_once("reconnecting in ")?;

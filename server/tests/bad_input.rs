@@ -50,3 +50,34 @@ async fn every_bad_input_gets_its_own_4xx_with_a_named_problem() {
     let health = reqwest::get(server.url("/healthz")).await.expect("still serving");
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn what_axum_refuses_before_a_handler_is_a_json_4xx_too() {
+    let server = TestServer::start(&["--interval", "100ms"]).await;
+    let (delete, post) = (reqwest::Method::DELETE, reqwest::Method::POST);
+    let cases = [
+        // method, path: a segment that is not UTF-8 (axum's `Path<String>` refuses it)
+        (delete.clone(), "/api/v1/hosts/%FF"),
+        (delete.clone(), "/api/v1/tokens/%FF"),
+        (delete.clone(), "/api/v1/users/%C3%28"),
+        (delete.clone(), "/api/v1/alerts/rules/%FF"),
+        (post.clone(), "/api/v1/alerts/rules/%FF/mute"),
+    ];
+    for (method, path) in cases {
+        let (status, body) = error(&server, method, path, &[]).await;
+        assert_eq!((status, body.error.as_str()), (400, "bad_request"), "{path}: {body:?}");
+        assert!(body.detail.contains("UTF-8"), "{path}: {body:?}");
+    }
+    let response = reqwest::Client::new()
+        .post(server.url("/api/v1/session"))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"user":"a","password":"{}"}}"#, "x".repeat(20_000)))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status().as_u16(), 413);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: ApiError = response.json().await.expect("a JSON error body");
+    assert_eq!(body.error, "too_large", "{body:?}");
+    assert!(body.detail.contains("16384 bytes") && !body.detail.contains("xxx"), "{body:?}");
+}

@@ -171,8 +171,10 @@ async fn a_host_gone_for_good_is_removed_by_an_admin_once_its_agent_is_gone() {
     let (status, body) = remove(&server, "old-box", None).await;
     assert_eq!(status, 409, "connected: {body}");
     assert!(body.contains("host_connected"), "{body}");
-    let (status, _) = remove(&server, "the-hub", None).await;
-    assert_eq!(status, 409, "the hub's own host");
+    assert!(body.contains("stop that agent first") && !body.contains("--name"), "{body}");
+    let (status, body) = remove(&server, "the-hub", None).await;
+    assert_eq!(status, 409, "the hub's own host: {body}");
+    assert!(body.contains("own_host") && body.contains("own host and cannot be removed"), "{body}");
 
     drop(agent);
     // Bounded: 100 looks, 50 ms apart, for the link's end to be noticed.
@@ -294,4 +296,69 @@ async fn a_hub_with_no_host_yet_says_so_rather_than_several() {
     wait_for_host_seq(&server, "web-1", 1).await;
     let history: serde_json::Value = reqwest::get(server.url("/api/v1/history")).await.unwrap().json().await.unwrap();
     assert_eq!(history["last_seq"], 1, "the only host is the one asked for: {history}");
+}
+
+/// Frame `seq` of the host named `name` carrying series `s{first}`..`s{first + count}`.
+fn frame_with_series(name: &str, seq: u64, first: usize, count: usize) -> ServerMessage {
+    let ServerMessage::Frame(mut frame) = frame_of(name, seq) else { unreachable!() };
+    frame.values = (first..first + count).map(|i| (format!("s{i}"), i as f64)).collect();
+    ServerMessage::Frame(frame)
+}
+
+#[tokio::test]
+async fn a_flood_of_new_series_closes_the_link_while_the_hub_and_other_agents_go_on() {
+    let server = TestServer::start(&["--agent-token", "s3cret", "--interval", "100ms"]).await;
+    let mut honest = link(&server, "s3cret", "web-2").await.expect("linked");
+    let _ = reply(&mut honest).await;
+    push(&mut honest, &hello("e2")).await;
+    let mut sent = 0;
+    let mut catalogue = hello("e1");
+    if let ServerMessage::Hello(hello) = &mut catalogue {
+        hello.catalog.series.push(pulse_protocol::SeriesInfo {
+            id: "disk.used:/mnt".into(),
+            host: "web-1".into(),
+            group: "disk".into(),
+            label: "/mnt".into(),
+            unit: pulse_protocol::Unit::Percent,
+            kind: pulse_protocol::SeriesKind::Gauge,
+        });
+    }
+    let cases: [(&str, Vec<ServerMessage>, &str); 3] = [
+        // what, the rogue's messages after its hello, the close reason names
+        ("one frame of 3,000 new series", vec![frame_with_series("web-1 box", 1, 0, 3000)], "3000 series, at most 512"),
+        (
+            "frames of 400 new series each",
+            vec![frame_with_series("web-1 box", 1, 0, 400), frame_with_series("web-1 box", 2, 400, 400)],
+            "800 distinct series",
+        ),
+        ("a catalogue changed at once", vec![catalogue], "catalogue changed twice"),
+    ];
+    for (what, messages, names) in cases {
+        let mut rogue = link(&server, "s3cret", "web-1").await.expect("linked");
+        let _ = reply(&mut rogue).await;
+        push(&mut rogue, &hello("e1")).await;
+        for message in &messages {
+            push(&mut rogue, message).await;
+        }
+        let (code, reason) = closed(&mut rogue).await;
+        assert_eq!(code, 1008, "{what}: {reason}");
+        assert!(reason.contains(names), "{what}: {reason}");
+        // The honest agent's frames and the hub's own go on, and /healthz answers.
+        sent += 1;
+        push(&mut honest, &frame_with_series("web-2 box", sent, 0, 40)).await;
+        wait_for_host_seq(&server, "web-2", sent).await;
+        let health: serde_json::Value =
+            reqwest::get(server.url("/healthz")).await.expect("healthz").json().await.expect("JSON");
+        server.wait_for_seq(health["seq"].as_u64().unwrap_or(0) + 1).await;
+        // The host is free again once the hub has noticed the link's end (bounded looks).
+        for _ in 0..100 {
+            if hosts(&server).await.hosts.iter().any(|h| h.id == "web-1" && h.status == HostStatus::Down) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    let history: serde_json::Value =
+        reqwest::get(server.url("/api/v1/history?host=web-1")).await.unwrap().json().await.unwrap();
+    assert!(history["last_seq"].as_u64() <= Some(1), "no flooding frame was taken: {history}");
 }

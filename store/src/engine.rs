@@ -118,6 +118,14 @@ impl Store {
         let path = dir.join(FILE);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
+        // Readable and writable by its owner only, as `access.db` is: the history
+        // names every host and its tags. Before the WAL is made, which SQLite gives
+        // the file's own mode (so do its `-wal` and `-shm`).
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|source| StoreError::Directory { path: path.clone(), source })?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // 8 KiB pages hold a rollup chunk in its row rather than in overflow pages
         // (a new file only: an existing one keeps its page size).

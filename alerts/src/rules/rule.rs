@@ -49,6 +49,10 @@ const THRESHOLD_KEYS: &[&str] = &[
     "critical_recover_above",
 ];
 
+/// The shortest `repeat`: a reminder more often than a minute would flood its
+/// webhook, not remind anyone.
+pub const MIN_REPEAT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Reads one rule table; `None` if it has no usable name. `webhooks` are the names
 /// the file defines, in order.
 pub(crate) fn read(table: &TableAt<'_, '_>, webhooks: &[&str], problems: &mut Problems) -> Option<(Rule, Span)> {
@@ -57,8 +61,8 @@ pub(crate) fn read(table: &TableAt<'_, '_>, webhooks: &[&str], problems: &mut Pr
     let hosts = hosts(&fields, problems);
     let hold = fields.duration("for", problems).map(|(duration, _)| duration).unwrap_or_default();
     let repeat = fields.duration("repeat", problems).and_then(|(duration, span)| {
-        if duration.is_zero() {
-            let why = "must be longer than 0 (leave it out for no reminders)".to_owned();
+        if duration < MIN_REPEAT {
+            let why = "must be at least 1m (leave it out for no reminders)".to_owned();
             problems.push((span, ProblemKind::Invalid { key: "repeat".into(), why }));
             return None;
         }

@@ -61,6 +61,12 @@ pub enum DialError {
 }
 
 impl DialError {
+    /// Whether no retry can succeed: the hub refused the agent's own headers (its
+    /// name, tags, version), which stay the same until its flags change.
+    pub fn is_final(&self) -> bool {
+        matches!(self, DialError::Refused { refusal, .. } if refusal.is_final())
+    }
+
     /// How long to wait at least before the next try: what the hub asked for, and
     /// after a version refusal at least [`VERSION_MISMATCH_WAIT`] (only an upgrade
     /// changes the answer, whatever an older hub asks).

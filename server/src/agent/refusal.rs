@@ -55,6 +55,12 @@ impl Refusal {
         self.status == 426
     }
 
+    /// Whether the hub refused the agent's headers (400: a name, tag or version it
+    /// can never take): the same headers get the same answer on every try.
+    pub fn is_final(&self) -> bool {
+        self.status == 400
+    }
+
     /// One line for the log, naming the host id the agent tried.
     pub fn describe(&self, host_id: &str) -> String {
         let detail = self.body.as_ref().map_or_else(

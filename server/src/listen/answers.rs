@@ -57,7 +57,7 @@ fn replacement(written: &[u8], max_head: usize) -> Option<Vec<u8>> {
             431,
             "Request Header Fields Too Large",
             "headers_too_large",
-            &format!("the request's headers are larger than this server reads ({kib} KiB), or too many"),
+            &format!("the request's target and headers are larger than this server reads ({kib} KiB), or too many"),
             None,
         ),
         _ => return None,

@@ -5,6 +5,7 @@
 
 pub mod frame_check;
 pub mod identity;
+pub mod series_budget;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,7 @@ use crate::hub::{now_ms, Hub, Timing};
 use crate::listen::conn::Peer;
 use crate::state::{AppState, Slot};
 use frame_check::Refusal;
+use series_budget::SeriesBudget;
 
 /// The largest message an agent may send (a frame with its process table).
 const MAX_MESSAGE: usize = 256 * 1024;
@@ -115,6 +117,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     // armed again for every message: the last message's time is all a message sets.
     let mut heard = Instant::now();
     let mut warned_time = false;
+    let mut budget = SeriesBudget::default();
     let silence = tokio::time::sleep_until(heard + SILENCE);
     tokio::pin!(silence);
     loop {
@@ -170,6 +173,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
         };
         match parsed {
             ServerMessage::Hello(hello) => {
+                if let Err(reason) = budget.hello(&hello.catalog, now_ms()) {
+                    return refuse(&mut socket, link, reason).await;
+                }
                 let interval = Duration::from_millis(hello.interval_ms.max(1));
                 let adopted = link.claim.adopt(&hello.epoch, interval);
                 if let Some(shared) = &link.shared {
@@ -197,6 +203,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                         }
                         continue;
                     }
+                }
+                if let Err(reason) = budget.frame(&frame) {
+                    return refuse(&mut socket, link, reason).await;
                 }
                 let ingested = match as_sent(link.same_wire, &text) {
                     Some(text) => hub.ingest_text(frame, text),
@@ -234,6 +243,14 @@ fn as_sent(same_wire: bool, text: &str) -> Option<&str> {
     const HEAD: &str = r#"{"type":"frame","#;
     let one_line = !text.as_bytes().contains(&b'\n') && !text.as_bytes().contains(&b'\r');
     (same_wire && text.starts_with(HEAD) && one_line).then_some(text)
+}
+
+/// Closes the link with 1008 and `reason`, said once in the log: what an agent
+/// would cost beyond its series budget is refused before it reaches the hub.
+async fn refuse(socket: &mut Socket, link: &Link, reason: String) -> String {
+    tracing::warn!(host = %link.claim.id(), "{reason}: the link is closed");
+    let _ = socket.close(Some(close(1008, &reason))).await;
+    reason
 }
 
 /// Resolves once the server starts shutting down.

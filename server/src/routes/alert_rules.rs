@@ -4,6 +4,7 @@
 //! file's keys as JSON, checked by the file's own reader; every refusal is a 4xx
 //! naming the field or the clash. Webhooks are listed by name: never a URL or secret.
 
+mod mute_for;
 mod view;
 
 use axum::extract::{Path, State};
@@ -11,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use bytes::Bytes;
-use pulse_alerts::rules::parse_duration;
 use pulse_alerts::ruleset::Refusal;
 use pulse_protocol::alerts::{MuteRequest, MuteResponse, RulesResponse, TestQueued};
 use serde_json::Value;
@@ -72,11 +72,7 @@ pub async fn mute(
     let request: MuteRequest = body::json(&bytes, r#"{"for": "1h"} (or {"for": null} to unmute)"#)?;
     let until = match request.hold {
         None => None,
-        Some(text) => match parse_duration(&text) {
-            Ok(hold) if !hold.is_zero() => Some((now_ms().max(0) as u64).saturating_add(hold.as_millis() as u64)),
-            Ok(_) => return Err(AppError::BadRequest("`for`: must be longer than 0 (send null to unmute)".into())),
-            Err(error) => return Err(AppError::BadRequest(format!("`for`: {error}"))),
-        },
+        Some(text) => Some(mute_for::until(&text, now_ms().max(0) as u64).map_err(AppError::BadRequest)?),
     };
     set_mute(&state, &name, until).await
 }

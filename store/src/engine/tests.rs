@@ -33,6 +33,18 @@ fn all_rows(store: &Store, from: i64, to: i64) -> Vec<(u64, i64, f64)> {
 }
 
 #[test]
+fn the_store_and_its_wal_are_its_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new("mode");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    store.write(&[host(5)], &[("web-1".to_owned(), segment(1, 0, 5))]).unwrap();
+    for file in [FILE.to_owned(), format!("{FILE}-wal")] {
+        let mode = std::fs::metadata(dir.0.join(&file)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{file}");
+    }
+}
+
+#[test]
 fn segments_sealed_read_back_the_same_with_rollups_written() {
     let dir = Dir::new("seal");
     let mut store = Store::open(&dir.0, Tiers::default()).unwrap();

@@ -1,0 +1,208 @@
+//! How much of the hub one agent link may cost in series: every new series is a
+//! column the store writes and a name every hub keeps, so a link may bring at most
+//! [`MAX_SERIES`] distinct series (in its frames and in its catalogue), and its
+//! catalogue may change at most [`CATALOG_CHANGES`] times in any
+//! [`CATALOG_WINDOW_MS`] after its first `hello`. A real agent sends 25 to 60
+//! (more with many disks and interfaces) and changes its catalogue when a mount or
+//! an interface comes or goes: a few containers started together each bring an
+//! interface, so changes come in bursts, which the window allows. Pure: the
+//! caller gives the hub's clock, and closes the link with 1008 on a refusal.
+
+use std::collections::{HashSet, VecDeque};
+
+use pulse_protocol::{Catalog, Frame};
+
+/// The most distinct series one agent link may bring: ten times a busy real host.
+pub const MAX_SERIES: usize = 512;
+
+/// How many times a link's catalogue may change within [`CATALOG_WINDOW_MS`].
+pub const CATALOG_CHANGES: usize = 10;
+
+/// The window [`CATALOG_CHANGES`] is counted in, in ms.
+pub const CATALOG_WINDOW_MS: i64 = 60_000;
+
+/// What one link has brought so far.
+#[derive(Debug, Default)]
+pub struct SeriesBudget {
+    /// Every series id the link's frames carried.
+    seen: HashSet<String>,
+    /// The link's current catalogue (none before `hello`).
+    catalog: Option<Catalog>,
+    /// When it changed, within the last [`CATALOG_WINDOW_MS`], oldest first.
+    changes: VecDeque<i64>,
+}
+
+impl SeriesBudget {
+    /// `Err` with what is wrong (short enough for a close reason) when `frame`
+    /// carries more series than a link may bring; otherwise counts them.
+    pub fn frame(&mut self, frame: &Frame) -> Result<(), String> {
+        if frame.values.len() > MAX_SERIES {
+            return Err(format!("frame {}: {} series, at most {MAX_SERIES}", frame.seq, frame.values.len()));
+        }
+        let new = frame.values.keys().filter(|id| !self.seen.contains(id.as_str())).count();
+        if self.seen.len() + new > MAX_SERIES {
+            return Err(format!(
+                "frame {}: {} distinct series on this link, at most {MAX_SERIES}",
+                frame.seq,
+                self.seen.len() + new
+            ));
+        }
+        for id in frame.values.keys() {
+            if !self.seen.contains(id.as_str()) {
+                self.seen.insert(id.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// `Err` with what is wrong when a `hello` carrying `catalog` at `now_ms` would
+    /// bring too many series or change the catalogue too often; otherwise keeps it.
+    pub fn hello(&mut self, catalog: &Catalog, now_ms: i64) -> Result<(), String> {
+        if catalog.series.len() > MAX_SERIES {
+            return Err(format!("a catalogue of {} series, at most {MAX_SERIES}", catalog.series.len()));
+        }
+        match &self.catalog {
+            Some(held) if held == catalog => return Ok(()),
+            Some(_) => {
+                while self.changes.front().is_some_and(|at| now_ms.saturating_sub(*at) >= CATALOG_WINDOW_MS) {
+                    self.changes.pop_front();
+                }
+                if self.changes.len() >= CATALOG_CHANGES {
+                    return Err(format!(
+                        "the catalogue changed more than {CATALOG_CHANGES} times within {} s",
+                        CATALOG_WINDOW_MS / 1000
+                    ));
+                }
+                self.changes.push_back(now_ms);
+            }
+            None => {}
+        }
+        self.catalog = Some(catalog.clone());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use pulse_protocol::{SeriesInfo, SeriesKind, Unit};
+
+    use super::*;
+
+    /// A case: what, the inputs in turn, what the last one's refusal mentions.
+    type Case<T> = (&'static str, &'static [T], Option<&'static str>);
+
+    fn frame(seq: u64, (first, end): (usize, usize)) -> Frame {
+        let values: BTreeMap<String, f64> = (first..end).map(|i| (format!("s{i}"), 1.0)).collect();
+        Frame { seq, ts: 1, host: "web-1".into(), values, top: Vec::new(), columns: None }
+    }
+
+    fn catalog(count: usize) -> Catalog {
+        let series = (0..count)
+            .map(|i| SeriesInfo {
+                id: format!("s{i}"),
+                host: "web-1".into(),
+                group: "disk".into(),
+                label: format!("disk {i}"),
+                unit: Unit::Percent,
+                kind: SeriesKind::Gauge,
+            })
+            .collect();
+        Catalog { series }
+    }
+
+    #[test]
+    fn a_link_brings_at_most_max_series_distinct_series() {
+        let cases: [Case<(usize, usize)>; 6] = [
+            // what, the frames' series in turn, the last one's refusal mentions
+            ("a real host's 60, again and again", &[(0, 60), (0, 60), (0, 60)], None),
+            ("exactly the cap", &[(0, MAX_SERIES)], None),
+            ("the cap reached over frames", &[(0, 300), (200, MAX_SERIES)], None),
+            ("one frame over the cap", &[(0, MAX_SERIES + 1)], Some("513 series, at most 512")),
+            ("a flood's frame of 3,000", &[(0, 3000)], Some("3000 series")),
+            ("new series frame after frame", &[(0, 300), (300, 600)], Some("600 distinct series")),
+        ];
+        for (what, frames, refusal) in cases {
+            let mut budget = SeriesBudget::default();
+            let (last, before) = frames.split_last().expect("a frame");
+            for (seq, ids) in before.iter().enumerate() {
+                assert_eq!(budget.frame(&frame(seq as u64 + 1, *ids)), Ok(()), "{what}");
+            }
+            let checked = budget.frame(&frame(99, *last));
+            match refusal {
+                None => assert_eq!(checked, Ok(()), "{what}"),
+                Some(words) => {
+                    let reason = checked.expect_err(what);
+                    assert!(reason.contains(words) && reason.len() <= 123, "{what}: {reason}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_catalogue_is_bounded_in_size_and_in_how_often_it_changes() {
+        const W: i64 = CATALOG_WINDOW_MS;
+        let cases: [Case<(usize, i64)>; 8] = [
+            // what, the hellos' catalogue sizes and times in turn, the last one's refusal mentions
+            ("the first hello", &[(60, 0)], None),
+            ("the same catalogue again at once", &[(60, 0), (60, 1)], None),
+            ("a change a minute later", &[(60, 0), (61, W)], None),
+            (
+                "ten containers started at once, one change each",
+                &[(60, 0), (61, 1), (62, 2), (63, 3), (64, 4), (65, 5), (66, 6), (67, 7), (68, 8), (69, 9), (70, 10)],
+                None,
+            ),
+            (
+                "an eleventh change within the window",
+                &[
+                    (60, 0),
+                    (61, 1),
+                    (62, 2),
+                    (63, 3),
+                    (64, 4),
+                    (65, 5),
+                    (66, 6),
+                    (67, 7),
+                    (68, 8),
+                    (69, 9),
+                    (70, 10),
+                    (71, 11),
+                ],
+                Some("more than 10 times within 60 s"),
+            ),
+            (
+                "an eleventh once the first change left the window",
+                &[
+                    (60, 0),
+                    (61, 1),
+                    (62, 2),
+                    (63, 3),
+                    (64, 4),
+                    (65, 5),
+                    (66, 6),
+                    (67, 7),
+                    (68, 8),
+                    (69, 9),
+                    (70, 10),
+                    (71, W + 1),
+                ],
+                None,
+            ),
+            ("a catalogue at the cap", &[(MAX_SERIES, 0)], None),
+            ("a catalogue over the cap", &[(MAX_SERIES + 1, 0)], Some("513 series")),
+        ];
+        for (what, hellos, refusal) in cases {
+            let mut budget = SeriesBudget::default();
+            let ((size, at), before) = hellos.split_last().expect("a hello");
+            for (size, at) in before {
+                assert_eq!(budget.hello(&catalog(*size), *at), Ok(()), "{what}");
+            }
+            let checked = budget.hello(&catalog(*size), *at);
+            match refusal {
+                None => assert_eq!(checked, Ok(()), "{what}"),
+                Some(words) => assert!(checked.expect_err(what).contains(words), "{what}"),
+            }
+        }
+    }
+}
