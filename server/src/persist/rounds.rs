@@ -8,9 +8,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
+use pulse_store::share::{settled, Span};
 use pulse_store::{Adopted, SealedHour};
 
-use super::share::{decide, next_edge, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
+use super::share::{decide, next_edge, Found, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
 use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
@@ -51,26 +52,39 @@ impl Persist {
             let state = self.lock_state();
             due.iter().map(|(id, _)| state.hosts.get(id).is_some_and(|(_, _, local)| *local)).collect()
         };
-        let steps: Vec<(String, i64, i64, bool, bool)> = {
+        let hours: Vec<Hour> = {
             let unsealed = self.lock_unsealed();
             due.into_iter()
                 .zip(local)
                 .map(|((id, sealed_to), local)| {
                     let before = next_edge(sealed_to, before, block_ms);
-                    let empty = matches!(unsealed.spans(&id, sealed_to, before), Some(Ok(spans)) if spans.is_empty());
+                    let mine = match unsealed.spans(&id, sealed_to, before) {
+                        Some(Ok(spans)) => Some(spans),
+                        _ => None,
+                    };
+                    let empty = mine.as_ref().is_some_and(Vec::is_empty);
                     let owner = !empty && (local || share.owns(&id));
-                    (id, sealed_to, before, empty, owner)
+                    Hour { id, sealed_to, before, empty, owner, mine }
                 })
                 .collect()
         };
-        let others: Vec<(String, i64)> = steps
-            .iter()
-            .filter(|(_, _, _, empty, owner)| !empty && !owner)
-            .map(|(id, _, before, ..)| (id.clone(), *before))
-            .collect();
-        let found = if others.is_empty() { HashMap::new() } else { share.published(&others) };
-        for (id, sealed_to, before, empty, owner) in steps {
-            let step = if empty { Step::Seal } else { decide(owner, found.contains_key(&id), now, before, *wait_ms) };
+        let others: Vec<(String, i64)> =
+            hours.iter().filter(|h| !h.empty && !h.owner).map(|h| (h.id.clone(), h.before)).collect();
+        let published = if others.is_empty() { HashMap::new() } else { share.published(&others) };
+        for hour in hours {
+            let found = match published.get(&hour.id) {
+                None => Found::Nothing,
+                Some(sealed) => {
+                    let newest = self.lock_state().stored.get(&hour.id).map(|(epoch, seq, _)| (epoch.clone(), *seq));
+                    let mine = hour.mine.as_deref().unwrap_or_default();
+                    match settled(&sealed.spans, mine, newest.as_ref().map(|(e, s)| (e.as_str(), *s))) {
+                        true => Found::Settled,
+                        false => Found::Early,
+                    }
+                }
+            };
+            let Hour { id, sealed_to, before, empty, owner, .. } = hour;
+            let step = if empty { Step::Seal } else { decide(owner, found, now, before, *wait_ms) };
             match step {
                 Step::SealAndPublish => self.seal_host(&id, sealed_to, before, Some(share.as_ref())),
                 Step::Seal => self.seal_host(&id, sealed_to, before, None),
@@ -78,7 +92,7 @@ impl Persist {
                     self.lock_state().look_again.insert(id, now.saturating_add(LOOK_AGAIN_MS));
                 }
                 Step::Adopt => {
-                    if let Some(sealed) = found.get(&id) {
+                    if let Some(sealed) = published.get(&id) {
                         if !self.adopt(&id, sealed_to, before, sealed) {
                             tracing::debug!(host = %id, "history store: the owner's seal lacks rows held here; sealed here");
                             self.seal_host(&id, sealed_to, before, None);
@@ -210,4 +224,19 @@ impl Persist {
             tracing::error!("history store: its thread did not start ({error}); frames wait in memory");
         }
     }
+}
+
+/// A host's hour due for its seal, with `--redis`.
+struct Hour {
+    id: String,
+    /// The time it is sealed to.
+    sealed_to: i64,
+    /// The edge it is sealed to next.
+    before: i64,
+    /// Whether this hub holds no row of it (sealed at once: nothing is written).
+    empty: bool,
+    /// Whether this hub owns its seal.
+    owner: bool,
+    /// The rows held here, when memory holds them.
+    mine: Option<Vec<Span>>,
 }

@@ -47,6 +47,19 @@ pub trait SealShare: Send + Sync {
     fn publish(&self, id: &str, sealed: SealedHour);
 }
 
+/// What a hub found of a host's hour another hub published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Nothing (yet).
+    Nothing,
+    /// A seal holding rows that may still arrive here (past this hub's newest
+    /// stored seq): adopted now, they would be sealed again when they come.
+    Early,
+    /// A seal whose rows this hub lacks can no longer arrive here
+    /// (`pulse_store::share::settled`).
+    Settled,
+}
+
 /// What a host's due hour gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -55,19 +68,19 @@ pub enum Step {
     /// Another hub's seal is there: write it, if it holds every row held here
     /// (else seal here at once: waiting would not make it hold more).
     Adopt,
-    /// Nothing yet: look again later.
+    /// Nothing yet, or a seal early for this hub: look again later.
     Wait,
-    /// Nothing came in time: seal here, as a hub alone does.
+    /// Nothing adoptable came in time: seal here, as a hub alone does.
     Seal,
 }
 
 /// The step for a host's hour that ended at `before`, at `now` (ms): an owner
-/// seals and publishes; another hub adopts what was `found`, or waits until
-/// `before + GRACE_MS + wait_ms` for it and then seals by itself.
-pub fn decide(owner: bool, found: bool, now: i64, before: i64, wait_ms: i64) -> Step {
+/// seals and publishes; another hub adopts what was `found` once it is settled,
+/// or waits until `before + GRACE_MS + wait_ms` for it and then seals by itself.
+pub fn decide(owner: bool, found: Found, now: i64, before: i64, wait_ms: i64) -> Step {
     if owner {
         Step::SealAndPublish
-    } else if found {
+    } else if found == Found::Settled {
         Step::Adopt
     } else if now < before.saturating_add(GRACE_MS).saturating_add(wait_ms) {
         Step::Wait
@@ -87,13 +100,15 @@ mod tests {
         let due = EDGE + GRACE_MS;
         let cases = [
             // what, owner, found, now, step
-            ("the owner", true, false, due, Step::SealAndPublish),
-            ("the owner, whatever Redis holds", true, true, due, Step::SealAndPublish),
-            ("another hub, the owner's seal there", false, true, due, Step::Adopt),
-            ("another hub, late, the seal there", false, true, due + 2 * WAIT_MS, Step::Adopt),
-            ("another hub, nothing yet", false, false, due, Step::Wait),
-            ("another hub, nothing, just before the wait ends", false, false, due + WAIT_MS - 1, Step::Wait),
-            ("another hub, nothing when the wait ends", false, false, due + WAIT_MS, Step::Seal),
+            ("the owner", true, Found::Nothing, due, Step::SealAndPublish),
+            ("the owner, whatever Redis holds", true, Found::Settled, due, Step::SealAndPublish),
+            ("another hub, the owner's seal there", false, Found::Settled, due, Step::Adopt),
+            ("another hub, late, the seal there", false, Found::Settled, due + 2 * WAIT_MS, Step::Adopt),
+            ("another hub, nothing yet", false, Found::Nothing, due, Step::Wait),
+            ("another hub, nothing, just before the wait ends", false, Found::Nothing, due + WAIT_MS - 1, Step::Wait),
+            ("another hub, nothing when the wait ends", false, Found::Nothing, due + WAIT_MS, Step::Seal),
+            ("another hub, a seal with rows still on their way", false, Found::Early, due, Step::Wait),
+            ("another hub, still early when the wait ends", false, Found::Early, due + WAIT_MS, Step::Seal),
         ];
         for (what, owner, found, now, step) in cases {
             assert_eq!(decide(owner, found, now, EDGE, WAIT_MS), step, "{what}");

@@ -3,7 +3,9 @@
 //! chunk is the one it was merged into (same digest) or it has none; otherwise
 //! the hour's own buckets are merged into this store's chunk here. All of it in one transaction with the deletion of the
 //! host's segments before the edge, and only when the sealed hour holds every row
-//! this store has there: a hub's rows are never dropped for fewer.
+//! this store has there (a hub's rows are never dropped for fewer) and this store
+//! has no raw chunk there yet (rows that came late to an hour sealed or adopted
+//! here are sealed here, without the rows its chunk holds).
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -22,7 +24,8 @@ pub enum Adopted {
         merged: usize,
     },
     /// Not written: this store holds rows the sealed hour lacks (or a segment
-    /// that crosses the edge); seal them here instead.
+    /// that crosses the edge, or a raw chunk of that hour already); seal them
+    /// here instead.
     Short,
 }
 
@@ -48,7 +51,7 @@ impl Store {
                 None => return Ok(Adopted::Short),
             },
         };
-        if sealed.before != before || !covers(&sealed.spans, &mine) {
+        if sealed.before != before || !covers(&sealed.spans, &mine) || sealed_here(&tx, host, sealed)? {
             return Ok(Adopted::Short);
         }
         tx.prepare_cached("DELETE FROM segments WHERE host = ?1 AND start < ?2 AND end < ?2")?
@@ -80,6 +83,24 @@ impl Store {
         tx.commit()?;
         Ok(Adopted::Written { merged })
     }
+}
+
+/// Whether this store already holds a raw chunk in the time `sealed`'s raw chunks
+/// span (rows that came late, to an hour sealed or adopted here): adopting would
+/// merge its rollups a second time; a seal here writes only the rows not held.
+fn sealed_here(tx: &Transaction<'_>, host: &str, sealed: &SealedHour) -> Result<bool, StoreError> {
+    let (Some(from), Some(to)) = (sealed.raw.iter().map(|c| c.start).min(), sealed.raw.iter().map(|c| c.end).max())
+    else {
+        return Ok(false);
+    };
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM chunks WHERE host = ?1 AND tier = 0 AND start <= ?3 AND end >= ?2 LIMIT 1",
+            params![host, from, to],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// This store's chunk that `chunk` names, if any.
