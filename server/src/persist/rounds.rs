@@ -11,8 +11,8 @@ use std::time::Instant;
 use pulse_store::share::{settled, Span};
 use pulse_store::{Adopted, SealedHour};
 
-use super::share::{decide, next_edge, Found, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
-use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
+use super::share::{decide, next_edge, schedule, Found, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
+use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, LOOKS_PER_ROUND, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
     /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the rows of blocks that have
@@ -34,11 +34,10 @@ impl Persist {
                 .iter()
                 .filter(|(id, &t)| t < before && state.look_again.get(*id).is_none_or(|&at| at <= now))
                 .map(|(id, &t)| (id.clone(), t))
-                .take(SEALS_PER_ROUND)
                 .collect()
         };
         let Some((share, wait_ms)) = share else {
-            for (id, sealed_to) in due {
+            for (id, sealed_to) in due.into_iter().take(SEALS_PER_ROUND) {
                 self.seal_host(&id, sealed_to, before, None);
             }
             return;
@@ -48,29 +47,37 @@ impl Persist {
         // (nothing is written): a down host's hours wait for no one. The hub's
         // own host is its own to seal, claimed or not (a second hub of its name
         // keeps it to itself).
-        let local: Vec<bool> = {
+        // Owned hosts first, and at most LOOKS_PER_ROUND looked at.
+        let mut due: Vec<(String, i64, bool)> = {
             let state = self.lock_state();
-            due.iter().map(|(id, _)| state.hosts.get(id).is_some_and(|(_, _, local)| *local)).collect()
+            due.into_iter()
+                .map(|(id, t)| {
+                    let local = state.hosts.get(&id).is_some_and(|(_, _, local)| *local);
+                    (id, t, local)
+                })
+                .collect()
         };
+        due.iter_mut().for_each(|(id, _, owned)| *owned = *owned || share.owns(id));
+        due.sort_by_key(|(_, _, owned)| !owned);
+        due.truncate(LOOKS_PER_ROUND);
         let hours: Vec<Hour> = {
             let unsealed = self.lock_unsealed();
             due.into_iter()
-                .zip(local)
-                .map(|((id, sealed_to), local)| {
+                .map(|(id, sealed_to, owned)| {
                     let before = next_edge(sealed_to, before, block_ms);
                     let mine = match unsealed.spans(&id, sealed_to, before) {
                         Some(Ok(spans)) => Some(spans),
                         _ => None,
                     };
                     let empty = mine.as_ref().is_some_and(Vec::is_empty);
-                    let owner = !empty && (local || share.owns(&id));
-                    Hour { id, sealed_to, before, empty, owner, mine }
+                    Hour { id, sealed_to, before, empty, owner: !empty && owned, mine }
                 })
                 .collect()
         };
         let others: Vec<(String, i64)> =
             hours.iter().filter(|h| !h.empty && !h.owner).map(|h| (h.id.clone(), h.before)).collect();
         let published = if others.is_empty() { HashMap::new() } else { share.published(&others) };
+        let mut steps = Vec::with_capacity(hours.len());
         for hour in hours {
             let found = match published.get(&hour.id) {
                 None => Found::Nothing,
@@ -83,8 +90,10 @@ impl Persist {
                     }
                 }
             };
-            let Hour { id, sealed_to, before, empty, owner, .. } = hour;
-            let step = if empty { Step::Seal } else { decide(owner, found, now, before, *wait_ms) };
+            let step = if hour.empty { Step::Seal } else { decide(hour.owner, found, now, hour.before, *wait_ms) };
+            steps.push((hour, step));
+        }
+        for (Hour { id, sealed_to, before, .. }, step) in schedule(steps, SEALS_PER_ROUND) {
             match step {
                 Step::SealAndPublish => self.seal_host(&id, sealed_to, before, Some(share.as_ref())),
                 Step::Seal => self.seal_host(&id, sealed_to, before, None),

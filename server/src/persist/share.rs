@@ -89,6 +89,30 @@ pub fn decide(owner: bool, found: Found, now: i64, before: i64, wait_ms: i64) ->
     }
 }
 
+/// The hours a round works on, of `steps` (each candidate with its step): every
+/// wait (it costs a look again, nothing more), and up to `budget` of the others,
+/// the owner's seals first (other hubs wait for them), then adoptions, then
+/// seals alone. Hosts that only wait never crowd out the hosts a hub owns.
+pub fn schedule<T>(mut steps: Vec<(T, Step)>, budget: usize) -> Vec<(T, Step)> {
+    let rank = |step: &Step| match step {
+        Step::SealAndPublish => 0,
+        Step::Adopt => 1,
+        Step::Seal => 2,
+        Step::Wait => 3,
+    };
+    steps.sort_by_key(|(_, step)| rank(step));
+    let mut work = 0;
+    steps
+        .into_iter()
+        .filter(|(_, step)| {
+            *step == Step::Wait || {
+                work += 1;
+                work <= budget
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +153,46 @@ mod tests {
         for (what, sealed_to, before, next) in cases {
             assert_eq!(next_edge(sealed_to, before, H), next, "{what}");
         }
+    }
+
+    #[test]
+    fn waiting_hosts_never_use_up_a_round_and_owned_hosts_go_first() {
+        use Step::*;
+        let cases = [
+            // what, (owned, adoptable, alone, waiting), budget, worked on (owned, adopted, alone, waits)
+            ("a quiet round", (3, 2, 1, 4), 50, (3, 2, 1, 4)),
+            ("the review's fleet: 1,000 hosts, most waiting", (500, 0, 0, 500), 50, (50, 0, 0, 500)),
+            ("waits ahead of every owned host", (60, 0, 0, 940), 50, (50, 0, 0, 940)),
+            ("owned before adoptions before seals alone", (30, 30, 30, 0), 50, (30, 20, 0, 0)),
+            ("only waits", (0, 0, 0, 1_000), 50, (0, 0, 0, 1_000)),
+            ("no budget", (5, 5, 5, 5), 0, (0, 0, 0, 5)),
+        ];
+        for (what, (owned, adoptable, alone, waiting), budget, want) in cases {
+            // Waits first, as a HashMap may hand them out.
+            let steps: Vec<(usize, Step)> =
+                [(Wait, waiting), (Seal, alone), (Adopt, adoptable), (SealAndPublish, owned)]
+                    .into_iter()
+                    .flat_map(|(step, n)| std::iter::repeat_n(step, n))
+                    .enumerate()
+                    .collect();
+            let picked = schedule(steps, budget);
+            let count = |s: Step| picked.iter().filter(|(_, step)| *step == s).count();
+            assert_eq!((count(SealAndPublish), count(Adopt), count(Seal), count(Wait)), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_thousand_hosts_are_all_done_in_a_bounded_number_of_rounds() {
+        // The review's model: 1,000 hosts, half owned here, the other half waiting
+        // on their owner every round; 50 a round seal all owned in 10 rounds.
+        let mut owned = 500;
+        let mut rounds = 0;
+        while owned > 0 && rounds < 100 {
+            let steps: Vec<(u32, Step)> =
+                (0..owned).map(|_| (0, Step::SealAndPublish)).chain((0..500).map(|_| (0, Step::Wait))).rev().collect();
+            owned -= schedule(steps, 50).iter().filter(|(_, s)| *s == Step::SealAndPublish).count();
+            rounds += 1;
+        }
+        assert_eq!((owned, rounds), (0, 10));
     }
 }
