@@ -40,8 +40,8 @@ pub trait SealShare: Send + Sync {
     /// Whether this hub owns host `id`'s seals now: it holds the host's claim.
     fn owns(&self, id: &str) -> bool;
     /// The hours other hubs published of the `wanted` hosts, each sealed to the
-    /// edge given with it; blocking, bounded in time (nothing when Redis does not
-    /// answer).
+    /// edge given with it, as far as the last lookup found them; starts the next
+    /// lookup and never waits for it (nothing when Redis does not answer).
     fn published(&self, wanted: &[(String, i64)]) -> HashMap<String, SealedHour>;
     /// Hands what this hub sealed of host `id` to the others (without waiting).
     fn publish(&self, id: &str, sealed: SealedHour);
