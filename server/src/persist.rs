@@ -82,7 +82,8 @@ pub struct Persist {
 struct Counts {
     sealed: AtomicU64,
     adopted: AtomicU64,
-    published: AtomicU64,
+    /// Hours Redis took (counted when the `SET` succeeded).
+    published: Arc<AtomicU64>,
 }
 
 #[derive(Default)]

@@ -136,8 +136,7 @@ impl Persist {
                     self.counts.sealed.fetch_add(1, Ordering::Relaxed);
                 }
                 if let (Some(share), Some(sealed)) = (publish, shared.filter(|s| !s.spans.is_empty())) {
-                    share.publish(id, sealed);
-                    self.counts.published.fetch_add(1, Ordering::Relaxed);
+                    share.publish(id, sealed, Arc::clone(&self.counts.published));
                 }
             }
             Err(error) => self.failed(&error),

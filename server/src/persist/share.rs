@@ -8,12 +8,10 @@
 //! nothing is lost. Which of these a host's due hour gets is [`decide`], pure.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use pulse_store::SealedHour;
-
-/// How long after a block's edge a hub waits for its owner's seal before it
-/// seals by itself (10 minutes past the hour), unless told otherwise.
-pub const WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// How long after a block's edge its seal waits with `--redis`: more than an
 /// agent host's flush ([`super::FLUSH_EVERY`]), so that the owner and the others
@@ -43,8 +41,9 @@ pub trait SealShare: Send + Sync {
     /// edge given with it, as far as the last lookup found them; starts the next
     /// lookup and never waits for it (nothing when Redis does not answer).
     fn published(&self, wanted: &[(String, i64)]) -> HashMap<String, SealedHour>;
-    /// Hands what this hub sealed of host `id` to the others (without waiting).
-    fn publish(&self, id: &str, sealed: SealedHour);
+    /// Hands what this hub sealed of host `id` to the others (without waiting),
+    /// adding one to `stored` once Redis has it.
+    fn publish(&self, id: &str, sealed: SealedHour, stored: Arc<AtomicU64>);
 }
 
 /// What a hub found of a host's hour another hub published.
