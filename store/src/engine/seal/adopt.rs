@@ -1,7 +1,8 @@
 //! Adopting a host's hour another hub sealed ([`SealedHour`]): its raw chunks are
 //! written as they are, and each rollup tier's merged chunk too when this store's
-//! chunk is the one it was merged into (same digest) or it has none; otherwise
-//! the hour's own buckets are merged into this store's chunk here. All of it in one transaction with the deletion of the
+//! chunk is the one it was merged into (same digest); with none here, the hour's
+//! own buckets; otherwise the hour's own buckets are merged into this store's
+//! chunk here. All of it in one transaction with the deletion of the
 //! host's segments before the edge, and only when the sealed hour holds every row
 //! this store has there (a hub's rows are never dropped for fewer) and this store
 //! has no raw chunk there yet (rows that came late to an hour sealed or adopted
@@ -72,8 +73,13 @@ impl Store {
                     let parts = [decode_rollup(&own, Select::All)?, decode_rollup(&chunk.fresh, Select::All)?];
                     (encode_rollup(&rollup::merge_all(&parts, tier.step_ms)), tier.step_ms)
                 }
-                // The same chunk, or none here: theirs holds all this store had.
-                _ => (chunk.after.clone(), tier.step_ms),
+                // The same chunk: theirs holds all this store had.
+                Some(_) => (chunk.after.clone(), tier.step_ms),
+                // None here, and none there before: the hour's buckets are all.
+                None if chunk.before.is_none() => (chunk.after.clone(), tier.step_ms),
+                // None here, but theirs merged into older buckets this store
+                // never had (or deleted): only the hour's own.
+                None => (chunk.fresh.clone(), tier.step_ms),
             };
             let last = decode_rollup(&data, Select::Only(&[]))?.ts.last().copied();
             let end = last.map_or(chunk.start, |t| t + step_ms - 1);

@@ -242,3 +242,19 @@ fn review_rows_adopted_before_they_arrived_here_are_not_counted_twice() {
     eprintln!("hour counts other={} owner={}", counted(&other, HOURS), counted(&owner, HOURS));
     assert_eq!(counted(&other, MINUTES), counted(&owner, MINUTES), "each sample counted once");
 }
+
+#[test]
+fn an_hour_adopted_with_no_rollup_chunk_here_brings_only_its_own_buckets() {
+    let (_a, _b, mut owner, mut other) = pair("fresh-only");
+    let written = segments(2 * 3_600, 5);
+    owner.write(&[record(7_200)], &written).unwrap();
+    owner.seal("h", HOUR).unwrap();
+    let sealed = owner.seal_shared("h", 2 * HOUR).unwrap();
+    assert!(sealed.tiers.iter().all(|t| t.before.is_some()), "the owner merged into its first hour's chunks");
+    // The other hub never had the first hour.
+    let second: Vec<_> = written.into_iter().filter(|(_, b)| b.first_seq > 3_600).collect();
+    other.write(&[record(7_200)], &second).unwrap();
+    assert_eq!(other.adopt("h", 2 * HOUR, &sealed, None).unwrap(), Adopted::Written { merged: 0 });
+    assert_eq!(counted(&other, MINUTES), 3_600, "the second hour's samples only");
+    assert_eq!(counted(&other, HOURS), 3_600);
+}
