@@ -118,11 +118,12 @@ impl Persist {
         let mut guard = self.lock_store();
         let Some(store) = guard.as_mut() else { return };
         let mut unsealed = self.lock_unsealed();
+        // Whether any sample was sealed, and what was written when asked.
         let result = match (unsealed.rows(id, sealed_to, before), publish.is_some()) {
-            (Some(Ok(rows)), false) => store.seal_rows(id, before, &rows).map(|count| (count, None)),
-            (Some(Ok(rows)), true) => store.seal_rows_shared(id, before, &rows).map(|s| (s.spans.len(), Some(s))),
-            (_, false) => store.seal(id, before).map(|count| (count, None)),
-            (_, true) => store.seal_shared(id, before).map(|s| (s.spans.len(), Some(s))),
+            (Some(Ok(rows)), false) => store.seal_rows(id, before, &rows).map(|samples| (samples > 0, None)),
+            (Some(Ok(rows)), true) => store.seal_rows_shared(id, before, &rows).map(|s| (!s.spans.is_empty(), Some(s))),
+            (_, false) => store.seal(id, before).map(|samples| (samples > 0, None)),
+            (_, true) => store.seal_shared(id, before).map(|s| (!s.spans.is_empty(), Some(s))),
         };
         if result.is_ok() {
             unsealed.sealed(id, before);
@@ -130,9 +131,9 @@ impl Persist {
         drop(unsealed);
         drop(guard);
         match result {
-            Ok((count, shared)) => {
+            Ok((wrote, shared)) => {
                 self.sealed_to(id, before);
-                if count > 0 {
+                if wrote {
                     self.counts.sealed.fetch_add(1, Ordering::Relaxed);
                 }
                 if let (Some(share), Some(sealed)) = (publish, shared.filter(|s| !s.spans.is_empty())) {
