@@ -205,9 +205,10 @@ pub async fn serve(
         if !config.no_local {
             redis.share_own(hub.clone());
         }
-        // A published hour outlives the longest wait for it.
+        // A published hour outlives the longest wait for it (a non-owner stops
+        // looking GRACE_MS + wait after the edge; the owner publishes after GRACE_MS).
         let wait = config.redis.seal_wait;
-        let ttl = wait * 2 + Duration::from_millis(persist::share::GRACE_MS as u64) + Duration::from_secs(60);
+        let ttl = wait + Duration::from_millis(persist::share::GRACE_MS as u64) + Duration::from_secs(60);
         state.persist.share_seals(redis.seals(ttl), wait);
         let mirror = redis.share_access(state.access.clone());
         // A loopback hub without users is open only once it knows the fleet has

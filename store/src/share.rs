@@ -3,10 +3,12 @@
 //! and after the merge and the hour's own buckets), so a hub that holds the same
 //! samples writes those bytes instead of encoding and rolling up the hour again.
 //!
-//! Pure: the data, which rows it covers ([`covers`]) and a digest of chunk bytes.
+//! Pure: the data, which rows it covers ([`covers`]), whether the rows it has
+//! and a hub lacks can still arrive there ([`settled`]), a block's rows a chunk
+//! does not hold yet ([`unheld`]) and a digest of chunk bytes.
 //! The codec writes it as bytes (`codec::encode_sealed`); `engine` adopts it.
 
-use crate::block::Block;
+use crate::block::{Block, Column};
 
 /// What one seal of a host wrote, as another hub can adopt it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,6 +93,53 @@ pub fn joined(mut spans: Vec<Span>) -> Vec<Span> {
 pub fn covers(theirs: &[Span], mine: &[Span]) -> bool {
     let theirs = joined(theirs.to_vec());
     mine.iter().all(|m| theirs.iter().any(|t| t.epoch == m.epoch && t.first <= m.first && m.last <= t.last))
+}
+
+/// Whether every row of `theirs` that `mine` lacks can no longer arrive here: it
+/// is at or below `newest` (this hub's newest stored epoch and seq), a hole
+/// here rather than a row still on its way, or of an epoch this hub holds rows
+/// of and has moved past. A hub that adopted rows still on their way would seal
+/// them again when they arrive.
+pub fn settled(theirs: &[Span], mine: &[Span], newest: Option<(&str, u64)>) -> bool {
+    joined(theirs.to_vec()).into_iter().all(|t| {
+        let tail = match newest {
+            Some((epoch, seq)) if epoch == t.epoch => Span { first: t.first.max(seq.saturating_add(1)), ..t },
+            Some(_) if mine.iter().any(|m| m.epoch == t.epoch) => return true,
+            _ => t,
+        };
+        tail.first > tail.last || covers(mine, std::slice::from_ref(&tail))
+    })
+}
+
+/// The rows of `block` whose seqs `held` lacks, as blocks of consecutive rows.
+pub fn unheld(block: &Block, held: &[Span]) -> Vec<Block> {
+    let kept: Vec<bool> = (0..block.len())
+        .map(|row| {
+            let seq = block.first_seq + row as u64;
+            !held.iter().any(|h| h.epoch == block.epoch && h.first <= seq && seq <= h.last)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut row = 0;
+    while row < kept.len() {
+        if !kept[row] {
+            row += 1;
+            continue;
+        }
+        let end = kept[row..].iter().position(|k| !k).map_or(kept.len(), |n| row + n);
+        out.push(Block {
+            epoch: block.epoch.clone(),
+            first_seq: block.first_seq + row as u64,
+            ts: block.ts[row..end].to_vec(),
+            columns: block
+                .columns
+                .iter()
+                .map(|c| Column { id: c.id.clone(), decimals: c.decimals, values: c.values[row..end].to_vec() })
+                .collect(),
+        });
+        row = end;
+    }
+    out
 }
 
 /// A 64-bit FNV-1a digest of chunk bytes: whether two hubs' chunks are the same.

@@ -8,10 +8,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
+use pulse_store::share::{settled, Span};
 use pulse_store::{Adopted, SealedHour};
 
-use super::share::{decide, next_edge, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
-use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, SEALS_PER_ROUND, SEAL_EVERY, TICK};
+use super::share::{decide, next_edge, schedule, Found, SealShare, Step, GRACE_MS, LOOK_AGAIN_MS};
+use super::{Persist, CAP_BUDGET, ENFORCE_EVERY, LOOKS_PER_ROUND, SEALS_PER_ROUND, SEAL_EVERY, TICK};
 
 impl Persist {
     /// Seals, for up to [`SEALS_PER_ROUND`] hosts, the rows of blocks that have
@@ -33,11 +34,10 @@ impl Persist {
                 .iter()
                 .filter(|(id, &t)| t < before && state.look_again.get(*id).is_none_or(|&at| at <= now))
                 .map(|(id, &t)| (id.clone(), t))
-                .take(SEALS_PER_ROUND)
                 .collect()
         };
         let Some((share, wait_ms)) = share else {
-            for (id, sealed_to) in due {
+            for (id, sealed_to) in due.into_iter().take(SEALS_PER_ROUND) {
                 self.seal_host(&id, sealed_to, before, None);
             }
             return;
@@ -47,30 +47,53 @@ impl Persist {
         // (nothing is written): a down host's hours wait for no one. The hub's
         // own host is its own to seal, claimed or not (a second hub of its name
         // keeps it to itself).
-        let local: Vec<bool> = {
+        // Owned hosts first, and at most LOOKS_PER_ROUND looked at.
+        let mut due: Vec<(String, i64, bool)> = {
             let state = self.lock_state();
-            due.iter().map(|(id, _)| state.hosts.get(id).is_some_and(|(_, _, local)| *local)).collect()
-        };
-        let steps: Vec<(String, i64, i64, bool, bool)> = {
-            let unsealed = self.lock_unsealed();
             due.into_iter()
-                .zip(local)
-                .map(|((id, sealed_to), local)| {
-                    let before = next_edge(sealed_to, before, block_ms);
-                    let empty = matches!(unsealed.spans(&id, sealed_to, before), Some(Ok(spans)) if spans.is_empty());
-                    let owner = !empty && (local || share.owns(&id));
-                    (id, sealed_to, before, empty, owner)
+                .map(|(id, t)| {
+                    let local = state.hosts.get(&id).is_some_and(|(_, _, local)| *local);
+                    (id, t, local)
                 })
                 .collect()
         };
-        let others: Vec<(String, i64)> = steps
-            .iter()
-            .filter(|(_, _, _, empty, owner)| !empty && !owner)
-            .map(|(id, _, before, ..)| (id.clone(), *before))
-            .collect();
-        let found = if others.is_empty() { HashMap::new() } else { share.published(&others) };
-        for (id, sealed_to, before, empty, owner) in steps {
-            let step = if empty { Step::Seal } else { decide(owner, found.contains_key(&id), now, before, *wait_ms) };
+        due.iter_mut().for_each(|(id, _, owned)| *owned = *owned || share.owns(id));
+        due.sort_by_key(|(_, _, owned)| !owned);
+        due.truncate(LOOKS_PER_ROUND);
+        let hours: Vec<Hour> = {
+            let unsealed = self.lock_unsealed();
+            due.into_iter()
+                .map(|(id, sealed_to, owned)| {
+                    let before = next_edge(sealed_to, before, block_ms);
+                    let mine = match unsealed.spans(&id, sealed_to, before) {
+                        Some(Ok(spans)) => Some(spans),
+                        _ => None,
+                    };
+                    let empty = mine.as_ref().is_some_and(Vec::is_empty);
+                    Hour { id, sealed_to, before, empty, owner: !empty && owned, mine }
+                })
+                .collect()
+        };
+        let others: Vec<(String, i64)> =
+            hours.iter().filter(|h| !h.empty && !h.owner).map(|h| (h.id.clone(), h.before)).collect();
+        let published = if others.is_empty() { HashMap::new() } else { share.published(&others) };
+        let mut steps = Vec::with_capacity(hours.len());
+        for hour in hours {
+            let found = match published.get(&hour.id) {
+                None => Found::Nothing,
+                Some(sealed) => {
+                    let newest = self.lock_state().stored.get(&hour.id).map(|(epoch, seq, _)| (epoch.clone(), *seq));
+                    let mine = hour.mine.as_deref().unwrap_or_default();
+                    match settled(&sealed.spans, mine, newest.as_ref().map(|(e, s)| (e.as_str(), *s))) {
+                        true => Found::Settled,
+                        false => Found::Early,
+                    }
+                }
+            };
+            let step = if hour.empty { Step::Seal } else { decide(hour.owner, found, now, hour.before, *wait_ms) };
+            steps.push((hour, step));
+        }
+        for (Hour { id, sealed_to, before, .. }, step) in schedule(steps, SEALS_PER_ROUND) {
             match step {
                 Step::SealAndPublish => self.seal_host(&id, sealed_to, before, Some(share.as_ref())),
                 Step::Seal => self.seal_host(&id, sealed_to, before, None),
@@ -78,7 +101,7 @@ impl Persist {
                     self.lock_state().look_again.insert(id, now.saturating_add(LOOK_AGAIN_MS));
                 }
                 Step::Adopt => {
-                    if let Some(sealed) = found.get(&id) {
+                    if let Some(sealed) = published.get(&id) {
                         if !self.adopt(&id, sealed_to, before, sealed) {
                             tracing::debug!(host = %id, "history store: the owner's seal lacks rows held here; sealed here");
                             self.seal_host(&id, sealed_to, before, None);
@@ -95,11 +118,12 @@ impl Persist {
         let mut guard = self.lock_store();
         let Some(store) = guard.as_mut() else { return };
         let mut unsealed = self.lock_unsealed();
+        // Whether any sample was sealed, and what was written when asked.
         let result = match (unsealed.rows(id, sealed_to, before), publish.is_some()) {
-            (Some(Ok(rows)), false) => store.seal_rows(id, before, &rows).map(|count| (count, None)),
-            (Some(Ok(rows)), true) => store.seal_rows_shared(id, before, &rows).map(|s| (s.spans.len(), Some(s))),
-            (_, false) => store.seal(id, before).map(|count| (count, None)),
-            (_, true) => store.seal_shared(id, before).map(|s| (s.spans.len(), Some(s))),
+            (Some(Ok(rows)), false) => store.seal_rows(id, before, &rows).map(|samples| (samples > 0, None)),
+            (Some(Ok(rows)), true) => store.seal_rows_shared(id, before, &rows).map(|s| (!s.spans.is_empty(), Some(s))),
+            (_, false) => store.seal(id, before).map(|samples| (samples > 0, None)),
+            (_, true) => store.seal_shared(id, before).map(|s| (!s.spans.is_empty(), Some(s))),
         };
         if result.is_ok() {
             unsealed.sealed(id, before);
@@ -107,14 +131,13 @@ impl Persist {
         drop(unsealed);
         drop(guard);
         match result {
-            Ok((count, shared)) => {
+            Ok((wrote, shared)) => {
                 self.sealed_to(id, before);
-                if count > 0 {
+                if wrote {
                     self.counts.sealed.fetch_add(1, Ordering::Relaxed);
                 }
                 if let (Some(share), Some(sealed)) = (publish, shared.filter(|s| !s.spans.is_empty())) {
-                    share.publish(id, sealed);
-                    self.counts.published.fetch_add(1, Ordering::Relaxed);
+                    share.publish(id, sealed, Arc::clone(&self.counts.published));
                 }
             }
             Err(error) => self.failed(&error),
@@ -210,4 +233,19 @@ impl Persist {
             tracing::error!("history store: its thread did not start ({error}); frames wait in memory");
         }
     }
+}
+
+/// A host's hour due for its seal, with `--redis`.
+struct Hour {
+    id: String,
+    /// The time it is sealed to.
+    sealed_to: i64,
+    /// The edge it is sealed to next.
+    before: i64,
+    /// Whether this hub holds no row of it (sealed at once: nothing is written).
+    empty: bool,
+    /// Whether this hub owns its seal.
+    owner: bool,
+    /// The rows held here, when memory holds them.
+    mine: Option<Vec<Span>>,
 }

@@ -62,6 +62,11 @@ impl Health {
         *link = Link::Ok;
     }
 
+    /// Whether the last command succeeded.
+    pub fn is_ok(&self) -> bool {
+        matches!(*self.lock(), Link::Ok)
+    }
+
     /// A command failed with `error`.
     pub fn down(&self, error: &str) {
         let mut link = self.lock();

@@ -17,7 +17,7 @@ use super::{Store, StoreError};
 use crate::block::{runs, split_at, Block, Rollup, RollupColumn};
 use crate::codec::{decode_block, decode_rollup, encode_block, encode_rollup, Select};
 use crate::rollup;
-use crate::share::{digest, spans_of, RawChunk, SealedHour, TierChunk};
+use crate::share::{digest, spans_of, unheld, RawChunk, SealedHour, Span, TierChunk};
 use crate::tier::{Tier, Tiers, HOURS, MINUTES, RAW};
 
 impl Store {
@@ -59,7 +59,7 @@ impl Store {
                 rest.push(new);
             }
         }
-        let sealed = runs(&sealed, tiers.0[RAW].block_ms);
+        let sealed = not_held(&tx, host, runs(&sealed, tiers.0[RAW].block_ms))?;
         let count = sealed.iter().map(Block::len).sum();
         {
             let mut drop = tx.prepare_cached("DELETE FROM segments WHERE rowid = ?1")?;
@@ -102,15 +102,41 @@ impl Store {
         share: bool,
     ) -> Result<(usize, Option<SealedHour>), StoreError> {
         let tiers = self.tiers;
-        let sealed = runs(rows, tiers.0[RAW].block_ms);
-        let count = sealed.iter().map(Block::len).sum();
         let tx = self.conn.transaction()?;
+        let sealed = not_held(&tx, host, runs(rows, tiers.0[RAW].block_ms))?;
+        let count = sealed.iter().map(Block::len).sum();
         tx.prepare_cached("DELETE FROM segments WHERE host = ?1 AND start < ?2 AND end < ?2")?
             .execute(params![host, before])?;
         let shared = put_sealed(&tx, &tiers, host, &sealed, share)?;
         tx.commit()?;
         Ok((count, shared.map(|(raw, parts)| SealedHour { before, spans: spans_of(&sealed), raw, tiers: parts })))
     }
+}
+
+/// The rows of `sealed` (runs) that no raw chunk of `host` holds yet: a row that
+/// arrives late, for an hour already sealed or adopted here that holds it (the
+/// owner's seal had it first), is not sealed, nor counted in a rollup, twice.
+fn not_held(tx: &Transaction<'_>, host: &str, sealed: Vec<Block>) -> Result<Vec<Block>, StoreError> {
+    let (Some(from), Some(to)) = (
+        sealed.iter().filter_map(|b| b.ts.first()).min().copied(),
+        sealed.iter().filter_map(|b| b.ts.last()).max().copied(),
+    ) else {
+        return Ok(sealed);
+    };
+    let held: Vec<Span> = {
+        let mut query =
+            tx.prepare_cached("SELECT data FROM chunks WHERE host = ?1 AND tier = 0 AND start <= ?3 AND end >= ?2")?;
+        let rows = query.query_map(params![host, from, to], |r| r.get::<_, Vec<u8>>(0))?;
+        let mut held = Vec::new();
+        for data in rows {
+            held.push(spans_of(&[decode_block(&data?, Select::Only(&[]))?]));
+        }
+        held.concat()
+    };
+    if held.is_empty() {
+        return Ok(sealed);
+    }
+    Ok(sealed.iter().flat_map(|b| unheld(b, &held)).collect())
 }
 
 /// What a seal wrote, when asked: the raw chunks, and each rollup tier's chunk.

@@ -1,9 +1,12 @@
 //! Adopting a host's hour another hub sealed ([`SealedHour`]): its raw chunks are
 //! written as they are, and each rollup tier's merged chunk too when this store's
-//! chunk is the one it was merged into (same digest) or it has none; otherwise
-//! the hour's own buckets are merged into this store's chunk here. All of it in one transaction with the deletion of the
+//! chunk is the one it was merged into (same digest); with none here, the hour's
+//! own buckets; otherwise the hour's own buckets are merged into this store's
+//! chunk here. All of it in one transaction with the deletion of the
 //! host's segments before the edge, and only when the sealed hour holds every row
-//! this store has there: a hub's rows are never dropped for fewer.
+//! this store has there (a hub's rows are never dropped for fewer) and this store
+//! has no raw chunk there yet (rows that came late to an hour sealed or adopted
+//! here are sealed here, without the rows its chunk holds).
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -22,7 +25,8 @@ pub enum Adopted {
         merged: usize,
     },
     /// Not written: this store holds rows the sealed hour lacks (or a segment
-    /// that crosses the edge); seal them here instead.
+    /// that crosses the edge, or a raw chunk of that hour already); seal them
+    /// here instead.
     Short,
 }
 
@@ -48,7 +52,7 @@ impl Store {
                 None => return Ok(Adopted::Short),
             },
         };
-        if sealed.before != before || !covers(&sealed.spans, &mine) {
+        if sealed.before != before || !covers(&sealed.spans, &mine) || sealed_here(&tx, host, sealed)? {
             return Ok(Adopted::Short);
         }
         tx.prepare_cached("DELETE FROM segments WHERE host = ?1 AND start < ?2 AND end < ?2")?
@@ -69,8 +73,13 @@ impl Store {
                     let parts = [decode_rollup(&own, Select::All)?, decode_rollup(&chunk.fresh, Select::All)?];
                     (encode_rollup(&rollup::merge_all(&parts, tier.step_ms)), tier.step_ms)
                 }
-                // The same chunk, or none here: theirs holds all this store had.
-                _ => (chunk.after.clone(), tier.step_ms),
+                // The same chunk: theirs holds all this store had.
+                Some(_) => (chunk.after.clone(), tier.step_ms),
+                // None here, and none there before: the hour's buckets are all.
+                None if chunk.before.is_none() => (chunk.after.clone(), tier.step_ms),
+                // None here, but theirs merged into older buckets this store
+                // never had (or deleted): only the hour's own.
+                None => (chunk.fresh.clone(), tier.step_ms),
             };
             let last = decode_rollup(&data, Select::Only(&[]))?.ts.last().copied();
             let end = last.map_or(chunk.start, |t| t + step_ms - 1);
@@ -80,6 +89,24 @@ impl Store {
         tx.commit()?;
         Ok(Adopted::Written { merged })
     }
+}
+
+/// Whether this store already holds a raw chunk in the time `sealed`'s raw chunks
+/// span (rows that came late, to an hour sealed or adopted here): adopting would
+/// merge its rollups a second time; a seal here writes only the rows not held.
+fn sealed_here(tx: &Transaction<'_>, host: &str, sealed: &SealedHour) -> Result<bool, StoreError> {
+    let (Some(from), Some(to)) = (sealed.raw.iter().map(|c| c.start).min(), sealed.raw.iter().map(|c| c.end).max())
+    else {
+        return Ok(false);
+    };
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM chunks WHERE host = ?1 AND tier = 0 AND start <= ?3 AND end >= ?2 LIMIT 1",
+            params![host, from, to],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// This store's chunk that `chunk` names, if any.

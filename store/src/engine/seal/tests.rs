@@ -218,3 +218,43 @@ fn a_rollup_chunk_that_differs_here_gets_the_hours_buckets_merged_in() {
     assert_eq!(minutes(&other), before + 3_600, "the hour's samples counted once");
     assert_eq!(minutes(&other), minutes(&owner) - 5, "its own first hour, the owner's second");
 }
+
+#[test]
+fn review_rows_adopted_before_they_arrived_here_are_not_counted_twice() {
+    let (_a, _b, mut owner, mut other) = pair("review-late");
+    let written = segments(2 * 3_600, 5);
+    owner.write(&[record(7_200)], &written).unwrap();
+    // The other hub lags: it holds the hour but its last 10 s (seqs 3591..=3600).
+    let (early, late): (Vec<_>, Vec<_>) =
+        written.iter().cloned().partition(|(_, b)| b.first_seq <= 3_586 || b.first_seq > 3_600);
+    let (hour1, hour2): (Vec<_>, Vec<_>) = early.into_iter().partition(|(_, b)| b.first_seq <= 3_600);
+    other.write(&[record(3_590)], &hour1).unwrap();
+    let sealed = owner.seal_shared("h", HOUR).unwrap();
+    assert_eq!(other.adopt("h", HOUR, &sealed, None).unwrap(), Adopted::Written { merged: 0 });
+    // Then the lagging rows arrive, with the next hour's.
+    other.write(&[record(3_600)], &late).unwrap();
+    other.write(&[record(7_200)], &hour2).unwrap();
+    owner.seal("h", 2 * HOUR).unwrap();
+    other.seal("h", 2 * HOUR).unwrap();
+    let raw: i64 = other.conn.query_row("SELECT count(*) FROM chunks WHERE tier = 0", [], |r| r.get(0)).unwrap();
+    eprintln!("raw chunks other={raw}, rows other={} owner={}", rows(&other).len(), rows(&owner).len());
+    eprintln!("minute counts other={} owner={}", counted(&other, MINUTES), counted(&owner, MINUTES));
+    eprintln!("hour counts other={} owner={}", counted(&other, HOURS), counted(&owner, HOURS));
+    assert_eq!(counted(&other, MINUTES), counted(&owner, MINUTES), "each sample counted once");
+}
+
+#[test]
+fn an_hour_adopted_with_no_rollup_chunk_here_brings_only_its_own_buckets() {
+    let (_a, _b, mut owner, mut other) = pair("fresh-only");
+    let written = segments(2 * 3_600, 5);
+    owner.write(&[record(7_200)], &written).unwrap();
+    owner.seal("h", HOUR).unwrap();
+    let sealed = owner.seal_shared("h", 2 * HOUR).unwrap();
+    assert!(sealed.tiers.iter().all(|t| t.before.is_some()), "the owner merged into its first hour's chunks");
+    // The other hub never had the first hour.
+    let second: Vec<_> = written.into_iter().filter(|(_, b)| b.first_seq > 3_600).collect();
+    other.write(&[record(7_200)], &second).unwrap();
+    assert_eq!(other.adopt("h", 2 * HOUR, &sealed, None).unwrap(), Adopted::Written { merged: 0 });
+    assert_eq!(counted(&other, MINUTES), 3_600, "the second hour's samples only");
+    assert_eq!(counted(&other, HOURS), 3_600);
+}
