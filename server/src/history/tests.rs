@@ -122,7 +122,8 @@ fn a_bounded_resume_is_the_resume_cut_to_its_newest_frames() {
 #[test]
 fn push_hands_back_the_frame_it_no_longer_keeps_whole() {
     let frame = |seq| {
-        let frame = Frame { seq, ts: seq as i64, host: "h".into(), values: BTreeMap::new(), top: vec![], columns: None };
+        let frame =
+            Frame { seq, ts: seq as i64, host: "h".into(), values: BTreeMap::new(), top: vec![], columns: None };
         Arc::new(SharedFrame::from_json(frame, "{}"))
     };
     // What, the history, then each push's seq and the seq it hands back.
