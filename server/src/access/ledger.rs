@@ -154,7 +154,7 @@ pub fn outlived(record: &Record, all: &Records) -> Option<Record> {
     let Some(Body::Session { user, created, expires, .. }) = &record.body else { return None };
     let user = all.get(&format!("user:{user}"))?;
     (user.at > *created && !record.gone).then(|| Record {
-        at: user.at.max(record.at + 1),
+        at: user.at.max(record.at.saturating_add(1)),
         gone: true,
         until: Some(*expires),
         body: None,
