@@ -136,8 +136,12 @@ impl Persist {
                 if wrote {
                     self.counts.sealed.fetch_add(1, Ordering::Relaxed);
                 }
+                // Published only under the claim: a second hub of this hub's
+                // name seals its own host but must not write over the owner's.
                 if let (Some(share), Some(sealed)) = (publish, shared.filter(|s| !s.spans.is_empty())) {
-                    share.publish(id, sealed, Arc::clone(&self.counts.published));
+                    if share.owns(id) {
+                        share.publish(id, sealed, Arc::clone(&self.counts.published));
+                    }
                 }
             }
             Err(error) => self.failed(&error),

@@ -3,12 +3,15 @@
 //! a TTL past the longest wait for it), and the other hubs read it rather than
 //! seal the hour again (`persist::share`, which decides; this is only the Redis
 //! side). Lookups run on the hub's runtime, never on the store's thread: a round
-//! is answered from the lookup before it.
+//! is answered from what earlier lookups found. What they found is kept until a
+//! round takes it or for [`KEEP`], whichever comes first, since a host waiting
+//! for its owner is asked for only every other round or so, and a lookup answers
+//! the round after the one that asked.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pulse_store::codec::{decode_sealed, encode_sealed};
 use pulse_store::SealedHour;
@@ -23,6 +26,12 @@ const ANSWER: Duration = Duration::from_millis(500);
 /// The most keys one `MGET` names.
 const SLICE: usize = 256;
 
+/// How long a published hour a lookup found is kept for a round to take.
+const KEEP: Duration = Duration::from_secs(30);
+
+/// The most published hours kept at once (about 70 KB each).
+const MOST_KEPT: usize = 1_024;
+
 /// This hub's side of the fleet's seals.
 pub struct Seals {
     shared: Arc<Shared>,
@@ -36,10 +45,11 @@ pub struct Seals {
     looked: Arc<Mutex<Looked>>,
 }
 
-/// The published hours the last lookup found, and whether one is under way.
+/// The published hours lookups found and no round took yet, each with when it
+/// was found, and whether a lookup is under way.
 #[derive(Default)]
 struct Looked {
-    found: HashMap<(String, i64), SealedHour>,
+    found: HashMap<(String, i64), (SealedHour, Instant)>,
     busy: bool,
 }
 
@@ -58,11 +68,13 @@ impl SealShare for Seals {
 
     fn published(&self, wanted: &[(String, i64)]) -> HashMap<String, SealedHour> {
         let answer: HashMap<String, SealedHour> = {
-            let looked = lock(&self.looked);
-            wanted
+            let mut looked = lock(&self.looked);
+            let answer = wanted
                 .iter()
-                .filter_map(|(id, before)| looked.found.get(&(id.clone(), *before)).map(|s| (id.clone(), s.clone())))
-                .collect()
+                .filter_map(|(id, before)| looked.found.remove(&(id.clone(), *before)).map(|(s, _)| (id.clone(), s)))
+                .collect();
+            looked.found.retain(|_, (_, at)| at.elapsed() < KEEP);
+            answer
         };
         // Looks again for the next round, unless a look is under way or Redis
         // is down (its link's own task finds out when it is back).
@@ -101,7 +113,12 @@ impl SealShare for Seals {
                 Err(_) => HashMap::new(),
             };
             let mut looked = lock(&looked);
-            looked.found = found;
+            let now = Instant::now();
+            for (key, sealed) in found {
+                if looked.found.len() < MOST_KEPT || looked.found.contains_key(&key) {
+                    looked.found.insert(key, (sealed, now));
+                }
+            }
             looked.busy = false;
         });
         answer
