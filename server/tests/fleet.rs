@@ -331,7 +331,11 @@ async fn a_flood_of_new_series_closes_the_link_while_the_hub_and_other_agents_go
             vec![frame_with_series("web-1 box", 1, 0, 400), frame_with_series("web-1 box", 2, 400, 400)],
             "800 distinct series",
         ),
-        ("a catalogue changed at once", vec![catalogue], "catalogue changed twice"),
+        (
+            "a catalogue changed eleven times at once",
+            (0..11).map(|i| if i % 2 == 0 { catalogue.clone() } else { hello("e1") }).collect(),
+            "changed more than 10 times within 60 s",
+        ),
     ];
     for (what, messages, names) in cases {
         let mut rogue = link(&server, "s3cret", "web-1").await.expect("linked");
