@@ -2,24 +2,13 @@
 // pulse-server, carries the policy (its inline boot script allowed by hash, not by
 // 'unsafe-inline'), and the dashboard goes live under it over every transport with
 // no violation: no blocked script, WebAssembly, style, image or connection.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PulseServer } from '../lib/server.mjs';
-import { launchBrowser, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+import { serverAndBrowser } from '../lib/suite.mjs';
+import { pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await PulseServer.start({ args: ['--interval', '250ms'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const the = serverAndBrowser();
 
 /** The sources of one directive of a policy. */
 function directive(policy, name) {
@@ -30,7 +19,7 @@ function directive(policy, name) {
 
 for (const transport of ['ws', 'sse', 'longpoll']) {
   test(`the dashboard goes live over ${transport} under the page's policy with no violation`, async () => {
-    const context = await browser.newContext();
+    const context = await the.browser.newContext();
     // Recorded from the very start of the document, before the app's first script.
     await context.addInitScript(() => {
       window.__cspViolations = [];
@@ -43,7 +32,7 @@ for (const transport of ['ws', 'sse', 'longpoll']) {
     page.on('console', (message) => {
       if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) cspMessages.push(message.text());
     });
-    const response = await page.goto(`${server.url}/?transport=${transport}`);
+    const response = await page.goto(`${the.server.url}/?transport=${transport}`);
     const policy = response.headers()['content-security-policy'] ?? '';
     const scripts = directive(policy, 'script-src');
     assert.ok(scripts.includes("'self'") && scripts.includes("'wasm-unsafe-eval'"), policy);

@@ -2,24 +2,13 @@
 // switch the time range (history is fetched at once), pause (pixels freeze while
 // frames keep arriving), hover (the crosshair tooltip shows values), switch theme,
 // and use it on a 400-px phone without horizontal scrolling.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PulseServer } from '../lib/server.mjs';
-import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
+import { serverAndBrowser } from '../lib/suite.mjs';
+import { openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await PulseServer.start({ args: ['--interval', '250ms'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const the = serverAndBrowser();
 
 const cpuPixels = (page) => page.evaluate(() => {
   const canvas = document.querySelector('[data-testid="chart-cpu"]');
@@ -27,7 +16,7 @@ const cpuPixels = (page) => page.evaluate(() => {
 });
 
 test('switching the time range fetches that much history at once', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   await waitLive(page, 'ws');
   const asked = page.waitForRequest((request) => {
     const url = new URL(request.url());
@@ -40,7 +29,7 @@ test('switching the time range fetches that much history at once', async () => {
 });
 
 test('pause freezes the charts while frames keep arriving, resume goes live again', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 2);
   await page.click('[data-testid="pause"]');
@@ -58,7 +47,7 @@ test('pause freezes the charts while frames keep arriving, resume goes live agai
 });
 
 test('hovering a chart shows a tooltip with the values at that time', async () => {
-  const page = await openPage(browser, `${server.url}/?range=1m`);
+  const page = await openPage(the.browser, `${the.server.url}/?range=1m`);
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 4);
   const box = await page.locator('[data-testid="chart-cpu"]').boundingBox();
@@ -70,7 +59,7 @@ test('hovering a chart shows a tooltip with the values at that time', async () =
 });
 
 test('the theme toggle switches to dark and the charts follow', async () => {
-  const page = await openPage(browser, `${server.url}/?theme=light`);
+  const page = await openPage(the.browser, `${the.server.url}/?theme=light`);
   await waitLive(page, 'ws');
   const corner = () => page.evaluate(() => {
     const canvas = document.querySelector('[data-testid="chart-cpu"]');
@@ -93,7 +82,7 @@ test('the theme toggle switches to dark and the charts follow', async () => {
 });
 
 test('a 400-px phone gets the dashboard without horizontal scrolling', async () => {
-  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 400, height: 800 } });
+  const page = await openPage(the.browser, `${the.server.url}/`, { viewport: { width: 400, height: 800 } });
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 2);
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
@@ -105,7 +94,7 @@ test('a 400-px phone gets the dashboard without horizontal scrolling', async () 
 const rendered = (page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 test('numbers are drawn on canvases and read out through their labels', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 2);
   const cpu = page.locator('[data-testid="panel-cpu"] .legend-values');
@@ -122,7 +111,7 @@ test('numbers are drawn on canvases and read out through their labels', async ()
 });
 
 test('the process table sorts by the clicked column, on the canvas and for screen readers', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 2);
   const column = (n) => page.$$eval(`[data-testid="process-rows"] tbody tr td:nth-child(${n})`, (cells) => cells.map((c) => c.textContent));
@@ -143,7 +132,7 @@ test('the process table sorts by the clicked column, on the canvas and for scree
 });
 
 test('data updates lay nothing out: LayoutCount stays flat while frames arrive', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   await waitLive(page, 'ws');
   // Settle: history loaded, first paints done, canvases sized.
   await waitFrames(page, (await pulseState(page)).frames + 4);
@@ -161,7 +150,7 @@ test('data updates lay nothing out: LayoutCount stays flat while frames arrive',
 });
 
 test('every network interface and every mount point in the catalogue gets its own live panel', async () => {
-  const catalog = await (await fetch(`${server.url}/api/v1/series`)).json();
+  const catalog = await (await fetch(`${the.server.url}/api/v1/series`)).json();
   const instances = (group) => [...new Set(catalog.series.filter((s) => s.group === group).map((s) => s.id.split(':')[1]))];
   const slug = (instance) => instance.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^_+|_+$/g, '') || 'root';
   const wanted = [
@@ -169,7 +158,7 @@ test('every network interface and every mount point in the catalogue gets its ow
     ...instances('disk_usage').map((i) => `chart-disk_usage-${slug(i)}`),
   ];
   assert.ok(wanted.length > 0, 'the host has interfaces');
-  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 1440, height: 4000 } });
+  const page = await openPage(the.browser, `${the.server.url}/`, { viewport: { width: 1440, height: 4000 } });
   await waitLive(page, 'ws');
   await waitFrames(page, (await pulseState(page)).frames + 2);
   for (const id of wanted) {

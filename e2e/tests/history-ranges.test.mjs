@@ -5,27 +5,16 @@
 // applied and kept in the URL. A server whose store is not filled yet answers from
 // its memory (tier `live`, or no tier before width= existed): the test asserts the
 // request and the answer's structure, not how much history there is.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PulseServer } from '../lib/server.mjs';
-import { canvasFingerprints, launchBrowser, openPage, waitLive } from '../lib/browser.mjs';
+import { serverAndBrowser } from '../lib/suite.mjs';
+import { canvasFingerprints, openPage, waitLive } from '../lib/browser.mjs';
 
 const DAY = 86_400_000;
 const TIERS = [null, 'live', 'raw', '1m', '1h'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await PulseServer.start({ args: ['--interval', '250ms'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const the = serverAndBrowser();
 
 /** The width= history requests a page makes, parsed, in order. */
 function watchPictures(page) {
@@ -72,7 +61,7 @@ async function dragAcross(page, testId, fromFraction, toFraction) {
 }
 
 test('24 h draws a picture per chart, a dragged zoom fetches a finer one, ◀ the window before', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   const requests = watchPictures(page);
   await waitLive(page, 'ws');
   await page.click('[data-testid="range-24h"]');
@@ -118,7 +107,7 @@ test('24 h draws a picture per chart, a dragged zoom fetches a finer one, ◀ th
 });
 
 test('a refused history fetch says why on the chart, and Retry asks again', async () => {
-  const page = await openPage(browser, `${server.url}/`);
+  const page = await openPage(the.browser, `${the.server.url}/`);
   let refuse = true;
   await page.route((url) => url.pathname === '/api/v1/history' && url.searchParams.has('width'), (route) => {
     if (!refuse) return route.continue();
@@ -141,7 +130,7 @@ test('a refused history fetch says why on the chart, and Retry asks again', asyn
 });
 
 test('a custom from/to is applied, fetched and kept in the URL', async () => {
-  const page = await openPage(browser, `${server.url}/?range=1m`);
+  const page = await openPage(the.browser, `${the.server.url}/?range=1m`);
   const requests = watchPictures(page);
   await waitLive(page, 'ws');
   await page.click('[data-testid="range-custom"]');

@@ -1,24 +1,13 @@
 // The whole site, built and served by a real pulse-server, in headless Chromium:
 // over each transport the dashboard goes live, names the transport, and its charts
 // keep changing as frames arrive. With no preference, it is WebSocket.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PulseServer } from '../lib/server.mjs';
-import { canvasFingerprints, launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
+import { serverAndBrowser } from '../lib/suite.mjs';
+import { canvasFingerprints, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await PulseServer.start({ args: ['--interval', '250ms'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const the = serverAndBrowser();
 
 async function assertLiveAndDrawing(page, transport) {
   await waitLive(page, transport);
@@ -60,14 +49,14 @@ async function assertLiveAndDrawing(page, transport) {
 
 describe('every transport shows live, changing charts', () => {
   test('with no preference the dashboard is live over WebSocket', async () => {
-    const page = await openPage(browser, `${server.url}/`);
+    const page = await openPage(the.browser, `${the.server.url}/`);
     await assertLiveAndDrawing(page, 'ws');
     await page.context().close();
   });
 
   for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
     test(`?transport=${transport} goes live over ${transport} and draws`, async () => {
-      const page = await openPage(browser, `${server.url}/?transport=${transport}`);
+      const page = await openPage(the.browser, `${the.server.url}/?transport=${transport}`);
       await assertLiveAndDrawing(page, transport);
       await page.context().close();
     });

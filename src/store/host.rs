@@ -65,18 +65,7 @@ impl HostSeries {
     /// more than [`BREAK_AFTER`] steps (the host or the hub was down, and the
     /// stream resumed with no seq missing) comes after a break.
     pub fn push_frame(&mut self, frame: &Frame) {
-        let ts = frame.ts as f64;
-        if self.ts.back().is_some_and(|&last| ts < last) {
-            return;
-        }
-        if self.silence_before(ts) {
-            self.push_gap();
-        }
-        let full = self.ts.len() == self.capacity;
-        if full {
-            self.ts.pop_front();
-        }
-        self.ts.push_back(ts);
+        let Some(full) = self.begin_row(frame.ts as f64) else { return };
         // The columns and the frame's values are both ordered by id: one pass over
         // both, one comparison per id (a lookup per column would cost a search
         // each, 9,000 of them for a fleet summary of 1,000 hosts), dropping each
@@ -116,6 +105,30 @@ impl HostSeries {
         if !frame.top.is_empty() {
             self.top = frame.top.clone();
         }
+    }
+
+    /// Starts a row at `ts` in the time ring, for the caller to fill each column:
+    /// none when `ts` is older than the newest row (ignored), else after a silence
+    /// a break first, and whether the rings were full (then the time ring dropped
+    /// its oldest row, and each column must drop its own).
+    fn begin_row(&mut self, ts: f64) -> Option<bool> {
+        if self.is_before_newest(ts) {
+            return None;
+        }
+        if self.silence_before(ts) {
+            self.push_gap();
+        }
+        let full = self.ts.len() == self.capacity;
+        if full {
+            self.ts.pop_front();
+        }
+        self.ts.push_back(ts);
+        Some(full)
+    }
+
+    /// Whether `ts` is older than the newest row.
+    fn is_before_newest(&self, ts: f64) -> bool {
+        self.ts.back().is_some_and(|&last| ts < last)
     }
 
     /// Whether a row at `ts` would follow the newest after more than

@@ -45,20 +45,13 @@ impl HostSeries {
     /// does a keyed one (older than the newest row: ignored; after a silence: a
     /// break first). A summary whose array does not match its lists is ignored.
     pub fn push_columns(&mut self, ts: f64, columns: &Columns) {
-        if !columns.is_whole() || self.ts.back().is_some_and(|&last| ts < last) {
+        if !columns.is_whole() || self.is_before_newest(ts) {
             return;
         }
         if !self.layout.as_ref().is_some_and(|layout| layout.fits(columns)) {
             self.lay_out(columns);
         }
-        if self.silence_before(ts) {
-            self.push_gap();
-        }
-        let full = self.ts.len() == self.capacity;
-        if full {
-            self.ts.pop_front();
-        }
-        self.ts.push_back(ts);
+        let Some(full) = self.begin_row(ts) else { return };
         let Some(layout) = &self.layout else { return };
         for (column, &slot) in self.columns.values_mut().zip(&layout.slots) {
             let value = columns.values.get(slot as usize).copied().flatten().unwrap_or(f64::NAN);

@@ -91,7 +91,7 @@ mod tests {
     use super::*;
 
     /// A case: what, the inputs in turn, what the last one's refusal mentions.
-    type Case<T> = (&'static str, &'static [T], Option<&'static str>);
+    type Case<'a, T> = (&'static str, &'a [T], Option<&'static str>);
 
     fn frame(seq: u64, (first, end): (usize, usize)) -> Frame {
         let values: BTreeMap<String, f64> = (first..end).map(|i| (format!("s{i}"), 1.0)).collect();
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn a_link_brings_at_most_max_series_distinct_series() {
-        let cases: [Case<(usize, usize)>; 6] = [
+        let cases: [Case<'_, (usize, usize)>; 6] = [
             // what, the frames' series in turn, the last one's refusal mentions
             ("a real host's 60, again and again", &[(0, 60), (0, 60), (0, 60)], None),
             ("exactly the cap", &[(0, MAX_SERIES)], None),
@@ -143,52 +143,20 @@ mod tests {
     #[test]
     fn a_catalogue_is_bounded_in_size_and_in_how_often_it_changes() {
         const W: i64 = CATALOG_WINDOW_MS;
-        let cases: [Case<(usize, i64)>; 8] = [
+        // A first catalogue of 60 series, then ten changes a second apart, then `next`.
+        let changes = |next: Option<(usize, i64)>| -> Vec<(usize, i64)> {
+            (0..=10).map(|i| (60 + i, i as i64)).chain(next).collect()
+        };
+        let (ten_changes, eleven_within, eleven_after) =
+            (changes(None), changes(Some((71, 11))), changes(Some((71, W + 1))));
+        let cases: [Case<'_, (usize, i64)>; 8] = [
             // what, the hellos' catalogue sizes and times in turn, the last one's refusal mentions
             ("the first hello", &[(60, 0)], None),
             ("the same catalogue again at once", &[(60, 0), (60, 1)], None),
             ("a change a minute later", &[(60, 0), (61, W)], None),
-            (
-                "ten containers started at once, one change each",
-                &[(60, 0), (61, 1), (62, 2), (63, 3), (64, 4), (65, 5), (66, 6), (67, 7), (68, 8), (69, 9), (70, 10)],
-                None,
-            ),
-            (
-                "an eleventh change within the window",
-                &[
-                    (60, 0),
-                    (61, 1),
-                    (62, 2),
-                    (63, 3),
-                    (64, 4),
-                    (65, 5),
-                    (66, 6),
-                    (67, 7),
-                    (68, 8),
-                    (69, 9),
-                    (70, 10),
-                    (71, 11),
-                ],
-                Some("more than 10 times within 60 s"),
-            ),
-            (
-                "an eleventh once the first change left the window",
-                &[
-                    (60, 0),
-                    (61, 1),
-                    (62, 2),
-                    (63, 3),
-                    (64, 4),
-                    (65, 5),
-                    (66, 6),
-                    (67, 7),
-                    (68, 8),
-                    (69, 9),
-                    (70, 10),
-                    (71, W + 1),
-                ],
-                None,
-            ),
+            ("ten containers started at once, one change each", &ten_changes, None),
+            ("an eleventh change within the window", &eleven_within, Some("more than 10 times within 60 s")),
+            ("an eleventh once the first change left the window", &eleven_after, None),
             ("a catalogue at the cap", &[(MAX_SERIES, 0)], None),
             ("a catalogue over the cap", &[(MAX_SERIES + 1, 0)], Some("513 series")),
         ];
