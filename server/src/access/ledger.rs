@@ -182,6 +182,11 @@ pub fn has_users(records: &Records) -> bool {
     records.values().any(|record| matches!(record.body, Some(Body::User { .. })) && !record.gone)
 }
 
+/// Whether `records` hold a live admin.
+pub fn has_admins(records: &Records) -> bool {
+    records.values().any(|record| matches!(record.body, Some(Body::User { role: Role::Admin, .. })) && !record.gone)
+}
+
 /// A digest as hex.
 pub fn hex(digest: &Digest) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
