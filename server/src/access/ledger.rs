@@ -5,11 +5,12 @@
 //! expired anyway (tokens and users: for good). Pure: the records and [`merge`],
 //! which says which side of two copies is newer, record by record: the later `at`
 //! wins and, at the same `at`, the tombstone does, so a revocation is never undone
-//! by a copy made before it. A session made before its user last changed (a new
-//! password or role, or removal) is ended, whichever side it comes from: a
-//! password reset on one hub ends the sessions another hub made meanwhile with the
-//! old one. Secrets are never here: only their SHA-256 digests and the users'
-//! argon2id hashes.
+//! by a copy made before it. A session keeps the stamp (`at`) of its user's record
+//! it was made under and is ended, whichever side it comes from, once that record
+//! changes (a new password or role, or removal): a password reset on one hub ends
+//! the sessions another hub made meanwhile with the old one, whatever the clocks.
+//! Secrets are never here: only their SHA-256 digests and the users' argon2id
+//! hashes. What is read from the fleet's copy is first sorted by [`sound`].
 //!
 //! The same merge both decides a round (the access file against Redis) and guards
 //! the write that ends it (`db::Db::apply` merges what it is given against the file
@@ -126,8 +127,8 @@ impl Record {
 
 /// Compares `here` (the access file) with `there` (Redis) at `now`: what to push
 /// and what to apply. For each key the newer copy wins ([`Record::newer_than`]);
-/// a session whose user's winning record changed after it was made becomes a
-/// tombstone ([`outlived`]). Ended records go nowhere.
+/// a session whose user's winning record is not the one it was made under
+/// becomes a tombstone ([`outlived`]). Ended records go nowhere.
 pub fn merge(here: &Records, there: &Records, now: u64) -> Plan {
     let mut best = here.clone();
     for (key, theirs) in there {
