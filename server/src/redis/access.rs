@@ -49,6 +49,9 @@ const ANSWER: Duration = Duration::from_secs(1);
 /// Most records written by one script call.
 const BATCH: usize = 256;
 
+/// Most malformed keys remembered as logged (past these, no more are logged).
+const LOGGED_KEYS: usize = 1024;
+
 /// How often a hub drops ended records from Redis.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
@@ -128,7 +131,8 @@ struct Task {
     /// [`Access::changes`] when the file was last compared.
     compared: Option<u64>,
     pruned: Instant,
-    /// Keys already logged as malformed (each is logged once).
+    /// Keys already logged as malformed (each is logged once; at most
+    /// [`LOGGED_KEYS`], the count in `/healthz` goes on).
     logged: HashSet<String>,
     mirror: Arc<Mirror>,
 }
@@ -301,7 +305,7 @@ impl Task {
         let (there, malformed) = sound(there);
         self.mirror.skipped(malformed.len());
         for (key, why) in malformed {
-            if self.logged.insert(key.clone()) {
+            if self.logged.len() < LOGGED_KEYS && self.logged.insert(key.clone()) {
                 tracing::warn!(key = %key, why = why.name(), "access: skipping a record of redis that no hub writes so");
             }
         }
