@@ -9,40 +9,13 @@ clients on the hub watch hosts and time each frame from its `ts` (the moment it 
 written to Redis) to its arrival. Prints one JSON line.
 Usage: bench/redis/follow.py SERVER_BINARY SAMPLE_POLL_JSON HOSTS [SECONDS]
 """
-import json, os, socket, subprocess, sys, tempfile, threading, time, http.client
+import json, os, subprocess, sys, tempfile, threading, time, http.client
+
+from wire import Conn, cpu_s, free_port, resp  # beside this script
 
 server, sample, hosts = sys.argv[1], sys.argv[2], int(sys.argv[3])
 seconds = int(sys.argv[4]) if len(sys.argv) > 4 else 40
 WARMUP, WATCHERS, ROUNDS = 15, 50, 20
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close(); return port
-
-
-def resp(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port)); self.f = self.s.makefile("rb")
-
-    def reply(self):
-        line = self.f.readline(); kind = line[:1]
-        if kind == b"-": raise RuntimeError(line)
-        if kind == b"$":
-            n = int(line[1:]); return None if n < 0 else self.f.read(n + 2)[:-2]
-        if kind == b"*":
-            return [self.reply() for _ in range(max(int(line[1:]), 0))]
-        return line[1:].strip()
-
-    def pipeline(self, commands):
-        self.s.sendall(b"".join(commands)); return [self.reply() for _ in commands]
 
 
 def xread_us(conn):
@@ -51,11 +24,6 @@ def xread_us(conn):
     line = next((l for l in stats.splitlines() if l.startswith("cmdstat_xread:")), "")
     fields = dict(kv.split("=") for kv in line.split(":", 1)[1].split(",")) if line else {}
     return int(fields.get("usec", 0)), int(fields.get("calls", 0))
-
-
-def cpu_s(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 work = tempfile.mkdtemp()

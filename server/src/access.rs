@@ -287,6 +287,11 @@ impl Access {
         }
     }
 
+    /// The link to the fleet's copy, with `--redis` (for `/healthz`).
+    pub fn mirror(&self) -> Option<&Arc<Mirror>> {
+        self.mirror.get()
+    }
+
     /// Shares the access records with the fleet: the task that keeps the copy
     /// (`crate::redis::access`) calls this once and drives the link it returns.
     pub fn share_with_fleet(&self) -> Arc<Mirror> {
@@ -305,16 +310,17 @@ impl Access {
     }
 
     /// Writes what other hubs changed (what still wins against the file as it is
-    /// now: `db::Db::apply`), then cuts the streams of whatever it ended.
-    pub fn apply_from_fleet(&self, records: &[(String, Record)]) -> Result<(), AccessError> {
+    /// now: `db::Db::apply`), then cuts the streams of whatever it ended. Whether
+    /// it wrote anything.
+    pub fn apply_from_fleet(&self, records: &[(String, Record)]) -> Result<bool, AccessError> {
         let written = self.with_db(|db| db.apply(records))?;
         if written.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         self.changed();
         self.reload();
         self.cut_dead();
-        Ok(())
+        Ok(true)
     }
 
     /// Whether this hub keeps an access file (else it only reads the fleet's copy,
@@ -328,8 +334,8 @@ impl Access {
         if !self.settings.fleet {
             return open::Fleet::Alone;
         }
-        match self.mirror.get().and_then(|mirror| mirror.fleet_users()) {
-            Some(users) => open::Fleet::Read { users },
+        match self.mirror.get().and_then(|mirror| mirror.fleet()) {
+            Some(reading) => open::Fleet::Read { users: reading.users, age: reading.at.elapsed() },
             None => open::Fleet::Unread,
         }
     }

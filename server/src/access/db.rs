@@ -125,19 +125,42 @@ impl Db {
                  CREATE TABLE IF NOT EXISTS tokens(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, role TEXT NOT NULL,
                    label TEXT NOT NULL, created INTEGER NOT NULL, last_used INTEGER);
                  CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE,
-                   user TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+                   user TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL, user_at INTEGER);
                  CREATE TABLE IF NOT EXISTS shares(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, host TEXT NOT NULL,
                    label TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
                  CREATE TABLE IF NOT EXISTS stamps(key TEXT PRIMARY KEY, at INTEGER NOT NULL, gone INTEGER NOT NULL,
                    until INTEGER);",
             )
             .map_err(e)?;
+        self.add_user_stamps()?;
         if fresh || app == 0 {
             self.conn
                 .execute_batch(&format!("PRAGMA application_id={APPLICATION_ID}; PRAGMA user_version={SCHEMA};"))
                 .map_err(e)?;
         }
         Ok(())
+    }
+
+    /// Gives a file made before sessions kept their user's stamp (`user_at`, the
+    /// `at` of the user's record the session was made under) the column; its
+    /// sessions keep none (the fleet then ends them by the clock rule,
+    /// `super::ledger::outlived`). Additive, so the schema number stays: an older
+    /// build reads and writes the file as before, its sessions without the stamp.
+    fn add_user_stamps(&self) -> Result<(), AccessError> {
+        let has = |conn: &Connection| -> Result<bool, rusqlite::Error> {
+            conn.query_row("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'user_at'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)
+        };
+        if has(&self.conn).map_err(|e| self.sql(e))? {
+            return Ok(());
+        }
+        match self.conn.execute_batch("ALTER TABLE sessions ADD COLUMN user_at INTEGER") {
+            // Another process (a `pulse-server user` command) may have added it meanwhile.
+            Err(_) if has(&self.conn).unwrap_or(false) => Ok(()),
+            other => other.map_err(|e| self.sql(e)),
+        }
     }
 
     /// Changes whenever another connection (a `pulse-server user`/`token` command)
@@ -237,21 +260,26 @@ impl Db {
         Ok(out)
     }
 
-    /// Records a session.
+    /// Records a session for `user` if their password hash is still `phc` (the
+    /// one the sign-in checked), stamped with the change stamp of their record
+    /// now (`user_at`): it lives only while that record does not change. Whether
+    /// it was recorded (not: the user changed or went since the check).
     pub fn put_session(
         &self,
         id: &str,
         digest: &Digest,
-        user: &str,
+        (user, phc): (&str, &str),
         now: u64,
         expires: u64,
-    ) -> Result<(), AccessError> {
+    ) -> Result<bool, AccessError> {
         self.conn
             .execute(
-                "INSERT INTO sessions(id, digest, user, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, &digest[..], user, now as i64, expires as i64],
+                "INSERT INTO sessions(id, digest, user, created, expires, user_at)
+                 SELECT ?1, ?2, u.name, ?4, ?5, coalesce(s.at, u.created) FROM users u
+                 LEFT JOIN stamps s ON s.key = 'user:' || u.name WHERE u.name = ?3 AND u.phc = ?6",
+                params![id, &digest[..], user, now as i64, expires as i64, phc],
             )
-            .map(drop)
+            .map(|n| n > 0)
             .map_err(|e| self.sql(e))
     }
 
@@ -407,7 +435,9 @@ mod tests {
         let dir = dir("rows");
         let db = Db::open(&dir).unwrap();
         db.put_user("ann", Role::Admin, "$phc", 1).unwrap();
-        db.put_session("s1", &[1; 32], "ann", 1, 55).unwrap();
+        assert!(db.put_session("s1", &[1; 32], ("ann", "$phc"), 1, 55).unwrap());
+        assert!(!db.put_session("s2", &[4; 32], ("ann", "$other"), 1, 55).unwrap(), "the password changed meanwhile");
+        assert!(!db.put_session("s3", &[5; 32], ("bob", "$phc"), 1, 55).unwrap(), "no such user");
         let token = TokenInfo { id: "t1".into(), role: Role::Agent, label: "x".into(), created: 2, last_used: None };
         db.put_token(&token, &[2; 32]).unwrap();
         let share = ShareInfo { id: "l1".into(), host: "web".into(), label: String::new(), created: 3, expires: 50 };
@@ -439,5 +469,31 @@ mod tests {
         drop(Db::open(&dir).unwrap());
         Connection::open(dir.join(FILE)).unwrap().execute_batch("PRAGMA user_version=99").unwrap();
         assert!(matches!(Db::open(&dir), Err(AccessError::Newer { found: 99, .. })));
+    }
+
+    #[test]
+    fn a_file_made_before_sessions_kept_their_users_stamp_gets_the_column() {
+        let dir = dir("old");
+        drop(Db::open(&dir).unwrap());
+        // The sessions table as the first builds made it, with a session in it.
+        let old = Connection::open(dir.join(FILE)).unwrap();
+        old.execute_batch(
+            "DROP TABLE sessions; CREATE TABLE sessions(id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE,
+               user TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+             INSERT INTO users(name, role, phc, created) VALUES ('ann', 'admin', '$phc', 1);
+             INSERT INTO sessions VALUES ('s0', x'0101010101010101010101010101010101010101010101010101010101010101',
+               'ann', 2, 9999999999999);",
+        )
+        .unwrap();
+        drop(old);
+        let db = Db::open(&dir).unwrap();
+        assert!(db.put_session("s1", &[2; 32], ("ann", "$phc"), 3, 9_999_999_999_999).unwrap());
+        let stamps = |id: &str| -> Option<i64> {
+            db.conn.query_row("SELECT user_at FROM sessions WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(stamps("s0"), None, "an older session keeps no stamp");
+        assert_eq!(stamps("s1"), Some(1), "a new one keeps its user's (no stamp row: made at 1)");
+        drop(db);
+        assert!(Db::open(&dir).is_ok(), "opened twice");
     }
 }

@@ -5,11 +5,12 @@
 //! expired anyway (tokens and users: for good). Pure: the records and [`merge`],
 //! which says which side of two copies is newer, record by record: the later `at`
 //! wins and, at the same `at`, the tombstone does, so a revocation is never undone
-//! by a copy made before it. A session made before its user last changed (a new
-//! password or role, or removal) is ended, whichever side it comes from: a
-//! password reset on one hub ends the sessions another hub made meanwhile with the
-//! old one. Secrets are never here: only their SHA-256 digests and the users'
-//! argon2id hashes.
+//! by a copy made before it. A session keeps the stamp (`at`) of its user's record
+//! it was made under and is ended, whichever side it comes from, once that record
+//! changes (a new password or role, or removal): a password reset on one hub ends
+//! the sessions another hub made meanwhile with the old one, whatever the clocks.
+//! Secrets are never here: only their SHA-256 digests and the users' argon2id
+//! hashes. What is read from the fleet's copy is first sorted by [`sound`].
 //!
 //! The same merge both decides a round (the access file against Redis) and guards
 //! the write that ends it (`db::Db::apply` merges what it is given against the file
@@ -22,6 +23,10 @@ use pulse_protocol::access::Role;
 use serde::{Deserialize, Serialize};
 
 use super::secret::Digest;
+
+mod sound;
+
+pub use sound::{sound, Malformed};
 
 /// Every record of one copy (the access file, or Redis), by key.
 pub type Records = BTreeMap<String, Record>;
@@ -66,6 +71,11 @@ pub enum Body {
         created: u64,
         /// When it ends.
         expires: u64,
+        /// The change stamp (`at`) of its user's record it was made under: it
+        /// lives only while that record still has it. None in records written
+        /// before this field (then it ends if its user changed after `created`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user_at: Option<u64>,
     },
     /// An API token.
     Token {
@@ -117,8 +127,8 @@ impl Record {
 
 /// Compares `here` (the access file) with `there` (Redis) at `now`: what to push
 /// and what to apply. For each key the newer copy wins ([`Record::newer_than`]);
-/// a session whose user's winning record changed after it was made becomes a
-/// tombstone ([`outlived`]). Ended records go nowhere.
+/// a session whose user's winning record is not the one it was made under
+/// becomes a tombstone ([`outlived`]). Ended records go nowhere.
 pub fn merge(here: &Records, there: &Records, now: u64) -> Plan {
     let mut best = here.clone();
     for (key, theirs) in there {
@@ -147,13 +157,20 @@ pub fn merge(here: &Records, there: &Records, now: u64) -> Plan {
 }
 
 /// The tombstone that ends `record` if it is a live session whose user's record
-/// in `all` changed after the session was made (a new password or role, or the
-/// user's removal): dated at that change, kept until the session would have
-/// expired. None for anything else.
+/// in `all` is no longer the one it was made under (a new password or role, or
+/// the user's removal): its stamp differs from the session's `user_at`, whatever
+/// the clocks of the hubs that made either; for a session without `user_at` (an
+/// older record), the user's record changed after the session was made. Dated at
+/// that change, kept until the session would have expired. None for anything
+/// else.
 pub fn outlived(record: &Record, all: &Records) -> Option<Record> {
-    let Some(Body::Session { user, created, expires, .. }) = &record.body else { return None };
+    let Some(Body::Session { user, created, expires, user_at, .. }) = &record.body else { return None };
     let user = all.get(&format!("user:{user}"))?;
-    (user.at > *created && !record.gone).then(|| Record {
+    let changed = match user_at {
+        Some(stamp) => user.at != *stamp || user.gone,
+        None => user.at > *created,
+    };
+    (changed && !record.gone).then(|| Record {
         at: user.at.max(record.at.saturating_add(1)),
         gone: true,
         until: Some(*expires),
@@ -164,6 +181,11 @@ pub fn outlived(record: &Record, all: &Records) -> Option<Record> {
 /// Whether `records` hold a live user.
 pub fn has_users(records: &Records) -> bool {
     records.values().any(|record| matches!(record.body, Some(Body::User { .. })) && !record.gone)
+}
+
+/// Whether `records` hold a live admin.
+pub fn has_admins(records: &Records) -> bool {
+    records.values().any(|record| matches!(record.body, Some(Body::User { role: Role::Admin, .. })) && !record.gone)
 }
 
 /// A digest as hex.
@@ -238,8 +260,23 @@ mod tests {
     }
 
     fn session(created: u64) -> Record {
-        let body = Body::Session { digest: hex(&[created as u8; 32]), user: "ann".into(), created, expires: 100 };
+        let body = Body::Session {
+            digest: hex(&[created as u8; 32]),
+            user: "ann".into(),
+            created,
+            expires: 100,
+            user_at: None,
+        };
         Record { at: created, gone: false, until: Some(100), body: Some(body) }
+    }
+
+    /// A session made at `created` under Ann's record stamped `user_at`.
+    fn session_under(created: u64, user_at: u64) -> Record {
+        let mut record = session(created);
+        if let Some(Body::Session { user_at: stamp, .. }) = &mut record.body {
+            *stamp = Some(user_at);
+        }
+        record
     }
 
     /// A tombstone for a session dated `at`, as [`outlived`] makes it.
@@ -312,6 +349,64 @@ mod tests {
     }
 
     #[test]
+    fn a_session_lives_while_its_user_record_keeps_the_stamp_it_was_made_under() {
+        // (here, there, pushed, applied): the clocks of the hubs that made the
+        // session and the user's change no longer decide.
+        let cases: [Full; 6] = [
+            // Made at 25 (a clock ahead) under the old password (stamp 5) on a hub
+            // not yet told of the reset at 20: ended, though made "after" it.
+            (
+                &[("user:ann", user(5)), ("session:s", session_under(25, 5))],
+                &[("user:ann", user(20))],
+                &[("session:s", ended(26))],
+                &[("session:s", ended(26)), ("user:ann", user(20))],
+            ),
+            // The same, seen from the hub that reset it.
+            (
+                &[("user:ann", user(20))],
+                &[("user:ann", user(5)), ("session:s", session_under(25, 5))],
+                &[("session:s", ended(26)), ("user:ann", user(20))],
+                &[("session:s", ended(26))],
+            ),
+            // Made at 15 (a clock behind) under the new password (stamp 20): lives.
+            (
+                &[("user:ann", user(20)), ("session:s", session_under(15, 20))],
+                &[("user:ann", user(20))],
+                &[("session:s", session_under(15, 20))],
+                &[],
+            ),
+            (
+                &[("user:ann", user(20))],
+                &[("user:ann", user(20)), ("session:s", session_under(15, 20))],
+                &[],
+                &[("session:s", session_under(15, 20))],
+            ),
+            // A removal (a tombstone at any stamp) ends it.
+            (
+                &[("user:ann", gone(20, None))],
+                &[("user:ann", user(20)), ("session:s", session_under(25, 20))],
+                &[("session:s", ended(26)), ("user:ann", gone(20, None))],
+                &[("session:s", ended(26))],
+            ),
+            // An older record without the stamp keeps the clock rule (15 < 20: ended).
+            (
+                &[("user:ann", user(20))],
+                &[("user:ann", user(20)), ("session:s", session(15))],
+                &[("session:s", ended(20))],
+                &[("session:s", ended(20))],
+            ),
+        ];
+        for (i, (here, there, pushed, applied)) in cases.into_iter().enumerate() {
+            let plan = merge(&records(here), &records(there), 50);
+            let want = |items: &[(&str, Record)]| -> Vec<(String, Record)> {
+                items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
+            };
+            assert_eq!(plan.push, want(pushed), "case {i}: pushed");
+            assert_eq!(plan.apply, want(applied), "case {i}: applied");
+        }
+    }
+
+    #[test]
     fn an_older_copy_never_replaces_what_the_file_holds_now() {
         // What `Db::apply` writes: the merge of what it is given against the file
         // as it is at that moment. (current, incoming, written)
@@ -344,5 +439,13 @@ mod tests {
         assert_eq!(unhex(&hex(&[0xa5; 32])), Some([0xa5; 32]));
         assert_eq!(unhex("zz"), None);
         assert_eq!(unhex(&"g".repeat(64)), None);
+        // A session's user stamp is written when known and optional when read.
+        let made = session_under(5, 3);
+        let text = serde_json::to_string(&made).unwrap();
+        assert!(text.contains(r#""user_at":3"#), "{text}");
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), made);
+        let old = serde_json::to_string(&session(5)).unwrap();
+        assert!(!old.contains("user_at"), "{old}");
+        assert_eq!(serde_json::from_str::<Record>(&old).unwrap(), session(5));
     }
 }

@@ -6,13 +6,17 @@
 //! refuses a secret it does not know (so a page the load balancer moved a moment
 //! after signing in is let in). It waits only while the copy answers.
 //!
-//! It also keeps what the last round that reached the copy found about the
-//! fleet's users ([`Mirror::fleet_users`]): none yet until one has, which keeps a
-//! loopback hub without users closed until it knows no other hub has any
-//! (`super::open`).
+//! It also keeps what the last round that learnt the fleet's users found, and
+//! when ([`Mirror::fleet`]): nothing until one has, which keeps a loopback hub
+//! without users closed until it knows no other hub has any, and again when that
+//! reading grows old (`super::open`). And what `/healthz` tells of the copy
+//! ([`Mirror::health`]): rounds, those that wrote the file, records skipped as
+//! malformed, whether the fleet has an admin.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
 
 use tokio::sync::{watch, Notify};
 
@@ -27,9 +31,42 @@ pub struct Mirror {
     done: watch::Sender<u64>,
     /// Whether the last round reached the copy.
     up: AtomicBool,
-    /// Whether the fleet has users, as the last round that reached the copy found
-    /// (none: no round has yet).
-    users: watch::Sender<Option<bool>>,
+    /// What the last round that learnt the fleet's users found (none: no round
+    /// has yet).
+    users: watch::Sender<Option<Reading>>,
+    /// Rounds finished, whether they reached the copy or not.
+    rounds: AtomicU64,
+    /// Rounds that wrote what other hubs changed into the access file.
+    applied: AtomicU64,
+    /// Records the last read of the copy skipped as malformed.
+    malformed: AtomicU64,
+}
+
+/// What one round learnt of the fleet's users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// When.
+    pub at: Instant,
+    /// Whether the fleet has a live user.
+    pub users: bool,
+    /// Whether one of them is an admin.
+    pub admins: bool,
+}
+
+/// What a round learnt of the fleet: whether it has users (and admins), or that
+/// the copy cannot say (it holds no revision: Redis is new, or restarted empty
+/// and not yet given the hubs' records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// The copy could not say.
+    Unknown,
+    /// The copy holds these.
+    Users {
+        /// A live user.
+        users: bool,
+        /// A live admin.
+        admins: bool,
+    },
 }
 
 impl Default for Mirror {
@@ -40,6 +77,9 @@ impl Default for Mirror {
             done: watch::Sender::new(0),
             up: AtomicBool::new(true),
             users: watch::Sender::new(None),
+            rounds: AtomicU64::new(0),
+            applied: AtomicU64::new(0),
+            malformed: AtomicU64::new(0),
         }
     }
 }
@@ -70,25 +110,32 @@ impl Mirror {
         self.asked.load(Ordering::SeqCst)
     }
 
-    /// Whether the fleet has users, as the last round that reached the copy found;
-    /// none before the first did.
-    pub fn fleet_users(&self) -> Option<bool> {
+    /// What the last round that learnt the fleet's users found, and when; none
+    /// before the first did.
+    pub fn fleet(&self) -> Option<Reading> {
         *self.users.borrow()
     }
 
-    /// Waits (at most `wait`) until a round has reached the copy; whether one has.
+    /// Waits (at most `wait`) until a round has learnt the fleet's users; whether
+    /// one has.
     pub async fn first_read(&self, wait: Duration) -> bool {
         let mut users = self.users.subscribe();
         let read = matches!(tokio::time::timeout(wait, users.wait_for(Option::is_some)).await, Ok(Ok(_)));
         read
     }
 
-    /// The task's side: a round covering requests up to `covered` ended; `found`,
-    /// whether the fleet has users if it reached the copy (none if it did not).
-    pub fn finished(&self, covered: u64, found: Option<bool>) {
+    /// The task's side: a round covering requests up to `covered` ended; what it
+    /// found if it reached the copy (none if it did not).
+    pub fn finished(&self, covered: u64, found: Option<Found>) {
         let up = found.is_some();
-        if found.is_some() {
-            self.users.send_if_modified(|users| std::mem::replace(users, found) != found);
+        self.rounds.fetch_add(1, Ordering::Relaxed);
+        if let Some(Found::Users { users, admins }) = found {
+            let reading = Some(Reading { at: Instant::now(), users, admins });
+            self.users.send_if_modified(|old| {
+                let news = old.is_none_or(|old| (old.users, old.admins) != (users, admins));
+                *old = reading;
+                news
+            });
         }
         self.up.store(up, Ordering::SeqCst);
         self.done.send_if_modified(|done| {
@@ -96,6 +143,31 @@ impl Mirror {
             *done = (*done).max(covered);
             moved
         });
+    }
+
+    /// The task's side: a round wrote what other hubs changed into the file.
+    pub fn applied(&self) {
+        self.applied.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The task's side: the last read of the copy skipped `count` records.
+    pub fn skipped(&self, count: usize) {
+        self.malformed.store(count as u64, Ordering::Relaxed);
+    }
+
+    /// `/healthz`'s `redis.access`: `rounds` (finished), `applied` (those that
+    /// wrote the file),
+    /// `malformed` (records the last read skipped), `users` and `admins` (whether
+    /// the fleet has them, as last learnt; null before).
+    pub fn health(&self) -> Value {
+        let reading = self.fleet();
+        json!({
+            "rounds": self.rounds.load(Ordering::Relaxed),
+            "applied": self.applied.load(Ordering::Relaxed),
+            "malformed": self.malformed.load(Ordering::Relaxed),
+            "users": reading.map(|r| r.users),
+            "admins": reading.map(|r| r.admins),
+        })
     }
 }
 
@@ -111,14 +183,17 @@ mod tests {
         let rounds = tokio::spawn(async move {
             for _ in 0..3 {
                 let covered = task.next_round(Duration::from_secs(5)).await;
-                task.finished(covered, Some(false));
+                task.finished(covered, Some(Found::Users { users: false, admins: false }));
             }
         });
         tokio::time::timeout(Duration::from_secs(5), mirror.sync(Duration::from_secs(10))).await.unwrap();
         assert!(*mirror.done.borrow() >= 1);
-        assert_eq!(mirror.fleet_users(), Some(false));
+        let read = mirror.fleet().unwrap();
+        assert!(!read.users);
         mirror.finished(0, None);
-        assert_eq!(mirror.fleet_users(), Some(false), "a round that did not reach the copy keeps what was found");
+        assert_eq!(mirror.fleet(), Some(read), "a round that did not reach the copy keeps what was found, and when");
+        mirror.finished(0, Some(Found::Unknown));
+        assert_eq!(mirror.fleet(), Some(read), "nor does one that found a copy that cannot say");
         // Down: no wait at all, though no round runs.
         tokio::time::timeout(Duration::from_millis(100), mirror.sync(Duration::from_secs(10))).await.unwrap();
         rounds.abort();

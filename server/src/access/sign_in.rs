@@ -46,8 +46,12 @@ impl Access {
         }
         let phc = self.book().user(&name).map(|(_, phc)| phc.clone());
         let offered = password.to_owned();
-        let matches =
-            self.hasher.run(move || password::verify(&offered, phc.as_deref())).await.map_err(|_| SignInError::Busy)?;
+        let checked = phc.clone();
+        let matches = self
+            .hasher
+            .run(move || password::verify(&offered, checked.as_deref()))
+            .await
+            .map_err(|_| SignInError::Busy)?;
         if !matches {
             return Err(SignInError::Wrong);
         }
@@ -61,7 +65,16 @@ impl Access {
         let now = now_ms();
         let expires = now.saturating_add(u64::try_from(self.settings.session_ttl.as_millis()).unwrap_or(u64::MAX));
         let row = Row { id: id.clone(), digest, what: RowKind::Session { user: name.clone() }, expires: Some(expires) };
-        self.change(|db| db.put_session(&id, &digest, &name, now, expires), |book, ()| Some(book.with(row)))?;
+        let Some(phc) = phc else { return Err(SignInError::Wrong) };
+        // Recorded only if the password checked is still the user's: a reset that
+        // landed during the check (here, or from the fleet) is not undone by it.
+        let made = self.change(
+            |db| db.put_session(&id, &digest, (&name, &phc), now, expires),
+            |book, made| made.then(|| book.with(row)),
+        )?;
+        if !made {
+            return Err(SignInError::Wrong);
+        }
         self.changed();
         // The page may be moved to another hub at once: the session goes to the
         // fleet's copy first (or, without Redis, stays here and goes when it returns).

@@ -16,10 +16,18 @@
 //!
 //! A round compares the file only when either side changed since the last
 //! comparison; "the file changed" is read before the file is (a change made while
-//! the round runs is compared by the next). Each round that reaches Redis also
-//! tells the access state whether the fleet has users (`access::open`); a hub
-//! without an access file only reads, for that.
+//! the round runs is compared by the next). After a write the next round reads
+//! again, whatever the revision says: a Redis rolled back (a failover to a replica
+//! behind) to the very revision this hub last read still gets what it lost. Each
+//! round that reaches Redis also tells the access state whether the fleet has
+//! users (`access::open`): known only while the revision exists (a Redis restarted
+//! empty says nothing until a hub with an access file gives it its records; one
+//! that finds no revision writes it, even with no records, so a new fleet is known
+//! to be empty). A hub without an access file only reads, for that. Records that
+//! parse but that no hub writes so are skipped (`access::ledger::sound`), counted
+//! in `/healthz` and logged once per key, never by content.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,8 +36,8 @@ use ::redis::{Script, Value};
 
 use super::keys::{self, text};
 use super::Shared;
-use crate::access::ledger::{has_users, merge, Record, Records};
-use crate::access::mirror::Mirror;
+use crate::access::ledger::{has_admins, has_users, merge, sound, Record, Records};
+use crate::access::mirror::{Found, Mirror};
 use crate::access::{now, Access};
 
 /// How often a hub looks at the revision when nothing asked sooner.
@@ -40,6 +48,9 @@ const ANSWER: Duration = Duration::from_secs(1);
 
 /// Most records written by one script call.
 const BATCH: usize = 256;
+
+/// Most malformed keys remembered as logged (past these, no more are logged).
+const LOGGED_KEYS: usize = 1024;
 
 /// How often a hub drops ended records from Redis.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -120,6 +131,10 @@ struct Task {
     /// [`Access::changes`] when the file was last compared.
     compared: Option<u64>,
     pruned: Instant,
+    /// Keys already logged as malformed (each is logged once; at most
+    /// [`LOGGED_KEYS`], the count in `/healthz` goes on).
+    logged: HashSet<String>,
+    mirror: Arc<Mirror>,
 }
 
 /// Why a round did not finish.
@@ -132,13 +147,32 @@ enum RoundError {
 }
 
 async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
-    let mut task =
-        Task { shared, access, conn: None, seen: None, there: Records::new(), compared: None, pruned: Instant::now() };
+    let mut task = Task {
+        shared,
+        access,
+        conn: None,
+        seen: None,
+        there: Records::new(),
+        compared: None,
+        pruned: Instant::now(),
+        logged: HashSet::new(),
+        mirror: Arc::clone(&mirror),
+    };
     let mut down = false;
+    let mut headless = false;
     while !task.shared.stopping() {
         let covered = mirror.next_round(POLL).await;
         let result = task.round().await;
         mirror.finished(covered, result.as_ref().ok().copied());
+        if let Ok(Found::Users { users, admins }) = result {
+            let now_headless = users && !admins;
+            if now_headless && !headless {
+                tracing::warn!(
+                    "access: the fleet has users but no admin (two hubs may have removed different admins at once);                      nobody can manage users until one is made with `pulse-server user add NAME --role admin`"
+                );
+            }
+            headless = now_headless;
+        }
         match result {
             Ok(_) if down => {
                 down = false;
@@ -160,8 +194,8 @@ async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
 
 impl Task {
     /// One look at the revision; a read when it moved, a comparison when either
-    /// side changed. Whether the fleet has users.
-    async fn round(&mut self) -> Result<bool, RoundError> {
+    /// side changed. What it learnt of the fleet's users.
+    async fn round(&mut self) -> Result<Found, RoundError> {
         let mut conn = match self.conn.clone() {
             Some(conn) => conn,
             None => {
@@ -172,10 +206,16 @@ impl Task {
         };
         let rev: Option<u64> = ::redis::cmd("GET").arg(keys::ACCESS_REV).query_async(&mut conn).await?;
         if !self.access.keeps_file() {
-            if rev.is_some() && rev != self.seen {
+            if rev.is_none() {
+                // Restarted empty: no user seen says nothing until a hub with a
+                // file gives it the fleet's records.
+                self.seen = None;
+                return Ok(Found::Unknown);
+            }
+            if rev != self.seen {
                 self.read(&mut conn).await?;
             }
-            return Ok(has_users(&self.there));
+            return Ok(found(&self.there, &Records::new()));
         }
         // Read before the file is: a change made from here on is compared next round.
         let changes = self.access.changes();
@@ -193,38 +233,48 @@ impl Task {
         }
         if !moved && self.compared == Some(changes) {
             self.prune(&mut conn).await?;
-            return Ok(has_users(&self.there));
+            return Ok(found(&self.there, &Records::new()));
         }
         let here = self.access.ledger()?;
         let plan = merge(&here, &self.there, now());
         if !plan.push.is_empty() {
             self.put(&mut conn, &plan.push, false).await?;
         }
-        if !plan.apply.is_empty() {
-            tracing::debug!(records = plan.apply.len(), "access: applying what other hubs changed");
-            self.access.apply_from_fleet(&plan.apply)?;
+        if !plan.apply.is_empty() && self.access.apply_from_fleet(&plan.apply)? {
+            tracing::debug!(records = plan.apply.len(), "access: applied what other hubs changed");
+            self.mirror.applied();
         }
         // Not the count after the apply: a change made here since `changes` was
         // read is not in `here`, and taking it as compared would keep it from the
         // fleet until another hub changed something.
         self.compared = Some(changes);
         self.prune(&mut conn).await?;
-        Ok(has_users(&self.there) || has_users(&here))
+        Ok(found(&self.there, &here))
     }
 
-    /// Writes `records` (`seed`: also into a Redis without a revision). The
-    /// revision is not taken as read: another hub may have written meanwhile, so
-    /// the next round reads again.
+    /// Writes `records` (`seed`: also into a Redis without a revision, with no
+    /// records too, so that the fleet is known to have none), users first (a hub
+    /// reading between two batches sees no session without its user). The next
+    /// round reads again: another hub may have written meanwhile, and a Redis
+    /// that fails over to a replica behind may go back to the revision last read.
     async fn put(
         &mut self,
         conn: &mut MultiplexedConnection,
         records: &[(String, Record)],
         seed: bool,
     ) -> Result<(), RoundError> {
-        for chunk in records.chunks(BATCH) {
+        let mut records = records.to_vec();
+        records.sort_by_key(|(key, _)| !key.starts_with("user:"));
+        let empty: [(String, Record); 0] = [];
+        let chunks: Vec<&[(String, Record)]> =
+            if records.is_empty() && seed { vec![&empty[..]] } else { records.chunks(BATCH).collect() };
+        // The revision a seed starts from: past the last one read, so a hub that
+        // read it before Redis restarted sees the revision move.
+        let last = self.seen.take().unwrap_or(0);
+        for chunk in chunks {
             let script = Script::new(PUT);
             let mut call = script.key(keys::ACCESS_RECORDS);
-            call.key(keys::ACCESS_REV).arg(if seed { "1" } else { "0" }).arg(self.seen.unwrap_or(0));
+            call.key(keys::ACCESS_REV).arg(if seed { "1" } else { "0" }).arg(last);
             for (key, record) in chunk {
                 let json = serde_json::to_string(record).unwrap_or_default();
                 call.arg(key).arg(record.at).arg(if record.gone { "1" } else { "0" }).arg(json);
@@ -252,6 +302,13 @@ impl Task {
         call.key(keys::ACCESS_RECORDS);
         let value: Value = call.invoke_async(conn).await?;
         let (rev, there) = read_records(value);
+        let (there, malformed) = sound(there);
+        self.mirror.skipped(malformed.len());
+        for (key, why) in malformed {
+            if self.logged.len() < LOGGED_KEYS && self.logged.insert(key.clone()) {
+                tracing::warn!(key = %key, why = why.name(), "access: skipping a record of redis that no hub writes so");
+            }
+        }
         self.seen = Some(rev);
         self.there = there;
         Ok(())
@@ -266,6 +323,12 @@ impl Task {
         let _: i64 = Script::new(PRUNE).key(keys::ACCESS_RECORDS).arg(now()).invoke_async(conn).await?;
         Ok(())
     }
+}
+
+/// What the fleet's records (`there`, and the file's `here` that a round is
+/// about to give it) say of its users.
+fn found(there: &Records, here: &Records) -> Found {
+    Found::Users { users: has_users(there) || has_users(here), admins: has_admins(there) || has_admins(here) }
 }
 
 /// The `READ` script's answer: the revision and every readable record.

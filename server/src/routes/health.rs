@@ -13,7 +13,11 @@ use crate::state::AppState;
 /// with `--alerts` too, `"alerts"` in it: `"owner"` when this hub holds the alerts
 /// lease, else `"follower"` (or `"alone"` while Redis is silent); and `"seals"`:
 /// the hours this hub `sealed`, `adopted` from the hub that holds their host's
-/// claim, and `published` for the others.
+/// claim, and `published` for the others; and `"access"`: the shared sign-in's
+/// `rounds`, `applied` (rounds that wrote what other hubs changed into the access file),
+/// `malformed` (records of the fleet's copy skipped), `users` and `admins`
+/// (whether the fleet has them, as last read; `admins` false with users: nobody
+/// can manage users any more).
 pub async fn handler(State(state): State<AppState>) -> Json<Value> {
     let mut health = json!({
         "status": "ok",
@@ -26,6 +30,9 @@ pub async fn handler(State(state): State<AppState>) -> Json<Value> {
         let mut shared = redis.health();
         if let Some(shared) = shared.as_object_mut() {
             shared.insert("seals".into(), state.persist.seal_counts());
+            if let Some(mirror) = state.access.mirror() {
+                shared.insert("access".into(), mirror.health());
+            }
         }
         fields.insert("redis".into(), shared);
     }

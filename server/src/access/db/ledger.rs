@@ -40,11 +40,14 @@ impl Db {
             })
             .map_err(e)?;
         out.extend(found.filter_map(Result::ok));
-        let mut sessions = self.conn.prepare("SELECT id, digest, user, created, expires FROM sessions").map_err(e)?;
+        let mut sessions =
+            self.conn.prepare("SELECT id, digest, user, created, expires, user_at FROM sessions").map_err(e)?;
         let found = sessions
             .query_map([], |r| {
                 let (created, expires) = (ms(r.get(3)?), ms(r.get(4)?));
-                let body = Body::Session { digest: hex(&digest(r.get(1)?)), user: r.get(2)?, created, expires };
+                let user_at = r.get::<_, Option<i64>>(5)?.map(ms);
+                let body =
+                    Body::Session { digest: hex(&digest(r.get(1)?)), user: r.get(2)?, created, expires, user_at };
                 let record = Record { at: created, gone: false, until: Some(expires), body: Some(body) };
                 Ok((format!("session:{}", r.get::<_, String>(0)?), record))
             })
@@ -105,7 +108,8 @@ impl Db {
     /// the file as it is now and writes only what wins against it
     /// ([`merge`]): a change made here since the caller read the file (a password
     /// reset, a revocation) is never replaced by an older copy, and a session made
-    /// before its user's latest change is written as ended. The records written.
+    /// under another record of its user than the file's is written as ended. The
+    /// records really written (not one the file cannot hold: a bad key or digest).
     pub fn apply(&self, records: &[(String, Record)]) -> Result<Vec<(String, Record)>, AccessError> {
         let e = |error| self.sql(error);
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(e)?;
@@ -115,8 +119,9 @@ impl Db {
                 incoming.insert(key.clone(), record.clone());
             }
         }
-        let written = merge(&self.ledger()?, &incoming, crate::access::now()).apply;
-        for (key, record) in &written {
+        let mut written = merge(&self.ledger()?, &incoming, crate::access::now()).apply;
+        let mut held = vec![false; written.len()];
+        for ((key, record), held) in written.iter().zip(held.iter_mut()) {
             let Some((kind, id)) = key.split_once(':') else { continue };
             match &record.body {
                 _ if record.gone => {
@@ -137,6 +142,10 @@ impl Db {
                     )
                     .map_err(e)?;
                 }
+                Some(Body::User { .. }) if kind != "user" => continue,
+                Some(Body::Session { .. }) if kind != "session" => continue,
+                Some(Body::Token { .. }) if kind != "token" => continue,
+                Some(Body::Share { .. }) if kind != "share" => continue,
                 Some(Body::User { role, phc, created }) => {
                     tx.execute(
                         "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
@@ -150,11 +159,12 @@ impl Db {
                     )
                     .map_err(e)?;
                 }
-                Some(Body::Session { digest, user, created, expires }) => {
+                Some(Body::Session { digest, user, created, expires, user_at }) => {
                     let Some(digest) = unhex(digest) else { continue };
                     tx.execute(
-                        "INSERT OR REPLACE INTO sessions(id, digest, user, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, &digest[..], user, *created as i64, *expires as i64],
+                        "INSERT OR REPLACE INTO sessions(id, digest, user, created, expires, user_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![id, &digest[..], user, *created as i64, *expires as i64, user_at.map(|at| at as i64)],
                     )
                     .map_err(e)?;
                     tx.execute("DELETE FROM stamps WHERE key = ?1", [key]).map_err(e)?;
@@ -178,10 +188,13 @@ impl Db {
                     .map_err(e)?;
                     tx.execute("DELETE FROM stamps WHERE key = ?1", [key]).map_err(e)?;
                 }
-                None => {}
+                None => continue,
             }
+            *held = true;
         }
         tx.commit().map_err(e)?;
+        let mut held = held.into_iter();
+        written.retain(|_| held.next().unwrap_or(false));
         Ok(written)
     }
 
@@ -272,7 +285,13 @@ mod tests {
         // A session another hub made with the old password (before the reset here)
         // is written as ended; one made after it lives.
         let session = |id: &str, created: u64| {
-            let body = Body::Session { digest: hex(&[created as u8; 32]), user: "ann".into(), created, expires: far };
+            let body = Body::Session {
+                digest: hex(&[created as u8; 32]),
+                user: "ann".into(),
+                created,
+                expires: far,
+                user_at: None,
+            };
             (format!("session:{id}"), Record { at: created, gone: false, until: Some(far), body: Some(body) })
         };
         a.apply(&[session("before", 15), session("after", 25)]).unwrap();
@@ -286,7 +305,7 @@ mod tests {
     fn removals_leave_tombstones_that_another_file_applies() {
         let a = db("a");
         a.put_user("ann", Role::Admin, "$phc", 1).unwrap();
-        a.put_session("s1", &[1; 32], "ann", 2, 9_999_999_999_999).unwrap();
+        a.put_session("s1", &[1; 32], ("ann", "$phc"), 2, 9_999_999_999_999).unwrap();
         let token = TokenInfo { id: "t1".into(), role: Role::Agent, label: "x".into(), created: 3, last_used: None };
         a.put_token(&token, &[2; 32]).unwrap();
         let b = db("b");
@@ -304,7 +323,7 @@ mod tests {
         assert!(b.rows().unwrap().is_empty(), "revoked on the copy too");
 
         // A password change ends the user's sessions and moves the user's stamp on.
-        a.put_session("s2", &[3; 32], "ann", 4, 9_999_999_999_999).unwrap();
+        a.put_session("s2", &[3; 32], ("ann", "$phc"), 4, 9_999_999_999_999).unwrap();
         let before = a.stamp_of("user:ann").unwrap();
         a.put_user("ann", Role::Admin, "$new", 5).unwrap();
         let after = a.stamp_of("user:ann").unwrap();
@@ -312,5 +331,37 @@ mod tests {
         assert!(a.ledger().unwrap()["session:s2"].gone);
         assert!(a.remove_user("ann").unwrap());
         assert!(a.stamp_of("user:ann").is_some_and(|(at, gone)| gone && at > after.0));
+    }
+
+    #[test]
+    fn apply_reports_only_the_records_the_file_took() {
+        let a = db("took");
+        let token = |digest: String| Body::Token { digest, role: Role::Viewer, label: String::new(), created: 5 };
+        let live = |body| Record { at: 5, gone: false, until: None, body: Some(body) };
+        let written = a
+            .apply(&[
+                ("token:bad".into(), live(token("zz".into()))),
+                ("user:t".into(), live(token(hex(&[1; 32])))),
+                ("thing:x".into(), Record { at: 5, gone: true, until: None, body: None }),
+                ("token:good".into(), live(token(hex(&[2; 32])))),
+            ])
+            .unwrap();
+        let keys: Vec<&str> = written.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(keys, ["token:good"]);
+        assert!(a.users().unwrap().is_empty(), "a token's fields under a user's key make no user");
+        assert_eq!(a.rows().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_session_keeps_the_stamp_of_its_users_record() {
+        let a = db("stamp");
+        a.put_user("ann", Role::Admin, "$phc", 7).unwrap();
+        assert!(a.put_session("s1", &[1; 32], ("ann", "$phc"), 8, 9_999_999_999_999).unwrap());
+        let ledger = a.ledger().unwrap();
+        let Some(Body::Session { user_at, .. }) = &ledger["session:s1"].body else { panic!("{ledger:?}") };
+        assert_eq!(*user_at, Some(ledger["user:ann"].at));
+        let b = db("stamp-copy");
+        b.apply(&ledger.clone().into_iter().collect::<Vec<_>>()).unwrap();
+        assert_eq!(b.ledger().unwrap(), ledger, "the stamp travels");
     }
 }
