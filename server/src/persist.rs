@@ -88,8 +88,10 @@ struct Counts {
 
 #[derive(Default)]
 struct State {
-    /// Frames waiting to be written, per host id.
-    pending: BTreeMap<String, Waiting>,
+    /// Frames waiting to be written, per host id: hashed, not a tree, since every
+    /// frame looks its host up (a tree of thousands of hosts compared a dozen cold
+    /// ids a frame); a flush writes the due hosts in id order all the same.
+    pending: HashMap<String, Waiting>,
     /// Per host id: name, tags, whether local.
     hosts: HashMap<String, (String, String, bool)>,
     /// Per host id: the epoch, seq and time of its newest stored frame.
@@ -273,12 +275,13 @@ impl Persist {
     pub fn flush_due(&self, now: Option<Instant>) {
         let due: Vec<(String, Vec<Block>)> = {
             let mut state = self.lock_state();
-            let ids: Vec<String> = state
+            let mut ids: Vec<String> = state
                 .pending
                 .iter()
                 .filter(|(_, w)| now.is_none_or(|now| now.duration_since(w.since) >= FLUSH_EVERY))
                 .map(|(id, _)| id.clone())
                 .collect();
+            ids.sort_unstable();
             ids.into_iter().filter_map(|id| state.pending.remove(&id).map(|w| (id, w.blocks))).collect()
         };
         let mut due = due.into_iter().peekable();

@@ -366,3 +366,36 @@ async fn a_flood_of_new_series_closes_the_link_while_the_hub_and_other_agents_go
         reqwest::get(server.url("/api/v1/history?host=web-1")).await.unwrap().json().await.unwrap();
     assert!(history["last_seq"].as_u64() <= Some(1), "no flooding frame was taken: {history}");
 }
+
+#[tokio::test]
+async fn an_agents_ping_is_answered_with_the_acknowledgement_in_the_same_write() {
+    // No store: what the hub holds is what it acknowledges, at once.
+    let server = TestServer::start(&["--agent-token", "s3cret", "--no-store"]).await;
+    let mut agent = link(&server, "s3cret", "web-1").await.expect("a good token connects");
+    assert_eq!(reply(&mut agent).await, AgentReply::Resume { epoch: None, seq: 0 });
+    push(&mut agent, &hello("agentepoch1")).await;
+    for seq in 1..=3 {
+        push(&mut agent, &frame(seq)).await;
+    }
+    // The hub reads a link's messages in order: the frames are in when the ping
+    // is. The link's timer ticks once at once (it may acknowledge a frame or two
+    // first), then only 5 s later: the pings' acknowledgements are the pongs'.
+    assert_eq!(ping(&mut agent, b"p").await.last(), Some(&AgentReply::Ack { seq: 3 }));
+    push(&mut agent, &frame(4)).await;
+    assert_eq!(ping(&mut agent, b"q").await, [AgentReply::Ack { seq: 4 }]);
+    assert_eq!(ping(&mut agent, b"r").await, [], "nothing new since: the pong comes alone");
+}
+
+/// Pings with `payload`; the replies that came before its pong.
+async fn ping(agent: &mut Link, payload: &'static [u8]) -> Vec<AgentReply> {
+    agent.send(Message::Ping(payload.to_vec().into())).await.expect("ping");
+    let mut replies = Vec::new();
+    for _ in 0..4 {
+        match tokio::time::timeout(DEADLINE, agent.next()).await.expect("a message in time") {
+            Some(Ok(Message::Text(text))) => replies.push(serde_json::from_str(&text).expect("a reply")),
+            Some(Ok(Message::Pong(pong))) if pong.as_ref() == payload => return replies,
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("no pong after {replies:?}");
+}

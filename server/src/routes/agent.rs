@@ -39,7 +39,13 @@ const MAX_MESSAGE: usize = 256 * 1024;
 /// memory than the host's whole history, and a memset of it per frame.
 const READ_BUFFER: usize = 4 * 1024;
 /// How often the hub acknowledges what it stored (on disk, when it has a store).
+/// An agent pings every 5 s (`agent::link::PING_EVERY`): each ping's pong carries
+/// the acknowledgement in the same write, and the timer acknowledges only for an
+/// agent silent of pings for [`ACK_EVERY`] and [`ACK_SLACK`].
 const ACK_EVERY: Duration = Duration::from_secs(5);
+/// How much later than [`ACK_EVERY`] after a ping the timer fires, so that an
+/// agent's next ping, due [`ACK_EVERY`] after its last, comes first.
+const ACK_SLACK: Duration = Duration::from_secs(1);
 /// How long an agent may stay silent (it sends heartbeats) before the link is dropped.
 const SILENCE: Duration = Duration::from_secs(30);
 
@@ -127,10 +133,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 return "the hub is shutting down".into();
             }
             _ = ack.tick() => {
-                let newest = hub.as_ref().map_or(0, |hub| hub.stored_seq());
-                if newest != acked && send(&mut socket, &AgentReply::Ack { seq: newest }).await.is_ok() {
-                    acked = newest;
-                }
+                acknowledge(&mut socket, hub.as_deref(), &mut acked).await;
                 continue;
             }
             () = &mut silence => {
@@ -155,6 +158,14 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
             Some(Ok(Message::Binary(_))) => {
                 let _ = socket.close(Some(close(1003, "send JSON text messages"))).await;
                 return "it sent binary data".into();
+            }
+            // tungstenite has queued the pong: an acknowledgement sent now goes
+            // in the same write, rather than in one of its own when the timer fires
+            // (a write is a system call and a wake-up of the agent).
+            Some(Ok(Message::Ping(_))) => {
+                acknowledge(&mut socket, hub.as_deref(), &mut acked).await;
+                ack.reset_after(ACK_EVERY + ACK_SLACK);
+                continue;
             }
             Some(Ok(_)) => continue,
         };
@@ -251,6 +262,15 @@ async fn refuse(socket: &mut Socket, link: &Link, reason: String) -> String {
     tracing::warn!(host = %link.claim.id(), "{reason}: the link is closed");
     let _ = socket.close(Some(close(1008, &reason))).await;
     reason
+}
+
+/// Acknowledges what `hub` stored, when that moved on since `acked` (and the
+/// write went through). Anything tungstenite has queued (a pong) goes with it.
+async fn acknowledge(socket: &mut Socket, hub: Option<&Hub>, acked: &mut u64) {
+    let newest = hub.map_or(0, Hub::stored_seq);
+    if newest != *acked && send(socket, &AgentReply::Ack { seq: newest }).await.is_ok() {
+        *acked = newest;
+    }
 }
 
 /// Resolves once the server starts shutting down.

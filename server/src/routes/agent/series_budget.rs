@@ -8,7 +8,7 @@
 //! interface, so changes come in bursts, which the window allows. Pure: the
 //! caller gives the hub's clock, and closes the link with 1008 on a refusal.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use pulse_protocol::{Catalog, Frame};
 
@@ -24,8 +24,10 @@ pub const CATALOG_WINDOW_MS: i64 = 60_000;
 /// What one link has brought so far.
 #[derive(Debug, Default)]
 pub struct SeriesBudget {
-    /// Every series id the link's frames carried.
-    seen: HashSet<String>,
+    /// Every series id the link's frames carried, sorted: a frame's ids come
+    /// sorted too (its values are a `BTreeMap`), so one walk along both finds
+    /// the new ones, where a hash set hashed each id of every frame twice.
+    seen: Vec<String>,
     /// The link's current catalogue (none before `hello`).
     catalog: Option<Catalog>,
     /// When it changed, within the last [`CATALOG_WINDOW_MS`], oldest first.
@@ -39,18 +41,17 @@ impl SeriesBudget {
         if frame.values.len() > MAX_SERIES {
             return Err(format!("frame {}: {} series, at most {MAX_SERIES}", frame.seq, frame.values.len()));
         }
-        let new = frame.values.keys().filter(|id| !self.seen.contains(id.as_str())).count();
-        if self.seen.len() + new > MAX_SERIES {
+        let new = unseen(&self.seen, frame.values.keys());
+        if self.seen.len() + new.len() > MAX_SERIES {
             return Err(format!(
                 "frame {}: {} distinct series on this link, at most {MAX_SERIES}",
                 frame.seq,
-                self.seen.len() + new
+                self.seen.len() + new.len()
             ));
         }
-        for id in frame.values.keys() {
-            if !self.seen.contains(id.as_str()) {
-                self.seen.insert(id.clone());
-            }
+        if !new.is_empty() {
+            self.seen.extend(new.into_iter().cloned());
+            self.seen.sort_unstable();
         }
         Ok(())
     }
@@ -80,6 +81,20 @@ impl SeriesBudget {
         self.catalog = Some(catalog.clone());
         Ok(())
     }
+}
+
+/// The ids of `ids` (sorted, each once) that `seen` (sorted) lacks, found in one
+/// walk along both; none (and no allocation) for a frame of known series.
+fn unseen<'a>(seen: &[String], ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut new = Vec::new();
+    let mut known = seen.iter().peekable();
+    for id in ids {
+        while known.next_if(|known| *known < id).is_some() {}
+        if known.next_if(|known| *known == id).is_none() {
+            new.push(id);
+        }
+    }
+    new
 }
 
 #[cfg(test)]
@@ -137,6 +152,27 @@ mod tests {
                     assert!(reason.contains(words) && reason.len() <= 123, "{what}: {reason}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_unseen_ids_are_found_in_one_walk() {
+        /// What, the ids seen, a frame's ids, the unseen ones.
+        type Walk = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+        let cases: [Walk; 7] = [
+            ("nothing seen yet", &[], &["a", "b"], &["a", "b"]),
+            ("the same ids", &["a", "b", "c"], &["a", "b", "c"], &[]),
+            ("fewer ids", &["a", "b", "c"], &["b"], &[]),
+            ("one new in the middle", &["a", "c"], &["a", "b", "c"], &["b"]),
+            ("new ones before and after", &["b"], &["a", "b", "c"], &["a", "c"]),
+            ("all new, between the seen", &["a", "c", "e"], &["b", "d"], &["b", "d"]),
+            ("a prefix of a seen id", &["disk.sda"], &["disk.sd", "disk.sda"], &["disk.sd"]),
+        ];
+        for (what, seen, ids, want) in cases {
+            let seen: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            let got: Vec<&str> = unseen(&seen, ids.iter()).into_iter().map(String::as_str).collect();
+            assert_eq!(got, want, "{what}");
         }
     }
 
