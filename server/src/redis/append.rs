@@ -1,6 +1,6 @@
 //! The appender: one task writing the [`Outbox`](super::outbox::Outbox) to Redis,
 //! hosts' descriptions first, then frames through the append script, pipelined (up
-//! to [`BATCH`] a round trip, [`PER_CALL`] a script call). A failed round goes back in front of the queue and is
+//! to [`BATCH`] a round trip). A failed round goes back in front of the queue and is
 //! tried again each second until Redis answers.
 
 use std::sync::Arc;
@@ -15,9 +15,6 @@ use super::{keys, news, scripts, Shared};
 
 /// Frames written per round trip.
 pub const BATCH: usize = 512;
-/// Frames appended per script call: Redis runs each call whole, so a call of 128
-/// holds it a few milliseconds at most, and saves 127 commands' reading and answering.
-pub const PER_CALL: usize = 128;
 /// How long a round may take before Redis counts as down.
 const ROUND_LIMIT: Duration = Duration::from_secs(5);
 /// The wait before trying a Redis that failed again.
@@ -81,9 +78,8 @@ async fn connected(shared: &Shared, script: &Script) -> Option<MultiplexedConnec
     }
 }
 
-/// One round trip: descriptions (raising the host list's counter), then frames in
-/// calls of [`PER_CALL`] (the script drops duplicates), then the news entry naming
-/// their hosts.
+/// One round trip: descriptions (raising the host list's counter), then frames
+/// (the script drops duplicates), then the news entry naming their hosts.
 async fn write(
     conn: &mut MultiplexedConnection,
     script: &Script,
@@ -99,17 +95,16 @@ async fn write(
     if !batch.described.is_empty() {
         round.incr(keys::HOSTS_REV, 1).ignore();
     }
-    for chunk in batch.frames.chunks(PER_CALL) {
+    for frame in &batch.frames {
         let mut invocation = script.prepare_invoke();
-        invocation.arg(window_ms).arg(PROTOCOL_VERSION);
-        for frame in chunk {
-            invocation
-                .key(keys::frames(&frame.host))
-                .arg(&frame.epoch)
-                .arg(frame.seq)
-                .arg(frame.ts)
-                .arg(frame.json.as_str());
-        }
+        invocation
+            .key(keys::frames(&frame.host))
+            .arg(&frame.epoch)
+            .arg(frame.seq)
+            .arg(frame.ts)
+            .arg(frame.json.as_str())
+            .arg(window_ms)
+            .arg(PROTOCOL_VERSION);
         round.invoke_script(&invocation).ignore();
     }
     let named = news::fields(batch.frames.iter().map(|frame| frame.host.as_str()));

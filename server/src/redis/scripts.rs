@@ -4,43 +4,31 @@
 
 use ::redis::Script;
 
-/// `KEYS[i]` the stream of frame `i`; `ARGV[1]` the window (ms), `ARGV[2]` the
-/// writing hub's protocol version (each entry's `v`, see `keys::as_written`), then
-/// four for each frame: epoch, seq, ts, frame JSON. Appends each frame, in order, only
-/// if newer than its stream's last entry (a frame earlier in the same call included):
-/// a higher seq in the same epoch, or a later sample in another (a restarted agent).
-/// Trims by age (`MINID ~`, entry ids are Redis's clock in ms). One call appends a
-/// chunk of the appender's frames, not one call each. Returns how many were appended
-/// (the others were duplicates).
+/// `KEYS[1]` the host's stream; `ARGV` epoch, seq, ts, frame JSON, window (ms),
+/// the writing hub's protocol version (the entry's `v`, see `keys::as_written`).
+/// Appends only a frame newer than the stream's last: a higher seq in the same
+/// epoch, or a later sample in another (a restarted agent). Trims by age (`MINID ~`,
+/// entry ids are Redis's clock in ms). Returns 1 when appended, 0 for a duplicate.
 const APPEND: &str = r"
-local now = redis.call('TIME')
-local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
-local appended = 0
-for i = 1, #KEYS do
-  local at = 2 + (i - 1) * 4
-  local epoch, seq, ts = ARGV[at + 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
-  local newer = true
-  local last = redis.call('XREVRANGE', KEYS[i], '+', '-', 'COUNT', 1)
-  if #last > 0 then
-    local fields, last_epoch, last_seq, last_ts = last[1][2], nil, 0, 0
-    for f = 1, #fields, 2 do
-      if fields[f] == 'epoch' then last_epoch = fields[f + 1]
-      elseif fields[f] == 'seq' then last_seq = tonumber(fields[f + 1])
-      elseif fields[f] == 'ts' then last_ts = tonumber(fields[f + 1]) end
-    end
-    if last_epoch == epoch then
-      newer = seq > last_seq
-    else
-      newer = ts > last_ts
-    end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last > 0 then
+  local fields, epoch, seq, ts = last[1][2], nil, 0, 0
+  for i = 1, #fields, 2 do
+    if fields[i] == 'epoch' then epoch = fields[i + 1]
+    elseif fields[i] == 'seq' then seq = tonumber(fields[i + 1])
+    elseif fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
   end
-  if newer then
-    redis.call('XADD', KEYS[i], 'MINID', '~', oldest, '*',
-      'epoch', epoch, 'seq', ARGV[at + 2], 'ts', ARGV[at + 3], 'frame', ARGV[at + 4], 'v', ARGV[2])
-    appended = appended + 1
+  if epoch == ARGV[1] then
+    if tonumber(ARGV[2]) <= seq then return 0 end
+  elseif tonumber(ARGV[3]) <= ts then
+    return 0
   end
 end
-return appended
+local now = redis.call('TIME')
+local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[5])
+redis.call('XADD', KEYS[1], 'MINID', '~', oldest, '*',
+  'epoch', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3], 'frame', ARGV[4], 'v', ARGV[6])
+return 1
 ";
 
 /// `KEYS` claims; `ARGV[1]` the TTL (ms), `ARGV[1 + i]` the token of `KEYS[i]`.
