@@ -104,6 +104,10 @@ pub struct Shared {
     /// The description of each host whose agent is linked here, written again
     /// whenever the appender reconnects (a restarted Redis may have lost it).
     linked: Mutex<BTreeMap<String, Described>>,
+    /// The claims this hub holds (its agents' links and its own host's).
+    claims: Mutex<claim::book::Book>,
+    /// Wakes the claims' renewer (a claim was released).
+    claims_wake: Notify,
     /// Turns true when the hub shuts down.
     stop: watch::Receiver<bool>,
 }
@@ -147,9 +151,12 @@ impl Redis {
             wake: Notify::new(),
             conn: Mutex::new(None),
             linked: Mutex::new(BTreeMap::new()),
+            claims: Mutex::new(claim::book::Book::default()),
+            claims_wake: Notify::new(),
             stop,
         });
         tokio::spawn(append::run(Arc::clone(&shared)));
+        tokio::spawn(claim::renew::run(Arc::clone(&shared)));
         tokio::spawn(follow::run(Arc::clone(&shared), fleet, timing));
         Ok(Arc::new(Redis { shared, lease: OnceLock::new(), lease_task: Mutex::new(None) }))
     }
@@ -240,6 +247,12 @@ impl Redis {
 }
 
 impl AgentLink {
+    /// Whether this link's claim is still its own, as the hub's last renewal round
+    /// found it: false once another hub took it, true again if regained.
+    pub fn held(&self) -> watch::Receiver<bool> {
+        self._hold.held()
+    }
+
     /// The agent said `hello`: describes the host to the other hubs.
     pub fn hello(&self, epoch: &Epoch, interval: Duration, catalog: &Catalog) {
         let catalog = serde_json::to_string(catalog).unwrap_or_default();
@@ -290,6 +303,10 @@ impl Shared {
         for (id, described) in linked {
             outbox.describe(&id, described);
         }
+    }
+
+    fn lock_claims(&self) -> std::sync::MutexGuard<'_, claim::book::Book> {
+        self.claims.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn lock_outbox(&self) -> std::sync::MutexGuard<'_, Outbox> {

@@ -1,24 +1,31 @@
 //! One live agent per host across the fleet: an agent's link holds
 //! `pulse:host:{ID}:claim` (`SET NX PX`, the hub's id and a random token) for
 //! [`TTL`], renewed every [`RENEW`] while the link is open and deleted when it
-//! ends. When the hub dies, the claim runs out within [`TTL`] and the agent, which
-//! moves to another hub, is accepted there.
+//! ends. A hub renews all its claims in one round a second, a script call for
+//! each chunk of them ([`renew`]), from the [`book`] of the claims it holds. When
+//! the hub dies, the claim runs out within [`TTL`] and the agent, which moves to
+//! another hub, is accepted there.
+
+pub mod book;
+pub mod renew;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 
-use super::{keys, scripts, Shared};
+use super::{keys, Shared};
 
 /// How long a claim outlives its hub.
 pub const TTL: Duration = Duration::from_secs(3);
 /// How often a held claim is renewed.
 pub const RENEW: Duration = Duration::from_secs(1);
 
-/// A held claim; dropping it releases the claim.
+/// A held claim; dropping it releases the claim (the renewer deletes it at once).
 pub struct Hold {
-    _release: oneshot::Sender<()>,
+    shared: Arc<Shared>,
+    /// Its number in the book.
+    slot: u64,
     /// Turns false when another hub took the claim (it ran out while Redis was out
     /// of reach), true again if this link gets it back.
     held: watch::Receiver<bool>,
@@ -28,6 +35,13 @@ impl Hold {
     /// Whether the claim is still this link's, as the last renewal found it.
     pub fn held(&self) -> watch::Receiver<bool> {
         self.held.clone()
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        self.shared.lock_claims().release(self.slot);
+        self.shared.claims_wake.notify_one();
     }
 }
 
@@ -56,47 +70,8 @@ pub async fn take(shared: &Arc<Shared>, id: &str) -> Option<Hold> {
             Err(error) => shared.health.down(&error.to_string()),
         }
     }
-    let (release, released) = oneshot::channel();
-    let (held, watched) = watch::channel(true);
-    tokio::spawn(hold(Arc::clone(shared), key, token, released, held));
-    Some(Hold { _release: release, held: watched })
-}
-
-/// Renews the claim until the link ends, then releases it.
-async fn hold(
-    shared: Arc<Shared>,
-    key: String,
-    token: String,
-    mut released: oneshot::Receiver<()>,
-    ours: watch::Sender<bool>,
-) {
-    let refresh = scripts::refresh();
-    let mut lost = false;
-    loop {
-        tokio::select! {
-            _ = &mut released => break,
-            () = tokio::time::sleep(RENEW) => {}
-        }
-        let Some(mut conn) = shared.connection() else { continue };
-        let held: Result<i64, _> =
-            refresh.key(&key).arg(&token).arg(TTL.as_millis() as u64).invoke_async(&mut conn).await;
-        match held {
-            Ok(1) => {
-                lost = false;
-                ours.send_replace(true);
-            }
-            Ok(_) if !lost => {
-                lost = true;
-                ours.send_replace(false);
-                tracing::warn!(claim = %key, "another hub took this host's claim while redis was out of reach");
-            }
-            Ok(_) => {}
-            Err(error) => shared.health.down(&error.to_string()),
-        }
-    }
-    if let Some(mut conn) = shared.connection() {
-        let _: Result<i64, _> = scripts::release().key(&key).arg(&token).invoke_async(&mut conn).await;
-    }
+    let (slot, held) = shared.lock_claims().add(key, token);
+    Some(Hold { shared: Arc::clone(shared), slot, held })
 }
 
 #[cfg(test)]

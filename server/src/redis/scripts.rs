@@ -1,5 +1,6 @@
 //! The Lua scripts the hubs run in Redis, each atomic there: appending a frame once
-//! however many hubs write it, and holding an agent's claim.
+//! however many hubs write it, and holding agents' claims (one at a time, or a
+//! hub's many in one call).
 
 use ::redis::Script;
 
@@ -30,18 +31,37 @@ redis.call('XADD', KEYS[1], 'MINID', '~', oldest, '*',
 return 1
 ";
 
-/// `KEYS[1]` a claim; `ARGV` the holder's token, TTL (ms). Extends the claim if
-/// the token holds it, takes it if nobody does; 1 when held, 0 when another has it.
-const REFRESH: &str = r"
-local holder = redis.call('GET', KEYS[1])
-if holder == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
-elseif not holder then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
+/// `KEYS` claims; `ARGV[1]` the TTL (ms), `ARGV[1 + i]` the token of `KEYS[i]`.
+/// Extends each claim its token holds, takes each that nobody holds (it ran out),
+/// and leaves those another holds: one call renews a chunk of a hub's claims. An
+/// array of 1 (held) or 0 (another has it), in `KEYS`' order.
+const RENEW_MANY: &str = r"
+local held = {}
+for i = 1, #KEYS do
+  local holder = redis.call('GET', KEYS[i])
+  if holder == ARGV[i + 1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[1])
+    held[i] = 1
+  elseif not holder then
+    redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ARGV[1])
+    held[i] = 1
+  else
+    held[i] = 0
+  end
 end
-return 0
+return held
+";
+
+/// `KEYS` claims; `ARGV[i]` the token of `KEYS[i]`. Deletes each claim still held
+/// by its token, as [`RELEASE`] does one; how many were deleted.
+const RELEASE_MANY: &str = r"
+local deleted = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[i] then
+    deleted = deleted + redis.call('DEL', KEYS[i])
+  end
+end
+return deleted
 ";
 
 /// `KEYS[1]` a claim; `ARGV[1]` the holder's token. Deletes it only if still held
@@ -58,9 +78,14 @@ pub fn append() -> Script {
     Script::new(APPEND)
 }
 
-/// The claim-refresh script.
-pub fn refresh() -> Script {
-    Script::new(REFRESH)
+/// The script renewing many claims in one call.
+pub fn renew_many() -> Script {
+    Script::new(RENEW_MANY)
+}
+
+/// The script releasing many claims in one call.
+pub fn release_many() -> Script {
+    Script::new(RELEASE_MANY)
 }
 
 /// The claim-release script.
