@@ -86,6 +86,11 @@ struct Inner {
     /// The last frame history let go of whole, once nobody else held it: the
     /// next frame read for this host is read into its buffers ([`Hub::read`]).
     spare: Option<Frame>,
+    /// When a client last asked for this stream or was seen watching it, ms
+    /// since the Unix epoch (0: never): a stream made only while watched (the
+    /// `@fleet` summary's shapes, [`Hub::pass_unless_watched`]) is made while
+    /// this is recent.
+    asked: i64,
 }
 
 /// A new subscriber's starting point.
@@ -148,7 +153,7 @@ impl Hub {
             host,
             epoch,
             timing,
-            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None }),
+            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None, asked: 0 }),
             live: broadcast::channel(live).0,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
@@ -263,6 +268,38 @@ impl Hub {
         Ok(message)
     }
 
+    /// Lets go of the spare frame ([`Hub::read`]): the host's link ended, and a
+    /// host that is down reads nothing into it.
+    pub fn let_go_spare(&self) {
+        self.lock().spare = None;
+    }
+
+    /// For a stream made only while someone watches it (the `@fleet` summary's
+    /// shapes): whether a client watches it now (a WebSocket client or an SSE
+    /// stream) or asked for it (a subscribe, a poll, `/history`) within `grace`
+    /// of `now` (ms since the Unix epoch), in which case the caller makes and
+    /// publishes its next frame. Otherwise that frame is passed over: the next
+    /// seq is taken without a frame and history let go of (a client that starts
+    /// now is told that seq and gets the next frame; one resuming from before
+    /// gets a gap), so this hub keeps numbering in step with another that made
+    /// it. Decided and done under the hub's lock, which every subscribe takes,
+    /// so a client is never told a seq that is then passed over.
+    pub fn pass_unless_watched(&self, now: i64, grace: Duration) -> bool {
+        // Outside the lock (the fan-out's own): a WebSocket client asks (`start`,
+        // under the lock) before it joins the fan-out, so none is missed.
+        let watching = self.fanout.has_open() || self.live.receiver_count() > 0;
+        let mut inner = self.lock();
+        if watching {
+            inner.asked = now;
+        }
+        if now.saturating_sub(inner.asked) <= grace.as_millis() as i64 {
+            return true;
+        }
+        let seq = inner.history.newest_seq() + 1;
+        inner.history.start_after(seq, now);
+        false
+    }
+
     /// Sets the catalogue (an agent's `hello` carries it).
     pub fn set_catalog(&self, catalog: Catalog) {
         let mut inner = self.lock();
@@ -361,7 +398,8 @@ impl Hub {
     /// every ingest of this host takes that lock.
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
         let (live, start) = {
-            let inner = self.lock();
+            let mut inner = self.lock();
+            inner.asked = now_ms();
             (self.live.subscribe(), self.start_in(&inner, cursor))
         };
         let Start { catalog, resume, seq, after } = self.recalled(start, cursor);
@@ -371,7 +409,11 @@ impl Hub {
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
     /// The store is read after the lock is let go, as for [`Hub::subscribe`].
     pub fn start(&self, cursor: Option<&Cursor>) -> Start {
-        let start = self.start_in(&self.lock(), cursor);
+        let start = {
+            let mut inner = self.lock();
+            inner.asked = now_ms();
+            self.start_in(&inner, cursor)
+        };
         self.recalled(start, cursor)
     }
 
@@ -424,7 +466,9 @@ impl Hub {
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).
     pub fn frames_after(&self, seq: u64) -> Vec<Arc<SharedFrame>> {
-        self.lock().history.after(seq)
+        let mut inner = self.lock();
+        inner.asked = now_ms();
+        inner.history.after(seq)
     }
 
     /// Waits (at most `limit`) for the first frame, so that the first clients get a
@@ -461,7 +505,8 @@ impl Hub {
     /// `Arc`s are copied under the lock (and a compact history's older frames
     /// rebuilt); callers build their answer after it.
     pub fn frames_since_time(&self, from: Option<i64>) -> (Vec<Arc<SharedFrame>>, u64) {
-        let inner = self.lock();
+        let mut inner = self.lock();
+        inner.asked = now_ms();
         (inner.history.since_time(from), inner.history.newest_seq())
     }
 
