@@ -8,7 +8,7 @@
 //! clients get them written to their sockets by the [`Fanout`] (see `publisher`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use pulse_protocol::fleet::Columns;
@@ -59,8 +59,11 @@ pub struct Hub {
     timing: Timing,
     /// History and catalogue; held briefly.
     inner: Mutex<Inner>,
-    /// Live frames to every SSE stream.
-    live: broadcast::Sender<Arc<SharedFrame>>,
+    /// Live frames to every SSE stream, made when the first one subscribes: a
+    /// hub of thousands of agents' hosts seldom has an SSE stream on any.
+    live: OnceLock<broadcast::Sender<Arc<SharedFrame>>>,
+    /// How many frames [`Hub::live`] buffers per stream.
+    live_capacity: usize,
     /// Live frames to every WebSocket client.
     fanout: Fanout,
     /// Flips to true once when the server starts shutting down.
@@ -154,7 +157,8 @@ impl Hub {
             epoch,
             timing,
             inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None, asked: 0 }),
-            live: broadcast::channel(live).0,
+            live: OnceLock::new(),
+            live_capacity: live,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
@@ -249,7 +253,9 @@ impl Hub {
         });
         let let_go = inner.history.push(Arc::clone(&shared));
         inner.spare = let_go.and_then(Arc::into_inner).map(|frame| frame.frame);
-        let _ = self.live.send(Arc::clone(&shared));
+        if let Some(live) = self.live.get() {
+            let _ = live.send(Arc::clone(&shared));
+        }
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);
         }
@@ -287,7 +293,7 @@ impl Hub {
     pub fn pass_unless_watched(&self, now: i64, grace: Duration) -> bool {
         // Outside the lock (the fan-out's own): a WebSocket client asks (`start`,
         // under the lock) before it joins the fan-out, so none is missed.
-        let watching = self.fanout.has_open() || self.live.receiver_count() > 0;
+        let watching = self.fanout.has_open() || self.live.get().is_some_and(|live| live.receiver_count() > 0);
         let mut inner = self.lock();
         if watching {
             inner.asked = now;
@@ -386,7 +392,9 @@ impl Hub {
         let mut inner = self.lock();
         let shared = Arc::new(share(frame));
         inner.history.push(Arc::clone(&shared));
-        let _ = self.live.send(Arc::clone(&shared));
+        if let Some(live) = self.live.get() {
+            let _ = live.send(Arc::clone(&shared));
+        }
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);
         }
@@ -400,7 +408,7 @@ impl Hub {
         let (live, start) = {
             let mut inner = self.lock();
             inner.asked = now_ms();
-            (self.live.subscribe(), self.start_in(&inner, cursor))
+            (self.live_sender().subscribe(), self.start_in(&inner, cursor))
         };
         let Start { catalog, resume, seq, after } = self.recalled(start, cursor);
         Subscription { catalog, resume, live, seq, after }
@@ -474,7 +482,8 @@ impl Hub {
     /// Waits (at most `limit`) for the first frame, so that the first clients get a
     /// full catalogue in `hello` rather than an empty one.
     pub async fn first_frame(&self, limit: Duration) {
-        let mut live = self.live.subscribe();
+        // Made outside the hub's lock: a frame pushed before it is seen below.
+        let mut live = self.live_sender().subscribe();
         if self.newest_seq() == 0 {
             let _ = tokio::time::timeout(limit, live.recv()).await;
         }
@@ -543,6 +552,11 @@ impl Hub {
     /// A heartbeat saying the newest frame is `seq`, serialised.
     pub fn heartbeat(&self, seq: u64) -> String {
         to_json(&ServerMessage::Heartbeat(Heartbeat { seq, ts: now_ms() }))
+    }
+
+    /// The SSE streams' channel, made on first use.
+    fn live_sender(&self) -> &broadcast::Sender<Arc<SharedFrame>> {
+        self.live.get_or_init(|| broadcast::channel(self.live_capacity).0)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
