@@ -5,7 +5,8 @@
 # end grouped by call site. The hub is stopped with SIGKILL once measured, so
 # what is live is the steady state, not what a graceful shutdown leaves.
 # Usage: bench/fleet/heap.sh [AGENTS] [WINDOW] [WARMUP_S]   (defaults 1000, 1m, 80)
-# Writes /tmp/…/heap.txt (heaptrack_print's summary) and prints its top lines.
+# Writes /tmp/pulse-heap-AGENTS-WINDOW.txt (heaptrack_print's 40 largest call sites
+# still holding memory at the end) beside the profile (.zst), and prints their sizes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 agents=${1:-1000}; window=${2:-1m}; warmup=${3:-80}
@@ -26,7 +27,8 @@ kill -9 "$hub"
 for _ in $(seq 100); do [ -n "$(ls "$work"/hub*.zst 2>/dev/null)" ] && ! kill -0 "$hub" 2>/dev/null && break; sleep 0.2; done
 sleep 2
 out=/tmp/pulse-heap-$agents-$window.txt
-heaptrack_print --print-leaks 1 --print-peaks 0 --print-allocators 0 --print-temporary 0 \
+cp "$work"/hub*.zst "${out%.txt}.zst"
+heaptrack_print --peak-limit 40 --print-leaks 1 --print-peaks 0 --print-allocators 0 --print-temporary 0 \
   --merge-backtraces 0 "$work"/hub*.zst >"$out" 2>&1 || true
 echo "written: $out"
 grep -n "leaked" "$out" | head -5
