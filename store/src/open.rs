@@ -124,8 +124,8 @@ impl Open {
     /// series ids and columns, not only their values), so a cap on it bounds
     /// what the process holds.
     pub fn bytes(&self) -> usize {
-        let pieces = self.pieces.capacity() * size_of::<Piece>()
-            + self.pieces.iter().map(|p| p.bytes.capacity()).sum::<usize>();
+        let pieces =
+            self.pieces.capacity() * size_of::<Piece>() + self.pieces.iter().map(|p| p.bytes.capacity()).sum::<usize>();
         let recent = self.recent.capacity() * size_of::<Block>() + self.recent.iter().map(heap_bytes).sum::<usize>();
         pieces + recent
     }

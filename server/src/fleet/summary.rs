@@ -191,15 +191,14 @@ pub fn spawn(fleet: Arc<Fleet>) {
                 .map(|values| keyed_hub.publish(Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() }));
             let columns_frame = columns.map(|columns| columns_hub.publish_columns(now, columns, catalog.clone()));
             for (frame, out) in [(keyed_frame, &keyed_out), (columns_frame, &columns_out)] {
-                match frame {
-                    None => {}
+                let frame = match frame {
+                    None => continue, // this shape was not made this second
                     // A summary hub stopped: the server is shutting down.
                     Some(None) => return,
-                    Some(Some(frame)) => {
-                        if out.send(frame).await.is_err() {
-                            return;
-                        }
-                    }
+                    Some(Some(frame)) => frame,
+                };
+                if out.send(frame).await.is_err() {
+                    return;
                 }
             }
         }

@@ -100,7 +100,8 @@ fn the_spans_held_before_an_edge_are_those_of_the_rows_held_there() {
 #[test]
 fn a_flush_that_continues_the_newest_block_is_appended_to_it() {
     // (name, how the second flush differs from one that continues the first, blocks held)
-    let cases: [(&str, fn(&mut Block), usize); 6] = [
+    type Change = fn(&mut Block);
+    let cases: [(&str, Change, usize); 6] = [
         ("the next rows of the same series", |_| {}, 1),
         ("another epoch", |b| b.epoch = "f".into(), 2),
         ("a hole in the seqs", |b| b.first_seq += 1, 2),
