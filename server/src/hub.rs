@@ -289,8 +289,12 @@ impl Hub {
     /// now is told that seq and gets the next frame; one resuming from before
     /// gets a gap), so this hub keeps numbering in step with another that made
     /// it. Decided and done under the hub's lock, which every subscribe takes,
-    /// so a client is never told a seq that is then passed over.
+    /// so a client is never told a seq that is then passed over. Once the hub is
+    /// stopped this says `true`: the caller's publish then tells it to end.
     pub fn pass_unless_watched(&self, now: i64, grace: Duration) -> bool {
+        if self.stopped.load(Ordering::Relaxed) {
+            return true;
+        }
         // Outside the lock (the fan-out's own): a WebSocket client asks (`start`,
         // under the lock) before it joins the fan-out, so none is missed.
         let watching = self.fanout.has_open() || self.live.get().is_some_and(|live| live.receiver_count() > 0);

@@ -212,4 +212,7 @@ fn two_streams_numbered_in_step_stay_in_step_whichever_is_made() {
     }
     assert!(keyed.newest_frame().is_none());
     assert_eq!(columns.newest_frame().map(|f| f.frame.seq), Some(5));
+    keyed.begin_shutdown();
+    assert!(watched_at(&keyed, now + 600_000), "a stopped hub is published to, which ends its publisher");
+    assert!(keyed.publish(sample(&["a"])).is_none());
 }
