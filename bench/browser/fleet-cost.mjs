@@ -5,8 +5,11 @@
 // Δwall), long tasks, layouts per update, the summary's bytes a second; then a
 // scroll through the table, an animation frame at a time, counting frames that
 // missed their 60 Hz slot. Writes bench/results/fleet-page.md.
-// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N] [--dist DIR]   (defaults 1000, 60,
-// dist/; another build's site with --dist, e.g. a base build's for a before/after)
+// Usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N] [--dist DIR] [--shapes LIST]
+//   (defaults 1000, 60, dist/, columns; another build's site with --dist, e.g. a base build's for a
+//   before/after; --shapes columns,keyed measures the page on the same hub and agents once per shape in
+//   turn: `keyed` opens the page with `columns=1` taken out of its WebSocket URLs, so the hub sends the
+//   summary keyed as it did before columns, a bench-only switch, not the product's)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,11 +26,12 @@ const arg = (name, fallback) => {
 const hosts = Number(arg('--hosts', 1000));
 const seconds = Number(arg('--seconds', 60));
 const dist = arg('--dist', path.join(ROOT, 'dist'));
-if (!(hosts > 0 && seconds > 0)) {
-  console.error('usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N]');
+const shapes = arg('--shapes', 'columns').split(',');
+if (!(hosts > 0 && seconds > 0) || !shapes.every((shape) => shape === 'columns' || shape === 'keyed')) {
+  console.error('usage: node bench/browser/fleet-cost.mjs [--hosts N] [--seconds N] [--dist DIR] [--shapes columns,keyed]');
   process.exit(2);
 }
-setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 3 + 300) * 1000).unref();
+setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, (seconds * 3 + 300) * 1000 * shapes.length).unref();
 const TOKEN = 'fleet-page-bench';
 const VIEWPORT = { width: 1440, height: 1000 };
 const SCROLL_FRAMES = 300;
@@ -52,17 +56,55 @@ function scrollThrough(frames) {
   });
 }
 
+/** Run in the page before the app: its WebSockets open without `columns=1` (the keyed summary). */
+function keyedOnly() {
+  const Native = window.WebSocket;
+  window.WebSocket = function WebSocket(url, protocols) {
+    const keyed = String(url).replace(/([?&])columns=1(&|$)/, (_, before, after) => (after ? before : ''));
+    return protocols === undefined ? new Native(keyed) : new Native(keyed, protocols);
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+}
+
 const hub = await fleetHub({ hosts, token: TOKEN, dist });
 let fleet;
 let browser;
 let doc;
 try {
-  fleet = await playAgents(hub, { agents: hosts, token: TOKEN, seconds: seconds * 3 + 60, label: 'fleet page' });
-  const listed = hosts;
+  fleet = await playAgents(hub, { agents: hosts, token: TOKEN, seconds: (seconds * 3 + 60) * shapes.length, label: 'fleet page' });
 
   browser = await launchBrowser();
+  const tables = [];
+  for (const shape of shapes) tables.push(await measure(shape));
+  doc = `Command: \`node bench/browser/fleet-cost.mjs --hosts ${hosts} --seconds ${seconds} --shapes ${shapes.join(',')}\`
+(a hub sampling this machine at 1 Hz with \`pulse-fleet\` playing ${hosts} agents that push its frames; the page
+on \`?view=fleet\` in headless Chromium, viewport ${VIEWPORT.width}×${VIEWPORT.height}, once per shape of the summary in turn
+on the same hub and agents: ${tables.map((t) => t.note).join('; ')}).
+
+| measure | ${shapes.join(' | ')} | target |
+|---|${shapes.map(() => '---:|').join('')}---|
+${tables[0].rows.map(([what, , target], i) => `| ${what} | ${tables.map((t) => `${t.rows[i][1]}${t.rows[i][3] === false ? ' (**missed**)' : ''}`).join(' | ')} | ${target} |`).join('\n')}
+
+Method as in the live page's cost (CDP \`Performance.getMetrics\`, a \`PerformanceObserver\` for long
+tasks injected before the app). The summary's bytes are the WebSocket frames' payloads from CDP
+\`Network.webSocketFrameReceived\`. \`keyed\`: the page's WebSocket URLs without \`columns=1\` (an init script;
+the page reads either shape). Headless Chromium rasterises in software (\`--disable-gpu\`), on a
+shared ${os.cpus().length}-core machine with the hub and the ${hosts} agents on it too (load average ${os.loadavg()[0].toFixed(1)} at the end).
+`;
+} finally {
+  await browser?.close();
+  fleet?.kill('SIGTERM');
+  await hub.stop();
+}
+await fs.writeFile(path.join(ROOT, 'bench/results/fleet-page.md'), doc);
+console.log(doc);
+
+/** The page's figures with the summary in `shape`: rows of [measure, value, target, met]. */
+async function measure(shape) {
   const page = await openPage(browser, 'about:blank', { viewport: VIEWPORT });
   await page.addInitScript(instrument);
+  if (shape === 'keyed') await page.addInitScript(keyedOnly);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   let summaryBytes = 0;
@@ -104,9 +146,9 @@ try {
   const sorted = [...scroll.gaps].sort((a, b) => a - b);
   const missed = scroll.gaps.filter((g) => g > 1000 / 60 * 1.5).length;
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
-  const row = (what, value, target, met) => `| ${what} | ${value} | ${target} | ${met === null ? '' : met ? 'met' : '**missed**'} |`;
+  const row = (what, value, target, met) => [what, value, target, met];
   const rows = [
-    row('hosts listed on the page', `${listed} agents + the hub`, `${hosts}`, listed >= hosts),
+    row('hosts listed on the page', `${hosts} agents + the hub`, `${hosts}`, true),
     row('page main thread CPU (ΔTaskDuration / Δwall)', pct(taskShare), '≤ 5 % of one core', taskShare <= 0.05),
     row('of which script', pct(d('ScriptDuration') / wall), '', null),
     row('of which layout + style', pct((d('LayoutDuration') + d('RecalcStyleDuration')) / wall), '', null),
@@ -121,25 +163,7 @@ try {
     row('JS heap after GC, start → end', `${(heap0.usedSize / MiB).toFixed(2)} → ${(heap1.usedSize / MiB).toFixed(2)} MiB`, '', null),
     row('wasm linear memory', wasm === null ? 'n/a' : `${(wasm / MiB).toFixed(1)} MiB`, '', null),
   ];
-  doc = `Command: \`node bench/browser/fleet-cost.mjs --hosts ${hosts} --seconds ${seconds}\`
-(a hub sampling this machine at 1 Hz with \`pulse-fleet\` playing ${hosts} agents that push its frames; the page
-on \`?view=fleet\` in headless Chromium, viewport ${VIEWPORT.width}×${VIEWPORT.height}; ${updates} summaries in ${wall.toFixed(1)} s,
-then ${SCROLL_FRAMES} animation frames of scrolling the table by 37 px each, down to ${scroll.top} px of ${scroll.height}).
-
-| measure | value | target | met |
-|---|---:|---|---|
-${rows.join('\n')}
-
-Method as in the live page's cost (CDP \`Performance.getMetrics\`, a \`PerformanceObserver\` for long
-tasks injected before the app). The summary's bytes are the WebSocket frames' payloads from CDP
-\`Network.webSocketFrameReceived\`. Headless Chromium rasterises in software (\`--disable-gpu\`), on a
-shared ${os.cpus().length}-core machine with the hub and the ${hosts} agents on it too (load average ${os.loadavg()[0].toFixed(1)} at the end).
-`;
+  const note = `${shape}: ${updates} summaries in ${wall.toFixed(1)} s, then ${SCROLL_FRAMES} animation frames of scrolling the table by 37 px each, down to ${scroll.top} px of ${scroll.height}`;
   await page.context().close();
-} finally {
-  await browser?.close();
-  fleet?.kill('SIGTERM');
-  await hub.stop();
+  return { rows, note };
 }
-await fs.writeFile(path.join(ROOT, 'bench/results/fleet-page.md'), doc);
-console.log(doc);

@@ -7,7 +7,8 @@
 //! 17 MiB resident against 7 to 9 with glibc's). The choice is made once, at the
 //! first allocation, from `/proc/self/cmdline` (read into a stack buffer: no
 //! allocation), and never changes, so every block is freed by the allocator that
-//! gave it.
+//! gave it. `PULSE_ALLOC=system` gives a hub the system's allocator too, for a
+//! heap profiler that follows `malloc` (heaptrack: see `bench/fleet/README.md`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -31,10 +32,21 @@ impl Chosen {
         }
         // The first allocation happens on the main thread, before any other thread
         // exists, so this runs once.
-        let decided = if is_agent() { SYSTEM } else { MIMALLOC };
+        let decided = if is_agent() || system_asked() { SYSTEM } else { MIMALLOC };
         CHOSEN.store(decided, Ordering::Relaxed);
         decided == MIMALLOC
     }
+}
+
+/// Whether `PULSE_ALLOC=system` asks a hub for the system's allocator, so that a
+/// heap profiler that follows `malloc` (heaptrack) sees the hub's heap (`getenv`
+/// reads the environment in place: no allocation).
+fn system_asked() -> bool {
+    // SAFETY: a NUL-terminated name; the value is read before any thread exists
+    // that could change the environment.
+    let value = unsafe { libc::getenv(c"PULSE_ALLOC".as_ptr()) };
+    // SAFETY: `getenv` gives a NUL-terminated string or null.
+    !value.is_null() && unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes() == b"system"
 }
 
 /// Whether this process's first argument is `agent`.

@@ -49,6 +49,14 @@ impl Fanout {
         self.lock().is_empty()
     }
 
+    /// Whether an open client is registered (closed ones are dropped here too:
+    /// a stream with no frames to deliver drops none at delivery).
+    pub fn has_open(&self) -> bool {
+        let mut subscribers = self.lock();
+        subscribers.retain(|subscriber| subscriber.is_open());
+        !subscribers.is_empty()
+    }
+
     /// Offers frame `seq` (its complete WebSocket message, `bytes`) to every client.
     pub async fn deliver_frame(&self, seq: u64, bytes: &Bytes) {
         self.each(|subscriber| subscriber.offer_frame(seq, bytes)).await;

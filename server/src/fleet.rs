@@ -424,6 +424,8 @@ impl Drop for Claim {
         // The link is gone, and with it the agent that would replay what a crash
         // lost: what it sent is written now.
         self.host.persist.flush_host(&self.host.id);
+        // A host that is down reads no frame into its spare.
+        self.host.hub().let_go_spare();
     }
 }
 

@@ -8,7 +8,7 @@
 //! clients get them written to their sockets by the [`Fanout`] (see `publisher`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use pulse_protocol::fleet::Columns;
@@ -59,8 +59,11 @@ pub struct Hub {
     timing: Timing,
     /// History and catalogue; held briefly.
     inner: Mutex<Inner>,
-    /// Live frames to every SSE stream.
-    live: broadcast::Sender<Arc<SharedFrame>>,
+    /// Live frames to every SSE stream, made when the first one subscribes: a
+    /// hub of thousands of agents' hosts seldom has an SSE stream on any.
+    live: OnceLock<broadcast::Sender<Arc<SharedFrame>>>,
+    /// How many frames [`Hub::live`] buffers per stream.
+    live_capacity: usize,
     /// Live frames to every WebSocket client.
     fanout: Fanout,
     /// Flips to true once when the server starts shutting down.
@@ -86,6 +89,11 @@ struct Inner {
     /// The last frame history let go of whole, once nobody else held it: the
     /// next frame read for this host is read into its buffers ([`Hub::read`]).
     spare: Option<Frame>,
+    /// When a client last asked for this stream or was seen watching it, ms
+    /// since the Unix epoch (0: never): a stream made only while watched (the
+    /// `@fleet` summary's shapes, [`Hub::pass_unless_watched`]) is made while
+    /// this is recent.
+    asked: i64,
 }
 
 /// A new subscriber's starting point.
@@ -148,8 +156,9 @@ impl Hub {
             host,
             epoch,
             timing,
-            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None }),
-            live: broadcast::channel(live).0,
+            inner: Mutex::new(Inner { history, catalog: Arc::default(), catalog_revision: 0, spare: None, asked: 0 }),
+            live: OnceLock::new(),
+            live_capacity: live,
             fanout: Fanout::default(),
             shutdown: watch::channel(false).0,
             stopped: AtomicBool::new(false),
@@ -244,7 +253,9 @@ impl Hub {
         });
         let let_go = inner.history.push(Arc::clone(&shared));
         inner.spare = let_go.and_then(Arc::into_inner).map(|frame| frame.frame);
-        let _ = self.live.send(Arc::clone(&shared));
+        if let Some(live) = self.live.get() {
+            let _ = live.send(Arc::clone(&shared));
+        }
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);
         }
@@ -261,6 +272,42 @@ impl Hub {
         let message = Reusing(spare).deserialize(&mut reader)?;
         reader.end()?;
         Ok(message)
+    }
+
+    /// Lets go of the spare frame ([`Hub::read`]): the host's link ended, and a
+    /// host that is down reads nothing into it.
+    pub fn let_go_spare(&self) {
+        self.lock().spare = None;
+    }
+
+    /// For a stream made only while someone watches it (the `@fleet` summary's
+    /// shapes): whether a client watches it now (a WebSocket client or an SSE
+    /// stream) or asked for it (a subscribe, a poll, `/history`) within `grace`
+    /// of `now` (ms since the Unix epoch), in which case the caller makes and
+    /// publishes its next frame. Otherwise that frame is passed over: the next
+    /// seq is taken without a frame and history let go of (a client that starts
+    /// now is told that seq and gets the next frame; one resuming from before
+    /// gets a gap), so this hub keeps numbering in step with another that made
+    /// it. Decided and done under the hub's lock, which every subscribe takes,
+    /// so a client is never told a seq that is then passed over. Once the hub is
+    /// stopped this says `true`: the caller's publish then tells it to end.
+    pub fn pass_unless_watched(&self, now: i64, grace: Duration) -> bool {
+        if self.stopped.load(Ordering::Relaxed) {
+            return true;
+        }
+        // Outside the lock (the fan-out's own): a WebSocket client asks (`start`,
+        // under the lock) before it joins the fan-out, so none is missed.
+        let watching = self.fanout.has_open() || self.live.get().is_some_and(|live| live.receiver_count() > 0);
+        let mut inner = self.lock();
+        if watching {
+            inner.asked = now;
+        }
+        if now.saturating_sub(inner.asked) <= grace.as_millis() as i64 {
+            return true;
+        }
+        let seq = inner.history.newest_seq() + 1;
+        inner.history.start_after(seq, now);
+        false
     }
 
     /// Sets the catalogue (an agent's `hello` carries it).
@@ -349,7 +396,9 @@ impl Hub {
         let mut inner = self.lock();
         let shared = Arc::new(share(frame));
         inner.history.push(Arc::clone(&shared));
-        let _ = self.live.send(Arc::clone(&shared));
+        if let Some(live) = self.live.get() {
+            let _ = live.send(Arc::clone(&shared));
+        }
         if let Some(watcher) = &self.watcher {
             watcher.saw(&shared);
         }
@@ -361,8 +410,9 @@ impl Hub {
     /// every ingest of this host takes that lock.
     pub fn subscribe(&self, cursor: Option<&Cursor>) -> Subscription {
         let (live, start) = {
-            let inner = self.lock();
-            (self.live.subscribe(), self.start_in(&inner, cursor))
+            let mut inner = self.lock();
+            inner.asked = now_ms();
+            (self.live_sender().subscribe(), self.start_in(&inner, cursor))
         };
         let Start { catalog, resume, seq, after } = self.recalled(start, cursor);
         Subscription { catalog, resume, live, seq, after }
@@ -371,7 +421,11 @@ impl Hub {
     /// Where a WebSocket client at `cursor` starts: history, not a broadcast channel.
     /// The store is read after the lock is let go, as for [`Hub::subscribe`].
     pub fn start(&self, cursor: Option<&Cursor>) -> Start {
-        let start = self.start_in(&self.lock(), cursor);
+        let start = {
+            let mut inner = self.lock();
+            inner.asked = now_ms();
+            self.start_in(&inner, cursor)
+        };
         self.recalled(start, cursor)
     }
 
@@ -424,13 +478,16 @@ impl Hub {
 
     /// Frames after `seq` still in history (to refill a lagging subscriber).
     pub fn frames_after(&self, seq: u64) -> Vec<Arc<SharedFrame>> {
-        self.lock().history.after(seq)
+        let mut inner = self.lock();
+        inner.asked = now_ms();
+        inner.history.after(seq)
     }
 
     /// Waits (at most `limit`) for the first frame, so that the first clients get a
     /// full catalogue in `hello` rather than an empty one.
     pub async fn first_frame(&self, limit: Duration) {
-        let mut live = self.live.subscribe();
+        // Made outside the hub's lock: a frame pushed before it is seen below.
+        let mut live = self.live_sender().subscribe();
         if self.newest_seq() == 0 {
             let _ = tokio::time::timeout(limit, live.recv()).await;
         }
@@ -461,7 +518,8 @@ impl Hub {
     /// `Arc`s are copied under the lock (and a compact history's older frames
     /// rebuilt); callers build their answer after it.
     pub fn frames_since_time(&self, from: Option<i64>) -> (Vec<Arc<SharedFrame>>, u64) {
-        let inner = self.lock();
+        let mut inner = self.lock();
+        inner.asked = now_ms();
         (inner.history.since_time(from), inner.history.newest_seq())
     }
 
@@ -498,6 +556,11 @@ impl Hub {
     /// A heartbeat saying the newest frame is `seq`, serialised.
     pub fn heartbeat(&self, seq: u64) -> String {
         to_json(&ServerMessage::Heartbeat(Heartbeat { seq, ts: now_ms() }))
+    }
+
+    /// The SSE streams' channel, made on first use.
+    fn live_sender(&self) -> &broadcast::Sender<Arc<SharedFrame>> {
+        self.live.get_or_init(|| broadcast::channel(self.live_capacity).0)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pulse_protocol::fleet::{series_id, status_code, Columns, Metric, FLEET_HOST};
+use pulse_protocol::fleet::{series_id, status_code, Metric, FLEET_HOST};
 use pulse_protocol::{Catalog, HostInfo, HostStatus, SeriesInfo, SeriesKind};
 
 use super::Fleet;
+use crate::history::SharedFrame;
 use crate::hub::{now_ms, Hub, Timing};
 use crate::sampler::Sample;
 
@@ -149,16 +150,18 @@ pub fn catalog() -> Catalog {
     Catalog { series }
 }
 
-/// Publishes the summary of `fleet` every [`INTERVAL`], keyed and in columns, until
-/// its summary hubs stop. Both hubs are given every summary, in step, so they
-/// number it with the same seq.
+/// Publishes the summary of `fleet` every [`INTERVAL`], keyed and in columns,
+/// until its summary hubs stop. Each shape is made only while a client watches
+/// it or asked for it within [`HISTORY`] (a page that went away may resume): a
+/// hub whose fleet page is closed reads no host for it, and one whose pages take
+/// columns makes no keyed summary. A shape not made that second has its seq
+/// passed over ([`Hub::pass_unless_watched`]), so both hubs number every second's
+/// summary alike whichever of them made it.
 pub fn spawn(fleet: Arc<Fleet>) {
-    let (samples, received) = tokio::sync::mpsc::channel::<Sample>(1);
-    tokio::spawn(crate::hub::publisher::run(fleet.summary(), received));
-    let (in_columns, received) = tokio::sync::mpsc::channel::<(i64, Columns, Catalog)>(1);
-    tokio::spawn(crate::hub::publisher::run_with(fleet.summary_columns(), received, |hub, (ts, columns, catalog)| {
-        hub.publish_columns(ts, columns, catalog)
-    }));
+    let keyed_hub = fleet.summary();
+    let columns_hub = fleet.summary_columns();
+    let keyed_out = deliver(Arc::clone(&keyed_hub));
+    let columns_out = deliver(Arc::clone(&columns_hub));
     tokio::spawn(async move {
         let catalog = catalog();
         let mut revisions = columns::Revisions::default();
@@ -167,24 +170,47 @@ pub fn spawn(fleet: Arc<Fleet>) {
         loop {
             ticks.tick().await;
             let now = now_ms();
+            let keyed = keyed_hub.pass_unless_watched(now, HISTORY);
+            let in_columns = columns_hub.pass_unless_watched(now, HISTORY);
+            if !keyed && !in_columns {
+                continue;
+            }
             let hosts = fleet.newest(now);
             let mut readings: Vec<Reading<'_>> = hosts
                 .iter()
                 .map(|(info, frame)| Reading { info, values: frame.as_ref().map(|shared| &shared.frame.values) })
                 .collect();
             sort(&mut readings);
-            let values = summarize_sorted(&readings);
-            let columns = revisions.columns(&readings);
+            let values = keyed.then(|| summarize_sorted(&readings));
+            let columns = in_columns.then(|| revisions.columns(&readings));
             // Each host's newest frame is let go before the sends wait, so the
             // hub may read the next one into it (`Hub::read`).
             drop(readings);
             drop(hosts);
-            let sample = Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() };
-            if samples.send(sample).await.is_err() || in_columns.send((now, columns, catalog.clone())).await.is_err() {
-                return; // a summary hub stopped: the server is shutting down
+            let keyed_frame = values
+                .map(|values| keyed_hub.publish(Sample { ts: now, values, top: Vec::new(), catalog: catalog.clone() }));
+            let columns_frame = columns.map(|columns| columns_hub.publish_columns(now, columns, catalog.clone()));
+            for (frame, out) in [(keyed_frame, &keyed_out), (columns_frame, &columns_out)] {
+                let frame = match frame {
+                    None => continue, // this shape was not made this second
+                    // A summary hub stopped: the server is shutting down.
+                    Some(None) => return,
+                    Some(Some(frame)) => frame,
+                };
+                if out.send(frame).await.is_err() {
+                    return;
+                }
             }
         }
     });
+}
+
+/// The task that writes `hub`'s published frames (and heartbeats) to its
+/// WebSocket clients; the frames it is sent are numbered already.
+fn deliver(hub: Arc<Hub>) -> tokio::sync::mpsc::Sender<Arc<SharedFrame>> {
+    let (frames, received) = tokio::sync::mpsc::channel::<Arc<SharedFrame>>(1);
+    tokio::spawn(crate::hub::publisher::run_with(hub, received, |_, frame| Some(frame)));
+    frames
 }
 
 /// To a tenth (percentages).

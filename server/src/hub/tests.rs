@@ -156,3 +156,63 @@ fn a_frame_is_read_into_the_buffers_of_the_one_let_go() {
     }
     assert_eq!(held[0].frame.values.get("a"), Some(&5.0), "a frame someone holds is never written over");
 }
+
+/// `pass_unless_watched` at `now`, with a grace of 60 s.
+fn watched_at(hub: &Hub, now: i64) -> bool {
+    hub.pass_unless_watched(now, Duration::from_secs(60))
+}
+
+#[test]
+fn a_stream_nobody_asked_for_passes_its_seqs_and_keeps_no_frame() {
+    let hub = hub();
+    let now = super::now_ms();
+    assert!(!watched_at(&hub, now), "never asked for");
+    assert!(!watched_at(&hub, now + 1_000));
+    assert_eq!(hub.newest_seq(), 2, "each passed-over second takes its seq");
+    assert!(hub.newest_frame().is_none());
+    // A client that starts now is told seq 2 and gets the next frame, seq 3.
+    let start = hub.start(None);
+    assert_eq!((start.seq, start.after), (2, 2));
+    assert!(watched_at(&hub, super::now_ms()), "asked just now");
+    assert_eq!(hub.publish(sample(&["a"])).map(|f| f.frame.seq), Some(3));
+}
+
+#[test]
+fn a_stream_stays_made_while_watched_and_a_grace_after() {
+    // (ms after the last ask, a live SSE receiver held, made) in turn.
+    let hub = hub();
+    let asked = super::now_ms();
+    let live = hub.subscribe(None).live;
+    assert!(watched_at(&hub, asked + 60_000), "asked 60 s ago: inside the grace");
+    assert!(watched_at(&hub, asked + 600_000), "an SSE stream watches it");
+    drop(live);
+    assert!(watched_at(&hub, asked + 660_000), "seen watching 60 s ago");
+    assert!(!watched_at(&hub, asked + 660_001), "the grace is over");
+    hub.publish(sample(&["a"]));
+    assert!(!watched_at(&hub, asked + 661_000));
+    assert!(hub.newest_frame().is_none(), "a stream no longer made lets go of its history");
+    let resume = hub.subscribe(Some(&Cursor { epoch: hub.epoch().clone(), seq: 1 })).resume;
+    assert_eq!(resume.gap.map(|gap| gap.reason), Some(pulse_protocol::GapReason::TooOld));
+    assert!(resume.backlog.is_empty());
+}
+
+#[test]
+fn two_streams_numbered_in_step_stay_in_step_whichever_is_made() {
+    let (keyed, columns) = (hub(), hub());
+    let now = super::now_ms();
+    columns.start(None);
+    for second in 0..5 {
+        let t = now + second * 1_000;
+        for hub in [&keyed, &columns] {
+            if watched_at(hub, t) {
+                hub.publish(sample(&["a"]));
+            }
+        }
+        assert_eq!(keyed.newest_seq(), columns.newest_seq(), "second {second}");
+    }
+    assert!(keyed.newest_frame().is_none());
+    assert_eq!(columns.newest_frame().map(|f| f.frame.seq), Some(5));
+    keyed.begin_shutdown();
+    assert!(watched_at(&keyed, now + 600_000), "a stopped hub is published to, which ends its publisher");
+    assert!(keyed.publish(sample(&["a"])).is_none());
+}

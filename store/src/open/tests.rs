@@ -96,3 +96,37 @@ fn the_spans_held_before_an_edge_are_those_of_the_rows_held_there() {
         }
     }
 }
+
+#[test]
+fn a_flush_that_continues_the_newest_block_is_appended_to_it() {
+    // (name, how the second flush differs from one that continues the first, blocks held)
+    type Change = fn(&mut Block);
+    let cases: [(&str, Change, usize); 6] = [
+        ("the next rows of the same series", |_| {}, 1),
+        ("another epoch", |b| b.epoch = "f".into(), 2),
+        ("a hole in the seqs", |b| b.first_seq += 1, 2),
+        ("another series", |b| b.columns[0].id = "mem".into(), 2),
+        ("other decimals", |b| b.columns[0].decimals = 1, 2),
+        ("across a block edge", |b| b.ts.iter_mut().for_each(|t| *t += BLOCK_MS), 2),
+    ];
+    for (name, change, want) in cases {
+        let mut pushed = flushes(0, 10);
+        change(&mut pushed[1]);
+        let mut open = Open::default();
+        for block in pushed.clone() {
+            open.push(block, BLOCK_MS);
+        }
+        assert_eq!(open.recent.len(), want, "{name}");
+        assert_eq!(held(&open.before(i64::MAX).unwrap()), held(&pushed), "{name}: the same rows");
+    }
+}
+
+#[test]
+fn bytes_count_what_the_plain_blocks_allocated() {
+    let mut open = Open::default();
+    let mut block = flushes(0, 5).remove(0);
+    block.columns[0].values.reserve_exact(1_000);
+    let values = block.columns[0].values.capacity() * 8;
+    open.push(block, BLOCK_MS);
+    assert!(open.bytes() >= values + "cpu".len() + 5 * 8, "{} bytes for {values} of values", open.bytes());
+}
