@@ -213,3 +213,25 @@ async fn a_hubs_own_host_is_shared_and_a_second_hub_of_its_name_keeps_its_own_to
     assert!(!a.proc.log().contains("give this hub its own --name"), "{}", a.proc.log());
     a.proc.wait_for_line("sharing hosts with the other hubs").await;
 }
+
+#[tokio::test]
+async fn a_link_whose_claim_another_hub_took_is_closed_and_its_agent_refused_until_it_is_free() {
+    let redis = Redis::start().await;
+    let mut a = hub(&redis).await;
+    let mut agent = agent(&["--hub", &a.url(), "--name", "split"]);
+    a.proc.wait_for_line("an agent connected").await;
+
+    // Another hub's agent for this host took the claim while this hub was cut off
+    // from Redis (written by hand: a hub that does not exist, with no expiry).
+    let client = redis::Client::open(redis.url()).expect("client");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("connection");
+    let key = "pulse:host:{split}:claim";
+    let () =
+        redis::cmd("SET").arg(key).arg("hub:elsewhere:0000000000000001").query_async(&mut conn).await.expect("set");
+    a.proc.wait_for_line("another hub holds this host now").await;
+    agent.wait_for_line("is connected to another hub").await;
+
+    // Once the other hub lets go, the agent is taken back.
+    let () = redis::cmd("DEL").arg(key).query_async(&mut conn).await.map(|_: u64| ()).expect("del");
+    a.proc.wait_for_lines("an agent connected", 2, MOVE).await;
+}

@@ -129,11 +129,20 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     let mut budget = SeriesBudget::default();
     let silence = tokio::time::sleep_until(heard + SILENCE);
     tokio::pin!(silence);
+    let mut held = link.shared.as_ref().map(crate::redis::AgentLink::held);
     loop {
         let message = tokio::select! {
             () = stopping(&mut shutdown) => {
                 let _ = socket.close(Some(close(1012, "the hub is restarting"))).await;
                 return "the hub is shutting down".into();
+            }
+            () = taken(&mut held) => {
+                // A partition from Redis let the claim run out and another hub's
+                // agent for this host took it: two agents must not feed one host,
+                // so this one goes (it is refused with 409 while the other lives).
+                let reason = "another hub holds this host now (its claim ran out while this hub was cut off from redis)";
+                let _ = socket.close(Some(close(1013, reason))).await;
+                return reason.into();
             }
             _ = ack.tick() => {
                 acknowledge(&mut socket, hub.as_deref(), &mut acked).await;
@@ -274,6 +283,17 @@ async fn acknowledge(socket: &mut Socket, hub: Option<&Hub>, acked: &mut u64) {
     if newest != *acked && send(socket, &AgentReply::Ack { seq: newest }).await.is_ok() {
         *acked = newest;
     }
+}
+
+/// Resolves once another hub holds this link's claim (with `--redis`; never
+/// without, nor once the claim's renewals have ended).
+async fn taken(held: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    if let Some(held) = held {
+        if held.wait_for(|held| !*held).await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending().await
 }
 
 /// Resolves once the server starts shutting down.

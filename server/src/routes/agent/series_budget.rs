@@ -24,7 +24,7 @@ pub const CATALOG_WINDOW_MS: i64 = 60_000;
 /// What one link has brought so far.
 #[derive(Debug, Default)]
 pub struct SeriesBudget {
-    /// Every series id the link's frames carried, sorted: a frame's ids come
+    /// Every series id the link's frames and catalogues carried, sorted: a frame's ids come
     /// sorted too (its values are a `BTreeMap`), so one walk along both finds
     /// the new ones, where a hash set hashed each id of every frame twice.
     seen: Vec<String>,
@@ -62,6 +62,16 @@ impl SeriesBudget {
         if catalog.series.len() > MAX_SERIES {
             return Err(format!("a catalogue of {} series, at most {MAX_SERIES}", catalog.series.len()));
         }
+        let mut ids: Vec<&String> = catalog.series.iter().map(|series| &series.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let new = unseen(&self.seen, ids.into_iter());
+        if self.seen.len() + new.len() > MAX_SERIES {
+            return Err(format!(
+                "a catalogue bringing {} distinct series on this link, at most {MAX_SERIES}",
+                self.seen.len() + new.len()
+            ));
+        }
         match &self.catalog {
             Some(held) if held == catalog => return Ok(()),
             Some(_) => {
@@ -77,6 +87,10 @@ impl SeriesBudget {
                 self.changes.push_back(now_ms);
             }
             None => {}
+        }
+        if !new.is_empty() {
+            self.seen.extend(new.into_iter().cloned());
+            self.seen.sort_unstable();
         }
         self.catalog = Some(catalog.clone());
         Ok(())
@@ -174,6 +188,28 @@ mod tests {
             let got: Vec<&str> = unseen(&seen, ids.iter()).into_iter().map(String::as_str).collect();
             assert_eq!(got, want, "{what}");
         }
+    }
+
+    #[test]
+    fn a_links_catalogues_and_frames_count_towards_one_budget() {
+        let renamed = |count: usize, prefix: &str| {
+            let mut named = catalog(count);
+            for (i, series) in named.series.iter_mut().enumerate() {
+                series.id = format!("{prefix}{i}");
+            }
+            named
+        };
+        let mut budget = SeriesBudget::default();
+        assert_eq!(budget.hello(&catalog(300), 0), Ok(()));
+        assert_eq!(budget.frame(&frame(1, (0, 300))), Ok(()), "the catalogue's own series again");
+        let refused = budget.frame(&frame(2, (300, 600))).expect_err("300 more than the catalogue's");
+        assert!(refused.contains("600 distinct series"), "{refused}");
+
+        // Catalogues of new names, each under the cap and under the change limit.
+        let mut budget = SeriesBudget::default();
+        assert_eq!(budget.hello(&renamed(300, "a"), 0), Ok(()));
+        let refused = budget.hello(&renamed(300, "b"), 1).expect_err("600 distinct names");
+        assert!(refused.contains("600 distinct series"), "{refused}");
     }
 
     #[test]
