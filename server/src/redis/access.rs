@@ -299,8 +299,10 @@ impl Task {
     /// Writes `records` (`seed`: also into a Redis without a revision, with no
     /// records too, so that the fleet is known to have none), users first (a hub
     /// reading between two batches sees no session without its user). The next
-    /// round reads again: another hub may have written meanwhile, and a Redis
-    /// that fails over to a replica behind may go back to the revision last read.
+    /// round reads again (unless nothing was written and the revision did not
+    /// move: a push Redis refuses, holding a newer copy, must not make every round
+    /// read): another hub may have written meanwhile, and a Redis that fails over
+    /// to a replica behind may go back to the revision last read.
     async fn put(
         &mut self,
         conn: &mut MultiplexedConnection,
@@ -314,7 +316,9 @@ impl Task {
             if records.is_empty() && seed { vec![&empty[..]] } else { records.chunks(BATCH).collect() };
         // The revision a seed starts from: past the last one read, so a hub that
         // read it before Redis restarted sees the revision move.
-        let last = self.seen.take().map_or(0, |seen| seen.rev);
+        let seen = self.seen.take();
+        let last = seen.as_ref().map_or(0, |seen| seen.rev);
+        let mut raised = false;
         for chunk in chunks {
             let script = Script::new(PUT);
             let mut call = script.key(keys::ACCESS_RECORDS);
@@ -330,12 +334,21 @@ impl Task {
                 self.seen = None;
                 return Ok(());
             }
+            if !seed && u64::try_from(rev).ok() == Some(last) {
+                // Redis kept a newer copy of each, and nobody else wrote meanwhile:
+                // nothing moved, so nothing asks for another read.
+                continue;
+            }
+            raised = true;
             for (key, record) in chunk {
                 let keep = self.there.get(key).is_none_or(|theirs| record.newer_than(theirs));
                 if keep {
                     self.there.insert(key.clone(), record.clone());
                 }
             }
+        }
+        if !raised {
+            self.seen = seen;
         }
         Ok(())
     }
