@@ -1,10 +1,14 @@
 // A real redis-server (Debian's, installed by `./pulse test`) for a test: on
 // 127.0.0.1, a free port, nothing saved, in a temporary directory; stopped by its PID.
 // `kill()` and `restart()` take it away and bring it back, empty, on the same port.
+// `start()` gives it the access revision of a fleet known to have no users (as one
+// that has run holds it), so loopback hubs without users open at once; a copy a hub
+// seeded from an empty access file keeps them closed for 10 s first (`startEmpty()`).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 
 import { freePort } from './nginx.mjs';
@@ -31,8 +35,32 @@ async function spawnRedis(port, dir, timeoutMs) {
   return child;
 }
 
+/** Sends one inline command to Redis on `port`; resolves with its first reply line. */
+function command(port, line, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(`${line}\r\n`));
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`redis did not answer ${line}`)));
+    let reply = '';
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      if (reply.includes('\r\n')) {
+        socket.end();
+        resolve(reply.split('\r\n')[0]);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
 export class Redis {
   static async start({ timeoutMs = 10_000 } = {}) {
+    const redis = await Redis.startEmpty({ timeoutMs });
+    const reply = await command(redis.port, 'SET pulse:access:rev 1', timeoutMs);
+    if (reply !== '+OK') throw new Error(`redis answered ${reply}`);
+    return redis;
+  }
+
+  static async startEmpty({ timeoutMs = 10_000 } = {}) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-redis-'));
     const port = await freePort();
     const child = await spawnRedis(port, dir, timeoutMs);

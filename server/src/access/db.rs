@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use pulse_protocol::access::{Role, ShareInfo, TokenInfo, UserInfo};
 use pulse_protocol::WireName;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use super::secret::Digest;
 use super::AccessError;
@@ -190,7 +190,11 @@ impl Db {
     }
 
     /// Adds a user, or replaces their role and password.
+    /// Adds a user, or replaces their role and password. One `BEGIN IMMEDIATE`
+    /// transaction: a sign-in (another process, or this one) between ending the
+    /// sessions and bumping the stamp could store a session under the old stamp.
     pub fn put_user(&self, name: &str, role: Role, phc: &str, now: u64) -> Result<(), AccessError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(|e| self.sql(e))?;
         // A new password (or role) ends the user's sessions: resetting the password
         // of an account whose session was stolen must shut the thief out.
         self.end_sessions_of(name)?;
@@ -198,19 +202,23 @@ impl Db {
             .execute(
                 "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(name) DO UPDATE SET role = excluded.role, phc = excluded.phc",
-                params![name, role.as_str(), phc, now as i64],
+                params![name, role.as_str(), phc, stored(now)],
             )
             .map_err(|e| self.sql(e))?;
-        self.stamp(&format!("user:{name}"), now, false, None)
+        self.stamp(&format!("user:{name}"), now, false, None)?;
+        tx.commit().map_err(|e| self.sql(e))
     }
 
-    /// Removes a user and their sessions; whether they existed.
+    /// Removes a user and their sessions; whether they existed. One transaction,
+    /// as [`Db::put_user`].
     pub fn remove_user(&self, name: &str) -> Result<bool, AccessError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(|e| self.sql(e))?;
         self.end_sessions_of(name)?;
         let removed = self.conn.execute("DELETE FROM users WHERE name = ?1", [name]).map_err(|e| self.sql(e))?;
         if removed > 0 {
             self.stamp(&format!("user:{name}"), super::now(), true, None)?;
         }
+        tx.commit().map_err(|e| self.sql(e))?;
         Ok(removed > 0)
     }
 
@@ -277,7 +285,7 @@ impl Db {
                 "INSERT INTO sessions(id, digest, user, created, expires, user_at)
                  SELECT ?1, ?2, u.name, ?4, ?5, coalesce(s.at, u.created) FROM users u
                  LEFT JOIN stamps s ON s.key = 'user:' || u.name WHERE u.name = ?3 AND u.phc = ?6",
-                params![id, &digest[..], user, now as i64, expires as i64, phc],
+                params![id, &digest[..], user, stored(now), stored(expires), phc],
             )
             .map(|n| n > 0)
             .map_err(|e| self.sql(e))
@@ -291,7 +299,7 @@ impl Db {
 
     /// Forgets sessions and share links that have expired.
     pub fn prune(&self, now: u64) -> Result<(), AccessError> {
-        let now = now as i64;
+        let now = stored(now);
         self.conn.execute("DELETE FROM sessions WHERE expires <= ?1", [now]).map_err(|e| self.sql(e))?;
         self.conn.execute("DELETE FROM stamps WHERE until <= ?1", [now]).map_err(|e| self.sql(e))?;
         self.conn.execute("DELETE FROM shares WHERE expires <= ?1", [now]).map(drop).map_err(|e| self.sql(e))
@@ -302,7 +310,7 @@ impl Db {
         self.conn
             .execute(
                 "INSERT INTO tokens(id, digest, role, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![info.id, &digest[..], info.role.as_str(), info.label, info.created as i64],
+                params![info.id, &digest[..], info.role.as_str(), info.label, stored(info.created)],
             )
             .map(drop)
             .map_err(|e| self.sql(e))
@@ -333,7 +341,7 @@ impl Db {
     pub fn touch_tokens(&self, used: &[(String, u64)]) -> Result<(), AccessError> {
         for (id, at) in used {
             self.conn
-                .execute("UPDATE tokens SET last_used = ?2 WHERE id = ?1", params![id, *at as i64])
+                .execute("UPDATE tokens SET last_used = ?2 WHERE id = ?1", params![id, stored(*at)])
                 .map_err(|e| self.sql(e))?;
         }
         Ok(())
@@ -350,7 +358,7 @@ impl Db {
         self.conn
             .execute(
                 "INSERT INTO shares(id, digest, host, label, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![info.id, &digest[..], info.host, info.label, info.created as i64, info.expires as i64],
+                params![info.id, &digest[..], info.host, info.label, stored(info.created), stored(info.expires)],
             )
             .map(drop)
             .map_err(|e| self.sql(e))
@@ -365,7 +373,7 @@ impl Db {
             )
             .map_err(|e| self.sql(e))?;
         let rows = statement
-            .query_map([now as i64], |r| {
+            .query_map([stored(now)], |r| {
                 Ok(ShareInfo {
                     id: r.get(0)?,
                     host: r.get(1)?,
@@ -409,6 +417,13 @@ fn digest(bytes: Vec<u8>) -> Digest {
 
 fn ms(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
+}
+
+/// A time in ms as the file stores it: never wrapped to a negative number (one
+/// past `i64::MAX`, which no clock gives and `ledger::sound` keeps out, is
+/// stored as `i64::MAX`).
+fn stored(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// Makes `path` readable and writable by its owner only (SQLite gives its `-wal`
@@ -495,5 +510,28 @@ mod tests {
         assert_eq!(stamps("s1"), Some(1), "a new one keeps its user's (no stamp row: made at 1)");
         drop(db);
         assert!(Db::open(&dir).is_ok(), "opened twice");
+    }
+
+    #[test]
+    fn a_password_reset_is_all_or_nothing() {
+        let db = Db::open(&dir("reset")).unwrap();
+        db.put_user("ann", Role::Admin, "$old", 1).unwrap();
+        assert!(db.put_session("s1", &[1; 32], ("ann", "$old"), 2, 99).unwrap());
+        // The last step (the user's stamp) fails: nothing before it may stay, or a
+        // sign-in in between could store a session under the old stamp.
+        db.conn
+            .execute_batch(
+                "CREATE TRIGGER no_stamp BEFORE INSERT ON stamps WHEN NEW.key = 'user:ann' BEGIN SELECT RAISE(ABORT, 'no'); END;",
+            )
+            .unwrap();
+        assert!(db.put_user("ann", Role::Viewer, "$new", 3).is_err());
+        assert!(db.remove_user("ann").is_err());
+        let users = db.users().unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!((users[0].0.role, users[0].1.as_str()), (Role::Admin, "$old"));
+        assert_eq!(db.rows().unwrap().len(), 1, "the session is still there, with its user as it was");
+        db.conn.execute_batch("DROP TRIGGER no_stamp;").unwrap();
+        db.put_user("ann", Role::Viewer, "$new", 3).unwrap();
+        assert!(db.rows().unwrap().is_empty(), "a reset that goes through ends the sessions");
     }
 }

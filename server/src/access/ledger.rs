@@ -26,7 +26,7 @@ use super::secret::Digest;
 
 mod sound;
 
-pub use sound::{sound, Malformed};
+pub use sound::{fits, sound, Malformed};
 
 /// Every record of one copy (the access file, or Redis), by key.
 pub type Records = BTreeMap<String, Record>;

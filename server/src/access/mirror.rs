@@ -55,7 +55,8 @@ pub struct Reading {
 
 /// What a round learnt of the fleet: whether it has users (and admins), or that
 /// the copy cannot say (it holds no revision: Redis is new, or restarted empty
-/// and not yet given the hubs' records).
+/// and not yet given the hubs' records; or it holds no user and is a refill from
+/// a file without records that has not yet stood unchanged for 10 s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// The copy could not say.

@@ -3,7 +3,8 @@
 //! `--redis` only while the fleet's copy is known to hold no users either: the
 //! last round that learnt the fleet's users found none, and did so within
 //! [`FRESH`]. Until a first read, or once that reading is older (Redis away, or
-//! restarted empty and not yet given the hubs' records), a loopback `--redis`
+//! restarted empty and not yet given the hubs' records, or refilled by a hub
+//! without records less than 10 s ago), a loopback `--redis`
 //! hub without users is closed and says sign-in waits for Redis: another hub may
 //! have users (or have made some meanwhile), and changes made by an anonymous
 //! admin here would reach all of them. Pure.

@@ -16,14 +16,18 @@
 //!
 //! A round compares the file only when either side changed since the last
 //! comparison; "the file changed" is read before the file is (a change made while
-//! the round runs is compared by the next). After a write the next round reads
-//! again, whatever the revision says: a Redis rolled back (a failover to a replica
-//! behind) to the very revision this hub last read still gets what it lost. Each
+//! the round runs is compared by the next). Every write sets a random tag
+//! ([`keys::ACCESS_TAG`]) with the revision, and a hub reads when either moved
+//! (`version`): a revision that comes back after a rollback or an empty restart
+//! with other records behind it is read. After a write the next round reads
+//! again, whatever they say, and every [`version::FULL_READ`] too. Each
 //! round that reaches Redis also tells the access state whether the fleet has
 //! users (`access::open`): known only while the revision exists (a Redis restarted
 //! empty says nothing until a hub with an access file gives it its records; one
-//! that finds no revision writes it, even with no records, so a new fleet is known
-//! to be empty). A hub without an access file only reads, for that. Records that
+//! that finds no revision writes it, even with no records). A copy seeded from a
+//! file without records proves no fleet empty until it has stood unchanged for
+//! [`version::GRACE`]: every hub holding users may be away. A hub without an
+//! access file only reads, for that. Records that
 //! parse but that no hub writes so are skipped (`access::ledger::sound`), counted
 //! in `/healthz` and logged once per key, never by content.
 
@@ -34,11 +38,14 @@ use std::time::{Duration, Instant};
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{Script, Value};
 
+use self::version::{must_read, proves_no_users, Version};
 use super::keys::{self, text};
 use super::Shared;
 use crate::access::ledger::{has_admins, has_users, merge, sound, Record, Records};
 use crate::access::mirror::{Found, Mirror};
 use crate::access::{now, Access};
+
+mod version;
 
 /// How often a hub looks at the revision when nothing asked sooner.
 pub const POLL: Duration = Duration::from_millis(500);
@@ -55,17 +62,18 @@ const LOGGED_KEYS: usize = 1024;
 /// How often a hub drops ended records from Redis.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// `KEYS` records, revision; `ARGV` '1' to seed a Redis without a revision (else
-/// -2 is answered then), the last revision this hub read, then (key, at, gone,
-/// json) quadruples. Keeps for each key the newer record (the later `at`; at the
-/// same `at`, the tombstone); the revision after the writes (raised if any).
+/// `KEYS` records, revision, tag; `ARGV` '1' to seed a Redis without a revision
+/// (else -2 is answered then), the last revision this hub read, the tag to set
+/// with a raise, then (key, at, gone, json) quadruples. Keeps for each key the
+/// newer record (the later `at`; at the same `at`, the tombstone); the revision
+/// after the writes (raised, and the tag set, if any).
 const PUT: &str = r"
 if redis.call('EXISTS', KEYS[2]) == 0 then
   if ARGV[1] ~= '1' then return -2 end
   redis.call('SET', KEYS[2], ARGV[2])
 end
 local wrote = 0
-for i = 3, #ARGV, 4 do
+for i = 4, #ARGV, 4 do
   local at, gone = tonumber(ARGV[i + 1]), ARGV[i + 2] == '1'
   local old = redis.call('HGET', KEYS[1], ARGV[i])
   local newer = true
@@ -81,13 +89,16 @@ for i = 3, #ARGV, 4 do
     wrote = wrote + 1
   end
 end
-if wrote > 0 or ARGV[1] == '1' then return redis.call('INCR', KEYS[2]) end
+if wrote > 0 or ARGV[1] == '1' then
+  redis.call('SET', KEYS[3], ARGV[3])
+  return redis.call('INCR', KEYS[2])
+end
 return tonumber(redis.call('GET', KEYS[2]))
 ";
 
-/// `KEYS` revision, records: `[rev, records]` read at once.
+/// `KEYS` revision, records, tag: `[rev, records, tag]` read at once.
 const READ: &str = r"
-return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2])}
+return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2]), redis.call('GET', KEYS[3]) or ''}
 ";
 
 /// `KEYS` records; `ARGV` now (ms). Drops records that ended by themselves
@@ -124,8 +135,12 @@ struct Task {
     shared: Arc<Shared>,
     access: Arc<Access>,
     conn: Option<MultiplexedConnection>,
-    /// The revision last read (none: not yet, or Redis lost it).
-    seen: Option<u64>,
+    /// The revision and tag last read (none: not yet, or a write since).
+    seen: Option<Version>,
+    /// When every record was last read.
+    read_at: Instant,
+    /// The copy's version as last looked at, and since when it has been that.
+    current: Option<(Version, Instant)>,
     /// The records as last read from Redis (and written there since).
     there: Records,
     /// [`Access::changes`] when the file was last compared.
@@ -152,6 +167,8 @@ async fn run(shared: Arc<Shared>, access: Arc<Access>, mirror: Arc<Mirror>) {
         access,
         conn: None,
         seen: None,
+        read_at: Instant::now(),
+        current: None,
         there: Records::new(),
         compared: None,
         pruned: Instant::now(),
@@ -204,18 +221,25 @@ impl Task {
                 conn
             }
         };
-        let rev: Option<u64> = ::redis::cmd("GET").arg(keys::ACCESS_REV).query_async(&mut conn).await?;
+        let (rev, tag): (Option<u64>, Option<String>) =
+            ::redis::cmd("MGET").arg(keys::ACCESS_REV).arg(keys::ACCESS_TAG).query_async(&mut conn).await?;
+        let copy = rev.map(|rev| Version { rev, tag: tag.unwrap_or_default() });
+        if let Some(copy) = &copy {
+            self.look(copy);
+        }
+        let stale = copy.as_ref().is_none_or(|copy| must_read(self.seen.as_ref(), copy, self.read_at.elapsed()));
         if !self.access.keeps_file() {
-            if rev.is_none() {
+            if copy.is_none() {
                 // Restarted empty: no user seen says nothing until a hub with a
                 // file gives it the fleet's records.
                 self.seen = None;
+                self.current = None;
                 return Ok(Found::Unknown);
             }
-            if rev != self.seen {
+            if stale {
                 self.read(&mut conn).await?;
             }
-            return Ok(found(&self.there, &Records::new()));
+            return Ok(self.found(&Records::new()));
         }
         // Read before the file is: a change made from here on is compared next round.
         let changes = self.access.changes();
@@ -227,13 +251,13 @@ impl Task {
             self.compared = Some(changes);
             tracing::info!(records = all.len(), "access: redis held no access records; it holds this hub's now");
         }
-        if rev.is_none() || rev != self.seen {
+        if stale {
             self.read(&mut conn).await?;
             moved = true;
         }
         if !moved && self.compared == Some(changes) {
             self.prune(&mut conn).await?;
-            return Ok(found(&self.there, &Records::new()));
+            return Ok(self.found(&Records::new()));
         }
         let here = self.access.ledger()?;
         let plan = merge(&here, &self.there, now());
@@ -249,14 +273,36 @@ impl Task {
         // fleet until another hub changed something.
         self.compared = Some(changes);
         self.prune(&mut conn).await?;
-        Ok(found(&self.there, &here))
+        Ok(self.found(&here))
+    }
+
+    /// Notes the copy's version as looked at now (since when it has been that).
+    fn look(&mut self, now: &Version) {
+        if self.current.as_ref().is_none_or(|(current, _)| current != now) {
+            self.current = Some((now.clone(), Instant::now()));
+        }
+    }
+
+    /// What the fleet's records (`there`, and the file's `here` that a round is
+    /// about to give it) say of its users: nothing when they hold none and the
+    /// copy is a seed from a file without records that has not stood for
+    /// [`version::GRACE`] (every hub holding users may be away).
+    fn found(&self, here: &Records) -> Found {
+        let users = has_users(&self.there) || has_users(here);
+        let proven = self.current.as_ref().is_some_and(|(now, since)| proves_no_users(now, since.elapsed()));
+        if !users && !proven {
+            return Found::Unknown;
+        }
+        Found::Users { users, admins: has_admins(&self.there) || has_admins(here) }
     }
 
     /// Writes `records` (`seed`: also into a Redis without a revision, with no
     /// records too, so that the fleet is known to have none), users first (a hub
     /// reading between two batches sees no session without its user). The next
-    /// round reads again: another hub may have written meanwhile, and a Redis
-    /// that fails over to a replica behind may go back to the revision last read.
+    /// round reads again (unless nothing was written and the revision did not
+    /// move: a push Redis refuses, holding a newer copy, must not make every round
+    /// read): another hub may have written meanwhile, and a Redis that fails over
+    /// to a replica behind may go back to the revision last read.
     async fn put(
         &mut self,
         conn: &mut MultiplexedConnection,
@@ -270,11 +316,14 @@ impl Task {
             if records.is_empty() && seed { vec![&empty[..]] } else { records.chunks(BATCH).collect() };
         // The revision a seed starts from: past the last one read, so a hub that
         // read it before Redis restarted sees the revision move.
-        let last = self.seen.take().unwrap_or(0);
+        let seen = self.seen.take();
+        let last = seen.as_ref().map_or(0, |seen| seen.rev);
+        let mut raised = false;
         for chunk in chunks {
             let script = Script::new(PUT);
             let mut call = script.key(keys::ACCESS_RECORDS);
-            call.key(keys::ACCESS_REV).arg(if seed { "1" } else { "0" }).arg(last);
+            let tag = version::tag(seed && records.is_empty(), rand::random());
+            call.key(keys::ACCESS_REV).key(keys::ACCESS_TAG).arg(if seed { "1" } else { "0" }).arg(last).arg(tag);
             for (key, record) in chunk {
                 let json = serde_json::to_string(record).unwrap_or_default();
                 call.arg(key).arg(record.at).arg(if record.gone { "1" } else { "0" }).arg(json);
@@ -285,12 +334,21 @@ impl Task {
                 self.seen = None;
                 return Ok(());
             }
+            if !seed && u64::try_from(rev).ok() == Some(last) {
+                // Redis kept a newer copy of each, and nobody else wrote meanwhile:
+                // nothing moved, so nothing asks for another read.
+                continue;
+            }
+            raised = true;
             for (key, record) in chunk {
                 let keep = self.there.get(key).is_none_or(|theirs| record.newer_than(theirs));
                 if keep {
                     self.there.insert(key.clone(), record.clone());
                 }
             }
+        }
+        if !raised {
+            self.seen = seen;
         }
         Ok(())
     }
@@ -299,9 +357,9 @@ impl Task {
     async fn read(&mut self, conn: &mut MultiplexedConnection) -> Result<(), RoundError> {
         let script = Script::new(READ);
         let mut call = script.key(keys::ACCESS_REV);
-        call.key(keys::ACCESS_RECORDS);
+        call.key(keys::ACCESS_RECORDS).key(keys::ACCESS_TAG);
         let value: Value = call.invoke_async(conn).await?;
-        let (rev, there) = read_records(value);
+        let (version, there) = read_records(value);
         let (there, malformed) = sound(there);
         self.mirror.skipped(malformed.len());
         for (key, why) in malformed {
@@ -309,7 +367,9 @@ impl Task {
                 tracing::warn!(key = %key, why = why.name(), "access: skipping a record of redis that no hub writes so");
             }
         }
-        self.seen = Some(rev);
+        self.look(&version);
+        self.seen = Some(version);
+        self.read_at = Instant::now();
         self.there = there;
         Ok(())
     }
@@ -325,23 +385,21 @@ impl Task {
     }
 }
 
-/// What the fleet's records (`there`, and the file's `here` that a round is
-/// about to give it) say of its users.
-fn found(there: &Records, here: &Records) -> Found {
-    Found::Users { users: has_users(there) || has_users(here), admins: has_admins(there) || has_admins(here) }
-}
-
-/// The `READ` script's answer: the revision and every readable record.
-fn read_records(value: Value) -> (u64, Records) {
-    let Value::Array(parts) = value else { return (0, Records::new()) };
+/// The `READ` script's answer: the revision and tag, and every readable record.
+fn read_records(value: Value) -> (Version, Records) {
+    let none = || Version { rev: 0, tag: String::new() };
+    let Value::Array(parts) = value else { return (none(), Records::new()) };
     let mut parts = parts.into_iter();
     let rev = parts.next().and_then(text).and_then(|rev| rev.parse().ok()).unwrap_or(0);
-    let Some(Value::Array(items)) = parts.next() else { return (rev, Records::new()) };
+    let items = parts.next();
+    let tag = parts.next().and_then(text).unwrap_or_default();
+    let version = Version { rev, tag };
+    let Some(Value::Array(items)) = items else { return (version, Records::new()) };
     let mut items = items.into_iter();
     let records = std::iter::from_fn(|| Some((items.next()?, items.next()?)))
         .filter_map(|(key, value)| Some((text(key)?, serde_json::from_str::<Record>(&text(value)?).ok()?)))
         .collect();
-    (rev, records)
+    (version, records)
 }
 
 #[cfg(test)]
@@ -354,11 +412,12 @@ mod tests {
         let reply = Value::Array(vec![
             bulk("12"),
             Value::Array(vec![bulk("token:a"), bulk(r#"{"at":5,"gone":true}"#), bulk("token:b"), bulk("{")]),
+            bulk("empty-01"),
         ]);
-        let (rev, records) = read_records(reply);
-        assert_eq!(rev, 12);
+        let (version, records) = read_records(reply);
+        assert_eq!(version, Version { rev: 12, tag: "empty-01".into() });
         assert_eq!(records.len(), 1);
         assert!(records["token:a"].gone);
-        assert_eq!(read_records(Value::Nil), (0, Records::new()));
+        assert_eq!(read_records(Value::Nil), (Version { rev: 0, tag: String::new() }, Records::new()));
     }
 }

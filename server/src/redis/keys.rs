@@ -79,6 +79,11 @@ pub const ACCESS_RECORDS: &str = "pulse:access:records";
 /// The access records' revision, `INCR`ed by every write: what hubs poll.
 pub const ACCESS_REV: &str = "pulse:access:rev";
 
+/// A random tag set with every raise of [`ACCESS_REV`] (in the same script), so a
+/// revision that comes back after a rollback or an empty restart with other
+/// records behind it is not taken for the one a hub read.
+pub const ACCESS_TAG: &str = "pulse:access:tag";
+
 /// Host `id`'s stream of frames.
 pub fn frames(id: &str) -> String {
     format!("pulse:host:{{{id}}}:frames")

@@ -3,6 +3,7 @@
 //! test` installs Redis (`scripts/lib.sh`).
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -20,8 +21,22 @@ pub struct Redis {
 }
 
 impl Redis {
-    /// Starts Redis on a free port.
+    /// Starts Redis on a free port, holding a fleet known to have no users (the
+    /// access revision, as a fleet that has run holds it): loopback hubs without
+    /// users open at once. A copy seeded by a hub from an empty access file would
+    /// keep them closed for `GRACE` (10 s) first (see [`Redis::start_empty`]).
     pub async fn start() -> Redis {
+        let redis = Redis::start_empty().await;
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", redis.port)).expect("redis answers");
+        conn.write_all(b"SET pulse:access:rev 1\r\n").expect("write to redis");
+        let mut reply = [0; 5];
+        conn.read_exact(&mut reply).expect("redis replies");
+        assert_eq!(&reply, b"+OK\r\n");
+        redis
+    }
+
+    /// Starts Redis on a free port, holding nothing: a new fleet.
+    pub async fn start_empty() -> Redis {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
         let dir = std::env::temp_dir().join(format!("pulse-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("redis dir");

@@ -6,8 +6,8 @@ use pulse_protocol::access::Role;
 use pulse_protocol::WireName;
 use rusqlite::{params, Transaction, TransactionBehavior};
 
-use super::{digest, ms, Db};
-use crate::access::ledger::{hex, merge, unhex, Body, Record, Records};
+use super::{digest, ms, stored, Db};
+use crate::access::ledger::{fits, hex, merge, unhex, Body, Record, Records};
 use crate::access::AccessError;
 
 /// Keeps the later of a stamp already there and a new one, one ms past the old
@@ -123,6 +123,10 @@ impl Db {
         let mut held = vec![false; written.len()];
         for ((key, record), held) in written.iter().zip(held.iter_mut()) {
             let Some((kind, id)) = key.split_once(':') else { continue };
+            if !fits(record) {
+                // Stored, it would read back as another time, "newer" there every round.
+                continue;
+            }
             match &record.body {
                 _ if record.gone => {
                     let removed = match kind {
@@ -138,7 +142,7 @@ impl Db {
                     tx.execute(removed, [id]).map_err(e)?;
                     tx.execute(
                         "INSERT OR REPLACE INTO stamps(key, at, gone, until) VALUES (?1, ?2, 1, ?3)",
-                        params![key, record.at as i64, record.until.map(|u| u as i64)],
+                        params![key, stored(record.at), record.until.map(stored)],
                     )
                     .map_err(e)?;
                 }
@@ -150,12 +154,12 @@ impl Db {
                     tx.execute(
                         "INSERT INTO users(name, role, phc, created) VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT(name) DO UPDATE SET role = excluded.role, phc = excluded.phc",
-                        params![id, role.as_str(), phc, *created as i64],
+                        params![id, role.as_str(), phc, stored(*created)],
                     )
                     .map_err(e)?;
                     tx.execute(
                         "INSERT OR REPLACE INTO stamps(key, at, gone, until) VALUES (?1, ?2, 0, NULL)",
-                        params![key, record.at as i64],
+                        params![key, stored(record.at)],
                     )
                     .map_err(e)?;
                 }
@@ -164,7 +168,7 @@ impl Db {
                     tx.execute(
                         "INSERT OR REPLACE INTO sessions(id, digest, user, created, expires, user_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![id, &digest[..], user, *created as i64, *expires as i64, user_at.map(|at| at as i64)],
+                        params![id, &digest[..], user, stored(*created), stored(*expires), user_at.map(stored)],
                     )
                     .map_err(e)?;
                     tx.execute("DELETE FROM stamps WHERE key = ?1", [key]).map_err(e)?;
@@ -173,7 +177,7 @@ impl Db {
                     let Some(digest) = unhex(digest) else { continue };
                     tx.execute(
                         "INSERT OR REPLACE INTO tokens(id, digest, role, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, &digest[..], role.as_str(), label, *created as i64],
+                        params![id, &digest[..], role.as_str(), label, stored(*created)],
                     )
                     .map_err(e)?;
                     tx.execute("DELETE FROM stamps WHERE key = ?1", [key]).map_err(e)?;
@@ -183,7 +187,7 @@ impl Db {
                     tx.execute(
                         "INSERT OR REPLACE INTO shares(id, digest, host, label, created, expires)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![id, &digest[..], host, label, *created as i64, *expires as i64],
+                        params![id, &digest[..], host, label, stored(*created), stored(*expires)],
                     )
                     .map_err(e)?;
                     tx.execute("DELETE FROM stamps WHERE key = ?1", [key]).map_err(e)?;
@@ -204,7 +208,7 @@ impl Db {
         self.conn
             .execute(
                 &format!("INSERT INTO stamps(key, at, gone, until) VALUES (?1, ?2, ?3, ?4) {UPSERT}"),
-                params![key, now as i64, gone, until.map(|u| u as i64)],
+                params![key, stored(now), gone, until.map(stored)],
             )
             .map(drop)
             .map_err(|e| self.sql(e))
@@ -226,7 +230,7 @@ impl Db {
             "INSERT INTO stamps(key, at, gone, until) SELECT ?1 || id, max(?2, created + 1), 1, {until} FROM {table}
              WHERE {column} = ?3 {UPSERT}"
         );
-        self.conn.execute(&sql, params![prefix, crate::access::now() as i64, value]).map(drop).map_err(|e| self.sql(e))
+        self.conn.execute(&sql, params![prefix, stored(crate::access::now()), value]).map(drop).map_err(|e| self.sql(e))
     }
 
     /// When `key` last changed here, if it did.
@@ -363,5 +367,23 @@ mod tests {
         let b = db("stamp-copy");
         b.apply(&ledger.clone().into_iter().collect::<Vec<_>>()).unwrap();
         assert_eq!(b.ledger().unwrap(), ledger, "the stamp travels");
+    }
+
+    #[test]
+    fn stamps_past_what_the_file_holds_are_not_written_and_none_wraps() {
+        let a = db("big");
+        let big = i64::MAX as u64 + 2;
+        let token = |created| Body::Token { digest: hex(&[1; 32]), role: Role::Viewer, label: String::new(), created };
+        let written = a
+            .apply(&[
+                ("token:big".into(), Record { at: big, gone: false, until: None, body: Some(token(big)) }),
+                ("token:gone".into(), Record { at: big, gone: true, until: None, body: None }),
+                ("share:later".into(), Record { at: 5, gone: true, until: Some(big), body: None }),
+            ])
+            .unwrap();
+        assert!(written.is_empty(), "{written:?}");
+        assert!(a.ledger().unwrap().is_empty(), "nothing stored, so nothing read back as another time");
+        assert_eq!(stored(big), i64::MAX);
+        assert_eq!(stored(7), 7);
     }
 }

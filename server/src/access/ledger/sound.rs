@@ -21,7 +21,8 @@ pub enum Malformed {
     /// A digest that is not 64 hex digits.
     Digest,
     /// A credential's `at` or `until` is not its `created` and `expires`, as the
-    /// access file keeps them (or a user's record has an `until`).
+    /// access file keeps them (or a user's record has an `until`), or a stamp of
+    /// any record, a tombstone's too, is past what the file's integers hold.
     Stamp,
     /// A live session whose user has no record in the copy.
     NoUser,
@@ -68,6 +69,9 @@ fn check(key: &str, record: &Record) -> Option<Malformed> {
     if !matches!(kind, "user" | "session" | "token" | "share") {
         return Some(Malformed::Key);
     }
+    if !fits(record) {
+        return Some(Malformed::Stamp);
+    }
     let body = match (&record.body, record.gone) {
         (None, true) => return None,
         (Some(body), false) => body,
@@ -89,6 +93,19 @@ fn check(key: &str, record: &Record) -> Option<Malformed> {
     }
 }
 
+/// Whether every stamp of `record` fits the access file's signed 64-bit
+/// integers: one past them would be stored wrapped (or not at all), read back as
+/// another time, and so be "newer there" every round.
+pub fn fits(record: &Record) -> bool {
+    let body = match &record.body {
+        None => vec![],
+        Some(Body::User { created, .. }) | Some(Body::Token { created, .. }) => vec![Some(*created)],
+        Some(Body::Session { created, expires, user_at, .. }) => vec![Some(*created), Some(*expires), *user_at],
+        Some(Body::Share { created, expires, .. }) => vec![Some(*created), Some(*expires)],
+    };
+    [Some(record.at), record.until].into_iter().chain(body).flatten().all(|stamp| i64::try_from(stamp).is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +114,14 @@ mod tests {
 
     fn session(at: u64, user: &str, digest: &str, until: Option<u64>) -> Record {
         let body = Body::Session { digest: digest.into(), user: user.into(), created: 5, expires: 100, user_at: None };
+        Record { at, gone: false, until, body: Some(body) }
+    }
+
+    const BIG: u64 = i64::MAX as u64 + 2;
+    const MAX: u64 = i64::MAX as u64;
+
+    fn session_with(at: u64, until: Option<u64>, expires: u64, user_at: Option<u64>) -> Record {
+        let body = Body::Session { digest: hex(&[2; 32]), user: "ann".into(), created: 5, expires, user_at };
         Record { at, gone: false, until, body: Some(body) }
     }
 
@@ -141,6 +166,21 @@ mod tests {
                 vec![("session:s", Malformed::Stamp)],
             ),
             (vec![("session:s", session(5, "bob", &good, Some(100)))], vec![("session:s", Malformed::NoUser)]),
+            // Stamps past i64::MAX, which the file would store wrapped: a tombstone's too.
+            (vec![("token:t", token(BIG))], vec![("token:t", Malformed::Stamp)]),
+            (vec![("token:t", Record { at: BIG, ..tomb() })], vec![("token:t", Malformed::Stamp)]),
+            (vec![("share:x", Record { until: Some(BIG), ..tomb() })], vec![("share:x", Malformed::Stamp)]),
+            (vec![("user:a", Record { at: BIG, ..user() })], vec![("user:a", Malformed::Stamp)]),
+            (
+                vec![("user:ann", user()), ("session:s", session_with(5, Some(100), 100, Some(BIG)))],
+                vec![("session:s", Malformed::Stamp)],
+            ),
+            (
+                vec![("user:ann", user()), ("session:s", session_with(5, Some(BIG), BIG, None))],
+                vec![("session:s", Malformed::Stamp)],
+            ),
+            // i64::MAX itself fits.
+            (vec![("token:t", Record { at: MAX, ..tomb() })], vec![]),
             // A removed user's record is a record: their session is ended by the merge.
             (vec![("user:bob", tomb()), ("session:s", session(5, "bob", &good, Some(100)))], vec![]),
         ];
