@@ -63,6 +63,9 @@ start_redis() {
   redis=$!
   pids+=("$redis")
   for _ in $(seq 100); do grep -q 'Ready to accept' "$dir.log" 2>/dev/null && break; sleep 0.1; done
+  # A fleet known to have no users: loopback hubs are open at once, not after the
+  # 10 s an empty access refill must stand (ARCHITECTURE.md, access).
+  redis-cli -p "$port" SET pulse:access:rev 1 >/dev/null
   redis_url="redis://127.0.0.1:$port"
 }
 

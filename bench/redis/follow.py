@@ -31,6 +31,9 @@ rport, hport = free_port(), free_port()
 redis = subprocess.Popen(["taskset", "-c", "1", "redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
                           "--appendonly", "no", "--dir", work], stdout=subprocess.DEVNULL)
 time.sleep(0.5)
+# A fleet known to have no users: the loopback hub is open at once, not after the
+# 10 s an empty access refill must stand (ARCHITECTURE.md, access).
+Conn(rport).pipeline([resp("SET", "pulse:access:rev", "1")])
 env = dict(os.environ, PULSE_DATA=os.path.join(work, "data"))
 hub = subprocess.Popen(["taskset", "-c", "0", server, "--listen", f"127.0.0.1:{hport}", "--no-local", "--workers", "1",
                         "--dist", "/nonexistent", "--redis", f"redis://127.0.0.1:{rport}"],

@@ -59,8 +59,8 @@ pub struct Hub {
     timing: Timing,
     /// History and catalogue; held briefly.
     inner: Mutex<Inner>,
-    /// Live frames to every SSE stream, made when the first one subscribes: a
-    /// hub of thousands of agents' hosts seldom has an SSE stream on any.
+    /// Live frames to every SSE stream and long-poll, made when the first one
+    /// subscribes: a hub of thousands of agents' hosts seldom has one on any.
     live: OnceLock<broadcast::Sender<Arc<SharedFrame>>>,
     /// How many frames [`Hub::live`] buffers per stream.
     live_capacity: usize,

@@ -34,8 +34,12 @@ pub const RESUME_FRAMES: usize = 5;
 /// older ones as their JSON ([`Hub::lean`]): parsed, each frame's values took
 /// about twice its JSON, a third of the hub's memory per host at 3,000 hosts.
 pub fn hub(heartbeat: Duration) -> Hub {
-    Hub::lean(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
-        .resuming_at_most(RESUME_FRAMES)
+    let hub = Hub::lean(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
+        .resuming_at_most(RESUME_FRAMES);
+    // Known from the start: no summary is made while nobody watches, and a first
+    // client's `hello` (or `/api/v1/series?host=@fleet`) names the metrics anyway.
+    hub.set_catalog(catalog());
+    hub
 }
 
 /// One host as the summary sees it: its listing and its newest sample's values.
@@ -308,6 +312,15 @@ mod tests {
         ids.sort_by(|a, b| series_order(a, b));
         let firsts: Vec<String> = ids.iter().map(|id| format!("{id}/")).collect();
         assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    }
+
+    #[test]
+    fn both_summary_hubs_know_the_catalogue_before_any_summary_is_made() {
+        let heartbeat = Duration::from_secs(15);
+        for made in [hub(heartbeat), columns::hub(pulse_protocol::Epoch("e".into()), heartbeat)] {
+            assert_eq!(made.catalog().series.len(), Metric::ALL.len());
+            assert_eq!(made.newest_seq(), 0, "no summary yet");
+        }
     }
 
     #[test]

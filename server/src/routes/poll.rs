@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use pulse_protocol::{Epoch, PollResponse, ServerMessage};
+use pulse_protocol::{Epoch, Gap, PollResponse, ServerMessage};
 use serde_json::value::RawValue;
 
 use super::feed::json;
@@ -54,10 +54,7 @@ pub async fn handler(
             messages.push(hub.hello(&subscription.catalog, subscription.seq, &id))
         }
         Some(cursor) => {
-            // A cursor a little ahead of the newest frame (same epoch: an agent is
-            // replaying what a restarted hub lost) waits for the frames after it;
-            // one far ahead is taken as "from now", as WebSocket and SSE take it.
-            standing = cursor.seq.min(subscription.after);
+            standing = standing_after(cursor.seq, subscription.after, subscription.resume.gap.as_ref());
             // A client starting a new poll session resumes with a cursor but still
             // needs to know the server (heartbeat, catalogue): `hello=1` asks for it.
             if params.get("hello").is_some() {
@@ -89,6 +86,18 @@ pub async fn handler(
 }
 
 /// The [`PollResponse`]: `messages`, then `frames`, each as the hub serialised it.
+/// Where a client with a cursor at `cursor` of this epoch stands when no frame is
+/// sent, the newest frame being `after`. A cursor a little ahead of the newest
+/// (an agent is replaying what a restarted hub lost) waits for the frames after
+/// it; one far ahead is taken as "from now", as WebSocket and SSE take it. After
+/// a `gap` it stands past the hole, as WebSocket and SSE do: a stream whose
+/// frames were not kept (a fleet summary nobody watched) has no frame to move the
+/// cursor, and the next poll would report the same hole again, forever.
+fn standing_after(cursor: u64, after: u64, gap: Option<&Gap>) -> u64 {
+    let standing = cursor.min(after);
+    gap.map_or(standing, |gap| standing.max(gap.next_seq.saturating_sub(1)))
+}
+
 fn body(epoch: &Epoch, next: u64, messages: &[String], frames: &[Arc<SharedFrame>]) -> Result<Response, AppError> {
     let items = messages.iter().map(String::as_str).chain(frames.iter().map(|f| f.json.as_str()));
     // Each item is checked to be one JSON value (never refused: the hub wrote it).
@@ -104,7 +113,23 @@ fn body(epoch: &Epoch, next: u64, messages: &[String], frames: &[Arc<SharedFrame
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulse_protocol::{Gap, GapReason, Heartbeat};
+    use pulse_protocol::{GapReason, Heartbeat};
+
+    #[test]
+    fn a_client_stands_at_its_cursor_or_past_the_hole_it_was_told_of() {
+        let gap = |next_seq| Gap { reason: GapReason::TooOld, next_seq, missed: None };
+        let cases = [
+            // what, cursor, newest, gap's next seq, where the client stands
+            ("behind, frames follow", 4, 66, None, 4),
+            ("a little ahead: waits for the frames after it", 70, 66, None, 66),
+            ("told of a hole with no frame kept after it", 4, 66, Some(67), 66),
+            ("told of a hole, frames kept after it", 4, 66, Some(40), 39),
+            ("a gap before its own cursor moves nothing back", 50, 66, Some(10), 50),
+        ];
+        for (what, cursor, after, next_seq, standing) in cases {
+            assert_eq!(standing_after(cursor, after, next_seq.map(gap).as_ref()), standing, "{what}");
+        }
+    }
 
     #[tokio::test]
     async fn the_body_is_the_poll_response_serde_writes() {

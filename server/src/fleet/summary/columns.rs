@@ -20,9 +20,12 @@ use crate::hub::{Hub, Timing};
 /// The hub that carries the summary in columns, numbered in `epoch` (the keyed
 /// summary hub's), kept as the keyed one is.
 pub fn hub(epoch: Epoch, heartbeat: Duration) -> Hub {
-    Hub::lean(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
+    let hub = Hub::lean(FLEET_HOST.to_owned(), Timing { interval: INTERVAL, heartbeat, history: HISTORY })
         .numbered_in(epoch)
-        .resuming_at_most(RESUME_FRAMES)
+        .resuming_at_most(RESUME_FRAMES);
+    // As the keyed summary's: the metrics are known before any summary is made.
+    hub.set_catalog(super::catalog());
+    hub
 }
 
 /// The host list of the summaries made so far, and its revision.
