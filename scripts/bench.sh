@@ -113,6 +113,8 @@ section() {
   section store "History store: bytes per sample, ingest, queries, restart"
   section store-engines "History store: the embedded engine (SQLite, fjall, redb)"
   section access "Access control: sign-in time and the check's cost per request, stream and message"
+  section access-read "Several hubs: a shared sign-in round that reads 10,000 records"
+  section access-backstop "Several hubs: shared sign-in's revision tag and 30 s full read"
   section alerts "Alerts: crossing to webhook, the engine's cost per sample, nothing lost through kills"
 } > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
