@@ -118,7 +118,9 @@ fn no_credential(gate: &Gate) -> AppError {
     }
     if gate.access.waits_for_fleet() {
         return AppError::Unavailable {
-            reason: "sign-in waits for redis: this hub has no users of its own and has not yet read the fleet's",
+            reason:
+                "sign-in waits for redis: this hub has no users of its own and does not yet know the fleet's \
+                     (redis not read in the last 5 s, or a new fleet's copy without users, trusted once it stands 10 s)",
             retry_after: 2,
         };
     }

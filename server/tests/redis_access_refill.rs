@@ -150,9 +150,25 @@ async fn a_sign_out_holds_when_redis_is_refilled_to_a_revision_a_hub_already_rea
 
 #[tokio::test]
 async fn an_empty_hub_does_not_open_on_its_own_refill_while_the_users_hub_is_away() {
+    a_hub_without_users_stays_shut_on_its_refill(false).await;
+}
+
+#[tokio::test]
+async fn a_hub_with_only_an_agent_token_does_not_open_on_its_refill_either() {
+    a_hub_without_users_stays_shut_on_its_refill(true).await;
+}
+
+/// Hub B holds the fleet's user and is away when Redis restarts empty; a new
+/// loopback hub A (its file empty, or holding only an agent token when
+/// `agent_token`: records, but no user) refills Redis and must not open.
+async fn a_hub_without_users_stays_shut_on_its_refill(agent_token: bool) {
     let mut redis = Redis::start().await;
     let (data_a, data_b) = (DataDir::new(), DataDir::new());
     user_add(&data_b, "ann").await;
+    if agent_token {
+        let dir = data_a.0.to_str().expect("utf-8 path");
+        command(&["token", "create", "--role", "agent", "--data", dir], "").await;
+    }
     let b = hub(&redis, &data_b, "hub-b").await;
     rounds(&b, 2).await;
     drop(b);

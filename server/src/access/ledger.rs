@@ -180,7 +180,12 @@ pub fn outlived(record: &Record, all: &Records) -> Option<Record> {
 
 /// Whether `records` hold a live user.
 pub fn has_users(records: &Records) -> bool {
-    records.values().any(|record| matches!(record.body, Some(Body::User { .. })) && !record.gone)
+    records.values().any(is_live_user)
+}
+
+/// Whether `record` is a live user.
+pub fn is_live_user(record: &Record) -> bool {
+    matches!(record.body, Some(Body::User { .. })) && !record.gone
 }
 
 /// Whether `records` hold a live admin.

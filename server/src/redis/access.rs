@@ -41,7 +41,7 @@ use ::redis::{Script, Value};
 use self::version::{must_read, proves_no_users, Version};
 use super::keys::{self, text};
 use super::Shared;
-use crate::access::ledger::{has_admins, has_users, merge, sound, Record, Records};
+use crate::access::ledger::{has_admins, has_users, is_live_user, merge, sound, Record, Records};
 use crate::access::mirror::{Found, Mirror};
 use crate::access::{now, Access};
 
@@ -318,11 +318,13 @@ impl Task {
         // read it before Redis restarted sees the revision move.
         let seen = self.seen.take();
         let last = seen.as_ref().map_or(0, |seen| seen.rev);
+        let seen_tag = seen.as_ref().map(|seen| seen.tag.as_str());
+        let brings_a_user = records.iter().any(|(_, record)| is_live_user(record));
         let mut raised = false;
         for chunk in chunks {
             let script = Script::new(PUT);
             let mut call = script.key(keys::ACCESS_RECORDS);
-            let tag = version::tag(seed && records.is_empty(), rand::random());
+            let tag = version::tag(version::marks_empty(seed, seen_tag, brings_a_user), rand::random());
             call.key(keys::ACCESS_REV).key(keys::ACCESS_TAG).arg(if seed { "1" } else { "0" }).arg(last).arg(tag);
             for (key, record) in chunk {
                 let json = serde_json::to_string(record).unwrap_or_default();

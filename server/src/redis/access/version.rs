@@ -4,8 +4,9 @@
 //! `last + 1`), so every write also sets a random tag in the same script, and a
 //! hub compares both; a full read every [`FULL_READ`] whatever they say catches
 //! what no comparison can (a copy rolled back to the very revision and tag last
-//! read). A copy refilled by a hub with no records at all says nothing of the
-//! fleet's users until it has stood unchanged for [`GRACE`]. Pure.
+//! read). A copy refilled by a hub with no user (none at all, or only agent
+//! tokens and tombstones) says nothing of the fleet's users until it has stood
+//! unchanged for [`GRACE`], nor do writes that bring no user into it. Pure.
 
 use std::time::Duration;
 
@@ -32,9 +33,18 @@ pub struct Version {
     pub tag: String,
 }
 
-/// A new tag for a write (`empty_seed`: a seed from a file without records).
+/// A new tag for a write (`empty_seed`: see [`marks_empty`]).
 pub fn tag(empty_seed: bool, random: u64) -> String {
     format!("{}{random:016x}", if empty_seed { EMPTY_SEED } else { "" })
+}
+
+/// Whether a write's tag says its copy may hold no user yet (see [`EMPTY_SEED`]):
+/// a seed (into a Redis without a revision) that brings no live user, whatever
+/// else it brings (agent tokens, tombstones), or a write that brings none into a
+/// copy so marked. A seed is judged by what it brings alone: what this hub read
+/// before Redis restarted empty is no longer there.
+pub fn marks_empty(seed: bool, seen_tag: Option<&str>, brings_a_user: bool) -> bool {
+    !brings_a_user && (seed || seen_tag.is_some_and(|tag| tag.starts_with(EMPTY_SEED)))
 }
 
 /// Whether a round must read every record: the copy is not the one last read
@@ -77,6 +87,23 @@ mod tests {
         ];
         for (i, (seen, now, since, want)) in cases.into_iter().enumerate() {
             assert_eq!(must_read(seen.as_ref(), &now, since), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn a_write_that_brings_no_user_keeps_a_seeded_copy_unproven() {
+        let cases = [
+            // what, seed, the tag last read, brings a live user, marked empty
+            ("a seed of an empty file", true, None, false, true),
+            ("a seed of agent tokens or tombstones only", true, Some("0000000000000001"), false, true),
+            ("a seed with a user", true, None, true, false),
+            ("a token pushed into an unproven copy", false, Some("empty-0000000000000001"), false, true),
+            ("a user pushed into an unproven copy", false, Some("empty-0000000000000001"), true, false),
+            ("a write into a copy that had a user or was proven", false, Some("0000000000000001"), false, false),
+            ("a write into a copy of an older hub (no tag)", false, Some(""), false, false),
+        ];
+        for (what, seed, seen, user, want) in cases {
+            assert_eq!(marks_empty(seed, seen, user), want, "{what}");
         }
     }
 
