@@ -15,6 +15,8 @@
 //! - two hubs that each remove a different admin while apart leave the fleet
 //!   without one: `/healthz` says so.
 
+#[path = "redis/call.rs"]
+mod call;
 #[path = "agent/procs.rs"]
 mod procs;
 #[path = "redis/server.rs"]
@@ -22,8 +24,9 @@ mod server;
 
 use std::time::Duration;
 
+use call::call;
 use procs::{command, DataDir, Hub};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::Redis;
 
@@ -48,20 +51,6 @@ async fn hub(redis: &Redis, data: Option<&DataDir>, name: &str) -> Hub {
 async fn user_add(data: &DataDir, name: &str, role: &str, password: &str) {
     let dir = data.0.to_str().expect("utf-8 path");
     command(&["user", "add", name, "--role", role, "--data", dir], &format!("{password}\n")).await;
-}
-
-/// A request with `bearer` (empty: none); the status and JSON body.
-async fn call(hub: &Hub, method: Method, path: &str, bearer: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = Client::new().request(method, format!("{}{path}", hub.url()));
-    if !bearer.is_empty() {
-        request = request.bearer_auth(bearer);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("response");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn sign_in(hub: &Hub, user: &str, password: &str) -> Result<String, StatusCode> {

@@ -10,6 +10,8 @@
 //!   rounds settle instead of applying it forever, and a push Redis refuses
 //!   (it holds such a "newer" copy) does not make every round read.
 
+#[path = "redis/call.rs"]
+mod call;
 #[path = "agent/procs.rs"]
 mod procs;
 #[path = "redis/server.rs"]
@@ -17,8 +19,9 @@ mod server;
 
 use std::time::Duration;
 
+use call::call;
 use procs::{command, DataDir, Hub};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::Redis;
 
@@ -37,20 +40,6 @@ async fn hub(redis: &Redis, data: &DataDir, name: &str) -> Hub {
 async fn user_add(data: &DataDir, name: &str) {
     let dir = data.0.to_str().expect("utf-8 path");
     command(&["user", "add", name, "--role", "admin", "--data", dir], &format!("{PASSWORD}\n")).await;
-}
-
-/// A request with `bearer` (empty: none); the status and JSON body.
-async fn call(hub: &Hub, method: Method, path: &str, bearer: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = Client::new().request(method, format!("{}{path}", hub.url()));
-    if !bearer.is_empty() {
-        request = request.bearer_auth(bearer);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("response");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn sign_in(hub: &Hub, user: &str) -> String {

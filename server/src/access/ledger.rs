@@ -343,11 +343,16 @@ mod tests {
             // A session whose user neither side knows is left as it is.
             (&[("session:s", session(15))], &[], &[("session:s", session(15))], &[]),
         ];
-        for (i, (here, there, pushed, applied)) in cases.into_iter().enumerate() {
+        assert_merges(&cases);
+    }
+
+    /// Checks each case's merge at 50: exactly these records pushed and applied.
+    fn assert_merges(cases: &[Full<'_>]) {
+        let want = |items: &[(&str, Record)]| -> Vec<(String, Record)> {
+            items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
+        };
+        for (i, (here, there, pushed, applied)) in cases.iter().enumerate() {
             let plan = merge(&records(here), &records(there), 50);
-            let want = |items: &[(&str, Record)]| -> Vec<(String, Record)> {
-                items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
-            };
             assert_eq!(plan.push, want(pushed), "case {i}: pushed");
             assert_eq!(plan.apply, want(applied), "case {i}: applied");
         }
@@ -401,14 +406,7 @@ mod tests {
                 &[("session:s", ended(20))],
             ),
         ];
-        for (i, (here, there, pushed, applied)) in cases.into_iter().enumerate() {
-            let plan = merge(&records(here), &records(there), 50);
-            let want = |items: &[(&str, Record)]| -> Vec<(String, Record)> {
-                items.iter().map(|(key, record)| ((*key).to_owned(), record.clone())).collect()
-            };
-            assert_eq!(plan.push, want(pushed), "case {i}: pushed");
-            assert_eq!(plan.apply, want(applied), "case {i}: applied");
-        }
+        assert_merges(&cases);
     }
 
     #[test]

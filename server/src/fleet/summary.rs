@@ -231,7 +231,8 @@ fn hundredths(value: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn info(id: &str, status: HostStatus) -> HostInfo {
+    /// A host as `/api/v1/hosts` lists it, named by its id (the columns' tests too).
+    pub(super) fn info(id: &str, status: HostStatus) -> HostInfo {
         HostInfo {
             id: id.into(),
             name: id.into(),

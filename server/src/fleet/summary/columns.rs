@@ -62,19 +62,8 @@ mod tests {
     use pulse_protocol::{HostInfo, HostStatus};
 
     use super::super::summarize;
+    use super::super::tests::info;
     use super::*;
-
-    fn info(id: &str, status: HostStatus) -> HostInfo {
-        HostInfo {
-            id: id.into(),
-            name: id.into(),
-            status,
-            last_seen: 1_000,
-            tags: BTreeMap::new(),
-            local: false,
-            interval_ms: 1000,
-        }
-    }
 
     #[test]
     fn columns_hold_what_the_keyed_summary_holds() {
