@@ -134,7 +134,9 @@ async function measure(shape) {
 
   // Scrolling, with data arriving meanwhile.
   const scrollLong0 = await page.evaluate(() => performance.now());
+  const scrollBefore = await metrics(cdp);
   const scroll = await page.evaluate(scrollThrough, SCROLL_FRAMES);
+  const scrollAfter = await metrics(cdp);
   const scrollLong = await page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t), scrollLong0);
   if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
 
@@ -160,6 +162,10 @@ async function measure(shape) {
     row('summary received', `${((bytes1 - bytes0) / wall / 1024).toFixed(1)} KiB/s (${((bytes1 - bytes0) / updates / hosts).toFixed(0)} B per host per frame)`, '', null),
     row(`scroll: frames over 25 ms of ${scroll.gaps.length}`, `${missed} (p99 ${p99.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms)`, '0 dropped', missed === 0),
     row('long tasks while scrolling', `${scrollLong.length}`, '0', scrollLong.length === 0),
+    // The page's own work per scrolled frame, CPU time not wall time: whether a late frame is the
+    // page's doing or a machine whose cores are taken (its budget is 16.7 ms).
+    row('scroll: main-thread CPU per frame (ΔThreadTime)', `${(((scrollAfter.ThreadTime - scrollBefore.ThreadTime) / scroll.gaps.length) * 1000).toFixed(2)} ms`, '', null),
+    row('scroll: of which script / layout / style', ['ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((m) => `${((scrollAfter[m] - scrollBefore[m]) / scroll.gaps.length * 1000).toFixed(2)} ms`).join(' / '), '', null),
     row('JS heap after GC, start → end', `${(heap0.usedSize / MiB).toFixed(2)} → ${(heap1.usedSize / MiB).toFixed(2)} MiB`, '', null),
     row('wasm linear memory', wasm === null ? 'n/a' : `${(wasm / MiB).toFixed(1)} MiB`, '', null),
   ];
