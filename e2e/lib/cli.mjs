@@ -33,15 +33,3 @@ export async function stopAgent(agent) {
   agent.kill('SIGTERM');
   await exited;
 }
-
-/**
- * Stops what a test of hubs behind a balancer started, in the order that leaves
- * nothing reconnecting: the browser, nginx, the agent, the hubs (SIGKILL), Redis.
- */
-export async function stopBalanced({ browser, proxy, agent, hubs, redis }) {
-  await browser?.close();
-  await proxy?.stop();
-  await stopAgent(agent);
-  await Promise.all(hubs.map((hub) => hub.stop('SIGKILL')));
-  await redis?.stop();
-}

@@ -11,10 +11,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Nginx } from '../lib/nginx.mjs';
-import { Redis } from '../lib/redis.mjs';
-import { PulseServer } from '../lib/server.mjs';
-import { cli, startAgent, stopBalanced } from '../lib/cli.mjs';
+import { alive, hubOfPage, startBalanced, stopBalanced } from '../lib/balanced.mjs';
+import { cli } from '../lib/cli.mjs';
 import { launchBrowser, openPage, pulseState, waitFrames, waitLive } from '../lib/browser.mjs';
 
 const TOKEN = 'shared-access-token';
@@ -22,32 +20,24 @@ const INTERVAL_MS = 250;
 const ADMIN = { user: 'ada', password: 'correct-horse-battery' };
 
 let browser;
-let redis;
 let data;
+let fleet = {};
 let hubs = [];
-let proxy;
-let agent;
 
 before(async () => {
   browser = await launchBrowser();
-  redis = await Redis.start();
   data = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-shared-'));
   await cli(['user', 'add', ADMIN.user, '--role', 'admin', '--data', data], `${ADMIN.password}\n`);
-  const common = ['--interval', `${INTERVAL_MS}ms`, '--no-local', '--agent-token', TOKEN, '--redis', redis.url];
   // The first hub holds the admin and puts it in Redis before it serves; the other
   // two start with empty data directories of their own.
-  hubs = [await PulseServer.start({ args: [...common, '--data', data] })];
-  hubs.push(...await Promise.all([1, 2].map(() => PulseServer.start({ args: common }))));
-  agent = startAgent(hubs, { name: 'web', interval: `${INTERVAL_MS}ms`, token: TOKEN });
-  proxy = await Nginx.balance(hubs.map((hub) => hub.address));
+  fleet = await startBalanced({ token: TOKEN, intervalMs: INTERVAL_MS, firstArgs: ['--data', data] });
+  ({ hubs } = fleet);
 });
 
 after(async () => {
-  await stopBalanced({ browser, proxy, agent, hubs, redis });
+  await stopBalanced({ browser, ...fleet });
   if (data) await fs.rm(data, { recursive: true, force: true });
 });
-
-const alive = (hub) => hub.child.exitCode === null && hub.child.signalCode === null;
 
 /** Signs in on `hub` directly (no Origin: the answer carries the secret). */
 async function signInOn(hub) {
@@ -77,18 +67,6 @@ async function eventually(what, check) {
   throw new Error(`never: ${what}`);
 }
 
-/** The hub holding the page's stream: the one whose /healthz counts it (the agent's link is on the first hub). */
-async function hubOfPage() {
-  const counts = await Promise.all(hubs.map(async (hub, i) => {
-    if (!alive(hub)) return 0;
-    const health = await (await fetch(`${hub.url}/healthz`)).json();
-    return health.connections - (i === 0 ? 1 : 0);
-  }));
-  const at = counts.findIndex((count) => count > 0);
-  assert.ok(at >= 0, `no hub holds the page's stream: ${counts}`);
-  return hubs[at];
-}
-
 test('hubs without users of their own are never open: the admin on one hub is every hub\'s', async () => {
   for (const hub of hubs.slice(1)) {
     const response = await fetch(`${hub.url}/api/v1/hosts`);
@@ -99,7 +77,7 @@ test('hubs without users of their own are never open: the admin on one hub is ev
 });
 
 test('a page signed in through the balancer stays signed in when its hub dies', async () => {
-  const page = await openPage(browser, `${proxy.url}/?host=web`);
+  const page = await openPage(browser, `${fleet.proxy.url}/?host=web`);
   await page.waitForSelector('[data-testid="sign-in"]', { timeout: 15_000 });
   await page.fill('[data-testid="sign-in-user"]', ADMIN.user);
   await page.fill('[data-testid="sign-in-password"]', ADMIN.password);
@@ -108,7 +86,7 @@ test('a page signed in through the balancer stays signed in when its hub dies', 
   await waitFrames(page, (await pulseState(page)).frames + 2);
   assert.equal(await page.textContent('[data-testid="account-user"]'), ADMIN.user);
 
-  const pagesHub = await hubOfPage();
+  const pagesHub = await hubOfPage(hubs);
   await pagesHub.stop('SIGKILL');
   await waitFrames(page, (await pulseState(page)).frames + 20, 30_000);
   await waitLive(page, 'ws', 20_000);
