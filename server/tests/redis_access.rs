@@ -12,6 +12,8 @@
 //! read the fleet's copy and found no users there: until Redis answers it says
 //! sign-in waits for it, and once any hub has a user it is closed.
 
+#[path = "redis/call.rs"]
+mod call;
 #[path = "agent/procs.rs"]
 mod procs;
 #[path = "redis/server.rs"]
@@ -19,6 +21,7 @@ mod server;
 
 use std::time::Duration;
 
+use call::{call, eventually, sign_in};
 use futures_util::StreamExt;
 use procs::{command, DataDir, Hub, DEADLINE};
 use reqwest::{Client, Method, StatusCode};
@@ -30,41 +33,6 @@ const PASSWORD: &str = "a long password";
 async fn hub(redis: &Redis, data: &DataDir, name: &str) -> Hub {
     let dir = data.0.to_str().expect("utf-8 path");
     Hub::start_with("127.0.0.1:0", &["--redis", &redis.url(), "--data", dir, "--name", name]).await
-}
-
-async fn call(hub: &Hub, method: Method, path: &str, bearer: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = Client::new().request(method, format!("{}{path}", hub.url())).bearer_auth(bearer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("response");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn sign_in(hub: &Hub, user: &str) -> Result<String, StatusCode> {
-    let response = Client::new()
-        .post(format!("{}/api/v1/session", hub.url()))
-        .json(&json!({"user": user, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("sign in");
-    if response.status() != StatusCode::OK {
-        return Err(response.status());
-    }
-    let session: Value = response.json().await.expect("a session");
-    Ok(session["token"].as_str().expect("a client without Origin gets the secret").to_owned())
-}
-
-/// Polls (every 100 ms, bounded) until `what` holds.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..150 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("never: {what}");
 }
 
 /// Reads an SSE body until the hub ends it (bounded).
@@ -96,7 +64,7 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
     let b = hub(&redis, &data_b, "hub-b").await;
 
     // A session made on A works on B at once: a request and a stream.
-    let session = sign_in(&a, "ann").await.expect("signed in on A");
+    let session = sign_in(&a, "ann", PASSWORD).await.expect("signed in on A");
     let (status, me) = call(&b, Method::GET, "/api/v1/session", &session, None).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["user"], "ann", "{me}");
@@ -127,7 +95,7 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
     .await;
 
     // A share link made on A opens its host on B.
-    let admin = sign_in(&a, "ann").await.expect("signed in again");
+    let admin = sign_in(&a, "ann", PASSWORD).await.expect("signed in again");
     let (status, link) =
         call(&a, Method::POST, "/api/v1/shares", &admin, Some(json!({"host": "hub-a", "expires_in": 600}))).await;
     assert_eq!(status, StatusCode::CREATED, "{link}");
@@ -148,10 +116,10 @@ async fn sessions_tokens_share_links_and_users_are_the_fleets() {
     )
     .await;
     assert!(status.is_success(), "{status} {body}");
-    eventually("vic signs in on B", async || sign_in(&b, "vic").await.is_ok()).await;
+    eventually("vic signs in on B", async || sign_in(&b, "vic", PASSWORD).await.is_ok()).await;
 
     // A user removed on B: their session made on A ends there too.
-    let vic = sign_in(&a, "vic").await.expect("vic signs in on A");
+    let vic = sign_in(&a, "vic", PASSWORD).await.expect("vic signs in on A");
     let (status, body) = call(&b, Method::DELETE, "/api/v1/users/vic", &admin, None).await;
     assert!(status.is_success(), "{status} {body}");
     eventually("A refuses the session of a user removed on B", async || {
@@ -200,7 +168,7 @@ async fn a_token_made_while_the_hub_applies_another_hubs_change_reaches_the_flee
     command(&["user", "add", "ann", "--role", "admin", "--data", dir_a], &format!("{PASSWORD}\n")).await;
     let a = hub(&redis, &data_a, "hub-a").await;
     let b = hub(&redis, &data_b, "hub-b").await;
-    let admin = sign_in(&a, "ann").await.expect("signed in on A");
+    let admin = sign_in(&a, "ann", PASSWORD).await.expect("signed in on A");
     let create = |hub: &Hub| {
         let request = Client::new().post(format!("{}/api/v1/tokens", hub.url())).bearer_auth(&admin);
         async move {
@@ -278,7 +246,7 @@ async fn a_loopback_hub_without_users_is_open_only_once_it_knows_the_fleet_has_n
         anonymous(&c, "/api/v1/hosts").await.0 == StatusCode::UNAUTHORIZED
     })
     .await;
-    let session = sign_in(&b, "ann").await.expect("A's user signs in on B");
+    let session = sign_in(&b, "ann", PASSWORD).await.expect("A's user signs in on B");
     let (status, _) = call(&c, Method::GET, "/api/v1/hosts", &session, None).await;
     assert_eq!(status, StatusCode::OK);
     drop(a);

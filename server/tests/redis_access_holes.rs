@@ -22,10 +22,8 @@ mod procs;
 #[path = "redis/server.rs"]
 mod server;
 
-use std::time::Duration;
-
-use call::call;
-use procs::{command, DataDir, Hub};
+use call::{call, eventually, shared_access, sign_in, user_add};
+use procs::{DataDir, Hub};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::Redis;
@@ -45,37 +43,6 @@ async fn hub(redis: &Redis, data: Option<&DataDir>, name: &str) -> Hub {
         None => args.push("--no-store"),
     }
     Hub::start_with("127.0.0.1:0", &args).await
-}
-
-/// Adds `name` (`role`) with `password` to `data`'s access file.
-async fn user_add(data: &DataDir, name: &str, role: &str, password: &str) {
-    let dir = data.0.to_str().expect("utf-8 path");
-    command(&["user", "add", name, "--role", role, "--data", dir], &format!("{password}\n")).await;
-}
-
-async fn sign_in(hub: &Hub, user: &str, password: &str) -> Result<String, StatusCode> {
-    let (status, body) =
-        call(hub, Method::POST, "/api/v1/session", "", Some(json!({"user": user, "password": password}))).await;
-    if status != StatusCode::OK {
-        return Err(status);
-    }
-    Ok(body["token"].as_str().expect("a client without Origin gets the secret").to_owned())
-}
-
-/// `/healthz`'s `redis.access`.
-async fn shared_access(hub: &Hub) -> Value {
-    call(hub, Method::GET, "/healthz", "", None).await.1["redis"]["access"].clone()
-}
-
-/// Polls (every 100 ms, at most 20 s) until `what` holds.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("never: {what}");
 }
 
 async fn redis_conn(redis: &Redis) -> ::redis::aio::MultiplexedConnection {

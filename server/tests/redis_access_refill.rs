@@ -19,10 +19,10 @@ mod server;
 
 use std::time::Duration;
 
-use call::call;
+use call::{call, eventually, shared_access, sign_in, user_add, within};
 use procs::{command, DataDir, Hub};
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use server::Redis;
 
 const PASSWORD: &str = "a long password here";
@@ -37,23 +37,6 @@ async fn hub(redis: &Redis, data: &DataDir, name: &str) -> Hub {
     Hub::start_with("127.0.0.1:0", &["--redis", &url, "--name", name, "--data", dir, "--no-local"]).await
 }
 
-async fn user_add(data: &DataDir, name: &str) {
-    let dir = data.0.to_str().expect("utf-8 path");
-    command(&["user", "add", name, "--role", "admin", "--data", dir], &format!("{PASSWORD}\n")).await;
-}
-
-async fn sign_in(hub: &Hub, user: &str) -> String {
-    let body = json!({"user": user, "password": PASSWORD});
-    let (status, body) = call(hub, Method::POST, "/api/v1/session", "", Some(body)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["token"].as_str().expect("a client without Origin gets the secret").to_owned()
-}
-
-/// `/healthz`'s `redis.access`.
-async fn shared_access(hub: &Hub) -> Value {
-    call(hub, Method::GET, "/healthz", "", None).await.1["redis"]["access"].clone()
-}
-
 /// Waits until `hub` has finished `more` rounds past now.
 async fn rounds(hub: &Hub, more: u64) {
     let start = shared_access(hub).await["rounds"].as_u64().expect("rounds");
@@ -61,23 +44,6 @@ async fn rounds(hub: &Hub, more: u64) {
         shared_access(hub).await["rounds"].as_u64().is_some_and(|rounds| rounds >= start + more)
     })
     .await;
-}
-
-/// Polls (every 100 ms, at most `limit`) until `what` holds.
-async fn within(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let polls = limit.as_millis() / 100;
-    for _ in 0..polls {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("not within {limit:?}: {what}");
-}
-
-/// [`within`] 20 s.
-async fn eventually(what: &str, check: impl AsyncFnMut() -> bool) {
-    within(Duration::from_secs(20), what, check).await;
 }
 
 async fn redis_conn(redis: &Redis) -> ::redis::aio::MultiplexedConnection {
@@ -96,10 +62,10 @@ fn signal(hub: &Hub, which: &str) {
 async fn a_sign_out_holds_when_redis_is_refilled_to_a_revision_a_hub_already_read() {
     let mut redis = Redis::start().await;
     let (data_a, data_c) = (DataDir::new(), DataDir::new());
-    user_add(&data_a, "ann").await;
+    user_add(&data_a, "ann", "admin", PASSWORD).await;
     let a = hub(&redis, &data_a, "hub-a").await;
     let c = hub(&redis, &data_c, "hub-c").await;
-    let session = sign_in(&a, "ann").await;
+    let session = sign_in(&a, "ann", PASSWORD).await.expect("signed in on A");
     eventually("C takes the session", async || {
         call(&c, Method::GET, "/api/v1/hosts", &session, None).await.0 == StatusCode::OK
     })
@@ -153,7 +119,7 @@ async fn a_hub_with_only_an_agent_token_does_not_open_on_its_refill_either() {
 async fn a_hub_without_users_stays_shut_on_its_refill(agent_token: bool) {
     let mut redis = Redis::start().await;
     let (data_a, data_b) = (DataDir::new(), DataDir::new());
-    user_add(&data_b, "ann").await;
+    user_add(&data_b, "ann", "admin", PASSWORD).await;
     if agent_token {
         let dir = data_a.0.to_str().expect("utf-8 path");
         command(&["token", "create", "--role", "agent", "--data", dir], "").await;
@@ -177,7 +143,7 @@ async fn a_hub_without_users_stays_shut_on_its_refill(agent_token: bool) {
     let b = hub(&redis, &data_b, "hub-b").await;
     eventually("A learns the fleet has users", async || shared_access(&a).await["users"] == true).await;
     assert_eq!(call(&a, Method::GET, "/api/v1/users", "", None).await.0, StatusCode::UNAUTHORIZED);
-    let admin = sign_in(&b, "ann").await;
+    let admin = sign_in(&b, "ann", PASSWORD).await.expect("signed in on B");
     let (status, users) = call(&b, Method::GET, "/api/v1/users", &admin, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!users.to_string().contains("mallory"), "{users}");
@@ -201,7 +167,7 @@ async fn a_new_fleet_opens_once_the_empty_refill_has_stood_a_while() {
 async fn a_stamp_past_what_the_file_holds_is_skipped_and_the_rounds_settle() {
     let redis = Redis::start().await;
     let data = DataDir::new();
-    user_add(&data, "ann").await;
+    user_add(&data, "ann", "admin", PASSWORD).await;
     let a = hub(&redis, &data, "hub-a").await;
     rounds(&a, 2).await;
     let mut conn = redis_conn(&redis).await;
