@@ -5,7 +5,8 @@
 // spike, again and again, reaches single seconds from the raw tier and shows the
 // spike; and a hub killed with SIGKILL and started again on the same store draws
 // the same picture of the same window. The compare view, whose live charts draw the
-// fleet summary, draws each host's month from the store too.
+// fleet summary, draws each host's month from the store too, and on a live range
+// the minutes the page has not watched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -143,6 +144,23 @@ test('the compare view draws each host\'s month from the store, as its summary c
       `${host}'s month from a rollup tier: ${JSON.stringify(shown)}`);
     // The filled hosts are down: the live summary has nothing of them, so a value
     // in the chart's description came from the store's picture, made a percentage.
+    const label = await page.getAttribute(`[data-testid="chart-host-${host}"]`, 'aria-label');
+    assert.match(label, /: Memory \d+(\.\d+)? ?%$/, `${host}'s chart: ${label}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the compare view on a live range draws from the store what the page has not watched', async () => {
+  // A fresh page has no fleet summary older than itself (the hub keeps a minute of
+  // it, and none while nobody watches): each host's quarter hour comes from the store.
+  const page = await openPage(browser, `${server.url}/?view=compare&metric=mem&range=15m`);
+  for (const host of ['host-1', 'host-2']) {
+    await page.waitForFunction((chart) => (window.__pulse?.history ?? [])
+      .some((p) => p.chart === chart && p.outcome === 'shown'), `compare-${host}`, { timeout: 20_000 });
+    const shown = await page.evaluate((chart) => (window.__pulse?.history ?? [])
+      .filter((p) => p.chart === chart && p.outcome === 'shown'), `compare-${host}`);
+    assert.ok(shown.some((p) => p.to - p.from >= 14 * 60_000 && p.rows > 10), `${host}'s quarter hour: ${JSON.stringify(shown)}`);
     const label = await page.getAttribute(`[data-testid="chart-host-${host}"]`, 'aria-label');
     assert.match(label, /: Memory \d+(\.\d+)? ?%$/, `${host}'s chart: ${label}`);
   }

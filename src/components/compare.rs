@@ -1,8 +1,11 @@
 //! One metric across hosts: small multiples (a chart per host, one time axis, one
 //! crosshair) or the top N hosts in one chart, both from the fleet summary. On a
-//! range that reaches past the page's rings, each small multiple draws its host's
-//! history picture from the hub's store instead (`fleet::picture`), so the compare
-//! view goes back as far as a host page does; the top N stays a chart of now.
+//! range that reaches past the page's rings (a history range, a zoom back, or a
+//! live range longer than the summary the page has watched: the hub keeps only
+//! its last minute, and none while no page watches), each small multiple draws
+//! its host's history picture from the hub's store instead (`fleet::picture`), so
+//! the compare view goes back as far as a host page does; the top N stays a chart
+//! of now.
 
 use leptos::prelude::*;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
@@ -16,6 +19,7 @@ use crate::fleet::order::sort_indices;
 use crate::fleet::picture::{as_summary, sources};
 use crate::fleet::{HostRow, Item};
 use crate::format;
+use crate::history::plan::rings_fall_short;
 use crate::hooks::{use_history_picture, Picture, PictureInputs, Reshape};
 use crate::store::SeriesStore;
 
@@ -94,6 +98,13 @@ pub fn Compare(
         }
     });
     let host = Signal::stored(FLEET_HOST.to_owned());
+    // Pictures whenever the summary's ring does not reach the window's start.
+    let window = view.window;
+    let short = Memo::new(move |_| {
+        let oldest = store.with(|s| s.host(FLEET_HOST).and_then(|h| h.oldest_ts()));
+        rings_fall_short(window.get().from, oldest)
+    });
+    let history = HistoryView { active: Signal::derive(move || history.active.get() || short.get()), ..history };
     let metrics = Metric::CHARTED.iter().map(|m| (m.label(), format!("metric-{}", m.key()))).collect();
     let chosen_metric = Signal::derive(move || Metric::CHARTED.iter().position(|m| *m == metric.get()).unwrap_or(0));
     let pick_metric = Callback::new(move |index: usize| metric.set(Metric::CHARTED[index]));

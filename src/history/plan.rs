@@ -30,6 +30,15 @@ pub fn uses_history(range: &Range, zoom: Option<Window>, ring_oldest: Option<f64
     }
 }
 
+/// Whether rings whose oldest sample is `ring_oldest` fall short of a window
+/// starting at `window_from`: none yet, or the oldest newer than the window's
+/// start by more than a few samples. The fleet summary's ring holds only what
+/// the page has watched (and the hub's last minute of it), so the compare view's
+/// small multiples draw their hosts' pictures from the store until it fills.
+pub fn rings_fall_short(window_from: f64, ring_oldest: Option<f64>) -> bool {
+    ring_oldest.is_none_or(|oldest| window_from < oldest - RING_SLACK_MS)
+}
+
 /// How far a live-following picture may slide before it is fetched again, in ms.
 pub fn slide_limit(step: i64) -> i64 {
     (step * SLIDE_COLUMNS).clamp(MIN_SLIDE_MS, MAX_SLIDE_MS)
@@ -77,6 +86,20 @@ mod tests {
         ];
         for (range, zoom, oldest, want) in cases {
             assert_eq!(uses_history(&range, zoom, oldest), want, "{range:?} {zoom:?} {oldest:?}");
+        }
+    }
+
+    #[test]
+    fn rings_fall_short_of_a_window_until_they_reach_its_start() {
+        let cases = [
+            (1e9, None, true),
+            (1e9, Some(1e9), false),
+            (1e9, Some(1e9 + 4_000.0), false),
+            (1e9, Some(1e9 + 6_000.0), true),
+            (1e9, Some(1e9 - 60_000.0), false),
+        ];
+        for (from, oldest, want) in cases {
+            assert_eq!(rings_fall_short(from, oldest), want, "{from} {oldest:?}");
         }
     }
 
