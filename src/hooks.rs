@@ -22,6 +22,7 @@ mod runner;
 mod shown;
 mod sinks;
 mod slots;
+mod spark_seeds;
 mod use_live_metrics;
 
 pub use access::{use_access, Access, SignInForm};
@@ -33,4 +34,5 @@ pub use history_picture::{
 };
 pub use notifications::{use_alert_notifications, Notifications};
 pub use past_alerts::{use_past_alerts, PastAlerts};
+pub use spark_seeds::{spark_points, use_spark_seeds};
 pub use use_live_metrics::use_live_metrics;

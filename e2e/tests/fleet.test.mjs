@@ -83,6 +83,32 @@ after(async () => {
   await hub?.stop();
 });
 
+/** Waits (polling every 200 ms, at most 30 s) until the hub's history holds `seconds` of `host`'s CPU. */
+async function historyHolds(host, seconds) {
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    const from = Date.now() - 60_000;
+    const answer = await (await fetch(`${hub.url}/api/v1/history?host=${host}&series=cpu.total&from=${from}`)).json();
+    if (answer.ts?.length && answer.ts.at(-1) - answer.ts[0] >= seconds * 1000) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the hub never held ${seconds} s of ${host}'s CPU`);
+}
+
+test('the first page on a hub nobody watched draws its sparklines\' first seconds from the hub\'s history', async () => {
+  // No page has watched the fleet summary, so the hub has none of it: the page asks
+  // for the CPU of the hosts on screen instead, once each.
+  await historyHolds('alpha', 6);
+  const page = await openPage(browser, `${hub.url}/?view=fleet`);
+  await waitLive(page, 'ws');
+  await page.waitForFunction(() => (window.__pulse?.sparkSeeds ?? []).length >= 4, null, { timeout: 15_000 });
+  const seeds = await page.evaluate(() => window.__pulse.sparkSeeds);
+  assert.deepEqual(seeds.map((s) => s.host).sort(), ['alpha', 'beta', 'gamma', 'the-hub'], 'each host asked once');
+  const alpha = seeds.find((s) => s.host === 'alpha');
+  assert.ok(alpha.points >= 5, `alpha's seconds before the page: ${JSON.stringify(seeds)}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the page opens on the overview and lists every host live', async () => {
   const page = await openPage(browser, `${hub.url}/`);
   await waitLive(page, 'ws');

@@ -19,6 +19,7 @@ use crate::alerts::summary::{badge, Badge};
 use crate::charts::theme::{css, Theme};
 use crate::fleet::{HostRow, Item, Sort, SortKey, COLUMNS};
 use crate::format;
+use crate::hooks::{spark_points, use_spark_seeds, HistoryClient};
 use crate::paint::backing::{device_pixel_ratio, fit};
 use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
@@ -30,6 +31,9 @@ pub const ROW_HEIGHT: f64 = 44.0;
 const SLOTS: usize = 24;
 /// Samples in a sparkline: a minute at 1 Hz.
 const SPARK_POINTS: usize = 60;
+/// A summary ring shorter than this has its sparklines seeded from the hub's
+/// history ([`use_spark_seeds`]), in ms.
+const SEED_BELOW_MS: f64 = 55_000.0;
 /// CSS width of a sparkline (the stylesheet's `--spark-w` less its padding).
 const SPARK_WIDTH: f64 = 96.0;
 
@@ -50,6 +54,9 @@ pub fn FleetTable(
     /// The page clock, ms (for "last seen").
     #[prop(into)]
     now: Signal<f64>,
+    /// Where the sparklines' first minute comes from while the summary's ring
+    /// is short (a page opened on a hub nobody watched).
+    history: HistoryClient,
     /// Colours.
     #[prop(into)]
     theme: Signal<Theme>,
@@ -148,23 +155,51 @@ pub fn FleetTable(
             })
         })
     });
+    // While the summary's ring holds less than a sparkline, the hosts on screen
+    // that are up have their minute asked of the hub's history.
+    let short = Memo::new(move |_| {
+        store.with(|store| {
+            let span = store.host(FLEET_HOST).and_then(|s| Some(s.newest_ts()? - s.oldest_ts()?));
+            span.is_none_or(|span| span < SEED_BELOW_MS)
+        })
+    });
+    let wanted = Signal::derive(move || {
+        if !short.get() {
+            return Vec::new();
+        }
+        window.with(|w| {
+            rows.with(|rows| {
+                w.iter()
+                    .filter_map(|(_, item)| match item {
+                        Item::Host(i) => rows.get(*i).filter(|r| r.status == HostStatus::Up).map(|r| r.id.clone()),
+                        Item::Group { .. } => None,
+                    })
+                    .collect()
+            })
+        })
+    });
+    let seeds = use_spark_seeds(history, wanted, now, SPARK_POINTS as f64 * 1000.0, SPARK_POINTS);
     let sparks = Memo::new(move |_| {
         window.with(|w| {
             store.with(|store| {
-                let summary = store.host(FLEET_HOST);
-                w.iter()
-                    .map(|(_, item)| match (item, summary) {
-                        (Item::Host(i), Some(summary)) => rows.with(|rows| {
-                            let Some(row) = rows.get(*i) else { return Vec::new() };
-                            let Some((older, newer)) = summary.values(&series_id(&row.id, Metric::Cpu)) else {
-                                return Vec::new();
-                            };
-                            let skip = (older.len() + newer.len()).saturating_sub(SPARK_POINTS);
-                            older.iter().chain(newer).skip(skip).copied().collect()
-                        }),
-                        _ => Vec::new(),
-                    })
-                    .collect::<Vec<_>>()
+                seeds.with(|seeds| {
+                    let summary = store.host(FLEET_HOST);
+                    let oldest = summary.and_then(|s| s.oldest_ts());
+                    w.iter()
+                        .map(|(_, item)| {
+                            let Item::Host(i) = item else { return Vec::new() };
+                            rows.with(|rows| {
+                                let Some(row) = rows.get(*i) else { return Vec::new() };
+                                let ring: Vec<f64> = summary
+                                    .and_then(|s| s.values(&series_id(&row.id, Metric::Cpu)))
+                                    .map(|(older, newer)| older.iter().chain(newer).copied().collect())
+                                    .unwrap_or_default();
+                                let seed = seeds.get(&row.id).map_or(&[][..], Vec::as_slice);
+                                spark_points(seed, oldest, &ring, SPARK_POINTS)
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
         })
     });

@@ -51,7 +51,8 @@ pub fn FleetView(
     state: FleetState,
     /// Signals shared by every chart.
     view: ChartView,
-    /// History pictures for the compare view's small multiples.
+    /// History pictures for the compare view's small multiples (and the table's
+    /// first minute of sparklines).
     history: HistoryView,
     /// The page clock, ms.
     #[prop(into)]
@@ -147,6 +148,7 @@ pub fn FleetView(
                         sort=state.sort
                         store=store
                         now=now
+                        history=history.client
                         theme=view.theme
                         link=link
                         alerts=alerts

@@ -1,0 +1,106 @@
+//! The fleet table's sparklines before the page has watched a minute. The hub
+//! keeps a minute of the fleet summary, and none while no page watches it, so a
+//! page opened on a quiet hub would draw each sparkline from nothing. While the
+//! summary's ring is shorter than a sparkline, this asks the hub's history (its
+//! memory window or store) for the last minute of CPU of each host on screen, once
+//! per host, and [`spark_points`] puts those points before the ring's own.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pulse_protocol::HistoryResponse;
+use wasm_bindgen::JsValue;
+
+use super::HistoryClient;
+use crate::charts::Window;
+use crate::history::Query;
+use crate::transport::fetch_picture;
+
+/// Each seeded host's CPU points, (ms since the Unix epoch, %), oldest first.
+pub type Seeds = HashMap<String, Vec<(f64, f64)>>;
+
+/// The host's own series the sparkline draws (the summary's `cpu` is made of it).
+const CPU: &str = "cpu.total";
+/// Records kept in `window.__pulse.sparkSeeds` for end-to-end tests.
+const PROBE_RECORDS: u32 = 64;
+
+/// Seeds for the hosts `wanted` names, each asked once: `points` columns over
+/// the `span_ms` before the page clock's `now`.
+pub fn use_spark_seeds(
+    client: HistoryClient,
+    wanted: Signal<Vec<String>>,
+    now: Signal<f64>,
+    span_ms: f64,
+    points: usize,
+) -> Signal<Seeds> {
+    let seeds = RwSignal::new(Seeds::new());
+    let asked: StoredValue<HashSet<String>> = StoredValue::new(HashSet::new());
+    Effect::new(move |_| {
+        let ids = wanted.get();
+        let Some(server) = client.server().get() else { return };
+        let to = now.get_untracked();
+        for id in ids {
+            if !asked.try_update_value(|asked| asked.insert(id.clone())).unwrap_or(false) {
+                continue;
+            }
+            let window = Window { from: to - span_ms, to };
+            let Some(query) = Query::new(&id, vec![CPU.to_owned()], window, points as f64, true) else { continue };
+            let server = server.clone();
+            spawn_local(async move {
+                // A failed request leaves the sparkline to the summary, as before.
+                let Ok(answer) = fetch_picture(&server, &query.path()).await else { return };
+                let found = cpu_points(&answer);
+                crate::probe::push_record(
+                    "sparkSeeds",
+                    &[("host", JsValue::from_str(&id)), ("points", JsValue::from_f64(found.len() as f64))],
+                    PROBE_RECORDS,
+                );
+                seeds.try_update(|seeds| seeds.insert(id, found));
+            });
+        }
+    });
+    seeds.into()
+}
+
+/// The rows of `answer` that have a CPU value, as (ts, value).
+pub fn cpu_points(answer: &HistoryResponse) -> Vec<(f64, f64)> {
+    let Some(column) = answer.series.get(CPU) else { return Vec::new() };
+    answer
+        .ts
+        .iter()
+        .zip(&column.values)
+        .filter_map(|(ts, value)| value.filter(|v| v.is_finite()).map(|v| (*ts as f64, v)))
+        .collect()
+}
+
+/// A sparkline's last `count` points: the seed's points older than the ring's
+/// oldest sample (`ring_oldest`; all of them while the ring is empty), then the
+/// ring's own values.
+pub fn spark_points(seed: &[(f64, f64)], ring_oldest: Option<f64>, ring: &[f64], count: usize) -> Vec<f64> {
+    let before = seed.iter().filter(|(ts, _)| ring_oldest.is_none_or(|oldest| *ts < oldest)).map(|(_, v)| *v);
+    let all: Vec<f64> = before.chain(ring.iter().copied()).collect();
+    let skip = all.len().saturating_sub(count);
+    all[skip..].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_fill_in_front_of_the_ring_and_the_newest_points_are_kept() {
+        let seed = [(1_000.0, 1.0), (2_000.0, 2.0), (3_000.0, 3.0)];
+        let cases: [(&[(f64, f64)], Option<f64>, &[f64], usize, Vec<f64>); 6] = [
+            (&seed, None, &[], 60, vec![1.0, 2.0, 3.0]),
+            (&seed, Some(3_000.0), &[30.0, 40.0], 60, vec![1.0, 2.0, 30.0, 40.0]),
+            (&seed, Some(500.0), &[30.0], 60, vec![30.0]),
+            (&seed, Some(2_500.0), &[30.0, 40.0], 3, vec![2.0, 30.0, 40.0]),
+            (&[], Some(2_500.0), &[30.0, 40.0], 60, vec![30.0, 40.0]),
+            (&seed, None, &[], 2, vec![2.0, 3.0]),
+        ];
+        for (i, (seed, oldest, ring, count, want)) in cases.into_iter().enumerate() {
+            assert_eq!(spark_points(seed, oldest, ring, count), want, "case {i}");
+        }
+    }
+}
