@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use pulse_protocol::Catalog;
-use pulse_store::block::runs;
+use pulse_store::block::into_runs;
 use pulse_store::tier::RAW;
 use pulse_store::{Block, HostRecord, Store, StoreError, Tiers};
 
@@ -308,7 +308,7 @@ impl Persist {
         let segments: Vec<(String, Block)> = batch
             .into_iter()
             .flat_map(|(id, blocks)| {
-                runs(&blocks, block_ms).into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b))
+                into_runs(blocks, block_ms).into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b))
             })
             .collect();
         let mut store = self.lock_store();
@@ -367,8 +367,23 @@ impl Persist {
         let mut state = self.lock_state();
         let cleared = state.failing.take();
         for record in records {
-            state.stored.insert(record.id.clone(), (record.epoch.clone(), record.newest_seq, record.newest_ts));
-            state.unsealed.entry(record.id.clone()).or_insert(i64::MIN);
+            // A known host's entries are updated in place: no id or epoch is
+            // copied for them, as every flush of every host would.
+            match state.stored.get_mut(&record.id) {
+                Some((epoch, seq, ts)) => {
+                    if *epoch != record.epoch {
+                        epoch.clone_from(&record.epoch);
+                    }
+                    (*seq, *ts) = (record.newest_seq, record.newest_ts);
+                }
+                None => {
+                    let newest = (record.epoch.clone(), record.newest_seq, record.newest_ts);
+                    state.stored.insert(record.id.clone(), newest);
+                }
+            }
+            if !state.unsealed.contains_key(&record.id) {
+                state.unsealed.insert(record.id.clone(), i64::MIN);
+            }
             if !record.catalog.is_empty() {
                 if let Some((_, written)) = state.catalogs.get_mut(&record.id) {
                     *written = true;

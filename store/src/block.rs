@@ -140,6 +140,30 @@ pub fn runs(blocks: &[Block], block_ms: i64) -> Vec<Block> {
     out
 }
 
+/// [`runs`] of blocks the caller gives up: a lone block that is already a run
+/// (every column full, every row in its first row's `block_ms` span) is moved
+/// out as it is, without copying its rows; anything else goes through [`runs`].
+/// A host's flush is nearly always one such block, and rebuilding it (a vector
+/// per column, every id cloned) cost more than the rows it moved.
+pub fn into_runs(mut blocks: Vec<Block>, block_ms: i64) -> Vec<Block> {
+    if blocks.len() == 1 && is_run(&blocks[0], block_ms) {
+        return blocks;
+    }
+    let out = runs(&blocks, block_ms);
+    blocks.clear();
+    out
+}
+
+/// Whether `block` is one run as [`runs`] would make it: rows, every column as
+/// long as `ts`, and every row in the first row's `block_ms` span.
+fn is_run(block: &Block, block_ms: i64) -> bool {
+    let block_ms = block_ms.max(1);
+    let Some(&first) = block.ts.first() else { return false };
+    let span = first.div_euclid(block_ms);
+    block.columns.iter().all(|c| c.values.len() == block.ts.len())
+        && block.ts.iter().all(|t| t.div_euclid(block_ms) == span)
+}
+
 /// The rows of `block` before `at`, and the rows from `at` on.
 pub fn split_at(block: &Block, at: i64) -> (Block, Block) {
     let cut = block.ts.partition_point(|&t| t < at);

@@ -160,7 +160,8 @@ impl Store {
     /// Every host the store has samples of.
     pub fn hosts(&self) -> Result<Vec<HostRecord>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, name, tags, local, epoch, newest_seq, newest_ts, catalog FROM hosts ORDER BY id",
+            "SELECT id, name, tags, local, epoch, newest_seq, newest_ts, coalesce(c.catalog, '')
+               FROM hosts LEFT JOIN catalogs c ON c.host = id ORDER BY id",
         )?;
         let rows = statement.query_map([], |r| {
             Ok(HostRecord {
@@ -183,22 +184,18 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut host = tx.prepare_cached(
-                "INSERT INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET
+                "INSERT INTO hosts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '') ON CONFLICT(id) DO UPDATE SET
                    name = excluded.name, tags = excluded.tags, local = excluded.local, epoch = excluded.epoch,
-                   newest_seq = excluded.newest_seq, newest_ts = excluded.newest_ts,
-                   catalog = CASE WHEN excluded.catalog = '' THEN hosts.catalog ELSE excluded.catalog END",
+                   newest_seq = excluded.newest_seq, newest_ts = excluded.newest_ts",
+            )?;
+            let mut catalog = tx.prepare_cached(
+                "INSERT INTO catalogs VALUES (?1, ?2) ON CONFLICT(host) DO UPDATE SET catalog = excluded.catalog",
             )?;
             for h in hosts {
-                host.execute(params![
-                    h.id,
-                    h.name,
-                    h.tags,
-                    h.local,
-                    h.epoch,
-                    h.newest_seq as i64,
-                    h.newest_ts,
-                    h.catalog
-                ])?;
+                host.execute(params![h.id, h.name, h.tags, h.local, h.epoch, h.newest_seq as i64, h.newest_ts])?;
+                if !h.catalog.is_empty() {
+                    catalog.execute(params![h.id, h.catalog])?;
+                }
             }
             let mut chunk = tx.prepare_cached("INSERT INTO segments VALUES (?1, ?2, ?3, ?4)")?;
             for (id, block) in segments {
@@ -328,6 +325,7 @@ impl Store {
         tx.execute("DELETE FROM chunks WHERE host = ?1", [host])?;
         tx.execute("DELETE FROM segments WHERE host = ?1", [host])?;
         tx.execute("DELETE FROM hosts WHERE id = ?1", [host])?;
+        tx.execute("DELETE FROM catalogs WHERE host = ?1", [host])?;
         tx.commit()?;
         Ok(())
     }

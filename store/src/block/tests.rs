@@ -44,3 +44,23 @@ fn split_keeps_seqs_aligned() {
         (11, vec![1_000, 2_000], vec![1_000.0, 2_000.0])
     );
 }
+
+#[test]
+fn into_runs_gives_what_runs_gives() {
+    let mut short = one("a", 1, &[0, 1_000], "x");
+    short.columns[0].values.pop();
+    let cases: Vec<(&str, Vec<Block>)> = vec![
+        ("nothing", vec![]),
+        ("an empty block", vec![one("a", 1, &[], "x")]),
+        ("one run, moved as it is", vec![one("a", 1, &[0, 1_000, 2_000], "x")]),
+        ("one block across an edge", vec![one("a", 1, &[9_000, 10_000], "x")]),
+        ("a column shorter than its rows", vec![short]),
+        ("two blocks that join", vec![one("a", 1, &[0], "x"), one("a", 2, &[1_000], "y")]),
+        ("a replay", vec![one("a", 1, &[0, 1_000], "x"), one("a", 2, &[1_000, 2_000], "x")]),
+    ];
+    // Compared as text: a hole is NaN, which equals nothing.
+    let text = |blocks: &[Block]| format!("{blocks:?}");
+    for (name, blocks) in cases {
+        assert_eq!(text(&into_runs(blocks.clone(), 10_000)), text(&runs(&blocks, 10_000)), "{name}");
+    }
+}

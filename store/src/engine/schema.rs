@@ -7,15 +7,21 @@ use super::StoreError;
 
 /// `PRAGMA application_id` of a Pulse store ("PULS").
 pub const APPLICATION_ID: i64 = 0x5055_4C53;
-/// `PRAGMA user_version`: the schema this code writes and reads.
-pub const SCHEMA: i64 = 1;
+/// `PRAGMA user_version`: the schema this code writes and reads. 2: catalogues
+/// in a table of their own (1 kept them in `hosts`; a 1 is moved over on open).
+pub const SCHEMA: i64 = 2;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Every host's newest stored sample, rewritten by every flush: its rows stay
+-- small (its `catalog` is '' since schema 2), so a flush of a hundred hosts
+-- dirties a few pages rather than one a host (a catalogue is 2-3 KB).
 CREATE TABLE IF NOT EXISTS hosts(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, local INTEGER NOT NULL,
     epoch TEXT NOT NULL, newest_seq INTEGER NOT NULL, newest_ts INTEGER NOT NULL,
     catalog TEXT NOT NULL) WITHOUT ROWID;
+-- Each host's series catalogue, written only when it changes.
+CREATE TABLE IF NOT EXISTS catalogs(host TEXT PRIMARY KEY, catalog TEXT NOT NULL) WITHOUT ROWID;
 -- Sealed chunks of every tier: each a compressed run of one host's samples (one
 -- block of time at most) or a rollup, in host order.
 CREATE TABLE IF NOT EXISTS chunks(
@@ -62,5 +68,16 @@ pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
         return Err(StoreError::Newer { found: version, supported: SCHEMA });
     }
     conn.execute_batch(CREATE)?;
+    if version < SCHEMA {
+        // Schema 1 kept each catalogue in its host's row: moved to `catalogs`,
+        // in one transaction with the version, so a crash leaves either schema.
+        conn.execute_batch(&format!(
+            "BEGIN;
+             INSERT OR REPLACE INTO catalogs SELECT id, catalog FROM hosts WHERE catalog != '';
+             UPDATE hosts SET catalog = '' WHERE catalog != '';
+             PRAGMA user_version = {SCHEMA};
+             COMMIT;"
+        ))?;
+    }
     Ok(())
 }

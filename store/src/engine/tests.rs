@@ -176,3 +176,30 @@ fn forgetting_a_host_removes_its_history() {
     assert!(all_rows(&store, 0, MIN).is_empty());
     assert_eq!(store.bytes().unwrap(), [0, 0, 0]);
 }
+
+#[test]
+fn a_store_of_schema_1_keeps_its_catalogues_in_their_own_table_once_opened() {
+    let dir = Dir::new("schema-1");
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    let mut record = host(10);
+    record.catalog = r#"{"series":[1]}"#.into();
+    store.write(&[record], &[("web-1".into(), segment(1, 0, 10))]).unwrap();
+    drop(store);
+    // What schema 1 wrote: the catalogue in the host's row, no `catalogs` table.
+    let db = Connection::open(dir.0.join(FILE)).unwrap();
+    db.execute_batch(r#"UPDATE hosts SET catalog = '{"series":[1]}'; DROP TABLE catalogs; PRAGMA user_version = 1;"#)
+        .unwrap();
+    drop(db);
+    let mut store = Store::open(&dir.0, Tiers::default()).unwrap();
+    let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let in_rows: i64 =
+        store.conn.query_row("SELECT count(*) FROM hosts WHERE catalog != ''", [], |r| r.get(0)).unwrap();
+    assert_eq!((version, in_rows), (2, 0), "moved out of the hosts' rows");
+    let stored = store.hosts().unwrap();
+    assert_eq!((stored[0].newest_seq, stored[0].catalog.as_str()), (10, r#"{"series":[1]}"#));
+    let mut later = host(20);
+    later.catalog = String::new();
+    store.write(&[later], &[]).unwrap();
+    assert_eq!(store.hosts().unwrap()[0].catalog, r#"{"series":[1]}"#, "kept by a write without one");
+    assert_eq!(all_rows(&store, 0, MIN).len(), 10, "and every row");
+}
