@@ -113,6 +113,19 @@ async fn agents_push_hosts_that_browsers_stream_and_resume() {
     assert_eq!(web.status, HostStatus::Up);
     assert_eq!(web.tags["role"], "web");
     assert!(listed.hosts.iter().any(|h| h.local), "the hub's own host is listed too");
+    // Listed by id, whenever each came: a host known after web-1 but named before it.
+    let mut second = link(&server, "s3cret", "0-early").await.expect("a second host");
+    let _ = reply(&mut second).await;
+    push(&mut second, &agent_hello::hello("early")).await;
+    let mut ids = Vec::new();
+    for _ in 0..100 {
+        ids = hosts(&server).await.hosts.into_iter().map(|h| h.id).collect::<Vec<_>>();
+        if ids.iter().any(|id| id == "0-early") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids.iter().any(|id| id == "0-early"), "{ids:?}");
 
     // The agent goes away: the host is down but keeps its history.
     agent.close(None).await.expect("close");

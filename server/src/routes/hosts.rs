@@ -12,12 +12,14 @@ use crate::error::AppError;
 use crate::hub::now_ms;
 use crate::state::AppState;
 
-/// `{"hosts":[{"id","name","status","last_seen","tags",…}]}`.
+/// `{"hosts":[{"id","name","status","last_seen","tags",…}]}`, in the order of
+/// their ids (a script comparing two answers sees only what changed).
 pub async fn handler(State(state): State<AppState>, grant: Option<Extension<Grant>>) -> Json<HostsResponse> {
     let mut hosts = state.fleet.list(now_ms());
     if let Some(shared) = grant.as_ref().and_then(|Extension(grant)| grant.only_host()) {
         hosts.retain(|host| host.id == shared);
     }
+    hosts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Json(HostsResponse { hosts })
 }
 
