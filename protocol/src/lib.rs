@@ -30,7 +30,9 @@ pub use error::ApiError;
 pub use frame::{Frame, ProcessInfo};
 pub use hub_status::HubStatus;
 pub use json::{from_json, JsonError};
-pub use message::{Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, Subscribe};
+pub use message::{
+    read_frame_over, Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, Subscribe,
+};
 pub use names::WireName;
 pub use responses::{HistoryResponse, HistorySeries, PollResponse};
 pub use version::{

@@ -1,11 +1,13 @@
 //! Messages on the streaming transports, server to client and client to server.
 
 mod de;
+mod quick;
 mod reuse;
 pub(crate) mod tag;
 mod text;
 
 pub use de::Reusing;
+pub use quick::read_frame_over;
 
 use serde::{Deserialize, Serialize};
 

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use pulse_protocol::fleet::Columns;
 use pulse_protocol::{
-    Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, PROTOCOL_VERSION,
-    SUBSCRIBE_VERSION,
+    read_frame_over, Catalog, Cursor, Epoch, Frame, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage,
+    PROTOCOL_VERSION, SUBSCRIBE_VERSION,
 };
 use rand::Rng;
 use serde::de::DeserializeSeed;
@@ -265,9 +265,13 @@ impl Hub {
     /// Reads a message of this host's stream (an agent's, or one its stream in
     /// Redis holds), as `serde_json::from_str` does, into the buffers of the last
     /// frame history let go of when nobody else holds it: a frame naming the same
-    /// series and processes as that one allocates nothing for them.
+    /// series and processes as that one allocates nothing for them, and one in
+    /// the hub's own layout is read without serde (`read_frame_over`).
     pub fn read(&self, text: &str) -> serde_json::Result<ServerMessage> {
-        let spare = self.lock().spare.take();
+        let mut spare = self.lock().spare.take();
+        if let Some(frame) = spare.take_if(|frame| read_frame_over(text, frame)) {
+            return Ok(ServerMessage::Frame(frame));
+        }
         let mut reader = serde_json::Deserializer::from_str(text);
         let message = Reusing(spare).deserialize(&mut reader)?;
         reader.end()?;

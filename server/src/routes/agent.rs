@@ -130,13 +130,24 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     let silence = tokio::time::sleep_until(heard + SILENCE);
     tokio::pin!(silence);
     let mut held = link.shared.as_ref().map(crate::redis::AgentLink::held);
+    // Made once for the link, not at every message: each of them, made and
+    // dropped, registered with its channel and left it again, under a lock.
+    let stop = stopping(&mut shutdown);
+    tokio::pin!(stop);
+    let lost = taken(&mut held);
+    tokio::pin!(lost);
     loop {
+        // The socket first: a message that is there is read without polling the
+        // rest (the runtime's budget makes a socket that is always ready pause,
+        // so the others are still looked at).
         let message = tokio::select! {
-            () = stopping(&mut shutdown) => {
+            biased;
+            message = socket.next() => message,
+            () = &mut stop => {
                 let _ = socket.close(Some(close(1012, "the hub is restarting"))).await;
                 return "the hub is shutting down".into();
             }
-            () = taken(&mut held) => {
+            () = &mut lost => {
                 // A partition from Redis let the claim run out and another hub's
                 // agent for this host took it: two agents must not feed one host,
                 // so this one goes (it is refused with 409 while the other lives).
@@ -155,7 +166,6 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 silence.as_mut().reset(heard + SILENCE);
                 continue;
             }
-            message = socket.next() => message,
         };
         heard = Instant::now();
         let text = match message {

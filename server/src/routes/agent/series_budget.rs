@@ -8,9 +8,13 @@
 //! interface, so changes come in bursts, which the window allows. Pure: the
 //! caller gives the hub's clock, and closes the link with 1008 on a refusal.
 
+mod ids;
+
 use std::collections::VecDeque;
 
 use pulse_protocol::{Catalog, Frame};
+
+use ids::Ids;
 
 /// The most distinct series one agent link may bring: ten times a busy real host.
 pub const MAX_SERIES: usize = 512;
@@ -27,7 +31,7 @@ pub struct SeriesBudget {
     /// Every series id the link's frames and catalogues carried, sorted: a frame's ids come
     /// sorted too (its values are a `BTreeMap`), so one walk along both finds
     /// the new ones, where a hash set hashed each id of every frame twice.
-    seen: Vec<String>,
+    seen: Ids,
     /// The link's current catalogue (none before `hello`).
     catalog: Option<Catalog>,
     /// When it changed, within the last [`CATALOG_WINDOW_MS`], oldest first.
@@ -50,8 +54,7 @@ impl SeriesBudget {
             ));
         }
         if !new.is_empty() {
-            self.seen.extend(new.into_iter().cloned());
-            self.seen.sort_unstable();
+            self.seen.add(new.into_iter().map(String::as_str));
         }
         Ok(())
     }
@@ -89,8 +92,7 @@ impl SeriesBudget {
             None => {}
         }
         if !new.is_empty() {
-            self.seen.extend(new.into_iter().cloned());
-            self.seen.sort_unstable();
+            self.seen.add(new.into_iter().map(String::as_str));
         }
         self.catalog = Some(catalog.clone());
         Ok(())
@@ -99,12 +101,12 @@ impl SeriesBudget {
 
 /// The ids of `ids` (sorted, each once) that `seen` (sorted) lacks, found in one
 /// walk along both; none (and no allocation) for a frame of known series.
-fn unseen<'a>(seen: &[String], ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+fn unseen<'a>(seen: &Ids, ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
     let mut new = Vec::new();
     let mut known = seen.iter().peekable();
     for id in ids {
-        while known.next_if(|known| *known < id).is_some() {}
-        if known.next_if(|known| *known == id).is_none() {
+        while known.next_if(|known| *known < id.as_str()).is_some() {}
+        if known.next_if(|known| *known == id.as_str()).is_none() {
             new.push(id);
         }
     }
@@ -183,7 +185,9 @@ mod tests {
             ("a prefix of a seen id", &["disk.sda"], &["disk.sd", "disk.sda"], &["disk.sd"]),
         ];
         for (what, seen, ids, want) in cases {
-            let seen: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
+            let mut held = Ids::default();
+            held.add(seen.iter().copied());
+            let seen = held;
             let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
             let got: Vec<&str> = unseen(&seen, ids.iter()).into_iter().map(String::as_str).collect();
             assert_eq!(got, want, "{what}");
