@@ -160,7 +160,10 @@ impl Store {
     /// Every host the store has samples of.
     pub fn hosts(&self) -> Result<Vec<HostRecord>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, name, tags, local, epoch, newest_seq, newest_ts, coalesce(c.catalog, '')
+            // A catalogue in the host's own row is one an older Pulse wrote after
+            // the move (nothing locks the file against two processes).
+            "SELECT id, name, tags, local, epoch, newest_seq, newest_ts,
+                    coalesce(c.catalog, nullif(hosts.catalog, ''), '')
                FROM hosts LEFT JOIN catalogs c ON c.host = id ORDER BY id",
         )?;
         let rows = statement.query_map([], |r| {

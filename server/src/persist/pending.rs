@@ -84,7 +84,11 @@ fn digest(frame: &Frame) -> u64 {
     hash.0
 }
 
-/// A multiply-rotate hash of byte strings, each ended by `0xff` (FxHash's step).
+/// A folded-multiply hash of byte strings, each ended by `0xff`: each word is
+/// mixed in by a full 64×64→128-bit product whose halves are folded together, so
+/// a change in any bit of a word reaches every bit of the state (FxHash's
+/// rotate-and-multiply step let a change in a word's top byte be cancelled by one
+/// in the next word's low byte: `net.rx:aa0` and `net.rx:yt0` collided).
 #[derive(Default)]
 struct Digest(u64);
 
@@ -92,7 +96,8 @@ impl Digest {
     const K: u64 = 0x517c_c1b7_2722_0a95;
 
     fn word(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+        let product = u128::from(self.0 ^ word) * u128::from(Self::K ^ self.0.rotate_left(32));
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -193,8 +198,9 @@ mod tests {
     #[test]
     fn the_digest_tells_id_lists_apart() {
         let ids = |list: &[&str]| digest(&frame(1, &list.iter().map(|&id| (id, 0.0)).collect::<Vec<_>>()));
-        let differ: [(&str, &[&str], &[&str]); 5] = [
+        let differ: [(&str, &[&str], &[&str]); 6] = [
             ("one more", &["cpu"], &["cpu", "mem"]),
+            ("a word's top byte and the next one's low byte", &["cpu", "net.rx:aa0"], &["cpu", "net.rx:yt0"]),
             ("another name", &["cpu"], &["cpv"]),
             ("a byte moved between ids", &["ab", "c"], &["a", "bc"]),
             ("an id of eight bytes and its neighbour", &["12345678", "x"], &["12345678x"]),

@@ -15,7 +15,7 @@ const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 -- Every host's newest stored sample, rewritten by every flush: its rows stay
 -- small (its `catalog` is '' since schema 2), so a flush of a hundred hosts
--- dirties a few pages rather than one a host (a catalogue is 2-3 KB).
+-- dirties a page per some eighty hosts rather than one a host (a catalogue is 2-3 KB).
 CREATE TABLE IF NOT EXISTS hosts(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, local INTEGER NOT NULL,
     epoch TEXT NOT NULL, newest_seq INTEGER NOT NULL, newest_ts INTEGER NOT NULL,
