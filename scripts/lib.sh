@@ -96,13 +96,18 @@ setup_test_tools() {
 # One `NAME=value` a line, for `env`.
 # Both are unstable flags; RUSTC_BOOTSTRAP lets this stable toolchain take them, for
 # this build only. Without rust-src it is the ordinary build, just larger. Its own
-# target dir, so the browser tests' build (ordinary flags) never invalidates it.
+# target dir, so the browser tests' build never invalidates it.
+# `--cfg erase_components` (Leptos's type erasure: every component returns one
+# erased view type, so Leptos's renderer is not compiled once per nested view shape;
+# 23 KB of the zopfli-gzipped wasm) is also in `.cargo/config.toml`, so the browser
+# tests run the same code; this variable replaces that setting, hence both.
 web_release_env() {
+  local flags="--cfg erase_components"
   if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-    printf '%s\n' RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-      "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+    printf '%s\n' RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+    flags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $flags"
   fi
-  printf '%s\n' "CARGO_TARGET_DIR=$PULSE_ROOT/target/web-release"
+  printf '%s\n' "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=$flags" "CARGO_TARGET_DIR=$PULSE_ROOT/target/web-release"
 }
 
 build_web() {
