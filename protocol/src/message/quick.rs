@@ -163,7 +163,8 @@ impl<'a> Cursor<'a> {
     fn signed(&mut self) -> Option<i64> {
         if self.peek() == Some(b'-') {
             self.at += 1;
-            return i64::try_from(self.digits()?).ok().map(|v| -v);
+            // `-0` is a float to serde_json, which an integer field refuses.
+            return i64::try_from(self.digits()?).ok().filter(|v| *v != 0).map(|v| -v);
         }
         i64::try_from(self.digits()?).ok()
     }

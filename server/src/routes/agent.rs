@@ -137,12 +137,14 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
     let lost = taken(&mut held);
     tokio::pin!(lost);
     loop {
-        // The socket first: a message that is there is read without polling the
-        // rest (the runtime's budget makes a socket that is always ready pause,
-        // so the others are still looked at).
+        // Shutdown and a lost claim first, then the socket before the timers. The
+        // runtime's budget does not make an always-ready socket give way: every
+        // branch spends the same budget, so when it runs out they all wait
+        // together and the first in order wins again. A link flooded with
+        // messages must still be closed when the hub stops or its claim is lost;
+        // only its own acknowledgements and silence timer wait for a quiet moment.
         let message = tokio::select! {
             biased;
-            message = socket.next() => message,
             () = &mut stop => {
                 let _ = socket.close(Some(close(1012, "the hub is restarting"))).await;
                 return "the hub is shutting down".into();
@@ -155,6 +157,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 let _ = socket.close(Some(close(1013, reason))).await;
                 return reason.into();
             }
+            message = socket.next() => message,
             _ = ack.tick() => {
                 acknowledge(&mut socket, hub.as_deref(), &mut acked).await;
                 continue;

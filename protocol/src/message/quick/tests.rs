@@ -28,7 +28,7 @@ fn check(what: &str, next: &str) -> bool {
 
 #[test]
 fn reads_the_layout_as_serde_does_and_leaves_the_rest_to_serde() {
-    let cases: [(&str, String, bool); 33] = [
+    let cases: [(&str, String, bool); 34] = [
         // what, the next message, whether this reader takes it
         (
             "the same series and processes",
@@ -59,6 +59,11 @@ fn reads_the_layout_as_serde_does_and_leaves_the_rest_to_serde() {
             "a negative time",
             r#"{"type":"frame","seq":2,"ts":-6,"host":"web-1","values":{"cpu":1,"disk":2,"mem":3}}"#.into(),
             true,
+        ),
+        (
+            "a time of minus zero (a float to serde, which the integer refuses)",
+            r#"{"type":"frame","seq":2,"ts":-0,"host":"web-1","values":{"cpu":1,"disk":2,"mem":3}}"#.into(),
+            false,
         ),
         (
             "a name with multibyte characters",
