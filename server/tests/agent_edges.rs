@@ -17,6 +17,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 
+/// An upgrade request's own headers, by name.
+type Headers = Vec<(&'static str, Vec<u8>)>;
+
 type Link = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens an agent link to `hub` with `headers` (name, value) besides the upgrade's;
@@ -185,7 +188,7 @@ async fn the_hub_logs_every_agent_it_refuses_with_its_address_and_never_the_toke
     let wrong = format!("Bearer {WRONG}");
     let auth = |bearer: &str| ("authorization", bearer.as_bytes().to_vec());
     // (what, headers, status, what the hub's line says)
-    let cases: Vec<(&str, Vec<(&'static str, Vec<u8>)>, u16, &str)> = vec![
+    let cases: Vec<(&str, Headers, u16, &str)> = vec![
         ("a wrong token", vec![auth(&wrong), ("pulse-host-id", b"w".to_vec())], 401, "not one of this hub's"),
         ("no token", vec![("pulse-host-id", b"w".to_vec())], 401, "no token"),
         ("a duplicate host", vec![auth(&good), ("pulse-host-id", b"twin".to_vec())], 409, "already connected"),

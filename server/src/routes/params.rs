@@ -31,7 +31,7 @@ fn parse(query: &str) -> Result<Params, AppError> {
     let mut params = HashMap::new();
     for (key, value) in form_urlencoded::parse(query.as_bytes()).into_owned() {
         if params.contains_key(&key) {
-            return Err(bad(format!("{}= may be given once", shown(&key))));
+            return Err(bad(format!("the parameter {} may be given once", shown(&key))));
         }
         params.insert(key, value);
     }
