@@ -149,7 +149,9 @@ impl AppError {
                 | crate::fleet::FleetError::AgentConnected(_)
                 | crate::fleet::FleetError::HeldElsewhere(_),
             ) => (StatusCode::CONFLICT, "host_connected"),
-            AppError::Fleet(crate::fleet::FleetError::OwnHost(_)) => (StatusCode::CONFLICT, "own_host"),
+            AppError::Fleet(crate::fleet::FleetError::OwnHost(_) | crate::fleet::FleetError::HubsOwnId(_)) => {
+                (StatusCode::CONFLICT, "own_host")
+            }
             AppError::Fleet(crate::fleet::FleetError::NoSuchHost(_)) => (StatusCode::NOT_FOUND, "no_such_host"),
             AppError::Fleet(crate::fleet::FleetError::HostNeeded | crate::fleet::FleetError::NoHostYet) => {
                 (StatusCode::BAD_REQUEST, "bad_request")

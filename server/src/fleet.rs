@@ -38,6 +38,9 @@ pub enum FleetError {
     /// The hub has no host at all (`--no-local`, and no agent yet) and the request named none.
     #[error("this hub has no host yet: it does not sample its own (--no-local) and no agent has connected")]
     NoHostYet,
+    /// An agent claimed the id of the hub's own host.
+    #[error("host id {0} is this hub's own host id (the hub samples it itself); give the agent another --name")]
+    HubsOwnId(String),
     /// Another agent's link holds this host.
     #[error("host {0} is already connected by another agent; give each agent its own --name")]
     Connected(String),
@@ -97,6 +100,10 @@ pub struct Claim {
     host: Arc<Host>,
     id: u64,
     timing: Timing,
+    /// The name and tags the agent gave, listed once it says `hello` (a link that
+    /// never does leaves a known host's listing as it was).
+    name: String,
+    tags: BTreeMap<String, String>,
 }
 
 impl Fleet {
@@ -221,8 +228,10 @@ impl Fleet {
         Ok((id, hub))
     }
 
-    /// Claims host `id` for an agent's link (adding the host if new), with its
-    /// current name and tags; refused while another link holds it.
+    /// Claims host `id` for an agent's link (adding the host, listed with `name`
+    /// and `tags`, if new); refused while another link holds it, and for the hub's
+    /// own id. A known host is listed anew only when the link says `hello`
+    /// ([`Claim::adopt`]).
     pub fn claim(
         &self,
         id: &str,
@@ -249,18 +258,18 @@ impl Fleet {
             // the host's, as everywhere).
             let mut state = host.lock();
             if host.local {
-                return Err(FleetError::Connected(id.to_owned()));
+                return Err(FleetError::HubsOwnId(id.to_owned()));
             }
             if state.claimed_by.is_some() {
                 return Err(FleetError::Connected(state.name.clone()));
             }
             state.claimed_by = Some(claim);
-            self.persist.describe(id, &name, &tags, false);
-            state.name = name;
-            state.tags = tags;
+            if state.name == name && state.tags == tags {
+                self.persist.describe(id, &name, &tags, false);
+            }
         }
         drop(hosts);
-        Ok(Claim { host, id: claim, timing })
+        Ok(Claim { host, id: claim, timing, name, tags })
     }
 
     /// Forgets host `id` and its history (a machine gone for good); refused while it
@@ -396,9 +405,11 @@ impl Claim {
 
     /// The hub for frames of the agent's `epoch` sampled every `interval`: the
     /// current one if it has that epoch, else a new one that replaces it (the old
-    /// one's clients are told `bye` and resume on the new one).
+    /// one's clients are told `bye` and resume on the new one). The host is listed
+    /// with the agent's name and tags from now on.
     pub fn adopt(&self, epoch: &Epoch, interval: std::time::Duration) -> Arc<Hub> {
         let mut state = self.host.lock();
+        self.list(&mut state);
         if state.hub.epoch() == epoch && state.hub.timing().interval == interval {
             return Arc::clone(&state.hub);
         }
@@ -410,6 +421,24 @@ impl Claim {
         drop(state);
         old.begin_shutdown();
         hub
+    }
+}
+
+impl Claim {
+    /// Lists the host with the agent's name and tags (in `state`, its host's,
+    /// locked); says so when the agent takes over a host listed under another name.
+    fn list(&self, state: &mut HostState) {
+        if state.name != self.name {
+            tracing::info!(
+                host = %self.host.id,
+                was = %state.name,
+                now = %self.name,
+                "an agent took over this host id under another name"
+            );
+        }
+        self.host.persist.describe(&self.host.id, &self.name, &self.tags, false);
+        state.name.clone_from(&self.name);
+        state.tags.clone_from(&self.tags);
     }
 }
 
@@ -469,6 +498,9 @@ mod tests {
         let mut tags = BTreeMap::new();
         tags.insert("role".into(), "db".into());
         let again = fleet.claim("db", "db 2".into(), tags, timing()).expect("free again");
+        assert_eq!(fleet.list(now_ms())[0].name, "db", "no hello yet: listed as before");
+        assert!(fleet.list(now_ms())[0].tags.is_empty());
+        again.adopt(&Epoch("e1".into()), Duration::from_secs(1));
         assert_eq!(fleet.list(now_ms())[0].tags["role"], "db");
         assert_eq!(fleet.list(now_ms())[0].name, "db 2");
         drop(again);

@@ -18,6 +18,8 @@
 //! message: a stream opened with a credential is kept under it (`Access::hold`) and
 //! cut when the credential ends.
 
+pub mod agent_refusal;
+
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -49,7 +51,7 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
     let mut grant = match gate.access.recognise_in_fleet(request.headers()).await {
         Ok(grant) => grant,
         Err(Unrecognised) if gate.need == Need::Public => None,
-        Err(Unrecognised) => return unknown_credential(&gate).into_response(),
+        Err(Unrecognised) => return refused(&gate, &request, unknown_credential(&gate)),
     };
     let has_origin = request.headers().contains_key(header::ORIGIN);
     if grant.as_ref().is_some_and(|g| g.cookie)
@@ -64,10 +66,11 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
         Err(repeated) => return repeated.into_response(),
     };
     if let Err(refusal) = allows(grant.as_ref(), gate.need, host.as_deref()) {
-        return match refusal {
-            Refusal::SignIn => no_credential(&gate).into_response(),
-            Refusal::Forbidden(why) => AppError::Forbidden(why).into_response(),
+        let error = match refusal {
+            Refusal::SignIn => no_credential(&gate),
+            Refusal::Forbidden(why) => AppError::Forbidden(why),
         };
+        return refused(&gate, &request, error);
     }
     let cookie = grant.as_ref().is_some_and(|g| g.cookie);
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -88,6 +91,16 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
         request.extensions_mut().insert(grant);
     }
     next.run(request).await
+}
+
+/// The answer to a request refused with `error`; an agent's refusal is logged
+/// with its address (`agent_refusal`), so the hub's side says why too.
+fn refused(gate: &Gate, request: &Request, error: AppError) -> Response {
+    if gate.need == Need::Agent {
+        let peer = request.extensions().get::<ConnectInfo<Peer>>().map(|ConnectInfo(peer)| peer.remote);
+        return agent_refusal::logged(peer, error).into_response();
+    }
+    error.into_response()
 }
 
 /// The one `host=` of a query; a 400 when it is repeated (the handlers read the

@@ -19,6 +19,7 @@ pub mod host;
 pub mod hub;
 pub mod limits;
 pub mod listen;
+pub mod log_filter;
 pub mod origin;
 pub mod persist;
 pub mod quote;

@@ -14,6 +14,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use pulse_server::agent::config::AgentConfig;
 use pulse_server::config::Config;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 
 mod alloc;
@@ -66,10 +68,14 @@ fn main() -> ExitCode {
     run(builder, pulse_server::run(config))
 }
 
+/// `RUST_LOG` (info when unset), with the libraries that print request headers
+/// capped at debug whatever it says (`log_filter`): no token in a log line.
 fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        .finish()
+        .with(pulse_server::log_filter::cap())
         .init();
 }
 

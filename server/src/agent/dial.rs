@@ -42,6 +42,9 @@ pub enum DialError {
     /// The TLS handshake failed (certificate not trusted, wrong name…).
     #[error("TLS handshake failed: {0} (a private CA needs --ca FILE)")]
     Tls(std::io::Error),
+    /// The address answered, but not in TLS: a plain-HTTP hub named `https://`.
+    #[error("the hub does not speak TLS at this address ({0}): if it serves plain HTTP, give --hub as http://…")]
+    NotTls(std::io::Error),
     /// Nothing came back in time.
     #[error("no answer within {} s", DIAL_TIMEOUT.as_secs())]
     Timeout,
@@ -104,7 +107,7 @@ async fn open(
         (true, Some(connector)) => {
             let name = ServerName::try_from(hub.host.clone())
                 .map_err(|e| DialError::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
-            Box::new(connector.connect(name, tcp).await.map_err(DialError::Tls)?)
+            Box::new(connector.connect(name, tcp).await.map_err(tls_failed)?)
         }
         (true, None) => {
             let missing = std::io::Error::other("no TLS client was set up for an https hub");
@@ -123,6 +126,18 @@ async fn open(
         }
         Err(WsError::Io(error)) => Err(DialError::Connect(error)),
         Err(error) => Err(DialError::Upgrade(error.to_string())),
+    }
+}
+
+/// What a failed TLS handshake means: an answer that is not TLS at all (a
+/// plain-HTTP hub answers a ClientHello with `HTTP/1.1 400`, whose first byte is
+/// no TLS record type) says to use `http://`; anything else is about trust.
+fn tls_failed(error: std::io::Error) -> DialError {
+    use tokio_rustls::rustls::{Error as TlsError, InvalidMessage};
+    let inner = error.get_ref().and_then(|inner| inner.downcast_ref::<TlsError>());
+    match inner {
+        Some(TlsError::InvalidMessage(InvalidMessage::InvalidContentType)) => DialError::NotTls(error),
+        _ => DialError::Tls(error),
     }
 }
 
@@ -173,6 +188,18 @@ mod tests {
         assert_eq!(header("pulse-host-name").as_deref(), Some("Web%201"));
         assert_eq!(header("pulse-host-tags").as_deref(), Some("env=prod%20eu"));
         assert!(!request.uri().to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_handshake_answered_in_plain_http_says_to_use_http() {
+        use tokio_rustls::rustls::{Error as TlsError, InvalidMessage};
+        let io = |error: TlsError| std::io::Error::new(std::io::ErrorKind::InvalidData, error);
+        let plain = tls_failed(io(TlsError::InvalidMessage(InvalidMessage::InvalidContentType))).to_string();
+        assert!(plain.contains("does not speak TLS") && plain.contains("http://"), "{plain}");
+        assert!(!plain.contains("--ca"), "{plain}");
+        let untrusted = tls_failed(io(TlsError::General("unknown issuer".into()))).to_string();
+        assert!(untrusted.contains("--ca FILE"), "{untrusted}");
+        assert!(tls_failed(std::io::Error::other("reset")).to_string().contains("TLS handshake failed"));
     }
 
     #[test]

@@ -69,6 +69,9 @@ impl Refusal {
         );
         match self.status {
             401 => format!("the hub refused the token (check --token / PULSE_AGENT_TOKEN against the hub's --agent-token): {detail}"),
+            409 if self.body.as_ref().is_some_and(|body| body.error == "own_host") => format!(
+                "host {host_id} is the hub's own host id (the hub samples itself under it; give this agent another --name): {detail}"
+            ),
             409 => format!(
                 "host {host_id} is already connected to the hub (another agent uses this id; give each host its own --name): {detail}"
             ),
@@ -142,6 +145,7 @@ mod tests {
                 "host web-1 is already connected",
                 "host_connected",
             ),
+            (409, body("own_host", "host id web-1 is this hub's own host id"), "the hub's own host id", "own_host"),
             (426, body("protocol_too_new", "hub speaks 1"), "older protocol", "protocol_too_new"),
             (400, body("bad_request", "pulse-host-id"), "headers", "pulse-host-id"),
             (404, "<html>".to_owned(), "no agent endpoint", "no explanation given"),

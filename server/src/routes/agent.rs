@@ -4,6 +4,7 @@
 //! frame it sends into that host's hub, exactly as the hub's own sampler does.
 
 pub mod frame_check;
+pub mod hello_check;
 pub mod identity;
 pub mod series_budget;
 
@@ -52,9 +53,19 @@ const ACK_SLACK: Duration = Duration::from_secs(1);
 /// How long an agent may stay silent (it sends heartbeats) before the link is dropped.
 const SILENCE: Duration = Duration::from_secs(30);
 
-/// Checks the agent and its claim, then upgrades.
+/// Checks the agent and its claim, then upgrades; a refusal is logged with the
+/// agent's address (`gate::agent_refusal`).
 pub async fn handler(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<Peer>>>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let from = peer.as_ref().map(|Extension(ConnectInfo(peer))| peer.remote);
+    accept(state, peer, request).await.map_err(|error| crate::gate::agent_refusal::logged(from, error))
+}
+
+async fn accept(
+    state: AppState,
     peer: Option<Extension<ConnectInfo<Peer>>>,
     mut request: Request,
 ) -> Result<Response, AppError> {
@@ -209,7 +220,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
         };
         match parsed {
             ServerMessage::Hello(hello) => {
-                if let Err(reason) = budget.hello(&hello.catalog, now_ms()) {
+                if let Err(reason) = hello_check::check(&hello).and_then(|()| budget.hello(&hello.catalog, now_ms())) {
                     return refuse(&mut socket, link, reason).await;
                 }
                 let interval = Duration::from_millis(hello.interval_ms.max(1));
@@ -227,7 +238,7 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
                 };
                 match frame_check::check(&frame, &link.name, now_ms()) {
                     Ok(()) => {}
-                    Err(Refusal::Foreign(reason)) => {
+                    Err(Refusal::Foreign(reason) | Refusal::Unshowable(reason)) => {
                         let _ = socket.close(Some(close(1008, &reason))).await;
                         return reason;
                     }

@@ -1,4 +1,5 @@
-//! `GET /api/v1/alerts`: the current alerts (`?history=1`: and past ones), for
+//! `GET /api/v1/alerts`: the current alerts (`?history=1`: and past ones;
+//! `?host=ID`: that host's only, a 404 for a host the hub does not know), for
 //! readers (a share link for one host sees that host's only); and
 //! `GET /api/v1/alerts/deliveries` (admins): the webhook delivery log. Neither
 //! carries a URL or a secret.
@@ -24,6 +25,11 @@ pub async fn list(
         Some(other) => return Err(AppError::BadRequest(format!("history must be 1 or 0, got {}", shown(other)))),
     };
     let mut alerts = state.alerts.list(history);
+    if let Some(host) = params.get("host") {
+        // A 404 naming a host the hub does not know, as every route taking host= does.
+        let (id, _) = state.fleet.host_and_hub(Some(host))?;
+        alerts.retain(|alert| alert.host == id);
+    }
     if let Some(shared) = grant.as_ref().and_then(|Extension(grant)| grant.only_host()) {
         alerts.retain(|alert| alert.host == shared);
     }

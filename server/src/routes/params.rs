@@ -9,7 +9,12 @@ use pulse_protocol::{Cursor, Epoch};
 use crate::error::AppError;
 pub use crate::quote::shown;
 
-/// The query string as a map (the last value of a repeated key wins).
+/// The largest time in milliseconds a query may name, either side of 1970: the
+/// largest whole number a browser holds exactly (2^53 − 1, about 285,000 years).
+pub const MAX_MS: i64 = (1 << 53) - 1;
+
+/// The query string as a map; a repeated key is a 400 (which of its values a
+/// handler read would be a guess).
 #[derive(Debug, Default)]
 pub struct Params(HashMap<String, String>);
 
@@ -17,9 +22,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("");
-        Ok(Params(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
+        parse(parts.uri.query().unwrap_or(""))
     }
+}
+
+/// The parameters of `query`, each given once.
+fn parse(query: &str) -> Result<Params, AppError> {
+    let mut params = HashMap::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()).into_owned() {
+        if params.contains_key(&key) {
+            return Err(bad(format!("the parameter {} may be given once", shown(&key))));
+        }
+        params.insert(key, value);
+    }
+    Ok(Params(params))
 }
 
 impl Params {
@@ -66,12 +82,19 @@ impl Params {
         }
     }
 
-    /// `to=`, in ms since the Unix epoch (the end, exclusive).
+    /// `to=`, in ms since the Unix epoch (the end, exclusive), 0 to [`MAX_MS`].
     pub fn to_ms(&self) -> Result<Option<i64>, AppError> {
-        self.get("to")
+        self.time_ms("to")
+    }
+
+    /// The time parameter `name` in ms since the Unix epoch, 0 to [`MAX_MS`]: none
+    /// of Pulse's samples is older than 1970, and a page cannot hold more.
+    fn time_ms(&self, name: &str) -> Result<Option<i64>, AppError> {
+        self.get(name)
             .map(|text| {
-                text.parse::<i64>()
-                    .map_err(|_| bad(format!("to must be milliseconds since the Unix epoch, got {}", shown(text))))
+                text.parse::<i64>().ok().filter(|ms| (0..=MAX_MS).contains(ms)).ok_or_else(|| {
+                    bad(format!("{name} must be milliseconds since the Unix epoch, 0 to {MAX_MS}, got {}", shown(text)))
+                })
             })
             .transpose()
     }
@@ -88,14 +111,9 @@ impl Params {
             .transpose()
     }
 
-    /// `from` in ms since the Unix epoch, if given.
+    /// `from` in ms since the Unix epoch, 0 to [`MAX_MS`], if given.
     pub fn from_ms(&self) -> Result<Option<i64>, AppError> {
-        self.get("from")
-            .map(|text| {
-                text.parse::<i64>()
-                    .map_err(|_| bad(format!("from must be milliseconds since the Unix epoch, got {}", shown(text))))
-            })
-            .transpose()
+        self.time_ms("from")
     }
 }
 
@@ -142,5 +160,40 @@ mod tests {
         }
         let error = params(&[("columns", "2")]).columns().expect_err("must fail").to_string();
         assert!(error.contains("columns must be 1"), "{error}");
+    }
+
+    #[test]
+    fn times_are_between_1970_and_what_a_page_holds() {
+        // (the value, read as)
+        let cases = [
+            ("0", Some(0)),
+            ("1796600000000", Some(1_796_600_000_000)),
+            ("9007199254740991", Some(MAX_MS)),
+            ("9007199254740992", None),
+            ("-5", None),
+            ("-9223372036854775808", None),
+            ("9223372036854775807", None),
+            ("1e3", None),
+        ];
+        for (text, want) in cases {
+            for name in ["from", "to"] {
+                let got =
+                    if name == "from" { params(&[(name, text)]).from_ms() } else { params(&[(name, text)]).to_ms() };
+                match (got, want) {
+                    (Ok(Some(ms)), Some(want)) => assert_eq!(ms, want, "{name}={text}"),
+                    (Err(error), None) => assert!(error.to_string().starts_with(name), "{name}={text}: {error}"),
+                    (got, want) => panic!("{name}={text}: got {got:?}, want {want:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_refused_by_name() {
+        assert_eq!(parse("from=1&to=2").expect("once each").from_ms().expect("a time"), Some(1));
+        for query in ["from=1&from=2", "from=1&fr%6Fm=2", "series=a&series=b", "x&x"] {
+            let error = parse(query).expect_err(query).to_string();
+            assert!(error.contains("may be given once"), "{query}: {error}");
+        }
     }
 }

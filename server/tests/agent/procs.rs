@@ -50,6 +50,11 @@ impl Drop for DataDir {
 
 impl Proc {
     fn spawn(args: &[&str]) -> Self {
+        Proc::spawn_logging(args, "info")
+    }
+
+    /// `pulse-server ARGS` with `RUST_LOG` set to `rust_log`.
+    pub fn spawn_logging(args: &[&str], rust_log: &str) -> Self {
         // A hub keeps its history in a directory of its own unless the test names
         // one; an agent ignores PULSE_DATA.
         let data = (!args.contains(&"--data") && !args.contains(&"--no-store")).then(DataDir::new);
@@ -59,7 +64,7 @@ impl Proc {
         }
         let mut child = command
             .args(args)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", rust_log)
             .env("NO_COLOR", "1")
             .env_remove("PULSE_AGENT_TOKEN")
             .env_remove("PULSE_HUB")
@@ -145,12 +150,17 @@ impl Hub {
 
     /// A hub with other flags (named `the-hub` unless they give a `--name`).
     pub async fn start_with(listen: &str, extra: &[&str]) -> Self {
+        Hub::start_logging(listen, extra, "info").await
+    }
+
+    /// A hub with other flags, logging as `rust_log` says.
+    pub async fn start_logging(listen: &str, extra: &[&str], rust_log: &str) -> Self {
         let mut args = vec!["--listen", listen, "--interval", INTERVAL, "--dist", "/nonexistent"];
         if !extra.contains(&"--name") {
             args.extend(["--name", "the-hub"]);
         }
         args.extend_from_slice(extra);
-        let mut proc = Proc::spawn(&args);
+        let mut proc = Proc::spawn_logging(&args, rust_log);
         let stdout = proc.child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let line = tokio::time::timeout(DEADLINE, lines.next_line()).await.expect("starts in time");
@@ -212,9 +222,14 @@ pub fn agent(args: &[&str]) -> Proc {
 
 /// An agent giving `token`.
 pub fn agent_with_token(token: &str, args: &[&str]) -> Proc {
+    agent_logging(token, args, "info")
+}
+
+/// An agent giving `token`, logging as `rust_log` says.
+pub fn agent_logging(token: &str, args: &[&str], rust_log: &str) -> Proc {
     let mut argv = vec!["agent", "--token", token, "--interval", INTERVAL];
     argv.extend_from_slice(args);
-    Proc::spawn(&argv)
+    Proc::spawn_logging(&argv, rust_log)
 }
 
 /// Runs `pulse-server ARGS` (`user …`, `token …`) with `input` on its standard

@@ -3,14 +3,21 @@
 //! names, so a frame naming another host, or `@fleet`, would land in that host's
 //! charts), carry no fleet-summary columns (only the hub writes those), and carry
 //! a time a real clock could give (a sample dated decades
-//! ahead would be "last seen" in the future and never expire from the store).
-//! Pure: the caller gives the hub's clock.
+//! ahead would be "last seen" in the future and never expire from the store),
+//! and carry only numbers a page can hold: a browser reads seqs and process
+//! memory as JavaScript numbers, exact only up to [`MAX_SAFE`] (a seq of u64::MAX
+//! also left the host's history with nowhere to go). Pure: the caller gives the
+//! hub's clock.
 
 use pulse_protocol::Frame;
 
 /// How far ahead of the hub's clock a sample may be dated: more than any clock
 /// that is merely off, far less than a clock that is wrong.
 pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The largest whole number a browser holds exactly (JavaScript's
+/// `Number.MAX_SAFE_INTEGER`, 2^53 − 1): the bound of every count an agent sends.
+pub const MAX_SAFE: u64 = (1 << 53) - 1;
 
 /// Why a frame may not enter its host's hub; each carries what is wrong, short
 /// enough for a WebSocket close reason.
@@ -23,6 +30,9 @@ pub enum Refusal {
     /// the hub's is): the frame is dropped and the link stays, so what an agent
     /// buffered before its clock was put right does not keep it out.
     Untimely(String),
+    /// It holds a number no page can read exactly (a seq or a process's memory
+    /// beyond [`MAX_SAFE`]): the agent is broken or hostile, and the link is closed.
+    Unshowable(String),
 }
 
 /// `Err` with what is wrong when `frame` may not enter the hub of the host named
@@ -33,6 +43,15 @@ pub fn check(frame: &Frame, name: &str, now_ms: i64) -> Result<(), Refusal> {
             "a frame for host {:?} on the link of {:?}",
             short(&frame.host),
             short(name)
+        )));
+    }
+    if frame.seq > MAX_SAFE {
+        return Err(Refusal::Unshowable(format!("frame seq {} is beyond 2^53-1, which a page cannot hold", frame.seq)));
+    }
+    if let Some(process) = frame.top.iter().find(|process| process.mem > MAX_SAFE) {
+        return Err(Refusal::Unshowable(format!(
+            "frame {}: process {} has mem {} beyond 2^53-1, which a page cannot hold",
+            frame.seq, process.pid, process.mem
         )));
     }
     if frame.columns.is_some() {
@@ -70,7 +89,7 @@ mod tests {
     /// What a refusal says is wrong.
     fn reason_of(refusal: &Refusal) -> &str {
         match refusal {
-            Refusal::Foreign(reason) | Refusal::Untimely(reason) => reason,
+            Refusal::Foreign(reason) | Refusal::Untimely(reason) | Refusal::Unshowable(reason) => reason,
         }
     }
 
@@ -118,6 +137,31 @@ mod tests {
         let refusal = check(&frame, "web-1", NOW).expect_err("columns are the summary's");
         assert!(matches!(refusal, Refusal::Foreign(_)), "{refusal:?}");
         assert!(reason_of(&refusal).contains("columns"));
+    }
+
+    #[test]
+    fn a_number_a_page_cannot_hold_closes_the_link() {
+        let process = |mem| pulse_protocol::ProcessInfo { pid: 9, name: "p".into(), cpu: 1.0, mem };
+        let cases = [
+            // what, seq, a process's mem, refused
+            ("the largest safe seq", MAX_SAFE, 1, false),
+            ("one beyond", MAX_SAFE + 1, 1, true),
+            ("u64::MAX", u64::MAX, 1, true),
+            ("the largest safe mem", 7, MAX_SAFE, false),
+            ("mem beyond", 7, MAX_SAFE + 1, true),
+        ];
+        for (what, seq, mem, refused) in cases {
+            let frame = Frame { seq, top: vec![process(mem)], ..frame("web-1", NOW) };
+            match check(&frame, "web-1", NOW) {
+                Ok(()) => assert!(!refused, "{what}"),
+                Err(refusal) => {
+                    assert!(refused, "{what}: {refusal:?}");
+                    assert!(matches!(refusal, Refusal::Unshowable(_)), "{what}: {refusal:?}");
+                    let reason = reason_of(&refusal);
+                    assert!(reason.contains("2^53-1") && reason.len() <= 123, "{what}: {reason}");
+                }
+            }
+        }
     }
 
     #[test]

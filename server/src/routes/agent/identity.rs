@@ -35,6 +35,14 @@ pub fn identify(headers: &HeaderMap) -> Result<Identity, AppError> {
 
 /// The agent's protocol, host id, name and tags, from its headers.
 fn identity(headers: &HeaderMap) -> Result<Identity, AppError> {
+    for name in [HEADER_PROTOCOL, HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS] {
+        if headers.get_all(name).iter().count() > 1 {
+            return Err(bad(format!("{name} may be given once")));
+        }
+        if headers.get(name).is_some_and(|v| v.to_str().is_err()) {
+            return Err(bad(format!("{name} must be ASCII (percent-encode the rest as UTF-8)")));
+        }
+    }
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let protocol = match text(HEADER_PROTOCOL) {
         None => UNSTATED_PROTOCOL,
@@ -55,7 +63,7 @@ fn identity(headers: &HeaderMap) -> Result<Identity, AppError> {
         return Err(bad(format!("{HEADER_HOST_ID} must be 1 to 64 of [A-Za-z0-9._-], got {}", shown(id))));
     }
     let name = match text(HEADER_HOST_NAME) {
-        Some(raw) => decode(raw),
+        Some(raw) => decode(raw).map_err(|why| bad(format!("{HEADER_HOST_NAME} {why}, got {}", shown(raw))))?,
         None => id.to_owned(),
     };
     // A frame names its host by this name, and a browser files it there: `@fleet`
@@ -76,7 +84,10 @@ fn tags(raw: &str) -> Result<BTreeMap<String, String>, AppError> {
     for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (key, value) =
             pair.split_once('=').ok_or_else(|| bad(format!("{HEADER_HOST_TAGS}: {} is not key=value", shown(pair))))?;
-        let (key, value) = (decode(key.trim()), decode(value.trim()));
+        let decoded = |part: &str| {
+            decode(part.trim()).map_err(|why| bad(format!("{HEADER_HOST_TAGS}: {why} in {}", shown(pair))))
+        };
+        let (key, value) = (decoded(key)?, decoded(value)?);
         if key.is_empty()
             || key.len() > 64
             || value.len() > 128
@@ -92,12 +103,26 @@ fn tags(raw: &str) -> Result<BTreeMap<String, String>, AppError> {
     Ok(tags)
 }
 
-/// Percent-decoding (`+` stays a plus).
-fn decode(text: &str) -> String {
-    form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+/// Strict percent-decoding (`+` stays a plus): `Err` saying what is wrong when a
+/// `%` is not followed by two hex digits or the bytes are not UTF-8 (a lenient
+/// decoder would list `%ZZ%ff` as `%ZZ\u{fffd}`).
+fn decode(text: &str) -> Result<String, &'static str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte != b'%' {
+            out.push(byte);
+            at += 1;
+            continue;
+        }
+        let hex = bytes.get(at + 1..at + 3).and_then(|pair| std::str::from_utf8(pair).ok());
+        let value = hex.filter(|pair| pair.bytes().all(|b| b.is_ascii_hexdigit()));
+        let value = value.and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        out.push(value.ok_or("is not valid percent-encoding (a % must be followed by two hex digits)")?);
+        at += 3;
+    }
+    String::from_utf8(out).map_err(|_| "is not percent-encoded UTF-8")
 }
 
 #[cfg(test)]
@@ -136,6 +161,43 @@ mod tests {
             let got = identify(&headers(&pairs)).map(|who| who.protocol).map_err(|e| e.code().1);
             assert_eq!(got, want, "{header:?}");
         }
+    }
+
+    #[test]
+    fn names_and_tags_must_be_strict_percent_encoded_utf8() {
+        // (the name header, the name listed, or what the 400 says)
+        let cases: [(&str, Result<&str, &str>); 9] = [
+            ("web%201", Ok("web 1")),
+            ("B%C3%BCro", Ok("Büro")),
+            ("a+b", Ok("a+b")),
+            ("100%25", Ok("100%")),
+            ("%ZZ", Err("pulse-host-name is not valid percent-encoding")),
+            ("%ff", Err("pulse-host-name is not percent-encoded UTF-8")),
+            ("%ZZ%ff", Err("not valid percent-encoding")),
+            ("cut%4", Err("not valid percent-encoding")),
+            ("end%", Err("not valid percent-encoding")),
+        ];
+        for (raw, want) in cases {
+            let got = identify(&headers(&[("pulse-host-id", "a"), ("pulse-host-name", raw)]));
+            match (got, want) {
+                (Ok(who), Ok(name)) => assert_eq!(who.name, name, "{raw}"),
+                (Err(error), Err(words)) => assert!(error.to_string().contains(words), "{raw}: {error}"),
+                (got, want) => panic!("{raw}: got {got:?}, want {want:?}"),
+            }
+        }
+        let tag = identify(&headers(&[("pulse-host-id", "a"), ("pulse-host-tags", "env=%E2%28")]));
+        assert!(
+            matches!(&tag, Err(e) if e.to_string().contains("pulse-host-tags: is not percent-encoded UTF-8")),
+            "{tag:?}"
+        );
+        let mut map = HeaderMap::new();
+        map.insert("pulse-host-id", HeaderValue::from_static("a"));
+        map.insert("pulse-host-name", HeaderValue::from_bytes(b"B\xfcro").unwrap());
+        let raw = identify(&map);
+        assert!(matches!(&raw, Err(e) if e.to_string().contains("pulse-host-name must be ASCII")), "{raw:?}");
+        map.append("pulse-host-id", HeaderValue::from_static("b"));
+        let twice = identify(&map);
+        assert!(matches!(&twice, Err(e) if e.to_string().contains("pulse-host-id may be given once")), "{twice:?}");
     }
 
     #[test]

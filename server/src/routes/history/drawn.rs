@@ -16,6 +16,9 @@ use crate::state::AppState;
 
 /// The widest chart drawn (more columns than any screen has).
 const MAX_WIDTH: usize = 8_192;
+/// The longest window drawn: ten years, twice what the store's coarsest tier
+/// keeps, so a window's step stays a span of time a chart can mean.
+const MAX_WINDOW_MS: i64 = 10 * 366 * 24 * 60 * 60 * 1000;
 /// How far back memory is read for frames the store may not have yet.
 const UNWRITTEN_MS: i64 = 10_000;
 
@@ -27,6 +30,7 @@ pub async fn handler(state: AppState, params: Params) -> Result<Json<HistoryResp
     let now = now_ms();
     let to = params.to_ms()?.unwrap_or(now);
     ordered(from, to)?;
+    within_reach(from, to)?;
     let host_id = params.get("host");
     let (id, hub) = state.fleet.host_and_hub(host_id)?;
     let catalog = hub.catalog();
@@ -65,6 +69,16 @@ pub async fn handler(state: AppState, params: Params) -> Result<Json<HistoryResp
     }))
 }
 
+/// A 400 naming `from=` when the window is longer than [`MAX_WINDOW_MS`].
+fn within_reach(from: i64, to: i64) -> Result<(), AppError> {
+    if to - from > MAX_WINDOW_MS {
+        return Err(bad(format!(
+            "from ({from}) is more than ten years before to ({to}): a drawn window spans at most {MAX_WINDOW_MS} ms"
+        )));
+    }
+    Ok(())
+}
+
 fn parse_width(text: &str) -> Result<usize, AppError> {
     text.parse::<usize>()
         .ok()
@@ -83,5 +97,15 @@ mod tests {
             let error = parse_width(bad).unwrap_err();
             assert!(error.to_string().contains("width must be"), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn a_window_spans_at_most_ten_years() {
+        let now = 1_796_600_000_000;
+        assert!(within_reach(now - 5 * 365 * 86_400_000, now).is_ok(), "five years: the coarsest tier's");
+        assert!(within_reach(now - MAX_WINDOW_MS, now).is_ok());
+        let error = within_reach(now - MAX_WINDOW_MS - 1, now).expect_err("too long").to_string();
+        assert!(error.starts_with("from ("), "names from=: {error}");
+        assert!(within_reach(0, crate::routes::params::MAX_MS).is_err());
     }
 }
