@@ -19,6 +19,12 @@ use ids::Ids;
 /// The most distinct series one agent link may bring: ten times a busy real host.
 pub const MAX_SERIES: usize = 512;
 
+/// The longest series id a link may bring, in bytes: a real id is a metric and a
+/// device or container name (tens of bytes); every new id is kept and compared
+/// for the link's life, so one of 250 KiB in each of 512 frames cost gigabytes
+/// of copying.
+pub const MAX_ID_BYTES: usize = 512;
+
 /// How many times a link's catalogue may change within [`CATALOG_WINDOW_MS`].
 pub const CATALOG_CHANGES: usize = 10;
 
@@ -46,6 +52,7 @@ impl SeriesBudget {
             return Err(format!("frame {}: {} series, at most {MAX_SERIES}", frame.seq, frame.values.len()));
         }
         let new = unseen(&self.seen, frame.values.keys());
+        too_long(&new).map_err(|reason| format!("frame {}: {reason}", frame.seq))?;
         if self.seen.len() + new.len() > MAX_SERIES {
             return Err(format!(
                 "frame {}: {} distinct series on this link, at most {MAX_SERIES}",
@@ -69,6 +76,7 @@ impl SeriesBudget {
         ids.sort_unstable();
         ids.dedup();
         let new = unseen(&self.seen, ids.into_iter());
+        too_long(&new).map_err(|reason| format!("a catalogue with {reason}"))?;
         if self.seen.len() + new.len() > MAX_SERIES {
             return Err(format!(
                 "a catalogue bringing {} distinct series on this link, at most {MAX_SERIES}",
@@ -96,6 +104,14 @@ impl SeriesBudget {
         }
         self.catalog = Some(catalog.clone());
         Ok(())
+    }
+}
+
+/// `Err` naming the length of the first id of `new` over [`MAX_ID_BYTES`].
+fn too_long(new: &[&String]) -> Result<(), String> {
+    match new.iter().find(|id| id.len() > MAX_ID_BYTES) {
+        Some(id) => Err(format!("a series id of {} bytes, at most {MAX_ID_BYTES}", id.len())),
+        None => Ok(()),
     }
 }
 
@@ -166,6 +182,24 @@ mod tests {
                 Some(words) => {
                     let reason = checked.expect_err(what);
                     assert!(reason.contains(words) && reason.len() <= 123, "{what}: {reason}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_series_id_past_the_length_cap_is_refused_in_a_frame_and_in_a_catalogue() {
+        for (length, refused) in [(40, false), (MAX_ID_BYTES, false), (MAX_ID_BYTES + 1, true), (250_000, true)] {
+            let id = "x".repeat(length);
+            let mut frame = frame(1, (0, 2));
+            frame.values.insert(id.clone(), 1.0);
+            let mut catalogue = catalog(2);
+            catalogue.series[0].id = id;
+            let checked = [SeriesBudget::default().frame(&frame), SeriesBudget::default().hello(&catalogue, 0)];
+            for checked in checked {
+                match refused {
+                    false => assert_eq!(checked, Ok(()), "{length}"),
+                    true => assert!(checked.expect_err("refused").contains(&format!("{length} bytes")), "{length}"),
                 }
             }
         }
