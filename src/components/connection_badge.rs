@@ -46,7 +46,7 @@ pub fn ConnectionBadge(
     };
     let detail = move || {
         if let Some(note) = note() {
-            return note.text();
+            return note.seen;
         }
         let s = status.get();
         let now = now.get();

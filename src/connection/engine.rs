@@ -250,6 +250,12 @@ impl Engine {
             out.push(Command::CancelTimer(timer));
         }
         self.retry_at = None;
+        // The transports did not fail: the host was missing. The next stream starts
+        // afresh, on the first transport.
+        self.retries = 0;
+        self.was_up = None;
+        self.was_up_failures = 0;
+        self.next_transport = self.config.transports()[0];
         self.status.state = LinkState::NoSuchHost;
         self.status.attempt = 0;
         self.status.next_retry_at = None;

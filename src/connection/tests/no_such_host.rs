@@ -35,10 +35,15 @@ fn a_missing_host_stops_every_attempt_on_every_transport() {
 
 #[test]
 fn showing_another_stream_connects_again() {
-    let (mut s, _) = Script::showing(EngineConfig::default(), "gone");
+    let (mut s, ws) = Script::showing(EngineConfig::default(), "gone");
+    // The WebSocket to a missing host fails first (a 404 it cannot read): the page
+    // falls back, until the history's 404 says why.
+    let (_, fallback) = s.fail_and_retry(ws);
+    assert_ne!(fallback, TransportKind::WebSocket);
     no_such_host(&mut s, "gone");
     let out = s.send(Event::Subscribe { host: "@fleet".into() });
-    assert!(opened(&out).is_some(), "{out:?}");
+    let (_, transport, _) = opened(&out).expect("opens at once");
+    assert_eq!(transport, TransportKind::WebSocket, "the transports never failed: the best one again");
     assert_eq!(s.engine.status().state, LinkState::Connecting);
     assert_eq!(s.engine.status().last_error, None);
 }
