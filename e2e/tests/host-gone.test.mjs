@@ -116,6 +116,8 @@ test('"← All hosts" goes back to the fleet as it was left (sort, filter, group
   const page = await openPage(browser, `${hub.url}/?view=fleet&sort=name&desc=1&filter=role%3Dweb&group=role`);
   await waitLive(page, 'ws');
   await page.locator('[data-testid="fleet-row"][data-host="web-1"] .fleet-name').click();
+  await page.locator('[data-testid="host-header"]').waitFor({ timeout: 10_000 });
+  assert.equal(new URL(page.url()).searchParams.get('filter'), 'role=web', 'the host page keeps the fleet\'s state');
   await page.locator('[data-testid="fleet-link"]').click();
   await page.locator('[data-testid="fleet-row"][data-host="web-1"]').waitFor({ timeout: 10_000 });
   const params = new URL(page.url()).searchParams;

@@ -64,7 +64,8 @@ pub fn sync(state: FleetState) {
 /// fleet's state for the way back.
 pub fn host_link(id: &str) -> String {
     let Some(params) = params() else { return format!("?host={}", crate::history::encode(id)) };
-    if params.get("view").as_deref() == Some("alerts") {
+    // `view=fleet` is where "← All hosts" goes anyway; only the compare tab is kept.
+    if params.get("view").as_deref() != Some("compare") {
         params.delete("view");
     }
     params.set("host", id);
