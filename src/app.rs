@@ -8,6 +8,7 @@ mod clock;
 mod entry;
 pub use entry::App;
 mod fleet_url;
+mod host_status;
 mod quiet;
 mod theme;
 mod url;
@@ -115,6 +116,12 @@ pub fn Shell(
     });
 
     let has_data = Signal::derive(move || newest.get().is_some());
+    let session = account.as_ref().map(|a| a.session);
+    let may_administer = Signal::derive(move || {
+        session.is_some_and(|s| s.with(|s| s.as_ref().is_some_and(|s| s.role == pulse_protocol::access::Role::Admin)))
+    });
+    provide_context(crate::hooks::use_host_removal(live.history.server(), may_administer));
+    let host_note = host_status::use_host_status(live, now);
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
     let host_link = Callback::new(|id: String| fleet_url::host_link(&id));
     let page = move || match live.page.get() {
@@ -142,7 +149,7 @@ pub fn Shell(
         }
         Some(Page::Host) => view! {
             <Show when=has_catalog>
-                <Dashboard catalog=live.catalog store=live.store view=view history=history />
+                <Dashboard catalog=live.catalog store=live.store view=view history=history note=host_note />
             </Show>
         }
         .into_any(),
@@ -158,6 +165,10 @@ pub fn Shell(
             view! { <a class="tool back" href=fleet_url::fleet_link() data-testid="fleet-link">"← All hosts"</a> }
         })
     };
+    let fleet_href = Signal::derive(move || {
+        live.location.track();
+        fleet_url::fleet_link()
+    });
     view! {
         <div class="app" class:paused=paused class:shared=shared>
             <header class="topbar">
@@ -167,7 +178,7 @@ pub fn Shell(
                 </div>
                 {back}
                 <AlertsCount alerts=live.alerts href=fleet_url::alerts_link() />
-                <ConnectionBadge status=live.status now=now retry_now=live.retry_now />
+                <ConnectionBadge status=live.status now=now retry_now=live.retry_now host_note=host_note />
                 <Toolbar
                     range=range
                     window=window.into()
@@ -193,7 +204,7 @@ pub fn Shell(
             <HostQuiet quiet=quiet::use_host_quiet(live, now) />
             <main>
                 {account.map(|a| view! { <ShareBanner session=a.session /> })}
-                <StatusBanner status=live.status has_data=has_data />
+                <StatusBanner status=live.status has_data=has_data fleet_href=fleet_href />
                 {move || {
                     paused.get().then(|| {
                         view! {

@@ -51,7 +51,7 @@ pub enum ConfigError {
     #[error("unknown transport {0:?}: use ws, sse, longpoll or poll")]
     BadTransport(String),
     /// `?host=` is not a host id.
-    #[error("?host= must be a host id as /api/v1/hosts lists it (1 to 64 of A-Z a-z 0-9 . _ -), got {0:?}")]
+    #[error("?host= must be a host id as /api/v1/hosts lists it (1 to 128 bytes of text, no `/`, not starting with @), got {0:?}")]
     BadHost(String),
 }
 
@@ -175,7 +175,7 @@ pub fn choose_host(config: ClientConfig, host_param: Option<&str>) -> Result<Cli
     let Some(id) = host_param.filter(|id| !id.is_empty()) else {
         return Ok(config);
     };
-    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+    if !pulse_protocol::fleet::is_host_id(id) {
         return Err(ConfigError::BadHost(id.chars().take(64).collect()));
     }
     Ok(ClientConfig { server: config.server.with_host(id), ..config })
@@ -192,7 +192,12 @@ mod tests {
         assert_eq!(chosen.server.http("/api/v1/series"), "http://hub:1/api/v1/series?host=web-1");
         assert_eq!(choose_host(base(), None).expect("none").server, base().server);
         assert_eq!(choose_host(base(), Some("")).expect("empty is none").server, base().server);
-        for bad in ["a b", "x&since=1", "é"] {
+        // Any id the hub can list, its own `--name` included, is encoded on the way.
+        let spaced = choose_host(base(), Some("Büro Server 1")).expect("a hub's own name");
+        assert_eq!(spaced.server.http("/api/v1/series"), "http://hub:1/api/v1/series?host=B%C3%BCro%20Server%201");
+        let odd = choose_host(base(), Some("x&since=1#y")).expect("any text");
+        assert_eq!(odd.server.http("/api/v1/poll?wait=0"), "http://hub:1/api/v1/poll?wait=0&host=x%26since%3D1%23y");
+        for bad in ["a/b", "@fleet", "tab\there", &"n".repeat(129)] {
             assert!(matches!(choose_host(base(), Some(bad)), Err(ConfigError::BadHost(_))), "{bad}");
         }
     }

@@ -18,6 +18,7 @@ mod navigation;
 mod notifications;
 mod past_alerts;
 mod remember;
+mod remove_host;
 mod runner;
 mod shown;
 mod sinks;
@@ -34,5 +35,6 @@ pub use history_picture::{
 };
 pub use notifications::{use_alert_notifications, Notifications};
 pub use past_alerts::{use_past_alerts, PastAlerts};
+pub use remove_host::{use_host_removal, HostRemoval};
 pub use spark_seeds::{spark_points, use_spark_seeds};
 pub use use_live_metrics::use_live_metrics;

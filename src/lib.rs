@@ -16,6 +16,7 @@ pub mod format;
 pub mod history;
 pub mod hooks;
 pub mod host_quiet;
+pub mod host_status;
 pub mod hub_notice;
 pub mod live;
 pub mod paint;

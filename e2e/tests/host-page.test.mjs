@@ -68,7 +68,7 @@ test('without ?host= a hub of several hosts opens on the fleet; ?view=host on it
 });
 
 test('a malformed ?host= stops the page with the reason', async () => {
-  const page = await openPage(browser, `${hub.url}/?host=${encodeURIComponent('a b')}`);
+  const page = await openPage(browser, `${hub.url}/?host=${encodeURIComponent('a/b')}`);
   const banner = page.locator('[data-testid="status-banner"]');
   await banner.waitFor({ timeout: 15_000 });
   assert.match(await banner.textContent(), /\?host= must be a host id/);

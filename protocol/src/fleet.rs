@@ -19,6 +19,14 @@ pub use columns::Columns;
 /// The pseudo-host whose stream is the fleet summary.
 pub const FLEET_HOST: &str = "@fleet";
 
+/// Whether `id` can be a host's id (`/api/v1/hosts`'s `id`, a stream's `host=`):
+/// 1 to 128 bytes of text without control characters or `/`, not starting with
+/// `@` (the summary's). A hub's own `--name` may be any of these; an agent's id is
+/// narrower (`[A-Za-z0-9._-]`, at most 64), so this is the rule a page must accept.
+pub fn is_host_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && !id.starts_with('@') && !id.contains('/') && !id.chars().any(char::is_control)
+}
+
 /// One number of a host's summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Metric {
@@ -140,6 +148,16 @@ pub fn status_from_code(code: f64) -> Option<HostStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_ids_are_any_text_but_a_path_or_the_summary() {
+        for good in ["web-1", "Büro Server 1", "ü 名 {odd}: x", "a&b=c#d?e%", &"n".repeat(128)] {
+            assert!(is_host_id(good), "{good}");
+        }
+        for bad in ["", "@fleet", "@x", "a/b", "tab\there", "nl\n", &"n".repeat(129)] {
+            assert!(!is_host_id(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn keys_and_ids_round_trip() {

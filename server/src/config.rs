@@ -226,12 +226,7 @@ pub fn origin(text: &str) -> Result<String, String> {
 /// summary's series (`{id}/{metric}`) and in Redis keys: 1 to 128 bytes of text,
 /// without `/`, and not starting with `@` (`@fleet` is the summary's own stream).
 pub fn host_name(text: &str) -> Result<String, String> {
-    let ok = !text.is_empty()
-        && text.len() <= 128
-        && !text.starts_with('@')
-        && !text.contains('/')
-        && !text.chars().any(char::is_control);
-    if ok {
+    if pulse_protocol::fleet::is_host_id(text) {
         Ok(text.to_owned())
     } else {
         Err("a host name is 1 to 128 bytes of text, without `/` and not starting with `@` (the fleet summary's)".into())

@@ -1,6 +1,8 @@
 //! The fleet page's state in the address bar (`view=compare&metric=mem&mode=top&
 //! sort=cpu&desc=1&filter=env%3Dprod&group=env`), and the links between the fleet
-//! and a host's page, which keep every other parameter (`server`, `theme`, …).
+//! and a host's page, which keep every other parameter (`server`, `theme`, …). A
+//! host's page keeps the fleet's state in its address too (`?host=` wins over
+//! `view=`), so "← All hosts" goes back to the fleet as it was left.
 
 use leptos::prelude::*;
 use pulse_protocol::fleet::Metric;
@@ -9,7 +11,8 @@ use super::url::{params, replace, set_or_delete};
 use crate::components::{CompareMode, FleetState, FleetTab};
 use crate::fleet::{Sort, SortKey};
 
-/// The parameters only the fleet page uses (a host link drops them).
+/// The parameters only the fleet page uses (the alerts link drops them; a host's
+/// link keeps them for the way back).
 const FLEET_KEYS: [&str; 7] = ["view", "metric", "mode", "sort", "desc", "filter", "group"];
 
 /// The fleet state the URL asks for.
@@ -57,11 +60,13 @@ pub fn sync(state: FleetState) {
     });
 }
 
-/// The link to host `id`'s page from the fleet.
+/// The link to host `id`'s page from the fleet (or the alerts page), keeping the
+/// fleet's state for the way back.
 pub fn host_link(id: &str) -> String {
-    let Some(params) = params() else { return format!("?host={id}") };
-    for key in FLEET_KEYS {
-        params.delete(key);
+    let Some(params) = params() else { return format!("?host={}", crate::history::encode(id)) };
+    // `view=fleet` is where "← All hosts" goes anyway; only the compare tab is kept.
+    if params.get("view").as_deref() != Some("compare") {
+        params.delete("view");
     }
     params.set("host", id);
     format!("?{}", String::from(params.to_string()))
@@ -84,11 +89,14 @@ pub fn alerts_link() -> String {
     format!("?{}", String::from(params.to_string()))
 }
 
-/// The link from a host's page back to the fleet.
+/// The link from a host's page back to the fleet, in the state the fleet was left
+/// (its tab, sort, filter and grouping).
 pub fn fleet_link() -> String {
     let Some(params) = params() else { return "?view=fleet".to_owned() };
     params.delete("host");
     params.delete("hide");
-    params.set("view", "fleet");
+    if params.get("view").as_deref() != Some("compare") {
+        params.set("view", "fleet");
+    }
     format!("?{}", String::from(params.to_string()))
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::connection::{ConnectionStatus, LinkState};
 use crate::format;
+use crate::host_status::HostNote;
 
 /// Data younger than this reads "just now": at one sample a second the age would
 /// otherwise flicker between "just now" and "1 s ago", re-laying out the top bar.
@@ -20,18 +21,33 @@ pub fn ConnectionBadge(
     now: Signal<f64>,
     /// Starts the next attempt now.
     retry_now: Callback<()>,
+    /// The shown host, when the hub lists it as not up: the link to the hub is
+    /// live, but the badge says the host is down and when it was last seen
+    /// instead of the age of the hub's heartbeats.
+    #[prop(optional, into)]
+    host_note: Option<Signal<Option<HostNote>>>,
 ) -> impl IntoView {
+    let host_note = host_note.unwrap_or_default();
     let state = move || status.with(|s| s.state);
+    let note = move || host_note.get().filter(|_| state() == LinkState::Live);
     let transport = move || status.with(|s| s.transport);
     let state_text = move || match state() {
-        LinkState::Live => "Live",
+        LinkState::Live => match note() {
+            Some(note) if note.status == "stale" => "Host stale",
+            Some(_) => "Host down",
+            None => "Live",
+        },
         LinkState::Connecting => "Connecting",
         LinkState::Reconnecting => "Reconnecting",
         LinkState::Offline => "Offline",
         LinkState::Stopped => "Not connected",
         LinkState::SignedOut => "Signed out",
+        LinkState::NoSuchHost => "No such host",
     };
     let detail = move || {
+        if let Some(note) = note() {
+            return note.seen;
+        }
         let s = status.get();
         let now = now.get();
         let mut parts = Vec::new();
@@ -54,6 +70,7 @@ pub fn ConnectionBadge(
             data-testid="connection-badge"
             data-transport=Signal::derive(move || transport().map(|t| t.as_str()).unwrap_or("").to_owned())
             data-state=Signal::derive(move || state().as_str().to_owned())
+            data-host-status=Signal::derive(move || note().map_or("", |n| n.status).to_owned())
             role="status"
             aria-live="polite"
             title=Signal::derive(move || error().unwrap_or_default())

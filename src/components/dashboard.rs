@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 use pulse_protocol::{Catalog, Unit};
 
+use super::remove_host::{RemoveHostButton, RemoveHostError};
 use super::text_cells::TextCells;
 use super::{panels, ChartPanel, ChartView, HistoryView, Panel, TopProcesses};
 use crate::charts::PlotRect;
 use crate::format;
 use crate::hooks::{use_history_picture, Picture, PictureInputs};
+use crate::host_status::HostNote;
 use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
 use crate::store::SeriesStore;
 
@@ -25,10 +27,18 @@ pub fn Dashboard(
     view: ChartView,
     /// How the charts fetch history pictures.
     history: HistoryView,
+    /// What the hub's list says of a host that is not up ("down · last seen …"),
+    /// shown instead of its last sample's uptime, with the header dimmed.
+    #[prop(optional, into)]
+    note: Option<Signal<Option<HostNote>>>,
 ) -> impl IntoView {
+    let note = note.unwrap_or_default();
     let host = Memo::new(move |_| catalog.with(|c| c.series.first().map(|s| s.host.clone()).unwrap_or_default()));
     // Changes once a minute; drawn on a canvas all the same, so no update lays out.
     let uptime = Memo::new(move |_| {
+        if let Some(note) = note.get() {
+            return note.text();
+        }
         store
             .with(|s| host.with(|h| s.host(h).and_then(|series| series.latest("uptime"))))
             .map(|secs| format!("up {}", format::value(Unit::Seconds, secs)))
@@ -45,7 +55,12 @@ pub fn Dashboard(
     // Rebuilt only when the catalogue changes; each panel keeps its state otherwise.
     let panels = Memo::new(move |_| catalog.with(|c| host.with(|h| panels(c, h))));
     view! {
-        <div class="host-header" data-testid="host-header">
+        <div
+            class="host-header"
+            class:faded=move || note.with(Option::is_some)
+            data-testid="host-header"
+            data-status=move || note.with(|n| n.as_ref().map_or("up", |n| n.status))
+        >
             <h1 class="host-name">{move || host.get()}</h1>
             // The zero-width space gives the box the baseline of its text, which the
             // header aligns with the host name's; the canvas covers the box exactly.
@@ -60,7 +75,12 @@ pub fn Dashboard(
                     test_id="uptime"
                 />
             </span>
+            <RemoveHostButton
+                id=Signal::derive(move || note.with(|n| n.as_ref().map(|n| n.id.clone()).unwrap_or_default()))
+                down=Signal::derive(move || note.with(|n| n.as_ref().is_some_and(|n| n.status == "down")))
+            />
         </div>
+        <RemoveHostError />
         <div class="grid">
             <For each=move || panels.get() key=|panel| panel.identity() let:panel>
                 {

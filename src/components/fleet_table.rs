@@ -14,6 +14,7 @@ use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::{HostStatus, WireName};
 
+use super::remove_host::{RemoveHostButton, RemoveHostError};
 use super::text_cells::TextCells;
 use crate::alerts::summary::{badge, Badge};
 use crate::charts::theme::{css, Theme};
@@ -126,6 +127,10 @@ pub fn FleetTable(
                     >
                         {text(|l| alert_words(l.alert))}
                     </span>
+                    <RemoveHostButton
+                        id=text(|l| l.id.clone())
+                        down=Signal::derive(move || line.with(|l| l.as_ref().is_some_and(|l| l.status == "down")))
+                    />
                 </div>
             }
         })
@@ -258,6 +263,7 @@ pub fn FleetTable(
                 </div>
             </div>
             <p class="fleet-count muted" data-testid="fleet-count">{count}</p>
+            <RemoveHostError />
         </div>
     }
 }
@@ -369,7 +375,9 @@ fn heading(label: &'static str, key: SortKey, sort: RwSignal<Sort>) -> impl Into
     }
 }
 
-/// Draws a sparkline per line, each in its line's band, scaled to 0–100 %.
+/// Draws a sparkline per line, each in its line's band, scaled to 0–100 %: the
+/// area under the line is tinted, so a host at 100 % reads as a full band and not
+/// as a stray dash, and the band keeps headroom above 100 % for the stroke.
 fn draw_sparks(canvas: &web_sys::HtmlCanvasElement, sparks: &[Vec<f64>], colour: &str) {
     let dpr = device_pixel_ratio();
     let lines = sparks.len() as f64;
@@ -378,26 +386,41 @@ fn draw_sparks(canvas: &web_sys::HtmlCanvasElement, sparks: &[Vec<f64>], colour:
     context.clear_rect(0.0, 0.0, width, band * lines);
     context.set_line_width(1.5 * dpr);
     context.set_stroke_style_str(colour);
-    context.begin_path();
-    let (inset, height) = (10.0 * dpr, band - 20.0 * dpr);
+    context.set_fill_style_str(colour);
+    let (inset, height) = (SPARK_INSET * dpr, band - 2.0 * SPARK_INSET * dpr);
+    let step = width / (SPARK_POINTS - 1) as f64;
     for (line, points) in sparks.iter().enumerate() {
-        let step = width / (SPARK_POINTS - 1) as f64;
         let offset = SPARK_POINTS.saturating_sub(points.len());
-        let mut drawing = false;
+        let floor = line as f64 * band + inset + height;
+        let mut run: Vec<(f64, f64)> = Vec::new();
         for (i, value) in points.iter().enumerate() {
-            if !value.is_finite() {
-                drawing = false;
-                continue;
-            }
-            let x = (offset + i) as f64 * step;
-            let y = line as f64 * band + inset + height * (1.0 - value.clamp(0.0, 100.0) / 100.0);
-            if drawing {
-                context.line_to(x, y);
+            if value.is_finite() {
+                let y = floor - height * value.clamp(0.0, 100.0) / 100.0;
+                run.push(((offset + i) as f64 * step, y));
             } else {
-                context.move_to(x, y);
-                drawing = true;
+                spark_run(&context, &run, floor);
+                run.clear();
             }
         }
+        spark_run(&context, &run, floor);
     }
+}
+
+/// Space above 100 % and below 0 % in a sparkline's band, CSS pixels.
+const SPARK_INSET: f64 = 12.0;
+
+/// One unbroken run of a sparkline: its tinted area down to `floor`, then its line.
+fn spark_run(context: &web_sys::CanvasRenderingContext2d, run: &[(f64, f64)], floor: f64) {
+    let (Some(&(first, _)), Some(&(last, _))) = (run.first(), run.last()) else { return };
+    context.begin_path();
+    context.move_to(first, floor);
+    run.iter().for_each(|&(x, y)| context.line_to(x, y));
+    context.line_to(last, floor);
+    context.close_path();
+    context.set_global_alpha(0.18);
+    context.fill();
+    context.set_global_alpha(1.0);
+    context.begin_path();
+    run.iter().enumerate().for_each(|(i, &(x, y))| if i == 0 { context.move_to(x, y) } else { context.line_to(x, y) });
     context.stroke();
 }

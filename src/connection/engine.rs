@@ -139,6 +139,16 @@ impl Engine {
             // Signed out is final for this engine: signing in starts a new one.
             return out;
         }
+        if self.status.state == LinkState::NoSuchHost {
+            // Only another stream brings the page back to the hub.
+            if let Event::Subscribe { host } = event {
+                self.on_subscribe(host, now, &mut out);
+                self.status.state = LinkState::Connecting;
+                self.status.last_error = None;
+                self.open(now, &mut out);
+            }
+            return out;
+        }
         match event {
             Event::Start { remembered } => self.start(remembered, now, &mut out),
             Event::Opened { attempt } => self.on_opened(attempt, now, &mut out),
@@ -156,6 +166,7 @@ impl Engine {
                 }
             }
             Event::Unauthorized { attempt, reason } => self.on_unauthorized(attempt, &reason, &mut out),
+            Event::NoSuchHost { host, reason } => self.on_no_such_host(&host, &reason, &mut out),
             Event::Timer(timer) => self.on_timer(timer, now, random, &mut out),
             Event::Offline => self.on_offline(&mut out),
             Event::Online => self.on_online(now, &mut out),
@@ -224,6 +235,31 @@ impl Engine {
         self.status.next_retry_at = None;
         self.status.last_error = Some(format!("sign-in needed: {reason}"));
         out.push(Command::SignedOut);
+    }
+
+    /// The hub has no host `host`: if the page still shows it, close everything and
+    /// stop every timer, as for a refused credential, until another stream is shown.
+    fn on_no_such_host(&mut self, host: &str, reason: &str, out: &mut Vec<Command>) {
+        if host != self.shown {
+            return; // A stream the page has left since.
+        }
+        out.push(Command::Log(format!("no host {host:?} on this hub ({reason}): not retrying")));
+        self.close_active(out);
+        self.close_probe(out);
+        for timer in [Timer::Retry, Timer::ProbeDeadline] {
+            out.push(Command::CancelTimer(timer));
+        }
+        self.retry_at = None;
+        // The transports did not fail: the host was missing. The next stream starts
+        // afresh, on the first transport.
+        self.retries = 0;
+        self.was_up = None;
+        self.was_up_failures = 0;
+        self.next_transport = self.config.transports()[0];
+        self.status.state = LinkState::NoSuchHost;
+        self.status.attempt = 0;
+        self.status.next_retry_at = None;
+        self.status.last_error = Some(reason.to_owned());
     }
 
     fn attempt(&self, id: AttemptId) -> Option<Attempt> {

@@ -69,6 +69,9 @@ pub enum LinkState {
     /// The server wants a credential this page does not have (or no longer has):
     /// nothing connects until it signs in again.
     SignedOut,
+    /// The hub has no host by the id the page shows: nothing connects until the
+    /// page shows another stream.
+    NoSuchHost,
 }
 
 impl LinkState {
@@ -81,6 +84,7 @@ impl LinkState {
             LinkState::Offline => "offline",
             LinkState::Stopped => "stopped",
             LinkState::SignedOut => "signed-out",
+            LinkState::NoSuchHost => "no-such-host",
         }
     }
 }

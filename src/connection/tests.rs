@@ -12,6 +12,7 @@ mod backoff;
 mod dead;
 mod fallback;
 mod lifecycle;
+mod no_such_host;
 mod probe;
 mod resume;
 mod signed_out;

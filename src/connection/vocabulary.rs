@@ -73,6 +73,15 @@ pub enum Event {
         /// In words, for the log.
         reason: String,
     },
+    /// The hub has no host by the id the page shows (404 `no_such_host`: a wrong
+    /// link, or a host removed since). Nothing to retry or fall back to: the page
+    /// waits, without a connection, until it shows another stream.
+    NoSuchHost {
+        /// The host asked for.
+        host: String,
+        /// The hub's words, for the log.
+        reason: String,
+    },
     /// A timer fired.
     Timer(Timer),
     /// The browser went offline.

@@ -139,7 +139,7 @@ pub fn page_for(host: &str) -> String {
         params.push(format!("server={}", String::from(js_sys::encode_uri_component(&server))));
     }
     if host != FLEET_HOST {
-        params.push(format!("host={host}"));
+        params.push(format!("host={}", crate::history::encode(host)));
     }
     if params.is_empty() {
         base

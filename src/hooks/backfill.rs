@@ -5,7 +5,8 @@
 //! the charts). A fetch that failed (the server was down or refused the page when
 //! it loaded) is made again once the link is live, so the charts still start full.
 //! An answer for a stream the page has left (`hooks/shown`) is dropped: neither
-//! its rows nor its refusal are the new stream's.
+//! its rows nor its refusal are the new stream's. A 404 (the hub has no such host)
+//! stops the connection from trying to show it.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -27,6 +28,8 @@ pub trait Connection: 'static {
     fn log(&self, text: &str);
     /// The server refused this page: show why.
     fn refused(&self, why: String);
+    /// The hub has no host `host` (404): stop trying to show it.
+    fn no_such_host(&self, host: String, why: String);
 }
 
 /// History fetched when the page starts, so the charts start full: 5 minutes.
@@ -91,6 +94,9 @@ impl Backfill {
                     runner.log(&format!("could not load history: {error}"));
                     if error.is_refusal() {
                         runner.refused(error.to_string());
+                    }
+                    if let (Some(host), Some(why)) = (server.host(), error.missing()) {
+                        runner.no_such_host(host.to_owned(), why.to_owned());
                     }
                 }
             }

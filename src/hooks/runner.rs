@@ -343,4 +343,8 @@ impl Connection for Runner {
     fn refused(&self, why: String) {
         Runner::refused(self, why);
     }
+
+    fn no_such_host(&self, host: String, why: String) {
+        self.event(Event::NoSuchHost { host, reason: why });
+    }
 }

@@ -94,6 +94,15 @@ impl HttpError {
         matches!(self, HttpError::Status { status: 403, .. })
     }
 
+    /// The hub's words when it has nothing at the address (404: for a data request
+    /// naming a host, `no_such_host`), which no retry fixes.
+    pub fn missing(&self) -> Option<&str> {
+        match self {
+            HttpError::Status { status: 404, detail, .. } => Some(detail),
+            _ => None,
+        }
+    }
+
     /// Whether the server wants a credential this page does not have (401).
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, HttpError::Status { status: 401, .. })

@@ -2,6 +2,8 @@
 
 use pulse_protocol::Cursor;
 
+use crate::history::encode;
+
 /// A server base URL such as `http://127.0.0.1:8080` (no trailing slash), and the
 /// host of a hub's fleet the page shows (`host=` on every endpoint; none: the
 /// hub's own host).
@@ -40,7 +42,7 @@ impl ServerUrl {
     }
 
     /// The same server, showing fleet host `id` (an id as `GET /api/v1/hosts`
-    /// lists it: `[A-Za-z0-9._-]`, so it needs no escaping).
+    /// lists it: any text but `/`, percent-encoded in every endpoint's `host=`).
     pub fn with_host(self, id: &str) -> Self {
         ServerUrl { host: Some(id.to_owned()), ..self }
     }
@@ -79,7 +81,10 @@ impl ServerUrl {
 
     fn with_host_param(&self, url: String) -> String {
         match &self.host {
-            Some(id) => format!("{url}{}host={id}", if url.contains('?') { '&' } else { '?' }),
+            // `@` may stand in a query as it is: `host=@fleet` stays readable.
+            Some(id) => {
+                format!("{url}{}host={}", if url.contains('?') { '&' } else { '?' }, encode(id).replace("%40", "@"))
+            }
             None => url,
         }
     }

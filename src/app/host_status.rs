@@ -1,0 +1,46 @@
+//! Derives the host page's "down · last seen 4 min ago" (`crate::host_status`):
+//! reads `/api/v1/hosts` once each time the page shows a host (the fleet page keeps
+//! its own list current; a host page has none), and compares the listing with the
+//! newest sample the page holds.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pulse_protocol::{HostInfo, HostsResponse};
+
+use crate::config::{self, Page};
+use crate::host_status::{host_note, HostNote};
+use crate::live::LiveMetrics;
+use crate::transport::fetch_json;
+
+/// The note while the host the page shows is listed as not up; `now` ticks once a
+/// second.
+pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> Signal<Option<HostNote>> {
+    let listed: RwSignal<Option<HostInfo>> = RwSignal::new(None);
+    let host = Memo::new(move |_| {
+        if live.page.get() != Some(Page::Host) {
+            return None;
+        }
+        live.location.track();
+        config::param("host")
+    });
+    Effect::new(move |_| {
+        listed.set(None);
+        let (Some(id), Some(server)) = (host.get(), live.history.server().get()) else { return };
+        let url = server.http_as_is("/api/v1/hosts");
+        spawn_local(async move {
+            // No list (an older hub, a share link that may not list): nothing to say.
+            let Ok(list) = fetch_json::<HostsResponse>(&url, None).await else { return };
+            if host.get_untracked().as_deref() == Some(id.as_str()) {
+                listed.set(list.hosts.into_iter().find(|h| h.id == id));
+            }
+        });
+    });
+    let newest = Memo::new(move |_| {
+        let name = listed.with(|l| l.as_ref().map(|h| h.name.clone()))?;
+        live.store.with(|s| s.host(&name).and_then(|h| h.newest_ts()))
+    });
+    Signal::derive(move || {
+        listed
+            .with(|l| l.as_ref().and_then(|h| host_note(&h.id, h.status, h.last_seen as f64, newest.get(), now.get())))
+    })
+}
