@@ -88,10 +88,14 @@ pub fn spark_points(seed: &[(f64, f64)], ring_oldest: Option<f64>, ring: &[f64],
 mod tests {
     use super::*;
 
+    /// A case: the seed, the ring's oldest time, the ring's values, how many
+    /// points, the sparkline's points.
+    type Case<'a> = (&'a [(f64, f64)], Option<f64>, &'a [f64], usize, Vec<f64>);
+
     #[test]
     fn seeds_fill_in_front_of_the_ring_and_the_newest_points_are_kept() {
         let seed = [(1_000.0, 1.0), (2_000.0, 2.0), (3_000.0, 3.0)];
-        let cases: [(&[(f64, f64)], Option<f64>, &[f64], usize, Vec<f64>); 6] = [
+        let cases: [Case<'_>; 6] = [
             (&seed, None, &[], 60, vec![1.0, 2.0, 3.0]),
             (&seed, Some(3_000.0), &[30.0, 40.0], 60, vec![1.0, 2.0, 30.0, 40.0]),
             (&seed, Some(500.0), &[30.0], 60, vec![30.0]),
