@@ -1,7 +1,7 @@
 // Hosts that are gone, or oddly named, in headless Chromium against a real hub
 // (its own --name "Büro Server 1") and real agent processes (issue 14's review):
-// an unknown ?host= is a readable error that stops retrying and links to the
-// fleet; a down host's page says "down · last seen …" in its header and badge; an
+// an unknown ?host= is a readable error that stops retrying (but for a look every
+// 15 s, which finds a host whose agent connects later) and links to the fleet; a down host's page says "down · last seen …" in its header and badge; an
 // admin (a loopback hub without users) removes a down host from its page or its
 // fleet row, confirmed, and sees the hub's JSON error when it refuses; the hub's
 // own name opens after a reload; "← All hosts" keeps the fleet's state; and the
@@ -89,6 +89,20 @@ test('an unknown ?host= says so, stops retrying, and links to all hosts', async 
   await waitLive(page, 'ws');
   await page.locator('[data-testid="fleet-row"][data-host="web-1"]').waitFor({ timeout: 10_000 });
   await page.context().close();
+});
+
+test('a host whose agent connects after the page opened is found by the page\'s next look', async () => {
+  const page = await openPage(browser, `${hub.url}/?host=late-box`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="connection-badge"]')?.dataset.state === 'no-such-host',
+    null, { timeout: 15_000 });
+  startAgent('late-box');
+  await hostsUp(hub.url, ['late-box']);
+  // The page looks again every 15 s: live within one look (and a margin).
+  await waitLive(page, 'ws', 30_000);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="status-banner"]')?.textContent.includes('No host'),
+    null, { timeout: 10_000 });
+  await page.context().close();
+  await stop('late-box');
 });
 
 test('the hub\'s own name (any text) opens from a shared link and after a reload', async () => {

@@ -62,6 +62,11 @@ async fn alerts_for_a_host_the_hub_does_not_know_are_a_404_naming_it() {
     let (status, body) = get(&server, "/api/v1/alerts?host=own-1").await;
     assert_eq!(status, 200, "{body}");
     assert!(body["alerts"].is_array(), "{body}");
+    // The fleet's stream and an empty host= filter nothing.
+    for query in ["/api/v1/alerts?host=@fleet", "/api/v1/alerts?host="] {
+        let (status, body) = get(&server, query).await;
+        assert_eq!(status, 200, "{query}: {body}");
+    }
     let (status, body) = get(&server, "/api/v1/alerts?history=1&history=0").await;
     assert_eq!(status, 400, "{body}");
 }

@@ -70,7 +70,7 @@ mod tests {
     use super::*;
 
     fn status(status: u16, detail: &str, retry_after_ms: Option<f64>) -> HttpError {
-        HttpError::Status { status, detail: detail.to_owned(), retry_after_ms }
+        HttpError::Status { status, detail: detail.to_owned(), code: String::new(), retry_after_ms }
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn missing_host(detail: Option<String>, fleet_href: Option<Signal<String>>) -> i
     view! {
         <div class="banner error" data-testid="status-banner" data-kind="no-such-host" role="status">
             <strong data-testid="no-such-host">{format!("No host '{id}' on this hub")}</strong>
-            <span>"It may have been removed, or the link is mistyped. The page does not retry."</span>
+            <span>"It may have been removed, not connected yet, or the link is mistyped. The page looks again every 15 s."</span>
             {fleet_href.map(|href| view! { <a href=href data-testid="all-hosts-link">"See all hosts"</a> })}
             {detail.map(|d| view! { <code class="muted">{d}</code> })}
         </div>

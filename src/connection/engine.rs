@@ -46,6 +46,11 @@ pub struct Engine {
     awaiting: Option<subscribe::Awaiting>,
 }
 
+/// How often a page showing a host the hub does not have looks for it again, in
+/// ms: its agent may connect later (a link opened before the agent's first
+/// connect, a hub restarted without a store), and a look costs one request.
+pub const NO_SUCH_HOST_RECHECK_MS: f64 = 15_000.0;
+
 /// One connection attempt.
 #[derive(Debug, Clone, Copy)]
 struct Attempt {
@@ -140,13 +145,18 @@ impl Engine {
             return out;
         }
         if self.status.state == LinkState::NoSuchHost {
-            // Only another stream brings the page back to the hub.
-            if let Event::Subscribe { host } = event {
-                self.on_subscribe(host, now, &mut out);
-                self.status.state = LinkState::Connecting;
-                self.status.last_error = None;
-                self.open(now, &mut out);
+            // Another stream brings the page back to the hub at once; the host's own
+            // only when it is looked for again (every [`NO_SUCH_HOST_RECHECK_MS`], or
+            // on the user's word): its agent may connect later.
+            match event {
+                Event::Subscribe { host } => self.on_subscribe(host, now, &mut out),
+                Event::Timer(Timer::Retry) | Event::RetryNow => {}
+                _ => return out,
             }
+            out.push(Command::CancelTimer(Timer::Retry));
+            self.status.state = LinkState::Connecting;
+            self.status.last_error = None;
+            self.open(now, &mut out);
             return out;
         }
         match event {
@@ -243,12 +253,12 @@ impl Engine {
         if host != self.shown {
             return; // A stream the page has left since.
         }
-        out.push(Command::Log(format!("no host {host:?} on this hub ({reason}): not retrying")));
+        let every = NO_SUCH_HOST_RECHECK_MS / 1000.0;
+        out.push(Command::Log(format!("no host {host:?} on this hub ({reason}): looking again every {every} s")));
         self.close_active(out);
         self.close_probe(out);
-        for timer in [Timer::Retry, Timer::ProbeDeadline] {
-            out.push(Command::CancelTimer(timer));
-        }
+        out.push(Command::CancelTimer(Timer::ProbeDeadline));
+        out.push(Command::SetTimer(Timer::Retry, NO_SUCH_HOST_RECHECK_MS));
         self.retry_at = None;
         // The transports did not fail: the host was missing. The next stream starts
         // afresh, on the first transport.

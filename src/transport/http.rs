@@ -22,6 +22,9 @@ pub enum HttpError {
         status: u16,
         /// The `ApiError` detail, or the status text.
         detail: String,
+        /// The `ApiError` code (`no_such_host`, …); empty when the body was not
+        /// the hub's (a proxy's own error page).
+        code: String,
         /// `Retry-After`, in ms.
         retry_after_ms: Option<f64>,
     },
@@ -94,11 +97,12 @@ impl HttpError {
         matches!(self, HttpError::Status { status: 403, .. })
     }
 
-    /// The hub's words when it has nothing at the address (404: for a data request
-    /// naming a host, `no_such_host`), which no retry fixes.
+    /// The hub's words when it does not have the host a request named (404
+    /// `no_such_host`; any other 404, such as a proxy's under a wrong path, is a
+    /// failure like another).
     pub fn missing(&self) -> Option<&str> {
         match self {
-            HttpError::Status { status: 404, detail, .. } => Some(detail),
+            HttpError::Status { status: 404, detail, code, .. } if code == "no_such_host" => Some(detail),
             _ => None,
         }
     }
@@ -163,11 +167,11 @@ pub(super) async fn status_error(response: Response) -> HttpError {
     let status = response.status();
     let retry_after_ms = response.headers().get("retry-after").ok().flatten().as_deref().and_then(retry_after_ms);
     let body = text(&response).await.ok();
-    let detail = match body.as_deref().map(from_json::<ApiError>) {
-        Some(Ok(body)) => body.detail,
-        _ => response.status_text(),
+    let (detail, code) = match body.as_deref().map(from_json::<ApiError>) {
+        Some(Ok(body)) => (body.detail, body.error),
+        _ => (response.status_text(), String::new()),
     };
-    HttpError::Status { status, detail, retry_after_ms }
+    HttpError::Status { status, detail, code, retry_after_ms }
 }
 
 #[cfg(test)]

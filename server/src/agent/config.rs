@@ -35,8 +35,9 @@ pub struct AgentConfig {
     #[arg(long = "tag", env = "PULSE_TAGS", value_delimiter = ',', value_parser = tag)]
     pub tags: Vec<(String, String)>,
 
-    /// How often to sample the host, e.g. `1s`, `200ms` (a bare number is milliseconds).
-    #[arg(long, env = "PULSE_INTERVAL", default_value = "1s", value_parser = duration)]
+    /// How often to sample the host, e.g. `1s`, `200ms` (a bare number is
+    /// milliseconds); at most a day, as the hub takes.
+    #[arg(long, env = "PULSE_INTERVAL", default_value = "1s", value_parser = interval)]
     pub interval: Duration,
 
     /// How many recent samples are kept for a hub that was out of reach, e.g. `15m`.
@@ -47,6 +48,16 @@ pub struct AgentConfig {
     /// system's roots.
     #[arg(long, env = "PULSE_CA")]
     pub ca: Option<PathBuf>,
+}
+
+/// `--interval`: a [`duration`] of at most a day (a hub closes the link of an
+/// agent that says more, so it would redial forever).
+fn interval(text: &str) -> Result<Duration, String> {
+    let interval = duration(text)?;
+    if interval > Duration::from_secs(24 * 60 * 60) {
+        return Err(format!("{text} is more than a day"));
+    }
+    Ok(interval)
 }
 
 impl AgentConfig {
@@ -152,6 +163,14 @@ mod tests {
     fn the_token_never_shows_in_debug_output() {
         let config = parse(&["--hub", "http://127.0.0.1:1", "--token", "s3cret"]).expect("parses");
         assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_interval_is_at_most_a_day() {
+        let with = |interval: &str| parse(&["--hub", "http://127.0.0.1:1", "--token", "t", "--interval", interval]);
+        assert_eq!(with("24h").expect("a day").interval, Duration::from_secs(86_400));
+        let refused = with("25h").expect_err("over a day").to_string();
+        assert!(refused.contains("more than a day"), "{refused}");
     }
 
     #[test]

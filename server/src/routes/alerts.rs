@@ -7,6 +7,7 @@
 use axum::extract::State;
 use axum::{Extension, Json};
 use pulse_protocol::alerts::{AlertsResponse, DeliveriesResponse};
+use pulse_protocol::fleet::FLEET_HOST;
 
 use super::params::{shown, Params};
 use crate::access::grant::Grant;
@@ -25,7 +26,9 @@ pub async fn list(
         Some(other) => return Err(AppError::BadRequest(format!("history must be 1 or 0, got {}", shown(other)))),
     };
     let mut alerts = state.alerts.list(history);
-    if let Some(host) = params.get("host") {
+    // `@fleet` (the summary's stream, whose page shows every host's alerts) and an
+    // empty `host=` filter nothing.
+    if let Some(host) = params.get("host").filter(|host| !host.is_empty() && *host != FLEET_HOST) {
         // A 404 naming a host the hub does not know, as every route taking host= does.
         let (id, _) = state.fleet.host_and_hub(Some(host))?;
         alerts.retain(|alert| alert.host == id);

@@ -1,6 +1,8 @@
 //! A host the hub does not have (404 `no_such_host`) stops the page from retrying
-//! or falling back, on every transport, until it shows another stream.
+//! or falling back, on every transport, until it shows another stream or looks
+//! for the host again (every `NO_SUCH_HOST_RECHECK_MS`, or on the user's word).
 
+use super::super::engine::NO_SUCH_HOST_RECHECK_MS;
 use super::support::*;
 use crate::connection::{Command, EngineConfig, Event, LinkState, Timer, TransportKind};
 
@@ -20,11 +22,11 @@ fn a_missing_host_stops_every_attempt_on_every_transport() {
             }
             let out = no_such_host(&mut s, "gone");
             assert!(failed_first || out.contains(&Command::Close(id)), "{transport}: {out:?}");
-            assert!(out.contains(&Command::CancelTimer(Timer::Retry)), "{transport}: {out:?}");
+            assert!(timer(&out, Timer::Retry).is_some(), "{transport}: looks again later: {out:?}");
             assert!(opened(&out).is_none(), "{transport}: no fallback");
             assert_eq!(s.engine.status().state, LinkState::NoSuchHost, "{transport}");
             assert_eq!(s.engine.status().last_error.as_deref(), Some("no host \"gone\""));
-            for event in [Event::RetryNow, Event::Online, Event::Visible, Event::PageShow, Event::Timer(Timer::Retry)] {
+            for event in [Event::Online, Event::Visible, Event::PageShow, Event::Offline] {
                 let out = s.send(event.clone());
                 assert!(out.is_empty(), "{transport} {event:?}: {out:?}");
             }
@@ -54,4 +56,22 @@ fn a_missing_host_the_page_has_left_changes_nothing() {
     s.send(Event::Subscribe { host: "web-1".into() });
     assert!(no_such_host(&mut s, "gone").is_empty());
     assert_ne!(s.engine.status().state, LinkState::NoSuchHost);
+}
+
+#[test]
+fn a_missing_host_is_looked_for_again_on_the_best_transport() {
+    for look in [Event::Timer(Timer::Retry), Event::RetryNow] {
+        let (mut s, ws) = Script::showing(EngineConfig::default(), "later");
+        s.fail_and_retry(ws);
+        let out = no_such_host(&mut s, "later");
+        assert_eq!(timer(&out, Timer::Retry), Some(NO_SUCH_HOST_RECHECK_MS), "{out:?}");
+        let out = s.send(look.clone());
+        let (_, transport, _) = opened(&out).expect("opens again");
+        assert_eq!(transport, TransportKind::WebSocket, "{look:?}");
+        assert_eq!(s.engine.status().state, LinkState::Connecting);
+        // Still missing: it waits and looks again.
+        let out = no_such_host(&mut s, "later");
+        assert!(timer(&out, Timer::Retry).is_some(), "{out:?}");
+        assert_eq!(s.engine.status().state, LinkState::NoSuchHost);
+    }
 }
