@@ -1,7 +1,8 @@
 //! Signing in: the rate limits first (per address, and per user name whatever the
-//! address), then the password check on the low-priority password thread (`hasher`),
-//! then a new session in the access file (and, with `--redis`, in the fleet's copy
-//! before its secret is handed out).
+//! address), then, with `--redis`, a round of the fleet's copy (so a user made or a
+//! password reset on another hub a moment ago counts here), then the password check
+//! on the low-priority password thread (`hasher`), then a new session in the access
+//! file (and, with `--redis`, in the fleet's copy before its secret is handed out).
 
 use std::net::IpAddr;
 
@@ -44,6 +45,10 @@ impl Access {
                 return Err(SignInError::Limited(wait.div_ceil(1000).max(1)));
             }
         }
+        // With `--redis`, a round first: a user made (or a password reset) on
+        // another hub a moment ago is known here too. Every sign-in waits for it,
+        // known user or not, so its time says nothing of which names exist.
+        self.reach_fleet().await;
         let phc = self.book().user(&name).map(|(_, phc)| phc.clone());
         let offered = password.to_owned();
         let checked = phc.clone();

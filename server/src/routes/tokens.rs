@@ -28,6 +28,7 @@ pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Respo
 /// Revokes a token (its open streams are cut): 204, or 404.
 pub async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, AppError> {
     state.access.revoke_token(&id)?;
+    state.access.reach_fleet().await;
     tracing::info!(id = %crate::quote::shown(&id), "token revoked");
     Ok(StatusCode::NO_CONTENT)
 }

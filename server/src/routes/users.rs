@@ -22,6 +22,9 @@ pub async fn add(State(state): State<AppState>, bytes: Bytes) -> Result<Response
     let NewUser { name, role, password } =
         body::json(&bytes, r#"{"name": "…", "role": "admin"|"viewer", "password": "…"}"#)?;
     let user = state.access.add_user(&name, role, &password).await?;
+    // With `--redis`, answered once every hub can read the user (a sign-in on
+    // another hub reads the fleet's copy first).
+    state.access.reach_fleet().await;
     tracing::info!(user = %crate::quote::shown(&name), "user added");
     Ok((StatusCode::CREATED, Json(user)).into_response())
 }
@@ -29,6 +32,7 @@ pub async fn add(State(state): State<AppState>, bytes: Bytes) -> Result<Response
 /// Removes a user: 204; 404 if unknown; 409 for the last admin.
 pub async fn remove(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
     state.access.remove_user(&name)?;
+    state.access.reach_fleet().await;
     tracing::info!(user = %crate::quote::shown(&name), "user removed");
     Ok(StatusCode::NO_CONTENT)
 }
