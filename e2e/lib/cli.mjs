@@ -16,20 +16,25 @@ export function cli(args, stdin = '') {
   });
 }
 
-/** Starts an agent for host `name` that knows every hub of `hubs`; its stderr gathers in `.log`. */
-export function startAgent(hubs, { name, interval, token }) {
-  const hubArgs = hubs.flatMap((hub) => ['--hub', hub.url]);
-  const agent = spawn(BINARY, ['agent', ...hubArgs, '--name', name, '--interval', interval, '--token', token],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Starts an agent for host `name` that knows every hub of `hubs` (objects with a `url`: a
+ * `PulseServer`, a proxy), tagged `tags` (`key=value` strings). The token goes in its
+ * environment (`PULSE_AGENT_TOKEN`), as a deployment would keep it out of `ps`; its stderr
+ * gathers in `.log`.
+ */
+export function startAgent(hubs, { name, interval, token, tags = [] }) {
+  const args = ['agent', ...hubs.flatMap((hub) => ['--hub', hub.url]), '--name', name, '--interval', interval];
+  for (const tag of tags) args.push('--tag', tag);
+  const agent = spawn(BINARY, args, { env: { ...process.env, PULSE_AGENT_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'] });
   agent.log = '';
   agent.stderr.on('data', (chunk) => { agent.log += chunk; });
   return agent;
 }
 
-/** Stops an agent (SIGTERM) if it still runs; resolves when it has exited. */
-export async function stopAgent(agent) {
-  if (!agent || agent.exitCode !== null) return;
+/** Stops an agent (`signal`, SIGTERM unless given) if it still runs; resolves when it has exited. */
+export async function stopAgent(agent, signal = 'SIGTERM') {
+  if (!agent || agent.exitCode !== null || agent.signalCode !== null) return;
   const exited = once(agent, 'exit');
-  agent.kill('SIGTERM');
+  agent.kill(signal);
   await exited;
 }

@@ -6,12 +6,10 @@
 // so the host's page sees every sample once, in order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 
 import { hostsUp } from '../lib/hosts.mjs';
-import { PulseServer, ROOT } from '../lib/server.mjs';
+import { startAgent, stopAgent } from '../lib/cli.mjs';
+import { PulseServer } from '../lib/server.mjs';
 import { ChaosProxy } from '../lib/tcp-proxy.mjs';
 import { launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
 
@@ -22,13 +20,8 @@ let proxy;
 let browser;
 const agents = new Map();
 
-function startAgent(name, hubUrl, tags) {
-  const args = ['agent', '--hub', hubUrl, '--name', name, '--interval', `${INTERVAL_MS}ms`];
-  for (const tag of tags) args.push('--tag', tag);
-  const child = spawn(path.join(ROOT, 'target/release/pulse-server'), args,
-    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  agents.set(name, child);
-  return child;
+function agent(name, via, tags) {
+  agents.set(name, startAgent([via], { name, interval: `${INTERVAL_MS}ms`, token: TOKEN, tags }));
 }
 
 /** The overview's host lines as the page shows them (id, status, and the numbers its
@@ -63,22 +56,16 @@ before(async () => {
   hub = await PulseServer.start({ args: ['--interval', `${INTERVAL_MS}ms`, '--name', 'the-hub', '--agent-token', TOKEN] });
   const hubPort = Number(new URL(hub.url).port);
   proxy = await ChaosProxy.start({ upstreamPort: hubPort });
-  startAgent('alpha', hub.url, ['env=prod', 'role=web']);
-  startAgent('beta', proxy.url, ['env=prod', 'role=db']);
-  startAgent('gamma', hub.url, ['env=staging']);
+  agent('alpha', hub, ['env=prod', 'role=web']);
+  agent('beta', proxy, ['env=prod', 'role=db']);
+  agent('gamma', hub, ['env=staging']);
   await hostsUp(hub.url, ['alpha', 'beta', 'gamma', 'the-hub']);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  for (const child of agents.values()) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  for (const child of agents.values()) await stopAgent(child);
   await proxy?.stop();
   await hub?.stop();
 });
@@ -230,10 +217,7 @@ test('a killed agent\'s row turns down within three intervals of the summary', a
   const page = await openPage(browser, `${hub.url}/?view=fleet&filter=gamma`);
   await waitLive(page, 'ws');
   await waitRows(page, 'gamma up', (r) => r.length === 1 && r[0].status === 'up');
-  const gamma = agents.get('gamma');
-  const exited = once(gamma, 'exit');
-  gamma.kill('SIGKILL');
-  await exited;
+  await stopAgent(agents.get('gamma'), 'SIGKILL');
   // The summary comes once a second; its link closed with the process.
   await waitRows(page, 'gamma down', (r) => r[0]?.status === 'down', 5_000);
   assert.match(await page.locator('[data-testid="fleet-counts"]').textContent(), /1 down/);

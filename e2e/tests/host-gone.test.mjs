@@ -8,12 +8,10 @@
 // page logs no warning about an ignored integrity attribute.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 
 import { hostsUp } from '../lib/hosts.mjs';
-import { PulseServer, ROOT } from '../lib/server.mjs';
+import { startAgent, stopAgent } from '../lib/cli.mjs';
+import { PulseServer } from '../lib/server.mjs';
 import { launchBrowser, openPage, waitLive } from '../lib/browser.mjs';
 
 const TOKEN = 'e2e-gone-token';
@@ -22,21 +20,14 @@ let hub;
 let browser;
 const agents = new Map();
 
-function startAgent(name, tags = []) {
-  const args = ['agent', '--hub', hub.url, '--name', name, '--interval', '250ms'];
-  for (const tag of tags) args.push('--tag', tag);
-  const child = spawn(path.join(ROOT, 'target/release/pulse-server'), args,
-    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'ignore'] });
+function agent(name, tags = []) {
+  const child = startAgent([hub], { name, interval: '250ms', token: TOKEN, tags });
   agents.set(name, child);
   return child;
 }
 
 async function stop(name) {
-  const child = agents.get(name);
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
+  await stopAgent(agents.get(name), 'SIGKILL');
 }
 
 /** The hub's listing of host `id` (undefined when it lists none). */
@@ -47,7 +38,7 @@ async function listed(id) {
 
 /** Starts agent `name`, waits until it is up, kills it and waits until it is listed down (bounded). */
 async function downHost(name) {
-  startAgent(name);
+  agent(name);
   await hostsUp(hub.url, [name]);
   await stop(name);
   for (let i = 0; i < 100 && (await listed(name))?.status !== 'down'; i += 1) {
@@ -58,8 +49,8 @@ async function downHost(name) {
 
 before(async () => {
   hub = await PulseServer.start({ args: ['--interval', '250ms', '--name', HUB_NAME, '--agent-token', TOKEN] });
-  startAgent('web-1', ['role=web']);
-  startAgent('db-1', ['role=db']);
+  agent('web-1', ['role=web']);
+  agent('db-1', ['role=db']);
   await hostsUp(hub.url, ['web-1', 'db-1']);
   browser = await launchBrowser();
 });
@@ -95,7 +86,7 @@ test('a host whose agent connects after the page opened is found by the page\'s 
   const page = await openPage(browser, `${hub.url}/?host=late-box`);
   await page.waitForFunction(() => document.querySelector('[data-testid="connection-badge"]')?.dataset.state === 'no-such-host',
     null, { timeout: 15_000 });
-  startAgent('late-box');
+  agent('late-box');
   await hostsUp(hub.url, ['late-box']);
   // The page looks again every 15 s: live within one look (and a margin).
   await waitLive(page, 'ws', 30_000);

@@ -6,12 +6,10 @@
 // after the switch, their samples arriving without a hole or a duplicate.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 
 import { hostsUp } from '../lib/hosts.mjs';
-import { PulseServer, ROOT } from '../lib/server.mjs';
+import { startAgent, stopAgent } from '../lib/cli.mjs';
+import { PulseServer } from '../lib/server.mjs';
 import { canvasFingerprints, launchBrowser, pulseState, seqProblems, waitLive } from '../lib/browser.mjs';
 
 const TOKEN = 'e2e-one-connection-token';
@@ -20,30 +18,16 @@ let hub;
 let browser;
 const agents = [];
 
-function startAgent(name) {
-  const args = ['agent', '--hub', hub.url, '--name', name, '--interval', `${INTERVAL_MS}ms`];
-  const child = spawn(path.join(ROOT, 'target/release/pulse-server'), args,
-    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  agents.push(child);
-}
-
 before(async () => {
   hub = await PulseServer.start({ args: ['--interval', `${INTERVAL_MS}ms`, '--name', 'the-hub', '--agent-token', TOKEN] });
-  startAgent('alpha');
-  startAgent('beta');
+  for (const name of ['alpha', 'beta']) agents.push(startAgent([hub], { name, interval: `${INTERVAL_MS}ms`, token: TOKEN }));
   await hostsUp(hub.url, ['alpha', 'beta', 'the-hub']);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  for (const child of agents) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  for (const child of agents) await stopAgent(child);
   await hub?.stop();
 });
 

@@ -20,6 +20,7 @@ use crate::alerts::summary::{badge, Badge};
 use crate::charts::theme::{css, Theme};
 use crate::fleet::{HostRow, Item, Sort, SortKey, COLUMNS};
 use crate::format;
+use crate::history::plan::rings_fall_short;
 use crate::hooks::{spark_points, use_spark_seeds, HistoryClient};
 use crate::paint::backing::{device_pixel_ratio, fit};
 use crate::paint::text::{Align, CellLayout, Column, Row, Tone, Width};
@@ -32,9 +33,8 @@ pub const ROW_HEIGHT: f64 = 44.0;
 const SLOTS: usize = 24;
 /// Samples in a sparkline: a minute at 1 Hz.
 const SPARK_POINTS: usize = 60;
-/// A summary ring shorter than this has its sparklines seeded from the hub's
-/// history ([`use_spark_seeds`]), in ms.
-const SEED_BELOW_MS: f64 = 55_000.0;
+/// The minute a sparkline spans, in ms.
+const SPARK_MS: f64 = SPARK_POINTS as f64 * 1000.0;
 /// CSS width of a sparkline (the stylesheet's `--spark-w` less its padding).
 const SPARK_WIDTH: f64 = 96.0;
 
@@ -164,8 +164,9 @@ pub fn FleetTable(
     // that are up have their minute asked of the hub's history.
     let short = Memo::new(move |_| {
         store.with(|store| {
-            let span = store.host(FLEET_HOST).and_then(|s| Some(s.newest_ts()? - s.oldest_ts()?));
-            span.is_none_or(|span| span < SEED_BELOW_MS)
+            let ring = store.host(FLEET_HOST);
+            let newest = ring.and_then(|s| s.newest_ts());
+            newest.is_none_or(|newest| rings_fall_short(newest - SPARK_MS, ring.and_then(|s| s.oldest_ts())))
         })
     });
     let wanted = Signal::derive(move || {
@@ -183,7 +184,7 @@ pub fn FleetTable(
             })
         })
     });
-    let seeds = use_spark_seeds(history, wanted, now, SPARK_POINTS as f64 * 1000.0, SPARK_POINTS);
+    let seeds = use_spark_seeds(history, wanted, now, SPARK_MS, SPARK_POINTS);
     let sparks = Memo::new(move |_| {
         window.with(|w| {
             store.with(|store| {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
+use percent_encoding::percent_decode_str;
 use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL};
 use pulse_protocol::{agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, UNSTATED_PROTOCOL};
 
@@ -30,11 +31,6 @@ const MAX_TAGS: usize = 32;
 /// The agent's protocol, host id, name and tags, from its headers (its token was
 /// checked before, by `crate::gate`: nothing is read from a stranger).
 pub fn identify(headers: &HeaderMap) -> Result<Identity, AppError> {
-    identity(headers)
-}
-
-/// The agent's protocol, host id, name and tags, from its headers.
-fn identity(headers: &HeaderMap) -> Result<Identity, AppError> {
     for name in [HEADER_PROTOCOL, HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS] {
         if headers.get_all(name).iter().count() > 1 {
             return Err(bad(format!("{name} may be given once")));
@@ -107,22 +103,17 @@ fn tags(raw: &str) -> Result<BTreeMap<String, String>, AppError> {
 /// `%` is not followed by two hex digits or the bytes are not UTF-8 (a lenient
 /// decoder would list `%ZZ%ff` as `%ZZ\u{fffd}`).
 fn decode(text: &str) -> Result<String, &'static str> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte != b'%' {
-            out.push(byte);
-            at += 1;
-            continue;
-        }
-        let hex = bytes.get(at + 1..at + 3).and_then(|pair| std::str::from_utf8(pair).ok());
-        let value = hex.filter(|pair| pair.bytes().all(|b| b.is_ascii_hexdigit()));
-        let value = value.and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        out.push(value.ok_or("is not valid percent-encoding (a % must be followed by two hex digits)")?);
-        at += 3;
+    let well_formed = text
+        .split('%')
+        .skip(1)
+        .all(|after| after.as_bytes().get(..2).is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return Err("is not valid percent-encoding (a % must be followed by two hex digits)");
     }
-    String::from_utf8(out).map_err(|_| "is not percent-encoded UTF-8")
+    match percent_decode_str(text).decode_utf8() {
+        Ok(decoded) => Ok(decoded.into_owned()),
+        Err(_) => Err("is not percent-encoded UTF-8"),
+    }
 }
 
 #[cfg(test)]
