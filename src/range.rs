@@ -7,7 +7,24 @@
 
 pub mod local_time;
 
+use pulse_protocol::{MAX_DRAWN_WINDOW_MS, MAX_QUERY_MS};
+
 use crate::charts::Window;
+
+/// Why a from/to pair is not a window the charts can show; each says so to a
+/// person picking one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BetweenError {
+    /// To is not after from.
+    #[error("“To” must be after “From”.")]
+    Backwards,
+    /// Before 1970, or past what a page holds.
+    #[error("Pick times after 1 January 1970.")]
+    OutOfReach,
+    /// Longer than the hub draws.
+    #[error("A range spans at most ten years.")]
+    TooLong,
+}
 
 /// One preset range: its label (also its `?range=` value and `data-testid`
 /// suffix), its span, and whether it is drawn from fetched history.
@@ -64,12 +81,27 @@ impl Range {
     }
 
     /// Reads `?range=` and `?from=&to=` (ms since the Unix epoch); a from/to pair
-    /// wins, and a pair that is not a forward window is ignored.
+    /// wins, and a pair that is not a window the hub draws ([`Range::between`]) is
+    /// ignored.
     pub fn from_query(range: Option<&str>, from: Option<&str>, to: Option<&str>) -> Option<Range> {
         let ms = |text: Option<&str>| text?.trim().parse::<i64>().ok().map(|v| v as f64);
         match (ms(from), ms(to)) {
-            (Some(from), Some(to)) if to > from => Some(Range::Between(Window { from, to })),
+            (Some(from), Some(to)) => Range::between(from, to).ok().or_else(|| range.and_then(Range::preset)),
             _ => range.and_then(Range::preset),
+        }
+    }
+
+    /// The fixed window `from`–`to` (ms since the Unix epoch), if the hub draws it:
+    /// forward, inside 1970 to 2^53 − 1 ms, and at most ten years long.
+    pub fn between(from: f64, to: f64) -> Result<Range, BetweenError> {
+        if to <= from {
+            Err(BetweenError::Backwards)
+        } else if from < 0.0 || to > MAX_QUERY_MS as f64 {
+            Err(BetweenError::OutOfReach)
+        } else if to - from > MAX_DRAWN_WINDOW_MS as f64 {
+            Err(BetweenError::TooLong)
+        } else {
+            Ok(Range::Between(Window { from, to }))
         }
     }
 

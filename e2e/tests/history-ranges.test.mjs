@@ -142,6 +142,16 @@ test('a custom from/to is applied, fetched and kept in the URL', async () => {
   };
   const to = Math.floor(Date.now() / 60_000) * 60_000;
   const from = to - 3 * 3_600_000;
+  // A window the hub would refuse is not applied: the form says why.
+  const problem = page.locator('.custom-problem');
+  for (const [pick, why] of [['1950-01-01T00:00', /after 1 January 1970/], ['2001-01-01T00:00', /at most ten years/]]) {
+    await page.fill('[data-testid="custom-from"]', pick);
+    await page.fill('[data-testid="custom-to"]', local(to));
+    await page.click('[data-testid="custom-apply"]');
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.custom-problem')?.textContent ?? ''), why.source, { timeout: 5_000 });
+    assert.equal(new URL(page.url()).searchParams.get('from'), null, `${pick} is not applied`);
+  }
+  assert.match(await problem.textContent(), /ten years/);
   await page.fill('[data-testid="custom-from"]', local(from));
   await page.fill('[data-testid="custom-to"]', local(to));
   await page.click('[data-testid="custom-apply"]');

@@ -34,7 +34,7 @@ pub use message::{
     read_frame_over, Bye, ClientMessage, Gap, GapReason, Heartbeat, Hello, Reusing, ServerMessage, Subscribe,
 };
 pub use names::WireName;
-pub use responses::{HistoryResponse, HistorySeries, PollResponse};
+pub use responses::{HistoryResponse, HistorySeries, PollResponse, MAX_DRAWN_WINDOW_MS, MAX_QUERY_MS};
 pub use version::{
     agent_version, AgentVersion, MIN_AGENT_PROTOCOL, PROTOCOL_VERSION, SUBSCRIBE_VERSION, UNSTATED_PROTOCOL,
 };

@@ -6,6 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Epoch, ServerMessage};
 
+/// The largest time in milliseconds a query (`from=`, `to=`) may name, either side
+/// of 1970: the largest whole number a browser holds exactly (2^53 − 1, about
+/// 285,000 years).
+pub const MAX_QUERY_MS: i64 = (1 << 53) - 1;
+
+/// The longest window `GET /api/v1/history?width=` draws: ten years, twice what
+/// the store's coarsest tier keeps, so a window's step stays a span of time a
+/// chart can mean. The page's range picker holds to it too.
+pub const MAX_DRAWN_WINDOW_MS: i64 = 10 * 366 * 24 * 60 * 60 * 1000;
+
 /// Answer to `GET /api/v1/poll`: the messages after the client's cursor.
 ///
 /// `M` is how each message is held. Readers get [`ServerMessage`]s (the default);

@@ -1,12 +1,13 @@
 //! The custom range picker: two `datetime-local` inputs and Apply. It opens
-//! filled with the window on screen; Apply with a from that is not before the to
-//! says so instead of applying.
+//! filled with the window on screen; Apply with a window the charts cannot show
+//! (backwards, before 1970, over ten years: `Range::between`) says why instead of
+//! applying.
 
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::charts::Window;
-use crate::range::local_time;
+use crate::range::{local_time, Range};
 
 /// The zone's offset at `ms`, in minutes east of UTC.
 fn offset_at(ms: f64) -> f64 {
@@ -37,11 +38,13 @@ pub fn CustomRange(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match (read(from_ref), read(to_ref)) {
-            (Some(from), Some(to)) if to > from => {
-                problem.set(String::new());
-                apply.run(Window { from, to });
-            }
-            (Some(_), Some(_)) => problem.set("“To” must be after “From”.".to_owned()),
+            (Some(from), Some(to)) => match Range::between(from, to) {
+                Ok(_) => {
+                    problem.set(String::new());
+                    apply.run(Window { from, to });
+                }
+                Err(why) => problem.set(why.to_string()),
+            },
             _ => problem.set("Enter a date and time in both fields.".to_owned()),
         }
     };

@@ -18,7 +18,7 @@ fn presets_round_trip_through_the_url() {
 fn the_url_is_read_leniently() {
     let custom = Some(Range::Between(Window { from: 1_000.0, to: 5_000.0 }));
     type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<Range>);
-    let cases: [Case; 7] = [
+    let cases: [Case; 10] = [
         (Some("24h"), None, None, Range::preset("24h")),
         (Some("2h"), None, None, None),
         (None, Some("1000"), Some("5000"), custom),
@@ -26,6 +26,9 @@ fn the_url_is_read_leniently() {
         (Some("7d"), Some("5000"), Some("1000"), Range::preset("7d")),
         (None, Some("1000"), None, None),
         (None, Some("x"), Some("5000"), None),
+        (None, Some("-5000"), Some("5000"), None),
+        (Some("24h"), Some("0"), Some("400000000000"), Range::preset("24h")),
+        (None, Some("1000"), Some("9007199254740992"), None),
     ];
     for (range, from, to, want) in cases {
         assert_eq!(Range::from_query(range, from, to), want, "{range:?} {from:?} {to:?}");
@@ -63,5 +66,23 @@ fn panning_moves_half_a_window_and_never_past_the_live_edge() {
     ];
     for (direction, edge, want) in cases {
         assert_eq!(pan(w, direction, edge), want, "{direction:?} {edge:?}");
+    }
+}
+
+#[test]
+fn a_fixed_window_is_forward_after_1970_and_at_most_ten_years() {
+    let ten_years = MAX_DRAWN_WINDOW_MS as f64;
+    let cases: [(f64, f64, Result<(), BetweenError>); 7] = [
+        (1_000.0, 5_000.0, Ok(())),
+        (0.0, ten_years, Ok(())),
+        (5_000.0, 5_000.0, Err(BetweenError::Backwards)),
+        (5_000.0, 1_000.0, Err(BetweenError::Backwards)),
+        (-1.0, 5_000.0, Err(BetweenError::OutOfReach)),
+        (1_000.0, MAX_QUERY_MS as f64 + 1.0, Err(BetweenError::OutOfReach)),
+        (0.0, ten_years + 1.0, Err(BetweenError::TooLong)),
+    ];
+    for (from, to, want) in cases {
+        let got = Range::between(from, to).map(|range| assert_eq!(range, Range::Between(Window { from, to })));
+        assert_eq!(got, want, "{from} {to}");
     }
 }

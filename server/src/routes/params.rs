@@ -9,9 +9,8 @@ use pulse_protocol::{Cursor, Epoch};
 use crate::error::AppError;
 pub use crate::quote::shown;
 
-/// The largest time in milliseconds a query may name, either side of 1970: the
-/// largest whole number a browser holds exactly (2^53 − 1, about 285,000 years).
-pub const MAX_MS: i64 = (1 << 53) - 1;
+/// The largest time in milliseconds a query may name (2^53 − 1, the protocol's).
+pub const MAX_MS: i64 = pulse_protocol::MAX_QUERY_MS;
 
 /// The query string as a map; a repeated key is a 400 (which of its values a
 /// handler read would be a guess).

@@ -16,9 +16,8 @@ use crate::state::AppState;
 
 /// The widest chart drawn (more columns than any screen has).
 const MAX_WIDTH: usize = 8_192;
-/// The longest window drawn: ten years, twice what the store's coarsest tier
-/// keeps, so a window's step stays a span of time a chart can mean.
-const MAX_WINDOW_MS: i64 = 10 * 366 * 24 * 60 * 60 * 1000;
+/// The longest window drawn (ten years, the protocol's: the page holds to it too).
+const MAX_WINDOW_MS: i64 = pulse_protocol::MAX_DRAWN_WINDOW_MS;
 /// How far back memory is read for frames the store may not have yet.
 const UNWRITTEN_MS: i64 = 10_000;
 
