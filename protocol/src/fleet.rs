@@ -108,6 +108,28 @@ impl Metric {
         }
     }
 
+    /// The host series it is made of, as the hub's summary makes it (none for
+    /// status and last seen, which the hub knows without a sample).
+    pub const fn sources(self) -> &'static [&'static str] {
+        match self {
+            Metric::Cpu => &["cpu.total"],
+            Metric::Mem => &["mem.used", "mem.total"],
+            Metric::Rx => &["net.rx"],
+            Metric::Tx => &["net.tx"],
+            Metric::Disk => &["disk.read", "disk.write"],
+            Metric::Load => &["load.1"],
+            Metric::Uptime => &["uptime"],
+            Metric::Status | Metric::Seen => &[],
+        }
+    }
+
+    /// Whether host series `id` is a source of a fleet metric: what a share link
+    /// for the fleet overview may read of any host's history (the overview shows
+    /// those figures live already).
+    pub fn is_source(id: &str) -> bool {
+        Metric::ALL.iter().any(|metric| metric.sources().contains(&id))
+    }
+
     /// The metric with this key.
     pub fn from_key(key: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|metric| metric.key() == key)

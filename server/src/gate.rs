@@ -27,7 +27,7 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::access::grant::{allows, Need, Refusal};
+use crate::access::grant::{allows_asked, Asked, Need, Refusal};
 use crate::access::{Access, Unrecognised};
 use crate::error::AppError;
 use crate::listen::conn::Peer;
@@ -61,11 +61,13 @@ pub async fn check(State(gate): State<Gate>, mut request: Request, next: Next) -
         // A page on another origin: the browser added the cookie by itself.
         grant = gate.access.open_grant_for(request.headers());
     }
-    let host = match host_param(request.uri().query()) {
-        Ok(host) => host,
-        Err(repeated) => return repeated.into_response(),
+    let (host, series) = match (once_param(request.uri().query(), "host"), once_param(request.uri().query(), "series"))
+    {
+        (Ok(host), Ok(series)) => (host, series),
+        (Err(repeated), _) | (_, Err(repeated)) => return repeated.into_response(),
     };
-    if let Err(refusal) = allows(grant.as_ref(), gate.need, host.as_deref()) {
+    let asked = Asked { host: host.as_deref(), series: series.as_deref() };
+    if let Err(refusal) = allows_asked(grant.as_ref(), gate.need, asked) {
         let error = match refusal {
             Refusal::SignIn => no_credential(&gate),
             Refusal::Forbidden(why) => AppError::Forbidden(why),
@@ -103,15 +105,15 @@ fn refused(gate: &Gate, request: &Request, error: AppError) -> Response {
     error.into_response()
 }
 
-/// The one `host=` of a query; a 400 when it is repeated (the handlers read the
-/// query as a map whose last value wins, this check would read another: a share
-/// link for `@fleet` asking `host=@fleet&host=web-1` read web-1).
-fn host_param(query: Option<&str>) -> Result<Option<String>, AppError> {
+/// The one `name=` of a query (`host=`, `series=`); a 400 when it is repeated
+/// (the handlers read the query as a map whose last value wins, this check would
+/// read another: a share link for `@fleet` asking `host=@fleet&host=web-1` read web-1).
+fn once_param(query: Option<&str>, name: &str) -> Result<Option<String>, AppError> {
     let Some(query) = query else { return Ok(None) };
-    let mut hosts = form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == "host");
-    let first = hosts.next().map(|(_, value)| value.into_owned());
-    if hosts.next().is_some() {
-        return Err(AppError::BadRequest("host= may be given once".into()));
+    let mut values = form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == name);
+    let first = values.next().map(|(_, value)| value.into_owned());
+    if values.next().is_some() {
+        return Err(AppError::BadRequest(format!("{name}= may be given once")));
     }
     Ok(first)
 }
@@ -162,11 +164,11 @@ mod tests {
 
     #[test]
     fn the_host_parameter_is_read_decoded_and_once() {
-        assert_eq!(host_param(Some("series=a&host=web%2D1")).unwrap(), Some("web-1".into()));
-        assert!(host_param(Some("host=@fleet&host=web-1")).is_err(), "a repeated host= is refused");
-        assert!(host_param(Some("host=web-1&host=web-1")).is_err());
-        assert!(host_param(Some("host=%40fleet&ho%73t=web-1")).is_err(), "however it is spelled");
-        assert_eq!(host_param(Some("hostx=a")).unwrap(), None);
-        assert_eq!(host_param(None).unwrap(), None);
+        assert_eq!(once_param(Some("series=a&host=web%2D1"), "host").unwrap(), Some("web-1".into()));
+        assert!(once_param(Some("host=@fleet&host=web-1"), "host").is_err(), "a repeated host= is refused");
+        assert!(once_param(Some("host=web-1&host=web-1"), "host").is_err());
+        assert!(once_param(Some("host=%40fleet&ho%73t=web-1"), "host").is_err(), "however it is spelled");
+        assert_eq!(once_param(Some("hostx=a"), "host").unwrap(), None);
+        assert_eq!(once_param(None, "host").unwrap(), None);
     }
 }

@@ -71,7 +71,7 @@ fn entries() -> Vec<(Route, MethodRouter<AppState>)> {
         (route("GET", "/api/v1/poll", ReadHost, true), get(poll::handler)),
         (route("GET", "/api/v1/agent", Agent, true), get(agent::handler)),
         (route("GET", "/api/v1/series", ReadHost, false), get(series::handler)),
-        (route("GET", "/api/v1/history", ReadHost, false), get(history::handler)),
+        (route("GET", "/api/v1/history", ReadHistory, false), get(history::handler)),
         (route("GET", "/api/v1/hosts", Read, false), get(hosts::handler)),
         (route("DELETE", "/api/v1/hosts/{id}", Admin, false), delete(hosts::remove)),
         (route("GET", "/api/v1/alerts", Read, false), get(alerts::list)),

@@ -214,6 +214,8 @@ async fn a_share_link_shows_its_host_only_expires_and_is_cut_off_when_revoked() 
         "/api/v1/series",
         "/api/v1/series?host=@fleet",
         "/api/v1/history?host=other&series=x&from=0",
+        "/api/v1/alerts?host=other",
+        "/api/v1/alerts?host=nope-no-such-host",
         "/api/v1/tokens",
         "/api/v1/shares",
     ] {
@@ -236,6 +238,18 @@ async fn a_share_link_shows_its_host_only_expires_and_is_cut_off_when_revoked() 
     let brief = share(&server, &admin, "@fleet", 2).await;
     let mut fleet = ws_with(&server, "?host=@fleet", &brief.secret).await.expect("the fleet link streams @fleet");
     assert_eq!(ws_with(&server, &host, &brief.secret).await.err(), Some(StatusCode::FORBIDDEN));
+    // Its compare view and sparklines draw any host's fleet metrics from the
+    // store; nothing else of a host.
+    for (query, want) in [
+        ("series=cpu.total&width=100", StatusCode::OK),
+        ("series=mem.used,mem.total,load.1", StatusCode::OK),
+        ("series=cpu.total,cpu.core:0", StatusCode::FORBIDDEN),
+        ("series=", StatusCode::FORBIDDEN),
+    ] {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis();
+        let path = format!("/api/v1/history?host={HOST}&from={}&to={now}&{query}", now - 60_000);
+        assert_eq!(call(&server, Method::GET, &path, Some(&brief.secret), None).await.0, want, "{path}");
+    }
     ws_ends(&mut fleet).await;
     assert_eq!(
         call(&server, Method::GET, "/api/v1/hosts", Some(&brief.secret), None).await.0,

@@ -16,7 +16,7 @@ use super::segmented::Segmented;
 use super::{ChartPanel, ChartView, HistoryView};
 use crate::charts::{ChartSpec, Line};
 use crate::fleet::order::sort_indices;
-use crate::fleet::picture::{as_summary, sources};
+use crate::fleet::picture::as_summary;
 use crate::fleet::{HostRow, Item};
 use crate::format;
 use crate::history::plan::rings_fall_short;
@@ -203,7 +203,7 @@ fn host_picture(
         client: history.client,
         live: store,
         host: Signal::stored(id.to_owned()),
-        series: Signal::stored(sources(metric).iter().map(|s| (*s).to_owned()).collect()),
+        series: Signal::stored(metric.sources().iter().map(|s| (*s).to_owned()).collect()),
         window: view.window,
         plot_width: plot_width(size),
         active: history.active,

@@ -13,26 +13,12 @@
 use pulse_protocol::fleet::{series_id, Metric, FLEET_HOST};
 use pulse_protocol::{HistoryResponse, HistorySeries};
 
-/// The host series `metric` is made of, as the hub's summary makes it.
-pub fn sources(metric: Metric) -> &'static [&'static str] {
-    match metric {
-        Metric::Cpu => &["cpu.total"],
-        Metric::Mem => &["mem.used", "mem.total"],
-        Metric::Rx => &["net.rx"],
-        Metric::Tx => &["net.tx"],
-        Metric::Disk => &["disk.read", "disk.write"],
-        Metric::Load => &["load.1"],
-        Metric::Uptime => &["uptime"],
-        Metric::Status | Metric::Seen => &[],
-    }
-}
-
-/// `history` (of `host`'s [`sources`] of `metric`) as the summary's column of
+/// `history` (of `host`'s [`Metric::sources`] of `metric`) as the summary's column of
 /// `metric` for `host`, on the `@fleet` pseudo-host, row for row.
 pub fn as_summary(history: &HistoryResponse, host: &str, metric: Metric) -> HistoryResponse {
     let column = |id: &str| history.series.get(id).filter(|c| c.host == host).map(|c| c.values.as_slice());
     let at = |values: Option<&[Option<f64>]>, row: usize| values.and_then(|v| v.get(row).copied().flatten());
-    let (first, second) = match sources(metric) {
+    let (first, second) = match metric.sources() {
         [one] => (column(one), None),
         [one, two] => (column(one), column(two)),
         _ => (None, None),
@@ -145,7 +131,7 @@ mod tests {
     #[test]
     fn every_charted_metric_has_sources() {
         for metric in Metric::CHARTED {
-            assert!(!sources(metric).is_empty(), "{metric:?}");
+            assert!(!metric.sources().is_empty(), "{metric:?}");
         }
     }
 }

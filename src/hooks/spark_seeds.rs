@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pulse_protocol::fleet::Metric;
 use pulse_protocol::HistoryResponse;
 use wasm_bindgen::JsValue;
 
@@ -21,7 +22,7 @@ use crate::transport::fetch_picture;
 pub type Seeds = HashMap<String, Vec<(f64, f64)>>;
 
 /// The host's own series the sparkline draws (the summary's `cpu` is made of it).
-const CPU: &str = "cpu.total";
+const CPU: &str = Metric::Cpu.sources()[0];
 /// Records kept in `window.__pulse.sparkSeeds` for end-to-end tests.
 const PROBE_RECORDS: u32 = 64;
 

@@ -2,7 +2,7 @@
 //! rule between them ([`allows`]), table-tested.
 
 use pulse_protocol::access::{Role, Via};
-use pulse_protocol::fleet::FLEET_HOST;
+use pulse_protocol::fleet::{Metric, FLEET_HOST};
 
 /// A recognised caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,11 @@ pub enum Need {
     Read,
     /// To read one host's data, named by `host=` (a share link: only its host).
     ReadHost,
+    /// To read one host's history, named by `host=`, of the series in `series=`:
+    /// as [`Need::ReadHost`], but a share link for the fleet overview reads any
+    /// host's sources of the fleet's metrics ([`Metric::is_source`]): its compare
+    /// view and sparklines draw them from the store.
+    ReadHistory,
     /// An admin.
     Admin,
     /// An agent token: pushing a host's samples.
@@ -56,6 +61,36 @@ pub enum Refusal {
     SignIn,
     /// Recognised, but not allowed this: 403, saying why.
     Forbidden(String),
+}
+
+/// What a request asks for: its `host=` and `series=`, if any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Asked<'a> {
+    /// `host=`.
+    pub host: Option<&'a str>,
+    /// `series=`, comma-separated ids.
+    pub series: Option<&'a str>,
+}
+
+/// [`allows`] for a request that asked `asked`: a fleet link's history of a host
+/// ([`Need::ReadHistory`]) is allowed when every series asked is a fleet metric's
+/// source, and refused naming them otherwise.
+pub fn allows_asked(grant: Option<&Grant>, need: Need, asked: Asked<'_>) -> Result<(), Refusal> {
+    let fleet_link = grant.is_some_and(|g| g.role != Role::Agent && g.host.as_deref() == Some(FLEET_HOST));
+    let of_a_host = asked.host.is_some_and(|host| host != FLEET_HOST);
+    if need == Need::ReadHistory && fleet_link && of_a_host {
+        let series = asked.series.unwrap_or("");
+        return if !series.is_empty() && series.split(',').all(|id| Metric::is_source(id.trim())) {
+            Ok(())
+        } else {
+            let sources: Vec<&str> = Metric::ALL.iter().flat_map(|m| m.sources().iter().copied()).collect();
+            Err(Refusal::Forbidden(format!(
+                "this share link reads a host's history of the fleet's metrics only (series= of {})",
+                sources.join(",")
+            )))
+        };
+    }
+    allows(grant, need, asked.host)
 }
 
 /// Whether `grant` may use a route that needs `need`, asking for `host` (its
@@ -75,7 +110,7 @@ pub fn allows(grant: Option<&Grant>, need: Need, host: Option<&str>) -> Result<(
         (Need::Admin, Role::Admin) if grant.host.is_none() => Ok(()),
         (Need::Admin, _) => forbid("only an admin may do this"),
         (Need::Read, _) => Ok(()),
-        (Need::ReadHost, _) => match (&grant.host, host) {
+        (Need::ReadHost | Need::ReadHistory, _) => match (&grant.host, host) {
             (None, _) => Ok(()),
             (Some(shared), Some(asked)) if shared == asked => Ok(()),
             (Some(shared), _) if shared == FLEET_HOST => forbid("this share link shows the fleet overview only"),
@@ -145,6 +180,25 @@ mod tests {
         ] {
             assert!(forbidden(Some(g), need, host), "{g:?} {need:?} {host:?}");
         }
+        // A fleet link reads any host's history of the fleet's metrics, and nothing
+        // else of a host; a host's link is held to its host.
+        let asked = |host, series| Asked { host: Some(host), series };
+        type AskedCase<'a> = (&'a Grant, Asked<'a>, bool);
+        let history: [AskedCase; 9] = [
+            (&fleet, asked("web-1", Some("cpu.total")), true),
+            (&fleet, asked("web-1", Some("mem.used,mem.total")), true),
+            (&fleet, asked(FLEET_HOST, Some("web-1/cpu")), true),
+            (&fleet, asked("web-1", Some("cpu.total,cpu.core:0")), false),
+            (&fleet, asked("web-1", Some("")), false),
+            (&fleet, asked("web-1", None), false),
+            (&share, asked("web-1", Some("cpu.core:0")), true),
+            (&share, asked("db", Some("cpu.total")), false),
+            (&viewer, asked("db", Some("cpu.core:0")), true),
+        ];
+        for (g, asked, want) in history {
+            assert_eq!(allows_asked(Some(g), Need::ReadHistory, asked).is_ok(), want, "{g:?} {asked:?}");
+        }
+        assert!(forbidden(Some(&fleet), Need::ReadHost, Some("web-1")), "the fleet link's rule is history's only");
         let mut shared_admin = admin.clone();
         shared_admin.host = Some("x".into());
         assert!(forbidden(Some(&shared_admin), Need::Admin, None), "a share link never administers");

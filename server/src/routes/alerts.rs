@@ -25,15 +25,21 @@ pub async fn list(
         Some("1" | "true") => true,
         Some(other) => return Err(AppError::BadRequest(format!("history must be 1 or 0, got {}", shown(other)))),
     };
+    let shared = grant.as_ref().and_then(|Extension(grant)| grant.only_host());
     let mut alerts = state.alerts.list(history);
     // `@fleet` (the summary's stream, whose page shows every host's alerts) and an
     // empty `host=` filter nothing.
     if let Some(host) = params.get("host").filter(|host| !host.is_empty() && *host != FLEET_HOST) {
+        // A host's share link learns nothing of other hosts, not even whether
+        // they exist: a 403 before the lookup.
+        if let Some(shared) = shared.filter(|shared| *shared != host) {
+            return Err(AppError::Forbidden(format!("this share link shows host {shared} only")));
+        }
         // A 404 naming a host the hub does not know, as every route taking host= does.
         let (id, _) = state.fleet.host_and_hub(Some(host))?;
         alerts.retain(|alert| alert.host == id);
     }
-    if let Some(shared) = grant.as_ref().and_then(|Extension(grant)| grant.only_host()) {
+    if let Some(shared) = shared {
         alerts.retain(|alert| alert.host == shared);
     }
     Ok(Json(AlertsResponse { alerts }))
