@@ -13,7 +13,7 @@ pub mod status;
 pub mod summary;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use pulse_protocol::fleet::FLEET_HOST;
@@ -104,6 +104,11 @@ pub struct Claim {
     /// never does leaves a known host's listing as it was).
     name: String,
     tags: BTreeMap<String, String>,
+    /// Whether this claim added the host (a new id), and whether its link has
+    /// said `hello` since: a new host whose link ends before is forgotten
+    /// ([`Fleet::forget_unseen`]), so a link that never got going lists nothing.
+    fresh: bool,
+    adopted: AtomicBool,
 }
 
 impl Fleet {
@@ -241,6 +246,7 @@ impl Fleet {
     ) -> Result<Claim, FleetError> {
         let claim = self.claims.fetch_add(1, Ordering::Relaxed) + 1;
         let mut hosts = self.write();
+        let fresh = !hosts.iter().any(|h| h.id == id);
         let host = match hosts.iter().find(|h| h.id == id) {
             Some(host) => Arc::clone(host),
             None => {
@@ -269,7 +275,23 @@ impl Fleet {
             }
         }
         drop(hosts);
-        Ok(Claim { host, id: claim, timing, name, tags })
+        Ok(Claim { host, id: claim, timing, name, tags, fresh, adopted: false.into() })
+    }
+
+    /// Forgets host `id` if `claim`, now let go, added it and its link never said
+    /// `hello` (no frame can have come: `hello` comes first): a refused or
+    /// abandoned link leaves no "down · never seen" host behind. Anything else
+    /// (another link holds it now, it is the hub's own) is left as it is.
+    pub fn forget_unseen(&self, claim: Claim) {
+        let (id, unseen) = (claim.host.id.clone(), claim.fresh && !claim.adopted.load(Ordering::Relaxed));
+        drop(claim);
+        if unseen {
+            let hosts = self.write();
+            if let Ok(at) = removable(&hosts, &id) {
+                self.drop_host(hosts, at);
+                tracing::info!(host = %id, "a new host whose agent never said hello is not listed");
+            }
+        }
     }
 
     /// Forgets host `id` and its history (a machine gone for good); refused while it
@@ -408,6 +430,7 @@ impl Claim {
     /// one's clients are told `bye` and resume on the new one). The host is listed
     /// with the agent's name and tags from now on.
     pub fn adopt(&self, epoch: &Epoch, interval: std::time::Duration) -> Arc<Hub> {
+        self.adopted.store(true, Ordering::Relaxed);
         let mut state = self.host.lock();
         self.list(&mut state);
         if state.hub.epoch() == epoch && state.hub.timing().interval == interval {

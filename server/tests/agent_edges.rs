@@ -1,7 +1,8 @@
 //! The edges of the agent link an attacker or a new user finds (issue 14's
 //! review): the token in no log line even at trace level, numbers and epochs a
 //! page cannot hold refused, a link that never says hello leaving a host's
-//! listing alone, every refusal logged on the hub's side, strict header
+//! listing alone (and a new id's link that never does, or a request that is no
+//! WebSocket, listing nothing), every refusal logged on the hub's side, strict header
 //! encoding, and an `https://` hub that speaks plain HTTP. Real `pulse-server`
 //! processes on 127.0.0.1; the hostile links are the test's own.
 
@@ -177,6 +178,28 @@ async fn a_link_that_never_says_hello_leaves_the_listing_and_a_takeover_is_logge
     let listed = hub.wait_for_status("old-1", HostStatus::Up, DEADLINE).await;
     assert_eq!(listed.name, "newcomer");
     assert!(listed.tags.is_empty(), "{listed:?}");
+}
+
+#[tokio::test]
+async fn a_request_that_is_no_websocket_or_a_link_that_never_says_hello_lists_no_new_host() {
+    let mut hub = Hub::start("127.0.0.1:0").await;
+    // A proxy that drops `Upgrade`: the hub answers 400 and lists nothing.
+    let plain = reqwest::Client::new()
+        .get(format!("{}/api/v1/agent", hub.url()))
+        .bearer_auth(TOKEN)
+        .header("pulse-host-id", "ghost-plain")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(plain.status(), reqwest::StatusCode::BAD_REQUEST);
+    assert!(hub.host("ghost-plain").await.is_none(), "a request that is no WebSocket listed a host");
+    // A link for a new id that ends before `hello`: the host is forgotten.
+    let mut ghost = link(&hub, "ghost-link", "ghost-link").await;
+    assert!(hub.host("ghost-link").await.is_some(), "listed while its link is open");
+    ghost.close(None).await.expect("close");
+    let line = hub.proc.wait_for_line("a new host whose agent never said hello is not listed").await;
+    assert!(line.contains("ghost-link"), "{line}");
+    assert!(hub.host("ghost-link").await.is_none(), "a link that never said hello left its host listed");
 }
 
 #[tokio::test]

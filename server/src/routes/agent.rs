@@ -70,20 +70,33 @@ async fn accept(
     mut request: Request,
 ) -> Result<Response, AppError> {
     let who = identity::identify(request.headers())?;
-    let timing = Timing { history: state.agent_window, ..state.hub.timing() };
-    let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), timing)?;
-    // With `--redis`, one agent per host across every hub (dropping `claim` on refusal).
-    let shared = match &state.redis {
-        Some(redis) => Some(redis.claim(&who.id, &who.name, &who.tags).await?),
-        None => None,
-    };
+    // The upgrade and a place are checked before the host is claimed: a request
+    // that is no WebSocket (a proxy that drops `Upgrade`) adds no host.
     let (response, upgrade) = handshake::accept(&mut request)?;
     let slot = state.slot()?;
+    let timing = Timing { history: state.agent_window, ..state.hub.timing() };
+    let claim = state.fleet.claim(&who.id, who.name.clone(), who.tags.clone(), timing)?;
+    // With `--redis`, one agent per host across every hub (a host this claim
+    // added is forgotten on refusal).
+    let shared = match &state.redis {
+        Some(redis) => match redis.claim(&who.id, &who.name, &who.tags).await {
+            Ok(shared) => Some(shared),
+            Err(refused) => {
+                state.fleet.forget_unseen(claim);
+                return Err(refused.into());
+            }
+        },
+        None => None,
+    };
     let server_shutdown = state.hub.shutdown_signal();
     let same_wire = who.protocol == PROTOCOL_VERSION;
     tracing::info!(host = %who.id, name = %who.name, protocol = who.protocol, "an agent connected");
+    let fleet = Arc::clone(&state.fleet);
     tokio::spawn(async move {
-        let Ok(upgraded) = upgrade.await else { return };
+        let Ok(upgraded) = upgrade.await else {
+            fleet.forget_unseen(claim);
+            return;
+        };
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_MESSAGE))
             .max_frame_size(Some(MAX_MESSAGE))
@@ -102,6 +115,10 @@ async fn accept(
             }
             () = cut => {}
         }
+        // The host let go before the fleet's claim (`--redis`), as ever.
+        let Link { claim, shared, .. } = link;
+        fleet.forget_unseen(claim);
+        drop(shared);
     });
     Ok(response)
 }
