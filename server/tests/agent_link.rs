@@ -234,6 +234,18 @@ async fn a_refusal_no_retry_can_change_ends_the_agent_with_the_hubs_words() {
     assert!(!log.contains("reconnecting in"), "{log}");
 }
 
+#[tokio::test]
+async fn a_400_that_is_not_about_the_agents_headers_is_retried_with_advice_on_proxies() {
+    let hub = FakeHub::start().await;
+    let mut agent: Proc = agent(&["--hub", &hub.url(), "--name", "web-1"]);
+    let detail = "this endpoint speaks WebSocket only: the Connection header must include \"upgrade\"";
+    hub.refuse("400 Bad Request", "", "bad_request", detail).await;
+    let log = agent.wait_for_line("reconnecting in").await;
+    assert!(log.contains("a proxy") && log.contains("proxy_set_header Upgrade"), "{log}");
+    assert!(agent.running(), "the agent gave up on a proxy's mistake:\n{log}");
+    assert!(!log.contains("not retrying"), "{log}");
+}
+
 /// The wait a `reconnecting in N s` line announces, in seconds.
 fn planned_wait(line: &str) -> Option<f64> {
     let (_, after) = line.split_once("reconnecting in ")?;

@@ -2,6 +2,7 @@
 //! answers the upgrade with a status and a JSON `{error, detail}` body, and a
 //! refusal of the agent's protocol version names the hub's versions in headers.
 
+use pulse_protocol::agent::{HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS, HEADER_PROTOCOL};
 use pulse_protocol::{agent_version, AgentVersion, ApiError, PROTOCOL_VERSION};
 
 /// The most characters of a hub's explanation the log shows.
@@ -55,10 +56,22 @@ impl Refusal {
         self.status == 426
     }
 
-    /// Whether the hub refused the agent's headers (400: a name, tag or version it
-    /// can never take): the same headers get the same answer on every try.
+    /// Whether the hub refused the agent's headers (a 400 whose explanation names
+    /// one: a name, tag or version it can never take): the same headers get the
+    /// same answer on every try. Any other 400 (a proxy that does not pass the
+    /// WebSocket upgrade, a page of HTML) may pass once someone fixes it.
     pub fn is_final(&self) -> bool {
-        self.status == 400
+        self.status == 400 && self.names_own_header()
+    }
+
+    /// Whether the hub's explanation names one of the agent's own headers.
+    fn names_own_header(&self) -> bool {
+        self.body.as_ref().is_some_and(|body| {
+            let detail = body.detail.to_ascii_lowercase();
+            [HEADER_PROTOCOL, HEADER_HOST_ID, HEADER_HOST_NAME, HEADER_HOST_TAGS]
+                .iter()
+                .any(|name| detail.contains(name))
+        })
     }
 
     /// One line for the log, naming the host id the agent tried.
@@ -76,7 +89,13 @@ impl Refusal {
                 "host {host_id} is already connected to the hub (another agent uses this id; give each host its own --name): {detail}"
             ),
             426 => format!("{}: {detail}", self.version_advice()),
-            400 => format!("the hub refused the agent's headers: {detail}"),
+            400 if self.names_own_header() => format!("the hub refused the agent's headers: {detail}"),
+            400 => format!(
+                "the upgrade to a WebSocket was refused, not for this agent's headers: a proxy between the agent \
+                 and the hub may not pass it (it must forward Upgrade and Connection over HTTP/1.1; nginx: \
+                 proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \
+                 \"upgrade\"): {detail}"
+            ),
             421 => format!(
                 "the hub does not answer to the name in --hub (start it with --public-url or --allow-host naming it): {detail}"
             ),
@@ -148,6 +167,7 @@ mod tests {
             (409, body("own_host", "host id web-1 is this hub's own host id"), "the hub's own host id", "own_host"),
             (426, body("protocol_too_new", "hub speaks 1"), "older protocol", "protocol_too_new"),
             (400, body("bad_request", "pulse-host-id"), "headers", "pulse-host-id"),
+            (400, body("bad_request", "speaks WebSocket only"), "a proxy", "proxy_set_header Upgrade"),
             (404, "<html>".to_owned(), "no agent endpoint", "no explanation given"),
             (421, body("unknown_host", "hub.example"), "--allow-host", "unknown_host: hub.example"),
             (503, body("unavailable", "full"), "answered 503", "unavailable: full"),
@@ -158,6 +178,16 @@ mod tests {
         }
         assert!(Refusal::new(401, None).describe("x").ends_with("no explanation given"));
         assert!(!Refusal::new(503, None).is_version_mismatch() && Refusal::new(426, None).is_version_mismatch());
+        // Only a refusal of the agent's own headers ends it.
+        let finals = [
+            (body("bad_request", "Pulse-Host-Name: @fleet is reserved"), true),
+            (body("bad_request", "pulse-host-tags: at most 32 tags"), true),
+            (body("bad_request", "this endpoint speaks WebSocket only: the Connection header must include"), false),
+            ("<html>400 Bad Request</html>".to_owned(), false),
+        ];
+        for (body, want) in finals {
+            assert_eq!(Refusal::new(400, Some(body.as_bytes())).is_final(), want, "{body}");
+        }
         let forged = Refusal::new(400, Some(body("bad_request", "a\\nFORGED").as_bytes())).describe("x");
         assert!(!forged.contains('\n') && forged.contains("a FORGED"), "{forged}");
     }
