@@ -66,10 +66,12 @@ pub enum Item {
     Host(usize),
 }
 
-/// The rows that pass `filter`, grouped by the tag `group_by` (if any) and sorted
+/// The rows that pass `filter` (every term of it, apart by spaces or commas), grouped by the tag `group_by` (if any) and sorted
 /// by `sort` within each group.
 pub fn arrange(rows: &[HostRow], filter: &str, sort: Sort, group_by: Option<&str>) -> Vec<Item> {
-    let terms: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    // Terms apart by spaces or commas (`env=prod,role=db` as a tag list is written).
+    let terms: Vec<String> =
+        filter.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
     let mut kept: Vec<usize> = (0..rows.len()).filter(|&i| terms.iter().all(|term| matches(&rows[i], term))).collect();
     // Lower-cased once, not at every comparison.
     let names: Vec<String> = rows.iter().map(|row| row.name.to_lowercase()).collect();
@@ -189,8 +191,10 @@ mod tests {
     fn filtering_table() {
         let rows = fleet();
         let filter = |text| names(&rows, &arrange(&rows, text, Sort::default(), None));
-        let cases: [(&str, &[&str]); 7] = [
+        let cases: [(&str, &[&str]); 9] = [
             ("", &["cache", "db-1", "Web-1", "web-2"]),
+            ("env=prod,web", &["web-2"]),
+            (" , ", &["cache", "db-1", "Web-1", "web-2"]),
             ("web", &["Web-1", "web-2"]),
             ("WEB-1", &["Web-1"]),
             ("env=prod", &["db-1", "web-2"]),
