@@ -147,6 +147,32 @@ test('a share link shows one host without an account, and an open page is cut of
   for (const page of [admin, shared, again]) await page.context().close();
 });
 
+test('the fleet\'s share link draws the compare view from the store', async () => {
+  const signedIn = await fetch(`${server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: ADMIN.user, password: ADMIN.password }),
+  });
+  assert.equal(signedIn.status, 200);
+  const admin = (await signedIn.json()).token;
+  const made = await fetch(`${server.url}/api/v1/shares`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ host: '@fleet', expires_in: 600 }),
+  });
+  assert.equal(made.status, 201);
+  const { secret } = await made.json();
+  const [hostId] = (await (await fetch(`${server.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${admin}` } })).json()).hosts.map((h) => h.id);
+  // An hour is longer than the page has watched: each host's chart is a picture of
+  // the store, fetched with the link's secret.
+  const page = await openPage(browser, `${server.url}/?view=compare&range=1h#share=${secret}`);
+  const chart = `compare-${hostId}`;
+  await page.waitForFunction((c) => (window.__pulse?.history ?? []).some((p) => p.chart === c && p.outcome === 'shown'), chart, { timeout: 20_000 });
+  assert.equal(await page.locator('[data-testid^="chart-error"]').count(), 0, 'no chart says it could not load');
+  assert.deepEqual(unexpectedErrors(page), []);
+  await page.context().close();
+});
+
 for (const transport of ['ws', 'sse', 'longpoll', 'poll']) {
   test(`the static copy on another origin signs in and goes live over ${transport}, with the secret as a bearer`, async () => {
     const url = `${site.url}/?transport=${transport}&server=${encodeURIComponent(server.url)}`;
