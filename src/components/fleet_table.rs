@@ -195,7 +195,10 @@ pub fn FleetTable(
                         .map(|(_, item)| {
                             let Item::Host(i) = item else { return Vec::new() };
                             rows.with(|rows| {
-                                let Some(row) = rows.get(*i) else { return Vec::new() };
+                                // A down host's row has its Remove where the line was.
+                                let Some(row) = rows.get(*i).filter(|r| r.status != HostStatus::Down) else {
+                                    return Vec::new();
+                                };
                                 let ring: Vec<f64> = summary
                                     .and_then(|s| s.values(&series_id(&row.id, Metric::Cpu)))
                                     .map(|(older, newer)| older.iter().chain(newer).copied().collect())
