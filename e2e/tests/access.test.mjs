@@ -139,6 +139,12 @@ test('a share link shows one host without an account, and an open page is cut of
   assert.deepEqual(seen.hosts, [hostId]);
   assert.ok(seen.statuses.every((s) => s === 401 || s === 403), `refused: ${seen.statuses}`);
 
+  // The link's address edited to name another host still shows the link's, and says so.
+  const edited = await openPage(browser, link.replace(`?host=${hostId}`, '?host=someone-else'));
+  await waitLive(edited, 'ws');
+  await edited.waitForFunction((id) => new URL(location.href).searchParams.get('host') === id, hostId, { timeout: 10_000 });
+  await edited.context().close();
+
   // Revoked: the open page is cut off and says so.
   await admin.click('[data-testid="share-delete"]');
   await shared.waitForSelector('[data-testid="share-revoked"]', { timeout: 15_000 });

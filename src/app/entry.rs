@@ -32,6 +32,9 @@ fn Ready(access: Access) -> impl IntoView {
     let located = access.config.get_untracked().unwrap_or_else(|| Err("the server is not known yet".to_owned()));
     let shared = session.as_ref().filter(|s| s.via == Via::Share).map(|s| s.host.clone().unwrap_or_default());
     let account = Account { session: access.session, sign_out: access.sign_out, admin_href: admin_href() };
+    if let Some(shared) = &shared {
+        super::url::name_shared(shared);
+    }
     let wants_admin = crate::config::param("view").as_deref() == Some("admin") && shared.is_none();
     if !wants_admin {
         let live = use_live_metrics(located, shared, access.refused);

@@ -59,6 +59,19 @@ pub fn sync(range: RwSignal<Range>, hidden: RwSignal<Vec<String>>, theme: Signal
     });
 }
 
+/// Makes the address name what a share link shows (`shared`: a host id, or
+/// `@fleet`): `?host=` is that host's (none for the fleet), so an address bar that
+/// named another host does not stay beside the link's own.
+pub fn name_shared(shared: &str) {
+    let Some(params) = params() else { return };
+    let host = (shared != pulse_protocol::fleet::FLEET_HOST).then_some(shared);
+    if params.get("host").as_deref() == host {
+        return;
+    }
+    set_or_delete(&params, "host", host);
+    replace(&params);
+}
+
 /// The page's query parameters now.
 pub(super) fn params() -> Option<UrlSearchParams> {
     let search = window().location().search().ok()?;

@@ -70,8 +70,11 @@ pub enum Item {
 /// by `sort` within each group.
 pub fn arrange(rows: &[HostRow], filter: &str, sort: Sort, group_by: Option<&str>) -> Vec<Item> {
     // Terms apart by spaces or commas (`env=prod,role=db` as a tag list is written).
-    let terms: Vec<String> =
-        filter.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
+    let terms: Vec<String> = filter
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     let mut kept: Vec<usize> = (0..rows.len()).filter(|&i| terms.iter().all(|term| matches(&rows[i], term))).collect();
     // Lower-cased once, not at every comparison.
     let names: Vec<String> = rows.iter().map(|row| row.name.to_lowercase()).collect();
