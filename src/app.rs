@@ -121,10 +121,11 @@ pub fn Shell(
         session.is_some_and(|s| s.with(|s| s.as_ref().is_some_and(|s| s.role == pulse_protocol::access::Role::Admin)))
     });
     provide_context(crate::hooks::use_host_removal(live.history.server(), may_administer));
-    let host_note = host_status::use_host_status(live, now);
+    let listing = host_status::use_host_status(live, now);
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
     let host_link = Callback::new(|id: String| fleet_url::host_link(&id));
-    let page = move || match live.page.get() {
+    let page = move || {
+        match live.page.get() {
         Some(Page::Fleet) => {
             // Read when the page is shown: Back may bring another tab or filter.
             let fleet = fleet_url::read();
@@ -149,11 +150,12 @@ pub fn Shell(
         }
         Some(Page::Host) => view! {
             <Show when=has_catalog>
-                <Dashboard catalog=live.catalog store=live.store view=view history=history note=host_note />
+                <Dashboard catalog=live.catalog store=live.store view=view history=history note=listing.note tags=listing.tags />
             </Show>
         }
         .into_any(),
         None => ().into_any(),
+    }
     };
     let shared = account.as_ref().is_some_and(|a| {
         a.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.via == pulse_protocol::access::Via::Share))
@@ -178,7 +180,7 @@ pub fn Shell(
                 </div>
                 {back}
                 <AlertsCount alerts=live.alerts href=fleet_url::alerts_link() />
-                <ConnectionBadge status=live.status now=now retry_now=live.retry_now host_note=host_note />
+                <ConnectionBadge status=live.status now=now retry_now=live.retry_now host_note=listing.note />
                 <Toolbar
                     range=range
                     window=window.into()

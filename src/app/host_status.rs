@@ -14,7 +14,7 @@ use crate::transport::fetch_json;
 
 /// The note while the host the page shows is listed as not up; `now` ticks once a
 /// second.
-pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> Signal<Option<HostNote>> {
+pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> HostListing {
     let listed: RwSignal<Option<HostInfo>> = RwSignal::new(None);
     let host = Memo::new(move |_| {
         if live.page.get() != Some(Page::Host) {
@@ -39,8 +39,21 @@ pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> Signal<Option
         let name = listed.with(|l| l.as_ref().map(|h| h.name.clone()))?;
         live.store.with(|s| s.host(&name).and_then(|h| h.newest_ts()))
     });
-    Signal::derive(move || {
+    let note = Signal::derive(move || {
         listed
             .with(|l| l.as_ref().and_then(|h| host_note(&h.id, h.status, h.last_seen as f64, newest.get(), now.get())))
-    })
+    });
+    let tags = Signal::derive(move || {
+        listed.with(|l| l.iter().flat_map(|h| h.tags.iter().map(|(k, v)| format!("{k}={v}"))).collect())
+    });
+    HostListing { note, tags }
+}
+
+/// What the hub's list says of the host on view.
+#[derive(Clone, Copy)]
+pub struct HostListing {
+    /// Its state when it is not up ("down · last seen …").
+    pub note: Signal<Option<HostNote>>,
+    /// Its tags, as `key=value`.
+    pub tags: Signal<Vec<String>>,
 }

@@ -31,8 +31,12 @@ pub fn Dashboard(
     /// shown instead of its last sample's uptime, with the header dimmed.
     #[prop(optional, into)]
     note: Option<Signal<Option<HostNote>>>,
+    /// The host's tags (`key=value`), beside its name.
+    #[prop(optional, into)]
+    tags: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     let note = note.unwrap_or_default();
+    let tags = tags.unwrap_or_default();
     let host = Memo::new(move |_| catalog.with(|c| c.series.first().map(|s| s.host.clone()).unwrap_or_default()));
     // Changes once a minute; drawn on a canvas all the same, so no update lays out.
     let uptime = Memo::new(move |_| {
@@ -75,6 +79,11 @@ pub fn Dashboard(
                     test_id="uptime"
                 />
             </span>
+            <ul class="host-tags" data-testid="host-tags" aria-label="Tags">
+                <For each=move || tags.get() key=|tag| tag.clone() let:tag>
+                    <li title=tag.clone()>{tag.clone()}</li>
+                </For>
+            </ul>
             <RemoveHostButton
                 id=Signal::derive(move || note.with(|n| n.as_ref().map(|n| n.id.clone()).unwrap_or_default()))
                 down=Signal::derive(move || note.with(|n| n.as_ref().is_some_and(|n| n.status == "down")))
