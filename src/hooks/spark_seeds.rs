@@ -33,7 +33,7 @@ pub fn use_spark_seeds(
     now: Signal<f64>,
     span_ms: f64,
     points: usize,
-) -> Signal<Seeds> {
+) -> ReadSignal<Seeds> {
     let seeds = RwSignal::new(Seeds::new());
     let asked: StoredValue<HashSet<String>> = StoredValue::new(HashSet::new());
     Effect::new(move |_| {
@@ -60,7 +60,9 @@ pub fn use_spark_seeds(
             });
         }
     });
-    seeds.into()
+    // A `ReadSignal`, not a `Signal`: the narrowest handle, and no copy of
+    // `Signal`'s code for this value type in the download.
+    seeds.read_only()
 }
 
 /// The rows of `answer` that have a CPU value, as (ts, value).
