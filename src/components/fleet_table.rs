@@ -201,7 +201,7 @@ pub fn FleetTable(
                                     .and_then(|s| s.values(&series_id(&row.id, Metric::Cpu)))
                                     .map(|(older, newer)| older.iter().chain(newer).copied().collect())
                                     .unwrap_or_default();
-                                let seed = seeds.get(&row.id).map_or(&[][..], Vec::as_slice);
+                                let seed = seeds.get(&row.id).unwrap_or_default();
                                 spark_points(seed, oldest, &ring, SPARK_POINTS)
                             })
                         })
