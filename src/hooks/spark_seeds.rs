@@ -116,6 +116,9 @@ pub fn spark_points(seed: &[(f64, f64)], ring_oldest: Option<f64>, ring: &[f64],
 mod tests {
     use super::*;
 
+    /// A seeded point, (ms, %).
+    type Point = (f64, f64);
+
     /// A case: the seed, the ring's oldest time, the ring's values, how many
     /// points, the sparkline's points.
     type Case<'a> = (&'a [(f64, f64)], Option<f64>, &'a [f64], usize, Vec<f64>);
@@ -127,7 +130,7 @@ mod tests {
             seeds.insert(id.to_owned(), points);
         }
         seeds.insert("web-2".to_owned(), vec![(5.0, 6.0)]);
-        let cases: [(&str, Option<&[(f64, f64)]>); 5] = [
+        let cases: [(&str, Option<&[Point]>); 5] = [
             ("api-1", Some(&[])),
             ("web-1", Some(&[(3.0, 4.0)])),
             ("web-2", Some(&[(5.0, 6.0)])),
