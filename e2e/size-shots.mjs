@@ -18,6 +18,7 @@ const AGENTS = [
 const SHOTS = [
   ['fleet', '?view=fleet&theme=light'],
   ['compare', '?view=compare&theme=light'],
+  ['compare-top', '?view=compare&mode=top&theme=light'],
   ['host', '?host=web-1&range=1m&theme=light'],
   ['host-dark', '?host=db-1&range=1m&theme=dark'],
 ];

@@ -60,12 +60,11 @@ pub fn Compare(
     metric: RwSignal<Metric>,
     /// Small multiples or top N.
     mode: RwSignal<CompareMode>,
-    /// Every host's row.
-    #[prop(into)]
-    rows: Signal<Vec<HostRow>>,
+    /// Every host's row (memos, as the table takes them: no `Signal` copy of
+    /// Leptos's signal code for these value types).
+    rows: Memo<Vec<HostRow>>,
     /// The hosts to compare, in order (the table's filter and sort).
-    #[prop(into)]
-    items: Signal<Vec<Item>>,
+    items: Memo<Vec<Item>>,
     /// The samples.
     #[prop(into)]
     store: Signal<SeriesStore>,
@@ -74,15 +73,15 @@ pub fn Compare(
     /// Where the small multiples' history pictures come from, and when they are drawn.
     history: HistoryView,
 ) -> impl IntoView {
+    // The ids of the hosts drawn (a `Vec<String>`, a memo type the fleet page has
+    // already: the names are looked up in `rows`).
     let chosen = Memo::new(move |_| {
         let hosts: Vec<usize> = items.with(|items| {
             items.iter().filter_map(|item| if let Item::Host(i) = item { Some(*i) } else { None }).collect()
         });
         let metric = metric.get();
         rows.with(|rows| match mode.get() {
-            CompareMode::Multiples => {
-                hosts.iter().take(MAX_MULTIPLES).map(|&i| (rows[i].id.clone(), rows[i].name.clone())).collect()
-            }
+            CompareMode::Multiples => hosts.iter().take(MAX_MULTIPLES).map(|&i| rows[i].id.clone()).collect(),
             CompareMode::Top => top(rows, &hosts, metric),
         })
     });
@@ -118,8 +117,10 @@ pub fn Compare(
         match mode.get() {
             CompareMode::Multiples => view! {
                 <div class="grid multiples" data-testid="multiples">
-                    <For each=move || chosen.get() key=|(id, _)| id.clone() let:((id, name))>
+                    <For each=move || chosen.get() key=|id| id.clone() let:id>
                         {
+                            // Fixed when the chart is made, as the key is the id.
+                            let name = rows.with_untracked(|rows| name_of(rows, &id));
                             let size = RwSignal::new((0.0, 0.0));
                             let picture = host_picture(&id, metric, store, view, history, size);
                             let offset = -js_sys::Date::new_0().get_timezone_offset();
@@ -149,13 +150,17 @@ pub fn Compare(
             }
             .into_any(),
             CompareMode::Top => {
-                let lines = Signal::derive(move || {
+                // A memo (the chart panel has one of this type): the rows change
+                // every second, the names and the chosen hosts seldom.
+                let lines = Memo::new(move |_| {
                     chosen.with(|chosen| {
-                        chosen
-                            .iter()
-                            .enumerate()
-                            .map(|(color, (id, name))| Line { id: series_id(id, metric), label: name.clone(), color })
-                            .collect::<Vec<_>>()
+                        rows.with(|rows| {
+                            chosen
+                                .iter()
+                                .enumerate()
+                                .map(|(color, id)| Line { id: series_id(id, metric), label: name_of(rows, id), color })
+                                .collect::<Vec<_>>()
+                        })
                     })
                 });
                 view! {
@@ -213,14 +218,19 @@ fn host_picture(
     })
 }
 
-/// The [`TOP_N`] of `hosts` with the highest `metric` now, as (id, name), in the
+/// The display name of the host `id` (empty if it has gone).
+fn name_of(rows: &[HostRow], id: &str) -> String {
+    rows.iter().find(|r| r.id == id).map(|r| r.name.clone()).unwrap_or_default()
+}
+
+/// The [`TOP_N`] of `hosts` with the highest `metric` now, as ids, in the
 /// table's order (so a host keeps its colour while it stays in the top).
-pub fn top(rows: &[HostRow], hosts: &[usize], metric: Metric) -> Vec<(String, String)> {
+pub fn top(rows: &[HostRow], hosts: &[usize], metric: Metric) -> Vec<String> {
     let mut ranked: Vec<usize> = hosts.iter().copied().filter(|&i| rows[i].value(metric).is_some()).collect();
     let value = |i: usize| rows[i].value(metric).unwrap_or(f64::NEG_INFINITY);
     sort_indices(&mut ranked, &|a, b| value(b).total_cmp(&value(a)));
     ranked.truncate(TOP_N);
-    hosts.iter().filter(|i| ranked.contains(i)).map(|&i| (rows[i].id.clone(), rows[i].name.clone())).collect()
+    hosts.iter().filter(|i| ranked.contains(i)).map(|&i| rows[i].id.clone()).collect()
 }
 
 /// A small multiple's word for a host that is not up: "down · last seen 14:05:30"

@@ -41,12 +41,11 @@ const SPARK_WIDTH: f64 = 96.0;
 /// The table of `items` (hosts and group headings) over `rows`.
 #[component]
 pub fn FleetTable(
-    /// Every host's row.
-    #[prop(into)]
-    rows: Signal<Vec<HostRow>>,
+    /// Every host's row (a `Memo`, not a `Signal`: each signal value type costs the
+    /// download a copy of Leptos's signal code, and the page's rows are a memo).
+    rows: Memo<Vec<HostRow>>,
     /// What to show, in order (see [`crate::fleet::arrange`]).
-    #[prop(into)]
-    items: Signal<Vec<Item>>,
+    items: Memo<Vec<Item>>,
     /// The sort order; the column headings change it.
     sort: RwSignal<Sort>,
     /// The samples (for sparklines).
@@ -85,15 +84,15 @@ pub fn FleetTable(
             }
         }
     };
-    // The lines in the window: (item index, item).
+    // The items in the window (the same type as `items`: one signal type fewer).
     let window = Memo::new(move |_| {
         let first = first.get();
-        items.with(|items| items.iter().cloned().enumerate().skip(first).take(SLOTS).collect::<Vec<_>>())
+        items.with(|items| items.iter().skip(first).take(SLOTS).cloned().collect::<Vec<_>>())
     });
     let line = move |slot: usize| {
         Memo::new(move |_| {
             window.with(|w| {
-                w.get(slot).map(|(_, item)| match item {
+                w.get(slot).map(|item| match item {
                     Item::Host(i) => rows
                         .with(|rows| rows.get(*i).map(|row| alerts.with(|set| Line::host(row, set.as_deref()))))
                         .unwrap_or_default(),
@@ -139,9 +138,7 @@ pub fn FleetTable(
     let numbers = Memo::new(move |_| {
         let now = now.get();
         window.with(|w| {
-            rows.with(|rows| {
-                w.iter().map(|(_, item)| numbers_row(item, rows, metrics, now, compact)).collect::<Vec<_>>()
-            })
+            rows.with(|rows| w.iter().map(|item| numbers_row(item, rows, metrics, now, compact)).collect::<Vec<_>>())
         })
     });
     let described = Signal::derive(move || {
@@ -149,7 +146,7 @@ pub fn FleetTable(
             numbers.with(|numbers| {
                 w.iter()
                     .zip(numbers)
-                    .filter_map(|((_, item), row)| match item {
+                    .filter_map(|(item, row)| match item {
                         Item::Host(i) => {
                             rows.with(|rows| rows.get(*i).map(|r| format!("{}: {}", r.name, row.cells.join(" "))))
                         }
@@ -176,7 +173,7 @@ pub fn FleetTable(
         window.with(|w| {
             rows.with(|rows| {
                 w.iter()
-                    .filter_map(|(_, item)| match item {
+                    .filter_map(|item| match item {
                         Item::Host(i) => rows.get(*i).filter(|r| r.status == HostStatus::Up).map(|r| r.id.clone()),
                         Item::Group { .. } => None,
                     })
@@ -185,14 +182,19 @@ pub fn FleetTable(
         })
     });
     let seeds = use_spark_seeds(history, wanted, now, SPARK_MS, SPARK_POINTS);
-    let sparks = Memo::new(move |_| {
-        window.with(|w| {
+    // The sparklines are computed where they are drawn: a memo of them would
+    // cost a signal type of its own for the few repaints it saves.
+    let spark_canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let Some(canvas) = spark_canvas.get() else { return };
+        let colour = css(theme.get().palette().series_color(0));
+        let sparks = window.with(|w| {
             store.with(|store| {
                 seeds.with(|seeds| {
                     let summary = store.host(FLEET_HOST);
                     let oldest = summary.and_then(|s| s.oldest_ts());
                     w.iter()
-                        .map(|(_, item)| {
+                        .map(|item| {
                             let Item::Host(i) = item else { return Vec::new() };
                             rows.with(|rows| {
                                 // A down host's row has its Remove where the line was.
@@ -203,20 +205,15 @@ pub fn FleetTable(
                                     .and_then(|s| s.values(&series_id(&row.id, Metric::Cpu)))
                                     .map(|(older, newer)| older.iter().chain(newer).copied().collect())
                                     .unwrap_or_default();
-                                let seed = seeds.get(&row.id).map_or(&[][..], Vec::as_slice);
+                                let seed = seeds.get(&row.id).unwrap_or_default();
                                 spark_points(seed, oldest, &ring, SPARK_POINTS)
                             })
                         })
                         .collect::<Vec<_>>()
                 })
             })
-        })
-    });
-    let spark_canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        let Some(canvas) = spark_canvas.get() else { return };
-        let colour = css(theme.get().palette().series_color(0));
-        sparks.with(|sparks| draw_sparks(&canvas, sparks, &colour));
+        });
+        draw_sparks(&canvas, &sparks, &colour);
     });
 
     let height = Signal::derive(move || format!("{}px", items.with(Vec::len) as f64 * ROW_HEIGHT));

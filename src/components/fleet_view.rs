@@ -108,8 +108,6 @@ pub fn FleetView(
             text
         })
     });
-    let rows_signal: Signal<Vec<_>> = rows.into();
-    let items_signal: Signal<Vec<_>> = items.into();
     view! {
         <section class="fleet" data-testid="fleet">
             <div class="host-header">
@@ -143,8 +141,8 @@ pub fn FleetView(
             {move || match state.tab.get() {
                 FleetTab::Hosts => view! {
                     <FleetTable
-                        rows=rows_signal
-                        items=items_signal
+                        rows=rows
+                        items=items
                         sort=state.sort
                         store=store
                         now=now
@@ -159,8 +157,8 @@ pub fn FleetView(
                     <Compare
                         metric=state.metric
                         mode=state.mode
-                        rows=rows_signal
-                        items=items_signal
+                        rows=rows
+                        items=items
                         store=store
                         view=view
                         history=history

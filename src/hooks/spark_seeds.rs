@@ -5,8 +5,6 @@
 //! memory window or store) for the last minute of CPU of each host on screen, once
 //! per host, and [`spark_points`] puts those points before the ring's own.
 
-use std::collections::{HashMap, HashSet};
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pulse_protocol::fleet::Metric;
@@ -18,8 +16,28 @@ use crate::charts::Window;
 use crate::history::Query;
 use crate::transport::fetch_picture;
 
-/// Each seeded host's CPU points, (ms since the Unix epoch, %), oldest first.
-pub type Seeds = HashMap<String, Vec<(f64, f64)>>;
+/// Each seeded host's CPU points, (ms since the Unix epoch, %), oldest first, by
+/// host id: a `Vec` sorted by id and searched by binary search, not a `HashMap`
+/// (std's map ships its hasher and its own copy of the table code; nothing else in
+/// the app uses it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Seeds(Vec<(String, Vec<(f64, f64)>)>);
+
+impl Seeds {
+    /// The points seeded for host `id`, if any.
+    pub fn get(&self, id: &str) -> Option<&[(f64, f64)]> {
+        let at = self.0.binary_search_by(|(key, _)| key.as_str().cmp(id)).ok()?;
+        self.0.get(at).map(|(_, points)| points.as_slice())
+    }
+
+    /// Sets host `id`'s points.
+    pub fn insert(&mut self, id: String, points: Vec<(f64, f64)>) {
+        match self.0.binary_search_by(|(key, _)| key.as_str().cmp(&id)) {
+            Ok(at) => self.0[at].1 = points,
+            Err(at) => self.0.insert(at, (id, points)),
+        }
+    }
+}
 
 /// The host's own series the sparkline draws (the summary's `cpu` is made of it).
 const CPU: &str = Metric::Cpu.sources()[0];
@@ -34,15 +52,23 @@ pub fn use_spark_seeds(
     now: Signal<f64>,
     span_ms: f64,
     points: usize,
-) -> Signal<Seeds> {
-    let seeds = RwSignal::new(Seeds::new());
-    let asked: StoredValue<HashSet<String>> = StoredValue::new(HashSet::new());
+) -> ReadSignal<Seeds> {
+    let seeds = RwSignal::new(Seeds::default());
+    // The ids asked for, sorted (a set without std's hasher, as `Seeds`).
+    let asked: StoredValue<Vec<String>> = StoredValue::new(Vec::new());
     Effect::new(move |_| {
         let ids = wanted.get();
         let Some(server) = client.server().get() else { return };
         let to = now.get_untracked();
         for id in ids {
-            if !asked.try_update_value(|asked| asked.insert(id.clone())).unwrap_or(false) {
+            let first = asked.try_update_value(|asked| match asked.binary_search(&id) {
+                Ok(_) => false,
+                Err(at) => {
+                    asked.insert(at, id.clone());
+                    true
+                }
+            });
+            if !first.unwrap_or(false) {
                 continue;
             }
             let window = Window { from: to - span_ms, to };
@@ -61,7 +87,9 @@ pub fn use_spark_seeds(
             });
         }
     });
-    seeds.into()
+    // A `ReadSignal`, not a `Signal`: the narrowest handle, and no copy of
+    // `Signal`'s code for this value type in the download.
+    seeds.read_only()
 }
 
 /// The rows of `answer` that have a CPU value, as (ts, value).
@@ -89,9 +117,31 @@ pub fn spark_points(seed: &[(f64, f64)], ring_oldest: Option<f64>, ring: &[f64],
 mod tests {
     use super::*;
 
+    /// A seeded point, (ms, %).
+    type Point = (f64, f64);
+
     /// A case: the seed, the ring's oldest time, the ring's values, how many
     /// points, the sparkline's points.
     type Case<'a> = (&'a [(f64, f64)], Option<f64>, &'a [f64], usize, Vec<f64>);
+
+    #[test]
+    fn seeds_are_found_by_id_and_a_second_answer_replaces_the_first() {
+        let mut seeds = Seeds::default();
+        for (id, points) in [("web-2", vec![(1.0, 2.0)]), ("api-1", vec![]), ("web-1", vec![(3.0, 4.0)])] {
+            seeds.insert(id.to_owned(), points);
+        }
+        seeds.insert("web-2".to_owned(), vec![(5.0, 6.0)]);
+        let cases: [(&str, Option<&[Point]>); 5] = [
+            ("api-1", Some(&[])),
+            ("web-1", Some(&[(3.0, 4.0)])),
+            ("web-2", Some(&[(5.0, 6.0)])),
+            ("db-1", None),
+            ("", None),
+        ];
+        for (id, want) in cases {
+            assert_eq!(seeds.get(id), want, "{id}");
+        }
+    }
 
     #[test]
     fn seeds_fill_in_front_of_the_ring_and_the_newest_points_are_kept() {
