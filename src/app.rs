@@ -140,6 +140,7 @@ pub fn Shell(
                     now=now
                     link=host_link
                     alerts=live.alerts
+                    not_live=stale
                 />
             }
             .into_any()

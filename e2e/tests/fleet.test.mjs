@@ -237,3 +237,20 @@ test('a killed agent\'s row turns down within three intervals of the summary', a
   assert.match(await quiet.textContent(), /No samples from gamma since \d\d:\d\d:\d\d/);
   await own.context().close();
 });
+
+test('while the page has no link to the hub the fleet says its figures are the last received, and dims them', async () => {
+  const page = await openPage(browser, `${hub.url}/?view=fleet`);
+  await waitLive(page, 'ws');
+  await waitRows(page, 'the hosts listed', (r) => r.length >= 4);
+  assert.equal(await page.locator('[data-testid="fleet-not-live"]').count(), 0, 'live: nothing to say');
+  await page.context().setOffline(true);
+  const note = page.locator('[data-testid="fleet-not-live"]');
+  await note.waitFor({ timeout: 10_000 });
+  assert.match(await note.textContent(), /Not live/);
+  await page.waitForFunction(() => Number(getComputedStyle(document.querySelector('[data-testid="fleet-table"]')).opacity) < 1,
+    null, { timeout: 5_000 });
+  await page.context().setOffline(false);
+  await waitLive(page, 'ws', 20_000);
+  await note.waitFor({ state: 'detached', timeout: 10_000 });
+  await page.context().close();
+});

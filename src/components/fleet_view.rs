@@ -62,6 +62,11 @@ pub fn FleetView(
     /// The fleet's live alerts (each row's badge).
     #[prop(into)]
     alerts: Signal<Option<Vec<pulse_protocol::alerts::LiveAlert>>>,
+    /// Whether the page's link to the hub is down: the figures are the last ones
+    /// received, so the table and charts are dimmed and say so (a green dot must
+    /// not claim a host is up when the page cannot know).
+    #[prop(optional, into)]
+    not_live: Signal<bool>,
 ) -> impl IntoView {
     let rows = Memo::new(move |_| hosts.with(|hosts| store.with(|store| rows(hosts, store.host(FLEET_HOST)))));
     let items = Memo::new(move |_| {
@@ -109,10 +114,15 @@ pub fn FleetView(
         })
     });
     view! {
-        <section class="fleet" data-testid="fleet">
+        <section class="fleet" class:not-live=not_live data-testid="fleet">
             <div class="host-header">
                 <h1 class="host-name">"Fleet"</h1>
                 <span class="muted" data-testid="fleet-counts">{counts}</span>
+                <Show when=move || not_live.get()>
+                    <span class="fleet-not-live" data-testid="fleet-not-live" role="status">
+                        "Not live: the figures as last received"
+                    </span>
+                </Show>
             </div>
             <div class="fleet-controls">
                 <Segmented choices=tabs chosen=chosen_tab pick=pick_tab label="Fleet view" tabs=true />
