@@ -14,7 +14,7 @@ use pulse_protocol::fleet::Metric;
 use pulse_protocol::HostStatus;
 
 pub use rows::rows;
-pub use table::{arrange, Item, Sort, SortKey};
+pub use table::{arrange, multiples, Item, Sort, SortKey, MULTIPLES_HEADING};
 
 /// The metrics the overview shows per host, in column order.
 pub const COLUMNS: [Metric; 7] =

@@ -17,7 +17,7 @@ use super::{ChartPanel, ChartView, HistoryView};
 use crate::charts::{ChartSpec, Line};
 use crate::fleet::order::sort_indices;
 use crate::fleet::picture::as_summary;
-use crate::fleet::{HostRow, Item};
+use crate::fleet::{multiples, HostRow, Item, MULTIPLES_HEADING};
 use crate::format;
 use crate::history::plan::rings_fall_short;
 use crate::hooks::{use_history_picture, Picture, PictureInputs, Reshape};
@@ -85,6 +85,9 @@ pub fn Compare(
             CompareMode::Top => top(rows, &hosts, metric),
         })
     });
+    // The small multiples in order, with a heading before each group when the
+    // table is grouped.
+    let multiples = Memo::new(move |_| items.with(|items| rows.with(|rows| multiples(items, rows, MAX_MULTIPLES))));
     let shown = Signal::derive(move || {
         let total = items.with(|items| items.iter().filter(|i| matches!(i, Item::Host(_))).count());
         let drawn = chosen.with(Vec::len);
@@ -117,8 +120,12 @@ pub fn Compare(
         match mode.get() {
             CompareMode::Multiples => view! {
                 <div class="grid multiples" data-testid="multiples">
-                    <For each=move || chosen.get() key=|id| id.clone() let:id>
+                    <For each=move || multiples.get() key=|id| id.clone() let:id>
                         {
+                            if let Some(heading) = id.strip_prefix(MULTIPLES_HEADING) {
+                                return view! { <h2 class="multiples-group" data-testid="multiples-group">{heading.to_owned()}</h2> }
+                                    .into_any();
+                            }
                             // Fixed when the chart is made, as the key is the id.
                             let name = rows.with_untracked(|rows| name_of(rows, &id));
                             let size = RwSignal::new((0.0, 0.0));
@@ -144,6 +151,7 @@ pub fn Compare(
                                     note=note
                                 />
                             }
+                            .into_any()
                         }
                     </For>
                 </div>

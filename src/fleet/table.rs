@@ -141,6 +141,35 @@ fn rank(status: HostStatus) -> u8 {
     }
 }
 
+/// What marks a group's heading among the small multiples' host ids: a host id
+/// never starts with `@` (`pulse_protocol::fleet::is_host_id`), so headings share
+/// the hosts' list (and its signal type) without being taken for one.
+pub const MULTIPLES_HEADING: &str = "@group:";
+
+/// The compare view's small multiples of `items` in order: the first `max` hosts'
+/// ids, each group that has one of them headed by [`MULTIPLES_HEADING`], its tag
+/// value and how many of its hosts are up (`@group:web · 2 of 3 up`).
+pub fn multiples(items: &[Item], rows: &[HostRow], max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut heading = None;
+    let mut hosts = 0;
+    for item in items {
+        match item {
+            Item::Group { value, hosts: count, up } => {
+                let value = value.as_deref().unwrap_or("(untagged)");
+                heading = Some(format!("{MULTIPLES_HEADING}{value} · {up} of {count} up"));
+            }
+            Item::Host(i) if hosts < max => {
+                out.extend(heading.take());
+                out.push(rows[*i].id.clone());
+                hosts += 1;
+            }
+            Item::Host(_) => break,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +236,35 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(filter(text), want, "filter {text:?}");
+        }
+    }
+
+    #[test]
+    fn the_compare_views_multiples_head_each_group_they_show() {
+        let rows = fleet();
+        let cases: [(Option<&str>, usize, &[&str]); 4] = [
+            (None, 24, &["cache", "db-1", "web-1", "web-2"]),
+            (
+                Some("env"),
+                24,
+                &[
+                    "@group:prod · 1 of 2 up",
+                    "db-1",
+                    "web-2",
+                    "@group:staging · 1 of 1 up",
+                    "web-1",
+                    "@group:(untagged) · 0 of 1 up",
+                    "cache",
+                ],
+            ),
+            (Some("env"), 2, &["@group:prod · 1 of 2 up", "db-1", "web-2"]),
+            (Some("env"), 3, &["@group:prod · 1 of 2 up", "db-1", "web-2", "@group:staging · 1 of 1 up", "web-1"]),
+        ];
+        for (group, max, want) in cases {
+            let items = arrange(&rows, "", Sort::default(), group);
+            let got = multiples(&items, &rows, max);
+            assert_eq!(got, want, "{group:?} {max}");
+            assert!(got.iter().all(|id| id.starts_with(MULTIPLES_HEADING) || pulse_protocol::fleet::is_host_id(id)));
         }
     }
 
