@@ -3,9 +3,9 @@
 // then a hub with six real agent processes for the fleet overview (light, dark,
 // phone) and one metric across hosts.
 // Usage: node e2e/screenshots.mjs [--seconds 40]
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 
+import { startAgent } from './lib/cli.mjs';
 import { PulseServer, ROOT } from './lib/server.mjs';
 import { launchBrowser, waitLive } from './lib/browser.mjs';
 
@@ -48,9 +48,7 @@ const hub = await PulseServer.start({ args: ['--interval', '1s', '--name', 'hub-
 const agents = [
   ['web-1', 'env=prod', 'role=web'], ['web-2', 'env=prod', 'role=web'], ['api-1', 'env=prod', 'role=api'],
   ['db-1', 'env=prod', 'role=db'], ['cache-1', 'env=staging', 'role=cache'], ['ci-runner', 'env=staging', 'role=ci'],
-].map(([name, ...tags]) => spawn(path.join(ROOT, 'target/release/pulse-server'),
-  ['agent', '--hub', hub.url, '--name', name, ...tags.flatMap((t) => ['--tag', t])],
-  { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: 'ignore' }));
+].map(([name, ...tags]) => startAgent([hub], { name, interval: '1s', token: TOKEN, tags }));
 try {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   // One host goes away, to show what a down host looks like.

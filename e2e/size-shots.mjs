@@ -2,11 +2,11 @@
 // change by eye: the fleet page (hosts and compare tabs) and a host page, each build
 // served by a hub with the same six real agent processes.
 // Usage: node e2e/size-shots.mjs OUT_DIR DIST_A [DIST_B...]  (PNG names: <dist name>-<page>.png)
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
-import { PulseServer, ROOT } from './lib/server.mjs';
+import { startAgent } from './lib/cli.mjs';
+import { PulseServer } from './lib/server.mjs';
 import { launchBrowser, waitLive } from './lib/browser.mjs';
 
 const [outDir, ...dists] = process.argv.slice(2);
@@ -27,9 +27,7 @@ const browser = await launchBrowser();
 try {
   for (const dist of dists) {
     const hub = await PulseServer.start({ dist, args: ['--interval', '1s', '--name', 'hub-1', '--agent-token', TOKEN] });
-    const agents = AGENTS.map(([name, ...tags]) => spawn(path.join(ROOT, 'target/release/pulse-server'),
-      ['agent', '--hub', hub.url, '--name', name, ...tags.flatMap((t) => ['--tag', t])],
-      { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: 'ignore' }));
+    const agents = AGENTS.map(([name, ...tags]) => startAgent([hub], { name, interval: '1s', token: TOKEN, tags }));
     try {
       for (const [name, query] of SHOTS) {
         const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });

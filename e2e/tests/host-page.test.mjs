@@ -1,15 +1,14 @@
 // A hub with a real agent process: `?host=ID` opens the dashboard of that host of
-// the fleet, live, with the agent's name in the header and its samples arriving
+// the fleet, live, with the agent's name and tags in the header and its samples arriving
 // with the agent's own sequence numbers; without `?host=` the page opens on the
 // fleet, and `?view=host` on the hub's own host; an unknown id is a readable
 // error, not a retry loop.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 
-import { PulseServer, ROOT } from '../lib/server.mjs';
+import { startAgent, stopAgent } from '../lib/cli.mjs';
+import { hostsUp } from '../lib/hosts.mjs';
+import { PulseServer } from '../lib/server.mjs';
 import { launchBrowser, openPage, pulseState, seqProblems, waitFrames, waitLive } from '../lib/browser.mjs';
 
 const TOKEN = 'e2e-agent-token';
@@ -19,25 +18,14 @@ let browser;
 
 before(async () => {
   hub = await PulseServer.start({ args: ['--interval', '250ms', '--name', 'the-hub', '--agent-token', TOKEN] });
-  agent = spawn(path.join(ROOT, 'target/release/pulse-server'),
-    ['agent', '--hub', hub.url, '--name', 'web-e2e', '--tag', 'role=web', '--interval', '250ms'],
-    { env: { ...process.env, PULSE_AGENT_TOKEN: TOKEN, RUST_LOG: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  // The host is listed once the agent's first frames arrived (bounded: 100 × 100 ms).
-  for (let i = 0; i < 100; i += 1) {
-    const { hosts } = await (await fetch(`${hub.url}/api/v1/hosts`)).json();
-    if (hosts.some((h) => h.id === 'web-e2e' && h.status === 'up')) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  agent = startAgent([hub], { name: 'web-e2e', interval: '250ms', token: TOKEN, tags: ['role=web'] });
+  await hostsUp(hub.url, ['web-e2e']);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (agent && agent.exitCode === null) {
-    const exited = once(agent, 'exit');
-    agent.kill('SIGTERM');
-    await exited;
-  }
+  await stopAgent(agent);
   await hub?.stop();
 });
 
@@ -48,6 +36,9 @@ test('?host=ID shows that host of the fleet, live and without holes', async () =
   await page.waitForFunction(() => document.querySelector('[data-testid="host-header"]')?.textContent.includes('web-e2e'),
     null, { timeout: 10_000 });
   assert.ok(!(await header.textContent()).includes('the-hub'), 'not the hub\'s own host');
+  // Its tags, from the hub's listing, beside its name.
+  await page.waitForFunction(() => document.querySelector('[data-testid="host-tags"]')?.textContent === 'role=web',
+    null, { timeout: 10_000 });
   const state = await pulseState(page);
   await waitFrames(page, state.frames + 4);
   assert.deepEqual(seqProblems((await pulseState(page)).seqs), [], 'every frame once, in order');

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Epoch, ServerMessage};
 
-/// The largest time in milliseconds a query (`from=`, `to=`) may name, either side
-/// of 1970: the largest whole number a browser holds exactly (2^53 − 1, about
+/// The largest time in milliseconds a query (`from=`, `to=`) may name (the least
+/// is 0, 1970): the largest whole number a browser holds exactly (2^53 − 1, about
 /// 285,000 years).
 pub const MAX_QUERY_MS: i64 = (1 << 53) - 1;
 

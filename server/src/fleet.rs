@@ -13,7 +13,7 @@ pub mod status;
 pub mod summary;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use pulse_protocol::fleet::FLEET_HOST;
@@ -92,6 +92,10 @@ struct HostState {
     claimed_by: Option<u64>,
     /// An agent holds the host on another hub of the fleet (`--redis`; see [`remote`]).
     held_elsewhere: bool,
+    /// Added by an agent's claim (a new id) and no link has said `hello` for it
+    /// since: nothing can have been stored under it, and [`Fleet::forget_unseen`]
+    /// forgets it when its link ends.
+    unseen: bool,
 }
 
 /// An agent's hold on its host while its link is open; dropping it marks the
@@ -104,11 +108,6 @@ pub struct Claim {
     /// never does leaves a known host's listing as it was).
     name: String,
     tags: BTreeMap<String, String>,
-    /// Whether this claim added the host (a new id), and whether its link has
-    /// said `hello` since: a new host whose link ends before is forgotten
-    /// ([`Fleet::forget_unseen`]), so a link that never got going lists nothing.
-    fresh: bool,
-    adopted: AtomicBool,
 }
 
 impl Fleet {
@@ -246,7 +245,6 @@ impl Fleet {
     ) -> Result<Claim, FleetError> {
         let claim = self.claims.fetch_add(1, Ordering::Relaxed) + 1;
         let mut hosts = self.write();
-        let fresh = !hosts.iter().any(|h| h.id == id);
         let host = match hosts.iter().find(|h| h.id == id) {
             Some(host) => Arc::clone(host),
             None => {
@@ -254,6 +252,7 @@ impl Fleet {
                 let persist = Arc::clone(&self.persist);
                 let host = Host::new(id.to_owned(), false, name.clone(), tags.clone(), hub, persist);
                 let host = Arc::new(host.watched(self.watcher(id)));
+                host.lock().unseen = true;
                 hosts.push(Arc::clone(&host));
                 host
             }
@@ -275,22 +274,23 @@ impl Fleet {
             }
         }
         drop(hosts);
-        Ok(Claim { host, id: claim, timing, name, tags, fresh, adopted: false.into() })
+        Ok(Claim { host, id: claim, timing, name, tags })
     }
 
-    /// Forgets host `id` if `claim`, now let go, added it and its link never said
-    /// `hello` (no frame can have come: `hello` comes first): a refused or
-    /// abandoned link leaves no "down · never seen" host behind. Anything else
-    /// (another link holds it now, it is the hub's own) is left as it is.
+    /// Lets `claim` go, then forgets its host if a claim added it and no link
+    /// has said `hello` for it since (no frame can have come: `hello` comes
+    /// first), so a refused or abandoned link leaves no "down · never seen" host
+    /// behind. A host another link holds now, or one listed anew since (found by
+    /// identity, not by id), is left as it is.
     pub fn forget_unseen(&self, claim: Claim) {
-        let (id, unseen) = (claim.host.id.clone(), claim.fresh && !claim.adopted.load(Ordering::Relaxed));
+        let host = Arc::clone(&claim.host);
         drop(claim);
-        if unseen {
-            let hosts = self.write();
-            if let Ok(at) = removable(&hosts, &id) {
-                self.drop_host(hosts, at);
-                tracing::info!(host = %id, "a new host whose agent never said hello is not listed");
-            }
+        let hosts = self.write();
+        let Some(at) = hosts.iter().position(|listed| Arc::ptr_eq(listed, &host)) else { return };
+        let unseen = host.lock().unseen;
+        if unseen && removable(&hosts, &host.id).is_ok() {
+            self.drop_host(hosts, at);
+            tracing::info!(host = %host.id, "a new host whose agent never said hello is not listed");
         }
     }
 
@@ -376,7 +376,7 @@ impl Host {
         Host {
             id,
             local,
-            state: Mutex::new(HostState { name, tags, hub, claimed_by: None, held_elsewhere: false }),
+            state: Mutex::new(HostState { name, tags, hub, claimed_by: None, held_elsewhere: false, unseen: false }),
             persist,
             watcher: None,
         }
@@ -430,8 +430,8 @@ impl Claim {
     /// one's clients are told `bye` and resume on the new one). The host is listed
     /// with the agent's name and tags from now on.
     pub fn adopt(&self, epoch: &Epoch, interval: std::time::Duration) -> Arc<Hub> {
-        self.adopted.store(true, Ordering::Relaxed);
         let mut state = self.host.lock();
+        state.unseen = false;
         self.list(&mut state);
         if state.hub.epoch() == epoch && state.hub.timing().interval == interval {
             return Arc::clone(&state.hub);
@@ -490,6 +490,39 @@ mod tests {
 
     fn timing() -> Timing {
         Timing { interval: Duration::from_secs(1), heartbeat: Duration::from_secs(5), history: Duration::from_secs(60) }
+    }
+
+    #[test]
+    fn a_host_no_link_ever_greeted_is_forgotten_with_its_last_claim_and_no_other() {
+        let fleet = Fleet::new(Duration::from_secs(5));
+        let claim = |id: &str| fleet.claim(id, id.into(), BTreeMap::new(), timing()).expect("free");
+        let listed = |id: &str| fleet.list(now_ms()).iter().any(|h| h.id == id);
+        // A new id whose link ends before hello: gone.
+        fleet.forget_unseen(claim("ghost"));
+        assert!(!listed("ghost"));
+        // One that said hello stays, and so does it after a later link that did not.
+        let greeted = claim("web");
+        greeted.adopt(&Epoch("e1".into()), Duration::from_secs(1));
+        fleet.forget_unseen(greeted);
+        fleet.forget_unseen(claim("web"));
+        assert!(listed("web"));
+        // A second link took the id while the first was ending: the first's end
+        // leaves it to the second.
+        let first = claim("db");
+        let first_host = Arc::clone(&first.host);
+        drop(first);
+        let second = claim("db");
+        fleet.forget_unseen(Claim {
+            host: first_host,
+            id: 0,
+            timing: timing(),
+            name: "db".into(),
+            tags: BTreeMap::new(),
+        });
+        assert!(listed("db"), "held by the second link");
+        // Two links in turn, neither saying hello: the host goes with the last.
+        fleet.forget_unseen(second);
+        assert!(!listed("db"));
     }
 
     #[test]

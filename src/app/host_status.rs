@@ -16,12 +16,13 @@ use crate::transport::fetch_json;
 /// second.
 pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> HostListing {
     let listed: RwSignal<Option<HostInfo>> = RwSignal::new(None);
+    // The host on view: `Some(None)` for the page without `?host=`, the hub's own.
     let host = Memo::new(move |_| {
         if live.page.get() != Some(Page::Host) {
             return None;
         }
         live.location.track();
-        config::param("host")
+        Some(config::param("host"))
     });
     Effect::new(move |_| {
         listed.set(None);
@@ -30,8 +31,9 @@ pub fn use_host_status(live: LiveMetrics, now: ReadSignal<f64>) -> HostListing {
         spawn_local(async move {
             // No list (an older hub, a share link that may not list): nothing to say.
             let Ok(list) = fetch_json::<HostsResponse>(&url, None).await else { return };
-            if host.get_untracked().as_deref() == Some(id.as_str()) {
-                listed.set(list.hosts.into_iter().find(|h| h.id == id));
+            if host.get_untracked().as_ref() == Some(&id) {
+                let on_view = |h: &HostInfo| id.as_ref().map_or(h.local, |id| h.id == *id);
+                listed.set(list.hosts.into_iter().find(on_view));
             }
         });
     });

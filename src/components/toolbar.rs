@@ -62,7 +62,11 @@ pub fn Toolbar(
             Range::Last(_) => zoom.set(pan(shown, direction, Some(live_edge.get_untracked()))),
             Range::Between(_) => {
                 zoom.set(None);
-                range.set(Range::Between(pan(shown, direction, None).unwrap_or(shown)));
+                // Not past 1970 (or a page's last ms): the charts would get 400s.
+                let moved = pan(shown, direction, None).unwrap_or(shown);
+                if let Ok(moved) = Range::between(moved.from, moved.to) {
+                    range.set(moved);
+                }
             }
         }
     };

@@ -49,6 +49,7 @@ pub async fn create(State(state): State<AppState>, bytes: Bytes) -> Result<Respo
 /// Revokes a link: 204 (every page using it is cut off at once), or 404.
 pub async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, AppError> {
     state.access.revoke_share(&id)?;
+    state.access.reach_fleet().await;
     tracing::info!(id = %crate::quote::shown(&id), "share link revoked");
     Ok(StatusCode::NO_CONTENT)
 }
