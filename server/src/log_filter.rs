@@ -5,6 +5,7 @@
 //! these libraries say nothing below debug. Pulse's own modules are not capped.
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::EnvFilter;
 
 /// The libraries capped at debug: every one that may print a request's headers
 /// or bytes at trace level.
@@ -30,6 +31,26 @@ pub fn cap() -> Targets {
     })
 }
 
+/// The most verbose `log` record (tungstenite's, hyper's: libraries that log
+/// through the `log` crate) that `filter` can let through, for `log`'s own
+/// global cap. tracing's bridge sets that cap from the layers' joint hint, which
+/// is trace because [`cap`] lets everything else through; a `log::trace!` in
+/// tungstenite's read of every message then went all the way to the filters
+/// (3 % of a hub's CPU under 2,500 agents). Beside [`cap`], `filter` decides.
+pub fn log_level(filter: &EnvFilter) -> log::LevelFilter {
+    use tracing::Level;
+    // No hint: the filter cannot say, so nothing is capped.
+    let Some(hint) = filter.max_level_hint() else { return log::LevelFilter::Trace };
+    match hint.into_level() {
+        None => log::LevelFilter::Off,
+        Some(Level::ERROR) => log::LevelFilter::Error,
+        Some(Level::WARN) => log::LevelFilter::Warn,
+        Some(Level::INFO) => log::LevelFilter::Info,
+        Some(Level::DEBUG) => log::LevelFilter::Debug,
+        Some(Level::TRACE) => log::LevelFilter::Trace,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +74,26 @@ mod tests {
         ];
         for (target, level, through) in cases {
             assert_eq!(cap.would_enable(target, &level), through, "{target} at {level}");
+        }
+    }
+
+    #[test]
+    fn log_records_are_capped_at_what_rust_log_can_let_through() {
+        let cases = [
+            // RUST_LOG, the `log` crate's cap
+            ("info", log::LevelFilter::Info),
+            ("warn", log::LevelFilter::Warn),
+            ("error", log::LevelFilter::Error),
+            ("off", log::LevelFilter::Off),
+            ("debug", log::LevelFilter::Debug),
+            ("info,pulse_server=debug", log::LevelFilter::Debug),
+            ("trace", log::LevelFilter::Trace),
+            ("warn,tungstenite=trace", log::LevelFilter::Trace),
+            // A span-field filter can let anything through inside its spans.
+            ("info,[agent{host=a}]=debug", log::LevelFilter::Trace),
+        ];
+        for (rust_log, want) in cases {
+            assert_eq!(log_level(&EnvFilter::new(rust_log)), want, "{rust_log}");
         }
     }
 }

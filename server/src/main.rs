@@ -71,12 +71,16 @@ fn main() -> ExitCode {
 /// `RUST_LOG` (info when unset), with the libraries that print request headers
 /// capped at debug whatever it says (`log_filter`): no token in a log line.
 fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let most = pulse_server::log_filter::log_level(&filter);
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .finish()
         .with(pulse_server::log_filter::cap())
         .init();
+    // After `init`, whose bridge from `log` set trace (`log_filter::log_level`).
+    log::set_max_level(most);
 }
 
 /// Runs `task` on a runtime from `builder`; failures go to stderr.

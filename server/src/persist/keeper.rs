@@ -1,6 +1,6 @@
 //! One host's [`Keeper`]: the store as its hub sees it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use pulse_protocol::{Catalog, Epoch, Frame};
 use pulse_store::Block;
@@ -12,30 +12,37 @@ use crate::hub::Keeper;
 pub struct HostKeeper {
     persist: Arc<Persist>,
     id: String,
+    /// The decimals of the host's series, for its next block (`pending::Known`).
+    known: Mutex<pending::Known>,
 }
 
 impl HostKeeper {
     /// The keeper of host `id`.
     pub fn new(persist: Arc<Persist>, id: String) -> Self {
-        HostKeeper { persist, id }
+        HostKeeper { persist, id, known: Mutex::default() }
     }
 }
 
 impl Keeper for HostKeeper {
     fn keep(&self, epoch: &Epoch, frame: &Frame, catalog: &Arc<Catalog>, durable: bool) {
+        // Only this host's frames take it, one at a time: never waited for.
+        let mut known = self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if durable {
             Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
             let mut blocks = Vec::with_capacity(1);
-            pending::append(&mut blocks, &mut pending::Shape::default(), &epoch.0, frame, catalog);
+            pending::append(&mut blocks, &mut pending::Shape::default(), &mut known, &epoch.0, frame, catalog);
+            drop(known);
             self.persist.write_now(&self.id, blocks);
         } else {
             let mut state = self.persist.lock_state();
             Persist::catalog(&mut state, &self.id, catalog);
             match state.pending.get_mut(&self.id) {
-                Some(waiting) => pending::append(&mut waiting.blocks, &mut waiting.shape, &epoch.0, frame, catalog),
+                Some(waiting) => {
+                    pending::append(&mut waiting.blocks, &mut waiting.shape, &mut known, &epoch.0, frame, catalog);
+                }
                 None => {
                     let mut waiting = Waiting::new();
-                    pending::append(&mut waiting.blocks, &mut waiting.shape, &epoch.0, frame, catalog);
+                    pending::append(&mut waiting.blocks, &mut waiting.shape, &mut known, &epoch.0, frame, catalog);
                     state.pending.insert(self.id.clone(), waiting);
                 }
             }
