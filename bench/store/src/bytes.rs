@@ -76,9 +76,10 @@ pub fn run(flags: &HashMap<String, String>) -> Result<(), String> {
 /// (what to look at when the total is too high).
 pub fn columns(flags: &HashMap<String, String>) -> Result<(), String> {
     let (frames, catalog) = real::read(required(flags, "frames")?)?;
-    let (mut blocks, mut shape) = (Vec::new(), pending::Shape::default());
+    let (mut blocks, mut shape, mut known) = (Vec::new(), pending::Shape::default(), pending::Known::default());
+    let catalog = std::sync::Arc::new(catalog);
     for frame in frames.iter().take(600) {
-        pending::append(&mut blocks, &mut shape, "rec", frame, &catalog);
+        pending::append(&mut blocks, &mut shape, &mut known, "rec", frame, &catalog);
     }
     let block = blocks.first().ok_or("no block")?;
     let alone = |columns| pulse_store::codec::encode_block(&pulse_store::Block { columns, ..block.clone() }).len();
