@@ -124,8 +124,7 @@ pub fn Shell(
     let listing = host_status::use_host_status(live, now);
     let has_catalog = move || live.catalog.with(|c| !c.series.is_empty());
     let host_link = Callback::new(|id: String| fleet_url::host_link(&id));
-    let page = move || {
-        match live.page.get() {
+    let page = move || match live.page.get() {
         Some(Page::Fleet) => {
             // Read when the page is shown: Back may bring another tab or filter.
             let fleet = fleet_url::read();
@@ -151,12 +150,18 @@ pub fn Shell(
         }
         Some(Page::Host) => view! {
             <Show when=has_catalog>
-                <Dashboard catalog=live.catalog store=live.store view=view history=history note=listing.note tags=listing.tags />
+                <Dashboard
+                    catalog=live.catalog
+                    store=live.store
+                    view=view
+                    history=history
+                    note=listing.note
+                    tags=listing.tags
+                />
             </Show>
         }
         .into_any(),
         None => ().into_any(),
-    }
     };
     let shared = account.as_ref().is_some_and(|a| {
         a.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.via == pulse_protocol::access::Via::Share))
