@@ -42,9 +42,15 @@ impl SeriesStore {
     }
 
     /// Marks a break in `host`'s series (its stream had a hole); the other hosts'
-    /// rings are left as they are.
+    /// rings are left as they are. The fleet summary's rings are dropped instead:
+    /// the summary is made anew by a restarted hub, while each host's own history
+    /// has what the hole lost (agents replay it), so the sparklines and the compare
+    /// view draw that from the hub's store until the rings fill again
+    /// (`history::plan::rings_fall_short`) rather than a break across every host.
     pub fn push_gap_of(&mut self, host: &str) {
-        if let Some(series) = self.hosts.get_mut(host) {
+        if host == FLEET_HOST {
+            self.hosts.remove(host);
+        } else if let Some(series) = self.hosts.get_mut(host) {
             series.push_gap();
         }
     }
@@ -197,5 +203,8 @@ mod tests {
         assert_eq!(rows(&store), [Some(1), Some(2), Some(1), None], "a break row in b only, no rings made");
         store.push_gap();
         assert_eq!(rows(&store), [Some(2), Some(2), Some(2), None], "b's break is not doubled");
+        // The fleet summary's hole: its rings go, to be drawn from the store.
+        store.push_gap_of("@fleet");
+        assert_eq!(rows(&store), [Some(2), Some(2), None, None], "the summary's rings dropped, the hosts' kept");
     }
 }

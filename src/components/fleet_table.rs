@@ -163,7 +163,9 @@ pub fn FleetTable(
         store.with(|store| {
             let ring = store.host(FLEET_HOST);
             let newest = ring.and_then(|s| s.newest_ts());
-            newest.is_none_or(|newest| rings_fall_short(newest - SPARK_MS, ring.and_then(|s| s.oldest_ts())))
+            // No ring at all (before the first summary, or dropped at a restarted
+            // hub's gap) asks nothing yet, so a new ring asks again.
+            newest.is_some_and(|newest| rings_fall_short(newest - SPARK_MS, ring.and_then(|s| s.oldest_ts())))
         })
     });
     let wanted = Signal::derive(move || {

@@ -44,8 +44,9 @@ const CPU: &str = Metric::Cpu.sources()[0];
 /// Records kept in `window.__pulse.sparkSeeds` for end-to-end tests.
 const PROBE_RECORDS: u32 = 64;
 
-/// Seeds for the hosts `wanted` names, each asked once: `points` columns over
-/// the `span_ms` before the page clock's `now`.
+/// Seeds for the hosts `wanted` names, each asked once while `wanted` is not
+/// empty (again once it has been): `points` columns over the `span_ms` before
+/// the page clock's `now`.
 pub fn use_spark_seeds(
     client: HistoryClient,
     wanted: Signal<Vec<String>>,
@@ -58,6 +59,12 @@ pub fn use_spark_seeds(
     let asked: StoredValue<Vec<String>> = StoredValue::new(Vec::new());
     Effect::new(move |_| {
         let ids = wanted.get();
+        if ids.is_empty() {
+            // The rings cover the sparklines (or nothing is on screen): when they
+            // fall short again (a restarted hub's new summary), ask again.
+            asked.set_value(Vec::new());
+            return;
+        }
         let Some(server) = client.server().get() else { return };
         let to = now.get_untracked();
         for id in ids {
