@@ -113,7 +113,8 @@ fn once_param(query: Option<&str>, name: &str) -> Result<Option<String>, AppErro
     let mut values = form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key == name);
     let first = values.next().map(|(_, value)| value.into_owned());
     if values.next().is_some() {
-        return Err(AppError::BadRequest(format!("{name}= may be given once")));
+        // Worded as every route's own check words it (`routes::params`).
+        return Err(AppError::BadRequest(format!("the parameter {} may be given once", crate::quote::shown(name))));
     }
     Ok(first)
 }
