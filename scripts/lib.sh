@@ -6,6 +6,8 @@ PULSE_TOOLS="${PULSE_TOOLS:-$HOME/.cache/pulse/tools}"
 TRUNK_VERSION_REQ='^0.21'
 BINARYEN_VERSION=132
 TERSER_VERSION=5.51.4
+# wasm-split-cli, whose format must match the wasm_split_helpers in Cargo.lock.
+WASM_SPLIT_VERSION=0.2.4
 export PATH="$PULSE_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -65,6 +67,11 @@ setup_toolchain() {
     say "installing wasm-opt $BINARYEN_VERSION (npm binaryen)"
     npm install --silent --no-audit --no-fund --prefix "$PULSE_TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
   fi
+  if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    # Cuts the views loaded on demand out of the release wasm (scripts/split-wasm.sh).
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes, once)"
+    cargo install --locked wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
+  fi
   if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
     # The release web build recompiles the standard library for size (build_web).
     say "adding the Rust standard library's source (rust-src)"
@@ -103,6 +110,11 @@ setup_test_tools() {
 # tests run the same code; this variable replaces that setting, hence both.
 web_release_env() {
   local flags="--cfg erase_components"
+  if command -v wasm-split-cli >/dev/null; then
+    # The views in src/app/on_demand.rs become wasm files of their own, fetched when
+    # first shown (scripts/split-wasm.sh); the splitter reads the linker's relocations.
+    flags="$flags --cfg pulse_split -Clink-args=--emit-relocs"
+  fi
   if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
     printf '%s\n' RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
     flags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $flags"

@@ -9,6 +9,7 @@ mod entry;
 pub use entry::App;
 mod fleet_url;
 mod host_status;
+mod on_demand;
 mod quiet;
 mod theme;
 mod url;
@@ -17,8 +18,8 @@ use leptos::prelude::*;
 
 use crate::charts::Window;
 use crate::components::{
-    AccountMenu, AlertsCount, AlertsPage, ChartView, ConnectionBadge, Dashboard, FleetView, HistoryView, HostQuiet,
-    HubNotice, LogDrawer, ShareBanner, StatusBanner, Toolbar,
+    AccountMenu, AlertsCount, ChartView, ConnectionBadge, HistoryView, HostQuiet, HubNotice, LogDrawer, ShareBanner,
+    StatusBanner, Toolbar,
 };
 use crate::config::Page;
 use crate::connection::LinkState;
@@ -129,38 +130,35 @@ pub fn Shell(
             // Read when the page is shown: Back may bring another tab or filter.
             let fleet = fleet_url::read();
             fleet_url::sync(fleet);
-            view! {
-                <FleetView
-                    hosts=live.hosts
-                    store=live.store
-                    state=fleet
-                    view=view
-                    history=history
-                    now=now
-                    link=host_link
-                    alerts=live.alerts
-                    not_live=stale
-                />
-            }
-            .into_any()
+            on_demand::fleet(on_demand::FleetParts {
+                hosts: live.hosts,
+                store: live.store,
+                state: fleet,
+                view,
+                history,
+                now: now.into(),
+                link: host_link,
+                alerts: live.alerts,
+                not_live: stale,
+            })
         }
-        Some(Page::Alerts) => {
-            let past = crate::hooks::use_past_alerts(live.history, live.alerts);
-            view! { <AlertsPage live=live.alerts past=past link=host_link notifications=notifications /> }.into_any()
+        Some(Page::Alerts) => on_demand::alerts(on_demand::AlertsParts {
+            live: live.alerts,
+            client: live.history,
+            link: host_link,
+            notifications,
+        }),
+        Some(Page::Host) => {
+            let body = on_demand::HostParts {
+                catalog: live.catalog,
+                store: live.store,
+                view,
+                history,
+                note: listing.note,
+                tags: listing.tags,
+            };
+            view! { <Show when=has_catalog>{move || on_demand::host(body)}</Show> }.into_any()
         }
-        Some(Page::Host) => view! {
-            <Show when=has_catalog>
-                <Dashboard
-                    catalog=live.catalog
-                    store=live.store
-                    view=view
-                    history=history
-                    note=listing.note
-                    tags=listing.tags
-                />
-            </Show>
-        }
-        .into_any(),
         None => ().into_any(),
     };
     let shared = account.as_ref().is_some_and(|a| {

@@ -6,8 +6,8 @@ use pulse_protocol::access::{Role, Via};
 
 use super::{theme, url, Account, Shell};
 use crate::access::Phase;
-use crate::components::{AccountMenu, AdminPage, RevokedPage, SignInPage};
-use crate::hooks::{page_for, use_access, use_admin, use_alert_rules, use_live_metrics, Access};
+use crate::components::{AccountMenu, RevokedPage, SignInPage};
+use crate::hooks::{page_for, use_access, use_live_metrics, Access};
 
 /// The whole app: the page the access phase calls for.
 #[component]
@@ -42,10 +42,7 @@ fn Ready(access: Access) -> impl IntoView {
     }
     let is_admin = session.as_ref().is_some_and(|s| s.role == Role::Admin);
     let body = match located {
-        Ok(config) if is_admin => {
-            view! { <AdminPage admin=use_admin(config.server.clone()) alerts=use_alert_rules(config.server) /> }
-                .into_any()
-        }
+        Ok(config) if is_admin => super::on_demand::admin(config.server),
         _ => view! {
             <div class="banner error" data-testid="admin-refused" role="status">
                 <strong>"Admins only"</strong>
