@@ -15,6 +15,7 @@ mod alerts_page;
 mod chart_panel;
 mod chart_surface;
 mod compare;
+mod compare_tab;
 mod connection_badge;
 mod custom_range;
 mod dashboard;

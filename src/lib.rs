@@ -22,5 +22,6 @@ pub mod live;
 pub mod paint;
 pub mod probe;
 pub mod range;
+pub mod split;
 pub mod store;
 pub mod transport;

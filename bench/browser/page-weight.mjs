@@ -5,7 +5,8 @@
 // the views' wasm files), as sent: the server's precompressed gzip files. API calls
 // are not counted. With --base, a second build's site is measured the same way in
 // the same run. Writes bench/results/page-weight.md.
-// Usage: node bench/browser/page-weight.mjs [--dist DIR] [--base DIR] [--out FILE]
+// Usage: node bench/browser/page-weight.mjs [--dist DIR] [--base DIR] [--out FILE] [--pages host,fleet,...]
+//   (--pages: some of host, fleet, compare, alerts, admin; e.g. only `host` for a build without the fleet page)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,13 +26,19 @@ setTimeout(() => { console.error('benchmark timed out'); process.exit(1); }, 300
 
 const ADMIN = { user: 'weigher', password: 'page-weight-bench-pass' };
 // Each page, and what says its view is on screen.
-const PAGES = [
-  { name: 'a host (the dashboard)', query: '?host=the-hub', ready: '[data-testid="panel-cpu"]' },
-  { name: 'the fleet overview', query: '?view=fleet', ready: '[data-testid="fleet-scroll"]' },
-  { name: 'one metric across hosts', query: '?view=compare', ready: '[data-testid="compare"]' },
-  { name: 'alerts', query: '?view=alerts', ready: '[data-testid="alerts-page"]' },
-  { name: 'admin screens', query: '?view=admin', ready: '[data-testid="admin"]' },
+const ALL_PAGES = [
+  { key: 'host', name: 'a host (the dashboard)', query: '?host=the-hub', ready: '[data-testid="panel-cpu"]' },
+  { key: 'fleet', name: 'the fleet overview', query: '?view=fleet', ready: '[data-testid="fleet-scroll"]' },
+  { key: 'compare', name: 'one metric across hosts', query: '?view=compare', ready: '[data-testid="compare"]' },
+  { key: 'alerts', name: 'alerts', query: '?view=alerts', ready: '[data-testid="alerts-page"]' },
+  { key: 'admin', name: 'admin screens', query: '?view=admin', ready: '[data-testid="admin"]' },
 ];
+const wanted = arg('--pages', ALL_PAGES.map((p) => p.key).join(',')).split(',');
+const PAGES = ALL_PAGES.filter((p) => wanted.includes(p.key));
+if (PAGES.length !== wanted.length) {
+  console.error(`usage: --pages takes some of ${ALL_PAGES.map((p) => p.key).join(', ')}`);
+  process.exit(2);
+}
 
 /** The bytes each page downloads from the site at `dist`. */
 async function weigh(browser, siteDist) {

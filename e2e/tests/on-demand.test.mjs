@@ -1,6 +1,7 @@
 // The release site loads each page's view on demand (src/app/on_demand.rs,
 // scripts/split-wasm.sh): a host's page fetches the dashboard's wasm file and not the
-// fleet's, the fleet's file arrives when the page goes there, and a view whose file
+// fleet's, the fleet's file arrives when the page goes there (and the Compare tab's
+// when it opens), and a view whose file
 // cannot be fetched says so and loads on "Try again", with the page still live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { serverAndBrowser } from '../lib/suite.mjs';
 import { openPage, waitLive } from '../lib/browser.mjs';
 
 const the = serverAndBrowser(['--interval', '250ms', '--name', 'the-hub']);
-const VIEWS = ['host', 'fleet', 'alerts', 'admin'];
+const VIEWS = ['host', 'fleet', 'compare', 'alerts', 'admin'];
 
 /** The views' wasm files a page asked for, by view name. */
 function viewsFetched(page) {
@@ -31,7 +32,7 @@ test('the release site has a wasm file for each view', () => {
   }
 });
 
-test("a host's page fetches the dashboard's file only; the fleet's arrives when the page goes there", async () => {
+test("a host's page fetches the dashboard's file only; the fleet's arrives when the page goes there, compare's on its tab", async () => {
   const page = await openPage(the.browser, 'about:blank');
   const asked = viewsFetched(page);
   await page.goto(`${the.server.url}/?host=the-hub`);
@@ -42,6 +43,11 @@ test("a host's page fetches the dashboard's file only; the fleet's arrives when 
   await page.click('[data-testid="fleet-link"]');
   await page.waitForSelector('[data-testid="fleet-scroll"]', { timeout: 15_000 });
   assert.deepEqual([...asked].sort(), ['fleet', 'host']);
+
+  // One metric across hosts draws with the charts: its own file, fetched on the tab.
+  await page.click('[data-testid="tab-compare"]');
+  await page.waitForSelector('[data-testid="compare"] canvas', { timeout: 15_000 });
+  assert.deepEqual([...asked].sort(), ['compare', 'fleet', 'host']);
   await page.context().close();
 });
 

@@ -1,15 +1,6 @@
-//! The views a page loads only when it shows them. In the release build
-//! (`--cfg pulse_split`, set by `web_release_env` in `scripts/lib.sh`) each body
-//! here is compiled into a wasm file of its own, which `scripts/split-wasm.sh` cuts
-//! out of the app's and the browser fetches the first time the view opens: the
-//! fleet page never downloads a host's charts, a host page never downloads the
-//! fleet's table, and only an admin downloads the admin screens. Elsewhere
-//! (`trunk serve`, the browser tests) they are ordinary calls.
-//!
-//! A body that cannot be fetched (the network went away between the page's load
-//! and the click) is a readable error with a way to retry, never a dead page.
-
-use std::future::Future;
+//! The page bodies, each loaded when the page first shows it (`crate::split`): a
+//! host page never downloads the fleet's table, the fleet page never a host's
+//! dashboard, and only an admin the admin screens.
 
 use leptos::prelude::*;
 use pulse_protocol::alerts::LiveAlert;
@@ -18,6 +9,7 @@ use pulse_protocol::{Catalog, HostInfo};
 use crate::components::{AdminPage, AlertsPage, ChartView, Dashboard, FleetState, FleetView, HistoryView};
 use crate::hooks::{use_admin, use_alert_rules, use_past_alerts, HistoryClient, Notifications};
 use crate::host_status::HostNote;
+use crate::split::{load, show, Unloaded};
 use crate::store::SeriesStore;
 use crate::transport::ServerUrl;
 
@@ -95,57 +87,6 @@ pub fn admin(server: ServerUrl) -> AnyView {
         let server = server.clone();
         async move { load!(admin_body(server)) }
     })
-}
-
-/// Why a view's code is not here.
-#[derive(Debug, thiserror::Error)]
-#[error("the fetch failed")]
-pub struct Unloaded;
-
-impl From<leptos::wasm_split::SplitLoaderError> for Unloaded {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        Unloaded
-    }
-}
-
-/// A split body is `async` (its file is fetched first); the same body unsplit is not.
-macro_rules! load {
-    ($call:expr) => {{
-        #[cfg(pulse_split)]
-        let body = $call.await;
-        #[cfg(not(pulse_split))]
-        let body = $call;
-        body
-    }};
-}
-use load;
-
-/// The view `load` makes once it resolves; its error state retries on a click.
-fn show<F, Fut>(load: F) -> AnyView
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, Unloaded>> + Send + 'static,
-{
-    let attempt = RwSignal::new(0_u32);
-    (move || {
-        attempt.track();
-        let body = load();
-        Suspend::new(async move { body.await.unwrap_or_else(|e| unloaded(&e, attempt)) })
-    })
-    .into_any()
-}
-
-/// The error state of a view whose code could not be fetched.
-fn unloaded(error: &Unloaded, attempt: RwSignal<u32>) -> AnyView {
-    view! {
-        <div class="banner error" data-testid="view-unloaded" role="alert">
-            <strong>"This view could not be loaded"</strong>
-            <span>"Its code is fetched when the view is first shown, and "{error.to_string()}
-                ": the network may be down. The live connection is unaffected."</span>
-            <button class="tool" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
-        </div>
-    }
-    .into_any()
 }
 
 #[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(fleet, wasm_split_path = ::leptos::wasm_split, fallible))]

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use pulse_protocol::fleet::{Metric, FLEET_HOST};
 use pulse_protocol::{HostInfo, HostStatus};
 
-use super::compare::{Compare, CompareMode};
+use super::compare::CompareMode;
+use super::compare_tab::{compare_tab, CompareParts};
 use super::fleet_table::FleetTable;
 use super::segmented::Segmented;
 use super::{ChartView, HistoryView};
@@ -163,18 +164,15 @@ pub fn FleetView(
                     />
                 }
                 .into_any(),
-                FleetTab::Compare => view! {
-                    <Compare
-                        metric=state.metric
-                        mode=state.mode
-                        rows=rows
-                        items=items
-                        store=store
-                        view=view
-                        history=history
-                    />
-                }
-                .into_any(),
+                FleetTab::Compare => compare_tab(CompareParts {
+                    metric: state.metric,
+                    mode: state.mode,
+                    rows,
+                    items,
+                    store,
+                    view,
+                    history,
+                }),
             }}
         </section>
     }
