@@ -4,7 +4,7 @@
 #   ./pulse bench            everything (about 30 minutes)
 #   ./pulse bench --quick    shorter runs of each (a smoke test of the suite)
 #   ./pulse bench report     only rebuild BENCHMARKS.md from bench/results/
-#   ./pulse bench NAME...    only these: size render latency live-cost connection stampede fanout
+#   ./pulse bench NAME...    only these: size page-weight render latency live-cost connection stampede fanout
 #                            fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis
 #                            redis-cross redis-failover redis-alerts store store-engines access alerts (fanout-rps needs root: a private network namespace)
 set -euo pipefail
@@ -19,7 +19,7 @@ for arg in "$@"; do
     *) names+=("$arg") ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(size render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis redis-cross redis-failover redis-alerts store store-engines access alerts)
+[ ${#names[@]} -gt 0 ] || names=(size page-weight render latency live-cost connection stampede fanout fanout-rps soak fuzz attack agent-cost fleet fleet-summary fleet-page fleet-redis redis-cross redis-failover redis-alerts store store-engines access alerts)
 if [ -n "$quick" ]; then
   render_rounds=4; connection_rounds=1; latency_seconds=10; live_seconds=20; soak_minutes=2
 else
@@ -44,6 +44,7 @@ for name in "${names[@]+"${names[@]}"}"; do
   export PULSE_DATA
   case "$name" in
     size) { echo 'Command: `./pulse bench size`'; echo; bench/size.sh; } > bench/results/size.md || true ;;
+    page-weight) node bench/browser/page-weight.mjs ;;
     render) bench/render/build.sh && node bench/render/run.mjs --rounds "$render_rounds" ;;
     latency) node bench/browser/latency.mjs --seconds "$latency_seconds" ;;
     live-cost) node bench/browser/live-cost.mjs --seconds "$live_seconds" ;;
@@ -91,6 +92,7 @@ section() {
   echo
   section summary "At a glance"
   section size "Download size (release build)"
+  section page-weight "What each page downloads (the views load on demand)"
   section render "Chart rendering: Pulse vs uPlot"
   section latency "Sample to pixel latency in the browser"
   section live-cost "The live page's cost: CPU, long tasks, layouts, memory"

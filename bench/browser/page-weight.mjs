@@ -5,7 +5,7 @@
 // the views' wasm files), as sent: the server's precompressed gzip files. API calls
 // are not counted. With --base, a second build's site is measured the same way in
 // the same run. Writes bench/results/page-weight.md.
-// Usage: node bench/browser/page-weight.mjs [--dist DIR] [--base DIR] [--out FILE] [--pages host,fleet,...]
+// Usage: node bench/browser/page-weight.mjs [--dist DIR] [--base DIR] [--label TEXT] [--base-label TEXT] [--out FILE] [--pages host,fleet,...]
 //   (--pages: some of host, fleet, compare, alerts, admin; e.g. only `host` for a build without the fleet page)
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -69,8 +69,8 @@ async function weigh(browser, siteDist) {
 }
 
 const browser = await launchBrowser();
-const builds = [{ label: path.relative(ROOT, dist) || dist, dist }];
-if (base) builds.push({ label: `base (${base})`, dist: base });
+const builds = [{ label: arg('--label', path.relative(ROOT, dist) || dist), dist }];
+if (base) builds.push({ label: arg('--base-label', `base (${base})`), dist: base });
 const results = [];
 try {
   for (const build of builds) results.push({ ...build, rows: await weigh(browser, build.dist) });
@@ -80,9 +80,7 @@ try {
 
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
 const lines = [
-  '# What each page downloads',
-  '',
-  `\`node bench/browser/page-weight.mjs${base ? ` --base ${base}` : ''}\`, ${new Date().toISOString().slice(0, 16)} UTC: each page in a fresh`,
+  `Command: \`node bench/browser/page-weight.mjs ${process.argv.slice(2).join(' ')}\`, ${new Date().toISOString().slice(0, 16)} UTC: each page in a fresh`,
   'headless Chromium context (empty cache), signed in as an admin, until its view is on screen and the',
   'network is idle; the sum of the site files it fetched as sent (the precompressed gzip files), API calls',
   'not counted.',
@@ -93,13 +91,13 @@ const lines = [
 for (const [i, page] of PAGES.entries()) {
   lines.push(`| ${page.name} | ${results.map((r) => `${kib(r.rows[i].bytes)} (${r.rows[i].bytes.toLocaleString('en')} B, ${r.rows[i].files} files)`).join(' | ')} |`);
 }
-lines.push('', '## Files per page', '');
+lines.push('', '### Files per page', '');
 for (const r of results) {
-  lines.push(`### ${r.label}`, '');
+  lines.push(`#### ${r.label}`, '');
   for (const row of r.rows) {
     lines.push(`- ${row.page}: ${row.list.map((f) => `${f.name} ${f.bytes.toLocaleString('en')}`).join(', ')}`);
   }
   lines.push('');
 }
 await fs.writeFile(out, lines.join('\n'));
-console.log(lines.slice(0, 9 + PAGES.length).join('\n'));
+console.log(lines.slice(0, 7 + PAGES.length).join('\n'));
