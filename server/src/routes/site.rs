@@ -46,12 +46,16 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether a path names a file Trunk hashed: `name-<16 hex digits>[_bg].ext`.
+/// Whether a path names a file Trunk hashed: `name-<hash>[_bg].ext`, the hash a
+/// 64-bit number in hex without leading zeros (16 digits, 15 in one build of 16,
+/// shorter ever more rarely: 12 and up are taken). The views' files of
+/// `scripts/split-wasm.sh` carry the same hash.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn files(dist: &Path) -> Router<AppState> {
@@ -106,12 +110,25 @@ mod tests {
 
     #[test]
     fn only_trunk_s_hashed_names_are_immutable() {
-        for hashed in
-            ["/pulse-web-71f983c926a93f70_bg.wasm", "/main-fd40752a1465e40e.css", "/x/pulse-web-71f983c926a93f70.js"]
-        {
+        for hashed in [
+            "/pulse-web-71f983c926a93f70_bg.wasm",
+            "/main-fd40752a1465e40e.css",
+            "/x/pulse-web-71f983c926a93f70.js",
+            "/pulse-web-9cc160d3759f355.js",
+            "/split_fleet-9cc160d3759f355.wasm",
+            "/chunk_14-abaefdacf5123228.wasm",
+            "/split-abaefdacf5123228.js",
+        ] {
             assert!(is_hashed(hashed), "{hashed}");
         }
-        for plain in ["/", "/index.html", "/config.json", "/main-fd40752a.css", "/pulse-web-71f983c926a93f7g.js"] {
+        for plain in [
+            "/",
+            "/index.html",
+            "/config.json",
+            "/main-fd40752a.css",
+            "/pulse-web-71f983c926a93f7g.js",
+            "/logo-2024.png",
+        ] {
             assert!(!is_hashed(plain), "{plain}");
         }
     }
