@@ -157,6 +157,8 @@ pub fn Shell(
                 note: listing.note,
                 tags: listing.tags,
             };
+            // Its code is fetched now, not once the catalogue is here.
+            on_demand::fetch_early(Page::Host);
             view! { <Show when=has_catalog>{move || on_demand::host(body)}</Show> }.into_any()
         }
         None => ().into_any(),

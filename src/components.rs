@@ -16,6 +16,7 @@ mod chart_panel;
 mod chart_surface;
 mod compare;
 mod compare_tab;
+pub use compare_tab::fetch_compare_early;
 mod connection_badge;
 mod custom_range;
 mod dashboard;

@@ -40,6 +40,15 @@ macro_rules! load_body {
 }
 pub(crate) use load_body as load;
 
+/// Runs a split body's preload (the `preload(NAME)` option of `wasm_split`) in the
+/// background; a failure is the view's own to show, when it is asked for.
+#[cfg(pulse_split)]
+pub fn spawn_preload(load: impl Future<Output = Result<(), leptos::wasm_split::SplitLoaderError>> + 'static) {
+    leptos::task::spawn_local(async move {
+        let _ = load.await;
+    });
+}
+
 /// Why a view's code is not here.
 #[derive(Debug, thiserror::Error)]
 #[error("the fetch failed")]
@@ -57,9 +66,17 @@ fn unloaded(error: &Unloaded, attempt: RwSignal<u32>) -> AnyView {
         <div class="banner error" data-testid="view-unloaded" role="alert">
             <strong>"This view could not be loaded"</strong>
             <span>"Its code is fetched when the view is first shown, and "{error.to_string()}
-                ": the network may be down. The live connection is unaffected."</span>
+                ": the network may be down, or Pulse was updated since this page was opened (then reload it)."</span>
             <button class="tool" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
+            <button class="tool" data-testid="view-reload" on:click=|_| reload()>"Reload the page"</button>
         </div>
     }
     .into_any()
+}
+
+/// Loads the page anew (a newer release's files, when the old ones are gone).
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
 }

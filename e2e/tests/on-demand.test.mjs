@@ -53,13 +53,16 @@ test("a host's page fetches the dashboard's file only; the fleet's arrives when 
 
 test('a view whose file cannot be fetched says so, and loads on "Try again" with the page still live', async () => {
   const page = await openPage(the.browser, 'about:blank');
-  await page.route('**/split_fleet-*.wasm', (route) => route.abort('internetdisconnected'));
+  // The view's own file and the chunks it shares with other views.
+  const blocked = /\/(split_fleet|chunk_\d+)-[0-9a-f]+\.wasm$/;
+  await page.route(blocked, (route) => route.abort('internetdisconnected'));
   await page.goto(`${the.server.url}/?view=fleet`);
   const error = await page.waitForSelector('[data-testid="view-unloaded"]', { timeout: 15_000 });
-  assert.match(await error.textContent(), /This view could not be loaded.*the fetch failed/);
+  assert.match(await error.textContent(), /This view could not be loaded.*the fetch failed.*reload/);
+  assert.ok(await page.$('[data-testid="view-reload"]'), 'a release newer than the page is a reload away');
   await waitLive(page, 'ws');
 
-  await page.unroute('**/split_fleet-*.wasm');
+  await page.unroute(blocked);
   await page.click('[data-testid="view-unloaded"] button');
   await page.waitForSelector('[data-testid="fleet-scroll"]', { timeout: 15_000 });
   assert.equal(await page.$('[data-testid="view-unloaded"]'), null);

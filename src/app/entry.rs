@@ -12,6 +12,7 @@ use crate::hooks::{page_for, use_access, use_live_metrics, Access};
 /// The whole app: the page the access phase calls for.
 #[component]
 pub fn App() -> impl IntoView {
+    super::on_demand::preload_named();
     let access = use_access();
     // The theme for the pages before the dashboard (the shell keeps its own).
     theme::use_theme(url::read().theme);

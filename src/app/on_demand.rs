@@ -7,6 +7,7 @@ use pulse_protocol::alerts::LiveAlert;
 use pulse_protocol::{Catalog, HostInfo};
 
 use crate::components::{AdminPage, AlertsPage, ChartView, Dashboard, FleetState, FleetView, HistoryView};
+use crate::config::page::{decide, needs_host_count, Page};
 use crate::hooks::{use_admin, use_alert_rules, use_past_alerts, HistoryClient, Notifications};
 use crate::host_status::HostNote;
 use crate::split::{load, show, Unloaded};
@@ -66,6 +67,43 @@ pub struct AlertsParts {
     pub notifications: Notifications,
 }
 
+/// Starts fetching the body the page's address names (`?host=`, `?view=`), beside
+/// the sign-in check and the first API calls, so that it is here when the page
+/// shows it rather than asked for then. An address that names no page (the hub's
+/// host count decides) preloads nothing here; the page does once it is known.
+pub fn preload_named() {
+    let (host, view) = (crate::config::param("host"), crate::config::param("view"));
+    if needs_host_count(host.as_deref(), view.as_deref()) {
+        return;
+    }
+    match view.as_deref() {
+        Some("admin") => preload_admin_early(),
+        Some("compare") => {
+            fetch_early(Page::Fleet);
+            crate::components::fetch_compare_early();
+        }
+        _ => fetch_early(decide(host.as_deref(), view.as_deref(), None)),
+    }
+}
+
+/// Starts fetching a page's body (nothing where the views are not split). A
+/// failure is the view's own to show, when it is asked for.
+pub fn fetch_early(page: Page) {
+    #[cfg(pulse_split)]
+    match page {
+        Page::Fleet => crate::split::spawn_preload(preload_fleet()),
+        Page::Alerts => crate::split::spawn_preload(preload_alerts()),
+        Page::Host => crate::split::spawn_preload(preload_host()),
+    }
+    #[cfg(not(pulse_split))]
+    let _ = page;
+}
+
+fn preload_admin_early() {
+    #[cfg(pulse_split)]
+    crate::split::spawn_preload(preload_admin());
+}
+
 /// The fleet page's body, once its code is here.
 pub fn fleet(parts: FleetParts) -> AnyView {
     show(move || async move { load!(fleet_body(parts)) })
@@ -89,7 +127,10 @@ pub fn admin(server: ServerUrl) -> AnyView {
     })
 }
 
-#[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(fleet, wasm_split_path = ::leptos::wasm_split, fallible))]
+#[cfg_attr(
+    pulse_split,
+    leptos::wasm_split::wasm_split(fleet, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_fleet))
+)]
 fn fleet_body(parts: FleetParts) -> Result<AnyView, Unloaded> {
     let FleetParts { hosts, store, state, view, history, now, link, alerts, not_live } = parts;
     Ok(view! {
@@ -108,20 +149,29 @@ fn fleet_body(parts: FleetParts) -> Result<AnyView, Unloaded> {
     .into_any())
 }
 
-#[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(host, wasm_split_path = ::leptos::wasm_split, fallible))]
+#[cfg_attr(
+    pulse_split,
+    leptos::wasm_split::wasm_split(host, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_host))
+)]
 fn host_body(parts: HostParts) -> Result<AnyView, Unloaded> {
     let HostParts { catalog, store, view, history, note, tags } = parts;
     Ok(view! { <Dashboard catalog=catalog store=store view=view history=history note=note tags=tags /> }.into_any())
 }
 
-#[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(alerts, wasm_split_path = ::leptos::wasm_split, fallible))]
+#[cfg_attr(
+    pulse_split,
+    leptos::wasm_split::wasm_split(alerts, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_alerts))
+)]
 fn alerts_body(parts: AlertsParts) -> Result<AnyView, Unloaded> {
     let AlertsParts { live, client, link, notifications } = parts;
     let past = use_past_alerts(client, live);
     Ok(view! { <AlertsPage live=live past=past link=link notifications=notifications /> }.into_any())
 }
 
-#[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(admin, wasm_split_path = ::leptos::wasm_split, fallible))]
+#[cfg_attr(
+    pulse_split,
+    leptos::wasm_split::wasm_split(admin, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_admin))
+)]
 fn admin_body(server: ServerUrl) -> Result<AnyView, Unloaded> {
     Ok(view! { <AdminPage admin=use_admin(server.clone()) alerts=use_alert_rules(server) /> }.into_any())
 }

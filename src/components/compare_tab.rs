@@ -30,12 +30,21 @@ pub struct CompareParts {
     pub history: HistoryView,
 }
 
+/// Starts fetching the Compare tab's code (an address that opens on it).
+pub fn fetch_compare_early() {
+    #[cfg(pulse_split)]
+    crate::split::spawn_preload(preload_compare());
+}
+
 /// The Compare tab, once its code is here.
 pub fn compare_tab(parts: CompareParts) -> AnyView {
     show(move || async move { load!(compare_body(parts)) })
 }
 
-#[cfg_attr(pulse_split, leptos::wasm_split::wasm_split(compare, wasm_split_path = ::leptos::wasm_split, fallible))]
+#[cfg_attr(
+    pulse_split,
+    leptos::wasm_split::wasm_split(compare, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_compare))
+)]
 fn compare_body(parts: CompareParts) -> Result<AnyView, Unloaded> {
     let CompareParts { metric, mode, rows, items, store, view, history } = parts;
     Ok(view! {
