@@ -275,14 +275,19 @@ impl Persist {
     pub fn flush_due(&self, now: Option<Instant>) {
         let due: Vec<(String, Vec<Block>)> = {
             let mut state = self.lock_state();
-            let mut ids: Vec<String> = state
-                .pending
-                .iter()
-                .filter(|(_, w)| now.is_none_or(|now| now.duration_since(w.since) >= FLUSH_EVERY))
-                .map(|(id, _)| id.clone())
-                .collect();
+            // Both vectors sized before they are filled, as `write_batch`'s.
+            let mut ids: Vec<String> = Vec::with_capacity(state.pending.len());
+            ids.extend(
+                state
+                    .pending
+                    .iter()
+                    .filter(|(_, w)| now.is_none_or(|now| now.duration_since(w.since) >= FLUSH_EVERY))
+                    .map(|(id, _)| id.clone()),
+            );
             ids.sort_unstable();
-            ids.into_iter().filter_map(|id| state.pending.remove(&id).map(|w| (id, w.blocks))).collect()
+            let mut due = Vec::with_capacity(ids.len());
+            due.extend(ids.into_iter().filter_map(|id| state.pending.remove(&id).map(|w| (id, w.blocks))));
+            due
         };
         let mut due = due.into_iter().peekable();
         while due.peek().is_some() {
@@ -305,12 +310,13 @@ impl Persist {
     fn write_batch(&self, batch: Vec<(String, Vec<Block>)>) -> bool {
         let records = self.records(&batch);
         let block_ms = self.block_ms;
-        let segments: Vec<(String, Block)> = batch
-            .into_iter()
-            .flat_map(|(id, blocks)| {
-                into_runs(blocks, block_ms).into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b))
-            })
-            .collect();
+        // Sized for a block a host, as nearly every flush is: collected from the
+        // flat map alone, the vector grew by doubling into fresh pages every
+        // flush (1.6 % of the hub's time, most of it page faults).
+        let mut segments: Vec<(String, Block)> = Vec::with_capacity(batch.len());
+        segments.extend(batch.into_iter().flat_map(|(id, blocks)| {
+            into_runs(blocks, block_ms).into_iter().filter(|b| !b.is_empty()).map(move |b| (id.clone(), b))
+        }));
         let mut store = self.lock_store();
         let result = match store.as_mut() {
             Some(store) => store.write(&records, &segments),

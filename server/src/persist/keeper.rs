@@ -12,37 +12,60 @@ use crate::hub::Keeper;
 pub struct HostKeeper {
     persist: Arc<Persist>,
     id: String,
+    /// What the keeper remembers of the host's frames before.
+    memo: Mutex<Memo>,
+}
+
+/// What a host's keeper remembers between frames (only its hub's ingest takes it).
+#[derive(Default)]
+struct Memo {
     /// The decimals of the host's series, for its next block (`pending::Known`).
-    known: Mutex<pending::Known>,
+    known: pending::Known,
+    /// The catalogue last noted in the store's state ([`Persist::catalog`]): a
+    /// frame of the same one (nearly all of them) skips the lookup of the host's
+    /// entry there, a cold one on a hub of thousands of hosts. Only this keeper
+    /// notes this host's catalogue, and nothing takes an entry out again.
+    noted: Option<Arc<Catalog>>,
+}
+
+impl Memo {
+    /// Notes `catalog` in `state` unless it is the one noted last.
+    fn note(&mut self, state: &mut super::State, id: &str, catalog: &Arc<Catalog>) {
+        if !self.noted.as_ref().is_some_and(|noted| Arc::ptr_eq(noted, catalog)) {
+            Persist::catalog(state, id, catalog);
+            self.noted = Some(Arc::clone(catalog));
+        }
+    }
 }
 
 impl HostKeeper {
     /// The keeper of host `id`.
     pub fn new(persist: Arc<Persist>, id: String) -> Self {
-        HostKeeper { persist, id, known: Mutex::default() }
+        HostKeeper { persist, id, memo: Mutex::default() }
     }
 }
 
 impl Keeper for HostKeeper {
     fn keep(&self, epoch: &Epoch, frame: &Frame, catalog: &Arc<Catalog>, durable: bool) {
         // Only this host's frames take it, one at a time: never waited for.
-        let mut known = self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut memo = self.memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if durable {
-            Persist::catalog(&mut self.persist.lock_state(), &self.id, catalog);
+            memo.note(&mut self.persist.lock_state(), &self.id, catalog);
             let mut blocks = Vec::with_capacity(1);
-            pending::append(&mut blocks, &mut pending::Shape::default(), &mut known, &epoch.0, frame, catalog);
-            drop(known);
+            pending::append(&mut blocks, &mut pending::Shape::default(), &mut memo.known, &epoch.0, frame, catalog);
+            drop(memo);
             self.persist.write_now(&self.id, blocks);
         } else {
             let mut state = self.persist.lock_state();
-            Persist::catalog(&mut state, &self.id, catalog);
+            memo.note(&mut state, &self.id, catalog);
+            let known = &mut memo.known;
             match state.pending.get_mut(&self.id) {
                 Some(waiting) => {
-                    pending::append(&mut waiting.blocks, &mut waiting.shape, &mut known, &epoch.0, frame, catalog);
+                    pending::append(&mut waiting.blocks, &mut waiting.shape, known, &epoch.0, frame, catalog);
                 }
                 None => {
                     let mut waiting = Waiting::new();
-                    pending::append(&mut waiting.blocks, &mut waiting.shape, &mut known, &epoch.0, frame, catalog);
+                    pending::append(&mut waiting.blocks, &mut waiting.shape, known, &epoch.0, frame, catalog);
                     state.pending.insert(self.id.clone(), waiting);
                 }
             }

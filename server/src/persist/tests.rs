@@ -53,3 +53,47 @@ fn rows_sealed_from_memory_and_after_a_restart_from_disk_are_all_kept_once() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn catalog(ids: &[&str]) -> Arc<Catalog> {
+    let series = ids
+        .iter()
+        .map(|&id| pulse_protocol::SeriesInfo {
+            id: id.to_owned(),
+            host: "h".into(),
+            group: "g".into(),
+            label: id.to_owned(),
+            unit: pulse_protocol::Unit::Percent,
+            kind: pulse_protocol::SeriesKind::Gauge,
+        })
+        .collect();
+    Arc::new(Catalog { series })
+}
+
+#[test]
+fn the_catalogue_stored_is_the_one_of_the_newest_frames_whichever_came_before() {
+    // A host's keeper remembers the catalogue it noted last; one that changes
+    // (or comes back) between flushes must still reach the store.
+    let (a, b) = (catalog(&["cpu"]), catalog(&["cpu", "mem"]));
+    // What, the catalogue of each flush's frame, the one stored.
+    type Case<'a> = (&'a str, Vec<&'a Arc<Catalog>>, &'a Arc<Catalog>);
+    let cases: [Case; 3] = [
+        ("the same catalogue", vec![&a, &a], &a),
+        ("another one", vec![&a, &b], &b),
+        ("the first one again", vec![&a, &b, &a], &a),
+    ];
+    for (what, flushes, want) in cases {
+        let dir = std::env::temp_dir().join(format!("pulse-persist-catalog-{}-{}", std::process::id(), flushes.len()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let persist = Persist::open(&dir, Tiers::default());
+        let keeper = persist.keeper("h");
+        for (seq, catalog) in (1..).zip(&flushes) {
+            keeper.keep(&Epoch("ep".into()), &frame(seq), catalog, false);
+            persist.flush();
+        }
+        drop((keeper, persist));
+        let hosts = Persist::open(&dir, Tiers::default()).hosts().unwrap();
+        let stored = hosts.iter().find(|h| h.id == "h").and_then(Persist::parse_catalog);
+        assert_eq!(stored.as_ref(), Some(&**want), "{what}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

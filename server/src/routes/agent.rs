@@ -305,7 +305,9 @@ async fn ingest(mut socket: Socket, link: &Link, mut shutdown: tokio::sync::watc
 /// event and a history block hold one frame a line), is serialised again.
 fn as_sent(same_wire: bool, text: &str) -> Option<&str> {
     const HEAD: &str = r#"{"type":"frame","#;
-    let one_line = !text.as_bytes().contains(&b'\n') && !text.as_bytes().contains(&b'\r');
+    // One vectorised pass for both bytes (`contains` twice was core's
+    // word-at-a-time search, twice over the message: 1 % of the hub's time).
+    let one_line = memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none();
     (same_wire && text.starts_with(HEAD) && one_line).then_some(text)
 }
 
