@@ -141,6 +141,13 @@ async fn a_record_no_hub_writes_so_is_skipped_and_the_rounds_settle() {
     let a = hub(&redis, Some(&data_a), "hub-a").await;
     let b = hub(&redis, Some(&data_b), "hub-b").await;
     eventually("B has Ann", async || sign_in(&b, "ann", OLD).await.is_ok()).await;
+    // The session B just made reaches A in one of A's rounds, which A counts as
+    // applied: that must be behind us before A's count is taken as settled.
+    let on_b = sign_in(&b, "ann", OLD).await.expect("signs in on B");
+    eventually("A knows B's session", async || {
+        call(&a, Method::GET, "/api/v1/hosts", &on_b, None).await.0 == StatusCode::OK
+    })
+    .await;
 
     let mut conn = redis_conn(&redis).await;
     let token = |digest: &str| json!({"kind": "token", "digest": digest, "role": "admin", "label": "", "created": 5});
