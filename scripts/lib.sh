@@ -111,7 +111,7 @@ setup_test_tools() {
 web_release_env() {
   local flags="--cfg erase_components"
   if command -v wasm-split-cli >/dev/null; then
-    # The views in src/app/on_demand.rs become wasm files of their own, fetched when
+    # The views marked for it (src/split.rs: the page bodies and the Compare tab) become wasm files of their own, fetched when
     # first shown (scripts/split-wasm.sh); the splitter reads the linker's relocations.
     flags="$flags --cfg pulse_split -Clink-args=--emit-relocs"
   fi
