@@ -50,14 +50,20 @@ async function instantiateFetched(fetched, imports) {
         f.write(js)
 
 
+def link_to(html, name):
+    """The index.html `<link>` tag whose href is `./name`, or None."""
+    tag = re.search(r"<link\b[^>]*\bhref=\"?\./" + re.escape(name) + r"\"?[^>]*>", html)
+    return tag.group(0) if tag else None
+
+
 def preload(html_path, glue, loader_js):
     with open(html_path, encoding="utf-8") as f:
         html = f.read()
-    tag = re.search(r"<link\b[^>]*\bhref=\"?\./" + re.escape(glue) + r"\"?[^>]*>", html)
+    tag = link_to(html, glue)
     if not tag:
         sys.exit(f"error: index.html has no link for {glue}")
     link = f'<link rel="modulepreload" href="./{loader_js}" crossorigin integrity="{sri(loader_js)}">'
-    html = html.replace(tag.group(0), tag.group(0) + link, 1)
+    html = html.replace(tag, tag + link, 1)
     with open(html_path, "w", encoding="utf-8") as f:
         f.write(html)
 
@@ -66,11 +72,11 @@ def integrity(html_path, *files):
     with open(html_path, encoding="utf-8") as f:
         html = f.read()
     for name in files:
-        tag = re.search(r"<link\b[^>]*\bhref=\"?\./" + re.escape(name) + r"\"?[^>]*>", html)
-        if not tag or "integrity=" not in tag.group(0):
+        tag = link_to(html, name)
+        if not tag or "integrity=" not in tag:
             sys.exit(f"error: index.html has no link with an integrity for {name}")
-        new = re.sub(r"integrity=\"?sha384-[A-Za-z0-9+/=]+\"?", f'integrity="{sri(name)}"', tag.group(0))
-        html = html.replace(tag.group(0), new)
+        new = re.sub(r"integrity=\"?sha384-[A-Za-z0-9+/=]+\"?", f'integrity="{sri(name)}"', tag)
+        html = html.replace(tag, new)
     with open(html_path, "w", encoding="utf-8") as f:
         f.write(html)
 
